@@ -1,0 +1,43 @@
+# deliberun: two set-up commands (README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STAMP_TEST := $(VENV)/.installed-test
+PURE := src/deliberun/io src/deliberun/metrics src/deliberun/models src/deliberun/practice src/deliberun/plan src/deliberun/sim src/deliberun/athlete.py
+
+.PHONY: demo test install lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/deliberun demo
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP_TEST)
+	$(BIN)/mypy $(PURE)
+
+pytest: $(STAMP_TEST)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP_TEST)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Thin Typer + Rich command line over ``deliberun.services``."""

@@ -1,0 +1,1 @@
+"""io layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""metrics layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""models layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

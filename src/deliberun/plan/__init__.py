@@ -1,0 +1,1 @@
+"""plan layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""practice layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

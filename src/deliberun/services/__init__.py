@@ -1,0 +1,1 @@
+"""services layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

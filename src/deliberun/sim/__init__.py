@@ -1,0 +1,1 @@
+"""sim layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""The only layer that knows SQL: SQLAlchemy 2 tables, Alembic migrations, repositories."""

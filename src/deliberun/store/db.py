@@ -1,0 +1,81 @@
+"""Open a database by path or URL and bring its schema up to date with Alembic.
+
+The database is chosen by ``--db`` (a path or a SQLAlchemy URL), else the
+``DELIBERUN_DB`` environment variable, else ``deliberun.db`` in the user's data
+directory (platformdirs). SQLite is the default; the same code runs on
+PostgreSQL (``postgresql+psycopg://...``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("deliberun")) / "deliberun.db"
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
+    """A SQLAlchemy URL from ``--db``, ``DELIBERUN_DB`` or the default file."""
+    value = str(db) if db is not None else os.environ.get("DELIBERUN_DB") or ""
+    if not value:
+        value = str(default_db_path())
+    if "://" in value:
+        return value
+    path = Path(value).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every Alembic migration not yet applied (named, ordered, transactional)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Database:
+    """An engine plus a session factory, migrated on open."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> None:
+        self.url = resolve_url(db)
+        self.engine = make_engine(self.url)
+        if migrate:
+            upgrade(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,18 @@
+"""All tables, gathered from the per-area modules so Alembic sees one metadata.
+
+Each area owns one module and one migration (the chain is fixed):
+
+| module              | migration                       | area |
+|---------------------|---------------------------------|------|
+| tables_core.py      | 0001_core (files, activities, streams, metrics) | import, metrics |
+| tables_athlete.py   | 0002_athlete (settings, threshold history)      | athlete models |
+| tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
+| tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |
+"""
+
+from __future__ import annotations
+
+from deliberun.store import tables_athlete, tables_core, tables_plan, tables_practice  # noqa: F401
+from deliberun.store.base import Base
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Tables of the athlete area (see tables.py)."""

@@ -1,0 +1,1 @@
+"""Tables of the core area (see tables.py)."""

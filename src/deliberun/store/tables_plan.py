@@ -1,0 +1,1 @@
+"""Tables of the plan area (see tables.py)."""

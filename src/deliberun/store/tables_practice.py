@@ -1,0 +1,1 @@
+"""Tables of the practice area (see tables.py)."""

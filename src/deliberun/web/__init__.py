@@ -1,0 +1,1 @@
+"""web layer of deliberun (see ../shared/design/ARCHITECTURE.md)."""

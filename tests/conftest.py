@@ -1,0 +1,36 @@
+"""Shared fixtures: where the real-device corpus and the repo's test data are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+SHARED = Path(os.environ.get("DELIBERUN_SHARED", ROOT.parent / "shared"))
+REAL = SHARED / "data" / "real"
+REFERENCE = SHARED / "reference"
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    """../shared/data/real, or skip saying why (CI has it; a bare clone may not)."""
+    if not REAL.is_dir():
+        pytest.skip(f"real-device corpus not found at {REAL} (set DELIBERUN_SHARED)")
+    return REAL
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/reference (published values); skipped when absent."""
+    if not REFERENCE.is_dir():
+        pytest.skip(f"reference values not found at {REFERENCE} (set DELIBERUN_SHARED)")
+    return REFERENCE
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    """A fresh SQLite file per test."""
+    return tmp_path / "test.db"
