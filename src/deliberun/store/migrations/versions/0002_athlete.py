@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "athlete_settings",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("data", sa.JSON(), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("athlete_settings")
