@@ -1,9 +1,235 @@
-"""Commands of the athlete area."""
+"""Commands of the athlete area: fitness, paces, predict, athlete (and athlete set)."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import typer
+
+from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.models.race_input import format_duration
+from deliberun.store.db import Database
+
+RACE_NAMES = {"5000": "5k", "10000": "10k", "21097.5": "half", "42195": "marathon"}
+
+
+def _db(ctx: typer.Context) -> Database:
+    return Database((ctx.obj or {}).get("db"))
+
+
+def _service() -> Any:
+    from deliberun.services import athlete
+
+    return athlete
+
+
+def _pace(s_per_km: float | None, units: str = "metric") -> str:
+    if s_per_km is None:
+        return ""
+    if units == "imperial":
+        return format_duration(s_per_km * 1.609344) + "/mi"
+    return format_duration(s_per_km) + "/km"
+
+
+def _fmt(x: Any, digits: int = 1) -> str:
+    return "" if x is None else f"{x:.{digits}f}"
+
+
+def fitness_cmd(
+    ctx: typer.Context,
+    days: int = typer.Option(
+        42, "--days", min=1, help="Days to show (the model uses all history)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Daily load, fitness, fatigue, form, ACWR and monotony.
+
+    Example: deliberun fitness --days 28
+    """
+    try:
+        data = _service().fitness(_db(ctx), today=date.today(), days=days)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(data)
+        return
+    for note in data.get("notes", []):
+        stderr.print(note, highlight=False)
+    if not data["days"]:
+        stderr.print("no activities yet: deliberun import PATH…", highlight=False)
+        return
+    st = data["settings"]
+    rows = [
+        (
+            d["date"],
+            _fmt(d["load"], 0),
+            _fmt(d["fitness"]),
+            _fmt(d["fatigue"]),
+            _fmt(d["form"]),
+            _fmt(d["acwr"], 2),
+            _fmt(d["monotony"], 2),
+        )
+        for d in data["days"]
+    ]
+    title = (
+        f"Fitness ({st['load_model']}, {st['fitness_days']}/{st['fatigue_days']} d, "
+        f"{st['load_weighting']}, form: {st['form_convention']})"
+    )
+    stdout.print(
+        table(title, ["date", "load", "fitness", "fatigue", "form", "ACWR", "monotony"], rows)
+    )
+    cur = data["current"]
+    stdout.print(
+        f"Rest days until form ≥ 0: {_fmt(cur['rest_days_to_form_0'])}; "
+        f"most load today keeping form ≥ {cur['form_floor']:g}: "
+        f"{_fmt(cur['max_load_today_for_form_floor'], 0)}",
+        highlight=False,
+    )
+
+
+def _paces(distance: str, time: str, as_json: bool) -> None:
+    try:
+        data = _service().paces(distance, time)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    if as_json:
+        print_json(data)
+        return
+    stdout.print(f"VDOT {data['vdot']:.1f}", highlight=False)
+    stdout.print(
+        table(
+            "Equivalent race times",
+            ["race", "time"],
+            [(RACE_NAMES.get(k, k), format_duration(v)) for k, v in data["equivalents_s"].items()],
+        )
+    )
+    stdout.print(
+        table(
+            "Training paces",
+            ["pace", "fast", "slow", "source"],
+            [
+                (k, _pace(a), _pace(b), data["pace_sources"][k])
+                for k, (a, b) in data["paces_s_per_km"].items()
+            ],
+        )
+    )
+
+
+def predict_cmd(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Race predictions from your races and best efforts, with what each rests on.
+
+    Example: deliberun predict
+    """
+    data = _service().predictions(_db(ctx), today=date.today())
+    if as_json:
+        print_json(data)
+        return
+    for note in data.get("notes", []):
+        stderr.print(note, highlight=False)
+    if not data["predictions"]:
+        return
+    rows = []
+    for name, plist in data["predictions"].items():
+        for p in plist:
+            rows.append((name, p["model"], format_duration(p["time_s"]), p["rests_on"]))
+    stdout.print(
+        table(f"Predictions (VDOT {data['vdot']:.1f})", ["race", "model", "time", "rests on"], rows)
+    )
+
+
+athlete_app = typer.Typer(
+    help="Your settings and thresholds (set or estimated from your runs, with evidence).\n\n"
+    "Example: deliberun athlete set hr_max_bpm 188",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@athlete_app.callback()
+def athlete_cmd(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Settings, thresholds with their evidence, VDOT and training paces."""
+    if ctx.invoked_subcommand is not None:
+        return
+    data = _service().summary(_db(ctx), today=date.today())
+    if as_json:
+        print_json(data)
+        return
+    units = data["settings"].get("units", "metric")
+    rows = []
+    for key, t in data["thresholds"].items():
+        value = t["value"]
+        shown = _pace(value, units) if key.endswith("s_per_km") else _fmt(value, 0)
+        est = t["estimate"]
+        evidence = (
+            f"{est['method']} ({est['date']}, activities {est['activity_ids']})" if est else ""
+        )
+        rows.append((key, shown, t["source"] or "unknown", evidence))
+    stdout.print(table("Thresholds", ["key", "value", "from", "evidence"], rows))
+    other = {k: v for k, v in data["settings"].items() if k not in data["thresholds"]} | data[
+        "model_settings"
+    ]
+    stdout.print(table("Settings", ["key", "value"], sorted(other.items())))
+    if data.get("vdot"):
+        stdout.print(f"VDOT {data['vdot']:.1f}", highlight=False)
+        stdout.print(
+            table(
+                "Training paces",
+                ["pace", "fast", "slow"],
+                [
+                    (k, _pace(a, units), _pace(b, units))
+                    for k, (a, b) in data["paces_s_per_km"].items()
+                ],
+            )
+        )
+
+
+@athlete_app.command("set")
+def athlete_set_cmd(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="Setting name (see `deliberun athlete`)."),
+    value: str = typer.Argument(..., help="New value; `none` clears a threshold override."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Set one setting or override an estimated threshold.
+
+    Example: deliberun athlete set threshold_pace_s_per_km 4:15
+    """
+    try:
+        result = _service().set_value(_db(ctx), key, value)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    if as_json:
+        print_json(result)
+        return
+    stdout.print(f"{result['key']}: {result['previous']} → {result['value']}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("fitness")(fitness_cmd)
+    app.command("predict")(predict_cmd)
+
+    @app.command("paces")
+    def _paces_cmd(
+        race: tuple[str, str] = typer.Option(
+            ...,
+            "--race",
+            metavar="DIST TIME",
+            help="Race distance (5k, 10k, half, marathon or metres) and time (mm:ss or h:mm:ss).",
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """VDOT, equivalent race times and training paces from one race (no database needed).
+
+        Example: deliberun paces --race 5k 21:50
+        """
+        _paces(race[0], race[1], as_json)
+
+    app.add_typer(athlete_app, name="athlete")

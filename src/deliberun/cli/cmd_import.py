@@ -1,9 +1,235 @@
-"""Commands of the import area."""
+"""Commands of the import area: import, activities, show, recompute."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.cli.show_view import (
+    fmt_distance,
+    fmt_duration,
+    fmt_num,
+    fmt_pace,
+    render_activity,
+    unit_labels,
+)
+from deliberun.store.db import Database
+
+
+class _RateColumn(ProgressColumn):
+    """Items per second."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:.1f} {self.unit}/s", style="cyan")
+
+
+@contextmanager
+def _progress(quiet: bool, label: str, unit: str) -> Iterator[Any]:
+    """A Rich progress bar on stderr; None when quiet or stderr is not a terminal."""
+    if quiet or not stderr.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(unit),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+    )
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int | None, _path: str) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _db(ctx: typer.Context) -> Database:
+    return Database((ctx.obj or {}).get("db"))
+
+
+def _units(db: Database) -> str:
+    from deliberun.store.settings_repo import get_settings
+
+    with db.session() as s:
+        return get_settings(s).units
+
+
+def import_cmd(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., help="Files, folders, .zip/.gz, Strava or Garmin exports."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Parser processes (default: CPUs)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Import activity files; the same file or the same run twice gives one activity.
+
+    Example: deliberun import ~/Downloads/export_12345.zip
+    """
+    from deliberun.services.importer import import_paths
+
+    db = _db(ctx)
+    try:
+        with _progress(quiet, "importing", "files") as progress:
+            report = import_paths(db, paths, workers=workers, progress=progress)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        rows: list[list[Any]] = []
+        rows += [["imported", f"activity {i}", ""] for i in report.imported]
+        rows += [
+            ["duplicate", d["path"], f"{d['reason']} (activity {d['activity_id']})"]
+            for d in report.duplicates
+        ]
+        rows += [["skipped", d["path"], d["reason"]] for d in report.skipped]
+        rows += [["failed", d["path"], d["error"]] for d in report.failed]
+        if rows:
+            stdout.print(table(None, ["result", "what", "why"], rows))
+        stdout.print(
+            f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, "
+            f"{len(report.skipped)} skipped, {len(report.failed)} failed"
+        )
+        for d in report.failed:
+            stderr.print(f"[red]Error:[/red] {d['path']}: {d['error']}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=option) from None
+
+
+def activities_cmd(
+    ctx: typer.Context,
+    since: str = typer.Option(None, "--since", help="First local date, YYYY-MM-DD."),
+    until: str = typer.Option(None, "--until", help="Last local date, YYYY-MM-DD."),
+    sport: str = typer.Option(None, "--sport", help="Only this sport (running, cycling, ...)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """List imported activities by start time.
+
+    Example: deliberun activities --since 2026-01-01
+    """
+    from deliberun.services.activities import list_activities
+
+    db = _db(ctx)
+    items = list_activities(
+        db, since=_parse_date(since, "--since"), until=_parse_date(until, "--until"), sport=sport
+    )
+    if as_json:
+        print_json(items)
+        return
+    units = _units(db)
+    lab = unit_labels(units)
+    rows = [
+        [
+            a["id"],
+            a["start_time"][:16].replace("T", " "),
+            a["sport"],
+            a["name"] or "",
+            fmt_distance(a["distance_m"], units),
+            fmt_duration(a["moving_time_s"]),
+            fmt_pace(a["distance_m"], a["moving_time_s"], units),
+            fmt_num(a["avg_hr_bpm"]),
+        ]
+        for a in items
+    ]
+    stdout.print(
+        table(
+            f"{len(items)} activities",
+            ["id", "start", "sport", "name", lab["distance"], "moving", lab["pace"], "avg HR"],
+            rows,
+        )
+    )
+
+
+def show_cmd(
+    ctx: typer.Context,
+    activity_id: int = typer.Argument(..., metavar="ID", help="Activity id (see `activities`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Show one activity with its metrics.
+
+    Example: deliberun show 42 --json
+    """
+    from deliberun.services.activities import NoSuchActivity, show_activity
+
+    db = _db(ctx)
+    try:
+        item = show_activity(db, activity_id)
+    except NoSuchActivity as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(item)
+        return
+    for renderable in render_activity(item, _units(db)):
+        stdout.print(renderable)
+
+
+def recompute_cmd(
+    ctx: typer.Context,
+    reparse: bool = typer.Option(
+        False, "--reparse", help="Re-read the kept original files (reader fixes apply too)."
+    ),
+    workers: int = typer.Option(None, "--workers", min=1, help="Processes (default: CPUs)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Recompute every activity's summary and metrics with the current code.
+
+    Example: deliberun recompute --reparse
+    """
+    from deliberun.services.activities import recompute
+
+    db = _db(ctx)
+    with _progress(quiet, "recomputing", "activities") as progress:
+        report = recompute(db, reparse=reparse, workers=workers, progress=progress)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        stdout.print(
+            f"{len(report.recomputed)} recomputed, {len(report.failed)} failed "
+            f"(metrics version {report.metrics_version or 'none'})"
+        )
+        for d in report.failed:
+            stderr.print(f"[red]Error:[/red] activity {d['id']}: {d['error']}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("import")(import_cmd)
+    app.command("activities")(activities_cmd)
+    app.command("show")(show_cmd)
+    app.command("recompute")(recompute_cmd)

@@ -1,9 +1,331 @@
-"""Commands of the plan area."""
+"""Commands of the plan area: ``deliberun workout ...`` and ``deliberun plan ...``."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.store.db import Database
+
+workout_app = typer.Typer(help="Structured workouts: parse, export to a watch, library.", no_args_is_help=True)
+plan_app = typer.Typer(help="Training plans: generate, show, edit, export, compliance.", no_args_is_help=True)
+
+
+def _db(ctx: typer.Context) -> Database:
+    return Database((ctx.obj or {}).get("db"))
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"date {text!r} is not YYYY-MM-DD", 2)
+
+
+def _vdot(ctx: typer.Context, vdot: float | None) -> float:
+    if vdot is not None:
+        return vdot
+    from deliberun.services.plan import current_vdot
+
+    try:
+        v, source = current_vdot(_db(ctx), today=_today())
+    except Exception:  # noqa: BLE001 - no database yet: use the default
+        v, source = 45.0, "default"
+    if source == "default":
+        stderr.print(f"note: no VDOT known yet, zones use VDOT {v:g} (give --vdot V)", highlight=False)
+    return v
+
+
+def _pace(p: float) -> str:
+    s = int(round(p))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _step_rows(steps: list[dict[str, Any]], indent: str = "") -> list[list[str]]:
+    rows = []
+    for s in steps:
+        if s["kind"] == "repeat":
+            rows.append([f"{indent}repeat x{s['reps']}", "", ""])
+            rows += _step_rows(s["steps"], indent + "  ")
+            continue
+        amount = f"{s['distance_m']:g} m" if "distance_m" in s else f"{s.get('duration_s', 0):g} s"
+        t = s.get("target") or {}
+        target = ""
+        if t.get("pace_s_per_km"):
+            lo, hi = t["pace_s_per_km"]
+            target = f"{t.get('zone') or ''} {_pace(lo)}-{_pace(hi)}/km".strip()
+        elif t.get("hr_bpm"):
+            target = f"{t['hr_bpm'][0]:g}-{t['hr_bpm'][1]:g} bpm"
+        elif t.get("rpe") is not None:
+            target = f"RPE {t['rpe']:g}"
+        rows.append([f"{indent}{s['kind']}" + (f" ({s['label']})" if s.get("label") else ""), amount, target])
+    return rows
+
+
+@workout_app.command("parse")
+def workout_parse(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="Workout text, e.g. '2km E + 6x800m @I w/ 400m jog + 2km E'."),
+    vdot: float = typer.Option(None, "--vdot", help="VDOT for the zones (default: the athlete's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Parse workout text into its steps, zones resolved to paces.
+
+    Example: deliberun workout parse "25min E + 3x(10min @T, 2min rest)" --vdot 50
+    """
+    from deliberun.plan.paces import zone_paces
+    from deliberun.plan.text import format_workout, parse_workout
+
+    try:
+        w = parse_workout(text)
+    except ValueError as exc:
+        fail(str(exc))
+    v = _vdot(ctx, vdot)
+    doc = {"text": format_workout(w), "vdot": v, **w.to_dict(zone_paces(v))}
+    if as_json:
+        print_json(doc)
+        return
+    stdout.print(table(doc["text"], ["step", "amount", "target"], _step_rows(doc["steps"])))
+
+
+@workout_app.command("export")
+def workout_export(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="Workout text."),
+    fit: Path = typer.Option(..., "--fit", help="FIT workout file to write."),
+    name: str = typer.Option(None, "--name", help="Name shown on the watch."),
+    vdot: float = typer.Option(None, "--vdot", help="VDOT for the zones (default: the athlete's)."),
+) -> None:
+    """Write a workout as a FIT workout file a Garmin watch loads.
+
+    Example: deliberun workout export "2km E + 5x1km @I w/ 400m jog + 2km E" --fit intervals.fit
+    """
+    from deliberun.io.fit_workout import write_fit_workout
+    from deliberun.plan.paces import zone_paces
+    from deliberun.plan.text import format_workout, parse_workout
+
+    try:
+        w = parse_workout(text)
+    except ValueError as exc:
+        fail(str(exc))
+    v = _vdot(ctx, vdot)
+    fit.write_bytes(write_fit_workout(w, zone_paces(v), name=name or format_workout(w)[:40]))
+    stderr.print(f"wrote {fit}", highlight=False)
+
+
+@workout_app.command("library")
+def workout_library(
+    workout_type: str = typer.Option(None, "--type", help="Only this workout type."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """The workout library, per type, easier to harder.
+
+    Example: deliberun workout library --type intervals
+    """
+    from deliberun.plan.library import library
+
+    try:
+        entries = library(workout_type)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json([e.to_dict() for e in entries])
+        return
+    stdout.print(table("workout library", ["type", "name", "text", "purpose"],
+                       [[e.workout_type, e.name, e.text, e.purpose] for e in entries]))
+
+
+@plan_app.command("generate")
+def plan_generate(
+    ctx: typer.Context,
+    race: str = typer.Option(..., "--race", help="Race distance: 5k, 10k, half, marathon, 15km, 10mi."),
+    race_date: str = typer.Option(..., "--date", help="Race date YYYY-MM-DD."),
+    days_per_week: int = typer.Option(5, "--days-per-week", min=3, max=7, help="Running days per week."),
+    goal: str = typer.Option(None, "--goal", help="Goal time H:MM:SS (sets the paces)."),
+    long_run_day: str = typer.Option("sun", "--long-run-day", help="Day of the long run (mon..sun)."),
+    volume_km: float = typer.Option(None, "--volume-km", help="Current weekly volume [km]."),
+    max_volume_km: float = typer.Option(None, "--max-volume-km", help="Maximum weekly volume [km]."),
+    vdot: float = typer.Option(None, "--vdot", help="Current VDOT (default: goal time, else the athlete's)."),
+    targets: list[str] = typer.Option(None, "--target", help="A cycle target (workout type or target kind); repeatable."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Generate a plan for a goal race and store it as the current plan.
+
+    Example: deliberun plan generate --race 10k --date 2027-04-18 --days-per-week 5 --goal 45:00
+    """
+    from deliberun.plan.generate import check_constraints, generate_plan
+    from deliberun.plan.paces import parse_race_distance, parse_time
+    from deliberun.services import plan as svc
+
+    try:
+        dist = parse_race_distance(race)
+        goal_s = parse_time(goal) if goal else None
+        rd = _date(race_date)
+        v = vdot if (vdot is not None or goal_s is not None) else _vdot(ctx, None)
+        p = generate_plan(dist, rd, start=_today(), days_per_week=days_per_week, long_run_day=long_run_day,
+                          volume_km=volume_km, max_volume_km=max_volume_km, goal_time_s=goal_s,
+                          vdot=v, targets=targets or ())
+    except ValueError as exc:
+        fail(str(exc))
+    db = _db(ctx)
+    plan_id = svc.save_plan(db, p, now=datetime.now(timezone.utc))
+    problems = check_constraints(p)
+    doc = {"plan_id": plan_id, **p.to_dict(), "constraints_broken": problems}
+    if as_json:
+        print_json(doc)
+        return
+    stdout.print(table(p.name, ["week", "start", "phase", "km", "race km"],
+                       [[w.index + 1, w.start, w.phase + (" (recovery)" if w.recovery else ""),
+                         f"{w.planned_km:.1f}", f"{w.race_km:.1f}" if w.race_km else ""] for w in p.weeks]))
+    stderr.print(f"stored as plan {plan_id}; constraints: {'ok' if not problems else '; '.join(problems)}",
+                 highlight=False)
+
+
+@plan_app.command("show")
+def plan_show(
+    ctx: typer.Context,
+    week: int = typer.Option(None, "--week", min=1, help="Only week N of the plan."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Show the current plan (days, paces, projected fitness and form).
+
+    Example: deliberun plan show --week 3
+    """
+    from deliberun.services import plan as svc
+
+    try:
+        doc = svc.show(_db(ctx), today=_today(), week=week)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(doc)
+        return
+    form = {p["date"]: p["form"] for p in doc["projection"]}
+    stdout.print(table(doc["name"], ["date", "day", "type", "workout", "status", "form"],
+                       [[d["date"], date.fromisoformat(d["date"]).strftime("%a"), d["workout_type"], d["text"],
+                         d["status"], form.get(d["date"], "")] for d in doc["days"]]))
+
+
+def _edited(days: list[Any]) -> None:
+    stderr.print(f"plan updated ({len(days)} workouts)", highlight=False)
+
+
+@plan_app.command("move")
+def plan_move(ctx: typer.Context, day: str = typer.Argument(..., help="YYYY-MM-DD"),
+              to: str = typer.Argument(..., help="YYYY-MM-DD")) -> None:
+    """Move a planned workout to another date. Example: deliberun plan move 2027-03-02 2027-03-03"""
+    from deliberun.services import plan as svc
+
+    try:
+        _edited(svc.edit(_db(ctx), "move", _date(day), _date(to)))
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@plan_app.command("swap")
+def plan_swap(ctx: typer.Context, a: str = typer.Argument(...), b: str = typer.Argument(...)) -> None:
+    """Swap the workouts of two dates. Example: deliberun plan swap 2027-03-02 2027-03-04"""
+    from deliberun.services import plan as svc
+
+    try:
+        _edited(svc.edit(_db(ctx), "swap", _date(a), _date(b)))
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@plan_app.command("replace")
+def plan_replace(
+    ctx: typer.Context, day: str = typer.Argument(...), text: str = typer.Argument(...),
+    workout_type: str = typer.Option(None, "--type", help="New workout type."),
+) -> None:
+    """Replace a day's workout. Example: deliberun plan replace 2027-03-02 "8km E" --type easy"""
+    from deliberun.services import plan as svc
+
+    try:
+        _edited(svc.edit(_db(ctx), "replace", _date(day), text, workout_type))
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@plan_app.command("skip")
+def plan_skip(ctx: typer.Context, day: str = typer.Argument(...)) -> None:
+    """Mark a day's workout skipped. Example: deliberun plan skip 2027-03-02"""
+    from deliberun.services import plan as svc
+
+    try:
+        _edited(svc.edit(_db(ctx), "skip", _date(day)))
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@plan_app.command("export")
+def plan_export(
+    ctx: typer.Context,
+    ics: Path = typer.Option(None, "--ics", help="Write an iCalendar file."),
+    fit_dir: Path = typer.Option(None, "--fit-dir", help="Write one FIT workout per coming day."),
+    yaml_path: Path = typer.Option(None, "--yaml", help="Write the plan as YAML."),
+) -> None:
+    """Export the current plan. Example: deliberun plan export --ics plan.ics --fit-dir watch/"""
+    from deliberun.services import plan as svc
+
+    if ics is None and fit_dir is None and yaml_path is None:
+        fail("give --ics FILE, --fit-dir DIR and/or --yaml FILE", 2)
+    try:
+        written = svc.export(_db(ctx), today=_today(), ics=ics, fit_dir=fit_dir, yaml_path=yaml_path)
+    except ValueError as exc:
+        fail(str(exc))
+    stderr.print(f"wrote {len(written)} file(s)", highlight=False)
+
+
+@plan_app.command("import")
+def plan_import(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="plan.yaml or a FIT workout."),
+    on: str = typer.Option(None, "--date", help="Date for a FIT workout (default today)."),
+) -> None:
+    """Import a plan from YAML or one FIT workout. Example: deliberun plan import plan.yaml"""
+    from deliberun.services import plan as svc
+
+    try:
+        plan_id = svc.import_file(_db(ctx), path, now=datetime.now(timezone.utc), on=_date(on) if on else None)
+    except ValueError as exc:
+        fail(str(exc))
+    stderr.print(f"imported as plan {plan_id}", highlight=False)
+
+
+@plan_app.command("compliance")
+def plan_compliance(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")
+) -> None:
+    """Planned vs done per workout and week, and the proposed re-plan.
+
+    Example: deliberun plan compliance --json
+    """
+    from deliberun.services import plan as svc
+
+    try:
+        doc = svc.compliance_report(_db(ctx), today=_today())
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(doc)
+        return
+    stdout.print(table("planned vs done", ["date", "type", "workout", "status", "ratio", "colour", "execution"],
+                       [[r["date"], r["workout_type"], r["text"], r["status"], r["duration_ratio"], r["colour"],
+                         r["execution"]["score"] if r["execution"] else ""] for r in doc["workouts"]]))
+    for p in doc["proposals"]:
+        stderr.print(f"proposal: {p['reason']}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.add_typer(workout_app, name="workout")
+    app.add_typer(plan_app, name="plan")

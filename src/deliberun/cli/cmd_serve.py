@@ -1,9 +1,75 @@
-"""Commands of the serve area."""
+"""``deliberun serve``: the local dashboard (see docs/dashboard.md)."""
 
 from __future__ import annotations
 
+import ipaddress
+
 import typer
+
+from deliberun.cli.output import fail, stderr
+
+LOCAL_HOSTS = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``."""
+    if host in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option(
+        "127.0.0.1", "--host", envvar="DELIBERUN_HOST", help="Address to bind (default: local only)."
+    ),
+    port: int = typer.Option(8765, "--port", envvar="DELIBERUN_PORT", help="Port to listen on."),
+    open_browser: bool = typer.Option(
+        False, "--open", envvar="DELIBERUN_OPEN", help="Open the dashboard in a browser."
+    ),
+    read_only: bool = typer.Option(
+        False, "--read-only", envvar="DELIBERUN_READ_ONLY", help="Refuse every write (403)."
+    ),
+) -> None:
+    """Serve the dashboard on http://127.0.0.1:8765.
+
+    Example: deliberun serve --open
+    """
+    import uvicorn
+
+    from deliberun.store.db import Database
+    from deliberun.web.app import create_app
+
+    if not 0 < port < 65536:
+        fail(f"--port {port} is out of range: use 1–65535", code=2)
+    if not is_loopback(host):
+        stderr.print(
+            f"[yellow]Warning:[/yellow] binding {host}: anyone who can reach this machine "
+            "can read your training data. Use the default 127.0.0.1 unless you mean it.",
+            highlight=False,
+        )
+    url = Database(ctx.obj["db"] if ctx.obj else None).url
+    app = create_app(url, read_only=read_only)
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/"
+    stderr.print(
+        f"deliberun dashboard on {address}{' (read-only)' if read_only else ''} — Ctrl+C to stop",
+        highlight=False,
+    )
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(address,)).start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("serve")(serve)

@@ -1,9 +1,86 @@
-"""Commands of the simulate area."""
+"""``deliberun simulate``: write a simulated athlete's files and the truth planted in them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from deliberun.cli.output import fail, print_json, stderr, stdout, table
+
+
+@contextmanager
+def day_progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar over simulated days on stderr (None when quiet or not a terminal)."""
+    if quiet or not stderr.is_terminal:
+        yield None
+        return
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
+        TimeElapsedColumn(), console=stderr, transient=True,
+    )  # fmt: skip
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add ``simulate`` to the root app."""
+
+    @app.command("simulate")
+    def simulate(
+        scenario: str = typer.Option("marathon", "--scenario", "-s", help="Scenario name (see --list)."),
+        seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same files."),
+        years: float = typer.Option(None, "--years", help="Years of history (default: the scenario's)."),
+        out: Path = typer.Option(None, "--out", "-o", help="Folder to write (new or empty, or an earlier simulation)."),
+        list_: bool = typer.Option(False, "--list", help="List the scenarios and exit."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    ) -> None:
+        """Simulate a runner with known truths and write real activity files.
+
+        Writes a Strava bulk-export layout (activities.csv + activities/*.fit.gz,
+        .gpx, .tcx), deliberun-journal.yaml, plan.yaml and truth.json.
+
+        Example: deliberun simulate --scenario nemesis_fatigue --seed 7 --out sim/
+        """
+        from deliberun.sim.scenarios import SCENARIOS
+
+        if list_:
+            if json_:
+                print_json([
+                    {"name": s.name, "description": s.description, "default_years": s.default_years}
+                    for s in SCENARIOS.values()
+                ])  # fmt: skip
+            else:
+                rows = [(s.name, f"{s.default_years:g}", s.description) for s in SCENARIOS.values()]
+                stdout.print(table("Scenarios", ["name", "years", "description"], rows))
+            return
+        if out is None:
+            fail("give --out DIR (a new or empty folder), or --list to see the scenarios", 2)
+        if scenario not in SCENARIOS:
+            fail(f"unknown scenario {scenario!r}; choose one of: {', '.join(SCENARIOS)}", 2)
+        from deliberun.sim.output import write_simulation
+        from deliberun.sim.simulation import Simulation
+
+        try:
+            sim = Simulation(scenario, seed, years=years)
+            with day_progress(quiet, f"simulating {scenario}") as progress:
+                result = write_simulation(sim, out, progress)
+        except ValueError as exc:
+            fail(str(exc))
+        if json_:
+            print_json(result)
+            return
+        stdout.print(
+            f"Wrote {result['activities']} activities ({result['samples']:,} samples, "
+            f"{result['bytes'] / 1e6:.1f} MB) {result['start']} .. {result['end']} to {out}"
+        )
+        stdout.print(f"Truth in {out / 'truth.json'}; import with: deliberun import {out}")

@@ -1,11 +1,18 @@
-"""Read and write the athlete's settings."""
+"""Read and write the athlete's settings and the history of threshold estimates."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deliberun.athlete import AthleteSettings
-from deliberun.store.tables_athlete import AthleteSettingsRow
+from deliberun.store.tables_athlete import AthleteSettingsRow, ThresholdEstimateRow
+
+#: Key of the athlete area's model choices inside the settings JSON.
+MODELS_KEY = "_models"
 
 
 def get_settings(session: Session) -> AthleteSettings:
@@ -14,8 +21,77 @@ def get_settings(session: Session) -> AthleteSettings:
 
 
 def set_settings(session: Session, settings: AthleteSettings) -> None:
+    """Store the settings; keeps the model choices stored beside them."""
+    row = session.get(AthleteSettingsRow, 1)
+    data = settings.to_dict()
+    if row is None:
+        session.add(AthleteSettingsRow(id=1, data=data))
+    else:
+        models = (row.data or {}).get(MODELS_KEY)
+        if models is not None:
+            data[MODELS_KEY] = models
+        row.data = data
+
+
+def get_model_settings(session: Session) -> dict[str, Any]:
+    """The athlete area's model choices ({} when none were set)."""
+    row = session.get(AthleteSettingsRow, 1)
+    return dict((row.data or {}).get(MODELS_KEY) or {}) if row else {}
+
+
+def set_model_settings(session: Session, models: dict[str, Any]) -> None:
+    """Replace the athlete area's model choices."""
     row = session.get(AthleteSettingsRow, 1)
     if row is None:
-        session.add(AthleteSettingsRow(id=1, data=settings.to_dict()))
+        data = AthleteSettings().to_dict()
+        data[MODELS_KEY] = dict(models)
+        session.add(AthleteSettingsRow(id=1, data=data))
     else:
-        row.data = settings.to_dict()
+        data = dict(row.data or {})
+        data[MODELS_KEY] = dict(models)
+        row.data = data
+
+
+def latest_estimates(session: Session) -> dict[str, ThresholdEstimateRow]:
+    """The most recent stored estimate of each threshold key."""
+    rows = session.scalars(
+        select(ThresholdEstimateRow).order_by(
+            ThresholdEstimateRow.computed_on, ThresholdEstimateRow.id
+        )
+    )
+    out: dict[str, ThresholdEstimateRow] = {}
+    for r in rows:
+        out[r.key] = r
+    return out
+
+
+def estimate_history(session: Session, key: str | None = None) -> list[ThresholdEstimateRow]:
+    """Every stored estimate (of one key, or all), oldest first."""
+    q = select(ThresholdEstimateRow)
+    if key is not None:
+        q = q.where(ThresholdEstimateRow.key == key)
+    return list(
+        session.scalars(q.order_by(ThresholdEstimateRow.computed_on, ThresholdEstimateRow.id))
+    )
+
+
+def add_estimate(
+    session: Session,
+    key: str,
+    value: float,
+    evidence_date: date,
+    computed_on: date,
+    activity_ids: list[Any],
+    method: str,
+) -> ThresholdEstimateRow:
+    """Append one estimate to the history."""
+    row = ThresholdEstimateRow(
+        key=key,
+        value=float(value),
+        evidence_date=evidence_date,
+        computed_on=computed_on,
+        activity_ids=list(activity_ids),
+        method=method,
+    )
+    session.add(row)
+    return row

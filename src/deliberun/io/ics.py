@@ -1,0 +1,98 @@
+"""Plans as iCalendar (RFC 5545) files: one all-day event per planned workout.
+
+Each event's summary is the workout type and text, its description lists the
+steps with their pace bands; ``X-DELIBERUN-TYPE`` and ``X-DELIBERUN-TEXT`` carry
+the workout so ``read_ics`` gets the plan back exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+
+from deliberun.plan.paces import format_pace
+from deliberun.plan.planned import PlannedDay
+from deliberun.plan.text import format_step
+from deliberun.plan.workout import Step
+
+PRODID = "-//deliberun//plan//EN"
+
+
+def _lines(steps: Sequence[Step], paces: Mapping[str, tuple[float, float]], indent: str = "") -> list[str]:
+    out = []
+    for s in steps:
+        if s.kind == "repeat":
+            out.append(f"{indent}{s.reps} times:")
+            out += _lines(s.steps, paces, indent + "  ")
+            continue
+        line = f"{indent}{s.kind}: {format_step(s)}"
+        band = s.target.resolve(paces) if s.target else None
+        if band is not None:
+            line += f" ({format_pace(band[0])}-{format_pace(band[1])} /km)"
+        out.append(line)
+    return out
+
+
+def write_ics(
+    days: Sequence[PlannedDay],
+    paces: Mapping[str, tuple[float, float]],
+    *,
+    stamp: datetime,
+    calendar_name: str = "deliberun plan",
+) -> bytes:
+    """The plan as an ``.ics`` file (bytes).
+
+    Parameters
+    ----------
+    days : sequence of PlannedDay
+        The planned workouts.
+    paces : mapping
+        ``{zone: (fast, slow)}`` [s/km] to show each step's pace band.
+    stamp : datetime
+        ``DTSTAMP`` of every event (tz-aware; pass the current time).
+    """
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", calendar_name)
+    for d in days:
+        if d.status == "skipped":
+            continue
+        ev = Event()
+        uid = hashlib.sha1(f"{d.date}|{d.workout_type}|{d.text}".encode()).hexdigest()[:16]
+        ev.add("uid", f"{uid}@deliberun")
+        ev.add("dtstamp", stamp.astimezone(timezone.utc))
+        ev.add("dtstart", d.date)
+        ev.add("dtend", d.date + timedelta(days=1))
+        ev.add("summary", f"{d.workout_type.replace('_', ' ')}: {d.text}")
+        desc = "\n".join(_lines(d.workout().steps, paces))
+        if d.notes:
+            desc += f"\n\n{d.notes}"
+        ev.add("description", desc)
+        ev.add("x-deliberun-type", d.workout_type)
+        ev.add("x-deliberun-text", d.text)
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+def read_ics(data: bytes) -> list[PlannedDay]:
+    """Planned days from an ``.ics`` written by ``write_ics`` (other events are ignored)."""
+    from icalendar import Calendar
+
+    try:
+        cal = Calendar.from_ical(data)
+    except ValueError as exc:
+        raise ValueError(f"not a readable iCalendar file ({exc})") from None
+    out = []
+    for ev in cal.walk("VEVENT"):
+        text = ev.get("x-deliberun-text")
+        if text is None:
+            continue
+        start = ev.decoded("dtstart")
+        day = start.date() if isinstance(start, datetime) else start
+        assert isinstance(day, date)
+        out.append(PlannedDay(day, str(ev.get("x-deliberun-type") or "easy"), str(text)))
+    return sorted(out, key=lambda d: d.date)

@@ -1,0 +1,285 @@
+"""Expand import paths into activity sources: files, folders, .gz, .zip, exports.
+
+Nothing is ever written to disk: zip members are read in memory. Safety limits
+(:data:`LIMITS`) refuse path traversal, zip bombs and deep nesting; a refused or
+unreadable item comes out as a :class:`Source` whose ``error`` is set, so a
+batch reports it and goes on.
+
+Recognised layouts:
+
+* **Strava bulk export** (a folder or a zip holding ``activities.csv`` and
+  ``activities/``): rows are joined to files by the CSV's filename column; name,
+  type, description, gear, perceived exertion, Strava id and Strava's own moving
+  time, distance and elevation gain go into ``Source.meta``. The CSV columns are
+  found by their English header, else by position (Strava keeps the column order
+  in every language, e.g. the Italian export).
+* **Garmin Connect export** zip: the ``DI_CONNECT/.../UploadedFiles*.zip`` archives
+  inside are opened (nested zip) and their FIT files read.
+
+Inside folders and archives only activity-looking files (``.fit``, ``.gpx``,
+``.tcx``, each optionally ``.gz``, and ``.zip``) are sources; others (.csv, .json,
+.jpg ...) are skipped silently. A file named directly is always a source (an
+unknown one then fails in ``read_bytes`` with ``UnknownFormatError``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from deliberun.io.errors import CorruptFileError, ReadError, UnsafeInputError
+
+#: Safety limits for archives.
+LIMITS: dict[str, int] = {
+    "max_member_bytes": 1 << 30,  # a member expanding past 1 GiB is refused
+    "max_ratio": 200,  # compression ratio refused above this ...
+    "ratio_min_bytes": 10 << 20,  # ... for members larger than 10 MiB
+    "max_zip_depth": 3,  # export.zip -> UploadedFiles.zip -> ... (depth counted from 1)
+    "max_total_bytes": 16 << 30,  # sum of expanded members of one archive
+}
+ACTIVITY_EXTS = (".fit", ".gpx", ".tcx")
+
+
+@dataclass
+class Source:
+    """One importable item: a file, an archive member, or an error while expanding."""
+
+    display_path: str
+    name: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    error: ReadError | None = None
+    _loader: Callable[[], bytes] | None = field(default=None, repr=False)
+
+    def read_bytes(self) -> bytes:
+        """The original bytes (before gunzip). Raises the expansion error if any."""
+        if self.error is not None:
+            raise self.error
+        if self._loader is None:  # pragma: no cover - constructed without loader
+            raise ReadError(self.display_path, "nothing to read")
+        try:
+            return self._loader()
+        except OSError as exc:
+            raise ReadError(self.display_path, f"cannot read ({exc.strerror or exc})") from None
+        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise CorruptFileError(self.display_path, f"damaged archive member ({exc})") from None
+
+
+def is_activity_name(name: str) -> bool:
+    """True for ``.fit``, ``.gpx``, ``.tcx`` names, optionally ``.gz`` (case-insensitive)."""
+    low = name.lower()
+    if low.endswith(".gz"):
+        low = low[:-3]
+    return low.endswith(ACTIVITY_EXTS)
+
+
+def _error(display: str, err: ReadError) -> Source:
+    return Source(display_path=display, name=PurePosixPath(display).name, error=err)
+
+
+# ---------------------------------------------------------------- Strava CSV
+
+#: Strava activities.csv: meta key -> (English header, 0-based position).
+STRAVA_COLUMNS: dict[str, tuple[str, int]] = {
+    "strava_id": ("Activity ID", 0),
+    "date": ("Activity Date", 1),
+    "name": ("Activity Name", 2),
+    "type": ("Activity Type", 3),
+    "description": ("Activity Description", 4),
+    "gear": ("Activity Gear", 11),
+    "filename": ("Filename", 12),
+    "strava_elapsed_time_s": ("Elapsed Time", 15),
+    "strava_moving_time_s": ("Moving Time", 16),
+    "strava_distance_m": ("Distance", 17),
+    "strava_elevation_gain_m": ("Elevation Gain", 20),
+    "perceived_exertion": ("Perceived Exertion", 43),
+}
+_NUMERIC = {"strava_elapsed_time_s", "strava_moving_time_s", "strava_distance_m", "strava_elevation_gain_m", "perceived_exertion"}
+
+
+def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
+    """Map ``activities/<file>`` -> meta dict from a Strava ``activities.csv``.
+
+    Columns are located by English header; a localized export falls back to the
+    fixed position. Numeric fields are floats (``None`` when empty).
+    """
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(rows, None)
+    if not header:
+        return {}
+    english = header[0].strip() == "Activity ID"
+    index: dict[str, int] = {}
+    for key, (title, pos) in STRAVA_COLUMNS.items():
+        if english:
+            # second occurrence for the duplicated "Elapsed Time"/"Distance" (seconds / metres)
+            hits = [i for i, h in enumerate(header) if h.strip() == title]
+            if hits:
+                index[key] = hits[-1] if key in ("strava_elapsed_time_s", "strava_distance_m") else hits[0]
+                continue
+        if pos < len(header):
+            index[key] = pos
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        meta: dict[str, Any] = {}
+        for key, i in index.items():
+            value = row[i].strip() if i < len(row) else ""
+            if key in _NUMERIC:
+                try:
+                    meta[key] = float(value) if value else None
+                except ValueError:
+                    meta[key] = None
+            else:
+                meta[key] = value or None
+        filename = meta.pop("filename", None)
+        if filename:
+            out[filename.replace("\\", "/")] = meta
+    return out
+
+
+# ---------------------------------------------------------------- zip
+
+
+def _unsafe_member(name: str) -> str | None:
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "absolute path in archive refused"
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        return "'..' path in archive refused (path traversal)"
+    return None
+
+
+def _check_size(info: zipfile.ZipInfo) -> str | None:
+    if info.file_size > LIMITS["max_member_bytes"]:
+        return f"member expands to {info.file_size >> 20} MiB, over the {LIMITS['max_member_bytes'] >> 20} MiB limit (zip bomb?)"
+    if info.file_size > LIMITS["ratio_min_bytes"] and info.file_size > LIMITS["max_ratio"] * max(info.compress_size, 1):
+        return f"compression ratio over {LIMITS['max_ratio']} refused (zip bomb?)"
+    return None
+
+
+def _member_loader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> Callable[[], bytes]:
+    def load() -> bytes:
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+        if len(data) > info.file_size:
+            raise UnsafeInputError(display, "member is larger than its header says (zip bomb?)")
+        return data
+
+    return load
+
+
+def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]:
+    if depth > LIMITS["max_zip_depth"]:
+        yield _error(display, UnsafeInputError(display, f"zip nested more than {LIMITS['max_zip_depth']} deep refused"))
+        return
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    total = sum(i.file_size for i in infos)
+    if total > LIMITS["max_total_bytes"]:
+        yield _error(display, UnsafeInputError(display, f"archive expands to {total >> 30} GiB, over the limit (zip bomb?)"))
+        return
+    strava: dict[str, dict[str, Any]] = {}
+    csv_prefix = ""
+    for info in infos:
+        base = PurePosixPath(info.filename)
+        if base.name == "activities.csv" and _unsafe_member(info.filename) is None and _check_size(info) is None:
+            try:
+                strava = parse_strava_csv(zf.read(info).decode("utf-8-sig", "replace"))
+                csv_prefix = str(base.parent) + "/" if str(base.parent) != "." else ""
+            except (zipfile.BadZipFile, OSError, ValueError, csv.Error):
+                strava = {}
+            break
+    for info in sorted(infos, key=lambda i: i.filename):
+        member = info.filename
+        mdisplay = f"{display}!{member}"
+        low = member.lower()
+        if not (is_activity_name(low) or low.endswith(".zip")):
+            continue
+        bad = _unsafe_member(member) or _check_size(info)
+        if bad:
+            yield _error(mdisplay, UnsafeInputError(mdisplay, bad))
+            continue
+        if low.endswith(".zip"):
+            try:
+                inner = zf.read(info)
+                inner_zf = zipfile.ZipFile(io.BytesIO(inner))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                yield _error(mdisplay, CorruptFileError(mdisplay, f"damaged zip ({exc})"))
+                continue
+            yield from _iter_zip(inner_zf, mdisplay, depth + 1)
+            continue
+        rel = member[len(csv_prefix) :] if csv_prefix and member.startswith(csv_prefix) else member
+        meta = dict(strava.get(rel, {}))
+        if meta:
+            meta["source"] = "strava_export"
+        yield Source(display_path=mdisplay, name=PurePosixPath(member).name, meta=meta, _loader=_member_loader(zf, info, mdisplay))
+
+
+def _iter_zip_path(path: Path) -> Iterator[Source]:
+    display = str(path)
+    try:
+        zf = zipfile.ZipFile(path)  # kept open by the loaders; closed when collected
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        yield _error(display, CorruptFileError(display, f"not a readable zip archive ({exc})"))
+        return
+    yield from _iter_zip(zf, display, 1)
+
+
+# ---------------------------------------------------------------- files and folders
+
+
+def _file_source(path: Path, meta: dict[str, Any] | None = None) -> Source:
+    return Source(display_path=str(path), name=path.name, meta=meta or {}, _loader=path.read_bytes)
+
+
+def _iter_dir(root: Path) -> Iterator[Source]:
+    strava: dict[str, dict[str, Any]] = {}
+    csv_path = root / "activities.csv"
+    if csv_path.is_file() and (root / "activities").is_dir():
+        try:
+            strava = parse_strava_csv(csv_path.read_text(encoding="utf-8-sig", errors="replace"))
+        except (OSError, csv.Error):
+            strava = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for fn in sorted(filenames):
+            p = Path(dirpath) / fn
+            low = fn.lower()
+            if low.endswith(".zip"):
+                yield from _iter_zip_path(p)
+            elif is_activity_name(low):
+                meta = None
+                if strava:
+                    rel = p.relative_to(root).as_posix()
+                    if rel in strava:
+                        meta = dict(strava[rel], source="strava_export")
+                yield _file_source(p, meta)
+
+
+def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
+    """Expand files, folders (recursive), .zip/.gz and Strava/Garmin exports.
+
+    Parameters
+    ----------
+    paths : iterable of str or path
+        What the user named on the command line.
+
+    Yields
+    ------
+    Source
+        One per activity-looking file or archive member, in a stable order;
+        problems come out as sources with ``error`` set (never raised).
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _iter_dir(path)
+        elif path.is_file():
+            if path.name.lower().endswith(".zip"):
+                yield from _iter_zip_path(path)
+            else:
+                yield _file_source(path)
+        else:
+            yield _error(str(path), ReadError(str(path), "no such file or folder"))

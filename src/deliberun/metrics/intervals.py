@@ -1,0 +1,404 @@
+"""Work intervals found from the streams alone, and the file's own laps.
+
+Detection (``detect_intervals``), all vectorised over samples:
+
+1. Speed on the 1 s grid is smoothed with a centred ``SMOOTH_S`` moving mean.
+2. Otsu's threshold [1]_ splits the *moving* samples into a slow and a fast
+   class. The activity is structured only when the split is clear: the
+   between-class share of the variance (Otsu's separability) is at least
+   ``MIN_SEPARABILITY`` and the fast class is at least ``MIN_SPEED_RATIO``
+   times the slow one. (A single normal distribution already gives 2/pi ~ 0.64,
+   so the speed ratio is the guard that rejects steady runs; warm-up, reps
+   and recoveries form three clusters and give ~0.7-0.95.) Grade-adjusted
+   speed is used when given, so the downhills of a hilly easy run are not reps.
+3. Fast runs separated by dips shorter than ``MAX_DIP_S`` are joined; fast runs
+   shorter than ``MIN_REP_S`` or ``MIN_REP_M`` are dropped; runs clearly slower
+   than the typical rep (``SLOW_REP_FRACTION`` of the median rep speed, e.g. a
+   brisk warm-up) are not reps.
+4. With at least two reps, the structure is named from whichever is more
+   regular, rep distance or rep duration (coefficient of variation), e.g.
+   ``"6 × 800 m in 2:58–3:04, 400 m jog recoveries"``.
+
+References
+----------
+.. [1] Otsu N (1979). A threshold selection method from gray-level histograms.
+   IEEE Trans Syst Man Cybern 9(1):62-66. doi:10.1109/TSMC.1979.4310076
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from deliberun.io.activity import Lap
+from deliberun.metrics.cleaning import rolling_mean
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+SMOOTH_S = 7
+MIN_SEPARABILITY = 0.6
+MIN_SPEED_RATIO = 1.15
+MAX_DIP_S = 10
+MIN_REP_S = 20
+MIN_REP_M = 80.0
+SLOW_REP_FRACTION = 0.9
+REGULAR_CV = 0.12  # reps whose distances (or durations) vary less than this are "the same"
+JOG_M_PER_S = 1.6
+WALK_M_PER_S = 0.5
+
+
+def otsu_threshold(values: npt.ArrayLike, *, bins: int = 256) -> tuple[float, float]:
+    """Otsu's two-class threshold and its separability.
+
+    Parameters
+    ----------
+    values : array_like
+        Samples (NaN ignored).
+    bins : int
+        Histogram bins between the 0.5th and 99.5th percentile.
+
+    Returns
+    -------
+    (float, float)
+        Threshold, and separability = between-class variance / total variance
+        in [0, 1]. (nan, 0.0) when there are fewer than two distinct values.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) < 2:
+        return float("nan"), 0.0
+    lo, hi = np.percentile(v, [0.5, 99.5])
+    if hi <= lo:
+        return float("nan"), 0.0
+    hist, edges = np.histogram(np.clip(v, lo, hi), bins=bins, range=(lo, hi))
+    centers = (edges[:-1] + edges[1:]) / 2
+    p = hist / hist.sum()
+    w0 = np.cumsum(p)
+    m = np.cumsum(p * centers)
+    mt = m[-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sb = (mt * w0 - m) ** 2 / (w0 * (1 - w0))
+    sb[~np.isfinite(sb)] = 0.0
+    k = int(np.argmax(sb))
+    total = float(np.sum(p * (centers - mt) ** 2))
+    return float(edges[k + 1]), float(sb[k] / total) if total > 0 else 0.0
+
+
+def _runs(mask: BoolArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and end (exclusive) indices of the True runs of ``mask``."""
+    m = np.concatenate(([False], mask, [False])).astype(np.int8)
+    d = np.diff(m)
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def _close_dips(mask: BoolArray, max_dip: int) -> BoolArray:
+    """Fill False runs of at most ``max_dip`` samples lying between True runs."""
+    out = mask.copy()
+    starts, ends = _runs(~mask)
+    inner = (starts > 0) & (ends < len(mask)) & (ends - starts <= max_dip)
+    for s, e in zip(starts[inner], ends[inner], strict=True):  # loop over dips, not samples
+        out[s:e] = True
+    return out
+
+
+def fmt_duration(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``) for a duration [s]."""
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def _round_distance(d: float) -> float:
+    if abs(d - 1609.344) < 30:
+        return 1609.344
+    step = 50.0 if d < 500 else 100.0 if d < 2000 else 500.0
+    return max(round(d / step), 1) * step
+
+
+def _nice_distance(d: float) -> str:
+    r = _round_distance(d)
+    if r == 1609.344:
+        return "1 mi"
+    return f"{int(r)} m" if r < 2000 else f"{r / 1000.0:g} km"
+
+
+def _round_time(t: float) -> float:
+    step = 15.0 if t < 180 else 30.0 if t < 600 else 60.0
+    return max(round(t / step), 1) * step
+
+
+def _nice_time(t: float) -> str:
+    r = _round_time(t)
+    return f"{int(r)} s" if r < 120 else fmt_duration(r)
+
+
+def _cv(x: FloatArray) -> float:
+    return float(np.std(x) / np.mean(x)) if len(x) > 1 and np.mean(x) > 0 else 0.0
+
+
+def _by_distance(dist: FloatArray, dur: FloatArray) -> bool:
+    """Whether the reps are better described by distance than by duration.
+
+    Score = spread (CV) + how far the median is from a round value; lower wins.
+    A watch ends distance reps at exact metres, so their distances are regular
+    and round while their times wander, and the other way round for timed reps.
+    """
+    md, mt = float(np.median(dist)), float(np.median(dur))
+    score_d = _cv(dist) + abs(md - _round_distance(md)) / md
+    score_t = _cv(dur) + abs(mt - _round_time(mt)) / mt
+    return score_d <= score_t
+
+
+def _describe(reps: list[dict[str, Any]]) -> str:
+    dist = np.array([r["distance_m"] for r in reps])
+    dur = np.array([r["duration_s"] for r in reps])
+    n = len(reps)
+    if min(_cv(dist), _cv(dur)) > REGULAR_CV:
+        text = f"{n} reps: " + ", ".join(_nice_distance(x) for x in dist)
+    elif _by_distance(dist, dur):
+        text = f"{n} × {_nice_distance(float(np.median(dist)))} in "
+        text += f"{fmt_duration(dur.min())}–{fmt_duration(dur.max())}"
+    else:
+        pace = 1000.0 / np.array([r["speed_m_per_s"] for r in reps])
+        text = f"{n} × {_nice_time(float(np.median(dur)))} at "
+        text += f"{fmt_duration(pace.min())}–{fmt_duration(pace.max())}/km"
+    rec = [r for r in reps if r["recovery_s"] is not None]
+    if rec:
+        r_t = np.array([r["recovery_s"] for r in rec], dtype=float)
+        r_d = np.array([r["recovery_distance_m"] or 0.0 for r in rec], dtype=float)
+        speed = float(r_d.sum() / r_t.sum()) if r_t.sum() > 0 else 0.0
+        kind = "jog" if speed >= JOG_M_PER_S else "walk" if speed >= WALK_M_PER_S else "standing"
+        if kind == "jog" and _cv(r_d) <= 0.2 and _by_distance(r_d, r_t):
+            text += f", {_nice_distance(float(np.median(r_d)))} jog recoveries"
+        elif _cv(r_t) <= 0.2:
+            text += f", {_nice_time(float(np.median(r_t)))} {kind} recoveries"
+        else:
+            text += f", {kind} recoveries of {fmt_duration(r_t.min())}–{fmt_duration(r_t.max())}"
+    return text
+
+
+def _finite_mean(x: FloatArray) -> float:
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if len(x) else float("nan")
+
+
+def _refine_edges(
+    starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], g: FloatArray, s: FloatArray
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Move each rep's edges to where the lightly smoothed speed crosses the midpoint
+    between the rep's speed and the neighbouring recovery's (the wide smoothing used
+    for finding reps blurs the edges by a few seconds)."""
+    n = len(g)
+    s3 = rolling_mean(g, 3)
+    w = SMOOTH_S
+    new_s, new_e = starts.copy(), ends.copy()
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):  # loop over reps
+        rep_g = g[a:b][np.isfinite(g[a:b])]
+        if len(rep_g) == 0:
+            continue
+        rep_v = float(np.median(rep_g))
+        lo_prev = ends[i - 1] if i > 0 else max(0, a - 120)
+        lo_next = starts[i + 1] if i + 1 < len(starts) else min(n, b + 120)
+        prev_v = _finite_mean(s[lo_prev:a])
+        next_v = _finite_mean(s[b:lo_next])
+        if np.isfinite(prev_v):
+            mid = (rep_v + prev_v) / 2
+            j0 = max(lo_prev, a - w)
+            win = np.flatnonzero(s3[j0 : a + w] >= mid)
+            if len(win):
+                new_s[i] = j0 + win[0]
+        if np.isfinite(next_v):
+            mid = (rep_v + next_v) / 2
+            j0 = max(new_s[i] + 1, b - w)
+            win = np.flatnonzero(s3[j0 : min(lo_next, b + w)] >= mid)
+            if len(win):
+                new_e[i] = j0 + win[-1] + 1
+    return new_s, new_e
+
+
+def _nan_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _segment_stats(
+    a: int,
+    b: int,
+    time: FloatArray,
+    distance: FloatArray,
+    speed: FloatArray,
+    gap_speed: FloatArray,
+    heart_rate: FloatArray,
+) -> dict[str, Any]:
+    """Stats of the 1 s steps a..b-1 (distance from the cumulative stream)."""
+    b_idx = min(b, len(time) - 1)
+    dist = float(distance[b_idx] - distance[a]) if b_idx > a else float("nan")
+    if not np.isfinite(dist):
+        dist = float(np.nansum(speed[a:b]))
+    dur = float(time[b_idx] - time[a]) if b_idx > a else float(b - a)
+    sp, gs = speed[a:b], gap_speed[a:b]
+    ok = np.isfinite(sp) & np.isfinite(gs)
+    ratio = float(gs[ok].sum() / sp[ok].sum()) if ok.any() and sp[ok].sum() > 0 else 1.0
+    hr = heart_rate[a:b]
+    hr = hr[np.isfinite(hr)]
+    v = dist / dur if dur > 0 else float("nan")
+    return {
+        "start_s": float(time[a]),
+        "end_s": float(time[a] + dur),
+        "distance_m": dist,
+        "duration_s": dur,
+        "speed_m_per_s": _nan_none(v),
+        "gap_speed_m_per_s": _nan_none(v * ratio),
+        "avg_hr_bpm": float(hr.mean()) if len(hr) else None,
+        "max_hr_bpm": float(hr.max()) if len(hr) else None,
+    }
+
+
+def detect_intervals(
+    time: npt.ArrayLike,
+    distance: npt.ArrayLike,
+    speed: npt.ArrayLike,
+    *,
+    gap_speed: npt.ArrayLike | None = None,
+    heart_rate: npt.ArrayLike | None = None,
+    moving: npt.ArrayLike | None = None,
+) -> dict[str, Any]:
+    """Find the work reps of a structured workout from the streams alone.
+
+    Parameters
+    ----------
+    time : array_like
+        Elapsed time on a 1 s grid [s].
+    distance : array_like
+        Cumulative distance [m].
+    speed : array_like
+        Speed per 1 s step [m/s].
+    gap_speed : array_like, optional
+        Grade-adjusted speed per step [m/s] (defaults to ``speed``).
+    heart_rate : array_like, optional
+        [bpm]
+    moving : array_like of bool, optional
+        Moving mask; the threshold is fitted on moving samples only.
+
+    Returns
+    -------
+    dict
+        ``summary`` (str, "" when no structure) and ``reps``: list of dicts with
+        ``start_s, end_s, distance_m, duration_s, speed_m_per_s, gap_speed_m_per_s,
+        avg_hr_bpm, max_hr_bpm, recovery_s, recovery_distance_m`` (recovery = until
+        the next rep; None after the last), plus ``threshold_m_per_s`` and
+        ``separability`` (the evidence for the split).
+    """
+    t = np.asarray(time, dtype=float)
+    d = np.asarray(distance, dtype=float)
+    v = np.asarray(speed, dtype=float)
+    n = len(t)
+    g = v if gap_speed is None else np.asarray(gap_speed, dtype=float)
+    hr = np.full(n, np.nan) if heart_rate is None else np.asarray(heart_rate, dtype=float)
+    mv = np.isfinite(v) & (v > 0.5) if moving is None else np.asarray(moving, dtype=bool)
+    none: dict[str, Any] = {"summary": "", "reps": [], "threshold_m_per_s": None, "separability": None}
+    if n < 120 or mv.sum() < 120 or not np.isfinite(d).any():
+        return none
+    s = rolling_mean(g, SMOOTH_S)
+    thr, eta = otsu_threshold(s[mv])
+    if not np.isfinite(thr):
+        return none
+    none["threshold_m_per_s"], none["separability"] = thr, eta
+    fast, slow = s[mv & (s >= thr)], s[mv & (s < thr)]
+    if len(fast) == 0 or len(slow) == 0 or eta < MIN_SEPARABILITY:
+        return none
+    if fast.mean() < MIN_SPEED_RATIO * slow.mean():
+        return none
+    work = _close_dips(np.nan_to_num(s, nan=0.0) >= thr, MAX_DIP_S)
+    starts, ends = _runs(work)
+    seg_d = np.nan_to_num(d[np.minimum(ends, n - 1)] - d[starts])
+    keep = ((ends - starts) >= MIN_REP_S) & (seg_d >= MIN_REP_M)
+    starts, ends, seg_d = starts[keep], ends[keep], seg_d[keep]
+    if len(starts) >= 2:
+        seg_v = np.array([_finite_mean(s[a:b]) for a, b in zip(starts, ends, strict=True)])
+        quick = (seg_v >= SLOW_REP_FRACTION * np.median(seg_v)) & (
+            seg_v >= MIN_SPEED_RATIO * slow.mean()
+        )
+        starts, ends = starts[quick], ends[quick]
+    if len(starts) < 2:
+        return none
+    starts, ends = _refine_edges(starts, ends, g, s)
+    reps = [_segment_stats(int(a), int(b), t, d, v, g, hr) for a, b in zip(starts, ends, strict=True)]
+    for i, rep in enumerate(reps):
+        if i + 1 < len(reps):
+            rec = _segment_stats(int(ends[i]), int(starts[i + 1]), t, d, v, g, hr)
+            rep["recovery_s"] = rec["duration_s"]
+            rep["recovery_distance_m"] = rec["distance_m"]
+        else:
+            rep["recovery_s"] = None
+            rep["recovery_distance_m"] = None
+    return {"summary": _describe(reps), "reps": reps, "threshold_m_per_s": thr, "separability": eta}
+
+
+def lap_table(
+    laps: list[Lap],
+    time: npt.ArrayLike,
+    distance: npt.ArrayLike,
+    speed: npt.ArrayLike,
+    *,
+    gap_speed: npt.ArrayLike | None = None,
+    heart_rate: npt.ArrayLike | None = None,
+    cadence: npt.ArrayLike | None = None,
+) -> list[dict[str, Any]]:
+    """Per-lap figures: the file's own lap values, completed from the streams.
+
+    Parameters
+    ----------
+    laps : list of Lap
+        As read from the file.
+    time, distance, speed, gap_speed, heart_rate, cadence : array_like
+        The cleaned 1 s streams.
+
+    Returns
+    -------
+    list of dict
+        ``index, start_s, duration_s, timer_time_s, distance_m, pace_s_per_km,
+        gap_pace_s_per_km, avg_hr_bpm, max_hr_bpm, avg_cadence_spm, intensity, trigger``.
+        The file's distance and heart rate win when present.
+    """
+    t = np.asarray(time, dtype=float)
+    d = np.asarray(distance, dtype=float)
+    v = np.asarray(speed, dtype=float)
+    g = v if gap_speed is None else np.asarray(gap_speed, dtype=float)
+    hr = np.full(len(t), np.nan) if heart_rate is None else np.asarray(heart_rate, dtype=float)
+    cad = np.full(len(t), np.nan) if cadence is None else np.asarray(cadence, dtype=float)
+    out: list[dict[str, Any]] = []
+    if len(t) == 0:
+        return out
+    for i, lap in enumerate(laps):  # loop over laps, not samples
+        a = int(np.clip(np.searchsorted(t, lap.start_s, side="left"), 0, len(t) - 1))
+        b = int(np.clip(np.searchsorted(t, lap.start_s + lap.elapsed_time_s, side="left"), a, len(t)))
+        st = _segment_stats(a, b, t, d, v, g, hr) if b > a else None
+        dist = lap.distance_m if lap.distance_m is not None else (st["distance_m"] if st else None)
+        moving_time = lap.timer_time_s if lap.timer_time_s else lap.elapsed_time_s
+        pace = moving_time / dist * 1000.0 if dist and dist > 0 and moving_time else None
+        gap_pace = None
+        if pace is not None and st and st["speed_m_per_s"] and st["gap_speed_m_per_s"]:
+            gap_pace = pace * st["speed_m_per_s"] / st["gap_speed_m_per_s"]
+        c = cad[a:b]
+        c = c[np.isfinite(c)]
+        out.append(
+            {
+                "index": i + 1,
+                "start_s": float(lap.start_s),
+                "duration_s": float(lap.elapsed_time_s),
+                "timer_time_s": lap.timer_time_s,
+                "distance_m": dist,
+                "pace_s_per_km": pace,
+                "gap_pace_s_per_km": gap_pace,
+                "avg_hr_bpm": lap.avg_hr_bpm if lap.avg_hr_bpm is not None else (st["avg_hr_bpm"] if st else None),
+                "max_hr_bpm": lap.max_hr_bpm if lap.max_hr_bpm is not None else (st["max_hr_bpm"] if st else None),
+                "avg_cadence_spm": float(c.mean()) if len(c) else None,
+                "intensity": lap.intensity,
+                "trigger": lap.trigger,
+            }
+        )
+    return out

@@ -1,0 +1,161 @@
+"""Splits: the activity cut at every kilometre or mile.
+
+Split boundaries are the interpolated moments the runner crossed each
+``split_m``; the last split is the remainder. Durations are elapsed time, so
+the splits' durations sum to the activity's elapsed time and their distances
+to its distance; ``moving_time_s`` (elapsed minus stopped seconds) sums to
+the moving time. Pace is moving
+time per kilometre (a stop at a crossing does not slow the split, as on
+Strava). GAP pace uses the split's ratio of grade-adjusted to plain speed, so
+on flat ground it equals the pace exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+KM_M = 1000.0
+MILE_M = 1609.344
+
+
+def _segment_sums(values: FloatArray, edges: npt.NDArray[np.intp]) -> FloatArray:
+    """Sum of ``values`` (NaN as 0) between consecutive ``edges`` indices."""
+    c = np.concatenate(([0.0], np.cumsum(np.nan_to_num(values))))
+    return np.asarray(c[edges[1:]] - c[edges[:-1]], dtype=float)
+
+
+def _climb(altitude: FloatArray) -> tuple[FloatArray, FloatArray]:
+    dz = np.diff(altitude, append=np.nan)
+    return np.where(dz > 0, dz, 0.0), np.where(dz < 0, -dz, 0.0)
+
+
+def _none(x: float) -> float | None:
+    return None if not np.isfinite(x) else float(x)
+
+
+def splits(
+    time: npt.ArrayLike,
+    distance: npt.ArrayLike,
+    *,
+    split_m: float = KM_M,
+    speed: npt.ArrayLike | None = None,
+    gap_speed: npt.ArrayLike | None = None,
+    heart_rate: npt.ArrayLike | None = None,
+    cadence: npt.ArrayLike | None = None,
+    altitude: npt.ArrayLike | None = None,
+    moving: npt.ArrayLike | None = None,
+    min_last_m: float = 1.0,
+) -> list[dict[str, Any]]:
+    """Per-split time, pace, GAP pace, heart rate, cadence and climb.
+
+    Parameters
+    ----------
+    time : array_like
+        Elapsed time on a regular 1 s grid [s].
+    distance : array_like
+        Cumulative distance [m], non-decreasing, NaN in gaps.
+    split_m : float
+        Split length [m]: 1000 for km, 1609.344 for miles.
+    speed, gap_speed : array_like, optional
+        Speed and grade-adjusted speed per 1 s step [m/s].
+    heart_rate : array_like, optional
+        [bpm]
+    cadence : array_like, optional
+        [steps/min]
+    altitude : array_like, optional
+        Smoothed altitude [m].
+    moving : array_like of bool, optional
+        Moving mask; all moving when omitted.
+    min_last_m : float
+        A final remainder shorter than this [m] is merged into the previous split.
+
+    Returns
+    -------
+    list of dict
+        ``index`` (1-based), ``distance_m``, ``duration_s`` (elapsed),
+        ``moving_time_s``, ``pace_s_per_km``, ``gap_pace_s_per_km``, ``avg_hr_bpm``,
+        ``avg_cadence_spm``, ``ascent_m``, ``descent_m``; NaN results are None.
+    """
+    if split_m <= 0:
+        raise ValueError(f"split length must be > 0 m, got {split_m}")
+    t = np.asarray(time, dtype=float)
+    d = np.asarray(distance, dtype=float)
+    n = len(t)
+    fin = np.isfinite(d)
+    if n < 2 or fin.sum() < 2:
+        return []
+    d_f, t_f = d[fin], t[fin]
+    total = float(d_f[-1] - d_f[0])
+    if total <= 0:
+        return []
+    marks = d_f[0] + split_m * np.arange(1, int(np.floor(total / split_m)) + 1)
+    if len(marks) and d_f[-1] - marks[-1] < min_last_m:
+        marks = marks[:-1]
+    # crossing times: first time each mark is reached
+    new = np.concatenate(([True], np.diff(d_f) > 0))
+    t_cross = np.interp(marks, d_f[new], t_f[new])
+    bounds_t = np.concatenate(([t[0]], t_cross, [t[-1]]))
+    bounds_d = np.concatenate(([d_f[0]], marks, [d_f[-1]]))
+    # sample index ranges: step i covers [t_i, t_i + 1); a split owns steps starting in it
+    edges = np.searchsorted(t, bounds_t, side="left")
+    edges[-1] = n
+    edges = np.maximum.accumulate(edges)
+
+    mv = np.ones(n, dtype=bool) if moving is None else np.asarray(moving, dtype=bool)
+    sp = np.full(n, np.nan) if speed is None else np.asarray(speed, dtype=float)
+    gs = sp if gap_speed is None else np.asarray(gap_speed, dtype=float)
+    both = mv & np.isfinite(sp) & np.isfinite(gs)
+    sum_sp = _segment_sums(np.where(both, sp, 0.0), edges)
+    sum_gs = _segment_sums(np.where(both, gs, 0.0), edges)
+    stopped = (~mv).astype(float)
+    stopped[-1] = 0.0  # the last sample starts no 1 s step
+
+    def seg_mean(values: npt.ArrayLike | None) -> FloatArray:
+        if values is None:
+            return np.full(len(edges) - 1, np.nan)
+        v = np.asarray(values, dtype=float)
+        ok = np.isfinite(v) & mv
+        s = _segment_sums(np.where(ok, v, 0.0), edges)
+        c = _segment_sums(ok.astype(float), edges)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(c > 0, s / np.where(c > 0, c, 1), np.nan)
+
+    hr = seg_mean(heart_rate)
+    cad = seg_mean(cadence)
+    if altitude is not None:
+        up, down = _climb(np.asarray(altitude, dtype=float))
+        asc, desc = _segment_sums(up, edges), _segment_sums(down, edges)
+    else:
+        asc = desc = np.full(len(edges) - 1, np.nan)
+
+    dist = np.diff(bounds_d)
+    dur = np.diff(bounds_t)
+    # moving time = elapsed minus the stopped 1 s steps: exact on continuous running
+    moving_s = np.maximum(dur - _segment_sums(stopped, edges), 0.0)
+    # a split too short to hold a whole 1 s step takes the activity's GAP ratio
+    all_ratio = sum_gs.sum() / sum_sp.sum() if sum_sp.sum() > 0 else np.nan
+    out: list[dict[str, Any]] = []
+    for i in range(len(dist)):
+        pace = moving_s[i] / dist[i] * 1000.0 if dist[i] > 0 and moving_s[i] > 0 else np.nan
+        ratio = sum_gs[i] / sum_sp[i] if sum_sp[i] > 0 else all_ratio
+        gap_pace = pace / ratio if np.isfinite(ratio) and ratio > 0 else np.nan
+        out.append(
+            {
+                "index": i + 1,
+                "distance_m": float(dist[i]),
+                "duration_s": float(dur[i]),
+                "moving_time_s": float(moving_s[i]),
+                "pace_s_per_km": _none(pace),
+                "gap_pace_s_per_km": _none(gap_pace),
+                "avg_hr_bpm": _none(hr[i]),
+                "avg_cadence_spm": _none(cad[i]),
+                "ascent_m": _none(asc[i]),
+                "descent_m": _none(desc[i]),
+            }
+        )
+    return out

@@ -1,0 +1,121 @@
+"""Per-activity totals computed from the streams (not copied from the device).
+
+Definitions (all from :class:`~deliberun.io.activity.Activity` streams, SI):
+
+* ``distance_m``: the largest cumulative distance (device odometer semantics).
+* ``elapsed_time_s``: last sample time (time is measured from ``start_time``).
+* ``timer_time_s``: elapsed minus the timer pauses inside it.
+* ``moving_time_s``: sum of sample intervals outside pauses whose speed is at
+  least :data:`MOVING_SPEED_M_PER_S` and whose gap is at most
+  :data:`MAX_MOVING_GAP_S` (longer gaps are auto-pauses); equals the timer time
+  when the file has neither speed nor distance.
+* ``avg_hr_bpm``: mean of the heart-rate samples recorded while the timer ran;
+  ``max_hr_bpm``: the largest sample.
+* ``avg_cadence_spm``: mean of non-zero cadence samples (steps/min for foot sports).
+* ``ascent_m`` / ``descent_m``: :func:`deliberun.metrics.elevation.ascent_descent`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from deliberun.io.activity import Activity
+from deliberun.metrics.elevation import ascent_descent
+
+#: Slower than this [m/s] counts as standing (walking is ~1.2 m/s; GPS drift < 0.5).
+MOVING_SPEED_M_PER_S = 0.5
+#: Sample gaps longer than this [s] are not moving time (device auto-pause).
+MAX_MOVING_GAP_S = 60.0
+
+
+def _paused_mask(t: np.ndarray, pauses: list[tuple[float, float]]) -> np.ndarray:
+    """True for samples strictly inside a pause (start < t <= end)."""
+    mask = np.zeros(len(t), dtype=bool)
+    for a, b in pauses:
+        mask |= (t > a) & (t <= b)
+    return mask
+
+
+def _pause_seconds(pauses: list[tuple[float, float]], end: float) -> float:
+    total = 0.0
+    last = -np.inf
+    for a, b in sorted(pauses):
+        a = max(a, last, 0.0)
+        b = min(b, end)
+        if b > a:
+            total += b - a
+            last = b
+    return total
+
+
+def summarize(activity: Activity) -> dict[str, Any]:
+    """Totals of one activity from its streams.
+
+    Parameters
+    ----------
+    activity : Activity
+        Any reader's output.
+
+    Returns
+    -------
+    dict
+        ``distance_m, moving_time_s, elapsed_time_s, timer_time_s, avg_hr_bpm,
+        max_hr_bpm, avg_cadence_spm, ascent_m, descent_m`` (floats, or None when
+        the stream is missing).
+    """
+    t = activity.streams["time"]
+    out: dict[str, Any] = dict.fromkeys(
+        ("distance_m", "moving_time_s", "elapsed_time_s", "timer_time_s", "avg_hr_bpm",
+         "max_hr_bpm", "avg_cadence_spm", "ascent_m", "descent_m"),
+    )  # fmt: skip
+    if len(t) == 0:
+        return out
+    elapsed = float(t[-1])
+    timer = elapsed - _pause_seconds(activity.pauses, elapsed)
+    out["elapsed_time_s"] = elapsed
+    out["timer_time_s"] = timer
+    paused = _paused_mask(t, activity.pauses)
+
+    dist = activity.streams.get("distance")
+    if dist is not None and np.isfinite(dist).any():
+        out["distance_m"] = float(np.nanmax(dist))
+
+    # moving time
+    speed = activity.streams.get("speed")
+    dt = np.diff(t)
+    if len(t) > 1 and ((speed is not None and np.isfinite(speed).any()) or out["distance_m"] is not None):
+        if dist is not None and np.isfinite(dist).any():
+            d = np.diff(dist)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                seg_speed = np.where(dt > 0, d / dt, np.nan)
+            if speed is not None:
+                seg_speed = np.where(np.isfinite(seg_speed), seg_speed, speed[1:])
+        else:
+            assert speed is not None
+            seg_speed = speed[1:]
+        moving = (~paused[1:]) & (dt <= MAX_MOVING_GAP_S) & (np.nan_to_num(seg_speed) >= MOVING_SPEED_M_PER_S)
+        out["moving_time_s"] = float(dt[moving].sum())
+    else:
+        out["moving_time_s"] = timer
+
+    hr = activity.streams.get("heart_rate")
+    if hr is not None:
+        # time-weighted: each sample holds until the next one (smart recording is
+        # irregular), intervals in pauses or longer than MAX_MOVING_GAP_S excluded
+        w = np.append(np.minimum(dt, MAX_MOVING_GAP_S), 1.0) if len(t) > 1 else np.ones(1)
+        ok = np.isfinite(hr) & ~paused
+        if ok.any() and w[ok].sum() > 0:
+            out["avg_hr_bpm"] = float(np.average(hr[ok], weights=w[ok]))
+        if np.isfinite(hr).any():
+            out["max_hr_bpm"] = float(np.nanmax(hr))
+    cad = activity.streams.get("cadence")
+    if cad is not None:
+        c = cad[np.isfinite(cad) & (cad > 0)]
+        if len(c):
+            out["avg_cadence_spm"] = float(c.mean())
+    alt = activity.streams.get("altitude")
+    if alt is not None:
+        out["ascent_m"], out["descent_m"] = ascent_descent(t, alt)
+    return out

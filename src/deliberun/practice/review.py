@@ -1,0 +1,450 @@
+"""Reviews: the weekly review, today's advice and the cycle retrospective.
+
+Every sentence carries its evidence (activity ids, the numbers, the uncertainty) so
+the runner can check it. Renderers to Markdown and JSON live here; Rich belongs to
+the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from deliberun.practice import comfort
+from deliberun.practice.cycles import Cycle
+from deliberun.practice.experiments import ExperimentSpec, analyze_experiment, session_key
+from deliberun.practice.journal import rpe_disagreement
+from deliberun.practice.nemesis import find_nemeses
+from deliberun.practice.session import Session
+from deliberun.practice.stats import robust_trend
+from deliberun.practice.targets import progress
+
+#: Push / hold / back off thresholds. ACWR: Gabbett (2016) Br J Sports Med 50:273-280
+#: (sweet spot 0.8-1.3, danger above 1.5). Form (TSB) bands: the TrainingPeaks
+#: Performance Manager convention (-10..-30 "optimal training", below -30 high risk).
+#: RPE drift and decoupling rise are coaching conventions.
+LOAD_ADVICE_RULES: dict[str, float] = {
+    "acwr_back_off": 1.5,
+    "acwr_push_max": 1.3,
+    "acwr_low": 0.8,
+    "form_back_off": -30.0,
+    "form_push_min": -10.0,
+    "rpe_slope_per_week_back_off": 0.5,
+    "decoupling_rise_back_off": 3.0,
+}
+
+
+@dataclass
+class Evidence:
+    activity_ids: list[int | str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    interval: tuple[float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "activity_ids": list(self.activity_ids),
+            "values": dict(self.values),
+            "interval": list(self.interval) if self.interval else None,
+        }
+
+
+@dataclass
+class Sentence:
+    text: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "evidence": [e.to_dict() for e in self.evidence]}
+
+
+@dataclass
+class Section:
+    title: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "sentences": [s.to_dict() for s in self.sentences]}
+
+
+@dataclass
+class Review:
+    kind: str  # week | today | cycle
+    title: str
+    start: date
+    end: date
+    sections: list[Section] = field(default_factory=list)
+    advice: str | None = None  # push | hold | back_off (week, today)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "advice": self.advice,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+@dataclass
+class PlannedDay:
+    """One planned workout (the service adapts the plan area's rows)."""
+
+    date: date
+    workout_type: str
+    text: str = ""
+
+
+def _ids(sessions: list[Session]) -> list[int | str]:
+    return [session_key(s) for s in sessions]
+
+
+def _fmt(v: float | None, nd: int = 1) -> str:
+    return "n/a" if v is None else f"{v:.{nd}f}"
+
+
+def load_advice(sessions: list[Session], today: date) -> tuple[str, Sentence]:
+    """Push / hold / back off for the coming days, from form, ACWR, RPE and decoupling."""
+    r = LOAD_ADVICE_RULES
+    past = sorted((s for s in sessions if s.local_date <= today), key=lambda s: s.local_date)
+    last = past[-1] if past else None
+    form = last.form if last else None
+    acwr = last.acwr if last else None
+    recent = [s for s in past if (today - s.local_date).days < 21 and s.rpe is not None]
+    rpe_slope = rpe_iv = None
+    if len(recent) >= 4 and len({s.local_date for s in recent}) >= 2:
+        tr = robust_trend(
+            np.array([(s.local_date - today).days for s in recent], float),
+            np.array([s.rpe for s in recent], float),
+        )
+        rpe_slope, rpe_iv = 7 * tr.slope_per_day, (7 * tr.interval_90[0], 7 * tr.interval_90[1])
+    dec_now: list[float] = [
+        float(s.metrics["decoupling_pct"] or 0.0)
+        for s in past
+        if (today - s.local_date).days < 14 and s.metrics.get("decoupling_pct") is not None
+    ]
+    dec_base: list[float] = [
+        float(s.metrics["decoupling_pct"] or 0.0)
+        for s in past
+        if 14 <= (today - s.local_date).days < 56 and s.metrics.get("decoupling_pct") is not None
+    ]
+    dec_rise = (
+        float(np.median(dec_now) - np.median(dec_base)) if dec_now and len(dec_base) >= 3 else None
+    )
+    reasons: list[str] = []
+    advice = "hold"
+    if acwr is not None and acwr > r["acwr_back_off"]:
+        reasons.append(f"ACWR {acwr:.2f} is above 1.5")
+    if form is not None and form < r["form_back_off"]:
+        reasons.append(f"form {form:.0f} is below -30")
+    if rpe_slope is not None and rpe_iv is not None and rpe_iv[0] > 0:
+        if rpe_slope > r["rpe_slope_per_week_back_off"]:
+            reasons.append(f"RPE is rising {rpe_slope:+.1f} a week")
+    if dec_rise is not None and dec_rise > r["decoupling_rise_back_off"]:
+        reasons.append(f"HR drift is {dec_rise:+.1f} points above your baseline")
+    if reasons:
+        advice = "back_off"
+        text = "Back off: " + "; ".join(reasons) + "."
+    elif (
+        (acwr is None or acwr <= r["acwr_push_max"])
+        and (form is None or form >= r["form_push_min"])
+        and (acwr is not None or form is not None)
+    ):
+        advice = "push"
+        text = (
+            f"Push: form {_fmt(form, 0)} and ACWR {_fmt(acwr, 2)} leave room for a stretch "
+            "session this week."
+        )
+    else:
+        text = (
+            f"Hold: form {_fmt(form, 0)}, ACWR {_fmt(acwr, 2)}; keep the load steady and "
+            "absorb the recent work."
+        )
+    ev = Evidence(
+        _ids(past[-7:]),
+        {
+            "form": form,
+            "acwr": acwr,
+            "rpe_slope_per_week": rpe_slope,
+            "decoupling_rise_pct": dec_rise,
+        },
+        rpe_iv,
+    )
+    return advice, Sentence(text, [ev])
+
+
+def _week_sessions(sessions: list[Session], start: date, end: date) -> list[Session]:
+    return sorted(
+        (s for s in sessions if start <= s.local_date <= end),
+        key=lambda s: (s.local_date, s.local_hour or 0.0),
+    )
+
+
+def _planned_section(planned: list[PlannedDay], done: list[Session]) -> Section:
+    sec = Section("Planned vs done")
+    for p in sorted(planned, key=lambda p: p.date):
+        match = [s for s in done if s.local_date == p.date]
+        if not match:
+            sec.sentences.append(
+                Sentence(f"{p.date} {p.workout_type}: missed ({p.text}).", [Evidence([])])
+            )
+            continue
+        s = match[0]
+        status = (
+            "done as planned" if s.workout_type == p.workout_type else (f"done as {s.workout_type}")
+        )
+        if s.failed:
+            status += " but " + ", ".join(s.failure_reasons())
+        sec.sentences.append(
+            Sentence(f"{p.date} {p.workout_type}: {status}.", [Evidence([session_key(s)])])
+        )
+    planned_days = {p.date for p in planned}
+    extra = [s for s in done if s.local_date not in planned_days]
+    if planned and extra:
+        sec.sentences.append(Sentence(f"{len(extra)} unplanned run(s).", [Evidence(_ids(extra))]))
+    return sec
+
+
+def weekly_review(
+    sessions: list[Session],
+    week_start: date,
+    *,
+    planned: list[PlannedDay] | None = None,
+    cycle: Cycle | None = None,
+    experiments: list[ExperimentSpec] | None = None,
+    hr_rest_bpm: float | None = None,
+    hr_max_bpm: float | None = None,
+    threshold_pace_s_per_km: float | None = None,
+    seed: int = 0,
+) -> Review:
+    """The review of the 7 days from ``week_start``, with advice for the next week."""
+    end = week_start + timedelta(days=6)
+    done = _week_sessions(sessions, week_start, end)
+    upto = [s for s in sessions if s.local_date <= end]
+    rev = Review("week", f"Week of {week_start.isoformat()}", week_start, end)
+    dist = sum(s.distance_m or 0 for s in done) / 1000
+    load = sum(s.load or 0 for s in done)
+    summ = Section("Load and form")
+    summ.sentences.append(
+        Sentence(
+            f"{len(done)} runs, {dist:.1f} km, load {load:.0f}.",
+            [Evidence(_ids(done), {"distance_km": dist, "load": load, "runs": len(done)})],
+        )
+    )
+    advice, sent = load_advice(upto, end)
+    summ.sentences.append(sent)
+    rev.advice = advice
+    rev.sections.append(summ)
+    if planned:
+        rev.sections.append(_planned_section(planned, done))
+    if cycle is not None and cycle.targets:
+        sec = Section(f"Targets ({cycle.name}, week {cycle.week_of(end)})")
+        for t in cycle.targets:
+            pr = progress(t, upto, cycle.start, end)
+            iv = pr.slope_interval_90
+            proj = f", reaches the goal about {pr.projected_date}" if pr.projected_date else ""
+            trend = (
+                f", trend {pr.slope_per_week:+.2f} {pr.unit}/week (90% {iv[0]:+.2f} to {iv[1]:+.2f})"
+                if pr.slope_per_week is not None and iv
+                else ""
+            )
+            sec.sentences.append(
+                Sentence(
+                    f"{t.name or t.kind}: baseline {_fmt(pr.baseline, 2)}, now "
+                    f"{_fmt(pr.current, 2)}, goal {t.goal:g} {pr.unit}{trend}{proj}.",
+                    [
+                        Evidence(
+                            pr.session_ids[-10:],
+                            {"baseline": pr.baseline, "current": pr.current, "goal": t.goal},
+                            iv,
+                        )
+                    ],
+                )
+            )
+        rev.sections.append(sec)
+    pts = comfort.classify(upto)
+    week_pts = [p for p in pts if week_start <= p.local_date <= end]
+    csec = Section("Comfort zone")
+    for p in week_pts:
+        if p.zone != "comfort":
+            csec.sentences.append(
+                Sentence(
+                    f"{p.local_date}: {p.zone.replace('_', '-')} ({'; '.join(p.reasons)}).",
+                    [
+                        Evidence(
+                            [p.activity_id], {"percentile": p.percentile, "ratio": p.ratio_to_best}
+                        )
+                    ],
+                )
+            )
+    summary = comfort.summarize(pts, cycle.start if cycle else end - timedelta(days=83), end)
+    for w in summary.warnings:
+        csec.sentences.append(Sentence(w, [Evidence([], {"quiet_weeks": summary.quiet_weeks})]))
+    if not csec.sentences:
+        csec.sentences.append(Sentence("Every run this week stayed in the comfort zone.", []))
+    rev.sections.append(csec)
+    jsec = Section("Journal")
+    for s in done:
+        d = rpe_disagreement(
+            s,
+            hr_rest_bpm=hr_rest_bpm,
+            hr_max_bpm=hr_max_bpm,
+            threshold_pace_s_per_km=threshold_pace_s_per_km,
+        )
+        if d is not None:
+            jsec.sentences.append(
+                Sentence(
+                    d.sentence(),
+                    [Evidence([session_key(s)], {"rpe": d.rpe, "expected": d.expected})],
+                )
+            )
+        if s.details:
+            jsec.sentences.append(
+                Sentence(
+                    f"{s.local_date}: rehearsed {', '.join(s.details)}.",
+                    [Evidence([session_key(s)], {"details": list(s.details)})],
+                )
+            )
+    if jsec.sentences:
+        rev.sections.append(jsec)
+    nsec = Section("Nemesis workouts")
+    for n in find_nemeses(upto, end, seed=seed):
+        top = n.causes[0] if n.causes else None
+        why = (
+            f"; most likely {top.cause} ({top.adverse}: failure rate {top.effect:+.0%}, "
+            f"90% {top.interval_90[0]:+.0%} to {top.interval_90[1]:+.0%})"
+            if top
+            else ""
+        )
+        tip = f" Try: {n.suggestions[0].advice}." if n.suggestions else ""
+        nsec.sentences.append(
+            Sentence(
+                f"{n.workout_type}: failed {n.failures} of the last {n.attempts}{why}.{tip}",
+                [
+                    Evidence(
+                        n.failed_ids, {"attempts": n.attempts}, top.interval_90 if top else None
+                    )
+                ],
+            )
+        )
+    if nsec.sentences:
+        rev.sections.append(nsec)
+    if experiments:
+        esec = Section("Experiments")
+        for spec in experiments:
+            res = analyze_experiment(spec, upto, seed=seed)
+            esec.sentences.append(
+                Sentence(
+                    res.sentence(),
+                    [
+                        Evidence(
+                            res.sessions_a + res.sessions_b,
+                            {"effect": res.effect, "p_value": res.p_value, "verdict": res.verdict},
+                            res.interval_90,
+                        )
+                    ],
+                )
+            )
+        rev.sections.append(esec)
+    return rev
+
+
+def today_advice(
+    sessions: list[Session], today: date, *, planned: list[PlannedDay] | None = None
+) -> Review:
+    """Today's session (the plan, or an adjustment) and why."""
+    rev = Review("today", f"Today, {today.isoformat()}", today, today)
+    advice, sent = load_advice([s for s in sessions if s.local_date < today], today)
+    rev.advice = advice
+    todays = [p for p in planned or [] if p.date == today]
+    sec = Section("Today")
+    hard = {"tempo", "cruise_intervals", "intervals", "hills", "mp_long", "long", "progression"}
+    if not todays:
+        sec.sentences.append(Sentence("Nothing planned today: rest or an easy run.", []))
+    for p in todays:
+        if advice == "back_off" and p.workout_type in hard:
+            text = f"Planned {p.workout_type} ({p.text}): make it an easy run instead."
+        else:
+            text = f"Planned {p.workout_type}: {p.text or 'as planned'}."
+        sec.sentences.append(Sentence(text, []))
+    sec.sentences.append(sent)
+    rev.sections.append(sec)
+    return rev
+
+
+def cycle_retrospective(
+    cycle: Cycle,
+    sessions: list[Session],
+    today: date,
+    *,
+    experiments: list[ExperimentSpec] | None = None,
+    seed: int = 0,
+) -> Review:
+    """What the cycle achieved: targets, comfort-zone exits and experiment verdicts."""
+    end = min(today, cycle.end)
+    rev = Review("cycle", f"Cycle retrospective: {cycle.name}", cycle.start, end)
+    inside = _week_sessions(sessions, cycle.start, end)
+    sec = Section("Targets")
+    for t in cycle.targets:
+        pr = progress(t, sessions, cycle.start, end)
+        state = "reached" if pr.reached else "not reached"
+        sec.sentences.append(
+            Sentence(
+                f"{t.name or t.kind}: {_fmt(pr.baseline, 2)} -> {_fmt(pr.current, 2)} "
+                f"{pr.unit} (goal {t.goal:g}, {state}).",
+                [
+                    Evidence(
+                        pr.session_ids,
+                        {"baseline": pr.baseline, "current": pr.current},
+                        pr.slope_interval_90,
+                    )
+                ],
+            )
+        )
+    rev.sections.append(sec)
+    summ = comfort.summarize(comfort.classify(sessions), cycle.start, end)
+    rev.sections.append(
+        Section(
+            "Comfort zone",
+            [
+                Sentence(
+                    f"Left the comfort zone in {summ.weeks_with_stretch} of {summ.weeks} weeks "
+                    f"({summ.stretch_sessions} stretch, {summ.over_reach_sessions} over-reach sessions).",
+                    [Evidence([p.activity_id for p in summ.points if p.zone != "comfort"])],
+                )
+            ],
+        )
+    )
+    if experiments:
+        esec = Section("Experiments")
+        for spec in experiments:
+            res = analyze_experiment(spec, inside, seed=seed)
+            esec.sentences.append(
+                Sentence(
+                    res.sentence(), [Evidence(res.sessions_a + res.sessions_b, {}, res.interval_90)]
+                )
+            )
+        rev.sections.append(esec)
+    return rev
+
+
+def to_markdown(review: Review) -> str:
+    """Markdown: a heading per section, a bullet per sentence with its activity ids."""
+    lines = [f"# {review.title}", ""]
+    if review.advice:
+        lines += [f"**Advice: {review.advice.replace('_', ' ')}**", ""]
+    for sec in review.sections:
+        lines += [f"## {sec.title}", ""]
+        for s in sec.sentences:
+            ids = sorted({str(i) for e in s.evidence for i in e.activity_ids})
+            ref = (
+                f" _(activities {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''})_"
+                if ids
+                else ""
+            )
+            lines.append(f"- {s.text}{ref}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,662 @@
+"""Use cases of the athlete over time: fitness, paces, predictions, thresholds, settings.
+
+Reads activities and their stored metrics (``deliberun.store.repository``),
+turns them into daily series and effort lists, and calls the pure models in
+``deliberun.models``. Days are the athlete's local dates (``ActivityRow.local_date``);
+``today`` is always passed in (the CLI passes the real date).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+import zoneinfo
+from dataclasses import fields
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from deliberun.athlete import AthleteSettings
+from deliberun.models import banister as ban
+from deliberun.models import load as ld
+from deliberun.models import load_ratios as lr
+from deliberun.models import predict as pr
+from deliberun.models import race_input, thresholds
+from deliberun.models import vdot as vd
+from deliberun.store import repository as repo
+from deliberun.store import settings_repo
+from deliberun.store.db import Database
+
+#: The athlete area's own model choices (stored beside the settings), with defaults.
+MODEL_DEFAULTS: dict[str, Any] = {
+    "banister_fit_taus": False,  # False: tau1/tau2 fixed at the values below
+    "banister_tau1_days": 42.0,
+    "banister_tau2_days": 7.0,
+    "prediction_window_days": 180,  # efforts older than this do not feed predictions
+    "threshold_window_days": 365,
+    "form_floor": -10.0,  # "the most load today that keeps form above X"
+}
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "sex": ("male", "female"),
+    "hr_zone_model": ("hrmax", "hrr", "lthr"),
+    "gap_model": ("strava", "minetti"),
+    "load_model": ("trimp_banister", "trimp_edwards", "rtss", "session_rpe"),
+    "load_weighting": ("exp", "ewma", "simple"),
+    "form_convention": ("yesterday", "today"),
+    "units": ("metric", "imperial"),
+}
+
+RANGES: dict[str, tuple[float, float]] = {
+    "birth_year": (1900, 2100),
+    "hr_max_bpm": (100, 240),
+    "hr_rest_bpm": (25, 120),
+    "threshold_hr_bpm": (80, 230),
+    "threshold_pace_s_per_km": (120, 900),
+    "fitness_days": (2, 400),
+    "fatigue_days": (1, 100),
+    "banister_tau1_days": (5, 200),
+    "banister_tau2_days": (1, 60),
+    "prediction_window_days": (14, 3650),
+    "threshold_window_days": (14, 3650),
+    "form_floor": (-300, 300),
+}
+
+THRESHOLD_KEYS = ("hr_max_bpm", "hr_rest_bpm", "threshold_hr_bpm", "threshold_pace_s_per_km")
+
+_RACE_NAME = re.compile(r"\brace\b|\bparkrun\b|\bwettkampf\b|\bcourse\b", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def is_running(sport: str | None) -> bool:
+    s = (sport or "").lower()
+    return s.startswith("run") or "running" in s
+
+
+def is_race(row: Any) -> bool:
+    """A race: marked so by the importer (extra) or the sub-sport, else by its name."""
+    extra = getattr(row, "extra", None) or {}
+    if extra.get("is_race") or str(extra.get("workout_type", "")).lower() == "race":
+        return True
+    if (getattr(row, "sub_sport", None) or "").lower() == "race":
+        return True
+    return bool(_RACE_NAME.search(getattr(row, "name", None) or ""))
+
+
+def activity_load(metrics: dict[str, Any], load_model: str) -> float | None:
+    """The activity's load under the chosen model, from its stored metrics."""
+    value = (metrics.get("load") or {}).get(load_model)
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) and v >= 0 else None
+
+
+def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
+    out: dict[float, float] = {}
+    for k, v in (d or {}).items():
+        try:
+            key, val = float(k), float(v)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(key) and math.isfinite(val):
+            out[key] = val
+    return out
+
+
+def model_settings(db: Database) -> dict[str, Any]:
+    with db.session() as s:
+        stored = settings_repo.get_model_settings(s)
+    return {**MODEL_DEFAULTS, **{k: v for k, v in stored.items() if k in MODEL_DEFAULTS}}
+
+
+def _rows_and_metrics(
+    db: Database, until: date, since: date | None = None
+) -> list[tuple[Any, dict[str, Any]]]:
+    with db.session() as s:
+        rows = repo.list_activities(s, since=since, until=until)
+        return [(r, repo.get_metrics(s, r.id)) for r in rows]
+
+
+# --------------------------------------------------------------------------- fitness
+
+
+def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, list[str]]:
+    """Daily load from the first activity to ``today`` (inclusive) and notes on gaps.
+
+    Returns ``(first_day, load, notes)``; ``first_day`` is None when there is nothing.
+    """
+    with db.session() as s:
+        settings = settings_repo.get_settings(s)
+    pairs = _rows_and_metrics(db, until=today)
+    if not pairs:
+        return None, np.zeros(0), []
+    first = min(r.local_date for r, _ in pairs)
+    days, values = [], []
+    missing = 0
+    for r, m in pairs:
+        v = activity_load(m, settings.load_model)
+        if v is None:
+            missing += 1
+            continue
+        days.append(r.local_date)
+        values.append(v)
+    notes = []
+    if missing:
+        notes.append(
+            f"{missing} of {len(pairs)} activities have no {settings.load_model} load "
+            "(no heart rate or settings missing) and count as 0; "
+            "see `deliberun athlete` or choose another load_model"
+        )
+    return first, ld.daily_series(days, values, first, today), notes
+
+
+def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
+    """Daily load, fitness, fatigue, form, ACWR, monotony and strain for the last ``days`` days.
+
+    The models run over the whole history (so fitness is warmed up); the last
+    ``days`` days are returned, plus ``current`` (today's state with the rest days
+    until form ≥ 0 and the most load today that keeps form above the floor) and
+    ``weekly`` (distance and load per ISO week with the change from the week before).
+    """
+    if days < 1:
+        raise ValueError("--days must be at least 1")
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    models = model_settings(db)
+    first, load, notes = daily_load(db, today=today)
+    settings_out = {
+        "load_model": st.load_model,
+        "load_weighting": st.load_weighting,
+        "fitness_days": st.fitness_days,
+        "fatigue_days": st.fatigue_days,
+        "form_convention": st.form_convention,
+        "weighting_source": ld.LOAD_WEIGHTINGS.get(st.load_weighting, {}).get("source"),
+    }
+    if first is None:
+        return {"settings": settings_out, "days": [], "current": None, "weekly": [], "notes": notes}
+    ff = ld.fitness_fatigue(
+        load, st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
+    )
+    acwr_rolling = lr.acwr(load, "rolling_coupled")
+    acwr_uncoupled = lr.acwr(load, "rolling_uncoupled")
+    acwr_ewma = lr.acwr(load, "ewma")
+    mono, strain = lr.monotony_strain(load)
+    ramp = lr.ramp_rate(ff.fitness)
+    n = load.size
+    start_i = max(0, n - days)
+    rows = []
+    for i in range(start_i, n):
+        rows.append(
+            {
+                "date": (first + timedelta(days=i)).isoformat(),
+                "load": float(load[i]),
+                "fitness": float(ff.fitness[i]),
+                "fatigue": float(ff.fatigue[i]),
+                "form": float(ff.form[i]),
+                "acwr": _num(acwr_rolling[i]),
+                "acwr_uncoupled": _num(acwr_uncoupled[i]),
+                "acwr_ewma": _num(acwr_ewma[i]),
+                "monotony": _num(mono[i]),
+                "strain": _num(strain[i]),
+                "ramp_rate": _num(ramp[i]),
+            }
+        )
+    ctl, atl = float(ff.fitness[-1]), float(ff.fatigue[-1])
+    floor = float(models["form_floor"])
+    yesterday_ctl = float(ff.fitness[-2]) if n > 1 else 0.0
+    yesterday_atl = float(ff.fatigue[-2]) if n > 1 else 0.0
+    current = dict(rows[-1])
+    current.update(
+        {
+            "form_after_today": ctl - atl,
+            "rest_days_to_form_0": _num(
+                ld.rest_days_to_form(ctl, atl, st.fitness_days, st.fatigue_days, st.load_weighting)
+            ),
+            "form_floor": floor,
+            "max_load_today_for_form_floor": ld.max_load_for_form(
+                yesterday_ctl,
+                yesterday_atl,
+                floor,
+                st.fitness_days,
+                st.fatigue_days,
+                st.load_weighting,
+            ),
+        }
+    )
+    pairs = _rows_and_metrics(db, until=today, since=first + timedelta(days=start_i))
+    week_start = first + timedelta(days=start_i)
+    weeks, dist = lr.weekly_totals(
+        [r.local_date for r, _ in pairs if is_running(r.sport)],
+        [r.distance_m for r, _ in pairs if is_running(r.sport)],
+        week_start,
+        today,
+    )
+    _, wload = lr.weekly_totals(
+        [first + timedelta(days=i) for i in range(start_i, n)],
+        list(load[start_i:]),
+        week_start,
+        today,
+    )
+    change = lr.relative_change(dist)
+    weekly = [
+        {
+            "week_start": w.isoformat(),
+            "distance_m": float(d),
+            "load": float(wl),
+            "distance_change_pct": _num(c),
+        }
+        for w, d, wl, c in zip(weeks, dist, wload, change, strict=True)
+    ]
+    return {
+        "settings": settings_out,
+        "days": rows,
+        "current": current,
+        "weekly": weekly,
+        "notes": notes,
+    }
+
+
+def _num(x: float) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+# --------------------------------------------------------------------------- paces
+
+
+def race_calculator(distance: float, duration: float) -> dict[str, Any]:
+    """VDOT, equivalent race times and training paces from one race (no database).
+
+    Returns the calculator JSON other tools rely on: ``vdot`` (2 decimals),
+    ``equivalents_s`` keyed by metres (``"5000"``, ``"10000"``, ``"21097.5"``,
+    ``"42195"``), ``paces_s_per_km`` ``{"E": [fast, slow], ...}``, plus
+    ``race`` and ``pace_sources``.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = vd.vdot(distance, duration)
+    if not 10.0 <= value <= 100.0:
+        raise ValueError(
+            f"{distance:.0f} m in {race_input.format_duration(duration)} gives VDOT {value:.1f}, "
+            "outside 10-100; check the distance and time"
+        )
+    equivalents = {
+        _metres_key(d): round(vd.race_time(value, d), 1) for d in vd.RACE_DISTANCES_M.values()
+    }
+    paces = {k: [round(a, 1), round(b, 1)] for k, (a, b) in vd.training_paces(value).items()}
+    return {
+        "race": {"distance_m": distance, "time_s": duration},
+        "vdot": round(value, 2),
+        "equivalents_s": equivalents,
+        "paces_s_per_km": paces,
+        "pace_sources": dict(vd.PACE_SOURCES),
+        "warnings": [str(w.message) for w in caught],
+    }
+
+
+def paces(distance_text: str, time_text: str) -> dict[str, Any]:
+    """:func:`race_calculator` from what the runner typed (``5k``, ``21:50``)."""
+    return race_calculator(
+        race_input.parse_distance(distance_text), race_input.parse_duration(time_text)
+    )
+
+
+def _metres_key(d: float) -> str:
+    return str(int(d)) if float(d).is_integer() else str(d)
+
+
+# --------------------------------------------------------------------------- efforts
+
+
+def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
+    """Races and stored best efforts of running activities in the window."""
+    since = today - timedelta(days=window_days)
+    out: list[pr.Effort] = []
+    for r, m in _rows_and_metrics(db, until=today, since=since):
+        if not is_running(r.sport):
+            continue
+        race = is_race(r)
+        for d, t in _float_keys(m.get("best_efforts_s")).items():
+            if d > 0 and t > 0:
+                out.append(pr.Effort(d, t, r.local_date, r.id, race))
+        if race and r.distance_m and (r.moving_time_s or r.timer_time_s):
+            t = float(r.moving_time_s or r.timer_time_s or 0)
+            out.append(pr.Effort(float(r.distance_m), t, r.local_date, r.id, True))
+    return out
+
+
+def predictions(db: Database, *, today: date) -> dict[str, Any]:
+    """Race predictions by every applicable model, each with what it rests on."""
+    models = model_settings(db)
+    window = int(models["prediction_window_days"])
+    eff = efforts(db, today=today, window_days=window)
+    notes: list[str] = []
+    usable = [e for e in eff if 180 <= e.duration_s <= 5 * 3600 and e.distance_m >= 1000]
+    if not usable:
+        notes.append(
+            f"no races or best efforts of 3 min or more in the last {window} days; "
+            "import runs with distance, or use `deliberun paces --race DIST TIME`"
+        )
+        return {
+            "window_days": window,
+            "vdot": None,
+            "predictions": {},
+            "efforts": [],
+            "notes": notes,
+        }
+    best = max(usable, key=lambda e: e.vdot)
+    shape = None
+    runs = [
+        (r.local_date, float(r.distance_m))
+        for r, _ in _rows_and_metrics(db, until=today, since=today - timedelta(days=182))
+        if is_running(r.sport) and r.distance_m
+    ]
+    with db.session() as s:
+        first_rows = repo.list_activities(s, until=today)
+        first_day = first_rows[0].local_date if first_rows else None
+    if runs:
+        shape = pr.marathon_shape(best.vdot, runs, today, first_day)
+    preds = pr.predict_races(usable, shape_pct=shape["shape_pct"] if shape else None)
+    out_preds = {}
+    for name, plist in preds.items():
+        out_preds[name] = [p.to_dict() for p in plist]
+    bests = sorted(
+        {round(e.distance_m): e for e in sorted(usable, key=lambda e: -e.duration_s)}.values(),
+        key=lambda e: e.distance_m,
+    )
+    return {
+        "window_days": window,
+        "vdot": round(best.vdot, 2),
+        "vdot_rests_on": best.to_dict(),
+        "marathon_shape": shape,
+        "predictions": out_preds,
+        "efforts": [e.to_dict() for e in bests],
+        "notes": notes,
+    }
+
+
+# --------------------------------------------------------------------------- Banister
+
+
+def performances(db: Database, *, today: date) -> list[tuple[date, float, int | None]]:
+    """Near-maximal performances as VDOT: races, and each activity's best-effort VDOT
+    when it is at least 92 % of the best within 60 days around it."""
+    per_activity: list[tuple[date, float, int | None, bool]] = []
+    for r, m in _rows_and_metrics(db, until=today):
+        if not is_running(r.sport):
+            continue
+        best = None
+        for d, t in _float_keys(m.get("best_efforts_s")).items():
+            if 180 <= t <= 5 * 3600 and d >= 1000:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    v = vd.vdot(d, t)
+                best = v if best is None else max(best, v)
+        if best is not None:
+            per_activity.append((r.local_date, best, r.id, is_race(r)))
+    out = []
+    for day, v, aid, race in per_activity:
+        near = [w for d2, w, _, _ in per_activity if abs((d2 - day).days) <= 60]
+        if race or v >= pr.NEAR_MAXIMAL_FRACTION * max(near):
+            out.append((day, v, aid))
+    return out
+
+
+def banister(db: Database, *, today: date) -> dict[str, Any]:
+    """Fit the Banister model to performances (VDOT) and the daily load."""
+    models = model_settings(db)
+    first, load, notes = daily_load(db, today=today)
+    perf = performances(db, today=today)
+    if first is None or len(perf) < 4:
+        return {
+            "available": False,
+            "reason": f"{len(perf)} near-maximal performances; the model needs at least 4 "
+            "(8 or more for a trustworthy fit)",
+        }
+    idx = [(d - first).days for d, _, _ in perf]
+    y = [v for _, v, _ in perf]
+    fit_taus = bool(models["banister_fit_taus"])
+    t1 = None if fit_taus else float(models["banister_tau1_days"])
+    t2 = None if fit_taus else float(models["banister_tau2_days"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = ban.fit_banister(load, idx, y, t1, t2)
+    except ValueError as exc:
+        return {"available": False, "reason": str(exc)}
+    return {
+        "available": True,
+        **fit.to_dict(),
+        "performance_unit": "VDOT",
+        "activity_ids": [a for _, _, a in perf],
+        "notes": notes,
+    }
+
+
+def project_race(
+    db: Database, *, today: date, race_date: date, planned_daily_load: list[float]
+) -> dict[str, Any]:
+    """Project performance (VDOT) and form to ``race_date`` for a planned daily load.
+
+    ``planned_daily_load`` covers the days after today up to race day (missing days
+    repeat the last value; an empty list means rest).
+    """
+    if race_date <= today:
+        raise ValueError("the race date must be after today")
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    first, load, _ = daily_load(db, today=today)
+    n = (race_date - today).days
+    plan = list(planned_daily_load)[:n] or [0.0]
+    plan += [plan[-1]] * (n - len(plan))
+    wc = ld.load_weight(st.fitness_days, st.load_weighting)
+    wa = ld.load_weight(st.fatigue_days, st.load_weighting)
+    result: dict[str, Any] = {"race_date": race_date.isoformat()}
+    full = np.concatenate([load, np.asarray(plan, dtype=float)])
+    ff = ld.fitness_fatigue(full, st.fitness_days, st.fatigue_days, st.load_weighting, "yesterday")
+    result["form_on_race_day"] = float(ff.form[-1])
+    result["fitness_on_race_day"] = float(ff.fitness[-2]) if full.size > 1 else 0.0
+    fit = banister(db, today=today)
+    if fit.get("available"):
+        model = ban.BanisterFit(
+            fit["p0"], fit["k1"], fit["k2"], fit["tau1_days"], fit["tau2_days"], 0, 0, 0, False
+        )
+        proj = ban.project(model, load, plan, (wc, wa))
+        result["vdot_on_race_day"] = proj["performance"]
+    else:
+        result["vdot_on_race_day"] = None
+        result["reason"] = fit.get("reason")
+    return result
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict[str, Any]:
+    """Estimate thresholds from the data; store a new history row when a value changed."""
+    window = int(model_settings(db)["threshold_window_days"])
+    facts = []
+    for r, m in _rows_and_metrics(db, until=today, since=today - timedelta(days=window)):
+        if not is_running(r.sport):
+            continue
+        extra = r.extra or {}
+        rest = (
+            extra.get("resting_hr_bpm")
+            or extra.get("hr_rest_bpm")
+            or extra.get("resting_heart_rate")
+        )
+        facts.append(
+            thresholds.ActivityFacts(
+                activity_id=r.id,
+                day=r.local_date,
+                distance_m=r.distance_m,
+                moving_time_s=r.moving_time_s or r.timer_time_s,
+                avg_hr_bpm=r.avg_hr_bpm,
+                max_hr_bpm=r.max_hr_bpm,
+                resting_hr_bpm=float(rest) if isinstance(rest, int | float) else None,
+                is_race=is_race(r),
+                mean_max_speed=_float_keys(m.get("mean_max_speed")),
+                best_efforts_s=_float_keys(m.get("best_efforts_s")),
+            )
+        )
+    est = thresholds.estimate_thresholds(facts)
+    if save and est:
+        with db.session() as s, s.begin():
+            latest = settings_repo.latest_estimates(s)
+            for key, e in est.items():
+                prev = latest.get(key)
+                if (
+                    prev is None
+                    or abs(prev.value - e.value) > 1e-6
+                    or list(prev.activity_ids) != e.evidence
+                ):
+                    settings_repo.add_estimate(s, key, e.value, e.day, today, e.evidence, e.method)
+    return {k: e.to_dict() for k, e in est.items()}
+
+
+def effective_settings(db: Database, *, today: date) -> AthleteSettings:
+    """The settings with each unset threshold filled by its latest estimate (the runner's wins)."""
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+        latest = settings_repo.latest_estimates(s)
+    for key in THRESHOLD_KEYS:
+        if getattr(st, key) is None and key in latest:
+            setattr(st, key, latest[key].value)
+    return st
+
+
+def summary(db: Database, *, today: date) -> dict[str, Any]:
+    """Settings, thresholds (set or estimated, with evidence), VDOT, paces, predictions."""
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    est = threshold_estimates(db, today=today)
+    with db.session() as s:
+        history = [
+            {
+                "key": r.key,
+                "value": r.value,
+                "date": r.evidence_date.isoformat(),
+                "computed_on": r.computed_on.isoformat(),
+                "activity_ids": r.activity_ids,
+                "method": r.method,
+            }
+            for r in settings_repo.estimate_history(s)
+        ]
+    thr = {}
+    for key in THRESHOLD_KEYS:
+        set_value = getattr(st, key)
+        e = est.get(key)
+        thr[key] = {
+            "value": set_value if set_value is not None else (e["value"] if e else None),
+            "source": "set" if set_value is not None else ("estimate" if e else None),
+            "set_value": set_value,
+            "estimate": e,
+        }
+    pred = predictions(db, today=today)
+    out: dict[str, Any] = {
+        "settings": st.to_dict(),
+        "model_settings": model_settings(db),
+        "thresholds": thr,
+        "threshold_history": history,
+        "vdot": pred.get("vdot"),
+        "vdot_rests_on": pred.get("vdot_rests_on"),
+        "predictions": pred.get("predictions", {}),
+        "marathon_shape": pred.get("marathon_shape"),
+        "notes": pred.get("notes", []),
+    }
+    if pred.get("vdot"):
+        out["paces_s_per_km"] = {
+            k: [a, b] for k, (a, b) in vd.training_paces(float(pred["vdot"])).items()
+        }
+    out["banister"] = banister(db, today=today)
+    return out
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def settable_keys() -> list[str]:
+    names = [f.name for f in fields(AthleteSettings)]
+    return names + list(MODEL_DEFAULTS)
+
+
+def _coerce(key: str, text: str) -> Any:
+    raw = text.strip()
+    if raw.lower() in ("none", "auto", "unset", "null", ""):
+        if key in MODEL_DEFAULTS:
+            return MODEL_DEFAULTS[key]
+        default = getattr(AthleteSettings(), key)
+        if default is not None and key not in THRESHOLD_KEYS and key != "birth_year":
+            raise ValueError(f"{key} cannot be unset; give one of its values")
+        return None
+    if key in CHOICES:
+        if raw.lower() not in CHOICES[key]:
+            raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}, got {raw!r}")
+        return raw.lower()
+    if key == "timezone":
+        try:
+            zoneinfo.ZoneInfo(raw)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {raw!r}; use an IANA name such as Europe/Berlin"
+            ) from None
+        return raw
+    if key == "banister_fit_taus":
+        if raw.lower() in ("true", "yes", "1", "on", "fit"):
+            return True
+        if raw.lower() in ("false", "no", "0", "off", "fixed"):
+            return False
+        raise ValueError(f"{key} must be true or false, got {raw!r}")
+    if key == "threshold_pace_s_per_km" and ":" in raw:
+        value = race_input.parse_duration(raw)
+    else:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"{key} must be a number, got {raw!r}") from None
+    lo, hi = RANGES.get(key, (-math.inf, math.inf))
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise ValueError(f"{key} must be between {lo:g} and {hi:g}, got {raw}")
+    if key in (
+        "birth_year",
+        "fitness_days",
+        "fatigue_days",
+        "prediction_window_days",
+        "threshold_window_days",
+    ):
+        if not float(value).is_integer():
+            raise ValueError(f"{key} must be a whole number, got {raw}")
+        return int(value)
+    return value
+
+
+def set_value(db: Database, key: str, text: str) -> dict[str, Any]:
+    """Set one setting (``athlete set KEY VALUE``); ``none``/``auto`` clears an override.
+
+    Returns ``{"key", "value", "previous"}``. Raises ``ValueError`` naming the problem.
+    """
+    if key not in settable_keys():
+        raise ValueError(f"unknown setting {key!r}; known: {', '.join(settable_keys())}")
+    value = _coerce(key, text)
+    with db.session() as s, s.begin():
+        if key in MODEL_DEFAULTS:
+            models = settings_repo.get_model_settings(s)
+            previous = models.get(key, MODEL_DEFAULTS[key])
+            models[key] = value
+            settings_repo.set_model_settings(s, models)
+        else:
+            st = settings_repo.get_settings(s)
+            previous = getattr(st, key)
+            setattr(st, key, value)
+            ld.validate_load_settings(
+                st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
+            )
+            settings_repo.set_settings(s, st)
+    return {"key": key, "value": value, "previous": previous}

@@ -1,0 +1,46 @@
+"""Page data for the dashboard, assembled from the other areas' services.
+
+Each ``*_page`` function returns one JSON-able dict: the web layer renders it
+with a template or returns it as the page's JSON twin, unchanged. Nothing here
+computes a model or a metric of its own: fitness comes from
+``deliberun.services.athlete``, plans and compliance from
+``deliberun.services.plan``, targets, journal, nemesis workouts and experiments
+from ``deliberun.services.practice``; the activity list, streams and metrics
+from ``deliberun.store.repository``. Where an area has not landed, or has no
+data yet, its section says so with the command that fills it (``available:
+False`` and a ``hint``), and the rest of the page still works.
+
+The builders live in ``dashboard_pages`` (reads) and ``dashboard_writes``
+(journal entries, moving a planned workout); this module is the one place to
+import them from.
+"""
+
+from __future__ import annotations
+
+from deliberun.services.dashboard_base import NotFound
+from deliberun.services.dashboard_pages import (
+    activities_page,
+    activity_page,
+    calendar_page,
+    experiments_page,
+    fitness_page,
+    plan_page,
+    targets_page,
+    today_page,
+)
+from deliberun.services.dashboard_writes import FormError, move_workout, save_journal
+
+__all__ = [
+    "FormError",
+    "NotFound",
+    "activities_page",
+    "activity_page",
+    "calendar_page",
+    "experiments_page",
+    "fitness_page",
+    "move_workout",
+    "plan_page",
+    "save_journal",
+    "targets_page",
+    "today_page",
+]

@@ -1,0 +1,350 @@
+"""Read-only page builders of the dashboard (see ``deliberun.services.dashboard``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from deliberun.services import dashboard_sources as src
+from deliberun.services.dashboard_base import (
+    HINTS,
+    NotFound,
+    section,
+    unavailable,
+    units_of,
+    week_start,
+)
+from deliberun.store.db import Database
+from deliberun.store.settings_repo import get_settings
+from deliberun.services import dashboard_charts as charts
+
+#: Compliance colours (TrainingPeaks bands, ../shared/reference/misc.json), used when
+#: the plan area gives a ratio but no colour.
+COMPLIANCE_COLOURS = ("green", "yellow", "red", "grey")
+
+MAX_CALENDAR_WEEKS = 26
+
+
+def _base(db: Database, today: date, page: str) -> dict[str, Any]:
+    return {"page": page, "today": today.isoformat(), "units": units_of(db)}
+
+
+def _week_totals(acts: list[dict[str, Any]]) -> dict[str, Any]:
+    dist = sum(a.get("distance_m") or 0.0 for a in acts)
+    dur = sum(a.get("moving_time_s") or a.get("timer_time_s") or 0.0 for a in acts)
+    return {"count": len(acts), "distance_m": dist, "moving_time_s": dur}
+
+
+def activities_page(
+    db: Database,
+    *,
+    today: date,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The activity list, newest first, ``limit`` at a time."""
+    if limit < 1 or offset < 0:
+        raise ValueError("limit must be ≥ 1 and offset ≥ 0")
+    data = _base(db, today, "activities")
+    acts = src.list_activities(db, since=since, until=until)
+    if acts is None or not acts:
+        data["activities"] = unavailable("activities")
+        return data
+    acts.reverse()
+    data["activities"] = {
+        "available": True,
+        "total": len(acts),
+        "offset": offset,
+        "limit": limit,
+        "rows": acts[offset : offset + limit],
+    }
+    return data
+
+
+def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -> dict[str, Any]:
+    """One activity: summary, charts, splits, laps, intervals, best efforts, route, journal."""
+    detail = src.activity_detail(db, activity_id)
+    if detail is None:
+        raise NotFound(f"activity {activity_id}: {HINTS['activities']}")
+    if not detail:
+        raise NotFound(f"no activity with id {activity_id}: see the list at /activities")
+    with db.session() as s:
+        settings = get_settings(s)
+    units = settings.units
+    act, streams, metrics = detail["activity"], detail["streams"], detail["metrics"]
+    gap = section(
+        "charts", lambda: {"speed": src.gap_speed(streams, settings, act.get("sport"))}
+    ).get("speed")
+    figures = charts.activity_figures(streams, units, x_axis=x_axis, gap_speed=gap)
+    route = None
+    if "latitude" in streams and "longitude" in streams:
+        route = charts.route_svg(streams["latitude"], streams["longitude"])
+    split_key = "splits_mile" if units == "imperial" else "splits_km"
+    journal = src.journal_for(db, activity_id)
+    if journal is False:
+        journal_section: dict[str, Any] = unavailable(
+            "journal", "the journal arrives with the practice area (`deliberun log`)"
+        )
+    else:
+        journal_section = {"available": True, "entry": journal}
+    return {
+        "page": "activity",
+        "units": units,
+        "x_axis": x_axis,
+        "activity": act,
+        "summary": metrics.get("summary") or {},
+        "load": metrics.get("load") or {},
+        "splits": metrics.get(split_key) or [],
+        "laps": metrics.get("laps") or [],
+        "intervals": metrics.get("intervals") or {},
+        "best_efforts": _best_efforts(metrics.get("best_efforts_s") or {}),
+        "decoupling_pct": metrics.get("decoupling_pct"),
+        "efficiency_factor": metrics.get("efficiency_factor"),
+        "avg_gap_speed_m_per_s": metrics.get("avg_gap_speed_m_per_s"),
+        "cadence": metrics.get("cadence") or {},
+        "hr_zones_s": metrics.get("hr_zones_s") or [],
+        "has_metrics": bool(metrics),
+        "streams_available": sorted(
+            k for k, v in streams.items() if k != "time" and np.isfinite(v).any()
+        ),
+        "charts": figures,
+        "route": route,
+        "journal": journal_section,
+    }
+
+
+def _best_efforts(best: dict[str, Any]) -> list[dict[str, float]]:
+    out = []
+    for key, secs in best.items():
+        try:
+            dist = float(key)
+        except ValueError:
+            continue
+        if secs is not None and dist > 0:
+            out.append({"distance_m": dist, "time_s": float(secs)})
+    return sorted(out, key=lambda b: b["distance_m"])
+
+
+def _form_now(db: Database, today: date) -> dict[str, Any] | None:
+    fit = src.fitness(db, today, 42)
+    if not fit or not fit.get("days"):
+        return None
+    current = fit.get("current") or fit["days"][-1]
+    return {"current": current}
+
+
+def today_page(db: Database, *, today: date) -> dict[str, Any]:
+    """Advice for today and why, this week planned vs done, form."""
+    data = _base(db, today, "today")
+    mon = week_start(today)
+    sun = mon + timedelta(days=6)
+    data["advice"] = section("advice", lambda: src.today_advice(db, today))
+    data["form"] = section("fitness", lambda: _form_now(db, today))
+
+    def week() -> dict[str, Any] | None:
+        acts = src.list_activities(db, since=mon, until=sun)
+        plan = src.planned(db, mon, sun)
+        if acts is None:
+            return None
+        days = []
+        for i in range(7):
+            d = mon + timedelta(days=i)
+            iso = d.isoformat()
+            days.append(
+                {
+                    "date": iso,
+                    "planned": [w for w in (plan or []) if str(w.get("date")) == iso],
+                    "done": [a for a in acts if a.get("local_date") == iso],
+                    "is_today": d == today,
+                }
+            )
+        return {
+            "start": mon.isoformat(),
+            "end": sun.isoformat(),
+            "days": days,
+            "done": _week_totals(acts),
+            "has_plan": plan is not None and bool(plan),
+            "plan_hint": None if plan else HINTS["plan"],
+        }
+
+    data["week"] = section("activities", week)
+    return data
+
+
+def calendar_page(
+    db: Database, *, today: date, weeks: int = 6, start: date | None = None
+) -> dict[str, Any]:
+    """Weeks of planned and done sessions with compliance colours."""
+    if not 1 <= weeks <= MAX_CALENDAR_WEEKS:
+        raise ValueError(f"weeks must be between 1 and {MAX_CALENDAR_WEEKS}")
+    first = week_start(start or today - timedelta(weeks=weeks - 1))
+    last = first + timedelta(weeks=weeks) - timedelta(days=1)
+    data = _base(db, today, "calendar")
+    data.update(
+        {
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+            "weeks_shown": weeks,
+            "prev_start": (first - timedelta(weeks=weeks)).isoformat(),
+            "next_start": (first + timedelta(weeks=weeks)).isoformat(),
+        }
+    )
+    acts = src.list_activities(db, since=first, until=last)
+    plan = section("plan", lambda: _plan_in(db, first, last))
+    comp = section("plan", lambda: src.compliance(db, today))
+    day_colour = {str(k): v for k, v in (comp.get("days") or {}).items()} if comp else {}
+    week_colour = {str(k): v for k, v in (comp.get("weeks") or {}).items()} if comp else {}
+    workouts = plan.get("workouts", []) if plan.get("available") else []
+    rows = []
+    for w in range(weeks):
+        mon = first + timedelta(weeks=w)
+        days = []
+        week_acts = []
+        for i in range(7):
+            d = mon + timedelta(days=i)
+            iso = d.isoformat()
+            done = [a for a in (acts or []) if a.get("local_date") == iso]
+            week_acts += done
+            days.append(
+                {
+                    "date": iso,
+                    "planned": [p for p in workouts if str(p.get("date")) == iso],
+                    "done": done,
+                    "compliance": day_colour.get(iso),
+                    "is_today": d == today,
+                }
+            )
+        rows.append(
+            {
+                "start": mon.isoformat(),
+                "days": days,
+                "totals": _week_totals(week_acts),
+                "compliance": week_colour.get(mon.isoformat()),
+            }
+        )
+    data["weeks"] = rows
+    data["plan"] = {k: v for k, v in plan.items() if k != "workouts"}
+    data["activities"] = (
+        {"available": True} if acts is not None else unavailable("activities")
+    )
+    return data
+
+
+def _plan_in(db: Database, first: date, last: date) -> dict[str, Any] | None:
+    workouts = src.planned(db, first, last)
+    if workouts is None:
+        return None
+    if not workouts:
+        return unavailable("plan")
+    return {"workouts": workouts}
+
+
+def fitness_page(db: Database, *, today: date, days: int = 365) -> dict[str, Any]:
+    """Load, fitness, fatigue and form over time; races and VDOT."""
+    if not 7 <= days <= 3660:
+        raise ValueError("days must be between 7 and 3660")
+    data = _base(db, today, "fitness")
+    data["days_shown"] = days
+
+    def series() -> dict[str, Any] | None:
+        fit = src.fitness(db, today, days)
+        if fit is None or not fit.get("days"):
+            return None
+        out = dict(fit)
+        out["chart"] = charts.fitness_figure(fit["days"])
+        return out
+
+    data["fitness"] = section("fitness", series)
+    data["athlete"] = section("fitness", lambda: src.athlete_summary(db, today))
+    return data
+
+
+def targets_page(db: Database, *, today: date) -> dict[str, Any]:
+    """The cycle's targets: baseline, goal, current value, trend, projected date."""
+    data = _base(db, today, "targets")
+    data["targets"] = section("targets", lambda: src.targets(db, today))
+    return data
+
+
+def experiments_page(db: Database, *, today: date) -> dict[str, Any]:
+    """Nemesis workouts with their ranked causes, and n-of-1 experiments with verdicts."""
+    data = _base(db, today, "experiments")
+
+    def nem() -> dict[str, Any] | None:
+        items = src.nemesis(db, today)
+        if items is None:
+            return None
+        return {"rows": items} if items else unavailable("nemesis")
+
+    def exp() -> dict[str, Any] | None:
+        items = src.experiments(db, today)
+        if items is None:
+            return None
+        return {"rows": items} if items else unavailable("experiments")
+
+    data["nemesis"] = section("nemesis", nem)
+    data["experiments"] = section("experiments", exp)
+    return data
+
+
+def _plan_weeks(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group a plan's days by week (Monday start), with the week's phase and volume."""
+    weeks: dict[str, dict[str, Any]] = {}
+    for d in days:
+        day = date.fromisoformat(str(d["date"]))
+        mon = week_start(day).isoformat()
+        wk = weeks.setdefault(mon, {"start": mon, "phase": None, "workouts": []})
+        wk["workouts"].append(d)
+        wk["phase"] = wk["phase"] or d.get("phase")
+    return list(weeks.values())
+
+
+def _phases(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive runs of one phase name: ``[{name, start, end}]``."""
+    out: list[dict[str, Any]] = []
+    for d in days:
+        name = d.get("phase")
+        if not name:
+            continue
+        if out and out[-1]["name"] == name:
+            out[-1]["end"] = d["date"]
+        else:
+            out.append({"name": name, "start": d["date"], "end": d["date"]})
+    return out
+
+
+def plan_page(db: Database, *, today: date) -> dict[str, Any]:
+    """The current plan: phases, weeks of workouts, projected form; a form to move one."""
+    data = _base(db, today, "plan")
+
+    def plan() -> dict[str, Any] | None:
+        result = src.current_plan(db, today)
+        if result is None:
+            return None
+        if not result:
+            return unavailable("plan")
+        out = dict(result)
+        days = out.pop("days", [])
+        out["weeks"] = _plan_weeks(days)
+        out["phases"] = _phases(days)
+        out["n_workouts"] = len(days)
+        proj = out.get("projection") or []
+        if proj:
+            out["chart"] = charts.line_figure(
+                "planned load and projected fitness, fatigue, form",
+                [p.get("date") for p in proj],
+                {
+                    k: [p.get(k) for p in proj]
+                    for k in ("fitness", "fatigue", "form")
+                    if any(p.get(k) is not None for p in proj)
+                },
+                mode="lines",
+            )
+        return out
+
+    data["plan"] = section("plan", plan)
+    return data

@@ -1,0 +1,236 @@
+"""Adapters from the dashboard to the other areas' services (one function per need).
+
+Each returns plain data, or ``None`` while the area it needs has not landed
+(so the page shows its empty state). This is the only module of the dashboard
+that knows the other services' function names; when one changes, this is the
+file to update.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from deliberun.services.dashboard_base import optional_module
+from deliberun.store.db import Database
+
+
+def repository() -> Any:
+    return optional_module("deliberun.store.repository")
+
+
+def list_activities(
+    db: Database, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]] | None:
+    """Activities (``activity_to_dict`` plus ``id`` and ``local_date``) by start time."""
+    repo = repository()
+    if repo is None:
+        return None
+    with db.session() as s:
+        rows = repo.list_activities(s, since=since, until=until)
+        return [_activity_dict(repo, r) for r in rows]
+
+
+def _activity_dict(repo: Any, row: Any) -> dict[str, Any]:
+    d = dict(repo.activity_to_dict(row))
+    d.setdefault("id", row.id)
+    d.setdefault("local_date", row.local_date.isoformat() if row.local_date else None)
+    return d
+
+
+def activity_detail(db: Database, activity_id: int) -> dict[str, Any] | None:
+    """``{"activity", "streams", "metrics"}`` for one activity, or ``{}`` when absent."""
+    repo = repository()
+    if repo is None:
+        return None
+    with db.session() as s:
+        row = repo.get_activity(s, activity_id)
+        if row is None:
+            return {}
+        return {
+            "activity": _activity_dict(repo, row),
+            "streams": repo.load_streams(s, activity_id),
+            "metrics": repo.get_metrics(s, activity_id) or {},
+        }
+
+
+def gap_speed(streams: dict[str, Any], settings: Any, sport: str | None = "running") -> Any:
+    """Grade-adjusted speed per sample [m/s] by the metrics area's GAP model.
+
+    ``deliberun.metrics.grade``: grade from distance and altitude, then
+    ``get_gap(speed, grade, settings.gap_model)``. ``None`` when the activity
+    has no speed, distance or altitude, is not on foot, or the metrics area is absent.
+    """
+    compute = optional_module("deliberun.metrics.compute")
+    foot = getattr(compute, "FOOT_SPORTS", ("running", "walking", "hiking"))
+    if sport not in foot:
+        return None
+    mod = optional_module("deliberun.metrics.grade")
+    if mod is None or not all(k in streams for k in ("speed", "distance", "altitude")):
+        return None
+    grade = mod.grade_from_altitude(streams["distance"], streams["altitude"])
+    return mod.get_gap(streams["speed"], grade, model=settings.gap_model)
+
+
+def fitness(db: Database, today: date, days: int) -> dict[str, Any] | None:
+    """The athlete service's daily series and current state."""
+    mod = optional_module("deliberun.services.athlete")
+    fn = getattr(mod, "fitness", None) if mod else None
+    if fn is None:
+        return None
+    result = fn(db, today=today, days=days)
+    return result if isinstance(result, dict) else {"days": list(result)}
+
+
+def athlete_summary(db: Database, today: date) -> dict[str, Any] | None:
+    """VDOT (with what it rests on), training paces, efforts and predictions.
+
+    Uses the athlete service's ``predictions`` (read-only: its ``summary`` also
+    saves threshold estimates, which a page view must not do) and the models'
+    ``training_paces`` for the current VDOT.
+    """
+    mod = optional_module("deliberun.services.athlete")
+    fn = getattr(mod, "predictions", None) if mod else None
+    if fn is None:
+        return None
+    pred: dict[str, Any] = fn(db, today=today)
+    out: dict[str, Any] = {
+        "vdot": pred.get("vdot"),
+        "vdot_rests_on": pred.get("vdot_rests_on"),
+        "efforts": pred.get("efforts") or [],
+        "predictions": [
+            p for plist in (pred.get("predictions") or {}).values() for p in plist
+        ],
+        "notes": pred.get("notes") or [],
+    }
+    vdot_mod = optional_module("deliberun.models.vdot")
+    if out["vdot"] and vdot_mod is not None:
+        out["paces_s_per_km"] = {
+            k: [a, b] for k, (a, b) in vdot_mod.training_paces(float(out["vdot"])).items()
+        }
+    return out
+
+
+def plan_service() -> Any:
+    return optional_module("deliberun.services.plan")
+
+
+def _plan_or_none(mod: Any, db: Database) -> Any:
+    """The plan service's current plan, or ``None`` when no plan is stored yet."""
+    try:
+        return mod.current_plan(db)[1]
+    except ValueError:  # "no plan yet"
+        return None
+
+
+def planned(db: Database, since: date, until: date) -> list[dict[str, Any]] | None:
+    """Planned workouts between two dates (inclusive) of the current plan.
+
+    ``None`` while the plan area is absent; ``[]`` when no plan is stored.
+    """
+    mod = plan_service()
+    if mod is None or not hasattr(mod, "current_plan"):
+        return None
+    plan = _plan_or_none(mod, db)
+    if plan is None:
+        return []
+    return [
+        d.to_dict() for d in plan.days if since <= d.date <= until and d.status != "moved"
+    ]
+
+
+def compliance(db: Database, today: date) -> dict[str, Any] | None:
+    """Planned vs done of the current plan up to ``today`` (the plan service's report).
+
+    Returns ``{"days": {iso date: row}, "weeks": {iso Monday: row}}`` where each
+    row carries the plan area's ``colour`` (green/yellow/red), or ``None``.
+    """
+    mod = plan_service()
+    if mod is None or not hasattr(mod, "compliance_report"):
+        return None
+    if _plan_or_none(mod, db) is None:
+        return None
+    rep: dict[str, Any] = mod.compliance_report(db, today=today)
+    return {
+        "days": {r["date"]: r for r in rep.get("workouts", [])},
+        "weeks": {w["week_start"]: w for w in rep.get("weeks", [])},
+        "proposals": rep.get("proposals", []),
+    }
+
+
+def current_plan(db: Database, today: date) -> dict[str, Any] | None:
+    """The current plan: days with steps, paces, projected form (``{}`` when none)."""
+    mod = plan_service()
+    if mod is None or not hasattr(mod, "show"):
+        return None
+    if _plan_or_none(mod, db) is None:
+        return {}
+    result: dict[str, Any] = mod.show(db, today=today)
+    return result
+
+
+def move_planned(db: Database, day: date, to: date) -> list[Any] | None:
+    """Move the workout planned on ``day`` to ``to`` (the plan service checks and stores)."""
+    mod = plan_service()
+    if mod is None or not hasattr(mod, "edit"):
+        return None
+    if _plan_or_none(mod, db) is None:
+        raise ValueError("no plan yet: generate or import one first")
+    result: list[Any] = mod.edit(db, "move", day, to)
+    return result
+
+
+def practice(name: str) -> Any:
+    mod = optional_module("deliberun.services.practice")
+    return getattr(mod, name, None) if mod else None
+
+
+def today_advice(db: Database, today: date) -> dict[str, Any] | None:
+    fn = practice("today")
+    if fn is None:
+        return None
+    result: dict[str, Any] = fn(db, today=today)
+    return result
+
+
+def targets(db: Database, today: date) -> dict[str, Any] | None:
+    fn = practice("targets_overview")
+    if fn is None:
+        return None
+    result: dict[str, Any] = fn(db, today=today)
+    return result
+
+
+def nemesis(db: Database, today: date) -> list[dict[str, Any]] | None:
+    fn = practice("nemesis")
+    if fn is None:
+        return None
+    return list(fn(db, today=today))
+
+
+def experiments(db: Database, today: date) -> list[dict[str, Any]] | None:
+    fn = practice("experiments_overview")
+    if fn is None:
+        return None
+    return list(fn(db, today=today))
+
+
+def journal_for(db: Database, activity_id: int) -> dict[str, Any] | None | bool:
+    """The journal entry tied to an activity; ``False`` while the practice area is absent."""
+    fn = practice("get_journal_entry")
+    if fn is None:
+        return False
+    result: dict[str, Any] | None = fn(db, activity_id=activity_id)
+    return result
+
+
+def journal_available() -> bool:
+    return practice("log_entry") is not None and practice("get_journal_entry") is not None
+
+
+def save_journal(db: Database, activity_id: int, entry: dict[str, Any]) -> dict[str, Any] | None:
+    fn = practice("log_entry")
+    if fn is None:
+        return None
+    result: dict[str, Any] = fn(db, activity_id=activity_id, **entry)
+    return result

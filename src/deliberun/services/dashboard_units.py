@@ -1,0 +1,126 @@
+"""Display formatting at the edge: SI values in, text in the athlete's units out.
+
+Everything inside deliberun is SI (metres, seconds, m/s); the dashboard converts
+only here, following ``AthleteSettings.units`` (``metric`` → km and min/km,
+``imperial`` → mi and min/mi). These are registered as Jinja filters by
+``deliberun.web.app``. It lives beside the chart builders, which need the same units.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+METRES_PER_UNIT = {"metric": 1000.0, "imperial": 1609.344}
+UNIT_LABEL = {"metric": "km", "imperial": "mi"}
+ELEVATION = {"metric": (1.0, "m"), "imperial": (1 / 0.3048, "ft")}
+
+
+def check_units(units: str) -> str:
+    """Return ``units`` or raise ``ValueError`` naming the accepted values."""
+    if units not in METRES_PER_UNIT:
+        raise ValueError(f"unknown units {units!r}: use 'metric' or 'imperial'")
+    return units
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def distance(value_m: Any, units: str = "metric", digits: int = 2) -> str:
+    """``12.34 km`` / ``7.67 mi`` from metres; an em dash when unknown."""
+    x = _num(value_m)
+    if x is None:
+        return "—"
+    return f"{x / METRES_PER_UNIT[check_units(units)]:.{digits}f} {UNIT_LABEL[units]}"
+
+
+def distance_value(value_m: Any, units: str = "metric") -> float | None:
+    """Metres → km or mi as a number (for charts)."""
+    x = _num(value_m)
+    return None if x is None else x / METRES_PER_UNIT[check_units(units)]
+
+
+def clock(seconds: Any) -> str:
+    """``1:02:03`` or ``4:05`` from seconds; an em dash when unknown."""
+    x = _num(seconds)
+    if x is None or x < 0:
+        return "—"
+    total = int(round(x))
+    h, rem = divmod(total, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def pace(pace_s_per_km: Any, units: str = "metric") -> str:
+    """``4:35 /km`` or ``7:22 /mi`` from seconds per kilometre."""
+    x = _num(pace_s_per_km)
+    if x is None or x <= 0:
+        return "—"
+    per_unit = x * METRES_PER_UNIT[check_units(units)] / 1000.0
+    return f"{clock(per_unit)} /{UNIT_LABEL[units]}"
+
+
+def pace_from_speed(speed_m_per_s: Any, units: str = "metric") -> str:
+    """Pace text from a speed in m/s."""
+    x = _num(speed_m_per_s)
+    if x is None or x <= 0:
+        return "—"
+    return pace(1000.0 / x, units)
+
+
+def pace_value(pace_s_per_km: Any, units: str = "metric") -> float | None:
+    """Seconds per km → seconds per display unit (for charts)."""
+    x = _num(pace_s_per_km)
+    if x is None or x <= 0:
+        return None
+    return x * METRES_PER_UNIT[check_units(units)] / 1000.0
+
+
+def elevation(value_m: Any, units: str = "metric") -> str:
+    """``123 m`` / ``404 ft``."""
+    x = _num(value_m)
+    if x is None:
+        return "—"
+    factor, label = ELEVATION[check_units(units)]
+    return f"{x * factor:.0f} {label}"
+
+
+def number(value: Any, digits: int = 0, suffix: str = "") -> str:
+    """A rounded number with an optional unit suffix; an em dash when unknown."""
+    x = _num(value)
+    if x is None:
+        return "—"
+    return f"{x:.{digits}f}{suffix}"
+
+
+def day(value: Any) -> str:
+    """``Mon 2 Mar 2026`` from a date, datetime or ISO string."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return "—"
+
+
+FILTERS = {
+    "distance": distance,
+    "clock": clock,
+    "pace": pace,
+    "pace_from_speed": pace_from_speed,
+    "elevation": elevation,
+    "number": number,
+    "day": day,
+}

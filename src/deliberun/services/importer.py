@@ -1,0 +1,487 @@
+"""Import activity files into the store: parse in parallel, write in one place.
+
+Workers (a process pool) read, parse, summarise and compute the metrics of
+each file and hand back plain arrays; the parent process does every database
+write, one transaction per file (SQLite has one writer). A file whose SHA-256
+is already stored is a duplicate and is not even parsed again. The same run
+from two sources (start within 60 s, distance within 2 %) becomes one activity
+that keeps the richer streams and the Strava name, description and perceived
+exertion. A SIGKILL between or during files leaves only whole activities;
+re-running the import finishes the rest.
+
+Memory is flat in the number of files: sources are expanded lazily and at most
+a few files per worker are in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from deliberun.athlete import AthleteSettings
+from deliberun.io.activity import Activity
+from deliberun.store import repository as repo
+from deliberun.store.db import Database
+from deliberun.store.settings_repo import get_settings
+from deliberun.store.tables_core import ActivityRow, ActivitySourceRow, StreamRow
+
+#: Called after each file: (files done, total files or None, display path).
+Progress = Callable[[int, int | None, str], None]
+
+#: Files next to the activities that belong to other areas (journal, plan): not activities.
+SIDE_FILES = frozenset({"deliberun-journal.yaml", "plan.yaml"})
+
+#: Strava CSV fields that describe the run better than the file does.
+STRAVA_TEXT_FIELDS = ("name", "description")
+STRAVA_EXTRA_FIELDS = ("perceived_exertion", "gear", "strava_id", "type", "commute")
+
+
+@dataclass
+class ImportReport:
+    """What an import did, file by file."""
+
+    imported: list[int] = field(default_factory=list)
+    #: {path, activity_id, reason: "same file" | "same run"}
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    #: {path, error}
+    failed: list[dict[str, str]] = field(default_factory=list)
+    #: {path, reason}: valid files that hold no activity (settings, monitoring, courses)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imported": list(self.imported),
+            "duplicates": list(self.duplicates),
+            "failed": list(self.failed),
+            "skipped": list(self.skipped),
+        }
+
+
+@dataclass
+class Parsed:
+    """What a worker hands back for one file."""
+
+    activity: Activity
+    summary: dict[str, Any]
+    metrics: dict[str, Any] | None
+    metrics_version: str | None
+    #: streams in their stored form (encoded in the worker, off the single writer)
+    encoded: dict[str, tuple[str, int, bytes]] = field(default_factory=dict)
+
+
+@dataclass
+class _Job:
+    path: str
+    name: str
+    sha256: str
+    data: bytes
+    meta: dict[str, Any]
+    future: Future[tuple[str, Any]] | None = None
+    result: tuple[str, Any] | None = None
+
+
+# ----------------------------------------------------------------------------- worker side
+
+
+def apply_meta(activity: Activity, meta: dict[str, Any]) -> None:
+    """Put a source's metadata (Strava CSV: name, description, RPE, gear) on the activity."""
+    for key in STRAVA_TEXT_FIELDS:
+        value = meta.get(key)
+        if value not in (None, ""):
+            setattr(activity, key, str(value))
+    for key in STRAVA_EXTRA_FIELDS:
+        value = meta.get(key)
+        if value not in (None, ""):
+            activity.extra[key] = value
+
+
+def fill_offset(activity: Activity, settings: AthleteSettings) -> None:
+    """Use the athlete's IANA time zone when the file gives no local offset."""
+    if activity.utc_offset_s is not None or not settings.timezone:
+        return
+    try:
+        from zoneinfo import ZoneInfo
+
+        off = activity.start_time.astimezone(ZoneInfo(settings.timezone)).utcoffset()
+    except Exception:  # unknown zone name: keep UTC
+        return
+    if off is not None:
+        activity.utc_offset_s = int(off.total_seconds())
+
+
+def summarize(activity: Activity) -> dict[str, Any]:
+    """Our own summary of the streams (``deliberun.metrics.summary.summarize``)."""
+    from deliberun.metrics.summary import summarize as _summarize
+
+    return dict(_summarize(activity))
+
+
+def compute_metrics(
+    activity: Activity, settings: AthleteSettings
+) -> tuple[dict[str, Any] | None, str | None]:
+    """``(metrics, METRICS_VERSION)`` from ``deliberun.metrics.compute_all``.
+
+    HOOK: returns ``(None, None)`` while the metrics area has not provided
+    ``compute_all``; ``deliberun recompute`` fills them in later.
+    """
+    try:
+        from deliberun.metrics import METRICS_VERSION, compute_all  # type: ignore[attr-defined]
+    except ImportError:
+        return None, None
+    return repo.jsonable(compute_all(activity, settings)), str(METRICS_VERSION)
+
+
+def compute_metrics_version() -> str | None:
+    """The metrics code version (``deliberun.metrics.METRICS_VERSION``), None if absent."""
+    try:
+        from deliberun.metrics import METRICS_VERSION  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return str(METRICS_VERSION)
+
+
+def make_pool(n_workers: int) -> ProcessPoolExecutor:
+    """A process pool for parsing; forkserver where available (the parent has threads)."""
+    import multiprocessing
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
+    ctx = multiprocessing.get_context(method)
+    return ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx)
+
+
+def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = True) -> Parsed:
+    """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
+    fill_offset(activity, settings)
+    summary = summarize(activity)
+    metrics, version = compute_metrics(activity, settings)
+    encoded = repo.encode_streams(kept_streams(activity)) if encode else {}
+    return Parsed(activity, repo.jsonable(summary), metrics, version, encoded)
+
+
+def parse_one(
+    data: bytes, name: str, meta: dict[str, Any], settings: dict[str, Any]
+) -> tuple[str, Any]:
+    """Worker entry: ``("ok", Parsed)``, ``("skip", reason)`` or ``("error", message)``.
+
+    Exceptions are turned into strings here: typed read errors do not survive
+    pickling, and one bad file must never stop the batch.
+    """
+    from deliberun.io import read_bytes  # type: ignore[attr-defined]
+    from deliberun.io.errors import NotAnActivityError, ReadError
+
+    try:
+        activity = read_bytes(data, name)
+        apply_meta(activity, meta)
+        return "ok", analyse(activity, AthleteSettings.from_dict(settings))
+    except NotAnActivityError as exc:
+        return "skip", exc.reason
+    except ReadError as exc:
+        return "error", exc.reason
+    except Exception as exc:  # a bug in a reader or metric: report it, go on
+        return "error", f"internal error ({type(exc).__name__}: {exc}); please report it"
+
+
+# ----------------------------------------------------------------------------- parent side
+
+
+def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> Iterator[_Job]:
+    from deliberun.io.errors import ReadError
+    from deliberun.io.sources import iter_sources  # type: ignore[import-not-found]
+
+    for src in iter_sources([str(p) for p in paths]):
+        path = str(getattr(src, "display_path", src))
+        if getattr(src, "error", None) is not None:
+            err = src.error
+            report.failed.append({"path": path, "error": getattr(err, "reason", str(err))})
+            yield _Job(path, "", "", b"", {}, result=("reported", None))
+            continue
+        if os.path.basename(str(src.name)) in SIDE_FILES:
+            continue
+        try:
+            data = src.read_bytes()
+        except (ReadError, OSError) as exc:
+            report.failed.append({"path": path, "error": getattr(exc, "reason", str(exc))})
+            yield _Job(path, "", "", b"", {}, result=("reported", None))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        yield _Job(path, str(src.name), sha, data, dict(getattr(src, "meta", None) or {}))
+
+
+def _count(paths: list[str]) -> int:
+    from deliberun.io.sources import iter_sources
+
+    return sum(
+        1 for s in iter_sources(paths) if os.path.basename(str(getattr(s, "name", ""))) not in SIDE_FILES
+    )
+
+
+def import_paths(
+    db: Database,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Import files, folders, archives and exports; one transaction per file.
+
+    Parameters
+    ----------
+    db : Database
+        The store to write into.
+    paths : iterable of path
+        Files, folders (recursive), ``.zip``/``.gz``, Strava or Garmin exports.
+    workers : int, optional
+        Parser processes (default: the number of CPUs; 1 parses in this process).
+    progress : callable, optional
+        ``progress(done, total, path)`` after each file; when given, the
+        sources are counted first so ``total`` is known.
+    now : datetime, optional
+        The import time to record (default: the clock).
+
+    Returns
+    -------
+    ImportReport
+        Imported activity ids, duplicates, skipped non-activities and failures.
+    """
+    path_list = [str(p) for p in paths]
+    for p in path_list:
+        if not os.path.exists(p):
+            raise FileNotFoundError(f"{p}: no such file or folder; check the path")
+    report = ImportReport()
+    total = _count(path_list) if progress is not None else None
+    with db.session() as s:
+        settings = get_settings(s).to_dict()
+    n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    pool = make_pool(n_workers) if n_workers > 1 else None
+    inflight: deque[_Job] = deque()
+    pending: dict[str, str] = {}  # sha256 -> first path in this batch
+    done = 0
+
+    def finish(job: _Job) -> None:
+        nonlocal done
+        if job.result is None and job.future is not None:
+            job.result = job.future.result()
+        reported = job.result is not None and job.result[0] == "reported"
+        _write(db, job, report, settings, now)
+        if not reported:
+            pending.pop(job.sha256, None)
+        done += 1
+        if progress is not None:
+            progress(done, total, job.path)
+
+    try:
+        for job in _iter_jobs(path_list, report):
+            if job.result is None:
+                dup = _known(db, job, report, pending)
+                if dup:
+                    job.result = ("reported", None)
+                else:
+                    pending[job.sha256] = job.path
+                    if pool is None:
+                        job.result = parse_one(job.data, job.name, job.meta, settings)
+                    else:
+                        job.future = pool.submit(
+                            parse_one, job.data, job.name, job.meta, settings
+                        )
+            inflight.append(job)
+            while inflight and (
+                len(inflight) > 2 * n_workers or inflight[0].future is None
+            ):
+                finish(inflight.popleft())
+        while inflight:
+            finish(inflight.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    _resolve_batch_duplicates(db, report)
+    return report
+
+
+def _resolve_batch_duplicates(db: Database, report: ImportReport) -> None:
+    """Name the activity of files that were duplicates of an earlier file in the same batch."""
+    todo = [d for d in report.duplicates if d.get("activity_id") is None and "_sha256" in d]
+    if todo:
+        with db.session() as s:
+            for d in todo:
+                src = repo.source_for_sha(s, d["_sha256"])
+                d["activity_id"] = src.activity_id if src is not None else None
+    for d in report.duplicates:
+        d.pop("_sha256", None)
+
+
+def _known(db: Database, job: _Job, report: ImportReport, pending: dict[str, str]) -> bool:
+    """Report the job as a duplicate when its bytes were imported before (or earlier in this batch)."""
+    if job.sha256 in pending:
+        report.duplicates.append(
+            {
+                "path": job.path,
+                "activity_id": None,
+                "reason": f"same file as {pending[job.sha256]}",
+                "_sha256": job.sha256,
+            }
+        )
+        return True
+    with db.session() as s, s.begin():
+        src = repo.source_for_sha(s, job.sha256)
+        if src is None:
+            return False
+        row = repo.get_activity(s, src.activity_id)
+        if row is not None and job.meta:
+            _take_meta(row, job.meta)
+    report.duplicates.append({"path": job.path, "activity_id": src.activity_id, "reason": "same file"})
+    return True
+
+
+def _take_meta(row: ActivityRow, meta: dict[str, Any]) -> None:
+    """Strava's name, description and perceived exertion win over the file's."""
+    extra = dict(row.extra or {})
+    if meta.get("name") not in (None, ""):
+        row.name = str(meta["name"])
+        extra["name_source"] = "strava"
+    if meta.get("description") not in (None, ""):
+        row.description = str(meta["description"])
+    for key in STRAVA_EXTRA_FIELDS:
+        if meta.get(key) not in (None, ""):
+            extra[key] = meta[key]
+    row.extra = repo.jsonable(extra)
+
+
+def _write(
+    db: Database,
+    job: _Job,
+    report: ImportReport,
+    settings: dict[str, Any],
+    now: datetime | None,
+) -> None:
+    assert job.result is not None
+    status, payload = job.result
+    if status == "reported":
+        return
+    if status == "skip":
+        report.skipped.append({"path": job.path, "reason": str(payload)})
+        return
+    if status == "error":
+        report.failed.append({"path": job.path, "error": str(payload)})
+        return
+    parsed: Parsed = payload
+    stamp = now or datetime.now(UTC)
+    with db.session() as s, s.begin():
+        src = repo.source_for_sha(s, job.sha256)
+        if src is not None:  # another import wrote it meanwhile
+            report.duplicates.append(
+                {"path": job.path, "activity_id": src.activity_id, "reason": "same file"}
+            )
+            return
+        repo.add_original(s, job.sha256, job.data, job.name, stamp)
+        act = parsed.activity
+        same = repo.find_same_run(s, act.start_time, parsed.summary.get("distance_m"))
+        if same is None:
+            activity_id = _insert(s, job, parsed, stamp)
+            report.imported.append(activity_id)
+        else:
+            _merge(s, same, job, parsed, AthleteSettings.from_dict(settings), stamp)
+            report.duplicates.append(
+                {"path": job.path, "activity_id": same.id, "reason": "same run"}
+            )
+
+
+def kept_streams(act: Activity) -> dict[str, Any]:
+    import numpy as np
+
+    return {
+        k: v for k, v in act.streams.items() if k == "time" or (len(v) and np.isfinite(v).any())
+    }
+
+
+def _insert(s: Session, job: _Job, parsed: Parsed, stamp: datetime) -> int:
+    act = parsed.activity
+    row = ActivityRow(created_at=stamp)
+    repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
+    row.name = act.name
+    row.description = act.description
+    extra = dict(act.extra)
+    if job.meta.get("name") not in (None, ""):
+        extra["name_source"] = "strava"
+    row.extra = repo.jsonable(extra)
+    s.add(row)
+    s.flush()
+    s.add(
+        ActivitySourceRow(
+            activity_id=row.id,
+            sha256=job.sha256,
+            source_path=job.path,
+            format=act.source_format,
+            meta=repo.jsonable(job.meta),
+        )
+    )
+    repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(kept_streams(act)))
+    if parsed.metrics is not None and parsed.metrics_version is not None:
+        repo.save_metrics(s, row.id, parsed.metrics, parsed.metrics_version, now=stamp, clean=False)
+    return row.id
+
+
+def _merge(
+    s: Session,
+    row: ActivityRow,
+    job: _Job,
+    parsed: Parsed,
+    settings: AthleteSettings,
+    stamp: datetime,
+) -> None:
+    """Fold a second source of the same run into ``row``."""
+    from sqlalchemy import func, select
+
+    act = parsed.activity
+    s.add(
+        ActivitySourceRow(
+            activity_id=row.id,
+            sha256=job.sha256,
+            source_path=job.path,
+            format=act.source_format,
+            meta=repo.jsonable(job.meta),
+        )
+    )
+    kinds_old = s.scalar(select(func.count()).where(StreamRow.activity_id == row.id)) or 0
+    new_streams = kept_streams(act)
+    richer = (len(new_streams), act.n_samples) > (kinds_old, row.n_samples)
+    old_extra = dict(row.extra or {})
+    strava_named = old_extra.get("name_source") == "strava"
+    if richer:
+        old_name, old_desc = row.name, row.description
+        repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
+        repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(new_streams))
+        merged_extra = {**act.extra, **{k: v for k, v in old_extra.items() if k not in act.extra}}
+        if strava_named:
+            row.name, row.description = old_name, old_desc
+            for key in (*STRAVA_EXTRA_FIELDS, "name_source"):
+                if key in old_extra:
+                    merged_extra[key] = old_extra[key]
+        else:
+            row.name = act.name or old_name
+            row.description = act.description or old_desc
+        row.extra = repo.jsonable(merged_extra)
+    else:
+        if not strava_named and not row.name and act.name:
+            row.name = act.name
+    if job.meta:
+        _take_meta(row, job.meta)
+    if richer or job.meta:
+        full = repo.load_activity(s, row.id) if not richer else act
+        if richer:
+            full.name, full.description, full.extra = row.name, row.description, dict(row.extra)
+        metrics, version = compute_metrics(full, settings)
+        if metrics is not None and version is not None:
+            repo.save_metrics(s, row.id, metrics, version, now=stamp)

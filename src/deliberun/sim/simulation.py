@@ -1,0 +1,379 @@
+"""The simulated athlete day by day: plan, run, record, and keep the truth.
+
+``Simulation(scenario, seed).sessions()`` yields one :class:`SimSession` per run
+(streams ready to write) and fills ``truth``, ``journal``, ``plan`` and
+``cycles``/``experiments`` as it goes. Everything is drawn from
+``numpy.random.default_rng(seed)``, so the same arguments give the same runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from deliberun.sim import physiology as phys
+from deliberun.sim import scenarios as sc
+from deliberun.sim.daniels import race_time, training_speeds
+from deliberun.sim.profile import Profile
+from deliberun.sim.routes import default_routes
+from deliberun.sim.session import SessionState, generate_session
+from deliberun.sim.workouts import ROUTE_OF, build_workout
+from deliberun.sim.writers.track import Track
+
+#: The default last simulated day (fixed so a seed always gives the same files).
+DEFAULT_END = date(2026, 10, 25)
+
+#: A prior-48-hour load above this many "easy hours" of TRIMP counts as a hard 48 h.
+HARD_48H_EASY_HOURS = 1.3
+
+_RPE = {"easy": 3, "recovery": 2, "long": 5, "mp_long": 6, "tempo": 7, "cruise_intervals": 7,
+        "intervals": 8, "hills": 7, "strides": 4, "progression": 6, "race": 9}  # fmt: skip
+_NAMES = {"easy": "Easy run", "recovery": "Recovery jog", "long": "Long run",
+          "mp_long": "Long run with MP", "tempo": "Tempo", "cruise_intervals": "Cruise intervals",
+          "intervals": "Intervals", "hills": "Hill repeats", "strides": "Easy + strides",
+          "progression": "Progression run", "race": "Race"}  # fmt: skip
+
+
+@dataclass
+class SimSession:
+    """One simulated run: what the watch recorded plus what only the simulator knows."""
+
+    index: int
+    local_date: date
+    workout_type: str
+    text: str
+    track: Track
+    file_format: str  # fit | gpx | tcx
+    rpe: int
+    truth: dict[str, Any] = field(default_factory=dict)
+
+
+def _round(x: float, nd: int = 3) -> float:
+    return float(round(x, nd))
+
+
+class Simulation:
+    """A deterministic simulated athlete following one scenario.
+
+    Parameters
+    ----------
+    scenario : str
+        A name from :data:`deliberun.sim.scenarios.SCENARIOS`.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+    years : float, optional
+        Length of the simulated history [years]; default the scenario's.
+    profile : Profile, optional
+        The athlete; default :class:`Profile()`.
+    end : date, optional
+        Last simulated day (default :data:`DEFAULT_END`).
+    """
+
+    def __init__(
+        self,
+        scenario: str,
+        seed: int = 0,
+        years: float | None = None,
+        profile: Profile | None = None,
+        end: date | None = None,
+    ) -> None:
+        self.scenario = sc.get_scenario(scenario)
+        self.seed = int(seed)
+        self.profile = profile or Profile()
+        years = years or self.profile.years or self.scenario.default_years
+        if not 0.05 <= years <= 30:
+            raise ValueError(f"years {years} is out of range; use 0.05..30")
+        self.years = float(years)
+        end = end or DEFAULT_END
+        self.end = end + timedelta(days=(6 - end.weekday()))  # a Sunday
+        self.n_weeks = max(int(round(self.years * 365.25 / 7)), 4)
+        self.start = self.end - timedelta(days=7 * self.n_weeks - 1)  # a Monday
+        self.n_days = 7 * self.n_weeks
+        self.rng = np.random.default_rng(self.seed)
+        self.routes = default_routes(np.random.default_rng([self.seed, 1]))
+        self.tz = ZoneInfo(self.profile.timezone)
+        p = self.profile
+        e_speed = training_speeds(p.vdot)["E"]
+        hrr_e = float(phys.heart_rate_reserve_fraction(np.array([e_speed]), p.vdot)[0])
+        self.easy_hour_trimp = phys.trimp_banister(
+            np.full(3600, p.hr_rest_bpm + hrr_e * (p.hr_max_bpm - p.hr_rest_bpm)),
+            p.hr_rest_bpm, p.hr_max_bpm, p.sex,
+        )  # fmt: skip
+        load0 = self.easy_hour_trimp * p.weekly_km * 1000.0 / 7.0 / e_speed / 3600.0 * 1.1
+        self.body = phys.FitnessFatigue(p.vdot, load0)
+        self.journal: list[dict[str, Any]] = []
+        self.plan: list[dict[str, Any]] = []
+        self.cycles: list[dict[str, Any]] = []
+        self.experiments: list[dict[str, Any]] = []
+        self.effects: list[dict[str, Any]] = []
+        self.fitness: dict[str, float] = {}
+        self.loads: dict[str, float] = {}
+        self.session_truths: list[dict[str, Any]] = []
+
+    # ---- the schedule -------------------------------------------------------------
+    def _week_plan(self, week: int, rng: np.random.Generator) -> tuple[dict[int, sc.DayPlan], float]:
+        s = self.scenario
+        if s.template == "marathon":
+            cycle_week = week - (self.n_weeks - 16)
+            period = cycle_week % 26 if cycle_week < 0 else cycle_week
+            if cycle_week >= 0:
+                return sc.marathon_week(cycle_week, swap=bool(rng.random() < 0.5)), sc.MARATHON_VOLUME[cycle_week]
+            # earlier years: repeat 26-week periods ending in a marathon; else base
+            in_period = (cycle_week + 26 * 100) % 26
+            if in_period >= 10 and self.n_weeks > 30:
+                cw = in_period - 10
+                return sc.marathon_week(cw, swap=bool(rng.random() < 0.5)), sc.MARATHON_VOLUME[cw]
+            del period
+            return sc.base_week(week), 0.9 + 0.1 * min(1.0, week / 8)
+        if s.template == "fatigue":
+            return sc.fatigue_week(hard_tuesday=bool(rng.random() < 0.5)), 1.0
+        if s.template == "experiment":
+            exp = s.experiment or {}
+            rest = 90.0 if (exp.get("id") == "rest-longer" and week >= self.n_weeks // 2) else 60.0
+            return sc.experiment_week(rest), 1.0
+        if s.template == "cadence":
+            return sc.cadence_week(week, drills_from=2), 1.0
+        if s.template == "illness":
+            w = sc.base_week(week)
+            if week == 5:
+                w = {4: sc.DayPlan("easy", 0.06), 5: sc.DayPlan("easy", 0.06), 6: sc.DayPlan("easy", 0.08)}
+            return w, 1.0
+        raise ValueError(f"unknown template {s.template!r}")
+
+    def _temperature(self, d: date, hour: float, rng: np.random.Generator) -> float:
+        doy = d.timetuple().tm_yday
+        seasonal = 11.0 - 9.0 * math.cos(2 * math.pi * (doy - 20) / 365.25)
+        diurnal = -4.0 * math.cos(2 * math.pi * (hour - 4.0) / 24.0)
+        return float(seasonal + diurnal + rng.normal(0, 2.5))
+
+    def _vdot_offset(self, day: int) -> float:
+        s = self.scenario
+        if s.template != "illness":
+            return 0.0
+        sick = 7 * 5  # Monday of week 6
+        if day < sick:
+            return 0.0
+        if day < sick + 7:
+            return s.illness_vdot * (day - sick + 1) / 7.0
+        return s.illness_vdot * math.exp(-(day - sick - 6) / 10.0)
+
+    def _cadence_base(self, week: int) -> float:
+        base = self.profile.cadence_at_3_m_per_s
+        gain = self.scenario.cadence_gain_spm
+        if not gain:
+            return base
+        return base + gain * min(1.0, max(0.0, (week - 2) / 10.0))
+
+    # ---- the loop -----------------------------------------------------------------
+    def sessions(self) -> Iterator[SimSession]:
+        """Run the simulation, yielding each session as it is generated."""
+        p, s, rng = self.profile, self.scenario, self.rng
+        index = 0
+        daily_load = [0.0] * self.n_days
+        interval_count = 0
+        week_plan: dict[int, sc.DayPlan] = {}
+        volume = 1.0
+        for day in range(self.n_days):
+            d = self.start + timedelta(days=day)
+            week = day // 7
+            if d.weekday() == 0:
+                week_plan, volume = self._week_plan(week, rng)
+            vdot = self.body.vdot() + self._vdot_offset(day)
+            self.fitness[d.isoformat()] = _round(vdot)
+            dp = week_plan.get(d.weekday())
+            sick = s.template == "illness" and 35 <= day < 39
+            if sick:
+                self.journal.append({"date": d, "notes": "sick: fever, stayed in bed",
+                                     "tags": ["illness"], "sleep_h": 9.0})  # fmt: skip
+            if dp is None or sick:
+                self.body.step(0.0)
+                self.loads[d.isoformat()] = 0.0
+                continue
+            prior48 = daily_load[day - 1] + daily_load[day - 2] if day >= 2 else 0.0
+            hard_before = prior48 > HARD_48H_EASY_HOURS * self.easy_hour_trimp
+            speeds = training_speeds(vdot)
+            week_m = p.weekly_km * 1000.0 * volume
+            dist = float(np.clip(dp.fraction * week_m, 3000.0, 34000.0))
+            if dp.workout_type == "long":
+                dist = float(min(dist, 32000.0))
+            dist = round(dist / 100.0) * 100.0
+            if dp.race_distance:
+                dist = dp.race_distance
+                speeds["race"] = dist / race_time(vdot, dist) * (1 + rng.normal(0, 0.008))
+            segs, text = build_workout(
+                dp.workout_type, speeds, rng, distance=dist, reps=dp.reps,
+                rep_distance=dp.rep_distance, rest_duration=dp.rest_duration,
+            )  # fmt: skip
+            # planted effects on interval execution
+            fade, arm = 0.0, None
+            if dp.workout_type in ("intervals", "cruise_intervals"):
+                fade = s.base_fade_pct + rng.normal(0, s.fade_sd_pct)
+                if s.nemesis_fade_pct and hard_before and dp.workout_type == "intervals":
+                    fade += s.nemesis_fade_pct
+                exp = s.experiment
+                if exp and dp.workout_type == "intervals":
+                    if exp["assignment"] == "before_after":
+                        arm = "change" if week >= self.n_weeks // 2 else "baseline"
+                    else:
+                        arm = "change" if interval_count % 2 else "baseline"
+                    if arm == "change":
+                        fade += exp["size"]
+                if dp.workout_type == "intervals":
+                    interval_count += 1
+                fade = max(fade, -1.0)
+            hour = 18.5 if d.weekday() in (1, 3) and rng.random() < 0.3 else (
+                8.5 if d.weekday() >= 5 else 6.75)  # fmt: skip
+            if dp.workout_type == "race":
+                hour = 9.0
+            hour += float(rng.uniform(-0.3, 0.4))
+            temp = self._temperature(d, hour, rng)
+            sleep_h = float(np.clip(rng.normal(7.4, 0.6), 4.5, 9.5))
+            hr_extra = 7.0 if s.template == "illness" and 39 <= day < 46 else 0.0
+            state = SessionState(
+                vdot=vdot, hr_rest=p.hr_rest_bpm, hr_max=p.hr_max_bpm, temperature_c=temp,
+                cadence_at_3=self._cadence_base(week), fade_pct=fade, hr_extra_bpm=hr_extra,
+                stops=dp.workout_type not in ("race", "intervals"),
+            )  # fmt: skip
+            route = self.routes[ROUTE_OF[dp.workout_type]]
+            streams = generate_session(segs, route, state, rng, p.home)
+            trimp = phys.trimp_banister(streams.heart_rate, p.hr_rest_bpm, p.hr_max_bpm, p.sex)
+            daily_load[day] = trimp
+            self.body.step(trimp)
+            self.loads[d.isoformat()] = _round(trimp, 1)
+            local_start = datetime(d.year, d.month, d.day, int(hour), int((hour % 1) * 60),
+                                   int(rng.integers(0, 60)), tzinfo=self.tz)  # fmt: skip
+            offset = int(local_start.utcoffset().total_seconds())  # type: ignore[union-attr]
+            start_utc = local_start.astimezone(timezone.utc)
+            device = "odd" if day < 21 else "garmin"
+            fmt = "fit" if day < 21 else str(rng.choice(["fit", "gpx", "tcx"], p=[0.8, 0.1, 0.1]))
+            name = _NAMES[dp.workout_type] if dp.workout_type != "race" else (
+                "Marathon" if dist > 40000 else "Half marathon" if dist > 20000 else "Race")  # fmt: skip
+            track = Track(
+                start_time=start_utc, time=streams.time, distance=streams.distance,
+                speed=streams.speed, heart_rate=streams.heart_rate, cadence=streams.cadence,
+                altitude=streams.altitude, latitude=streams.latitude,
+                longitude=streams.longitude, temperature=streams.temperature,
+                utc_offset_s=offset, name=name, device=device, laps=streams.laps,
+                cadence_strides=device == "odd",
+            )  # fmt: skip
+            rpe = int(np.clip(round(_RPE[dp.workout_type] + (fade > 4) + rng.normal(0, 0.6)
+                                    + max(0.0, (self.body.fatigue - self.body.fitness) / 40)), 1, 10))  # fmt: skip
+            entry: dict[str, Any] = {
+                "date": d, "activity_start": local_start.isoformat(), "rpe": rpe,
+                "feel": int(np.clip(round(3.5 - (rpe - 5) * 0.3 + rng.normal(0, 0.7)), 1, 5)),
+                "sleep_h": _round(sleep_h, 1),
+                "soreness": int(np.clip(round(2 + prior48 / self.easy_hour_trimp + rng.normal(0, 1)), 0, 10)),
+                "tags": [dp.workout_type],
+            }  # fmt: skip
+            if fade > 4.5:
+                entry["notes"] = "legs heavy on the last reps"
+            if hr_extra:
+                entry["notes"] = "still coughing, HR high"
+            if dp.drills:
+                entry["notes"] = "A-skips, B-skips, quick feet drills after the strides"
+                entry["tags"].append("drills")
+            if arm == "change":
+                entry["tags"].append(f"experiment:{(s.experiment or {})['id']}")
+            if dp.workout_type == "race" and dist > 40000:
+                entry["details"] = ["fuelling", "breakfast", "gear", "course"]
+            self.journal.append(entry)
+            self.plan.append({"date": d, "workout_type": dp.workout_type, "text": text})
+            truth = {
+                "index": index, "date": d.isoformat(), "start_time": start_utc.isoformat(),
+                "workout_type": dp.workout_type, "text": text, "format": fmt, "device": device,
+                "distance_m": _round(float(streams.distance[-1]), 1),
+                "duration_s": float(streams.time[-1]),
+                "avg_hr_bpm": _round(float(np.mean(streams.heart_rate)), 1),
+                "trimp": _round(trimp, 1), "vdot": _round(vdot), "temperature_c": _round(temp, 1),
+                "prior_48h_load": _round(prior48, 1), "hard_before": bool(hard_before),
+                "fade_pct": _round(fade, 2) if fade or dp.workout_type == "intervals" else None,
+                "arm": arm, "rpe": rpe, "sleep_h": _round(sleep_h, 1),
+                "cadence_at_3_m_per_s": _round(state.cadence_at_3, 2),
+                "n_reps": len(streams.rep_speed_targets), "n_laps": len(streams.laps),
+                "rep_laps": streams.rep_laps,
+            }  # fmt: skip
+            self.session_truths.append(truth)
+            yield SimSession(index, d, dp.workout_type, text, track, fmt, rpe, truth)
+            index += 1
+        self._finish()
+
+    # ---- what the runner wrote and what only we know --------------------------------
+    def _finish(self) -> None:
+        s, p = self.scenario, self.profile
+        first, last = self.start, self.end
+        t_pace = lambda v: _round(1000.0 / training_speeds(v)["T"], 1)  # noqa: E731
+        if s.template == "marathon":
+            cstart = last - timedelta(days=16 * 7 - 1)
+            v0 = self.fitness[cstart.isoformat()]
+            self.cycles.append({
+                "name": f"Autumn marathon {last.year}", "start": cstart, "end": last,
+                "goal_race": {"distance_m": 42195, "date": last,
+                              "goal_time_s": int(round(race_time(v0 + 1.5, 42195.0) / 60) * 60)},
+                "targets": [{"kind": "threshold_pace", "goal": _round(t_pace(v0) - 6.0, 1)},
+                            {"kind": "interval_execution", "goal": 0.8}],
+            })  # fmt: skip
+            v1 = self.fitness[last.isoformat()]
+            self.effects.append(self._effect("target", "tempo", "none", t_pace(v1) - t_pace(v0),
+                                             "threshold_pace_s_per_km", cstart, last))
+        elif s.template == "cadence":
+            goal = _round(p.cadence_at_3_m_per_s + s.cadence_gain_spm, 1)
+            self.cycles.append({"name": "Quick feet", "start": first, "end": last,
+                                "targets": [{"kind": "cadence", "goal": goal}]})  # fmt: skip
+            self.effects.append(self._effect("target", "easy", "none", s.cadence_gain_spm,
+                                             "cadence_spm_at_3_m_per_s", first + timedelta(days=14),
+                                             first + timedelta(days=84)))  # fmt: skip
+        else:
+            self.cycles.append({"name": "Base block", "start": first, "end": last,
+                                "targets": [{"kind": "interval_execution", "goal": 0.8}]})  # fmt: skip
+        if s.nemesis_fade_pct:
+            self.effects.append(self._effect("nemesis", "intervals", "prior_48h_load",
+                                             s.nemesis_fade_pct, "last_rep_fade_pct", first, last))  # fmt: skip
+        if s.experiment:
+            e = s.experiment
+            change = first + timedelta(days=7 * (self.n_weeks // 2))
+            self.experiments.append({
+                "id": e["id"], "workout_type": "intervals", "change": e["change"],
+                "metric": "last_rep_fade_pct", "assignment": e["assignment"], "start": first,
+                **({"change_date": change} if e["assignment"] == "before_after" else {}),
+            })  # fmt: skip
+            eff = self._effect("experiment", "intervals", e["cause"], e["size"],
+                               "last_rep_fade_pct", first, last)  # fmt: skip
+            eff["id"] = e["id"]
+            self.effects.append(eff)
+        if s.illness_vdot:
+            sick = first + timedelta(days=35)
+            self.effects.append(self._effect("illness", "easy", "none", s.illness_vdot, "vdot",
+                                             sick, sick + timedelta(days=6)))  # fmt: skip
+
+    def _effect(self, kind: str, wt: str, cause: str, size: float, metric: str,
+                start: date, end: date) -> dict[str, Any]:  # fmt: skip
+        beneficial = size > 0 if metric in ("cadence_spm_at_3_m_per_s", "vdot") else size < 0
+        if kind == "nemesis":
+            beneficial = False
+        return {"kind": kind, "workout_type": wt, "cause": cause, "size": _round(size, 3),
+                "metric": metric, "beneficial": bool(beneficial),
+                "start": start.isoformat(), "end": end.isoformat()}  # fmt: skip
+
+    def truth(self) -> dict[str, Any]:
+        """The planted truth (complete once :meth:`sessions` is exhausted)."""
+        return {
+            "generator": "deliberun simulate",
+            "scenario": self.scenario.name,
+            "description": self.scenario.description,
+            "seed": self.seed,
+            "years": self.years,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "profile": self.profile.to_dict(),
+            "hard_48h_threshold_trimp": _round(HARD_48H_EASY_HOURS * self.easy_hour_trimp, 1),
+            "fitness": self.fitness,
+            "load_trimp": self.loads,
+            "effects": self.effects,
+            "sessions": self.session_truths,
+        }

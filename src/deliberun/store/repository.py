@@ -1,0 +1,349 @@
+"""Read and write activities, their streams, originals and metrics.
+
+The functions here are the contract other areas code against
+(``docs/dev/CONTRACTS.md``): ``list_activities``, ``get_activity``,
+``load_streams``, ``load_activity``, ``get_metrics``, ``save_metrics``,
+``activity_to_dict``. The rest is the import area's write path. No function
+commits: the caller owns the transaction (one file = one transaction).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from deliberun.io.activity import Activity, DeviceSummary, Lap
+from deliberun.store.streams import decode_stream, encode_stream
+from deliberun.store.tables_core import (
+    ActivityRow,
+    ActivitySourceRow,
+    MetricsRow,
+    OriginalRow,
+    StreamRow,
+)
+
+#: Summary columns copied from ``deliberun.metrics.summary.summarize``.
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "distance_m",
+    "moving_time_s",
+    "elapsed_time_s",
+    "timer_time_s",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "avg_cadence_spm",
+    "ascent_m",
+    "descent_m",
+)
+
+#: Two files are the same run when their starts differ by at most this ...
+SAME_RUN_START_S = 60.0
+#: ... and their distances by at most this fraction of the longer one.
+SAME_RUN_DISTANCE_FRACTION = 0.02
+
+
+def jsonable(obj: Any) -> Any:
+    """A strict-JSON copy: NaN/inf -> None, numpy scalars/arrays -> Python, dates -> ISO."""
+    if isinstance(obj, float | np.floating):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | np.integer):
+        return int(obj)
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if obj is None or isinstance(obj, str):
+        return obj
+    return json.loads(json.dumps(obj, default=str))
+
+
+def num(value: Any) -> float | None:
+    if value is None:
+        return None
+    f = float(value)
+    return f if math.isfinite(f) else None
+
+
+# ----------------------------------------------------------------------------- reads
+
+
+def list_activities(
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+    sport: str | None = None,
+) -> list[ActivityRow]:
+    """Activities ordered by start time, optionally within local dates ``[since, until]``."""
+    q = select(ActivityRow)
+    if since is not None:
+        q = q.where(ActivityRow.local_date >= since)
+    if until is not None:
+        q = q.where(ActivityRow.local_date <= until)
+    if sport is not None:
+        q = q.where(ActivityRow.sport == sport)
+    return list(session.scalars(q.order_by(ActivityRow.start_time, ActivityRow.id)))
+
+
+def get_activity(session: Session, id: int) -> ActivityRow | None:  # noqa: A002
+    """The activity with this id, or None."""
+    return session.get(ActivityRow, int(id))
+
+
+def load_streams(session: Session, id: int) -> dict[str, np.ndarray]:  # noqa: A002
+    """Every stored stream of an activity as float64 arrays ({} when none)."""
+    rows = session.scalars(select(StreamRow).where(StreamRow.activity_id == int(id)))
+    return {r.name: decode_stream(r.dtype, r.data, r.n) for r in rows}
+
+
+def load_activity(session: Session, id: int) -> Activity:  # noqa: A002
+    """Rebuild the ``Activity`` (streams, laps, pauses, sessions, extra) from the store.
+
+    Raises
+    ------
+    KeyError
+        When there is no activity with this id.
+    """
+    row = get_activity(session, id)
+    if row is None:
+        raise KeyError(f"no activity {id}")
+    streams = load_streams(session, row.id)
+    if "time" not in streams:
+        streams["time"] = np.zeros(0)
+    st = row.structure or {}
+    return Activity(
+        start_time=row.start_time,
+        sport=row.sport,
+        streams=streams,
+        source_format=row.source_format,
+        sub_sport=row.sub_sport,
+        utc_offset_s=row.utc_offset_s,
+        name=row.name,
+        description=row.description,
+        device=row.device,
+        laps=[Lap(**d) for d in st.get("laps", [])],
+        pauses=[(float(a), float(b)) for a, b in st.get("pauses", [])],
+        sessions=[DeviceSummary(**d) for d in st.get("sessions", [])],
+        extra=dict(row.extra or {}),
+    )
+
+
+def get_metrics(session: Session, id: int) -> dict[str, Any]:  # noqa: A002
+    """The stored metrics of an activity ({} when none were computed)."""
+    row = session.get(MetricsRow, int(id))
+    return dict(row.data) if row is not None else {}
+
+
+def get_metrics_version(session: Session, id: int) -> str | None:  # noqa: A002
+    """The METRICS_VERSION the stored metrics were computed with, or None."""
+    row = session.get(MetricsRow, int(id))
+    return row.version if row is not None else None
+
+
+def save_metrics(
+    session: Session,
+    id: int,  # noqa: A002
+    metrics: dict[str, Any],
+    version: str,
+    *,
+    now: datetime | None = None,
+    clean: bool = True,
+) -> None:
+    """Store (replace) the metrics of an activity, tagged with the code ``version``.
+
+    ``clean=False`` skips the strict-JSON pass for metrics already cleaned by ``jsonable``.
+    """
+    now = now or datetime.now(UTC)
+    data = jsonable(metrics) if clean else metrics
+    row = session.get(MetricsRow, int(id))
+    if row is None:
+        session.add(MetricsRow(activity_id=int(id), data=data, version=version, computed_at=now))
+    else:
+        row.data = data
+        row.version = version
+        row.computed_at = now
+
+
+def local_start(row: ActivityRow) -> datetime:
+    """The start time in the activity's own local offset (UTC when unknown)."""
+    if row.utc_offset_s is None:
+        return row.start_time
+    return row.start_time.astimezone(timezone(timedelta(seconds=row.utc_offset_s)))
+
+
+def activity_to_dict(row: ActivityRow) -> dict[str, Any]:
+    """The JSON fields of ``deliberun activities --json`` for one activity."""
+    out: dict[str, Any] = {
+        "id": row.id,
+        "start_time": local_start(row).isoformat(),
+        "utc_offset_s": row.utc_offset_s,
+        "local_date": row.local_date.isoformat(),
+        "sport": row.sport,
+        "sub_sport": row.sub_sport,
+        "name": row.name,
+        "description": row.description,
+    }
+    for f in SUMMARY_FIELDS:
+        out[f] = getattr(row, f)
+    out.update(
+        device=row.device,
+        source_path=row.source_path,
+        source_format=row.source_format,
+        sha256=row.sha256,
+        n_samples=row.n_samples,
+        extra=jsonable(row.extra or {}),
+    )
+    return out
+
+
+def list_sources(session: Session, id: int) -> list[ActivitySourceRow]:  # noqa: A002
+    """The files an activity came from, in import order."""
+    q = select(ActivitySourceRow).where(ActivitySourceRow.activity_id == int(id))
+    return list(session.scalars(q.order_by(ActivitySourceRow.id)))
+
+
+def source_for_sha(session: Session, sha256: str) -> ActivitySourceRow | None:
+    """The activity source made from this original, if it was imported before."""
+    q = select(ActivitySourceRow).where(ActivitySourceRow.sha256 == sha256)
+    return session.scalars(q).first()
+
+
+def get_original(session: Session, sha256: str) -> bytes | None:
+    """The original bytes of an imported file, unchanged."""
+    row = session.get(OriginalRow, sha256)
+    return row.data if row is not None else None
+
+
+def find_same_run(
+    session: Session, start_time: datetime, distance_m: float | None
+) -> ActivityRow | None:
+    """An activity that is the same run: start within 60 s and distance within 2 %.
+
+    A missing distance counts as 0 m, so two indoor files without distance match
+    on start time alone.
+    """
+    window = timedelta(seconds=SAME_RUN_START_S)
+    q = select(ActivityRow).where(
+        ActivityRow.start_time >= start_time - window,
+        ActivityRow.start_time <= start_time + window,
+    )
+    d_new = num(distance_m) or 0.0
+    best: ActivityRow | None = None
+    best_dt = math.inf
+    for row in session.scalars(q):
+        d_old = num(row.distance_m) or 0.0
+        if abs(d_old - d_new) > SAME_RUN_DISTANCE_FRACTION * max(d_old, d_new):
+            continue
+        dt = abs((row.start_time - start_time).total_seconds())
+        if dt < best_dt:
+            best, best_dt = row, dt
+    return best
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+def add_original(session: Session, sha256: str, data: bytes, name: str, now: datetime) -> None:
+    """Keep the original bytes (no-op when this SHA-256 is already stored)."""
+    if session.get(OriginalRow, sha256) is None:
+        session.add(
+            OriginalRow(sha256=sha256, data=data, size=len(data), name=name, imported_at=now)
+        )
+        session.flush()  # the activity rows refer to it (no ORM relationship orders the inserts)
+
+
+def structure_of(activity: Activity) -> dict[str, Any]:
+    """Laps, pauses and device sessions of an activity as JSON."""
+    return jsonable(
+        {
+            "laps": [asdict(lap) for lap in activity.laps],
+            "pauses": [list(p) for p in activity.pauses],
+            "sessions": [asdict(s) for s in activity.sessions],
+        }
+    )
+
+
+def local_date_of(start_time: datetime, utc_offset_s: int | None) -> date:
+    """The athlete's local date of a UTC start (UTC date when the offset is unknown)."""
+    return (start_time + timedelta(seconds=utc_offset_s or 0)).date()
+
+
+def fill_from_activity(
+    row: ActivityRow,
+    activity: Activity,
+    summary: dict[str, Any],
+    *,
+    sha256: str,
+    source_path: str,
+) -> None:
+    """Set the file-derived columns of ``row`` from a parsed activity and its summary."""
+    row.start_time = activity.start_time.astimezone(UTC)
+    row.utc_offset_s = activity.utc_offset_s
+    row.local_date = local_date_of(row.start_time, activity.utc_offset_s)
+    row.sport = activity.sport or "other"
+    row.sub_sport = activity.sub_sport
+    for f in SUMMARY_FIELDS:
+        setattr(row, f, num(summary.get(f)))
+    row.device = activity.device
+    row.source_path = source_path
+    row.source_format = activity.source_format
+    row.sha256 = sha256
+    row.n_samples = activity.n_samples
+    row.structure = structure_of(activity)
+
+
+def replace_streams(session: Session, id: int, streams: dict[str, np.ndarray]) -> None:  # noqa: A002
+    """Store the streams of an activity, replacing any stored before."""
+    replace_encoded_streams(session, id, encode_streams(streams))
+
+
+def encode_streams(streams: dict[str, np.ndarray]) -> dict[str, tuple[str, int, bytes]]:
+    """``{name: (dtype, n, blob)}``: the stored form (import workers do this off the writer)."""
+    out = {}
+    for name, values in streams.items():
+        dtype, blob = encode_stream(values)
+        out[name] = (dtype, len(values), blob)
+    return out
+
+
+def replace_encoded_streams(
+    session: Session,
+    id: int,  # noqa: A002
+    encoded: dict[str, tuple[str, int, bytes]],
+) -> None:
+    """Store streams already encoded by :func:`encode_streams`, replacing any stored before."""
+    session.execute(delete(StreamRow).where(StreamRow.activity_id == int(id)))
+    rows = [
+        {"activity_id": int(id), "name": name, "dtype": dt, "n": n, "data": blob}
+        for name, (dt, n, blob) in encoded.items()
+    ]
+    if rows:  # one executemany, not one ORM object per stream
+        session.execute(insert(StreamRow), rows)
+
+
+def richness(streams: dict[str, np.ndarray]) -> tuple[int, int]:
+    """(number of streams with data, number of samples): the richer source wins."""
+    kinds = sum(1 for a in streams.values() if len(a) and np.isfinite(a).any())
+    n = len(streams.get("time", ()))
+    return kinds, n
+
+
+def delete_activity(session: Session, id: int) -> None:  # noqa: A002
+    """Remove an activity with its sources, streams and metrics (originals are kept)."""
+    i = int(id)
+    session.execute(delete(MetricsRow).where(MetricsRow.activity_id == i))
+    session.execute(delete(StreamRow).where(StreamRow.activity_id == i))
+    session.execute(delete(ActivitySourceRow).where(ActivitySourceRow.activity_id == i))
+    session.execute(delete(ActivityRow).where(ActivityRow.id == i))

@@ -1,0 +1,180 @@
+"""The dashboard application: ``create_app(db_url, *, read_only=False)``.
+
+Server-rendered Jinja2 pages over ``deliberun.services.dashboard``; every page
+has a JSON twin (``/api/<page>`` or ``?format=json``) returning the same dict
+the template draws. Static files (CSS, htmx, plotly's bundled JS from the
+installed ``plotly`` package) are served locally: the page never reaches a CDN.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from deliberun.services.dashboard_base import NotFound
+from deliberun.services.dashboard_units import FILTERS
+from deliberun.store.db import Database
+from deliberun.web.security import FIELD, SecurityMiddleware
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+#: The navigation bar: (path, label).
+NAV = (
+    ("/today", "Today"),
+    ("/calendar", "Calendar"),
+    ("/activities", "Activities"),
+    ("/fitness", "Fitness"),
+    ("/targets", "Targets"),
+    ("/experiments", "Experiments"),
+    ("/plan", "Plan"),
+)
+
+
+def plotly_js() -> Path:
+    """plotly.min.js as bundled in the installed ``plotly`` package."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"plotly.min.js not found at {path}: reinstall plotly")
+    return path
+
+
+def _strict(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): _strict(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_strict(v) for v in obj]
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if hasattr(obj, "tolist"):
+        return _strict(obj.tolist())
+    if hasattr(obj, "to_dict"):
+        return _strict(obj.to_dict())
+    return obj
+
+
+def to_jsonable(data: Any) -> Any:
+    """Strict JSON values: NaN/inf → null, dates → ISO 8601, arrays → lists."""
+    return _strict(data)
+
+
+def json_response(data: Any, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(to_jsonable(data), status_code=status_code)
+
+
+def _tojson_filter(data: Any) -> str:
+    from markupsafe import Markup
+
+    text = json.dumps(to_jsonable(data), separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above for a <script> block
+
+
+def create_app(
+    db_url: str,
+    *,
+    read_only: bool = False,
+    today: Callable[[], date] | date | None = None,
+) -> FastAPI:
+    """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
+
+    Parameters
+    ----------
+    db_url : str
+        Database path or URL, as ``deliberun --db`` takes it.
+    read_only : bool
+        Refuse every write (journal entries, moving workouts) with 403.
+    today : date or callable returning a date, optional
+        The day the pages treat as today (default: the local date now). Tests and
+        the demo pin it to the last day of a simulated history.
+    """
+    db = Database(db_url)
+    app = FastAPI(title="deliberun", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.db = db
+    app.state.read_only = read_only
+    if today is None:
+        app.state.today = date.today
+    elif isinstance(today, date):
+        pinned = today
+        app.state.today = lambda: pinned
+    else:
+        app.state.today = today
+
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters.update(FILTERS)
+    templates.env.filters["tojson"] = _tojson_filter
+    templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
+    app.state.templates = templates
+
+    app.add_middleware(SecurityMiddleware, read_only=read_only)
+
+    plotly_path = plotly_js()
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def _plotly() -> FileResponse:
+        return FileResponse(
+            plotly_path,
+            media_type="application/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError) -> Response:
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = [
+            f"{'.'.join(str(x) for x in e.get('loc', ())[1:])}: {e.get('msg')}"
+            for e in exc.errors()
+        ]
+        return error_response(request, 400, "bad request: " + "; ".join(parts))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    from deliberun.web import routes
+
+    routes.register(app)
+    return app
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.query_params.get("format") == "json"
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """The error as JSON (``{"error": ...}``), plain text, or a page, as the client asked."""
+    if wants_json(request):
+        return json_response({"error": message, "status": status}, status_code=status)
+    if "text/html" not in request.headers.get("accept", ""):
+        return PlainTextResponse(message, status_code=status)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"d": {"page": "error", "status": status, "message": message, "units": "metric"}},
+        status_code=status,
+    )

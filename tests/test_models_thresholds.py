@@ -1,0 +1,72 @@
+"""Threshold estimates from activities: values, evidence, plausibility filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from deliberun.models import thresholds as th
+
+
+def _facts():
+    return [
+        th.ActivityFacts(1, date(2026, 1, 5), 10000, 3600, 140, 165),
+        th.ActivityFacts(
+            2, date(2026, 1, 12), 10000, 2400, 172, 186, is_race=True,
+            best_efforts_s={5000.0: 1190.0, 10000.0: 2400.0},
+        ),
+        th.ActivityFacts(
+            3, date(2026, 1, 19), 8000, 2100, 160, 181,
+            mean_max_speed={600.0: 4.6, 1200.0: 4.3, 1800.0: 4.0},
+            resting_hr_bpm=48,
+        ),
+        th.ActivityFacts(4, date(2026, 1, 26), 5000, 1800, 130, 260),  # implausible strap value
+    ]
+
+
+def test_hr_max_takes_the_highest_plausible_value():
+    est = th.estimate_hr_max(_facts())
+    assert est is not None
+    assert est.value == 186 and est.evidence == [2] and est.day == date(2026, 1, 12)
+
+
+def test_hr_max_ignores_a_single_spike():
+    facts = _facts() + [th.ActivityFacts(5, date(2026, 2, 1), 5000, 1500, 150, 205)]
+    est = th.estimate_hr_max(facts)
+    assert est is not None and est.value == 186 and "spike" in est.method
+
+
+def test_resting_hr_from_files():
+    est = th.estimate_hr_rest(_facts())
+    assert est is not None and est.value == 48 and est.evidence == [3]
+    assert th.estimate_hr_rest(_facts()[:2]) is None
+
+
+def test_threshold_pace_from_best_20_to_60_min_effort():
+    est = th.estimate_threshold_pace(_facts())
+    assert est is not None
+    # candidates: race 10 k in 40:00 (2400 s) -> v60 = 4.1667 * (2400/3600)^(0.06/1.06);
+    # 20-min mean-max 4.3 m/s -> 4.3 * (1/3)^(0.06/1.06); the race wins
+    v_race = 10000 / 2400 * (2400 / 3600) ** (0.06 / 1.06)
+    v_20 = 4.3 * (1200 / 3600) ** (0.06 / 1.06)
+    assert v_race > v_20
+    assert est.value == pytest.approx(1000 / v_race)
+    assert est.evidence == [2]
+    # a 20-min effort converts to about 94 % of its speed (the "95 % rule")
+    assert th.sixty_minute_speed(4.0, 1200) / 4.0 == pytest.approx(0.94, abs=0.005)
+
+
+def test_threshold_hr_from_a_hard_continuous_run():
+    est = th.estimate_thresholds(_facts())
+    assert set(est) == {"hr_max_bpm", "hr_rest_bpm", "threshold_pace_s_per_km", "threshold_hr_bpm"}
+    assert est["threshold_hr_bpm"].value == 172
+    assert est["threshold_hr_bpm"].evidence == [2]
+    d = est["threshold_hr_bpm"].to_dict()
+    assert d["date"] == "2026-01-12" and d["activity_ids"] == [2] and d["method"]
+
+
+def test_nothing_to_estimate():
+    assert th.estimate_thresholds([]) == {}
+    easy = [th.ActivityFacts(1, date(2026, 1, 1), 3000, 1200, None, None)]
+    assert th.estimate_thresholds(easy) == {}

@@ -1,0 +1,141 @@
+"""n-of-1 experiment verdicts on sessions with planted effects (small advice_validity)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from deliberun.practice.experiments import (
+    VERDICTS,
+    ExperimentSpec,
+    analyze_experiment,
+    assign_arms,
+)
+from deliberun.practice.session import Session
+from deliberun.practice.synthetic import experiment_sessions
+
+
+def _verdicts(effect: float, assignment: str, seeds: range, **kw: float) -> Counter[str]:
+    c: Counter[str] = Counter()
+    for seed in seeds:
+        spec, ss = experiment_sessions(
+            np.random.default_rng(seed), effect=effect, assignment=assignment, **kw
+        )
+        c[analyze_experiment(spec, ss, seed=seed, permutations=299).verdict] += 1
+    return c
+
+
+def test_planted_improvement_is_found_alternating() -> None:
+    c = _verdicts(-3.0, "alternating", range(40))
+    assert c["helps"] >= 36, c  # >= 90%
+    assert c["hurts"] == 0
+
+
+def test_planted_harm_is_found_before_after() -> None:
+    c = _verdicts(+4.0, "before_after", range(30), n_per_arm=14)
+    assert c["hurts"] >= 27, c
+    assert c["helps"] == 0
+
+
+def test_null_experiments_rarely_claim_an_effect() -> None:
+    c = _verdicts(0.0, "alternating", range(60)) + _verdicts(0.0, "before_after", range(60))
+    assert c["helps"] + c["hurts"] <= 6, c  # <= 5% of 120 (bench runs 400+)
+
+
+def test_result_contract_and_sessions_listed() -> None:
+    spec, ss = experiment_sessions(np.random.default_rng(0), effect=-3.0)
+    res = analyze_experiment(spec, ss, permutations=199)
+    d = res.to_dict()
+    assert list(d) == [
+        "id",
+        "change",
+        "metric",
+        "sessions_a",
+        "sessions_b",
+        "effect",
+        "interval_90",
+        "p_value",
+        "verdict",
+        "more_sessions_needed",
+    ]
+    assert d["verdict"] in VERDICTS
+    assert sorted(d["sessions_a"] + d["sessions_b"]) == sorted(s.activity_id for s in ss)
+    lo, hi = d["interval_90"]
+    assert lo <= d["effect"] <= hi
+    assert "helps" in res.sentence() or "not enough" in res.sentence()
+
+
+def test_never_helps_while_interval_includes_zero() -> None:
+    for seed in range(40):
+        spec, ss = experiment_sessions(np.random.default_rng(seed), effect=-1.0, n_per_arm=6)
+        res = analyze_experiment(spec, ss, seed=seed, permutations=199)
+        if res.verdict in ("helps", "hurts"):
+            lo, hi = res.interval_90  # type: ignore[misc]
+            assert lo > 0 or hi < 0
+
+
+def test_too_few_sessions_is_not_enough_data() -> None:
+    spec, ss = experiment_sessions(np.random.default_rng(0), effect=-3.0, n_per_arm=2)
+    res = analyze_experiment(spec, ss)
+    assert res.verdict == "not_enough_data"
+    assert res.more_sessions_needed == 2  # one more per arm to reach 3
+    assert res.effect is None
+
+
+def test_direction_follows_metric_registry() -> None:
+    # higher interval_execution is better: a rise is "helps"
+    start = date(2026, 1, 1)
+    rng = np.random.default_rng(0)
+    ss = []
+    for i in range(24):
+        share = 0.5 + 0.35 * (i % 2) + rng.normal(0, 0.05)
+        paces = [240.0] * round(6 * share) + [260.0] * (6 - round(6 * share))
+        ss.append(
+            Session(
+                start + timedelta(days=3 * i),
+                activity_id=i,
+                workout_type="intervals",
+                target_pace_s_per_km=240.0,
+                rep_paces_s_per_km=paces,
+                reps_planned=6,
+            )
+        )
+    spec = ExperimentSpec("x", "more rest", "interval_execution", "intervals", "alternating", start)
+    assert analyze_experiment(spec, ss, permutations=199).verdict == "helps"
+
+
+def test_assignment_tags_override_and_filters() -> None:
+    d0 = date(2026, 2, 1)
+    ss = [
+        Session(d0 + timedelta(days=i), activity_id=i, workout_type="intervals") for i in range(4)
+    ]
+    ss.append(Session(d0, activity_id=99, workout_type="easy"))
+    ss[0].tags = ["e1:b"]
+    spec = ExperimentSpec("e1", "c", "rpe", "intervals", "alternating", d0)
+    arms = {s.activity_id: a for s, a in assign_arms(spec, ss)}
+    assert 99 not in arms
+    assert arms == {0: 1, 1: 0, 2: 1, 3: 0}
+
+
+@pytest.mark.parametrize(
+    ("kw", "msg"),
+    [
+        ({"metric": "speediness"}, "unknown outcome metric"),
+        ({"assignment": "random"}, "unknown assignment"),
+        ({"change_date": None}, "needs change_date"),
+    ],
+)
+def test_spec_validation_messages(kw: dict[str, object], msg: str) -> None:
+    base: dict[str, object] = {
+        "id": "x",
+        "change": "c",
+        "metric": "rpe",
+        "assignment": "before_after",
+        "change_date": date(2026, 1, 1),
+    }
+    base.update(kw)
+    with pytest.raises(ValueError, match=msg):
+        ExperimentSpec(**base).validate()  # type: ignore[arg-type]

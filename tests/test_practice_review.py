@@ -1,0 +1,82 @@
+"""Reviews: every sentence carries evidence; advice follows form and ACWR; renderers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import numpy as np
+
+from deliberun.practice.cycles import Cycle
+from deliberun.practice.review import (
+    PlannedDay,
+    load_advice,
+    to_markdown,
+    today_advice,
+    weekly_review,
+)
+from deliberun.practice.session import Session
+from deliberun.practice.synthetic import experiment_sessions, nemesis_sessions
+from deliberun.practice.targets import TargetSpec
+
+
+def _athlete() -> tuple[list[Session], date]:
+    ss = nemesis_sessions(np.random.default_rng(1), "heat", n=24, strength=3.0)
+    for s in ss:
+        s.distance_m = 10000.0
+        s.form, s.acwr = -5.0, 1.0
+    return ss, max(s.local_date for s in ss)
+
+
+def test_load_advice_push_hold_back_off() -> None:
+    d = date(2026, 3, 1)
+    ok = [Session(d, activity_id=1, form=-5, acwr=1.0)]
+    assert load_advice(ok, d)[0] == "push"
+    tired = [Session(d, activity_id=1, form=-35, acwr=1.0)]
+    adv, sent = load_advice(tired, d)
+    assert adv == "back_off" and "form -35 is below -30" in sent.text
+    assert sent.evidence[0].activity_ids == [1]
+    spiky = [Session(d, activity_id=1, form=-5, acwr=1.6)]
+    assert load_advice(spiky, d)[0] == "back_off"
+    mid = [Session(d, activity_id=1, form=-20, acwr=1.2)]
+    assert load_advice(mid, d)[0] == "hold"
+
+
+def test_weekly_review_sections_and_evidence() -> None:
+    ss, last = _athlete()
+    week_start = last - timedelta(days=last.weekday())
+    spec, exp_ss = experiment_sessions(np.random.default_rng(0), effect=-3.0)
+    spec.workout_type = "tempo"  # kept apart from the interval sessions above
+    for s in exp_ss:
+        s.workout_type = "tempo"
+    cyc = Cycle("Test", last - timedelta(days=60), last + timedelta(days=30))
+    cyc.add_target(TargetSpec("interval_execution", 0.8))
+    planned = [PlannedDay(week_start + timedelta(days=k), "intervals", "6x800m") for k in (1, 3)]
+    rev = weekly_review(
+        ss + exp_ss, week_start, planned=planned, cycle=cyc, experiments=[spec], seed=1
+    )
+    titles = [s.title for s in rev.sections]
+    assert titles[0] == "Load and form" and "Nemesis workouts" in titles
+    assert "Experiments" in titles and "Planned vs done" in titles
+    assert rev.advice in ("push", "hold", "back_off")
+    nem = next(s for s in rev.sections if s.title == "Nemesis workouts")
+    assert "intervals" in nem.sentences[0].text and "heat" in nem.sentences[0].text
+    assert nem.sentences[0].evidence[0].activity_ids  # cites the failed sessions
+    exp = next(s for s in rev.sections if s.title == "Experiments")
+    assert "helps" in exp.sentences[0].text
+    assert exp.sentences[0].evidence[0].interval is not None
+    doc = json.loads(json.dumps(rev.to_dict()))
+    assert doc["kind"] == "week" and doc["sections"][0]["sentences"][0]["evidence"]
+    md = to_markdown(rev)
+    assert md.startswith(f"# Week of {week_start}") and "## Nemesis workouts" in md
+    assert "_(activities " in md
+
+
+def test_today_adjusts_hard_session_when_backing_off() -> None:
+    d = date(2026, 3, 10)
+    ss = [Session(d - timedelta(days=1), activity_id=7, form=-40, acwr=1.2)]
+    rev = today_advice(ss, d, planned=[PlannedDay(d, "intervals", "6x800m @I")])
+    assert rev.advice == "back_off"
+    assert "easy run instead" in rev.sections[0].sentences[0].text
+    rev2 = today_advice([], d, planned=[])
+    assert "Nothing planned" in rev2.sections[0].sentences[0].text

@@ -1,0 +1,189 @@
+"""The store: migrations, the activity round trip, streams encoding, same-run lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from deliberun.io.activity import Activity, DeviceSummary, Lap
+from deliberun.services.importer import Parsed, _insert, _Job
+from deliberun.store import repository as repo
+from deliberun.store.db import Database
+from deliberun.store.streams import decode_stream, encode_stream
+from deliberun.store.tables import metadata
+
+START = datetime(2026, 3, 2, 6, 5, tzinfo=UTC)
+
+
+def make_activity(start: datetime = START, n: int = 600, offset: int | None = 3600) -> Activity:
+    t = np.arange(n, dtype=float)
+    hr = np.full(n, 150.0)
+    hr[:10] = np.nan
+    return Activity(
+        start_time=start,
+        sport="running",
+        streams={
+            "time": t,
+            "distance": np.round(t * 3.1234567, 3),
+            "heart_rate": hr,
+            "latitude": 46.0 + t * 1.234567e-6,
+        },
+        source_format="fit",
+        utc_offset_s=offset,
+        device="garmin fr935",
+        laps=[Lap(start_s=0.0, elapsed_time_s=300.0, distance_m=937.0, trigger="distance")],
+        pauses=[(100.0, 120.0)],
+        sessions=[DeviceSummary(sport="running", distance_m=1871.0)],
+        extra={"gear": "shoes"},
+    )
+
+
+def store(db: Database, act: Activity, tag: str = "a") -> int:
+    data = f"file {tag}".encode()
+    sha = hashlib.sha256(data).hexdigest()
+    summary = {"distance_m": float(act.streams["distance"][-1]), "elapsed_time_s": 599.0}
+    with db.session() as s, s.begin():
+        repo.add_original(s, sha, data, f"{tag}.fit", START)
+        return _insert(s, _Job(f"{tag}.fit", f"{tag}.fit", sha, data, {}), Parsed(act, summary, None, None), START)
+
+
+def test_migrations_apply_on_a_fresh_file_and_match_the_tables(db_path):
+    db = Database(db_path)
+    con = sqlite3.connect(db_path)
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"originals", "activities", "activity_sources", "streams", "metrics"} <= names
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"ix_activities_start_time", "ix_activities_local_date"} <= indexes
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] >= "0001_core"
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    core = {"originals", "activities", "activity_sources", "streams", "metrics"}
+    mine = [d for d in diff if any(t in repr(d) for t in core)]
+    assert mine == [], f"migration 0001_core differs from tables_core: {mine}"
+    Database(db_path)  # opening again is a no-op
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.arange(5000, dtype=float),  # integer seconds: float32 is exact
+        np.array([46.1234567, 46.1234568, np.nan]),  # coordinates need float64
+        np.array([1.1, np.nan, np.inf, -0.0]),
+        np.zeros(0),
+    ],
+)
+def test_streams_round_trip_bit_exact(values):
+    dtype, blob = encode_stream(values)
+    back = decode_stream(dtype, blob, len(values))
+    assert back.dtype == np.float64
+    assert np.array_equal(back, values, equal_nan=True)
+
+
+def test_streams_choose_float32_only_when_lossless():
+    assert encode_stream(np.array([150.0, 151.0, np.nan]))[0] == "<f4"
+    assert encode_stream(np.array([46.1234567]))[0] == "<f8"
+    with pytest.raises(ValueError, match="re-import"):
+        decode_stream("<f4", encode_stream(np.ones(3))[1], 4)
+
+
+def test_activity_round_trip(db_path):
+    db = Database(db_path)
+    act = make_activity()
+    aid = store(db, act)
+    with db.session() as s:
+        row = repo.get_activity(s, aid)
+        assert row is not None
+        assert row.start_time == START and row.start_time.tzinfo is not None
+        assert row.local_date == date(2026, 3, 2)
+        assert row.distance_m == pytest.approx(599 * 3.1234567, abs=1e-3)
+        back = repo.load_activity(s, aid)
+        assert repo.get_metrics(s, aid) == {}
+        assert repo.get_activity(s, aid + 1) is None
+    for k, v in act.streams.items():
+        assert np.array_equal(back.streams[k], v, equal_nan=True), k
+    assert back.laps == act.laps
+    assert back.pauses == act.pauses
+    assert back.sessions == act.sessions
+    assert back.extra == {"gear": "shoes"}
+    assert back.utc_offset_s == 3600
+
+
+def test_activity_to_dict_uses_the_local_offset(db_path):
+    db = Database(db_path)
+    aid = store(db, make_activity(offset=-5 * 3600))
+    with db.session() as s:
+        d = repo.activity_to_dict(repo.get_activity(s, aid))
+    assert d["start_time"] == "2026-03-02T01:05:00-05:00"
+    assert d["local_date"] == "2026-03-02"
+    for key in ("id", "sport", "name", "distance_m", "moving_time_s", "elapsed_time_s",
+                "timer_time_s", "avg_hr_bpm", "max_hr_bpm", "avg_cadence_spm", "ascent_m",
+                "descent_m", "device", "source_path", "sha256"):  # fmt: skip
+        assert key in d
+
+
+def test_local_date_follows_the_offset(db_path):
+    db = Database(db_path)
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    aid = store(db, make_activity(start=late, offset=3600))
+    with db.session() as s:
+        assert repo.get_activity(s, aid).local_date == date(2026, 3, 3)
+        assert [r.id for r in repo.list_activities(s, since=date(2026, 3, 3))] == [aid]
+        assert repo.list_activities(s, until=date(2026, 3, 2)) == []
+
+
+def test_metrics_save_replace_and_version(db_path):
+    db = Database(db_path)
+    aid = store(db, make_activity())
+    with db.session() as s, s.begin():
+        repo.save_metrics(s, aid, {"decoupling_pct": float("nan"), "x": np.float64(2.5)}, "1")
+    with db.session() as s, s.begin():
+        assert repo.get_metrics(s, aid) == {"decoupling_pct": None, "x": 2.5}
+        repo.save_metrics(s, aid, {"x": 3.0}, "2")
+    with db.session() as s:
+        assert repo.get_metrics(s, aid) == {"x": 3.0}
+        assert repo.get_metrics_version(s, aid) == "2"
+
+
+def test_list_is_ordered_by_start_and_filters_sport(db_path):
+    db = Database(db_path)
+    b = store(db, make_activity(start=START + timedelta(days=2)), "b")
+    a = store(db, make_activity(start=START), "a")
+    with db.session() as s:
+        assert [r.id for r in repo.list_activities(s)] == [a, b]
+        assert repo.list_activities(s, sport="cycling") == []
+
+
+def test_find_same_run_window(db_path):
+    db = Database(db_path)
+    aid = store(db, make_activity())
+    with db.session() as s:
+        d = repo.get_activity(s, aid).distance_m
+        assert repo.find_same_run(s, START + timedelta(seconds=59), d * 1.019).id == aid
+        assert repo.find_same_run(s, START - timedelta(seconds=59), d * 0.981).id == aid
+        assert repo.find_same_run(s, START + timedelta(seconds=61), d) is None
+        assert repo.find_same_run(s, START, d * 1.03) is None
+
+
+def test_delete_keeps_the_original(db_path):
+    db = Database(db_path)
+    aid = store(db, make_activity())
+    with db.session() as s:
+        sha = repo.get_activity(s, aid).sha256
+    with db.session() as s, s.begin():
+        repo.delete_activity(s, aid)
+    with db.session() as s:
+        assert repo.get_activity(s, aid) is None
+        assert repo.load_streams(s, aid) == {}
+        assert repo.get_original(s, sha) == b"file a"
+
+
+def test_naive_datetimes_are_refused(db_path):
+    db = Database(db_path)
+    with db.session() as s, pytest.raises(Exception, match="timezone-aware"):
+        repo.add_original(s, "0" * 64, b"x", "x", datetime(2026, 1, 1))

@@ -1,0 +1,179 @@
+"""End-to-end: a real uvicorn server and Debian's chromium driven by Playwright.
+
+Opens every page, follows links, checks the charts and the route are drawn,
+submits a journal entry and sees it stored, and keeps a screenshot of each
+page in the test's tmp dir. Skips only when /usr/bin/chromium is missing
+(CI's .ci/run installs it; no browser is ever downloaded).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_web_data import LAST_DAY, build_db, simulated_db
+
+from deliberun.services import dashboard_sources
+from deliberun.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ("today", "calendar", "activities", "fitness", "targets", "experiments", "plan")
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real uvicorn server on 127.0.0.1, in a thread, over a filled database."""
+    import uvicorn
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    path = tmp / "athlete.db"
+    sim = simulated_db(path, tmp / "files")
+    if sim is None:  # until the simulator lands: synthetic runs through the store
+        build_db(path, weeks=4)
+        today = LAST_DAY
+    else:
+        today = sim[1]
+    port = free_port()
+    app = create_app(str(path), today=today)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.js_errors = errors
+    yield p
+    context.close()
+
+
+def test_every_page_opens_from_the_nav(server: str, page: Any, tmp_path: Path) -> None:
+    page.goto(f"{server}/")
+    for name in PAGES:
+        page.click(f'header nav a[href="/{name}"]')
+        page.wait_for_load_state("load")
+        assert page.url == f"{server}/{name}"
+        assert page.locator("body").get_attribute("data-page") == name
+        assert page.locator("main h1").count() == 1
+        assert "section failed" not in page.content()
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+    assert page.js_errors == []
+    # every page's JSON twin is linked from its footer and parses
+    page.goto(f"{server}/calendar")
+    href = page.locator("#json-link").get_attribute("href")
+    assert href == "/calendar?format=json"
+    data = json.loads(page.request.get(f"{server}{href}").text())
+    assert data["page"] == "calendar" and len(data["weeks"]) == 6
+
+
+def test_activity_page_draws_charts_and_route(server: str, page: Any, tmp_path: Path) -> None:
+    page.goto(f"{server}/activities")
+    rows = page.locator("#activity-list tbody tr")
+    assert rows.count() >= 20
+    page.locator("#activity-list tbody tr a").first.click()
+    page.wait_for_selector("#chart-pace.js-plotly-plot", timeout=20_000)
+    for chart in ("#chart-pace", "#chart-hr", "#chart-elevation", "#chart-cadence"):
+        assert page.locator(f"{chart}.js-plotly-plot svg.main-svg").count() >= 1, chart
+    # plotly drew a line with many points, not an empty axis
+    d = page.locator("#chart-pace path.js-line").first.get_attribute("d")
+    assert d is not None and d.count("L") > 100
+    route = page.locator("#route svg path")
+    assert route.count() == 1 and len(route.get_attribute("d") or "") > 1000
+    assert page.js_errors == []
+    page.screenshot(path=str(tmp_path / "activity.png"), full_page=True)
+    # switch the x axis to time by the link on the page
+    page.click("#charts h2 a")
+    page.wait_for_selector("#chart-pace.js-plotly-plot")
+    assert "x=time" in page.url
+    assert "time (min)" in page.locator("#chart-pace").inner_text()
+
+
+def test_calendar_links_move_between_weeks(server: str, page: Any) -> None:
+    page.goto(f"{server}/calendar")
+    first = page.locator(".calendar .cell[data-date]").first.get_attribute("data-date")
+    page.click("#cal-prev")
+    page.wait_for_load_state("load")
+    earlier = page.locator(".calendar .cell[data-date]").first.get_attribute("data-date")
+    assert earlier is not None and first is not None and earlier < first
+    # a run in the calendar links to its activity
+    page.goto(f"{server}/calendar")
+    page.locator(".calendar a.chip").first.click()
+    page.wait_for_load_state("load")
+    assert "/activities/" in page.url and page.locator("body").get_attribute("data-page") == (
+        "activity"
+    )
+
+
+def test_journal_entry_is_submitted_and_stored(server: str, page: Any, tmp_path: Path) -> None:
+    if not dashboard_sources.journal_available():
+        pytest.skip("the practice area's journal service has not landed")
+    page.goto(f"{server}/activities")
+    page.locator("#activity-list tbody tr a").nth(2).click()
+    page.wait_for_load_state("load")
+    aid = page.url.rstrip("/").split("/")[-1]
+    # bad input first: refused with a message, nothing stored
+    page.fill("input[name=rpe]", "14")
+    page.click("form.journal button[type=submit]")
+    page.wait_for_load_state("load")
+    assert "Nothing was saved" in page.locator("#journal-errors").inner_text()
+    page.fill("input[name=rpe]", "7")
+    page.fill("input[name=feel]", "4")
+    page.fill("input[name=sleep_h]", "7.5")
+    page.fill("textarea[name=notes]", "legs heavy on the last reps")
+    page.check("input[name=details][value=fuelling]")
+    page.click("form.journal button[type=submit]")
+    page.wait_for_selector("#journal-saved")
+    assert "legs heavy on the last reps" in page.locator("#journal-entry").inner_text()
+    page.screenshot(path=str(tmp_path / "journal.png"), full_page=True)
+    data = json.loads(page.request.get(f"{server}/api/activities/{aid}").text())
+    entry = data["journal"]["entry"]
+    assert entry["rpe"] == 7 and entry["feel"] == 4 and entry["sleep_h"] == 7.5
+    assert entry["notes"] == "legs heavy on the last reps" and "fuelling" in entry["details"]
