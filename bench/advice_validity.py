@@ -8,7 +8,11 @@ Markdown table (the "Advice validity" section of docs/benchmarks.md):
 - experiments with a real planted effect: how often the verdict is right;
 - null experiments (no effect, fitness trend only): how often "helps" or "hurts" appears.
 
-Usage: ``.venv/bin/python bench/advice_validity.py [--seeds N] [--quick]``
+- with ``--sim-seeds K``: the same checks end to end on the simulated athlete
+  (``deliberun simulate`` -> import -> journal -> nemesis / experiment verdict) for the
+  scenarios that plant a nemesis cause or an experiment effect (``truth.json``).
+
+Usage: ``.venv/bin/python bench/advice_validity.py [--seeds N] [--quick] [--sim-seeds K]``
 """
 
 from __future__ import annotations
@@ -45,16 +49,87 @@ def experiment_rates(seeds: int, **kw: float | str) -> Counter[str]:
     return c
 
 
+SIM_SCENARIOS = ("nemesis_fatigue", "marathon", "rest_experiment", "null_experiment")
+
+
+def sim_run(scenario: str, seed: int) -> dict[str, object]:
+    """Simulate, import everything, and compare the advice with the planted truth."""
+    import json
+    import subprocess
+    import tempfile
+    from datetime import UTC, date, datetime, timedelta
+    from pathlib import Path
+
+    from deliberun.services import importer
+    from deliberun.services import plan as plan_svc
+    from deliberun.services import practice as svc
+    from deliberun.store.db import Database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sim"
+        subprocess.run(
+            [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
+             "--seed", str(seed), "--out", str(out), "-q"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        truth = json.loads((out / "truth.json").read_text())
+        db = Database(Path(tmp) / "db.sqlite")
+        importer.import_paths(db, [out], workers=1)
+        if (out / "plan.yaml").exists():
+            plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
+        svc.import_journal_file(db, out / "deliberun-journal.yaml")
+        today = date.fromisoformat(truth["end"]) + timedelta(days=1)
+        sessions = svc.build_sessions(db, today=today)
+        row: dict[str, object] = {"scenario": scenario, "seed": seed}
+        for eff in truth["effects"]:
+            if eff["kind"] == "nemesis":
+                found = [
+                    n
+                    for n in svc.nemeses(db, today=today, sessions=sessions)
+                    if n.workout_type == eff["workout_type"]
+                ]
+                top = found[0].causes[0].cause if found and found[0].causes else None
+                row.update(planted=eff["cause"], found=top, nemesis=bool(found))
+            if eff["kind"] == "experiment":
+                exps = svc.list_experiments(db)
+                res = svc.show_experiment(db, exps[0].id, today=today, sessions=sessions)
+                size = float(eff.get("size") or 0.0)
+                beneficial = eff.get("beneficial")
+                want = "none" if size == 0 else ("helps" if beneficial else "hurts")
+                row.update(planted=want, found=res.verdict, effect=res.effect)
+        db.dispose()
+        return row
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=250, help="experiments per scenario")
     ap.add_argument("--nemesis-seeds", type=int, default=50, help="seeds per planted cause")
     ap.add_argument("--quick", action="store_true", help="few seeds (a smoke run)")
+    ap.add_argument("--sim-seeds", type=int, default=0, help="seeds per simulated scenario")
+    ap.add_argument("--sim-only", action="store_true", help="only the simulated scenarios")
     args = ap.parse_args(argv)
     if args.quick:
         args.seeds, args.nemesis_seeds = 40, 10
     t0 = time.perf_counter()
-    out = ["### Nemesis: planted cause ranked first", ""]
+    out: list[str] = []
+    if args.sim_seeds:
+        out += ["### On the simulated athlete (deliberun simulate -> import)", ""]
+        out += ["| scenario | seed | planted | found | right |", "|---|---|---|---|---|"]
+        for scenario in SIM_SCENARIOS:
+            for seed in range(args.sim_seeds):
+                r = sim_run(scenario, seed)
+                planted, found = r.get("planted"), r.get("found")
+                right = found == planted or (planted == "none" and found not in ("helps", "hurts"))
+                out.append(
+                    f"| {scenario} | {seed} | {planted} | {found} | {'yes' if right else 'no'} |"
+                )
+                sys.stderr.write(out[-1] + "\n")
+        out.append("")
+        if args.sim_only:
+            sys.stdout.write("\n".join(out) + "\n")
+            return 0
+    out += ["### Nemesis: planted cause ranked first", ""]
     out += ["| attempts | strength (fade %/SD) | " + " | ".join(CAUSES) + " | mean |"]
     out += ["|---" * (len(CAUSES) + 3) + "|"]
     for n, strength in ((24, 2.0), (16, 2.0), (24, 1.0)):
@@ -63,18 +138,23 @@ def main(argv: list[str] | None = None) -> int:
         out.append(f"| {n} | {strength} | {cells} | {np.mean(list(r.values())):.0%} |")
     out += ["", f"({args.nemesis_seeds} seeds per cause and row.)", ""]
     out += ["### Experiments: verdicts", ""]
-    out += ["| scenario | design | sessions/arm | planted effect | n | helps | hurts | "
-            "no clear | not enough | right | false claims |"]
+    out += [
+        "| scenario | design | sessions/arm | planted effect | n | helps | hurts | "
+        "no clear | not enough | right | false claims |"
+    ]
     out += ["|---" * 11 + "|"]
     scenarios = [
         ("effect", "alternating", 10, -3.0, 0.0),
         ("effect", "alternating", 10, +3.0, 0.0),
+        ("effect", "before_after", 20, -4.0, 0.0),
         ("effect", "before_after", 14, -4.0, 0.0),
-        ("effect", "before_after", 10, -3.0, 0.0),
+        ("effect, AR(1) 0.3", "before_after", 20, -4.0, 0.3),
         ("null", "alternating", 10, 0.0, 0.0),
         ("null", "before_after", 10, 0.0, 0.0),
         ("null", "alternating", 20, 0.0, 0.0),
+        ("null", "before_after", 20, 0.0, 0.0),
         ("null, AR(1) 0.3", "before_after", 14, 0.0, 0.3),
+        ("null, AR(1) 0.3", "alternating", 14, 0.0, 0.3),
     ]
     for name, design, n_arm, eff, ar in scenarios:
         c = experiment_rates(
@@ -99,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     out += [
         "",
         "Outcome: last-rep fade [%], noise SD 1.5, fitness trend -0.03 %/day, one session every "
-        "3-4 days; a negative effect is an improvement (lower fade is better). \"right\" = the "
+        '3-4 days; a negative effect is an improvement (lower fade is better). "right" = the '
         "planted direction for effect rows, no helps/hurts claim for null rows.",
         "",
         f"Run time: {time.perf_counter() - t0:.0f} s "

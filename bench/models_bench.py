@@ -14,7 +14,11 @@ race every few weeks. Times, each the best of ``--repeat`` runs:
 Target (task brief): the whole set < 1 s. Results go to docs/benchmarks.md,
 section "Athlete models".
 
-Run: ``.venv/bin/python bench/models_bench.py [--years 10] [--repeat 5]``
+With ``--service N`` it also fills a temporary SQLite database with N runs (one
+every 1.2 days, metrics with load, best efforts and a mean-max curve) and times the
+service calls behind ``deliberun fitness``, ``predict`` and ``athlete``.
+
+Run: ``.venv/bin/python bench/models_bench.py [--years 10] [--repeat 5] [--service 3000]``
 """
 
 from __future__ import annotations
@@ -117,10 +121,70 @@ def best_of(fn: Callable[[], Any], repeat: int) -> float:
     return min(times)
 
 
+def service_bench(n: int, repeat: int) -> None:
+    import hashlib
+    import os
+    import tempfile
+    from datetime import UTC, datetime
+
+    from deliberun.services import athlete as svc
+    from deliberun.store import repository as repo
+    from deliberun.store.db import Database
+    from deliberun.store.tables_core import ActivityRow
+
+    rng = np.random.default_rng(0)
+    today = date(2026, 6, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(os.path.join(tmp, "bench.db"))
+        created = datetime(2026, 1, 1, tzinfo=UTC)
+        with db.session() as s, s.begin():
+            for i in range(n):
+                day = today - timedelta(days=int((n - i) * 1.2))
+                sha = hashlib.sha256(str(i).encode()).hexdigest()
+                repo.add_original(s, sha, b"x", f"{i}.fit", created)
+                row = ActivityRow(
+                    start_time=datetime(day.year, day.month, day.day, 7, tzinfo=UTC),
+                    utc_offset_s=0,
+                    local_date=day,
+                    sport="running",
+                    name="Run",
+                    distance_m=10000.0,
+                    moving_time_s=3000.0,
+                    timer_time_s=3000.0,
+                    avg_hr_bpm=150.0,
+                    max_hr_bpm=float(rng.normal(182, 3)),
+                    source_path="x",
+                    source_format="fit",
+                    sha256=sha,
+                    extra={},
+                    created_at=created,
+                )
+                s.add(row)
+                s.flush()
+                metrics = {
+                    "load": {"trimp_banister": float(rng.uniform(30, 150))},
+                    "best_efforts_s": {"1000": 280.0, "5000": 1500.0 + rng.normal(0, 30)},
+                    "mean_max_speed": {"1200": 3.4, "1800": 3.35, "3000": 3.33},
+                }
+                repo.save_metrics(s, row.id, metrics, "bench")
+        calls: dict[str, Callable[[], Any]] = {
+            "service: fitness (90 days shown)": lambda: svc.fitness(db, today=today, days=90),
+            "service: predictions": lambda: svc.predictions(db, today=today),
+            "service: summary (deliberun athlete)": lambda: svc.summary(db, today=today),
+        }
+        print(f"\nservice over SQLite, {n} runs")
+        print(f"| call | best of {repeat} [ms] |")
+        print("|---|---|")
+        for name, fn in calls.items():
+            print(f"| {name} | {1000 * best_of(fn, repeat):.0f} |")
+        db.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--years", type=float, default=10)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--service", type=int, default=0, help="also time the service on N runs")
     args = ap.parse_args()
     data = synthetic(int(args.years))
     load = data["load"]
@@ -155,13 +219,15 @@ def main() -> None:
         "whole model set (run_all)": lambda: run_all(data),
     }
     print(f"{len(load)} days, {len(data['facts'])} activities, {len(data['efforts'])} efforts")
-    print("| step | best of %d [ms] |" % args.repeat)
+    print(f"| step | best of {args.repeat} [ms] |")
     print("|---|---|")
     for name, fn in parts.items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t = best_of(fn, args.repeat)
         print(f"| {name} | {1000 * t:.1f} |")
+    if args.service:
+        service_bench(args.service, min(args.repeat, 3))
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ def enc_c(a: np.ndarray) -> tuple[str, bytes]:
 
 def run_per_stream(path: Path, acts: list[dict[str, np.ndarray]], enc, dec) -> dict[str, float]:
     con = connect(path)
-    con.execute("CREATE TABLE s (aid INT, name TEXT, dtype TEXT, n INT, data BLOB, PRIMARY KEY(aid, name))")
+    con.execute(
+        "CREATE TABLE s (aid INT, name TEXT, dtype TEXT, n INT, data BLOB, PRIMARY KEY(aid, name))"
+    )
     t0 = time.perf_counter()
     for i, st in enumerate(acts):
         con.execute("BEGIN")
@@ -121,7 +123,9 @@ def run_one_blob(path: Path, acts: list[dict[str, np.ndarray]]) -> dict[str, flo
     for i, st in enumerate(acts):
         arr = np.stack([st[k] for k in NAMES]).astype("<f8")
         con.execute("BEGIN")
-        con.execute("INSERT INTO s VALUES (?,?,?)", (i, arr.shape[1], zlib.compress(arr.tobytes(), 1)))
+        con.execute(
+            "INSERT INTO s VALUES (?,?,?)", (i, arr.shape[1], zlib.compress(arr.tobytes(), 1))
+        )
         con.execute("COMMIT")
     tw = time.perf_counter() - t0
     order = list(range(len(acts)))
@@ -153,7 +157,9 @@ def run_samples(path: Path, acts: list[dict[str, np.ndarray]]) -> dict[str, floa
     random.Random(1).shuffle(order)
     t0 = time.perf_counter()
     for a in order:
-        rows = con.execute(f"SELECT {', '.join(NAMES)} FROM s WHERE aid=? ORDER BY i", (a,)).fetchall()
+        rows = con.execute(
+            f"SELECT {', '.join(NAMES)} FROM s WHERE aid=? ORDER BY i", (a,)
+        ).fetchall()
         arr = np.array(rows, dtype=float).T
         assert arr.shape[0] == len(NAMES)
     tr = time.perf_counter() - t0
@@ -174,7 +180,9 @@ def run_store(path: Path, acts: list[dict[str, np.ndarray]]) -> dict[str, float]
     base = datetime(2024, 1, 1, 7, tzinfo=UTC)
     t0 = time.perf_counter()
     for i, st in enumerate(acts):
-        act = Activity(start_time=base + timedelta(days=i), sport="running", streams=st, source_format="fit")
+        act = Activity(
+            start_time=base + timedelta(days=i), sport="running", streams=st, source_format="fit"
+        )
         data = f"synthetic {i}".encode() * 1000  # a 10-20 kB stand-in for the original file
         sha = hashlib.sha256(data).hexdigest()
         job = _Job(f"run{i}.fit", f"run{i}.fit", sha, data, {})
@@ -197,7 +205,13 @@ def run_store(path: Path, acts: list[dict[str, np.ndarray]]) -> dict[str, float]
         n_list = len(repo.list_activities(s))
     tl = time.perf_counter() - t0
     db.dispose()
-    return {"write_s": tw, "read_s": tr, "size_mb": os.path.getsize(path) / 1e6, "list_s": tl, "n": n_list}
+    return {
+        "write_s": tw,
+        "read_s": tr,
+        "size_mb": os.path.getsize(path) / 1e6,
+        "list_s": tl,
+        "n": n_list,
+    }
 
 
 def main() -> None:
@@ -215,9 +229,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         results = {
-            "A per-stream, zlib 1, f32 when lossless": run_per_stream(d / "a.db", acts, enc_a, decode_stream),
+            "A per-stream, zlib 1, f32 when lossless": run_per_stream(
+                d / "a.db", acts, enc_a, decode_stream
+            ),
             "B per-stream, zlib 6, f32 when lossless": run_per_stream(
-                d / "b.db", acts, enc_b, lambda dt, b, n: np.frombuffer(zlib.decompress(b), dt).astype(float)
+                d / "b.db",
+                acts,
+                enc_b,
+                lambda dt, b, n: np.frombuffer(zlib.decompress(b), dt).astype(float),
             ),
             "C per-stream, raw float64": run_per_stream(d / "c.db", acts, enc_c, dec_raw),
             "D one blob per activity, f64, zlib 1": run_one_blob(d / "d.db", acts),
@@ -225,10 +244,14 @@ def main() -> None:
         m = args.n_samples_table
         e = run_samples(d / "e.db", acts[:m])
         scale = args.n / m
-        results[f"E table of samples (x{scale:.0f} from {m})"] = {k: v * scale for k, v in e.items()}
+        results[f"E table of samples (x{scale:.0f} from {m})"] = {
+            k: v * scale for k, v in e.items()
+        }
         store = run_store(d / "store.db", acts)
     print(f"{args.n} activities x {args.samples} samples x {len(NAMES)} streams")
-    print(f"| layout | write (s) | activities/s written | read all (s) | ms per read | DB size (MB) |")
+    print(
+        "| layout | write (s) | activities/s written | read all (s) | ms per read | DB size (MB) |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(

@@ -64,7 +64,8 @@ def test_fitness_over_real_history(history):
 
 def test_vdot_and_predictions_from_real_runs(history):
     runs = [
-        a for a in history
+        a
+        for a in history
         if a["type"] == "Run" and a["distance_m"] >= 3000 and 900 <= a["moving_s"] <= 4 * 3600
     ]
     assert len(runs) > 100
@@ -84,7 +85,12 @@ def test_threshold_estimates_from_real_runs(history):
     # a whole run's average speed is one point of its own mean-max speed curve
     facts = [
         th.ActivityFacts(
-            i, a["day"], a["distance_m"], a["moving_s"], None, a["max_hr"],
+            i,
+            a["day"],
+            a["distance_m"],
+            a["moving_s"],
+            None,
+            a["max_hr"],
             mean_max_speed={a["moving_s"]: a["distance_m"] / a["moving_s"]},
         )
         for i, a in enumerate(history)

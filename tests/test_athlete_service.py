@@ -22,20 +22,47 @@ TODAY = date.today()  # the CLI passes the real date; the data sit just before i
 START = TODAY - timedelta(days=119)
 
 
-def _add(s, i, day, distance, seconds, load, *, name="Run", best=None, avg_hr=150, max_hr=180,
-         sport="running", extra=None):
+def _add(
+    s,
+    i,
+    day,
+    distance,
+    seconds,
+    load,
+    *,
+    name="Run",
+    best=None,
+    avg_hr=150,
+    max_hr=180,
+    sport="running",
+    extra=None,
+):
     sha = hashlib.sha256(f"act-{i}".encode()).hexdigest()
     repo.add_original(s, sha, b"x", f"{i}.fit", datetime(2026, 1, 1, tzinfo=UTC))
     row = ActivityRow(
-        start_time=datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC), utc_offset_s=0,
-        local_date=day, sport=sport, name=name, distance_m=distance, moving_time_s=seconds,
-        timer_time_s=seconds, elapsed_time_s=seconds, avg_hr_bpm=avg_hr, max_hr_bpm=max_hr,
-        source_path=f"{i}.fit", source_format="fit", sha256=sha, extra=extra or {},
+        start_time=datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC),
+        utc_offset_s=0,
+        local_date=day,
+        sport=sport,
+        name=name,
+        distance_m=distance,
+        moving_time_s=seconds,
+        timer_time_s=seconds,
+        elapsed_time_s=seconds,
+        avg_hr_bpm=avg_hr,
+        max_hr_bpm=max_hr,
+        source_path=f"{i}.fit",
+        source_format="fit",
+        sha256=sha,
+        extra=extra or {},
         created_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     s.add(row)
     s.flush()
-    metrics = {"load": {"trimp_banister": load, "trimp_edwards": None}, "best_efforts_s": best or {}}
+    metrics = {
+        "load": {"trimp_banister": load, "trimp_edwards": None},
+        "best_efforts_s": best or {},
+    }
     repo.save_metrics(s, row.id, metrics, "test")
     return row.id
 
@@ -59,11 +86,31 @@ def db(db_path):
                 best["21097.5"] = 21097.5 / 3.2
             _add(s, i, day, dist, secs, float(rng.uniform(40, 120)), best=best)
         # two races near the end
-        _add(s, 900, TODAY - timedelta(days=20), 5000, 1200, 90.0, name="Spring 5k race",
-             best={"1000": 230.0, "5000": 1200.0}, avg_hr=176, max_hr=189,
-             extra={"resting_hr_bpm": 47})
-        _add(s, 901, TODAY - timedelta(days=6), 10000, 2490, 140.0, name="City 10k Race",
-             best={"1000": 240.0, "5000": 1240.0, "10000": 2490.0}, avg_hr=174, max_hr=188)
+        _add(
+            s,
+            900,
+            TODAY - timedelta(days=20),
+            5000,
+            1200,
+            90.0,
+            name="Spring 5k race",
+            best={"1000": 230.0, "5000": 1200.0},
+            avg_hr=176,
+            max_hr=189,
+            extra={"resting_hr_bpm": 47},
+        )
+        _add(
+            s,
+            901,
+            TODAY - timedelta(days=6),
+            10000,
+            2490,
+            140.0,
+            name="City 10k Race",
+            best={"1000": 240.0, "5000": 1240.0, "10000": 2490.0},
+            avg_hr=174,
+            max_hr=188,
+        )
         _add(s, 902, TODAY - timedelta(days=3), 30000, 3600, 300.0, sport="cycling", name="Ride")
     yield database
     database.dispose()
@@ -226,3 +273,54 @@ def test_cli_fitness_predict_athlete(db, db_path):
     assert res.exit_code == 2 and "must be a number" in res.output
     res = _cli(["fitness", "--days", "0"], db_path)
     assert res.exit_code == 2
+
+
+def test_bulk_read_matches_get_metrics(db):
+    from deliberun.store.athlete_repo import activities_with_metrics
+
+    with db.session() as s:
+        pairs = activities_with_metrics(s, until=TODAY, since=TODAY - timedelta(days=30))
+        rows = repo.list_activities(s, since=TODAY - timedelta(days=30), until=TODAY)
+        assert [r.id for r, _ in pairs] == [r.id for r in rows]
+        for r, m in pairs:
+            assert m == repo.get_metrics(s, r.id)
+
+
+def test_predictions_and_thresholds_after_a_long_break(db):
+    later = TODAY + timedelta(days=400)
+    out = svc.predictions(db, today=later)
+    assert out["as_of"] == TODAY.isoformat()  # the fixture's last run
+    assert out["vdot"] == pytest.approx(vd.vdot(5000, 1200), abs=0.01)
+    assert any("last run" in n for n in out["notes"])
+    est = svc.threshold_estimates(db, today=later, save=False)
+    assert est["hr_max_bpm"]["value"] == 189
+    # fitness has decayed to almost nothing after 400 days off
+    assert svc.fitness(db, today=later, days=1)["days"][-1]["fitness"] < 1.0
+
+
+def test_cli_predict_projection(db, db_path):
+    race = (date.today() + timedelta(days=21)).isoformat()
+    res = _cli(["predict", "--race-date", race, "--daily-load", "50", "--json"], db_path)
+    assert res.exit_code == 0, res.output
+    proj = json.loads(res.stdout)["projection"]
+    assert proj["race_date"] == race and proj["planned_mean_daily_load"] == 50.0
+    # 21 days at 50 a day from this history: form is finite, fitness stays positive
+    assert np.isfinite(proj["form_on_race_day"]) and proj["fitness_on_race_day"] > 0
+    res = _cli(["predict", "--race-date", "2020-01-01"], db_path)
+    assert res.exit_code == 2 and "after today" in res.output
+    res = _cli(["predict", "--race-date", "soon"], db_path)
+    assert res.exit_code == 2 and "YYYY-MM-DD" in res.output
+
+
+def test_migration_matches_the_tables(db_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from deliberun.store.tables import metadata
+
+    database = Database(db_path.with_name("schema.db"))
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    mine = [d for d in diff if "threshold_estimates" in str(d) or "athlete_settings" in str(d)]
+    assert mine == []
+    database.dispose()

@@ -68,7 +68,9 @@ def test_activities_and_show(db_path, folder):
     res = cli(db_path, "activities", "--json")
     assert res.exit_code == 0
     items = json.loads(res.stdout)
-    assert [a["id"] for a in items] == sorted(ids, key=lambda i: next(a["start_time"] for a in items if a["id"] == i))
+    assert [a["id"] for a in items] == sorted(
+        ids, key=lambda i: next(a["start_time"] for a in items if a["id"] == i)
+    )
     run = next(a for a in items if a["sport"] == "running")
     for key in ("id", "start_time", "sport", "name", "distance_m", "moving_time_s",
                 "elapsed_time_s", "timer_time_s", "avg_hr_bpm", "max_hr_bpm", "avg_cadence_spm",

@@ -19,7 +19,10 @@ from deliberun.store.tables_core import ActivitySourceRow, OriginalRow
 
 #: Real running files with GPS and heart rate (MIT, python-fitparse / fitdecode test files).
 RUN_FIT = "fit/fitparse__2013-02-06-12-11-14.fit"
-OTHER_FITS = ("fit/fitdecode__garmin-fr935-cr.fit", "fit/fitparse__activity-large-fenxi2-multisport.fit")
+OTHER_FITS = (
+    "fit/fitdecode__garmin-fr935-cr.fit",
+    "fit/fitparse__activity-large-fenxi2-multisport.fit",
+)
 
 
 def gpx_from(activity, path: Path) -> None:
@@ -39,7 +42,9 @@ def gpx_from(activity, path: Path) -> None:
             else ""
         )
         e = f"<ele>{ele[i]:.1f}</ele>" if np.isfinite(ele[i]) else ""
-        pts.append(f'<trkpt lat="{lat[i]:.7f}" lon="{lon[i]:.7f}">{e}<time>{iso}</time>{ext}</trkpt>')
+        pts.append(
+            f'<trkpt lat="{lat[i]:.7f}" lon="{lon[i]:.7f}">{e}<time>{iso}</time>{ext}</trkpt>'
+        )
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1" '
@@ -167,7 +172,9 @@ def test_progress_is_called_per_file_with_total(db_path, run_fit, real_dir):
     for rel in OTHER_FITS:
         shutil.copy(real_dir / rel, run_fit.parent / Path(rel).name)
     calls = []
-    import_paths(Database(db_path), [run_fit.parent], workers=1, progress=lambda *a: calls.append(a))
+    import_paths(
+        Database(db_path), [run_fit.parent], workers=1, progress=lambda *a: calls.append(a)
+    )
     assert [c[0] for c in calls] == [1, 2, 3]
     assert {c[1] for c in calls} == {3}
 

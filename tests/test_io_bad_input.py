@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from deliberun.io import read_bytes
-from deliberun.io.errors import CorruptFileError, NotAnActivityError, ReadError, UnknownFormatError, UnsafeInputError
+from deliberun.io.errors import (
+    CorruptFileError,
+    NotAnActivityError,
+    ReadError,
+    UnknownFormatError,
+    UnsafeInputError,
+)
 
 DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"

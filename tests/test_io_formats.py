@@ -43,7 +43,9 @@ def test_gpx_heartandsole_matches_fit() -> None:
     assert gpx.start_time == fit.start_time
     assert np.nanmax(gpx.streams["heart_rate"]) == np.nanmax(fit.streams["heart_rate"])
     # same device cadence convention: strides/min in the file, steps/min here
-    assert np.nanmax(gpx.streams["cadence"]) == pytest.approx(np.nanmax(np.floor(fit.streams["cadence"] / 2) * 2), abs=2)
+    assert np.nanmax(gpx.streams["cadence"]) == pytest.approx(
+        np.nanmax(np.floor(fit.streams["cadence"] / 2) * 2), abs=2
+    )
 
 
 def test_tcx_laps_and_cadence() -> None:
@@ -93,7 +95,9 @@ def test_gpx_segments_make_pauses(real_dir: Path) -> None:
 
 
 def test_gpx_backwards_time_dropped(real_dir: Path) -> None:
-    a = read_bytes((real_dir / "gpx/runalyze__runkeeper-negative-time-step-at-start.gpx").read_bytes(), "r.gpx")
+    a = read_bytes(
+        (real_dir / "gpx/runalyze__runkeeper-negative-time-step-at-start.gpx").read_bytes(), "r.gpx"
+    )
     assert np.all(np.diff(a.streams["time"]) >= 0)
 
 

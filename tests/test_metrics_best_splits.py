@@ -17,7 +17,7 @@ from deliberun.metrics.grade import get_gap
 from deliberun.metrics.splits import MILE_M, splits
 
 speeds_strategy = st.lists(
-    st.floats(min_value=0.0, max_value=8.0, allow_nan=False), min_size=30, max_size=400
+    st.floats(min_value=0.0, max_value=8.0, allow_nan=False), min_size=30, max_size=200
 )
 
 
@@ -95,7 +95,9 @@ def test_splits_sum_to_total(speeds, split_m):
     assert sum(s["distance_m"] for s in out) == pytest.approx(d[-1])
     assert sum(s["duration_s"] for s in out) == pytest.approx(t[-1])
     assert sum(s["moving_time_s"] for s in out) == pytest.approx(moving.sum())
-    assert all(s["distance_m"] <= split_m + 1e-6 for s in out)
+    # a last remainder under 1 m is merged into the split before it
+    assert all(s["distance_m"] <= split_m + 1.0 for s in out)
+    assert all(s["moving_time_s"] <= s["duration_s"] + 1e-9 for s in out)
 
 
 @settings(max_examples=40, deadline=None)

@@ -74,3 +74,21 @@ def test_projection_to_race_day():
     # a taper after heavy training raises form
     heavy = ban.project(fit, load, np.full(14, 150.0), (load_weight(42), load_weight(7)))
     assert out["form"] > heavy["form"]
+
+
+def test_gains_stay_non_negative_and_match_a_bounded_solver():
+    from scipy.optimize import lsq_linear
+
+    rng = np.random.default_rng(5)
+    load = rng.gamma(2, 30, 300)
+    days = np.sort(rng.choice(np.arange(30, 300), 30, replace=False))
+    # performance falls with fitness: the unconstrained k1 would be negative
+    perf = 50 - 0.002 * ban.impulse_response(load, 42)[days] + rng.normal(0, 0.1, days.size)
+    fit = ban.fit_banister(load, days, perf, 42, 7)
+    assert fit.k1 >= 0 and fit.k2 >= 0
+    g1 = ban.impulse_response(load, 42)[days]
+    g2 = ban.impulse_response(load, 7)[days]
+    a = np.column_stack([np.ones_like(g1), g1, -g2])
+    ref = lsq_linear(a, perf, bounds=([-np.inf, 0, 0], [np.inf, np.inf, np.inf]), tol=1e-12)
+    ours = np.array([fit.p0, fit.k1, fit.k2])
+    assert np.sum((a @ ours - perf) ** 2) <= np.sum((a @ ref.x - perf) ** 2) + 1e-9

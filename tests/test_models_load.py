@@ -141,7 +141,9 @@ def test_negative_load_is_refused():
     fitness_days=st.integers(8, 90),
     fatigue_days=st.integers(1, 7),
 )
-def test_adding_load_never_raises_next_day_form(history, extra, weighting, fitness_days, fatigue_days):
+def test_adding_load_never_raises_next_day_form(
+    history, extra, weighting, fitness_days, fatigue_days
+):
     base = np.array(history + [0.0, 0.0])
     more = base.copy()
     more[-2] += extra  # more load today; form shown tomorrow (yesterday convention)

@@ -97,8 +97,15 @@ def test_predict_races_says_what_it_rests_on():
 
 @pytest.mark.parametrize(
     "text, metres",
-    [("5k", 5000), ("10 km", 10000), ("half", 21097.5), ("Marathon", 42195), ("3000", 3000),
-     ("1mile", 1609.344), ("2mi", 3218.688)],
+    [
+        ("5k", 5000),
+        ("10 km", 10000),
+        ("half", 21097.5),
+        ("Marathon", 42195),
+        ("3000", 3000),
+        ("1mile", 1609.344),
+        ("2mi", 3218.688),
+    ],
 )
 def test_parse_distance(text, metres):
     assert parse_distance(text) == pytest.approx(metres)

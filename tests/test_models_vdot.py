@@ -42,8 +42,11 @@ def test_vdot_inverts_race_time(vdot_reference):
 
 
 def test_sanity_from_equations(vdot_reference):
-    cases = {"5000 m in 20:00": (5000, 1200), "10000 m in 40:00": (10000, 2400),
-             "42195 m in 3:00:00": (42195, 10800)}
+    cases = {
+        "5000 m in 20:00": (5000, 1200),
+        "10000 m in 40:00": (10000, 2400),
+        "42195 m in 3:00:00": (42195, 10800),
+    }
     for key, expected in vdot_reference["sanity_from_equations"].items():
         d, t = cases[key]
         assert vd.vdot(d, t) == pytest.approx(expected, abs=0.005)

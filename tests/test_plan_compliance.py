@@ -18,11 +18,20 @@ PACES = zone_paces(VDOT)
 I_MID = sum(PACES["I"]) / 2  # s/km
 
 
-def _rep(distance_m: float, pace_s_per_km: float, recovery_s: float | None = 120.0,
-         recovery_distance_m: float | None = 400.0) -> dict:
+def _rep(
+    distance_m: float,
+    pace_s_per_km: float,
+    recovery_s: float | None = 120.0,
+    recovery_distance_m: float | None = 400.0,
+) -> dict:
     speed = 1000.0 / pace_s_per_km
-    return {"distance_m": distance_m, "duration_s": distance_m / speed, "speed_m_per_s": speed,
-            "recovery_s": recovery_s, "recovery_distance_m": recovery_distance_m}
+    return {
+        "distance_m": distance_m,
+        "duration_s": distance_m / speed,
+        "speed_m_per_s": speed,
+        "recovery_s": recovery_s,
+        "recovery_distance_m": recovery_distance_m,
+    }
 
 
 WORKOUT = parse_workout("2km E + 6x800m @I w/ 400m jog + 2km E", workout_type="intervals")
@@ -62,8 +71,15 @@ def test_too_fast_and_short_rests() -> None:
 def test_time_based_reps_and_rest_ratio() -> None:
     w = parse_workout("25min E + 3x(10min @T, 2min rest)")
     t = sum(PACES["T"]) / 2
-    reps = [{"duration_s": 600, "distance_m": 600 * 1000 / t, "speed_m_per_s": 1000 / t, "recovery_s": 180}
-            for _ in range(3)]
+    reps = [
+        {
+            "duration_s": 600,
+            "distance_m": 600 * 1000 / t,
+            "speed_m_per_s": 1000 / t,
+            "recovery_s": 180,
+        }
+        for _ in range(3)
+    ]
     s = score_execution(w, reps, PACES)
     assert s.reps_planned == 3 and s.pace_hit_share == 1.0 and s.distance_hit_share == 1.0
     assert s.rest_ratio == pytest.approx(1.5)
@@ -95,7 +111,15 @@ def _acts(days: list[PlannedDay]) -> list[dict]:
     out = []
     for i, d in enumerate(days):
         dist, dur = estimate(d.workout(), VDOT)
-        out.append({"id": i + 1, "local_date": d.date, "distance_m": dist, "moving_time_s": dur, "reps": None})
+        out.append(
+            {
+                "id": i + 1,
+                "local_date": d.date,
+                "distance_m": dist,
+                "moving_time_s": dur,
+                "reps": None,
+            }
+        )
     return out
 
 
@@ -125,7 +149,13 @@ def test_constructed_week_with_known_execution() -> None:
 def test_match_prefers_kind_and_distance_on_a_double_day() -> None:
     day = PlannedDay(date(2027, 1, 5), "intervals", "2km E + 6x800m @I w/ 400m jog + 2km E")
     easy = {"id": 1, "local_date": day.date, "distance_m": 5000, "moving_time_s": 1800, "reps": []}
-    hard = {"id": 2, "local_date": day.date, "distance_m": 11000, "moving_time_s": 3300, "reps": [_rep(800, I_MID)]}
+    hard = {
+        "id": 2,
+        "local_date": day.date,
+        "distance_m": 11000,
+        "moving_time_s": 3300,
+        "reps": [_rep(800, I_MID)],
+    }
     ((_, got),) = match([day], [easy, hard], VDOT)
     assert got is not None and got["id"] == 2
 
@@ -137,9 +167,11 @@ def test_future_days_are_not_judged() -> None:
 
 
 def test_missed_key_session_is_moved_to_a_spaced_easy_day() -> None:
-    days = _week() + [PlannedDay(date(2027, 1, 11), "recovery", "6km E"),
-                      PlannedDay(date(2027, 1, 12), "easy", "8km E"),
-                      PlannedDay(date(2027, 1, 14), "tempo", "2km E + 20min @T + 2km E")]
+    days = _week() + [
+        PlannedDay(date(2027, 1, 11), "recovery", "6km E"),
+        PlannedDay(date(2027, 1, 12), "easy", "8km E"),
+        PlannedDay(date(2027, 1, 14), "tempo", "2km E + 20min @T + 2km E"),
+    ]
     # Thursday's tempo missed, today Friday; Saturday would sit next to Sunday's long run
     props = propose(days, date(2027, 1, 8), outcomes={date(2027, 1, 7): "missed"})
     (p,) = props
@@ -152,7 +184,9 @@ def test_missed_key_session_is_moved_to_a_spaced_easy_day() -> None:
 
 
 def test_failed_session_steps_the_next_one_down_and_overload_eases() -> None:
-    days = _week() + [PlannedDay(date(2027, 1, 12), "intervals", "2km E + 6x800m @I w/ 400m jog + 2km E")]
+    days = _week() + [
+        PlannedDay(date(2027, 1, 12), "intervals", "2km E + 6x800m @I w/ 400m jog + 2km E")
+    ]
     props = propose(days, date(2027, 1, 6), outcomes={date(2027, 1, 5): "failed"})
     (p,) = props
     assert p.action == "replace" and p.new_text == "2km E + 5x800m @I w/ 400m jog + 2km E"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import fitdecode
 import pytest
@@ -109,7 +109,7 @@ def test_ics_parse_back_with_icalendar() -> None:
     from icalendar import Calendar
 
     plan = _plan()
-    data = write_ics(plan.days, zone_paces(48), stamp=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    data = write_ics(plan.days, zone_paces(48), stamp=datetime(2026, 11, 28, tzinfo=UTC))
     cal = Calendar.from_ical(data)
     events = list(cal.walk("VEVENT"))
     assert len(events) == len(plan.days)
@@ -144,7 +144,8 @@ def test_yaml_minimal_form_as_the_simulator_writes_it() -> None:
 """
     plan = plan_from_yaml(text)
     assert [d.date for d in plan.days] == [date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 4)]
-    assert plan.days[0].workout_type == "easy" and plan.days[1].workout_type == "intervals"
+    assert plan.days[0].workout_type == "long"  # missing type: inferred from the text
+    assert plan.days[1].workout_type == "intervals"
     assert all(d.status == "planned" for d in plan.days)
 
 
@@ -153,7 +154,10 @@ def test_yaml_minimal_form_as_the_simulator_writes_it() -> None:
     [
         ("- {date: 2026-03-02, text: '6x800 @I'}", "entry 1 ('6x800 @I'): at character 6"),
         ("- {date: 2026-13-02, text: 8km E}", "not YYYY-MM-DD"),
-        ("- {date: 2026-03-02, workout_type: jogging, text: 8km E}", "workout type 'jogging' unknown"),
+        (
+            "- {date: 2026-03-02, workout_type: jogging, text: 8km E}",
+            "workout type 'jogging' unknown",
+        ),
         ("- {text: 8km E}", "needs at least 'date' and 'text'"),
         ("name: x", "no 'workouts' list"),
         ("[unclosed", "not valid YAML"),

@@ -35,6 +35,7 @@ EXAMPLES = [
     "2km E + 6x1min hill @RPE8 w/ 90s jog + 2km E",
     "2x(3x400m @I w/ 200m jog, 3min rest)",
     "20min @4:05-4:15/km",
+    "3km E + 2x4km @M w/ 1km E + 1.8km E",
 ]
 
 
@@ -109,8 +110,12 @@ amount = st.one_of(
     st.sampled_from(["200m", "400m", "800m", "1km", "1200m", "2km", "5km", "2mi", "1mi", "12.5km"]),
     st.sampled_from(["30s", "90s", "2min", "10min", "25min", "75s"]),
 )
-target = st.sampled_from(["", " E", " @M", " @T", " @I", " @R", " @4:10/km", " @6:30/mi", " @150bpm", " @RPE7"])
-recovery = st.sampled_from(["200m jog", "400m jog", "90s jog", "2min rest", "60s walk"])
+target = st.sampled_from(
+    ["", " E", " @M", " @T", " @I", " @R", " @4:10/km", " @6:30/mi", " @150bpm", " @RPE7"]
+)
+recovery = st.sampled_from(
+    ["200m jog", "400m jog", "90s jog", "2min rest", "60s walk", "1km E", "2min @RPE3"]
+)
 
 
 @st.composite
@@ -147,9 +152,15 @@ def test_generated_texts_round_trip(segments: list[str]) -> None:
 def test_vdot_equations_match_reference_sanity_values(reference_dir) -> None:
     ref = json.loads((reference_dir / "vdot.json").read_text())
     # the file's own solved values; 0.01 covers its rounding to 2 decimals
-    assert vdot_from_race(5000, 1200) == pytest.approx(ref["sanity_from_equations"]["5000 m in 20:00"], abs=0.01)
-    assert vdot_from_race(10000, 2400) == pytest.approx(ref["sanity_from_equations"]["10000 m in 40:00"], abs=0.01)
-    assert vdot_from_race(42195, 10800) == pytest.approx(ref["sanity_from_equations"]["42195 m in 3:00:00"], abs=0.01)
+    assert vdot_from_race(5000, 1200) == pytest.approx(
+        ref["sanity_from_equations"]["5000 m in 20:00"], abs=0.01
+    )
+    assert vdot_from_race(10000, 2400) == pytest.approx(
+        ref["sanity_from_equations"]["10000 m in 40:00"], abs=0.01
+    )
+    assert vdot_from_race(42195, 10800) == pytest.approx(
+        ref["sanity_from_equations"]["42195 m in 3:00:00"], abs=0.01
+    )
 
 
 def test_race_time_matches_published_rows(reference_dir) -> None:
@@ -210,7 +221,9 @@ def test_estimate_distance_and_duration() -> None:
     dist, dur = estimate(w, 50)
     assert dist == pytest.approx(4000 + 6 * 1200)
     p = zone_paces(50)
-    expected = 4000 * sum(p["E"]) / 2000 + 6 * 800 * sum(p["I"]) / 2000 + 6 * 400 * sum(p["E"]) / 2000
+    expected = (
+        4000 * sum(p["E"]) / 2000 + 6 * 800 * sum(p["I"]) / 2000 + 6 * 400 * sum(p["E"]) / 2000
+    )
     assert dur == pytest.approx(expected)
     # a rest is standing: time counts, distance does not
     d2, t2 = estimate(parse_workout("3x(10min @T, 2min rest)"), 50)
@@ -219,8 +232,18 @@ def test_estimate_distance_and_duration() -> None:
 
 
 def test_library_covers_every_type_and_parses() -> None:
-    assert set(LIBRARY) >= {"tempo", "cruise_intervals", "intervals", "mp_long", "progression",
-                            "hills", "strides", "easy", "recovery", "long"}
+    assert set(LIBRARY) >= {
+        "tempo",
+        "cruise_intervals",
+        "intervals",
+        "mp_long",
+        "progression",
+        "hills",
+        "strides",
+        "easy",
+        "recovery",
+        "long",
+    }
     for e in library():
         w = e.workout()
         assert w.workout_type == e.workout_type
@@ -232,3 +255,41 @@ def test_library_covers_every_type_and_parses() -> None:
     assert workout_types_for("threshold_pace") == ("tempo", "cruise_intervals")
     with pytest.raises(ValueError, match="unknown"):
         library("swimming")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # forms the simulated athlete writes in plan.yaml
+        "2.5km E + 4x1.6km @T w/ 60s jog + 2km E",
+        "1.93333km E + 1.93333km @M + 1.93333km @T",
+        "3km E + 2x4km @M w/ 1km E + 1.8km E",
+        "21.0975km @4:37/km",
+        "2.5km E + 6x1000m @I w/ 150s jog + 2km E",
+        "3km E + 6x60s hill @I w/ 90s jog + 2km E",
+    ],
+)
+def test_loose_texts_keep_their_workout_through_the_canonical_form(text: str) -> None:
+    w = parse_workout(text)
+    assert parse_workout(canonical(text)) == w
+    assert canonical(canonical(text)) == canonical(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2km E + 6x800m @I w/ 400m jog + 2km E", "intervals"),
+        ("25min E + 3x(10min @T, 2min rest)", "cruise_intervals"),
+        ("2km E + 20min @T + 2km E", "tempo"),
+        ("8km E + 16km @M + 2km E", "mp_long"),
+        ("4km E + 3km @M + 1km @T", "tempo"),
+        ("3km E + 2km @M", "progression"),
+        ("5km E + 6x100m strides w/ 100m jog", "strides"),
+        ("2km E + 6x1min hill @RPE8 w/ 90s jog + 2km E", "hills"),
+        ("28km E", "long"),
+        ("8km E", "easy"),
+    ],
+)
+def test_infer_workout_type(text: str, expected: str) -> None:
+    from deliberun.plan.workout import infer_workout_type
+
+    assert infer_workout_type(parse_workout(text)) == expected

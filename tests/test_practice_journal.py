@@ -97,7 +97,9 @@ def test_rpe_disagreement_both_ways() -> None:
     d2 = rpe_disagreement(hard, hr_rest_bpm=50, hr_max_bpm=190, threshold_pace_s_per_km=None)
     assert d2 is not None and d2.direction == "easier_than_data"
     ok = Session(date(2026, 3, 4), activity_id=3, duration_s=2400, avg_hr_bpm=120, rpe=3)
-    assert rpe_disagreement(ok, hr_rest_bpm=50, hr_max_bpm=190, threshold_pace_s_per_km=None) is None
+    assert (
+        rpe_disagreement(ok, hr_rest_bpm=50, hr_max_bpm=190, threshold_pace_s_per_km=None) is None
+    )
 
 
 def test_apply_entry_keeps_session_values() -> None:

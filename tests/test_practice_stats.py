@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import norm
 
-from deliberun.practice.stats import arm_effect, bootstrap_diff, robust_trend, sessions_needed
+from deliberun.practice.stats import (
+    DECISION,
+    arm_effect,
+    bootstrap_diff,
+    robust_trend,
+    sessions_needed,
+)
 
 
 def test_arm_effect_recovers_planted_effect_with_trend() -> None:
@@ -41,11 +48,12 @@ def test_arm_effect_rejects_bad_input() -> None:
 
 
 def test_sessions_needed_shrinks_with_effect_size() -> None:
-    assert sessions_needed(20, 1.0, 2.9) == 0  # z_.975 + z_.8 = 2.80 < 2.9
+    # n * (se / se_needed)^2 - n with se_needed = delta / (z_{1-alpha/2} + z_power)
+    z = norm.ppf(1 - DECISION["alpha"] / 2) + norm.ppf(DECISION["power"])
+    assert sessions_needed(20, 1.0, 1.01 * z) == 0  # already powered
     big = sessions_needed(20, 1.0, 1.0)
     small = sessions_needed(20, 1.0, 0.5)
-    # n * (se/se_needed)^2 - n with se_needed = delta / 2.80
-    assert big == pytest.approx(20 * 2.8016**2 - 20, abs=1)
+    assert big == pytest.approx(20 * z**2 - 20, abs=1)
     assert small > big > 0
 
 

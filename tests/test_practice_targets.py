@@ -74,8 +74,12 @@ def _tempos(n: int, start: date, pace0: float, per_week: float) -> list[Session]
 def test_threshold_pace_progress_trend_and_projection() -> None:
     before = _tempos(4, START - timedelta(days=28), 262.0, 0.0)
     during = [
-        Session(s.local_date, activity_id=100 + i, workout_type=s.workout_type,
-                rep_paces_s_per_km=s.rep_paces_s_per_km)
+        Session(
+            s.local_date,
+            activity_id=100 + i,
+            workout_type=s.workout_type,
+            rep_paces_s_per_km=s.rep_paces_s_per_km,
+        )
         for i, s in enumerate(_tempos(6, START, 260.0, -1.0))
     ]
     t = TargetSpec("threshold_pace", 250.0)

@@ -175,3 +175,15 @@ def test_round_trip_through_the_readers(marathon: Path) -> None:
         expected = 0.5 if s["device"] == "odd" else 1.0
         assert np.mean(cad) == pytest.approx(expected * 170, rel=0.1)
     assert set(by_format) == {"fit", "gpx", "tcx"}
+
+
+def test_other_areas_read_the_runner_files(marathon: Path) -> None:
+    """The practice area's journal parser and the plan area's YAML reader accept our files."""
+    journal_file = pytest.importorskip("deliberun.practice.journal_file")
+    yaml_io = pytest.importorskip("deliberun.plan.yaml_io")
+    jf = journal_file.parse_journal_file((marathon / "deliberun-journal.yaml").read_text())
+    truth = json.loads((marathon / "truth.json").read_text())
+    assert len(jf.journal) >= len(truth["sessions"])
+    plan = yaml_io.plan_from_yaml((marathon / "plan.yaml").read_text())
+    assert len(plan.days) == len(truth["sessions"])
+    assert {d.workout_type for d in plan.days} == {s["workout_type"] for s in truth["sessions"]}

@@ -88,8 +88,12 @@ def test_drift_visible_in_long_runs(marathon: list[SimSession]) -> None:
               for a, b in ((300, half), (half, len(t.time)))]  # fmt: skip
         return 100 * (ef[0] / ef[1] - 1)
 
-    longs = [decoupling(s) for s in marathon if s.workout_type == "long" and s.track.time[-1] > 5400]
-    easies = [decoupling(s) for s in marathon if s.workout_type == "easy" and s.track.time[-1] < 3600]
+    longs = [
+        decoupling(s) for s in marathon if s.workout_type == "long" and s.track.time[-1] > 5400
+    ]
+    easies = [
+        decoupling(s) for s in marathon if s.workout_type == "easy" and s.track.time[-1] < 3600
+    ]
     assert len(longs) >= 3 and len(easies) >= 5
     assert np.median(longs) > np.median(easies) > 0
 

@@ -50,7 +50,12 @@ def store(db: Database, act: Activity, tag: str = "a") -> int:
     summary = {"distance_m": float(act.streams["distance"][-1]), "elapsed_time_s": 599.0}
     with db.session() as s, s.begin():
         repo.add_original(s, sha, data, f"{tag}.fit", START)
-        return _insert(s, _Job(f"{tag}.fit", f"{tag}.fit", sha, data, {}), Parsed(act, summary, None, None), START)
+        return _insert(
+            s,
+            _Job(f"{tag}.fit", f"{tag}.fit", sha, data, {}),
+            Parsed(act, summary, None, None),
+            START,
+        )
 
 
 def test_migrations_apply_on_a_fresh_file_and_match_the_tables(db_path):

@@ -12,12 +12,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from test_web_data import LAST_DAY, build_db
-
 from deliberun.services import dashboard_sources
 from deliberun.store import repository as repo
 from deliberun.store.settings_repo import get_settings, set_settings
 from deliberun.web.app import create_app
+from test_web_data import LAST_DAY, build_db
 
 PAGES = ("today", "calendar", "activities", "fitness", "targets", "experiments", "plan")
 HTML = {"accept": "text/html"}
@@ -197,3 +196,76 @@ def test_bad_journal_input_is_refused_and_nothing_stored(client: TestClient, fil
     assert "Nothing was saved" in r.text and "rpe" in r.text and "feel" in r.text
     assert 'value="eleven"' in r.text  # the runner's input is kept to correct it
     assert client.get(f"/api/activities/{aid}").json()["journal"] == before
+
+
+PLAN_YAML = """\
+- {date: 2026-02-24, workout_type: easy, text: 8km E}
+- {date: 2026-02-25, workout_type: intervals, text: 2km E + 6x800m @I w/ 400m jog + 2km E}
+- {date: 2026-03-01, workout_type: long, text: 18km E}
+- {date: 2026-03-03, workout_type: easy, text: 8km E}
+- {date: 2026-03-05, workout_type: tempo, text: 2km E + 20min @T + 2km E}
+"""
+
+
+@pytest.fixture()
+def planned(tmp_path: Path) -> Path:
+    plan = pytest.importorskip("deliberun.services.plan")
+    from datetime import UTC, datetime
+
+    path = tmp_path / "planned.db"
+    db = build_db(path, weeks=2)
+    (tmp_path / "plan.yaml").write_text(PLAN_YAML)
+    plan.import_file(db, tmp_path / "plan.yaml", now=datetime(2026, 2, 20, tzinfo=UTC))
+    return path
+
+
+def test_plan_calendar_and_today_show_the_plan(planned: Path) -> None:
+    c = TestClient(create_app(str(planned), today=LAST_DAY))
+    data = c.get("/api/plan").json()["plan"]
+    assert data["available"]
+    days = [w for week in data["weeks"] for w in week["workouts"]]
+    assert [d["date"] for d in days] == [
+        "2026-02-24", "2026-02-25", "2026-03-01", "2026-03-03", "2026-03-05"
+    ]  # fmt: skip
+    assert [d["movable"] for d in days] == [False, False, True, True, True]
+    assert data["chart"]["data"] and data["projection"]
+    cal = c.get("/api/calendar").json()
+    cells = {d["date"]: d for w in cal["weeks"] for d in w["days"]}
+    assert cells["2026-02-25"]["planned"][0]["workout_type"] == "intervals"
+    assert cells["2026-02-25"]["done"] and cells["2026-02-25"]["compliance"]["colour"] in (
+        "green", "yellow", "red"
+    )  # fmt: skip
+    today = c.get("/api/today").json()["week"]
+    assert today["has_plan"] and [p["text"] for p in today["days"][6]["planned"]] == ["18km E"]
+
+
+def test_moving_a_workout_by_the_form(planned: Path) -> None:
+    c = TestClient(create_app(str(planned), today=LAST_DAY))
+    token = _token(c, "/plan")
+    same = {"origin": "http://testserver"}
+    r = c.post(
+        "/plan/move",
+        data={"from": "2026-03-03", "date": "2026-03-04", "csrf_token": token},
+        headers=same,
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/plan?moved=1"
+    days = [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
+    assert "2026-03-04" in [d["date"] for d in days] and "2026-03-03" not in [
+        d["date"] for d in days
+    ]
+    # nothing planned that day: refused with the plan service's reason, nothing changed
+    r = c.post(
+        "/plan/move",
+        data={"from": "2026-03-02", "date": "2026-03-06", "csrf_token": token},
+        headers={**same, **HTML},
+    )
+    assert r.status_code == 400 and "no planned workout on 2026-03-02" in r.text
+    r = c.post(
+        "/plan/move",
+        data={"from": "2026-03-05", "date": "next friday", "csrf_token": token},
+        headers={**same, **HTML},
+    )
+    assert r.status_code == 400 and "is not a date: use YYYY-MM-DD" in r.text
+    after = [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
+    assert [d["date"] for d in after] == [d["date"] for d in days]

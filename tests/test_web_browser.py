@@ -18,10 +18,9 @@ from typing import Any
 
 import pytest
 
-from test_web_data import LAST_DAY, build_db, simulated_db
-
 from deliberun.services import dashboard_sources
 from deliberun.web.app import create_app
+from test_web_data import LAST_DAY, build_db, simulated_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -199,7 +199,7 @@ def simulated_db(
         return None
     result = out_mod.write_simulation(sim_mod.Simulation(scenario, seed), files)
     db = Database(path)
-    report = importer.import_paths(db, [files], workers=2)
+    report = importer.import_paths(db, [files], workers=1)
     assert not report.failed, report.failed
     plan = _optional("deliberun.services.plan")
     if plan is not None and (files / "plan.yaml").exists():
@@ -207,6 +207,10 @@ def simulated_db(
             plan.current_plan(db)
         except ValueError:  # the importer did not take plan.yaml: the runner's own command
             _import_plan(plan, db, files / "plan.yaml")
+    practice = _optional("deliberun.services.practice")
+    journal = files / "deliberun-journal.yaml"
+    if practice is not None and journal.exists() and not practice.list_journal(db):
+        practice.import_journal_file(db, journal)  # when the importer does not read it
     return db, date.fromisoformat(result["end"])
 
 

@@ -118,13 +118,39 @@ def _paces(distance: str, time: str, as_json: bool) -> None:
 
 def predict_cmd(
     ctx: typer.Context,
+    race_date: str = typer.Option(
+        None, "--race-date", help="Also project VDOT and form to this date (YYYY-MM-DD)."
+    ),
+    daily_load: float = typer.Option(
+        None,
+        "--daily-load",
+        min=0,
+        help="Planned load per day until the race (default: your last 28 days' mean).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Race predictions from your races and best efforts, with what each rests on.
 
-    Example: deliberun predict
+    Example: deliberun predict --race-date 2026-04-26
     """
-    data = _service().predictions(_db(ctx), today=date.today())
+    svc = _service()
+    db = _db(ctx)
+    today = date.today()
+    data = svc.predictions(db, today=today)
+    if race_date is not None:
+        try:
+            day = date.fromisoformat(race_date)
+        except ValueError:
+            fail(f"--race-date {race_date!r} is not a date; use YYYY-MM-DD", code=2)
+        try:
+            data["projection"] = svc.project_race(
+                db,
+                today=today,
+                race_date=day,
+                planned_daily_load=None if daily_load is None else [daily_load],
+            )
+        except ValueError as exc:
+            fail(str(exc), code=2)
     if as_json:
         print_json(data)
         return
@@ -139,6 +165,18 @@ def predict_cmd(
     stdout.print(
         table(f"Predictions (VDOT {data['vdot']:.1f})", ["race", "model", "time", "rests on"], rows)
     )
+    proj = data.get("projection")
+    if proj:
+        vdot_text = (
+            f"VDOT {proj['vdot_on_race_day']:.1f} (Banister model)"
+            if proj.get("vdot_on_race_day") is not None
+            else f"no VDOT projection: {proj.get('reason')}"
+        )
+        stdout.print(
+            f"On {proj['race_date']} with {proj['planned_mean_daily_load']:.0f} load a day: "
+            f"form {proj['form_on_race_day']:.1f}, {vdot_text}",
+            highlight=False,
+        )
 
 
 athlete_app = typer.Typer(

@@ -80,7 +80,9 @@ def _units(db: Database) -> str:
 
 def import_cmd(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(..., help="Files, folders, .zip/.gz, Strava or Garmin exports."),
+    paths: list[str] = typer.Argument(
+        ..., help="Files, folders, .zip/.gz, Strava or Garmin exports."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     workers: int = typer.Option(None, "--workers", min=1, help="Parser processes (default: CPUs)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -101,7 +103,9 @@ def import_cmd(
         print_json(report.to_dict())
     else:
         rows: list[list[Any]] = []
-        rows += [["imported", f"activity {i}", ""] for i in report.imported]
+        rows += [
+            ["imported", report.imported_from.get(i, ""), f"activity {i}"] for i in report.imported
+        ]
         rows += [
             ["duplicate", d["path"], f"{d['reason']} (activity {d['activity_id']})"]
             for d in report.duplicates
@@ -109,7 +113,7 @@ def import_cmd(
         rows += [["skipped", d["path"], d["reason"]] for d in report.skipped]
         rows += [["failed", d["path"], d["error"]] for d in report.failed]
         if rows:
-            stdout.print(table(None, ["result", "what", "why"], rows))
+            stdout.print(table(None, ["result", "file", "activity / reason"], rows))
         stdout.print(
             f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, "
             f"{len(report.skipped)} skipped, {len(report.failed)} failed"
@@ -126,7 +130,9 @@ def _parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint=option) from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param_hint=option
+        ) from None
 
 
 def activities_cmd(

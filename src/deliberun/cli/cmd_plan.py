@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.io.errors import ReadError
 from deliberun.store.db import Database
 
-workout_app = typer.Typer(help="Structured workouts: parse, export to a watch, library.", no_args_is_help=True)
-plan_app = typer.Typer(help="Training plans: generate, show, edit, export, compliance.", no_args_is_help=True)
+workout_app = typer.Typer(
+    help="Structured workouts: parse, export to a watch, library.", no_args_is_help=True
+)
+plan_app = typer.Typer(
+    help="Training plans: generate, show, edit, export, compliance.", no_args_is_help=True
+)
 
 
 def _db(ctx: typer.Context) -> Database:
@@ -40,7 +45,9 @@ def _vdot(ctx: typer.Context, vdot: float | None) -> float:
     except Exception:  # noqa: BLE001 - no database yet: use the default
         v, source = 45.0, "default"
     if source == "default":
-        stderr.print(f"note: no VDOT known yet, zones use VDOT {v:g} (give --vdot V)", highlight=False)
+        stderr.print(
+            f"note: no VDOT known yet, zones use VDOT {v:g} (give --vdot V)", highlight=False
+        )
     return v
 
 
@@ -50,13 +57,20 @@ def _pace(p: float) -> str:
 
 
 def _step_rows(steps: list[dict[str, Any]], indent: str = "") -> list[list[str]]:
+    from deliberun.plan.text import format_distance, format_duration
+
     rows = []
     for s in steps:
         if s["kind"] == "repeat":
             rows.append([f"{indent}repeat x{s['reps']}", "", ""])
             rows += _step_rows(s["steps"], indent + "  ")
             continue
-        amount = f"{s['distance_m']:g} m" if "distance_m" in s else f"{s.get('duration_s', 0):g} s"
+        if "distance_m" in s:
+            amount = format_distance(s["distance_m"])
+        elif "duration_s" in s:
+            amount = format_duration(s["duration_s"])
+        else:
+            amount = "lap"
         t = s.get("target") or {}
         target = ""
         if t.get("pace_s_per_km"):
@@ -66,14 +80,22 @@ def _step_rows(steps: list[dict[str, Any]], indent: str = "") -> list[list[str]]
             target = f"{t['hr_bpm'][0]:g}-{t['hr_bpm'][1]:g} bpm"
         elif t.get("rpe") is not None:
             target = f"RPE {t['rpe']:g}"
-        rows.append([f"{indent}{s['kind']}" + (f" ({s['label']})" if s.get("label") else ""), amount, target])
+        rows.append(
+            [
+                f"{indent}{s['kind']}" + (f" ({s['label']})" if s.get("label") else ""),
+                amount,
+                target,
+            ]
+        )
     return rows
 
 
 @workout_app.command("parse")
 def workout_parse(
     ctx: typer.Context,
-    text: str = typer.Argument(..., help="Workout text, e.g. '2km E + 6x800m @I w/ 400m jog + 2km E'."),
+    text: str = typer.Argument(
+        ..., help="Workout text, e.g. '2km E + 6x800m @I w/ 400m jog + 2km E'."
+    ),
     vdot: float = typer.Option(None, "--vdot", help="VDOT for the zones (default: the athlete's)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
@@ -139,22 +161,39 @@ def workout_library(
     if as_json:
         print_json([e.to_dict() for e in entries])
         return
-    stdout.print(table("workout library", ["type", "name", "text", "purpose"],
-                       [[e.workout_type, e.name, e.text, e.purpose] for e in entries]))
+    stdout.print(
+        table(
+            "workout library",
+            ["type", "name", "text", "purpose"],
+            [[e.workout_type, e.name, e.text, e.purpose] for e in entries],
+        )
+    )
 
 
 @plan_app.command("generate")
 def plan_generate(
     ctx: typer.Context,
-    race: str = typer.Option(..., "--race", help="Race distance: 5k, 10k, half, marathon, 15km, 10mi."),
+    race: str = typer.Option(
+        ..., "--race", help="Race distance: 5k, 10k, half, marathon, 15km, 10mi."
+    ),
     race_date: str = typer.Option(..., "--date", help="Race date YYYY-MM-DD."),
-    days_per_week: int = typer.Option(5, "--days-per-week", min=3, max=7, help="Running days per week."),
+    days_per_week: int = typer.Option(
+        5, "--days-per-week", min=3, max=7, help="Running days per week."
+    ),
     goal: str = typer.Option(None, "--goal", help="Goal time H:MM:SS (sets the paces)."),
-    long_run_day: str = typer.Option("sun", "--long-run-day", help="Day of the long run (mon..sun)."),
+    long_run_day: str = typer.Option(
+        "sun", "--long-run-day", help="Day of the long run (mon..sun)."
+    ),
     volume_km: float = typer.Option(None, "--volume-km", help="Current weekly volume [km]."),
-    max_volume_km: float = typer.Option(None, "--max-volume-km", help="Maximum weekly volume [km]."),
-    vdot: float = typer.Option(None, "--vdot", help="Current VDOT (default: goal time, else the athlete's)."),
-    targets: list[str] = typer.Option(None, "--target", help="A cycle target (workout type or target kind); repeatable."),
+    max_volume_km: float = typer.Option(
+        None, "--max-volume-km", help="Maximum weekly volume [km]."
+    ),
+    vdot: float = typer.Option(
+        None, "--vdot", help="Current VDOT (default: goal time, else the athlete's)."
+    ),
+    targets: list[str] = typer.Option(
+        None, "--target", help="A cycle target (workout type or target kind); repeatable."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Generate a plan for a goal race and store it as the current plan.
@@ -170,23 +209,47 @@ def plan_generate(
         goal_s = parse_time(goal) if goal else None
         rd = _date(race_date)
         v = vdot if (vdot is not None or goal_s is not None) else _vdot(ctx, None)
-        p = generate_plan(dist, rd, start=_today(), days_per_week=days_per_week, long_run_day=long_run_day,
-                          volume_km=volume_km, max_volume_km=max_volume_km, goal_time_s=goal_s,
-                          vdot=v, targets=targets or ())
+        p = generate_plan(
+            dist,
+            rd,
+            start=_today(),
+            days_per_week=days_per_week,
+            long_run_day=long_run_day,
+            volume_km=volume_km,
+            max_volume_km=max_volume_km,
+            goal_time_s=goal_s,
+            vdot=v,
+            targets=targets or (),
+        )
     except ValueError as exc:
         fail(str(exc))
     db = _db(ctx)
-    plan_id = svc.save_plan(db, p, now=datetime.now(timezone.utc))
+    plan_id = svc.save_plan(db, p, now=datetime.now(UTC))
     problems = check_constraints(p)
     doc = {"plan_id": plan_id, **p.to_dict(), "constraints_broken": problems}
     if as_json:
         print_json(doc)
         return
-    stdout.print(table(p.name, ["week", "start", "phase", "km", "race km"],
-                       [[w.index + 1, w.start, w.phase + (" (recovery)" if w.recovery else ""),
-                         f"{w.planned_km:.1f}", f"{w.race_km:.1f}" if w.race_km else ""] for w in p.weeks]))
-    stderr.print(f"stored as plan {plan_id}; constraints: {'ok' if not problems else '; '.join(problems)}",
-                 highlight=False)
+    stdout.print(
+        table(
+            p.name,
+            ["week", "start", "phase", "km", "race km"],
+            [
+                [
+                    w.index + 1,
+                    w.start,
+                    w.phase + (" (recovery)" if w.recovery else ""),
+                    f"{w.planned_km:.1f}",
+                    f"{w.race_km:.1f}" if w.race_km else "",
+                ]
+                for w in p.weeks
+            ],
+        )
+    )
+    stderr.print(
+        f"stored as plan {plan_id}; constraints: {'ok' if not problems else '; '.join(problems)}",
+        highlight=False,
+    )
 
 
 @plan_app.command("show")
@@ -209,9 +272,23 @@ def plan_show(
         print_json(doc)
         return
     form = {p["date"]: p["form"] for p in doc["projection"]}
-    stdout.print(table(doc["name"], ["date", "day", "type", "workout", "status", "form"],
-                       [[d["date"], date.fromisoformat(d["date"]).strftime("%a"), d["workout_type"], d["text"],
-                         d["status"], form.get(d["date"], "")] for d in doc["days"]]))
+    stdout.print(
+        table(
+            doc["name"],
+            ["date", "day", "type", "workout", "status", "form"],
+            [
+                [
+                    d["date"],
+                    date.fromisoformat(d["date"]).strftime("%a"),
+                    d["workout_type"],
+                    d["text"],
+                    d["status"],
+                    form.get(d["date"], ""),
+                ]
+                for d in doc["days"]
+            ],
+        )
+    )
 
 
 def _edited(days: list[Any]) -> None:
@@ -219,8 +296,11 @@ def _edited(days: list[Any]) -> None:
 
 
 @plan_app.command("move")
-def plan_move(ctx: typer.Context, day: str = typer.Argument(..., help="YYYY-MM-DD"),
-              to: str = typer.Argument(..., help="YYYY-MM-DD")) -> None:
+def plan_move(
+    ctx: typer.Context,
+    day: str = typer.Argument(..., help="YYYY-MM-DD"),
+    to: str = typer.Argument(..., help="YYYY-MM-DD"),
+) -> None:
     """Move a planned workout to another date. Example: deliberun plan move 2027-03-02 2027-03-03"""
     from deliberun.services import plan as svc
 
@@ -231,7 +311,9 @@ def plan_move(ctx: typer.Context, day: str = typer.Argument(..., help="YYYY-MM-D
 
 
 @plan_app.command("swap")
-def plan_swap(ctx: typer.Context, a: str = typer.Argument(...), b: str = typer.Argument(...)) -> None:
+def plan_swap(
+    ctx: typer.Context, a: str = typer.Argument(...), b: str = typer.Argument(...)
+) -> None:
     """Swap the workouts of two dates. Example: deliberun plan swap 2027-03-02 2027-03-04"""
     from deliberun.services import plan as svc
 
@@ -243,7 +325,9 @@ def plan_swap(ctx: typer.Context, a: str = typer.Argument(...), b: str = typer.A
 
 @plan_app.command("replace")
 def plan_replace(
-    ctx: typer.Context, day: str = typer.Argument(...), text: str = typer.Argument(...),
+    ctx: typer.Context,
+    day: str = typer.Argument(...),
+    text: str = typer.Argument(...),
     workout_type: str = typer.Option(None, "--type", help="New workout type."),
 ) -> None:
     """Replace a day's workout. Example: deliberun plan replace 2027-03-02 "8km E" --type easy"""
@@ -279,7 +363,9 @@ def plan_export(
     if ics is None and fit_dir is None and yaml_path is None:
         fail("give --ics FILE, --fit-dir DIR and/or --yaml FILE", 2)
     try:
-        written = svc.export(_db(ctx), today=_today(), ics=ics, fit_dir=fit_dir, yaml_path=yaml_path)
+        written = svc.export(
+            _db(ctx), today=_today(), ics=ics, fit_dir=fit_dir, yaml_path=yaml_path
+        )
     except ValueError as exc:
         fail(str(exc))
     stderr.print(f"wrote {len(written)} file(s)", highlight=False)
@@ -288,22 +374,34 @@ def plan_export(
 @plan_app.command("import")
 def plan_import(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="plan.yaml or a FIT workout."),
+    path: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="plan.yaml or a FIT workout."
+    ),
     on: str = typer.Option(None, "--date", help="Date for a FIT workout (default today)."),
+    workout_type: str = typer.Option(
+        None, "--type", help="Workout type of a FIT workout (default: inferred)."
+    ),
 ) -> None:
     """Import a plan from YAML or one FIT workout. Example: deliberun plan import plan.yaml"""
     from deliberun.services import plan as svc
 
     try:
-        plan_id = svc.import_file(_db(ctx), path, now=datetime.now(timezone.utc), on=_date(on) if on else None)
-    except ValueError as exc:
+        plan_id = svc.import_file(
+            _db(ctx),
+            path,
+            now=datetime.now(UTC),
+            on=_date(on) if on else None,
+            workout_type=workout_type,
+        )
+    except (ValueError, ReadError) as exc:
         fail(str(exc))
     stderr.print(f"imported as plan {plan_id}", highlight=False)
 
 
 @plan_app.command("compliance")
 def plan_compliance(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print one JSON document.")
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Planned vs done per workout and week, and the proposed re-plan.
 
@@ -318,11 +416,63 @@ def plan_compliance(
     if as_json:
         print_json(doc)
         return
-    stdout.print(table("planned vs done", ["date", "type", "workout", "status", "ratio", "colour", "execution"],
-                       [[r["date"], r["workout_type"], r["text"], r["status"], r["duration_ratio"], r["colour"],
-                         r["execution"]["score"] if r["execution"] else ""] for r in doc["workouts"]]))
+    stdout.print(
+        table(
+            "planned vs done",
+            ["date", "type", "workout", "status", "ratio", "colour", "execution"],
+            [
+                [
+                    r["date"],
+                    r["workout_type"],
+                    r["text"],
+                    r["status"],
+                    r["duration_ratio"],
+                    r["colour"],
+                    r["execution"]["score"] if r["execution"] else "",
+                ]
+                for r in doc["workouts"]
+            ],
+        )
+    )
     for p in doc["proposals"]:
         stderr.print(f"proposal: {p['reason']}", highlight=False)
+
+
+@plan_app.command("adapt")
+def plan_adapt(
+    ctx: typer.Context,
+    apply: bool = typer.Option(False, "--apply", help="Store the proposed changes."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Propose a re-plan after a missed or failed key session, or when form/ACWR say so.
+
+    Example: deliberun plan adapt --apply
+    """
+    from deliberun.services import plan as svc
+
+    try:
+        doc = svc.adapt(_db(ctx), today=_today(), apply=apply)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(doc)
+        return
+    rows = [
+        [
+            p["date"],
+            p["action"],
+            p["text"],
+            p.get("new_date") or "",
+            p.get("new_text") or "",
+            p["reason"],
+        ]
+        for p in doc["proposals"]
+    ]
+    stdout.print(
+        table("proposed re-plan", ["date", "action", "workout", "to date", "to", "reason"], rows)
+    )
+    if apply:
+        stderr.print("applied" if doc["applied"] else "nothing to change", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,610 @@
-"""Commands of the practice area."""
+"""Commands of the practice area: cycle, target, log, nemesis, experiment, review, today.
+
+Every command takes ``--json`` (one JSON document on stdout); the default is a Rich
+table or text. Logic lives in ``deliberun.services.practice`` / ``services.review``.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
 import typer
+
+from deliberun.cli.output import fail, print_json, stdout, table
+from deliberun.store.db import Database
+
+cycle_app = typer.Typer(
+    help="Training cycles: dates, goal race, 2-3 targets.\n\n"
+    "Example: deliberun cycle create 'Spring marathon' --start 2026-01-05 --end 2026-04-26 "
+    "--race marathon --goal-time 3:15:00",
+    no_args_is_help=True,
+)
+target_app = typer.Typer(
+    help="Targets of a cycle (focus: 2 or 3).\n\nExample: deliberun target add threshold_pace 255",
+    no_args_is_help=True,
+)
+experiment_app = typer.Typer(
+    help="n-of-1 experiments: change one thing, let the data judge.\n\n"
+    "Example: deliberun experiment create rest-longer --change '50% more rest' "
+    "--metric last_rep_fade_pct --workout-type intervals --change-date 2026-03-01",
+    no_args_is_help=True,
+)
+
+JSON = typer.Option(False, "--json", help="Print one JSON document.")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _errors(fn: F) -> F:
+    """A library ``ValueError`` becomes ``Error: ...`` and exit 1 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValueError as exc:
+            if (args and getattr(args[0], "obj", None) or {}).get("debug"):
+                raise
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _db(ctx: typer.Context) -> Database:
+    return Database((ctx.obj or {}).get("db"))
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _date(text: str | None, what: str = "date") -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{what} {text!r} is not YYYY-MM-DD", 2)
+
+
+def _fmt(v: Any, nd: int = 2) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.{nd}f}"
+    return str(v)
+
+
+# --------------------------------------------------------------------------- cycle
+
+
+@cycle_app.command("create")
+@_errors
+def cycle_create(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Name of the cycle."),
+    start: str = typer.Option(..., "--start", help="First day, YYYY-MM-DD."),
+    end: str = typer.Option(..., "--end", help="Last day, YYYY-MM-DD."),
+    race: str = typer.Option(
+        None, "--race", help="Goal race distance: 5k, 10k, half, marathon or metres."
+    ),
+    race_date: str = typer.Option(None, "--race-date", help="Race day (default: --end)."),
+    goal_time: str = typer.Option(None, "--goal-time", help="Goal time, e.g. 3:15:00."),
+    target: list[str] = typer.Option(
+        [], "--target", help="KIND=GOAL, up to three (e.g. threshold_pace=255)."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Create a cycle with an optional goal race and 2-3 targets."""
+    from deliberun.plan.paces import parse_race_distance, parse_time
+    from deliberun.practice.cycles import Cycle, GoalRace
+    from deliberun.practice.targets import TargetSpec
+    from deliberun.services import practice as svc
+
+    s, e = _date(start, "--start"), _date(end, "--end")
+    assert s is not None and e is not None
+    goal = None
+    if race:
+        goal = GoalRace(
+            parse_race_distance(race),
+            _date(race_date, "--race-date") or e,
+            parse_time(goal_time) if goal_time else None,
+        )
+    specs = []
+    for t in target:
+        kind, sep, value = t.partition("=")
+        if not sep:
+            fail(f"--target {t!r}: write KIND=GOAL, e.g. threshold_pace=255", 2)
+        try:
+            specs.append(TargetSpec(kind.strip(), float(value)))
+        except ValueError:
+            fail(f"--target {t!r}: the goal must be a number", 2)
+    cycle = Cycle(name, s, e, goal, specs)
+    cycle.id = svc.create_cycle(_db(ctx), cycle)
+    if as_json:
+        print_json(cycle.to_dict())
+    else:
+        stdout.print(f"Created cycle {cycle.id}: {name} ({s} to {e}), {len(specs)} targets.")
+
+
+def _cycle_json(c: Any, progress: list[Any]) -> dict[str, Any]:
+    d = c.to_dict()
+    d["progress"] = [p.to_dict() for p in progress]
+    return d
+
+
+@cycle_app.command("show")
+@_errors
+def cycle_show(
+    ctx: typer.Context,
+    cycle_id: int = typer.Argument(None, help="Cycle id (default: the current one)."),
+    as_json: bool = JSON,
+) -> None:
+    """A cycle with each target's baseline, current value, trend and projected date."""
+    from deliberun.services import practice as svc
+
+    cycle, prog = svc.target_progress(_db(ctx), cycle_id, today=_today())
+    if as_json:
+        print_json(_cycle_json(cycle, prog))
+        return
+    race = cycle.goal_race
+    stdout.print(
+        f"[bold]{cycle.name}[/bold] {cycle.start} to {cycle.end}"
+        + (f", race {race.distance_m:g} m on {race.date}" if race else "")
+    )
+    rows = []
+    for p in prog:
+        iv = p.slope_interval_90
+        rows.append(
+            [
+                p.target.id,
+                p.target.name or p.target.kind,
+                _fmt(p.baseline),
+                _fmt(p.current),
+                f"{p.target.goal:g} {p.unit}",
+                f"{p.slope_per_week:+.2f} ({iv[0]:+.2f}..{iv[1]:+.2f})"
+                if iv and p.slope_per_week is not None
+                else "",
+                p.projected_date or ("reached" if p.reached else ""),
+                len(p.session_ids),
+            ]
+        )
+    stdout.print(
+        table(
+            "Targets",
+            [
+                "id",
+                "target",
+                "baseline",
+                "now",
+                "goal",
+                "trend/week (90%)",
+                "projected",
+                "sessions",
+            ],
+            rows,
+        )
+    )
+
+
+@cycle_app.command("list")
+@_errors
+def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """All cycles."""
+    from deliberun.services import practice as svc
+
+    cycles = svc.list_cycles(_db(ctx))
+    if as_json:
+        print_json([c.to_dict() for c in cycles])
+        return
+    stdout.print(
+        table(
+            "Cycles",
+            ["id", "name", "start", "end", "targets"],
+            [[c.id, c.name, c.start, c.end, ", ".join(t.kind for t in c.targets)] for c in cycles],
+        )
+    )
+
+
+# --------------------------------------------------------------------------- target
+
+
+@target_app.command("add")
+@_errors
+def target_add(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help="Kind (see `deliberun target list --kinds`)."),
+    goal: float = typer.Argument(..., help="Goal value in the kind's unit."),
+    cycle_id: int = typer.Option(None, "--cycle", help="Cycle id (default: the current one)."),
+    name: str = typer.Option("", "--name", help="Name (custom targets: the value's name)."),
+    lower_is_better: bool = typer.Option(
+        False, "--lower-is-better", help="Custom targets: lower values are better."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Add a target to a cycle (a fourth is refused: focus is the point)."""
+    from deliberun.practice.targets import TargetSpec
+    from deliberun.services import practice as svc
+
+    spec = TargetSpec(kind, goal, name=name, higher_is_better=(False if lower_is_better else None))
+    spec.id = svc.add_target(_db(ctx), cycle_id, spec, today=_today())
+    if as_json:
+        print_json(spec.to_dict())
+    else:
+        stdout.print(f"Added target {spec.id}: {kind} goal {goal:g}.")
+
+
+@target_app.command("list")
+@_errors
+def target_list(
+    ctx: typer.Context,
+    cycle_id: int = typer.Option(None, "--cycle", help="Cycle id (default: the current one)."),
+    kinds: bool = typer.Option(False, "--kinds", help="List the target catalogue instead."),
+    as_json: bool = JSON,
+) -> None:
+    """Targets of a cycle with their progress (or the catalogue with --kinds)."""
+    from deliberun.practice.targets import TARGET_KINDS
+    from deliberun.services import practice as svc
+
+    if kinds:
+        rows = [
+            {
+                "kind": k.kind,
+                "unit": k.unit,
+                "higher_is_better": k.higher_is_better,
+                "description": k.description,
+            }
+            for k in TARGET_KINDS.values()
+        ]
+        if as_json:
+            print_json(rows)
+        else:
+            stdout.print(table("Target kinds", list(rows[0]), [list(r.values()) for r in rows]))
+        return
+    _cycle, prog = svc.target_progress(_db(ctx), cycle_id, today=_today())
+    if as_json:
+        print_json([p.to_dict() for p in prog])
+        return
+    stdout.print(
+        table(
+            "Targets",
+            ["id", "kind", "baseline", "now", "goal", "projected"],
+            [
+                [
+                    p.target.id,
+                    p.target.kind,
+                    _fmt(p.baseline),
+                    _fmt(p.current),
+                    p.target.goal,
+                    p.projected_date,
+                ]
+                for p in prog
+            ],
+        )
+    )
+
+
+@target_app.command("show")
+@_errors
+def target_show(
+    ctx: typer.Context,
+    target_id: int = typer.Argument(..., help="Target id."),
+    as_json: bool = JSON,
+) -> None:
+    """One target: its values session by session, trend and projection."""
+    from deliberun.services import practice as svc
+
+    db = _db(ctx)
+    today = _today()
+    sessions = svc.build_sessions(db, today=today)
+    for c in svc.list_cycles(db):
+        for t in c.targets:
+            if t.id == target_id:
+                _cyc, prog = svc.target_progress(db, c.id, today=today, sessions=sessions)
+                p = next(x for x in prog if x.target.id == target_id)
+                d = p.to_dict()
+                d["values"] = [[day.isoformat(), v] for day, v in p.values]
+                if as_json:
+                    print_json(d)
+                else:
+                    stdout.print(
+                        table(
+                            f"{t.kind} (goal {t.goal:g} {p.unit})",
+                            ["date", "value"],
+                            [[day, _fmt(v)] for day, v in p.values],
+                        )
+                    )
+                return
+    fail(f"no target {target_id}; see `deliberun target list`")
+
+
+# --------------------------------------------------------------------------- log
+
+
+@_errors
+def log(
+    ctx: typer.Context,
+    activity_id: int = typer.Argument(None, help="Activity id (default: the run on --date)."),
+    on: str = typer.Option(None, "--date", help="Local date YYYY-MM-DD (default: today)."),
+    rpe: float = typer.Option(None, "--rpe", help="Perceived exertion, CR-10 (0-10)."),
+    sleep: float = typer.Option(None, "--sleep", help="Sleep the night before [h]."),
+    feel: float = typer.Option(None, "--feel", help="1 (awful) .. 5 (great)."),
+    soreness: float = typer.Option(None, "--soreness", help="0..10."),
+    notes: str = typer.Option("", "--notes", help="Free text."),
+    tag: list[str] = typer.Option([], "--tag", help="A tag (repeatable)."),
+    detail: list[str] = typer.Option(
+        [],
+        "--detail",
+        help="Race detail rehearsed: fuelling, breakfast, gear, course (repeatable).",
+    ),
+    from_file: str = typer.Option(
+        None, "--from-file", help="Import a deliberun-journal.yaml instead."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Log how a run felt: RPE, sleep, feel, notes, tags, race-detail rehearsals.
+
+    Example: deliberun log --date 2026-03-02 --rpe 7 --sleep 7.5 --detail fuelling
+    """
+    from deliberun.practice.journal import JournalEntry
+    from deliberun.services import practice as svc
+
+    db = _db(ctx)
+    if from_file:
+        counts = svc.import_journal_file(db, from_file)
+        if as_json:
+            print_json(counts)
+        else:
+            stdout.print(
+                f"Imported {counts['journal']} journal entries, {counts['cycles']} cycles, "
+                f"{counts['experiments']} experiments."
+            )
+        return
+    day = _date(on, "--date")
+    if day is None and activity_id is not None:
+        from deliberun.store import repository as repo
+
+        with db.session() as s:
+            row = repo.get_activity(s, activity_id)
+            if row is None:
+                fail(f"no activity {activity_id}; see `deliberun activities`")
+            day = row.local_date
+    entry = JournalEntry(
+        date=day or _today(),
+        activity_id=activity_id,
+        rpe=rpe,
+        feel=feel,
+        sleep_h=sleep,
+        soreness=soreness,
+        notes=notes,
+        tags=list(tag),
+        details=list(detail),
+    )
+    out = svc.log_entry(db, entry)
+    if as_json:
+        print_json(out)
+    else:
+        which = f"activity {out['activity_id']}" if out["activity_id"] else "no activity"
+        stdout.print(f"Logged {out['date']} ({which}).")
+
+
+# --------------------------------------------------------------------------- nemesis
+
+
+@_errors
+def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Workout types that keep getting the best of you, with ranked likely causes."""
+    from deliberun.services import practice as svc
+
+    found = svc.nemeses(_db(ctx), today=_today())
+    if as_json:
+        print_json([n.to_dict() for n in found])
+        return
+    if not found:
+        stdout.print("No nemesis workout: no type failed in most of its recent attempts.")
+        return
+    for n in found:
+        stdout.print(
+            f"[bold]{n.workout_type}[/bold]: failed {n.failures} of {n.attempts} recent attempts"
+        )
+        stdout.print(
+            table(
+                None,
+                ["cause", "failure-rate effect", "90% interval", "p", "adverse half"],
+                [
+                    [
+                        c.cause,
+                        f"{c.effect:+.0%}",
+                        f"{c.interval_90[0]:+.0%} .. {c.interval_90[1]:+.0%}",
+                        f"{c.p_value:.3f}",
+                        c.adverse,
+                    ]
+                    for c in n.causes
+                ],
+            )
+        )
+        for sg in n.suggestions:
+            stdout.print(f"  try: {sg.advice} (deliberun experiment suggest --save)")
+
+
+# --------------------------------------------------------------------------- experiment
+
+
+@experiment_app.command("create")
+@_errors
+def experiment_create(
+    ctx: typer.Context,
+    exp_id: str = typer.Argument(..., help="Short id, e.g. rest-longer."),
+    change: str = typer.Option(..., "--change", help="What changes."),
+    metric: str = typer.Option(
+        ..., "--metric", help="Outcome metric (e.g. last_rep_fade_pct, rpe)."
+    ),
+    workout_type: str = typer.Option(None, "--workout-type", help="Only sessions of this type."),
+    assignment: str = typer.Option(
+        "before_after", "--assignment", help="before_after or alternating."
+    ),
+    start: str = typer.Option(None, "--start", help="First day counted (YYYY-MM-DD)."),
+    change_date: str = typer.Option(
+        None, "--change-date", help="Day of the change (before_after)."
+    ),
+    end: str = typer.Option(None, "--end", help="Last day counted."),
+    as_json: bool = JSON,
+) -> None:
+    """Create an experiment."""
+    from deliberun.practice.experiments import ExperimentSpec
+    from deliberun.services import practice as svc
+
+    spec = ExperimentSpec(
+        exp_id,
+        change,
+        metric,
+        workout_type,
+        assignment,
+        _date(start, "--start"),
+        _date(change_date, "--change-date"),
+        _date(end, "--end"),
+    )
+    svc.save_experiment(_db(ctx), spec)
+    if as_json:
+        print_json(spec.to_dict())
+    else:
+        stdout.print(f"Created experiment {exp_id}.")
+
+
+@experiment_app.command("list")
+@_errors
+def experiment_list(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """All experiments."""
+    from deliberun.services import practice as svc
+
+    specs = svc.list_experiments(_db(ctx))
+    if as_json:
+        print_json([{"id": x.id, "change": x.change, "status": x.status} for x in specs])
+        return
+    stdout.print(
+        table(
+            "Experiments",
+            ["id", "change", "metric", "workout type", "assignment", "status"],
+            [[x.id, x.change, x.metric, x.workout_type, x.assignment, x.status] for x in specs],
+        )
+    )
+
+
+@experiment_app.command("show")
+@_errors
+def experiment_show(
+    ctx: typer.Context,
+    exp_id: str = typer.Argument(..., help="Experiment id."),
+    as_json: bool = JSON,
+) -> None:
+    """The verdict: effect with 90% interval, permutation p-value, sessions used."""
+    from deliberun.services import practice as svc
+
+    res = svc.show_experiment(_db(ctx), exp_id, today=_today())
+    if as_json:
+        print_json(res.to_dict())
+        return
+    stdout.print(res.sentence())
+    stdout.print(f"Sessions A (before/without): {', '.join(map(str, res.sessions_a)) or '-'}")
+    stdout.print(f"Sessions B (with the change): {', '.join(map(str, res.sessions_b)) or '-'}")
+
+
+@experiment_app.command("suggest")
+@_errors
+def experiment_suggest(
+    ctx: typer.Context,
+    save: bool = typer.Option(False, "--save", help="Store the suggested experiments."),
+    as_json: bool = JSON,
+) -> None:
+    """Experiments suggested by your nemesis workouts."""
+    from deliberun.services import practice as svc
+
+    db = _db(ctx)
+    sugg = svc.suggest_experiments(db, today=_today())
+    if save:
+        for sg in sugg:
+            svc.save_experiment(db, sg.experiment, replace=True)
+    if as_json:
+        print_json(
+            [{"cause": sg.cause, "advice": sg.advice, **sg.experiment.to_dict()} for sg in sugg]
+        )
+        return
+    if not sugg:
+        stdout.print("Nothing to suggest: no nemesis workout with a likely cause.")
+    for sg in sugg:
+        stdout.print(
+            f"{sg.experiment.id}: {sg.advice} (cause: {sg.cause}, metric {sg.experiment.metric})"
+        )
+
+
+# --------------------------------------------------------------------------- review, today
+
+
+def _print_review(rev: Any, markdown: bool) -> None:
+    from deliberun.practice.review import to_markdown
+
+    if markdown:
+        import sys
+
+        sys.stdout.write(to_markdown(rev) + "\n")
+        return
+    stdout.print(f"[bold]{rev.title}[/bold]")
+    if rev.advice:
+        stdout.print(f"Advice: [bold]{rev.advice.replace('_', ' ')}[/bold]")
+    for sec in rev.sections:
+        stdout.print(f"\n[bold]{sec.title}[/bold]")
+        for s in sec.sentences:
+            ids = sorted({str(i) for e in s.evidence for i in e.activity_ids})
+            ref = f" [dim](activities {', '.join(ids[:12])})[/dim]" if ids else ""
+            stdout.print(f"- {s.text}{ref}", highlight=False)
+
+
+@_errors
+def review(
+    ctx: typer.Context,
+    week: str = typer.Option(
+        None, "--week", help="A day of the week to review (default: this week)."
+    ),
+    cycle: bool = typer.Option(False, "--cycle", help="The current cycle's retrospective instead."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print Markdown."),
+    as_json: bool = JSON,
+) -> None:
+    """Weekly review (or --cycle retrospective); every sentence cites its sessions."""
+    from deliberun.services import review as rsvc
+
+    db = _db(ctx)
+    today = _today()
+    if cycle:
+        rev = rsvc.retrospective(db, None, today=today)
+    else:
+        rev = rsvc.weekly(db, week=_date(week, "--week") or today, today=today)
+    if as_json:
+        print_json(rev.to_dict())
+    else:
+        _print_review(rev, markdown)
+
+
+@_errors
+def today(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Today's session, or an adjustment, with why."""
+    from deliberun.services import review as rsvc
+
+    rev = rsvc.today(_db(ctx), today=_today())
+    if as_json:
+        print_json(rev.to_dict())
+    else:
+        _print_review(rev, False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.add_typer(cycle_app, name="cycle")
+    app.add_typer(target_app, name="target")
+    app.add_typer(experiment_app, name="experiment")
+    app.command("log")(log)
+    app.command("nemesis")(nemesis)
+    app.command("review")(review)
+    app.command("today")(today)

@@ -24,7 +24,10 @@ def is_loopback(host: str) -> bool:
 def serve(
     ctx: typer.Context,
     host: str = typer.Option(
-        "127.0.0.1", "--host", envvar="DELIBERUN_HOST", help="Address to bind (default: local only)."
+        "127.0.0.1",
+        "--host",
+        envvar="DELIBERUN_HOST",
+        help="Address to bind (default: local only).",
     ),
     port: int = typer.Option(8765, "--port", envvar="DELIBERUN_PORT", help="Port to listen on."),
     open_browser: bool = typer.Option(

@@ -36,13 +36,32 @@ def register(app: typer.Typer) -> None:
 
     @app.command("simulate")
     def simulate(
-        scenario: str = typer.Option("marathon", "--scenario", "-s", help="Scenario name (see --list)."),
-        seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same files."),
-        years: float = typer.Option(None, "--years", help="Years of history (default: the scenario's)."),
-        out: Path = typer.Option(None, "--out", "-o", help="Folder to write (new or empty, or an earlier simulation)."),
+        scenario: str = typer.Option(
+            "marathon", "--scenario", "-s", help="Scenario name (see --list)."
+        ),
+        seed: int = typer.Option(
+            0, "--seed", help="Random seed: the same seed gives the same files."
+        ),
+        years: float = typer.Option(
+            None, "--years", help="Years of history (default: the scenario's)."
+        ),
+        out: Path = typer.Option(
+            None, "--out", "-o", help="Folder to write (new or empty, or an earlier simulation)."
+        ),
         list_: bool = typer.Option(False, "--list", help="List the scenarios and exit."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+        sex: str = typer.Option(None, "--sex", help="Profile: male or female (default female)."),
+        age: int = typer.Option(None, "--age", help="Profile: age in years (default 38)."),
+        vdot: float = typer.Option(None, "--vdot", help="Profile: starting VDOT (default 47)."),
+        hr_max: float = typer.Option(None, "--hr-max", help="Profile: HRmax in bpm (default 186)."),
+        hr_rest: float = typer.Option(
+            None, "--hr-rest", help="Profile: resting HR in bpm (default 48)."
+        ),
+        weekly_km: float = typer.Option(
+            None, "--weekly-km", help="Profile: weekly volume in km (default 55)."
+        ),
+        units: str = typer.Option(None, "--units", help="Profile: metric or imperial."),
     ) -> None:
         """Simulate a runner with known truths and write real activity files.
 
@@ -68,10 +87,17 @@ def register(app: typer.Typer) -> None:
         if scenario not in SCENARIOS:
             fail(f"unknown scenario {scenario!r}; choose one of: {', '.join(SCENARIOS)}", 2)
         from deliberun.sim.output import write_simulation
+        from deliberun.sim.profile import Profile
         from deliberun.sim.simulation import Simulation
 
+        given = {"sex": sex, "age": age, "vdot": vdot, "hr_max_bpm": hr_max,
+                 "hr_rest_bpm": hr_rest, "weekly_km": weekly_km, "units": units}  # fmt: skip
         try:
-            sim = Simulation(scenario, seed, years=years)
+            profile = Profile.from_dict({k: v for k, v in given.items() if v is not None})
+        except ValueError as exc:
+            fail(str(exc), 2)
+        try:
+            sim = Simulation(scenario, seed, years=years, profile=profile)
             with day_progress(quiet, f"simulating {scenario}") as progress:
                 result = write_simulation(sim, out, progress)
         except ValueError as exc:

@@ -106,16 +106,40 @@ def fmt_value(key: str, value: Any, units: str) -> str:
     return fmt_num(value, 2)
 
 
+_SHORT = {
+    "index": "#",
+    "duration_s": "time",
+    "moving_time_s": "moving",
+    "elapsed_time_s": "elapsed",
+    "timer_time_s": "timer",
+    "start_s": "start",
+    "end_s": "end",
+    "recovery_s": "recovery",
+    "avg_hr_bpm": "HR",
+    "max_hr_bpm": "max HR",
+    "avg_cadence_spm": "cadence",
+    "avg_power_w": "power",
+}
+
+
 def _header(key: str, units: str) -> str:
     lab = unit_labels(units)
+    if key in _SHORT:
+        return _SHORT[key]
+    if key == "gap_pace_s_per_km":
+        return f"GAP ({lab['pace']})"
+    if key == "gap_speed_m_per_s":
+        return f"GAP ({lab['pace']})"
     if "pace_s_per_km" in key:
         return key.replace("pace_s_per_km", f"pace ({lab['pace']})")
     if key.endswith("speed_m_per_s"):
         return key.replace("speed_m_per_s", f"pace ({lab['pace']})")
     if key in ("ascent_m", "descent_m"):
         return f"{key[:-2]} ({lab['elevation']})"
+    if key == "distance_m":
+        return lab["distance"]
     if key.endswith("distance_m"):
-        return f"{key[:-2]} ({lab['distance']})"
+        return f"{key[:-11]} {lab['distance']}"
     return key
 
 
@@ -124,6 +148,8 @@ def rows_table(title: str, rows: Sequence[dict[str, Any]], units: str) -> Render
     keys: list[str] = []
     for r in rows:
         keys += [k for k in r if k not in keys and not isinstance(r[k], dict | list)]
+    # drop columns with nothing to show (no heart rate on this run, ...)
+    keys = [k for k in keys if any(fmt_value(k, r.get(k), units) for r in rows)]
     return table(
         title,
         [_header(k, units) for k in keys],
@@ -185,7 +211,9 @@ def render_activity(item: dict[str, Any], units: str) -> list[RenderableType]:
         out.append(rows_table("Laps", m["laps"], units))
     intervals = m.get("intervals") or {}
     if intervals.get("reps"):
-        out.append(rows_table(f"Intervals: {intervals.get('summary') or ''}", intervals["reps"], units))
+        out.append(
+            rows_table(f"Intervals: {intervals.get('summary') or ''}", intervals["reps"], units)
+        )
     best = m.get("best_efforts_s") or {}
     if best:
         out.append(
@@ -205,14 +233,16 @@ def render_activity(item: dict[str, Any], units: str) -> list[RenderableType]:
     zones = m.get("hr_zones_s") or []
     if zones:
         out.append(
-            table("Heart-rate zones", ["zone", "time"], [[i + 1, fmt_duration(z)] for i, z in enumerate(zones)])
+            table(
+                "Heart-rate zones",
+                ["zone", "time"],
+                [[i + 1, fmt_duration(z)] for i, z in enumerate(zones)],
+            )
         )
     if m.get("load"):
         out.append(kv_table("Load", m["load"], units))
     scalars = {
-        k: v
-        for k, v in m.items()
-        if not isinstance(v, dict | list) and k not in ("summary",)
+        k: v for k, v in m.items() if not isinstance(v, dict | list) and k not in ("summary",)
     }
     if isinstance(m.get("cadence"), dict):
         scalars.update({f"cadence_{k}": v for k, v in m["cadence"].items()})

@@ -80,7 +80,9 @@ def _num(value: Any) -> float | None:
     return None
 
 
-def _combine(records: dict[str, np.ndarray], primary: str, secondary: str, n: int) -> np.ndarray | None:
+def _combine(
+    records: dict[str, np.ndarray], primary: str, secondary: str, n: int
+) -> np.ndarray | None:
     a = records.get(primary)
     b = records.get(secondary)
     if a is None and b is None:
@@ -144,7 +146,9 @@ def build_activity(fd: FitData, name: str) -> Activity:
     file_id = _first(msgs.get("file_id", []))
     ftype = file_id.get("type")
     if ftype is not None and ftype != "activity":
-        raise NotAnActivityError(name, f"FIT file of type {ftype!r} holds no activity (only activity files are imported)")
+        raise NotAnActivityError(
+            name, f"FIT file of type {ftype!r} holds no activity (only activity files are imported)"
+        )
     sessions_raw = msgs.get("session", [])
     rec = fd.records
     ts_all = rec.get("timestamp")
@@ -183,11 +187,30 @@ def build_activity(fd: FitData, name: str) -> Activity:
     streams: dict[str, np.ndarray] = {"time": ts - start}
     n = len(ts)
     dist = col("distance")
-    speed = _combine({k: v for k, v in ((k, col(k)) for k in ("enhanced_speed", "speed")) if v is not None}, "enhanced_speed", "speed", n)
-    alt = _combine({k: v for k, v in ((k, col(k)) for k in ("enhanced_altitude", "altitude")) if v is not None}, "enhanced_altitude", "altitude", n)
+    speed = _combine(
+        {k: v for k, v in ((k, col(k)) for k in ("enhanced_speed", "speed")) if v is not None},
+        "enhanced_speed",
+        "speed",
+        n,
+    )
+    alt = _combine(
+        {
+            k: v
+            for k, v in ((k, col(k)) for k in ("enhanced_altitude", "altitude"))
+            if v is not None
+        },
+        "enhanced_altitude",
+        "altitude",
+        n,
+    )
     lat, lon = col("position_lat"), col("position_long")
     if lat is not None and lon is not None:
-        bad = ~(np.isfinite(lat) & np.isfinite(lon)) | ((lat == 0) & (lon == 0)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+        bad = (
+            ~(np.isfinite(lat) & np.isfinite(lon))
+            | ((lat == 0) & (lon == 0))
+            | (np.abs(lat) > 90)
+            | (np.abs(lon) > 180)
+        )
         lat = np.where(bad, np.nan, lat)
         lon = np.where(bad, np.nan, lon)
         if np.isfinite(lat).any():
@@ -291,7 +314,11 @@ def build_activity(fd: FitData, name: str) -> Activity:
     pauses: list[tuple[float, float]] = []
     paused_at: float | None = None
     events = sorted(
-        (e for e in msgs.get("event", []) if e.get("event") == "timer" and _num(e.get("timestamp")) is not None),
+        (
+            e
+            for e in msgs.get("event", [])
+            if e.get("event") == "timer" and _num(e.get("timestamp")) is not None
+        ),
         key=lambda e: e["timestamp"],
     )
     for e in events:

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import warnings
 from array import array
-from struct import error as struct_error
 from dataclasses import dataclass, field
+from struct import error as struct_error
 from typing import Any
 
 import fitdecode
@@ -36,7 +36,7 @@ from deliberun.io.fit_scan import SUMMARY_MESSAGES, scan_fit
 try:  # optional native fast path
     import fitfast as _fitfast
 except ImportError:  # pragma: no cover - fitfast is a declared dependency
-    _fitfast = None
+    _fitfast = None  # type: ignore[assignment]
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z). FIT SDK.
 FIT_EPOCH_UNIX = 631065600
@@ -149,7 +149,10 @@ def decode_fitdecode(data: bytes, name: str) -> FitData:
     cols = [array("d") for _ in RECORD_FIELDS]
     nan = float("nan")
     messages: dict[str, list[dict[str, Any]]] = {k: [] for k in SUMMARY_MESSAGES.values()}
-    names = {g: {n: f.name for n, f in fitdecode.profile.MESSAGE_TYPES[g].fields.items()} for g in SUMMARY_MESSAGES}
+    names = {
+        g: {n: f.name for n, f in fitdecode.profile.MESSAGE_TYPES[g].fields.items()}
+        for g in SUMMARY_MESSAGES
+    }
     data_frame = fitdecode.FIT_FRAME_DATA
     try:
         with warnings.catch_warnings():
@@ -184,9 +187,16 @@ def decode_fitdecode(data: bytes, name: str) -> FitData:
                             msg[key] = fd.value
                     messages[SUMMARY_MESSAGES[g]].append(_dates_to_unix(msg))
     except fitdecode.FitCRCError as exc:
-        raise CorruptFileError(name, "FIT checksum (CRC) does not match; the file is damaged", offset=getattr(exc, "offset", None)) from None
+        raise CorruptFileError(
+            name,
+            "FIT checksum (CRC) does not match; the file is damaged",
+            offset=getattr(exc, "offset", None),
+        ) from None
     except fitdecode.FitEOFError:
-        raise CorruptFileError(name, "FIT file is truncated (ends before its declared size); re-export it from the device") from None
+        raise CorruptFileError(
+            name,
+            "FIT file is truncated (ends before its declared size); re-export it from the device",
+        ) from None
     except fitdecode.FitHeaderError as exc:
         raise CorruptFileError(name, f"bad FIT header ({_short(exc)})") from None
     except (fitdecode.FitError, ValueError, KeyError, IndexError, TypeError, struct_error) as exc:
@@ -232,4 +242,3 @@ def decode_fit(data: bytes, name: str, *, fast: bool = True) -> FitData:
         if out is not None:
             return out
     return decode_fitdecode(data, name)
-

@@ -96,7 +96,9 @@ class ScanResult:
         return not (self.compressed_timestamps or self.compressed_speed_distance)
 
 
-def _decode(data: bytes, p: int, g: int, fields: list[tuple[int, int, int, int]], big: bool) -> dict[str, Any]:
+def _decode(
+    data: bytes, p: int, g: int, fields: list[tuple[int, int, int, int]], big: bool
+) -> dict[str, Any]:
     prof = _PROFILES[g]
     endian = ">" if big else "<"
     msg: dict[str, Any] = {}

@@ -19,14 +19,21 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from deliberun.io.errors import CorruptFileError, NotAnActivityError
 from deliberun.plan.text import format_step, parse_workout
 from deliberun.plan.workout import Step, Target, Workout
 
 _INTENSITY = {"warmup": "WARMUP", "work": "ACTIVE", "recovery": "RECOVERY", "cooldown": "COOLDOWN"}
-_KIND = {"warmup": "warmup", "active": "work", "interval": "work", "recovery": "recovery",
-         "rest": "recovery", "cooldown": "cooldown"}
+_KIND = {
+    "warmup": "warmup",
+    "active": "work",
+    "interval": "work",
+    "recovery": "recovery",
+    "rest": "recovery",
+    "cooldown": "cooldown",
+}
 
 
 def write_fit_workout(
@@ -142,7 +149,7 @@ def parse_fit_workout(data: bytes, name: str = "workout.fit") -> Workout:
     """
     import fitdecode
 
-    raw: list[dict[str, object]] = []
+    raw: list[dict[str, Any]] = []
     wname: str | None = None
     ftype = None
     try:
@@ -165,14 +172,16 @@ def parse_fit_workout(data: bytes, name: str = "workout.fit") -> Workout:
         dtype = r.get("duration_type")
         if dtype == "repeat_until_steps_cmplt":
             first = int(r.get("duration_step") or r.get("duration_value") or 0)
-            reps = int(r.get("repeat_steps") or r.get("target_repeat_steps") or r.get("target_value") or 1)
+            reps = int(
+                r.get("repeat_steps") or r.get("target_repeat_steps") or r.get("target_value") or 1
+            )
             flat.append((first, reps))
             continue
         flat.append(_step_from_record(r))
     return Workout(steps=tuple(_nest(flat, 0, len(flat))), name=str(wname) if wname else None)
 
 
-def _step_from_record(r: Mapping[str, object]) -> Step:
+def _step_from_record(r: Mapping[str, Any]) -> Step:
     label_step: Step | None = None
     step_name = r.get("wkt_step_name")
     if isinstance(step_name, str) and step_name:

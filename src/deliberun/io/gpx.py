@@ -41,7 +41,17 @@ _EXT = {
     "atemp": "temperature", "temp": "temperature", "temperature": "temperature",
     "speed": "speed",
 }  # fmt: skip
-_COLS = ("time", "latitude", "longitude", "altitude", "heart_rate", "cadence", "power", "temperature", "speed")
+_COLS = (
+    "time",
+    "latitude",
+    "longitude",
+    "altitude",
+    "heart_rate",
+    "cadence",
+    "power",
+    "temperature",
+    "speed",
+)
 
 
 def read_gpx(path: str | Path) -> Activity:
@@ -119,7 +129,11 @@ def parse_gpx(data: bytes, name: str = "<gpx>") -> Activity:
         elif tag == "trkseg":
             elem.clear()
     if not cols["time"]:
-        what = "track points without times" if n_points else "no track points (route or waypoints only)"
+        what = (
+            "track points without times"
+            if n_points
+            else "no track points (route or waypoints only)"
+        )
         raise NotAnActivityError(name, f"GPX holds {what}; nothing to import as an activity")
     sport = GPX_SPORTS.get((trk_type or "").lower(), "other")
     return build_track_activity(
@@ -151,7 +165,16 @@ def build_track_activity(
     seg_ids = seg_ids[keep]
     start = float(ts[0])
     streams: dict[str, np.ndarray] = {"time": ts - start}
-    for key in ("latitude", "longitude", "altitude", "heart_rate", "cadence", "power", "temperature", "speed"):
+    for key in (
+        "latitude",
+        "longitude",
+        "altitude",
+        "heart_rate",
+        "cadence",
+        "power",
+        "temperature",
+        "speed",
+    ):
         arr = np.asarray(cols[key], dtype=float)[keep] if key in cols else None
         if arr is not None and np.isfinite(arr).any():
             streams[key] = arr

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from deliberun.plan.paces import format_pace
 from deliberun.plan.planned import PlannedDay
@@ -19,7 +19,9 @@ from deliberun.plan.workout import Step
 PRODID = "-//deliberun//plan//EN"
 
 
-def _lines(steps: Sequence[Step], paces: Mapping[str, tuple[float, float]], indent: str = "") -> list[str]:
+def _lines(
+    steps: Sequence[Step], paces: Mapping[str, tuple[float, float]], indent: str = ""
+) -> list[str]:
     out = []
     for s in steps:
         if s.kind == "repeat":
@@ -64,7 +66,7 @@ def write_ics(
         ev = Event()
         uid = hashlib.sha1(f"{d.date}|{d.workout_type}|{d.text}".encode()).hexdigest()[:16]
         ev.add("uid", f"{uid}@deliberun")
-        ev.add("dtstamp", stamp.astimezone(timezone.utc))
+        ev.add("dtstamp", stamp.astimezone(UTC))
         ev.add("dtstart", d.date)
         ev.add("dtend", d.date + timedelta(days=1))
         ev.add("summary", f"{d.workout_type.replace('_', ' ')}: {d.text}")

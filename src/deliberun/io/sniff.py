@@ -51,7 +51,9 @@ def gunzip(data: bytes, name: str, limit: int | None = None) -> bytes:
     except zlib.error as exc:
         raise CorruptFileError(name, f"damaged gzip data ({exc})") from None
     if len(out) > limit:
-        raise UnsafeInputError(name, f"gzip expands past {limit >> 20} MiB; refused as a possible gzip bomb")
+        raise UnsafeInputError(
+            name, f"gzip expands past {limit >> 20} MiB; refused as a possible gzip bomb"
+        )
     if not d.eof:
         raise CorruptFileError(name, "gzip data is truncated")
     return out
@@ -85,8 +87,18 @@ def read_bytes(data: bytes, name: str) -> Activity:
         return _read(data, name, depth=0)
     except ReadError:
         raise
-    except (ValueError, IndexError, KeyError, TypeError, OverflowError, EOFError, gzip.BadGzipFile) as exc:
-        raise CorruptFileError(name, f"cannot read ({type(exc).__name__}: {str(exc)[:120]})") from None
+    except (
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        OverflowError,
+        EOFError,
+        gzip.BadGzipFile,
+    ) as exc:
+        raise CorruptFileError(
+            name, f"cannot read ({type(exc).__name__}: {str(exc)[:120]})"
+        ) from None
 
 
 def _read(data: bytes, name: str, depth: int) -> Activity:
@@ -106,9 +118,13 @@ def _read(data: bytes, name: str, depth: int) -> Activity:
     if kind == "tcx":
         return parse_tcx(data, name)
     if kind in ("xml", "html") and b"<!entity" in data[:65536].lower():
-        raise UnsafeInputError(name, "XML with entity declarations refused (possible entity-expansion attack)")
+        raise UnsafeInputError(
+            name, "XML with entity declarations refused (possible entity-expansion attack)"
+        )
     if kind == "html":
-        raise UnknownFormatError(name, "an HTML page, not a GPX/TCX/FIT file (a failed download or a login page?)")
+        raise UnknownFormatError(
+            name, "an HTML page, not a GPX/TCX/FIT file (a failed download or a login page?)"
+        )
     if kind == "xml":
         if inner.endswith(".gpx"):
             return parse_gpx(data, name)
@@ -116,11 +132,16 @@ def _read(data: bytes, name: str, depth: int) -> Activity:
             return parse_tcx(data, name)
         raise UnknownFormatError(name, "XML but neither GPX nor TCX")
     if kind == "zip":
-        raise UnknownFormatError(name, "a zip archive holds several files; import it as a path (folders and .zip are expanded)")
+        raise UnknownFormatError(
+            name,
+            "a zip archive holds several files; import it as a path (folders and .zip are expanded)",
+        )
     if inner.endswith(".fit"):
         if len(data) < 12:
             raise CorruptFileError(name, f"too short for a FIT file ({len(data)} bytes): truncated")
-        raise CorruptFileError(name, "not a FIT file: the '.FIT' signature is missing (damaged or not FIT)")
+        raise CorruptFileError(
+            name, "not a FIT file: the '.FIT' signature is missing (damaged or not FIT)"
+        )
     if inner.endswith((".gpx", ".tcx")):
         raise CorruptFileError(name, "not XML: the file does not start with '<' (damaged?)")
     raise UnknownFormatError(name, "unknown format: expected FIT, GPX or TCX (optionally .gz)")

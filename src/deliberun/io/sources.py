@@ -79,7 +79,7 @@ def is_activity_name(name: str) -> bool:
 
 
 def _error(display: str, err: ReadError) -> Source:
-    return Source(display_path=display, name=PurePosixPath(display).name, error=err)
+    return Source(display_path=display, name=PurePosixPath(display.rsplit("!", 1)[-1]).name, error=err)
 
 
 # ---------------------------------------------------------------- Strava CSV
@@ -99,7 +99,13 @@ STRAVA_COLUMNS: dict[str, tuple[str, int]] = {
     "strava_elevation_gain_m": ("Elevation Gain", 20),
     "perceived_exertion": ("Perceived Exertion", 43),
 }
-_NUMERIC = {"strava_elapsed_time_s", "strava_moving_time_s", "strava_distance_m", "strava_elevation_gain_m", "perceived_exertion"}
+_NUMERIC = {
+    "strava_elapsed_time_s",
+    "strava_moving_time_s",
+    "strava_distance_m",
+    "strava_elevation_gain_m",
+    "perceived_exertion",
+}
 
 
 def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
@@ -119,7 +125,9 @@ def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
             # second occurrence for the duplicated "Elapsed Time"/"Distance" (seconds / metres)
             hits = [i for i, h in enumerate(header) if h.strip() == title]
             if hits:
-                index[key] = hits[-1] if key in ("strava_elapsed_time_s", "strava_distance_m") else hits[0]
+                index[key] = (
+                    hits[-1] if key in ("strava_elapsed_time_s", "strava_distance_m") else hits[0]
+                )
                 continue
         if pos < len(header):
             index[key] = pos
@@ -155,7 +163,9 @@ def _unsafe_member(name: str) -> str | None:
 def _check_size(info: zipfile.ZipInfo) -> str | None:
     if info.file_size > LIMITS["max_member_bytes"]:
         return f"member expands to {info.file_size >> 20} MiB, over the {LIMITS['max_member_bytes'] >> 20} MiB limit (zip bomb?)"
-    if info.file_size > LIMITS["ratio_min_bytes"] and info.file_size > LIMITS["max_ratio"] * max(info.compress_size, 1):
+    if info.file_size > LIMITS["ratio_min_bytes"] and info.file_size > LIMITS["max_ratio"] * max(
+        info.compress_size, 1
+    ):
         return f"compression ratio over {LIMITS['max_ratio']} refused (zip bomb?)"
     return None
 
@@ -173,18 +183,32 @@ def _member_loader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> 
 
 def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]:
     if depth > LIMITS["max_zip_depth"]:
-        yield _error(display, UnsafeInputError(display, f"zip nested more than {LIMITS['max_zip_depth']} deep refused"))
+        yield _error(
+            display,
+            UnsafeInputError(
+                display, f"zip nested more than {LIMITS['max_zip_depth']} deep refused"
+            ),
+        )
         return
     infos = [i for i in zf.infolist() if not i.is_dir()]
     total = sum(i.file_size for i in infos)
     if total > LIMITS["max_total_bytes"]:
-        yield _error(display, UnsafeInputError(display, f"archive expands to {total >> 30} GiB, over the limit (zip bomb?)"))
+        yield _error(
+            display,
+            UnsafeInputError(
+                display, f"archive expands to {total >> 30} GiB, over the limit (zip bomb?)"
+            ),
+        )
         return
     strava: dict[str, dict[str, Any]] = {}
     csv_prefix = ""
     for info in infos:
         base = PurePosixPath(info.filename)
-        if base.name == "activities.csv" and _unsafe_member(info.filename) is None and _check_size(info) is None:
+        if (
+            base.name == "activities.csv"
+            and _unsafe_member(info.filename) is None
+            and _check_size(info) is None
+        ):
             try:
                 strava = parse_strava_csv(zf.read(info).decode("utf-8-sig", "replace"))
                 csv_prefix = str(base.parent) + "/" if str(base.parent) != "." else ""
@@ -214,7 +238,12 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
         meta = dict(strava.get(rel, {}))
         if meta:
             meta["source"] = "strava_export"
-        yield Source(display_path=mdisplay, name=PurePosixPath(member).name, meta=meta, _loader=_member_loader(zf, info, mdisplay))
+        yield Source(
+            display_path=mdisplay,
+            name=PurePosixPath(member).name,
+            meta=meta,
+            _loader=_member_loader(zf, info, mdisplay),
+        )
 
 
 def _iter_zip_path(path: Path) -> Iterator[Source]:

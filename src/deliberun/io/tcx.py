@@ -30,7 +30,18 @@ from deliberun.io.xmlsafe import iterparse, local, parse_time, to_float
 
 #: TCX ``Sport`` attribute -> our sport names.
 TCX_SPORTS: dict[str, str] = {"running": "running", "biking": "cycling", "other": "other"}
-_COLS = ("time", "latitude", "longitude", "altitude", "heart_rate", "cadence", "power", "temperature", "speed", "distance")
+_COLS = (
+    "time",
+    "latitude",
+    "longitude",
+    "altitude",
+    "heart_rate",
+    "cadence",
+    "power",
+    "temperature",
+    "speed",
+    "distance",
+)
 _POINT_TAGS = {
     "Time": "time", "LatitudeDegrees": "latitude", "LongitudeDegrees": "longitude",
     "AltitudeMeters": "altitude", "DistanceMeters": "distance", "Cadence": "cadence",
@@ -88,7 +99,12 @@ def parse_tcx(data: bytes, name: str = "<tcx>") -> Activity:
             if tag == "MultiSportSession":
                 in_multisport = True
             elif tag == "Activity":
-                acts.append(_Act(sport=TCX_SPORTS.get((elem.get("Sport") or "other").lower(), "other"), multisport=in_multisport))
+                acts.append(
+                    _Act(
+                        sport=TCX_SPORTS.get((elem.get("Sport") or "other").lower(), "other"),
+                        multisport=in_multisport,
+                    )
+                )
             elif tag == "Lap" and acts:
                 lap = {"start": parse_time(elem.get("StartTime"))}
                 acts[-1].laps.append(lap)
@@ -134,7 +150,9 @@ def parse_tcx(data: bytes, name: str = "<tcx>") -> Activity:
             in_multisport = False
     acts = [a for a in acts if a.cols["time"]]
     if not acts:
-        raise NotAnActivityError(name, "TCX holds no trackpoint with a time (a course or an empty activity)")
+        raise NotAnActivityError(
+            name, "TCX holds no trackpoint with a time (a course or an empty activity)"
+        )
     extra: dict[str, object] = {}
     if acts[0].multisport and len(acts) > 1:
         chosen = [a for a in acts if a.multisport]

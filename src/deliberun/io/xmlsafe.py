@@ -24,7 +24,9 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag
 
 
-def iterparse(data: bytes, name: str, events: tuple[str, ...] = ("start", "end")) -> Iterator[tuple[str, Element]]:
+def iterparse(
+    data: bytes, name: str, events: tuple[str, ...] = ("start", "end")
+) -> Iterator[tuple[str, Element]]:
     """Stream ``(event, element)`` pairs from XML bytes, refusing entity tricks.
 
     Raises
@@ -35,9 +37,18 @@ def iterparse(data: bytes, name: str, events: tuple[str, ...] = ("start", "end")
         Malformed XML.
     """
     try:
-        yield from _det.iterparse(io.BytesIO(data), events=events, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        yield from _det.iterparse(
+            io.BytesIO(data),
+            events=events,
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
+        )
     except defusedxml.DefusedXmlException as exc:
-        raise UnsafeInputError(name, f"XML with entity declarations or external references refused ({type(exc).__name__})") from None
+        raise UnsafeInputError(
+            name,
+            f"XML with entity declarations or external references refused ({type(exc).__name__})",
+        ) from None
     except ParseError as exc:
         raise CorruptFileError(name, f"malformed XML ({str(exc)[:120]})") from None
 

@@ -291,9 +291,7 @@ def clean_streams(
         eb = np.zeros(0, dtype=bool)
         return Streams1Hz(empty, empty, empty, empty, empty, empty, eb, eb)
     if np.any(np.diff(t[finite_t]) < 0):
-        raise ValueError(
-            "time must be non-decreasing; sort the samples by time before measuring"
-        )
+        raise ValueError("time must be non-decreasing; sort the samples by time before measuring")
     t0 = np.floor(t[finite_t][0])
     t1 = np.floor(t[finite_t][-1])
     grid = np.arange(t0, t1 + 1.0)

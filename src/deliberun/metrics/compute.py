@@ -192,9 +192,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         )
     decoupling = None
     if has_hr and has_distance and not intervals["reps"]:
-        decoupling = aerobic_decoupling(
-            gap[mv], cs.heart_rate[mv], min_samples=DECOUPLING_MIN_S
-        )
+        decoupling = aerobic_decoupling(gap[mv], cs.heart_rate[mv], min_samples=DECOUPLING_MIN_S)
     ef = efficiency_factor(ngs, avg_hr_moving)
 
     # load
@@ -237,8 +235,13 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         "splits_km": splits(cs.time, cs.distance, split_m=KM_M, **split_kw),
         "splits_mile": splits(cs.time, cs.distance, split_m=MILE_M, **split_kw),
         "laps": lap_table(
-            activity.laps, cs.time, cs.distance, cs.speed,
-            gap_speed=gap, heart_rate=cs.heart_rate, cadence=cadence,
+            activity.laps,
+            cs.time,
+            cs.distance,
+            cs.speed,
+            gap_speed=gap,
+            heart_rate=cs.heart_rate,
+            cadence=cadence,
         ),  # fmt: skip
         "intervals": intervals,
         "best_efforts_s": best_efforts(cs.time, cs.distance) if foot and has_distance else {},

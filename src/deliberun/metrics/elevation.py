@@ -27,7 +27,9 @@ ELEVATION_PARAMETERS: dict[str, float] = {
 }
 
 
-def smooth_altitude(time: np.ndarray, altitude: np.ndarray, window_s: float = ELEVATION_PARAMETERS["window_s"]) -> np.ndarray:
+def smooth_altitude(
+    time: np.ndarray, altitude: np.ndarray, window_s: float = ELEVATION_PARAMETERS["window_s"]
+) -> np.ndarray:
     """Centred moving average of altitude over a time window.
 
     Parameters
@@ -59,7 +61,9 @@ def smooth_altitude(time: np.ndarray, altitude: np.ndarray, window_s: float = EL
     return (csum[hi] - csum[lo]) / (hi - lo)
 
 
-def gain_loss_hysteresis(altitude: np.ndarray, threshold_m: float = ELEVATION_PARAMETERS["threshold_m"]) -> tuple[float, float]:
+def gain_loss_hysteresis(
+    altitude: np.ndarray, threshold_m: float = ELEVATION_PARAMETERS["threshold_m"]
+) -> tuple[float, float]:
     """Total climb and descent [m] with a hysteresis dead band.
 
     Parameters

@@ -27,6 +27,8 @@ References
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -34,7 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Minetti (2002) energy cost of running [J/kg/m] as a 5th-order polynomial in the
 #: decimal grade, highest power first (np.polyval order); flat cost 3.6 J/kg/m.
-MINETTI_2002 = {
+MINETTI_2002: dict[str, Any] = {
     "source": "Minetti et al. 2002, J Appl Physiol 93:1039, doi:10.1152/japplphysiol.01177.2001",
     "coefficients": (155.4, -30.4, -43.3, 46.3, 19.5, 3.6),
     "valid_grade": (-0.45, 0.45),
@@ -43,7 +45,7 @@ MINETTI_2002 = {
 }
 
 #: Strava 2017 GAP speed factors by grade [%], reverse-engineered (grade.json, [1]).
-STRAVA_2017 = {
+STRAVA_2017: dict[str, Any] = {
     "source": "aaron-schroeder/specialsauce specialsauce/sources/strava.py (MIT)",
     "grade_percent": (
         -45.0, -30.0, -25.0, -20.0, -15.0, -10.0, -8.0, -6.0, -4.0, -2.0, 0.0,
@@ -79,7 +81,8 @@ def minetti_cost(grade: npt.ArrayLike) -> FloatArray:
     .. [1] Minetti et al. (2002), doi:10.1152/japplphysiol.01177.2001
     """
     g = np.clip(np.asarray(grade, dtype=float), -MAX_GRADE, MAX_GRADE)
-    return np.asarray(np.polyval(MINETTI_2002["coefficients"], g), dtype=float)
+    coefficients = np.asarray(MINETTI_2002["coefficients"], dtype=np.float64)
+    return np.asarray(np.polyval(coefficients, g), dtype=np.float64)
 
 
 def minetti_relative_cost(grade: npt.ArrayLike) -> FloatArray:
@@ -92,7 +95,7 @@ def minetti_time_factor(grade: npt.ArrayLike) -> FloatArray:
 
     Grade-adjusted pace = pace * time factor, so grade-adjusted speed = speed / factor.
     """
-    exponent = float(MINETTI_2002["runalyze_time_exponent"])  # type: ignore[arg-type]
+    exponent = float(MINETTI_2002["runalyze_time_exponent"])
     return np.asarray((1.0 / minetti_relative_cost(grade)) ** exponent, dtype=float)
 
 

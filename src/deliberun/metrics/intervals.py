@@ -27,6 +27,7 @@ References
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,7 @@ def otsu_threshold(values: npt.ArrayLike, *, bins: int = 256) -> tuple[float, fl
     if len(v) < 2:
         return float("nan"), 0.0
     lo, hi = np.percentile(v, [0.5, 99.5])
-    if hi <= lo:
+    if not hi - lo > 1e-6 * max(1.0, abs(float(hi))):
         return float("nan"), 0.0
     hist, edges = np.histogram(np.clip(v, lo, hi), bins=bins, range=(lo, hi))
     centers = (edges[:-1] + edges[1:]) / 2
@@ -188,14 +189,19 @@ def _finite_mean(x: FloatArray) -> float:
 
 def _refine_edges(
     starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], g: FloatArray, s: FloatArray
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Move each rep's edges to where the lightly smoothed speed crosses the midpoint
-    between the rep's speed and the neighbouring recovery's (the wide smoothing used
-    for finding reps blurs the edges by a few seconds)."""
+) -> tuple[FloatArray, FloatArray]:
+    """Exact rep edges, in fractional sample indices.
+
+    The wide smoothing used to find reps blurs their edges by a few seconds. Each
+    edge is moved to where the 3 s smoothed speed crosses the midpoint between the
+    rep's speed and the neighbouring recovery's; the 1 s step in which the runner
+    changed speed then counts for the fraction ``(v - v_rec) / (v_rep - v_rec)``
+    of it that was run at rep speed.
+    """
     n = len(g)
     s3 = rolling_mean(g, 3)
     w = SMOOTH_S
-    new_s, new_e = starts.copy(), ends.copy()
+    new_s, new_e = starts.astype(float), ends.astype(float)
     for i, (a, b) in enumerate(zip(starts, ends, strict=True)):  # loop over reps
         rep_g = g[a:b][np.isfinite(g[a:b])]
         if len(rep_g) == 0:
@@ -205,19 +211,37 @@ def _refine_edges(
         lo_next = starts[i + 1] if i + 1 < len(starts) else min(n, b + 120)
         prev_v = _finite_mean(s[lo_prev:a])
         next_v = _finite_mean(s[b:lo_next])
-        if np.isfinite(prev_v):
+        a2, b2 = int(a), int(b)
+        if np.isfinite(prev_v) and rep_v > prev_v:
             mid = (rep_v + prev_v) / 2
-            j0 = max(lo_prev, a - w)
+            j0 = max(int(lo_prev), a - w)
             win = np.flatnonzero(s3[j0 : a + w] >= mid)
             if len(win):
-                new_s[i] = j0 + win[0]
-        if np.isfinite(next_v):
+                a2 = j0 + int(win[0])
+            new_s[i] = a2 - _fraction(g, a2 - 1, prev_v, rep_v)
+        if np.isfinite(next_v) and rep_v > next_v:
             mid = (rep_v + next_v) / 2
-            j0 = max(new_s[i] + 1, b - w)
-            win = np.flatnonzero(s3[j0 : min(lo_next, b + w)] >= mid)
+            j0 = max(a2 + 1, b - w)
+            win = np.flatnonzero(s3[j0 : min(int(lo_next), b + w)] >= mid)
             if len(win):
-                new_e[i] = j0 + win[-1] + 1
+                b2 = j0 + int(win[-1]) + 1
+            new_e[i] = b2 + _fraction(g, b2, next_v, rep_v)
     return new_s, new_e
+
+
+def _fraction(g: FloatArray, j: int, v_rec: float, v_rep: float) -> float:
+    """Share of step ``j`` run at rep speed, from its mean speed (0 when unknown)."""
+    if j < 0 or j >= len(g) or not np.isfinite(g[j]):
+        return 0.0
+    return float(np.clip((g[j] - v_rec) / (v_rep - v_rec), 0.0, 1.0))
+
+
+def _at(values: FloatArray, x: float) -> float:
+    """Linear interpolation of a 1 s series at fractional index ``x``."""
+    i = min(max(int(x), 0), len(values) - 1)  # x >= 0: int() floors
+    j = min(i + 1, len(values) - 1)
+    f = x - i
+    return float(values[i] + f * (values[j] - values[i])) if f > 0 else float(values[i])
 
 
 def _nan_none(x: float) -> float | None:
@@ -225,29 +249,32 @@ def _nan_none(x: float) -> float | None:
 
 
 def _segment_stats(
-    a: int,
-    b: int,
+    a: float,
+    b: float,
     time: FloatArray,
     distance: FloatArray,
     speed: FloatArray,
     gap_speed: FloatArray,
     heart_rate: FloatArray,
 ) -> dict[str, Any]:
-    """Stats of the 1 s steps a..b-1 (distance from the cumulative stream)."""
-    b_idx = min(b, len(time) - 1)
-    dist = float(distance[b_idx] - distance[a]) if b_idx > a else float("nan")
+    """Stats from fractional sample index ``a`` to ``b`` on the 1 s grid."""
+    n = len(time)
+    a = min(max(float(a), 0.0), n - 1.0)
+    b = min(max(float(b), a), n - 1.0)
+    ia, ib = int(a), max(math.ceil(b), int(a) + 1)
+    dist = _at(distance, b) - _at(distance, a)
     if not np.isfinite(dist):
-        dist = float(np.nansum(speed[a:b]))
-    dur = float(time[b_idx] - time[a]) if b_idx > a else float(b - a)
-    sp, gs = speed[a:b], gap_speed[a:b]
+        dist = float(np.nansum(speed[ia:ib]))
+    dur = _at(time, b) - _at(time, a)
+    sp, gs = speed[ia:ib], gap_speed[ia:ib]
     ok = np.isfinite(sp) & np.isfinite(gs)
     ratio = float(gs[ok].sum() / sp[ok].sum()) if ok.any() and sp[ok].sum() > 0 else 1.0
-    hr = heart_rate[a:b]
+    hr = heart_rate[ia:ib]
     hr = hr[np.isfinite(hr)]
     v = dist / dur if dur > 0 else float("nan")
     return {
-        "start_s": float(time[a]),
-        "end_s": float(time[a] + dur),
+        "start_s": _at(time, a),
+        "end_s": _at(time, b),
         "distance_m": dist,
         "duration_s": dur,
         "speed_m_per_s": _nan_none(v),
@@ -299,7 +326,12 @@ def detect_intervals(
     g = v if gap_speed is None else np.asarray(gap_speed, dtype=float)
     hr = np.full(n, np.nan) if heart_rate is None else np.asarray(heart_rate, dtype=float)
     mv = np.isfinite(v) & (v > 0.5) if moving is None else np.asarray(moving, dtype=bool)
-    none: dict[str, Any] = {"summary": "", "reps": [], "threshold_m_per_s": None, "separability": None}
+    none: dict[str, Any] = {
+        "summary": "",
+        "reps": [],
+        "threshold_m_per_s": None,
+        "separability": None,
+    }
     if n < 120 or mv.sum() < 120 or not np.isfinite(d).any():
         return none
     s = rolling_mean(g, SMOOTH_S)
@@ -325,11 +357,11 @@ def detect_intervals(
         starts, ends = starts[quick], ends[quick]
     if len(starts) < 2:
         return none
-    starts, ends = _refine_edges(starts, ends, g, s)
-    reps = [_segment_stats(int(a), int(b), t, d, v, g, hr) for a, b in zip(starts, ends, strict=True)]
+    fs, fe = _refine_edges(starts, ends, g, s)
+    reps = [_segment_stats(a, b, t, d, v, g, hr) for a, b in zip(fs, fe, strict=True)]
     for i, rep in enumerate(reps):
         if i + 1 < len(reps):
-            rec = _segment_stats(int(ends[i]), int(starts[i + 1]), t, d, v, g, hr)
+            rec = _segment_stats(fe[i], fs[i + 1], t, d, v, g, hr)
             rep["recovery_s"] = rec["duration_s"]
             rep["recovery_distance_m"] = rec["distance_m"]
         else:
@@ -375,7 +407,9 @@ def lap_table(
         return out
     for i, lap in enumerate(laps):  # loop over laps, not samples
         a = int(np.clip(np.searchsorted(t, lap.start_s, side="left"), 0, len(t) - 1))
-        b = int(np.clip(np.searchsorted(t, lap.start_s + lap.elapsed_time_s, side="left"), a, len(t)))
+        b = int(
+            np.clip(np.searchsorted(t, lap.start_s + lap.elapsed_time_s, side="left"), a, len(t))
+        )
         st = _segment_stats(a, b, t, d, v, g, hr) if b > a else None
         dist = lap.distance_m if lap.distance_m is not None else (st["distance_m"] if st else None)
         moving_time = lap.timer_time_s if lap.timer_time_s else lap.elapsed_time_s
@@ -394,8 +428,12 @@ def lap_table(
                 "distance_m": dist,
                 "pace_s_per_km": pace,
                 "gap_pace_s_per_km": gap_pace,
-                "avg_hr_bpm": lap.avg_hr_bpm if lap.avg_hr_bpm is not None else (st["avg_hr_bpm"] if st else None),
-                "max_hr_bpm": lap.max_hr_bpm if lap.max_hr_bpm is not None else (st["max_hr_bpm"] if st else None),
+                "avg_hr_bpm": lap.avg_hr_bpm
+                if lap.avg_hr_bpm is not None
+                else (st["avg_hr_bpm"] if st else None),
+                "max_hr_bpm": lap.max_hr_bpm
+                if lap.max_hr_bpm is not None
+                else (st["max_hr_bpm"] if st else None),
                 "avg_cadence_spm": float(c.mean()) if len(c) else None,
                 "intensity": lap.intensity,
                 "trigger": lap.trigger,

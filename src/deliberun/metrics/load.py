@@ -72,9 +72,13 @@ def trimp_banister(
        in running. J Appl Physiol 69:1171-1177. doi:10.1152/jappl.1990.69.3.1171
     """
     if sex not in BANISTER_CONSTANTS:
-        raise ValueError(f"unknown sex {sex!r} for TRIMP; use one of {', '.join(BANISTER_CONSTANTS)}")
+        raise ValueError(
+            f"unknown sex {sex!r} for TRIMP; use one of {', '.join(BANISTER_CONSTANTS)}"
+        )
     if not hr_max > hr_rest:
-        raise ValueError(f"hr_max ({hr_max}) must be above hr_rest ({hr_rest}); fix the athlete settings")
+        raise ValueError(
+            f"hr_max ({hr_max}) must be above hr_rest ({hr_rest}); fix the athlete settings"
+        )
     k = BANISTER_CONSTANTS[sex]
     hr = np.asarray(heart_rate, dtype=float)
     hr = hr[np.isfinite(hr)]

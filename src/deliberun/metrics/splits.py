@@ -135,8 +135,10 @@ def splits(
 
     dist = np.diff(bounds_d)
     dur = np.diff(bounds_t)
-    # moving time = elapsed minus the stopped 1 s steps: exact on continuous running
-    moving_s = np.maximum(dur - _segment_sums(stopped, edges), 0.0)
+    # moving time = elapsed minus stopped time, the stopped 1 s steps apportioned
+    # by time where a split boundary cuts one (so the splits sum exactly)
+    stopped_cum = np.concatenate(([0.0], np.cumsum(stopped[:-1])))
+    moving_s = dur - np.diff(np.interp(bounds_t, t, stopped_cum))
     # a split too short to hold a whole 1 s step takes the activity's GAP ratio
     all_ratio = sum_gs.sum() / sum_sp.sum() if sum_sp.sum() > 0 else np.nan
     out: list[dict[str, Any]] = []

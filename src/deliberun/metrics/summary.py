@@ -85,7 +85,9 @@ def summarize(activity: Activity) -> dict[str, Any]:
     # moving time
     speed = activity.streams.get("speed")
     dt = np.diff(t)
-    if len(t) > 1 and ((speed is not None and np.isfinite(speed).any()) or out["distance_m"] is not None):
+    if len(t) > 1 and (
+        (speed is not None and np.isfinite(speed).any()) or out["distance_m"] is not None
+    ):
         if dist is not None and np.isfinite(dist).any():
             d = np.diff(dist)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -95,7 +97,11 @@ def summarize(activity: Activity) -> dict[str, Any]:
         else:
             assert speed is not None
             seg_speed = speed[1:]
-        moving = (~paused[1:]) & (dt <= MAX_MOVING_GAP_S) & (np.nan_to_num(seg_speed) >= MOVING_SPEED_M_PER_S)
+        moving = (
+            (~paused[1:])
+            & (dt <= MAX_MOVING_GAP_S)
+            & (np.nan_to_num(seg_speed) >= MOVING_SPEED_M_PER_S)
+        )
         out["moving_time_s"] = float(dt[moving].sum())
     else:
         out["moving_time_s"] = timer

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import lsq_linear, minimize
+from scipy.optimize import minimize
 from scipy.signal import lfilter
 
 #: Time constants [days]. Sources: Runalyze Model/BanisterModel.php (42/7, citing
@@ -100,12 +100,30 @@ class BanisterFit:
 def _solve_linear(
     g1: NDArray[np.float64], g2: NDArray[np.float64], y: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], float]:
+    """Least squares for (p0, k1, k2) with k1, k2 >= 0.
+
+    With two bounded gains the exact solution is the best feasible one among the four
+    active sets (both gains free, one fixed at 0, both at 0): a few tiny ``lstsq`` calls,
+    much faster than a general bounded solver inside the time-constant search.
+    """
     a = np.column_stack([np.ones_like(g1), g1, -g2])
     scale = np.maximum(np.abs(a).max(axis=0), 1e-12)
-    res = lsq_linear(a / scale, y, bounds=([-np.inf, 0.0, 0.0], [np.inf, np.inf, np.inf]))
-    coef = res.x / scale
-    rss = float(np.sum((a @ coef - y) ** 2))
-    return coef, rss
+    a_s = a / scale
+    best: tuple[NDArray[np.float64], float] | None = None
+    for free in ((0, 1, 2), (0, 1), (0, 2), (0,)):
+        cols = list(free)
+        sol = np.linalg.lstsq(a_s[:, cols], y, rcond=None)[0]
+        coef = np.zeros(3)
+        coef[cols] = sol
+        if coef[1] < 0 or coef[2] < 0:
+            continue
+        rss = float(np.sum((a_s @ coef - y) ** 2))
+        if best is None or rss < best[1]:
+            best = (coef / scale, rss)
+        if free == (0, 1, 2):
+            break  # the unconstrained optimum is feasible: it is the answer
+    assert best is not None  # the intercept-only set is always feasible
+    return best
 
 
 def fit_banister(

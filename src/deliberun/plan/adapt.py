@@ -24,6 +24,8 @@ from deliberun.plan.planned import PlannedDay
 from deliberun.plan.text import canonical
 from deliberun.plan.workout import estimate, is_hard
 
+Day = date  # an alias: the Proposal field named ``date`` would shadow the type
+
 ADAPT_RULES = {"form_low": -30.0, "acwr_high": 1.5, "lookback_days": 3, "ahead_days": 3}
 
 
@@ -31,11 +33,11 @@ ADAPT_RULES = {"form_low": -30.0, "acwr_high": 1.5, "lookback_days": 3, "ahead_d
 class Proposal:
     """One proposed change: ``action`` is move, replace or easy."""
 
-    date: date
+    date: Day
     action: str
     workout_type: str
     text: str
-    new_date: date | None
+    new_date: Day | None
     new_text: str | None
     reason: str
 
@@ -91,7 +93,8 @@ def propose(
         if result == "missed" and d.workout_type != "race":
             slot = next(
                 (
-                    f for f in future
+                    f
+                    for f in future
                     if not is_hard(f.workout_type)
                     and (f.date - today).days <= 7
                     and all(abs((f.date - h).days) >= 2 for h in hard_dates if h != d.date)
@@ -99,22 +102,49 @@ def propose(
                 None,
             )
             if slot is not None:
-                out.append(Proposal(d.date, "move", d.workout_type, d.text, slot.date, d.text,
-                                    f"{d.workout_type} on {d.date} was missed: moved to {slot.date}, "
-                                    "an easy day with easy days around it"))
+                out.append(
+                    Proposal(
+                        d.date,
+                        "move",
+                        d.workout_type,
+                        d.text,
+                        slot.date,
+                        d.text,
+                        f"{d.workout_type} on {d.date} was missed: moved to {slot.date}, "
+                        "an easy day with easy days around it",
+                    )
+                )
                 hard_dates.add(slot.date)
             else:
-                out.append(Proposal(d.date, "drop", d.workout_type, d.text, None, None,
-                                    f"{d.workout_type} on {d.date} was missed and no day in the next week "
-                                    "keeps hard days apart: dropped rather than stacked"))
+                out.append(
+                    Proposal(
+                        d.date,
+                        "drop",
+                        d.workout_type,
+                        d.text,
+                        None,
+                        None,
+                        f"{d.workout_type} on {d.date} was missed and no day in the next week "
+                        "keeps hard days apart: dropped rather than stacked",
+                    )
+                )
         elif result == "failed":
             nxt = next((f for f in future if f.workout_type == d.workout_type), None)
             if nxt is not None:
                 easier = _easier(nxt.workout_type, nxt.text)
                 if easier and easier != canonical(nxt.text):
-                    out.append(Proposal(nxt.date, "replace", nxt.workout_type, nxt.text, None, easier,
-                                        f"{d.workout_type} on {d.date} failed: next {nxt.workout_type} "
-                                        "steps one variant down"))
+                    out.append(
+                        Proposal(
+                            nxt.date,
+                            "replace",
+                            nxt.workout_type,
+                            nxt.text,
+                            None,
+                            easier,
+                            f"{d.workout_type} on {d.date} failed: next {nxt.workout_type} "
+                            "steps one variant down",
+                        )
+                    )
     over = []
     if form is not None and form < ADAPT_RULES["form_low"]:
         over.append(f"form {form:.0f} below {ADAPT_RULES['form_low']:.0f}")
@@ -123,13 +153,26 @@ def propose(
     if over:
         ahead = today + timedelta(days=ADAPT_RULES["ahead_days"])
         nxt = next(
-            (f for f in future if is_hard(f.workout_type) and f.workout_type != "race" and f.date <= ahead),
+            (
+                f
+                for f in future
+                if is_hard(f.workout_type) and f.workout_type != "race" and f.date <= ahead
+            ),
             None,
         )
         if nxt is not None and not any(p.date == nxt.date for p in out):
             km = max(3.0, round(estimate(nxt.workout(), vdot)[0] / 500.0) / 2)
-            out.append(Proposal(nxt.date, "easy", nxt.workout_type, nxt.text, None, f"{km:g}km E",
-                                "; ".join(over) + f": {nxt.workout_type} on {nxt.date} becomes an easy run"))
+            out.append(
+                Proposal(
+                    nxt.date,
+                    "easy",
+                    nxt.workout_type,
+                    nxt.text,
+                    None,
+                    f"{km:g}km E",
+                    "; ".join(over) + f": {nxt.workout_type} on {nxt.date} becomes an easy run",
+                )
+            )
     return out
 
 

@@ -115,11 +115,17 @@ def score_execution(
             hits.append(ok)
             if not ok:
                 word = "slow" if pace > hi else "fast"
-                reasons.append(f"rep {i + 1} too {word}: {pace:.0f} s/km vs {band[0]:.0f}-{band[1]:.0f}")
+                reasons.append(
+                    f"rep {i + 1} too {word}: {pace:.0f} s/km vs {band[0]:.0f}-{band[1]:.0f}"
+                )
         if plan.distance_m is not None and rep.get("distance_m") is not None:
-            dist_hits.append(abs(float(rep["distance_m"]) / plan.distance_m - 1) <= th["distance_slack"])
+            dist_hits.append(
+                abs(float(rep["distance_m"]) / plan.distance_m - 1) <= th["distance_slack"]
+            )
         elif plan.duration_s is not None and rep.get("duration_s") is not None:
-            dist_hits.append(abs(float(rep["duration_s"]) / plan.duration_s - 1) <= th["distance_slack"])
+            dist_hits.append(
+                abs(float(rep["duration_s"]) / plan.duration_s - 1) <= th["distance_slack"]
+            )
     pace_share = sum(hits) / len(hits) if hits else None
     if hits and n_plan > n_done:
         pace_share = sum(hits) / n_plan  # missing reps count as missed
@@ -281,9 +287,17 @@ def compliance(
         monday = d - timedelta(days=d.weekday())
         wk = weeks.setdefault(
             monday,
-            {"week_start": monday.isoformat(), "planned_duration_s": 0.0, "done_duration_s": 0.0,
-             "planned_distance_m": 0.0, "done_distance_m": 0.0, "workouts": 0, "done": 0,
-             "colours": {"green": 0, "yellow": 0, "red": 0}, "execution_scores": []},
+            {
+                "week_start": monday.isoformat(),
+                "planned_duration_s": 0.0,
+                "done_duration_s": 0.0,
+                "planned_distance_m": 0.0,
+                "done_distance_m": 0.0,
+                "workouts": 0,
+                "done": 0,
+                "colours": {"green": 0, "yellow": 0, "red": 0},
+                "execution_scores": [],
+            },
         )
         wk["planned_duration_s"] += r["planned_duration_s"]
         wk["planned_distance_m"] += r["planned_distance_m"]
@@ -296,7 +310,9 @@ def compliance(
             wk["execution_scores"].append(r["execution"]["score"])
     week_rows = []
     for wk in weeks.values():
-        ratio = wk["done_duration_s"] / wk["planned_duration_s"] if wk["planned_duration_s"] else None
+        ratio = (
+            wk["done_duration_s"] / wk["planned_duration_s"] if wk["planned_duration_s"] else None
+        )
         scores = wk.pop("execution_scores")
         wk["duration_ratio"] = round(ratio, 3) if ratio is not None else None
         wk["colour"] = colour(ratio)

@@ -43,7 +43,7 @@ from deliberun.plan.text import format_distance, parse_workout
 from deliberun.plan.workout import estimate, is_hard
 
 #: Project planning bounds (sources in the module docstring).
-RULES = {
+RULES: dict[str, float] = {
     "ramp": 0.10,  # max weekly increase over the highest of the previous 3 weeks
     "acwr_max": 1.3,  # planned weekly volume / mean of the last 4 weeks (coupled)
     "recovery_fraction": 0.8,  # a recovery week's volume / the week before
@@ -61,7 +61,7 @@ LONG_CAP_KM = ((5000.0, 16.0), (10000.0, 20.0), (21097.5, 24.0), (1e9, 32.0))
 LONG_FRACTION = {3: 0.4, 4: 0.35, 5: 0.3, 6: 0.28, 7: 0.25}
 
 #: Quality workouts per phase (first choice first); the cycle's targets go in front.
-PHASE_QUALITY = {
+PHASE_QUALITY: dict[str, dict[str, tuple[str, ...]]] = {
     "base": {"short": ("hills", "progression"), "long": ("hills", "progression")},
     "build": {"short": ("intervals", "tempo"), "long": ("tempo", "intervals")},
     "peak": {"short": ("intervals", "cruise_intervals"), "long": ("cruise_intervals", "tempo")},
@@ -79,7 +79,9 @@ def parse_weekday(text: str | int) -> int:
         raise ValueError("weekday must be 0 (Monday) .. 6 (Sunday)")
     s = text.strip().lower()[:3]
     if s not in WEEKDAYS:
-        raise ValueError(f"weekday {text!r} not understood: use mon, tue, wed, thu, fri, sat or sun")
+        raise ValueError(
+            f"weekday {text!r} not understood: use mon, tue, wed, thu, fri, sat or sun"
+        )
     return WEEKDAYS.index(s)
 
 
@@ -167,7 +169,9 @@ def generate_plan(
         their workouts take the first quality slot, in turn.
     """
     if not 3 <= days_per_week <= 7:
-        raise ValueError("days per week must be 3..7 (a plan needs a long run, a quality day and an easy day)")
+        raise ValueError(
+            "days per week must be 3..7 (a plan needs a long run, a quality day and an easy day)"
+        )
     if race_distance_m < 800:
         raise ValueError("race distance must be at least 800 m")
     long_day = parse_weekday(long_run_day)
@@ -178,13 +182,23 @@ def generate_plan(
     vdot = float(vdot)
     if goal_time_s is None:
         goal_time_s = race_time(vdot, race_distance_m)
-    default_vol = 30.0 if race_distance_m <= 5000 else 35.0 if race_distance_m <= 10000 else 40.0 if race_distance_m <= 21097.5 else 50.0
+    default_vol = (
+        30.0
+        if race_distance_m <= 5000
+        else 35.0
+        if race_distance_m <= 10000
+        else 40.0
+        if race_distance_m <= 21097.5
+        else 50.0
+    )
     vol = float(volume_km) if volume_km is not None else default_vol
     vmax = float(max_volume_km) if max_volume_km is not None else round(vol * 1.4, 1)
-    if vol <= 0:
-        raise ValueError("current weekly volume must be positive (km)")
+    if vol < 5:
+        raise ValueError("current weekly volume must be at least 5 km (give --volume-km)")
     if vmax < vol:
-        raise ValueError(f"maximum volume {vmax:g} km is below the current {vol:g} km: raise --max-volume-km")
+        raise ValueError(
+            f"maximum volume {vmax:g} km is below the current {vol:g} km: raise --max-volume-km"
+        )
     first = start + timedelta(days=(7 - start.weekday()) % 7)
     race_monday = race_date - timedelta(days=race_date.weekday())
     n_weeks = (race_monday - first).days // 7 + 1
@@ -192,7 +206,9 @@ def generate_plan(
         raise ValueError(
             f"race on {race_date} is too close to plan for: the plan starts on {first} and needs at least 2 weeks"
         )
-    taper_n = min(n_weeks - 1, 1 if race_distance_m <= 10000 else 2 if race_distance_m <= 21097.5 else 3)
+    taper_n = min(
+        n_weeks - 1, 1 if race_distance_m <= 10000 else 2 if race_distance_m <= 21097.5 else 3
+    )
     n_pre = n_weeks - taper_n
     phases = _phases(n_pre) + ["taper"] * taper_n
     target_types: list[str] = []
@@ -204,7 +220,7 @@ def generate_plan(
     history = [vol, vol, vol]
     weeks: list[Week] = []
     days: list[PlannedDay] = []
-    peak_actual = vol
+    peak_actual = 0.0
     target_cursor = 0
     for w in range(n_weeks):
         phase = phases[w]
@@ -223,10 +239,18 @@ def generate_plan(
         hard_dates = [d.date for d in days if is_hard(d.workout_type)]
         blocked = {h + timedelta(days=1) for h in hard_dates} | {race_date - timedelta(days=1)}
         ctx = _Week(
-            start=wk_start, phase=phase, recovery=recovery, target_km=target, vdot=vdot,
-            n_runs=days_per_week, long_day=long_day, long_cap=long_cap, key=key,
+            start=wk_start,
+            phase=phase,
+            recovery=recovery,
+            target_km=target,
+            vdot=vdot,
+            n_runs=days_per_week,
+            long_day=long_day,
+            long_cap=long_cap,
+            key=key,
             progress=w / max(1, n_pre - 1) if phase != "taper" else 0.5,
-            blocked=blocked, rotation=w,
+            blocked=blocked,
+            rotation=w,
         )
         if w == n_weeks - 1:
             wk = _race_week(ctx, race_date, race_distance_m, goal_time_s)
@@ -237,7 +261,15 @@ def generate_plan(
         race_km = sum(_km(d.text, vdot) for d in wk if d.workout_type == "race")
         days.extend(wk)
         weeks.append(
-            Week(w, wk_start, phase, recovery, round(target, 2), round(training, 2), round(race_km, 2))
+            Week(
+                w,
+                wk_start,
+                phase,
+                recovery,
+                round(target, 2),
+                round(training, 2),
+                round(race_km, 2),
+            )
         )
         history.append(training)
         if phase != "taper":
@@ -254,7 +286,12 @@ def generate_plan(
         "vdot": round(vdot, 2),
         "targets": list(targets),
     }
-    return Plan(days=days, name=name or f"{format_distance(race_distance_m)} on {race_date}", params=params, weeks=weeks)
+    return Plan(
+        days=days,
+        name=name or f"{format_distance(race_distance_m)} on {race_date}",
+        params=params,
+        weeks=weeks,
+    )
 
 
 @dataclass
@@ -295,6 +332,7 @@ def _plan_week(
     ordered += [x for x in quality if x not in ordered]
     q_types = ordered[:q]
     long_km = _round_km(min(wk.long_cap, target_km * LONG_FRACTION[wk.n_runs]))
+    long_km = max(long_km, min(RULES["min_run_km"], _round_km(target_km)))
     plan: dict[int, tuple[str, str]] = {0: ("long", f"{long_km:g}km E")}
     wants_mp = "mp_long" in target_types or race_distance_m > 21097.5
     if wants_mp and wk.phase in ("build", "peak") and not wk.recovery and wk.rotation % 2 == 0:
@@ -319,6 +357,14 @@ def _plan_week(
     n_e = len(easy_offsets)
     while n_e > 0 and remaining / n_e < RULES["min_run_km"]:
         n_e -= 1
+    each = _round_km(remaining / n_e) if n_e else 0.0
+    if each > long_km and plan[0][0] == "long":
+        # no easy run longer than the long run: lengthen the long run (to its cap) first
+        spread = _round_km(min(wk.long_cap, (remaining + long_km) / (n_e + 1)))
+        if spread > long_km:
+            remaining -= spread - long_km
+            long_km = spread
+            plan[0] = ("long", f"{long_km:g}km E")
     each = _round_km(min(remaining / n_e, long_km)) if n_e else 0.0
     easy: dict[int, tuple[str, float]] = {}
     strides_done = wk.recovery or wk.phase == "taper"
@@ -375,7 +421,10 @@ def _race_week(
     budget = wk.target_km
     runs = wk.n_runs - 1
     sharpen = [
-        d for d in free if r - d >= 3 and wk.start + timedelta(days=d) not in wk.blocked
+        d
+        for d in free
+        if r - d >= 3
+        and wk.start + timedelta(days=d) not in wk.blocked
         and wk.start + timedelta(days=d - 1) not in wk.blocked
     ]
     if sharpen and runs > 0:
@@ -412,12 +461,16 @@ def check_constraints(plan: Plan) -> list[str]:
         if v > vmax + 1e-6:
             problems.append(f"week {wk.index}: {v:.1f} km is above the maximum {vmax:g} km")
         if v > (1 + RULES["ramp"]) * max(hist[-3:]) + 1e-6:
-            problems.append(f"week {wk.index}: {v:.1f} km ramps more than 10% over {max(hist[-3:]):.1f} km")
+            problems.append(
+                f"week {wk.index}: {v:.1f} km ramps more than 10% over {max(hist[-3:]):.1f} km"
+            )
         acwr = v / (sum(hist[-3:]) + v) * 4 if v > 0 else 0.0
         if acwr > RULES["acwr_max"] + 1e-6:
             problems.append(f"week {wk.index}: planned ACWR {acwr:.2f} above {RULES['acwr_max']}")
         if wk.phase == "taper" and v > peak + 1e-6:
-            problems.append(f"week {wk.index}: taper week {v:.1f} km is not below the peak {peak:.1f} km")
+            problems.append(
+                f"week {wk.index}: taper week {v:.1f} km is not below the peak {peak:.1f} km"
+            )
         if wk.phase != "taper":
             peak = max(peak, v)
         hist.append(v)
@@ -432,8 +485,15 @@ def check_constraints(plan: Plan) -> list[str]:
             problems.append(f"{d.date} is after the race")
     for wk in plan.weeks:
         long_date = wk.start + timedelta(days=long_day)
-        if race_date and (wk.start <= race_date < wk.start + timedelta(days=7) or long_date == race_date - timedelta(days=1)):
+        if race_date and (
+            wk.start <= race_date < wk.start + timedelta(days=7)
+            or long_date == race_date - timedelta(days=1)
+        ):
             continue
-        if not any(d.workout_type in ("long", "mp_long") and wk.start <= d.date < wk.start + timedelta(days=7) for d in plan.days):
+        if not any(
+            d.workout_type in ("long", "mp_long")
+            and wk.start <= d.date < wk.start + timedelta(days=7)
+            for d in plan.days
+        ):
             problems.append(f"week {wk.index} has no long run")
     return problems

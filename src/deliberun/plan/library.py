@@ -80,7 +80,7 @@ _LIBRARY: dict[str, list[tuple[str, str, str, str]]] = {
     "cruise_intervals": [
         ("3 x 1 km T", "1km E + 3x(1km @T, 1min rest) + 1km E", "threshold volume", _D),
         ("3 x 1 mile T", "2km E + 3x(1mi @T, 1min rest) + 2km E", "threshold volume", _D),
-        ("4 x 1600 m T", "2km E + 4x(1600m @T, 1min rest) + 2km E", "threshold volume", _D),
+        ("4 x 1600 m T", "2km E + 4x(1.6km @T, 1min rest) + 2km E", "threshold volume", _D),
         ("3 x 10 min T", "2km E + 3x(10min @T, 2min rest) + 2km E", "threshold volume", _D),
         ("5 x 2 km T", "3km E + 5x(2km @T, 2min rest) + 2km E", "threshold volume", _D),
     ],
@@ -89,7 +89,7 @@ _LIBRARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("5 x 800 m I", "2km E + 5x800m @I w/ 400m jog + 2km E", "VO2max", _D),
         ("6 x 800 m I", "2km E + 6x800m @I w/ 400m jog + 2km E", "VO2max", _D),
         ("5 x 1000 m I", "3km E + 5x1km @I w/ 400m jog + 2km E", "VO2max", _D),
-        ("5 x 1200 m I", "3km E + 5x1200m @I w/ 3min jog + 2km E", "VO2max", _D),
+        ("5 x 1200 m I", "3km E + 5x1.2km @I w/ 3min jog + 2km E", "VO2max", _D),
         ("6 x 1000 m I", "3km E + 6x1km @I w/ 3min jog + 3km E", "VO2max", _D),
     ],
     "progression": [
@@ -117,7 +117,8 @@ _LIBRARY: dict[str, list[tuple[str, str, str, str]]] = {
 }
 
 LIBRARY: dict[str, tuple[LibraryEntry, ...]] = {
-    wt: tuple(LibraryEntry(wt, n, t, p, s) for n, t, p, s in items) for wt, items in _LIBRARY.items()
+    wt: tuple(LibraryEntry(wt, n, t, p, s) for n, t, p, s in items)
+    for wt, items in _LIBRARY.items()
 }
 assert set(LIBRARY) == set(WORKOUT_TYPES), "the library covers every workout type"
 

@@ -9,12 +9,12 @@ References
 ----------
 .. [1] Banister EW et al. (1975). A systems model of training for athletic
    performance. Aust J Sports Med 7:57-61.
-.. [2] GoldenCheetah ``src/Metrics/PMCData.cpp`` (42/7-day constants, exp weights).
+.. [2] GoldenCheetah ``src/Metrics/PMCData.cpp`` (42/7-day constants, exp weights),
+   as implemented by ``deliberun.models.load.fitness_fatigue``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -61,10 +61,12 @@ def project_fitness(
     fatigue0: float = 0.0,
     fitness_days: int = PMC_DEFAULTS["fitness_days"],
     fatigue_days: int = PMC_DEFAULTS["fatigue_days"],
+    weighting: str = "exp",
 ) -> dict[str, list[float]]:
     """Fitness, fatigue and form over a daily load series.
 
-    ``x[d] = x[d-1] + (load[d] - x[d-1]) * (1 - exp(-1/N))`` [2]_; form is
+    ``x[d] = x[d-1] + (load[d] - x[d-1]) * w`` with ``w = 1 - exp(-1/N)`` [2]_ (or the
+    other conventions of ``deliberun.models.load``, which computes it); form is
     fitness minus fatigue of the previous day (the "yesterday" convention).
 
     Returns
@@ -72,18 +74,21 @@ def project_fitness(
     dict
         ``{"fitness": [...], "fatigue": [...], "form": [...]}``, one value per day.
     """
-    kc = 1.0 - math.exp(-1.0 / fitness_days)
-    ka = 1.0 - math.exp(-1.0 / fatigue_days)
-    fit, fat = fitness0, fatigue0
-    out: dict[str, list[float]] = {"fitness": [], "fatigue": [], "form": []}
-    for load in daily_load:
-        form = fit - fat
-        fit += (load - fit) * kc
-        fat += (load - fat) * ka
-        out["fitness"].append(fit)
-        out["fatigue"].append(fat)
-        out["form"].append(form)
-    return out
+    from deliberun.models.load import fitness_fatigue
+
+    ff = fitness_fatigue(
+        list(daily_load),
+        fitness_days=fitness_days,
+        fatigue_days=fatigue_days,
+        weighting=weighting,
+        initial_fitness=fitness0,
+        initial_fatigue=fatigue0,
+    )
+    return {
+        "fitness": [float(x) for x in ff.fitness],
+        "fatigue": [float(x) for x in ff.fatigue],
+        "form": [float(x) for x in ff.form],
+    }
 
 
 def easy_load_per_km(vdot: float) -> float:

@@ -122,7 +122,9 @@ class _Parser:
             if not self.peek(")"):
                 raise self.error("',' and the next step, or ')'")
             self.pos += 1
-            inner = [_as_recovery(s) if i > 0 and _looks_recovery(s) else s for i, s in enumerate(inner)]
+            inner = [
+                _as_recovery(s) if i > 0 and _looks_recovery(s) else s for i, s in enumerate(inner)
+            ]
             return Step(kind="repeat", reps=reps, steps=tuple(inner))
         work = self.step()
         inner = [work]
@@ -272,15 +274,18 @@ def _num(x: float, digits: int = 4) -> str:
 
 
 def format_distance(distance_m: float) -> str:
-    """``800m``, ``2km``, ``2mi``, ``21.0975km`` (canonical)."""
+    """``800m``, ``1.2km``, ``2km``, ``2mi``, ``21.0975km`` (canonical: m below 1 km)."""
     miles = distance_m / MILE_M
-    if abs(miles * 4 - round(miles * 4)) < 1e-6 and abs(distance_m / 100 - round(distance_m / 100)) > 1e-6:
+    if (
+        abs(miles * 4 - round(miles * 4)) < 1e-6
+        and abs(distance_m / 100 - round(distance_m / 100)) > 1e-6
+    ):
         return f"{_num(miles)}mi"
     if abs(distance_m / 1000 - round(distance_m / 1000)) < 1e-9:
         return f"{round(distance_m / 1000)}km"
-    if distance_m < 2000 and abs(distance_m - round(distance_m)) < 1e-9:
-        return f"{round(distance_m)}m"
-    return f"{_num(distance_m / 1000)}km"
+    if distance_m < 1000:
+        return f"{_num(distance_m, 2)}m"
+    return f"{_num(distance_m / 1000, 6)}km"
 
 
 def format_duration(duration_s: float) -> str:
@@ -321,8 +326,7 @@ def format_step(s: Step) -> str:
             len(inner) == 2
             and inner[0].kind != "repeat"
             and inner[1].kind == "recovery"
-            and inner[1].label == "jog"
-            and inner[1].target is None
+            and inner[1].label in ("jog", None)
         ):
             return f"{s.reps}x{format_step(inner[0])} w/ {format_step(inner[1])}"
         return f"{s.reps}x(" + ", ".join(format_step(x) for x in inner) + ")"

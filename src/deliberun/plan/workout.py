@@ -59,7 +59,9 @@ class Target:
     hr_bpm: tuple[float, float] | None = None
     rpe: float | None = None
 
-    def resolve(self, paces: Mapping[str, tuple[float, float]] | None) -> tuple[float, float] | None:
+    def resolve(
+        self, paces: Mapping[str, tuple[float, float]] | None
+    ) -> tuple[float, float] | None:
         """The pace band (fast, slow) [s/km] this target asks for, or None (HR, RPE)."""
         if self.kind == "zone" and self.zone is not None:
             if paces is None:
@@ -243,3 +245,28 @@ class ZoneTable:
 
     def to_dict(self) -> dict[str, Any]:
         return {"vdot": self.vdot, "paces_s_per_km": {z: list(self.paces[z]) for z in ZONES}}
+
+
+def infer_workout_type(workout: Workout, vdot: float = 45.0) -> str:
+    """A workout type for an untyped workout (an imported FIT file, a YAML entry without one).
+
+    Labels first (``hill`` → hills, ``strides`` → strides), then the hardest zone of the
+    work steps (R/I → intervals, T → cruise_intervals in repeats else tempo, M → mp_long
+    from 16 km else progression), else long from 16 km or 90 min, else easy.
+    """
+    flat = list(iter_flat(workout.steps))
+    labels = {s.label for s in flat}
+    if "hill" in labels:
+        return "hills"
+    if "strides" in labels:
+        return "strides"
+    work_zones = {s.target.zone for s in flat if s.kind == "work" and s.target and s.target.zone}
+    dist, dur = estimate(workout, vdot)
+    if work_zones & {"R", "I"}:
+        return "intervals"
+    if "T" in work_zones:
+        in_repeat = any(s.kind == "repeat" for s in workout.steps)
+        return "cruise_intervals" if in_repeat else "tempo"
+    if "M" in work_zones:
+        return "mp_long" if dist >= 16000 else "progression"
+    return "long" if dist >= 16000 or dur >= 5400 else "easy"

@@ -2,7 +2,8 @@
 
 The full form is a mapping ``{version: 1, name, params, workouts: [...]}``; the
 minimal form (what the simulated athlete writes as ``plan.yaml``) is a bare list
-of ``{date, workout_type, text}``. Both are read; every entry's text is parsed so
+of ``{date, workout_type, text}``. Both are read (a missing ``workout_type``
+is inferred from the text); every entry's text is parsed so
 a typo is reported with its entry and character.
 """
 
@@ -15,6 +16,7 @@ import yaml
 
 from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.plan.text import parse_workout
+from deliberun.plan.workout import infer_workout_type
 
 YAML_VERSION = 1
 
@@ -41,12 +43,15 @@ def _as_date(value: Any, where: str) -> date:
 
 def plan_from_data(data: Any, *, source: str = "plan") -> Plan:
     """A ``Plan`` from parsed YAML (full or minimal form)."""
+    entries: Any
     if isinstance(data, list):
         entries, name, params = data, source, {}
     elif isinstance(data, dict):
         entries = data.get("workouts", data.get("plan", data.get("days")))
         if entries is None:
-            raise ValueError(f"{source}: no 'workouts' list found: write a list of {{date, workout_type, text}}")
+            raise ValueError(
+                f"{source}: no 'workouts' list found: write a list of {{date, workout_type, text}}"
+            )
         name = str(data.get("name") or source)
         params = dict(data.get("params") or {})
     else:
@@ -60,14 +65,14 @@ def plan_from_data(data: Any, *, source: str = "plan") -> Plan:
             raise ValueError(f"{where}: needs at least 'date' and 'text'")
         text = str(e["text"])
         try:
-            parse_workout(text)
+            workout = parse_workout(text)
         except ValueError as exc:
             raise ValueError(f"{where} ({text!r}): {exc}") from None
         try:
             days.append(
                 PlannedDay(
                     date=_as_date(e["date"], where),
-                    workout_type=str(e.get("workout_type") or "easy"),
+                    workout_type=str(e.get("workout_type") or infer_workout_type(workout)),
                     text=text,
                     status=str(e.get("status") or "planned"),
                     notes=e.get("notes"),
@@ -86,4 +91,6 @@ def plan_from_yaml(text: str, *, source: str = "plan.yaml") -> Plan:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ValueError(f"{source}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    except ValueError as exc:  # PyYAML builds dates itself: 2026-13-02 fails here
+        raise ValueError(f"{source}: a date is not YYYY-MM-DD ({exc})") from None
     return plan_from_data(data, source=source)

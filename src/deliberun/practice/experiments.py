@@ -167,8 +167,10 @@ def analyze_experiment(
     arm; the arm coefficient is the effect (B minus A, in the metric's unit) with a 90%
     t-interval and a Freedman-Lane permutation p-value (see ``stats.arm_effect``).
 
+    Before/after designs also allow for serial correlation (``serial=True``).
+
     Verdict rules: ``helps``/``hurts`` only when the 90% interval excludes zero **and**
-    p <= 0.05, signed by the metric's better direction; otherwise ``no_clear_difference``
+    p <= 0.025 (``stats.DECISION``), signed by the metric's better direction; otherwise ``no_clear_difference``
     when the data already had 80% power to find the metric's smallest worthwhile change,
     else ``not_enough_data`` with the number of sessions still needed (power calculation
     on the observed standard error). Fewer than 3 sessions per arm is always
@@ -191,7 +193,14 @@ def analyze_experiment(
     covariate = days if np.ptp(days) > 0 else None
     rng = np.random.default_rng(seed)
     try:
-        est = arm_effect(y, arm, covariate, rng, permutations=permutations)
+        est = arm_effect(
+            y,
+            arm,
+            covariate,
+            rng,
+            permutations=permutations,
+            serial=spec.assignment == "before_after",
+        )
     except ValueError:
         more = 2
         return ExperimentResult(spec, ids_a, ids_b, None, None, None, "not_enough_data", more)

@@ -191,8 +191,8 @@ def rank_causes(
     the others), with a stratified bootstrap 90% interval. Causes are ranked by a
     one-sided permutation p-value of the same split on the session severity (last-rep
     fade when known, else failure; the worst level is re-picked in every permutation so
-    picking it is paid for), ties by effect. Causes without data or variation are left
-    out.
+    picking it is paid for), ties by effect; causes whose adverse half does not fail more
+    (effect <= 0) come last. Causes without data or variation are left out.
 
     Parameters
     ----------
@@ -235,11 +235,13 @@ def rank_causes(
             if li < 0:
                 continue
             adv = cats == levels[li]
-            count = 0
-            for _ in range(permutations):
-                s_null, _i = _categorical_stat(cats, rng.permutation(sev), levels)
-                count += int(s_null >= stat - 1e-12)
-            p = (1 + count) / (permutations + 1)
+            sp = sev[np.argsort(rng.random((permutations, len(sev))), axis=1)]
+            null = np.full(permutations, -np.inf)
+            for lev in levels:  # the worst level re-picked in every permutation
+                m = cats == lev
+                if 2 <= m.sum() < len(cats):
+                    null = np.maximum(null, sp[:, m].mean(axis=1) - sp[:, ~m].mean(axis=1))
+            p = (1 + int(np.sum(null >= stat - 1e-12))) / (permutations + 1)
             words = f"{cause.replace('_', ' ')} {levels[li]}"
         diff, interval = bootstrap_diff(fail, adv, rng)
         ids = [session_key(sessions[keep[j]]) for j in np.flatnonzero(adv)]
@@ -255,7 +257,8 @@ def rank_causes(
                 ids,
             )
         )
-    results.sort(key=lambda c: (c.p_value, -c.effect))
+    # causes whose adverse half does not fail more come last, whatever their p-value
+    results.sort(key=lambda c: (c.effect <= 0, c.p_value, -c.effect))
     return results
 
 

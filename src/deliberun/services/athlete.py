@@ -8,13 +8,17 @@ turns them into daily series and effort lists, and calls the pure models in
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import warnings
 import zoneinfo
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import fields
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,8 +29,7 @@ from deliberun.models import load_ratios as lr
 from deliberun.models import predict as pr
 from deliberun.models import race_input, thresholds
 from deliberun.models import vdot as vd
-from deliberun.store import repository as repo
-from deliberun.store import settings_repo
+from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
 
 #: The athlete area's own model choices (stored beside the settings), with defaults.
@@ -66,7 +69,7 @@ RANGES: dict[str, tuple[float, float]] = {
 
 THRESHOLD_KEYS = ("hr_max_bpm", "hr_rest_bpm", "threshold_hr_bpm", "threshold_pace_s_per_km")
 
-_RACE_NAME = re.compile(r"\brace\b|\bparkrun\b|\bwettkampf\b|\bcourse\b", re.IGNORECASE)
+_RACE_NAME = re.compile(r"\brace\b|\bparkrun\b|\bwettkampf\b|\bcompetition\b", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -117,12 +120,58 @@ def model_settings(db: Database) -> dict[str, Any]:
     return {**MODEL_DEFAULTS, **{k: v for k, v in stored.items() if k in MODEL_DEFAULTS}}
 
 
+#: Within one use case (e.g. ``summary``) the activities are read once and shared.
+_HISTORY: ContextVar[dict[tuple[int, date], list[tuple[Any, dict[str, Any]]]] | None] = ContextVar(
+    "athlete_history", default=None
+)
+
+
 def _rows_and_metrics(
     db: Database, until: date, since: date | None = None
 ) -> list[tuple[Any, dict[str, Any]]]:
-    with db.session() as s:
-        rows = repo.list_activities(s, since=since, until=until)
-        return [(r, repo.get_metrics(s, r.id)) for r in rows]
+    """Activities up to ``until`` (from ``since``) with their stored metrics, by start time."""
+    cache = _HISTORY.get()
+    key = (id(db), until)
+    if cache is not None and key in cache:
+        pairs = cache[key]
+    else:
+        with db.session() as s:
+            pairs = athlete_repo.activities_with_metrics(s, until=until)
+        if cache is not None:
+            cache[key] = pairs
+    if since is None:
+        return pairs
+    return [(r, m) for r, m in pairs if r.local_date >= since]
+
+
+@contextmanager
+def _shared_history() -> Iterator[None]:
+    token = _HISTORY.set({}) if _HISTORY.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _HISTORY.reset(token)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reads_history_once(fn: F) -> F:
+    """Read the activities once for the whole use case, however many models use them."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _shared_history():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def last_run_day(db: Database, *, today: date) -> date | None:
+    """Local date of the latest run up to ``today`` (None when there is none)."""
+    days = [r.local_date for r, _ in _rows_and_metrics(db, until=today) if is_running(r.sport)]
+    return max(days) if days else None
 
 
 # --------------------------------------------------------------------------- fitness
@@ -158,6 +207,7 @@ def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, l
     return first, ld.daily_series(days, values, first, today), notes
 
 
+@_reads_history_once
 def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     """Daily load, fitness, fatigue, form, ACWR, monotony and strain for the last ``days`` days.
 
@@ -315,6 +365,7 @@ def _metres_key(d: float) -> str:
 # --------------------------------------------------------------------------- efforts
 
 
+@_reads_history_once
 def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
     """Races and stored best efforts of running activities in the window."""
     since = today - timedelta(days=window_days)
@@ -332,19 +383,39 @@ def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
     return out
 
 
+@_reads_history_once
 def predictions(db: Database, *, today: date) -> dict[str, Any]:
     """Race predictions by every applicable model, each with what it rests on."""
     models = model_settings(db)
     window = int(models["prediction_window_days"])
-    eff = efforts(db, today=today, window_days=window)
     notes: list[str] = []
-    usable = [e for e in eff if 180 <= e.duration_s <= 5 * 3600 and e.distance_m >= 1000]
+
+    def usable_efforts(as_of: date) -> list[pr.Effort]:
+        return [
+            e
+            for e in efforts(db, today=as_of, window_days=window)
+            if 180 <= e.duration_s <= 5 * 3600 and e.distance_m >= 1000
+        ]
+
+    usable = usable_efforts(today)
+    as_of = today
+    last = last_run_day(db, today=today)
+    if not usable and last is not None and last < today - timedelta(days=window):
+        usable = usable_efforts(last)
+        if usable:
+            as_of = last
+            notes.append(
+                f"no races or best efforts in the last {window} days: these predictions rest "
+                f"on the {window} days up to your last run ({last.isoformat()}); "
+                "your fitness has likely changed since"
+            )
     if not usable:
         notes.append(
             f"no races or best efforts of 3 min or more in the last {window} days; "
             "import runs with distance, or use `deliberun paces --race DIST TIME`"
         )
         return {
+            "as_of": today.isoformat(),
             "window_days": window,
             "vdot": None,
             "predictions": {},
@@ -355,14 +426,13 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
-        for r, _ in _rows_and_metrics(db, until=today, since=today - timedelta(days=182))
+        for r, _ in _rows_and_metrics(db, until=as_of, since=as_of - timedelta(days=182))
         if is_running(r.sport) and r.distance_m
     ]
-    with db.session() as s:
-        first_rows = repo.list_activities(s, until=today)
-        first_day = first_rows[0].local_date if first_rows else None
+    history = _rows_and_metrics(db, until=today)
+    first_day = history[0][0].local_date if history else None
     if runs:
-        shape = pr.marathon_shape(best.vdot, runs, today, first_day)
+        shape = pr.marathon_shape(best.vdot, runs, as_of, first_day)
     preds = pr.predict_races(usable, shape_pct=shape["shape_pct"] if shape else None)
     out_preds = {}
     for name, plist in preds.items():
@@ -372,6 +442,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         key=lambda e: e.distance_m,
     )
     return {
+        "as_of": as_of.isoformat(),
         "window_days": window,
         "vdot": round(best.vdot, 2),
         "vdot_rests_on": best.to_dict(),
@@ -385,6 +456,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
 # --------------------------------------------------------------------------- Banister
 
 
+@_reads_history_once
 def performances(db: Database, *, today: date) -> list[tuple[date, float, int | None]]:
     """Near-maximal performances as VDOT: races, and each activity's best-effort VDOT
     when it is at least 92 % of the best within 60 days around it."""
@@ -395,20 +467,25 @@ def performances(db: Database, *, today: date) -> list[tuple[date, float, int | 
         best = None
         for d, t in _float_keys(m.get("best_efforts_s")).items():
             if 180 <= t <= 5 * 3600 and d >= 1000:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    v = vd.vdot(d, t)
+                v = pr.Effort(d, t, r.local_date).vdot
                 best = v if best is None else max(best, v)
         if best is not None:
             per_activity.append((r.local_date, best, r.id, is_race(r)))
+    if not per_activity:
+        return []
+    per_activity.sort(key=lambda a: a[0])
+    ordinals = np.array([d.toordinal() for d, _, _, _ in per_activity])
+    values = np.array([v for _, v, _, _ in per_activity])
+    lo = np.searchsorted(ordinals, ordinals - 60, side="left")
+    hi = np.searchsorted(ordinals, ordinals + 60, side="right")
     out = []
-    for day, v, aid, race in per_activity:
-        near = [w for d2, w, _, _ in per_activity if abs((d2 - day).days) <= 60]
-        if race or v >= pr.NEAR_MAXIMAL_FRACTION * max(near):
+    for i, (day, v, aid, race) in enumerate(per_activity):
+        if race or v >= pr.NEAR_MAXIMAL_FRACTION * values[lo[i] : hi[i]].max():
             out.append((day, v, aid))
     return out
 
 
+@_reads_history_once
 def banister(db: Database, *, today: date) -> dict[str, Any]:
     """Fit the Banister model to performances (VDOT) and the daily load."""
     models = model_settings(db)
@@ -440,25 +517,38 @@ def banister(db: Database, *, today: date) -> dict[str, Any]:
     }
 
 
+@_reads_history_once
 def project_race(
-    db: Database, *, today: date, race_date: date, planned_daily_load: list[float]
+    db: Database,
+    *,
+    today: date,
+    race_date: date,
+    planned_daily_load: list[float] | None = None,
 ) -> dict[str, Any]:
     """Project performance (VDOT) and form to ``race_date`` for a planned daily load.
 
     ``planned_daily_load`` covers the days after today up to race day (missing days
-    repeat the last value; an empty list means rest).
+    repeat the last value; an empty list means rest; ``None`` keeps the mean daily
+    load of the last 28 days).
     """
     if race_date <= today:
-        raise ValueError("the race date must be after today")
+        raise ValueError(f"the race date {race_date} must be after today ({today})")
     with db.session() as s:
         st = settings_repo.get_settings(s)
     first, load, _ = daily_load(db, today=today)
     n = (race_date - today).days
+    if planned_daily_load is None:
+        planned_daily_load = [float(load[-28:].mean()) if load.size else 0.0]
+    if any(not math.isfinite(v) or v < 0 for v in planned_daily_load):
+        raise ValueError("planned daily load must be zero or positive numbers")
     plan = list(planned_daily_load)[:n] or [0.0]
     plan += [plan[-1]] * (n - len(plan))
     wc = ld.load_weight(st.fitness_days, st.load_weighting)
     wa = ld.load_weight(st.fatigue_days, st.load_weighting)
-    result: dict[str, Any] = {"race_date": race_date.isoformat()}
+    result: dict[str, Any] = {
+        "race_date": race_date.isoformat(),
+        "planned_mean_daily_load": float(np.mean(plan)),
+    }
     full = np.concatenate([load, np.asarray(plan, dtype=float)])
     ff = ld.fitness_fatigue(full, st.fitness_days, st.fatigue_days, st.load_weighting, "yesterday")
     result["form_on_race_day"] = float(ff.form[-1])
@@ -479,11 +569,15 @@ def project_race(
 # --------------------------------------------------------------------------- thresholds
 
 
+@_reads_history_once
 def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict[str, Any]:
     """Estimate thresholds from the data; store a new history row when a value changed."""
     window = int(model_settings(db)["threshold_window_days"])
+    # the window ends at the last run: a break from running does not erase the thresholds
+    # (each estimate carries the date of its evidence, so its age is visible)
+    end = last_run_day(db, today=today) or today
     facts = []
-    for r, m in _rows_and_metrics(db, until=today, since=today - timedelta(days=window)):
+    for r, m in _rows_and_metrics(db, until=today, since=end - timedelta(days=window)):
         if not is_running(r.sport):
             continue
         extra = r.extra or {}
@@ -532,6 +626,7 @@ def effective_settings(db: Database, *, today: date) -> AthleteSettings:
     return st
 
 
+@_reads_history_once
 def summary(db: Database, *, today: date) -> dict[str, Any]:
     """Settings, thresholds (set or estimated, with evidence), VDOT, paces, predictions."""
     with db.session() as s:

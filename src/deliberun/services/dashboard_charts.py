@@ -26,10 +26,15 @@ _LAYOUT: dict[str, Any] = {
     "height": 260,
     "hovermode": "x unified",
     "showlegend": True,
-    "legend": {"orientation": "h", "y": 1.15},
+    "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+    "title": {"x": 0.0, "xanchor": "left"},
     "paper_bgcolor": "rgba(0,0,0,0)",
     "plot_bgcolor": "rgba(0,0,0,0)",
 }
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"text": text, "x": 0.0, "xanchor": "left"}
 
 
 def _clean(values: np.ndarray, digits: int = 3) -> list[float | None]:
@@ -105,9 +110,7 @@ def activity_figures(
         return {}
     unit_m = METRES_PER_UNIT[units]
     dist = streams.get("distance")
-    use_distance = (
-        x_axis == "distance" and dist is not None and np.isfinite(np.asarray(dist)).any()
-    )
+    use_distance = x_axis == "distance" and dist is not None and np.isfinite(np.asarray(dist)).any()
     idx = downsample_index(n)
     if use_distance:
         x = np.asarray(dist, dtype=float)[idx] / unit_m
@@ -152,7 +155,7 @@ def activity_figures(
             )
         allp = np.concatenate(paces) if paces else np.array([])
         allp = allp[np.isfinite(allp)]
-        layout = dict(_LAYOUT, title={"text": f"pace (min/{UNIT_LABEL[units]})"})
+        layout = dict(_LAYOUT, title=_title(f"pace (min/{UNIT_LABEL[units]})"))
         yaxis: dict[str, Any] = {"autorange": "reversed"}
         if len(allp):
             lo, hi = float(np.percentile(allp, 1)), float(np.percentile(allp, 99))
@@ -177,7 +180,7 @@ def activity_figures(
             title = "elevation (m)"
         if key == "cadence":
             y = _smooth(time_s, np.where(y > 0, y, np.nan))
-        layout = dict(_LAYOUT, title={"text": title}, showlegend=False)
+        layout = dict(_LAYOUT, title=_title(title), showlegend=False)
         layout["xaxis"] = {"title": {"text": x_title}}
         trace: dict[str, Any] = {
             "type": "scatter",
@@ -268,7 +271,7 @@ def fitness_figure(days: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
                     "line": {"color": colour, "width": 2},
                 }
             )
-    layout = dict(_LAYOUT, height=340, title={"text": "load, fitness, fatigue, form"})
+    layout = dict(_LAYOUT, height=340, title=_title("load, fitness, fatigue, form"))
     layout["yaxis2"] = {"overlaying": "y", "side": "right", "showgrid": False, "title": "load"}
     return {"data": traces, "layout": layout}
 
@@ -285,4 +288,4 @@ def line_figure(
         {"type": "scatter", "mode": mode, "name": name, "x": list(x), "y": list(y)}
         for name, y in series.items()
     ]
-    return {"data": traces, "layout": dict(_LAYOUT, title={"text": title})}
+    return {"data": traces, "layout": dict(_LAYOUT, title=_title(title))}

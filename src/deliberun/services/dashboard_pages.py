@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.services import dashboard_charts as charts
 from deliberun.services import dashboard_sources as src
 from deliberun.services.dashboard_base import (
     HINTS,
@@ -18,7 +19,6 @@ from deliberun.services.dashboard_base import (
 )
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
-from deliberun.services import dashboard_charts as charts
 
 #: Compliance colours (TrainingPeaks bands, ../shared/reference/misc.json), used when
 #: the plan area gives a ratio but no colour.
@@ -228,9 +228,7 @@ def calendar_page(
         )
     data["weeks"] = rows
     data["plan"] = {k: v for k, v in plan.items() if k != "workouts"}
-    data["activities"] = (
-        {"available": True} if acts is not None else unavailable("activities")
-    )
+    data["activities"] = {"available": True} if acts is not None else unavailable("activities")
     return data
 
 
@@ -266,7 +264,25 @@ def fitness_page(db: Database, *, today: date, days: int = 365) -> dict[str, Any
 def targets_page(db: Database, *, today: date) -> dict[str, Any]:
     """The cycle's targets: baseline, goal, current value, trend, projected date."""
     data = _base(db, today, "targets")
-    data["targets"] = section("targets", lambda: src.targets(db, today))
+
+    def build() -> dict[str, Any] | None:
+        result = src.targets(db, today)
+        if result is None:
+            return None
+        if not result:
+            return unavailable("targets")
+        for i, t in enumerate(result["targets"]):
+            values = t.get("values") or []
+            if values:
+                t["chart"] = charts.line_figure(
+                    f"{t['target'].get('name') or t['target'].get('kind')} ({t.get('unit')})",
+                    [v[0] for v in values],
+                    {"value": [v[1] for v in values], "goal": [t.get("goal")] * len(values)},
+                )
+            t["index"] = i + 1
+        return result
+
+    data["targets"] = section("targets", build)
     return data
 
 
@@ -274,14 +290,21 @@ def experiments_page(db: Database, *, today: date) -> dict[str, Any]:
     """Nemesis workouts with their ranked causes, and n-of-1 experiments with verdicts."""
     data = _base(db, today, "experiments")
 
+    cache: dict[str, Any] = {}
+
+    def sessions() -> Any:  # built once, shared by both sections
+        if "s" not in cache:
+            cache["s"] = src.practice_sessions(db, today)
+        return cache["s"]
+
     def nem() -> dict[str, Any] | None:
-        items = src.nemesis(db, today)
+        items = src.nemesis(db, today, sessions())
         if items is None:
             return None
         return {"rows": items} if items else unavailable("nemesis")
 
     def exp() -> dict[str, Any] | None:
-        items = src.experiments(db, today)
+        items = src.experiments(db, today, sessions())
         if items is None:
             return None
         return {"rows": items} if items else unavailable("experiments")
@@ -317,9 +340,19 @@ def _phases(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def plan_page(db: Database, *, today: date) -> dict[str, Any]:
-    """The current plan: phases, weeks of workouts, projected form; a form to move one."""
+#: Weeks of the plan shown by default: the last one and the coming ones.
+PLAN_WEEKS_BEFORE = 1
+PLAN_WEEKS_SHOWN = 6
+
+
+def plan_page(db: Database, *, today: date, all_weeks: bool = False) -> dict[str, Any]:
+    """The current plan: phases, weeks of workouts, projected form; a form to move one.
+
+    By default the weeks from last week to five weeks ahead are listed
+    (``all_weeks`` lists every week); the chart always spans the whole plan.
+    """
     data = _base(db, today, "plan")
+    data["all_weeks"] = all_weeks
 
     def plan() -> dict[str, Any] | None:
         result = src.current_plan(db, today)
@@ -329,7 +362,18 @@ def plan_page(db: Database, *, today: date) -> dict[str, Any]:
             return unavailable("plan")
         out = dict(result)
         days = out.pop("days", [])
-        out["weeks"] = _plan_weeks(days)
+        weeks = _plan_weeks(days)
+        out["weeks_total"] = len(weeks)
+        if not all_weeks:
+            first = (week_start(today) - timedelta(weeks=PLAN_WEEKS_BEFORE)).isoformat()
+            weeks = [w for w in weeks if w["start"] >= first][:PLAN_WEEKS_SHOWN]
+        for w in weeks:
+            for d in w["workouts"]:
+                d["movable"] = str(d["date"]) >= today.isoformat() and d.get("status") in (
+                    None,
+                    "planned",
+                )
+        out["weeks"] = weeks
         out["phases"] = _phases(days)
         out["n_workouts"] = len(days)
         proj = out.get("projection") or []

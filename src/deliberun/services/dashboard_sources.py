@@ -98,9 +98,7 @@ def athlete_summary(db: Database, today: date) -> dict[str, Any] | None:
         "vdot": pred.get("vdot"),
         "vdot_rests_on": pred.get("vdot_rests_on"),
         "efforts": pred.get("efforts") or [],
-        "predictions": [
-            p for plist in (pred.get("predictions") or {}).values() for p in plist
-        ],
+        "predictions": [p for plist in (pred.get("predictions") or {}).values() for p in plist],
         "notes": pred.get("notes") or [],
     }
     vdot_mod = optional_module("deliberun.models.vdot")
@@ -134,9 +132,7 @@ def planned(db: Database, since: date, until: date) -> list[dict[str, Any]] | No
     plan = _plan_or_none(mod, db)
     if plan is None:
         return []
-    return [
-        d.to_dict() for d in plan.days if since <= d.date <= until and d.status != "moved"
-    ]
+    return [d.to_dict() for d in plan.days if since <= d.date <= until and d.status != "moved"]
 
 
 def compliance(db: Database, today: date) -> dict[str, Any] | None:
@@ -180,57 +176,118 @@ def move_planned(db: Database, day: date, to: date) -> list[Any] | None:
     return result
 
 
-def practice(name: str) -> Any:
-    mod = optional_module("deliberun.services.practice")
-    return getattr(mod, name, None) if mod else None
+def practice_service() -> Any:
+    return optional_module("deliberun.services.practice")
 
 
 def today_advice(db: Database, today: date) -> dict[str, Any] | None:
-    fn = practice("today")
-    if fn is None:
+    """Today's advice as the practice area's review (``Review.to_dict``)."""
+    mod = optional_module("deliberun.services.review")
+    if mod is None or not hasattr(mod, "today"):
         return None
-    result: dict[str, Any] = fn(db, today=today)
+    result: dict[str, Any] = mod.today(db, today=today).to_dict()
     return result
 
 
 def targets(db: Database, today: date) -> dict[str, Any] | None:
-    fn = practice("targets_overview")
-    if fn is None:
+    """The current cycle and each target's progress; ``{}`` when there is no cycle."""
+    mod = practice_service()
+    if mod is None or not hasattr(mod, "target_progress"):
         return None
-    result: dict[str, Any] = fn(db, today=today)
-    return result
+    try:
+        cycle, progress = mod.target_progress(db, None, today=today)
+    except ValueError:  # no cycle yet
+        return {}
+    rows = []
+    for p in progress:
+        row = p.to_dict()
+        row["values"] = [[d.isoformat(), v] for d, v in getattr(p, "values", [])]
+        rows.append(row)
+    return {"cycle": cycle.to_dict(), "targets": rows}
 
 
-def nemesis(db: Database, today: date) -> list[dict[str, Any]] | None:
-    fn = practice("nemesis")
-    if fn is None:
+def nemesis(db: Database, today: date, sessions: Any = None) -> list[dict[str, Any]] | None:
+    """Nemesis workouts, worst first, with ranked causes and suggested adjustments."""
+    mod = practice_service()
+    if mod is None or not hasattr(mod, "nemeses"):
         return None
-    return list(fn(db, today=today))
+    out = []
+    for n in mod.nemeses(db, today=today, sessions=sessions):
+        row = n.to_dict()
+        row["failed_ids"] = list(n.failed_ids)
+        for c, cause in zip(row["causes"], n.causes, strict=True):
+            c["adverse"] = cause.adverse
+            c["p_value"] = cause.p_value
+        row["suggestions"] = [
+            {"cause": sg.cause, "advice": sg.advice, "experiment": sg.experiment.id}
+            for sg in n.suggestions
+        ]
+        out.append(row)
+    return out
 
 
-def experiments(db: Database, today: date) -> list[dict[str, Any]] | None:
-    fn = practice("experiments_overview")
-    if fn is None:
+def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[str, Any]] | None:
+    """Every experiment with its analysis (effect, 90 % interval, verdict)."""
+    mod = practice_service()
+    if mod is None or not hasattr(mod, "list_experiments"):
         return None
-    return list(fn(db, today=today))
+    out = []
+    for spec in mod.list_experiments(db):
+        row = mod.show_experiment(db, spec.id, today=today, sessions=sessions).to_dict()
+        row["status"] = spec.status
+        row["workout_type"] = spec.workout_type
+        out.append(row)
+    return out
+
+
+def practice_sessions(db: Database, today: date) -> Any:
+    """The practice area's sessions, built once for a page that needs them twice."""
+    mod = practice_service()
+    if mod is None or not hasattr(mod, "build_sessions"):
+        return None
+    return mod.build_sessions(db, today=today)
+
+
+def journal_available() -> bool:
+    mod = practice_service()
+    return mod is not None and hasattr(mod, "log_entry") and hasattr(mod, "list_journal")
 
 
 def journal_for(db: Database, activity_id: int) -> dict[str, Any] | None | bool:
     """The journal entry tied to an activity; ``False`` while the practice area is absent."""
-    fn = practice("get_journal_entry")
-    if fn is None:
+    if not journal_available():
         return False
-    result: dict[str, Any] | None = fn(db, activity_id=activity_id)
-    return result
-
-
-def journal_available() -> bool:
-    return practice("log_entry") is not None and practice("get_journal_entry") is not None
+    repo = repository()
+    with db.session() as s:
+        row = repo.get_activity(s, activity_id)
+        day = row.local_date if row is not None else None
+    entries = practice_service().list_journal(db, since=day)
+    for e in entries:
+        if e.get("activity_id") == activity_id:
+            return dict(e)
+    return None
 
 
 def save_journal(db: Database, activity_id: int, entry: dict[str, Any]) -> dict[str, Any] | None:
-    fn = practice("log_entry")
-    if fn is None:
+    """Store the entry through the practice service (it replaces the activity's old one)."""
+    if not journal_available():
         return None
-    result: dict[str, Any] = fn(db, activity_id=activity_id, **entry)
+    from deliberun.practice.journal import JournalEntry
+
+    repo = repository()
+    with db.session() as s:
+        row = repo.get_activity(s, activity_id)
+        day = row.local_date
+    je = JournalEntry(
+        date=day,
+        activity_id=activity_id,
+        rpe=entry.get("rpe"),
+        feel=entry.get("feel"),
+        sleep_h=entry.get("sleep_h"),
+        soreness=entry.get("soreness"),
+        notes=entry.get("notes") or "",
+        tags=list(entry.get("tags") or []),
+        details=list(entry.get("details") or []),
+    )
+    result: dict[str, Any] = practice_service().log_entry(db, je)
     return result

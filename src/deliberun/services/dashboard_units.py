@@ -115,7 +115,26 @@ def day(value: Any) -> str:
     return "—"
 
 
+def target_value(value: Any, unit: str | None, units: str = "metric") -> str:
+    """A target's value in its own unit (the practice area's catalogue: s/km, s, %, share, m...)."""
+    x = _num(value)
+    if x is None:
+        return "—"
+    if unit == "s/km":
+        return pace(x, units)
+    if unit == "s":
+        return clock(x)
+    if unit == "m":
+        return distance(x, units, 1)
+    if unit == "share":
+        return f"{x * 100:.0f} %"
+    if unit == "%":
+        return f"{x:.1f} %"
+    return f"{x:.1f} {unit}".strip() if unit else f"{x:.2f}"
+
+
 FILTERS = {
+    "target_value": target_value,
     "distance": distance,
     "clock": clock,
     "pace": pace,

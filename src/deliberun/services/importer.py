@@ -49,6 +49,8 @@ class ImportReport:
     """What an import did, file by file."""
 
     imported: list[int] = field(default_factory=list)
+    #: activity id -> the path it was imported from (for display)
+    imported_from: dict[int, str] = field(default_factory=dict)
     #: {path, activity_id, reason: "same file" | "same run"}
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     #: {path, error}
@@ -131,24 +133,16 @@ def summarize(activity: Activity) -> dict[str, Any]:
 def compute_metrics(
     activity: Activity, settings: AthleteSettings
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """``(metrics, METRICS_VERSION)`` from ``deliberun.metrics.compute_all``.
+    """``(metrics, METRICS_VERSION)`` from ``deliberun.metrics.compute_all`` (strict JSON)."""
+    from deliberun.metrics import METRICS_VERSION, compute_all
 
-    HOOK: returns ``(None, None)`` while the metrics area has not provided
-    ``compute_all``; ``deliberun recompute`` fills them in later.
-    """
-    try:
-        from deliberun.metrics import METRICS_VERSION, compute_all  # type: ignore[attr-defined]
-    except ImportError:
-        return None, None
     return repo.jsonable(compute_all(activity, settings)), str(METRICS_VERSION)
 
 
 def compute_metrics_version() -> str | None:
-    """The metrics code version (``deliberun.metrics.METRICS_VERSION``), None if absent."""
-    try:
-        from deliberun.metrics import METRICS_VERSION  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    """The metrics code version (``deliberun.metrics.METRICS_VERSION``)."""
+    from deliberun.metrics import METRICS_VERSION
+
     return str(METRICS_VERSION)
 
 
@@ -164,8 +158,8 @@ def make_pool(n_workers: int) -> ProcessPoolExecutor:
 def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = True) -> Parsed:
     """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
     fill_offset(activity, settings)
-    summary = summarize(activity)
     metrics, version = compute_metrics(activity, settings)
+    summary = (metrics or {}).get("summary") or summarize(activity)
     encoded = repo.encode_streams(kept_streams(activity)) if encode else {}
     return Parsed(activity, repo.jsonable(summary), metrics, version, encoded)
 
@@ -178,7 +172,7 @@ def parse_one(
     Exceptions are turned into strings here: typed read errors do not survive
     pickling, and one bad file must never stop the batch.
     """
-    from deliberun.io import read_bytes  # type: ignore[attr-defined]
+    from deliberun.io import read_bytes
     from deliberun.io.errors import NotAnActivityError, ReadError
 
     try:
@@ -198,7 +192,7 @@ def parse_one(
 
 def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> Iterator[_Job]:
     from deliberun.io.errors import ReadError
-    from deliberun.io.sources import iter_sources  # type: ignore[import-not-found]
+    from deliberun.io.sources import iter_sources
 
     for src in iter_sources([str(p) for p in paths]):
         path = str(getattr(src, "display_path", src))
@@ -223,7 +217,9 @@ def _count(paths: list[str]) -> int:
     from deliberun.io.sources import iter_sources
 
     return sum(
-        1 for s in iter_sources(paths) if os.path.basename(str(getattr(s, "name", ""))) not in SIDE_FILES
+        1
+        for s in iter_sources(paths)
+        if os.path.basename(str(getattr(s, "name", ""))) not in SIDE_FILES
     )
 
 
@@ -293,13 +289,9 @@ def import_paths(
                     if pool is None:
                         job.result = parse_one(job.data, job.name, job.meta, settings)
                     else:
-                        job.future = pool.submit(
-                            parse_one, job.data, job.name, job.meta, settings
-                        )
+                        job.future = pool.submit(parse_one, job.data, job.name, job.meta, settings)
             inflight.append(job)
-            while inflight and (
-                len(inflight) > 2 * n_workers or inflight[0].future is None
-            ):
+            while inflight and (len(inflight) > 2 * n_workers or inflight[0].future is None):
                 finish(inflight.popleft())
         while inflight:
             finish(inflight.popleft())
@@ -341,7 +333,9 @@ def _known(db: Database, job: _Job, report: ImportReport, pending: dict[str, str
         row = repo.get_activity(s, src.activity_id)
         if row is not None and job.meta:
             _take_meta(row, job.meta)
-    report.duplicates.append({"path": job.path, "activity_id": src.activity_id, "reason": "same file"})
+    report.duplicates.append(
+        {"path": job.path, "activity_id": src.activity_id, "reason": "same file"}
+    )
     return True
 
 
@@ -391,6 +385,7 @@ def _write(
         if same is None:
             activity_id = _insert(s, job, parsed, stamp)
             report.imported.append(activity_id)
+            report.imported_from[activity_id] = job.path
         else:
             _merge(s, same, job, parsed, AthleteSettings.from_dict(settings), stamp)
             report.duplicates.append(
@@ -427,7 +422,9 @@ def _insert(s: Session, job: _Job, parsed: Parsed, stamp: datetime) -> int:
             meta=repo.jsonable(job.meta),
         )
     )
-    repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(kept_streams(act)))
+    repo.replace_encoded_streams(
+        s, row.id, parsed.encoded or repo.encode_streams(kept_streams(act))
+    )
     if parsed.metrics is not None and parsed.metrics_version is not None:
         repo.save_metrics(s, row.id, parsed.metrics, parsed.metrics_version, now=stamp, clean=False)
     return row.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from deliberun.plan.load import plan_projection
 from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
 from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.plan.text import parse_workout
+from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
 from deliberun.store.db import Database
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
@@ -73,12 +74,23 @@ def current_plan(db: Database) -> tuple[int, Plan]:
     with db.session() as s:
         row = s.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
         if row is None:
-            raise ValueError("no plan yet: run 'deliberun plan generate' or 'deliberun plan import FILE'")
+            raise ValueError(
+                "no plan yet: run 'deliberun plan generate' or 'deliberun plan import FILE'"
+            )
         rows = s.scalars(
-            select(PlannedWorkoutRow).where(PlannedWorkoutRow.plan_id == row.id).order_by(PlannedWorkoutRow.date)
+            select(PlannedWorkoutRow)
+            .where(PlannedWorkoutRow.plan_id == row.id)
+            .order_by(PlannedWorkoutRow.date)
         ).all()
         days = [
-            PlannedDay(r.date, r.workout_type, r.text, status=r.status, notes=r.notes, activity_id=r.activity_id)
+            PlannedDay(
+                r.date,
+                r.workout_type,
+                r.text,
+                status=r.status,
+                notes=r.notes,
+                activity_id=r.activity_id,
+            )
             for r in rows
         ]
         return int(row.id), Plan(days=days, name=row.name, params=dict(row.params or {}))
@@ -94,7 +106,12 @@ def replace_days(db: Database, plan_id: int, days: list[PlannedDay]) -> None:
 
 def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
     """Apply ``move``/``swap``/``replace``/``skip`` to the current plan and store it."""
-    funcs = {"move": edit_mod.move, "swap": edit_mod.swap, "replace": edit_mod.replace, "skip": edit_mod.skip}
+    funcs = {
+        "move": edit_mod.move,
+        "swap": edit_mod.swap,
+        "replace": edit_mod.replace,
+        "skip": edit_mod.skip,
+    }
     if op not in funcs:
         raise ValueError(f"unknown edit {op!r}: use move, swap, replace or skip")
     plan_id, plan = current_plan(db)
@@ -103,7 +120,9 @@ def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
     return days
 
 
-def show(db: Database, *, today: date, week: int | None = None, vdot: float | None = None) -> dict[str, Any]:
+def show(
+    db: Database, *, today: date, week: int | None = None, vdot: float | None = None
+) -> dict[str, Any]:
     """The current plan as JSON-able data: days (with steps), weeks and the projected form."""
     plan_id, plan = current_plan(db)
     v = vdot or float(plan.params.get("vdot") or current_vdot(db, today=today)[0])
@@ -135,15 +154,26 @@ def show(db: Database, *, today: date, week: int | None = None, vdot: float | No
     }
 
 
-def import_file(db: Database, path: Path, *, now: datetime, on: date | None = None) -> int:
-    """Import a plan from YAML, or one FIT workout file as a plan of one day (``on``)."""
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    now: datetime,
+    on: date | None = None,
+    workout_type: str | None = None,
+) -> int:
+    """Import a plan from YAML, or one FIT workout file as a plan of one day (``on``).
+
+    A FIT workout's type is ``workout_type`` or inferred from its steps.
+    """
     data = path.read_bytes()
     if path.suffix.lower() == ".fit":
         from deliberun.io.fit_workout import parse_fit_workout
         from deliberun.plan.text import format_workout
 
         w = parse_fit_workout(data, name=str(path))
-        day = PlannedDay(on or now.date(), "easy", format_workout(w))
+        wt = workout_type or infer_workout_type(w)
+        day = PlannedDay(on or now.date(), wt, format_workout(w))
         plan = Plan(days=[day], name=w.name or path.stem)
     else:
         plan = plan_from_yaml(data.decode("utf-8"), source=str(path))
@@ -151,8 +181,13 @@ def import_file(db: Database, path: Path, *, now: datetime, on: date | None = No
 
 
 def export(
-    db: Database, *, today: date, ics: Path | None = None, fit_dir: Path | None = None,
-    yaml_path: Path | None = None, now: datetime | None = None,
+    db: Database,
+    *,
+    today: date,
+    ics: Path | None = None,
+    fit_dir: Path | None = None,
+    yaml_path: Path | None = None,
+    now: datetime | None = None,
 ) -> list[str]:
     """Write the current plan as ICS, a folder of FIT workouts and/or YAML; returns the paths."""
     _, plan = current_plan(db)
@@ -162,7 +197,9 @@ def export(
     if ics is not None:
         from deliberun.io.ics import write_ics
 
-        ics.write_bytes(write_ics(plan.days, paces, stamp=now or datetime.now(timezone.utc), calendar_name=plan.name))
+        ics.write_bytes(
+            write_ics(plan.days, paces, stamp=now or datetime.now(UTC), calendar_name=plan.name)
+        )
         written.append(str(ics))
     if fit_dir is not None:
         from deliberun.io.fit_workout import write_fit_workout
@@ -192,9 +229,47 @@ def activity_summaries(db: Database, since: date, until: date) -> list[dict[str,
             m = repo.get_metrics(s, r.id) or {}
             reps = (m.get("intervals") or {}).get("reps")
             out.append(
-                {"id": r.id, "local_date": r.local_date, "distance_m": r.distance_m,
-                 "moving_time_s": r.moving_time_s, "reps": reps}
+                {
+                    "id": r.id,
+                    "local_date": r.local_date,
+                    "distance_m": r.distance_m,
+                    "moving_time_s": r.moving_time_s,
+                    "reps": reps,
+                }
             )
+    return out
+
+
+def current_form(db: Database, *, today: date) -> tuple[float | None, float | None]:
+    """Today's form and ACWR from the athlete area's fitness model (None when unknown)."""
+    try:
+        from deliberun.services import athlete
+
+        cur = athlete.fitness(db, today=today, days=1).get("current") or {}
+        return cur.get("form"), cur.get("acwr")
+    except Exception:  # noqa: BLE001 - no activities yet
+        return None, None
+
+
+def adapt(db: Database, *, today: date, apply: bool = False) -> dict[str, Any]:
+    """The proposed re-plan of the coming days; stored when ``apply``."""
+    rep = compliance_report(db, today=today)
+    plan_id, plan = current_plan(db)
+    props = [adapt_mod.Proposal(**_proposal_args(p)) for p in rep["proposals"]]
+    if apply and props:
+        replace_days(db, plan_id, adapt_mod.apply(plan.days, props))
+    return {
+        "proposals": rep["proposals"],
+        "applied": bool(apply and props),
+        "form": rep.get("form"),
+        "acwr": rep.get("acwr"),
+    }
+
+
+def _proposal_args(p: dict[str, Any]) -> dict[str, Any]:
+    out = dict(p)
+    out["date"] = date.fromisoformat(p["date"])
+    out["new_date"] = date.fromisoformat(p["new_date"]) if p.get("new_date") else None
     return out
 
 
@@ -215,6 +290,9 @@ def compliance_report(db: Database, *, today: date) -> dict[str, Any]:
             outcomes[d] = "failed"
         else:
             outcomes[d] = "done"
-    rep["proposals"] = [p.to_dict() for p in adapt_mod.propose(plan.days, today, outcomes=outcomes, vdot=v)]
+    form, acwr = current_form(db, today=today)
+    rep["form"], rep["acwr"] = form, acwr
+    props = adapt_mod.propose(plan.days, today, outcomes=outcomes, form=form, acwr=acwr, vdot=v)
+    rep["proposals"] = [p.to_dict() for p in props]
     rep["vdot"] = round(v, 2)
     return rep

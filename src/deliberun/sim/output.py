@@ -126,9 +126,7 @@ def write_simulation(
         "cycles": sim.cycles,
         "experiments": sim.experiments,
     }
-    header = "# Written by deliberun simulate (scenario {}, seed {}).\n".format(
-        sim.scenario.name, sim.seed
-    )
+    header = f"# Written by deliberun simulate (scenario {sim.scenario.name}, seed {sim.seed}).\n"
     (out / "deliberun-journal.yaml").write_text(
         header + yaml.safe_dump(journal, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )

@@ -53,7 +53,9 @@ class SessionStreams:
     rep_laps: list[int] = field(default_factory=list)  # indices into laps of the work reps
 
 
-def _rep_multipliers(segments: list[Segment], fade_pct: float, rng: np.random.Generator) -> dict[int, float]:
+def _rep_multipliers(
+    segments: list[Segment], fade_pct: float, rng: np.random.Generator
+) -> dict[int, float]:
     reps = sorted({s.rep for s in segments if s.rep is not None})
     n = len(reps)
     out = {}
@@ -67,7 +69,7 @@ def _rep_multipliers(segments: list[Segment], fade_pct: float, rng: np.random.Ge
 def _stops(n: int, rng: np.random.Generator) -> list[tuple[int, int]]:
     """Traffic-light stops (position, length 20-60 s) in a stretch of ``n`` seconds."""
     k = rng.poisson(n / 1200.0)
-    pos = np.sort(rng.integers(120, max(n - 60, 121), k)) if k else []
+    pos = np.sort(rng.integers(120, max(n - 60, 121), k)) if k else np.zeros(0, dtype=int)
     return [(int(p), int(rng.integers(20, 61))) for p in pos]
 
 
@@ -126,8 +128,9 @@ def generate_session(
         pieces.append(sp)
         n_total += len(sp)
     target = np.concatenate(pieces)
-    a = 1.0 - math.exp(-1.0 / PACE["smooth_s"])
-    speed = np.asarray(lfilter([a], [1.0, a - 1.0], target, zi=[target[0] * (1 - a)])[0])
+    alpha = 1.0 - math.exp(-1.0 / PACE["smooth_s"])
+    zi = [target[0] * (1 - alpha)]
+    speed = np.asarray(lfilter([alpha], [1.0, alpha - 1.0], target, zi=zi)[0])
     speed = np.where(target == 0.0, np.minimum(speed, 0.3) * (speed > 0.05), speed)
     speed = np.maximum(speed, 0.0)
     n = len(speed)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
@@ -52,6 +52,14 @@ class SimSession:
     file_format: str  # fit | gpx | tcx
     rpe: int
     truth: dict[str, Any] = field(default_factory=dict)
+
+
+def _zone(name: str) -> tzinfo:
+    """The IANA zone, or a fixed UTC+1 where the system has no time-zone data."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone(timedelta(hours=1))
 
 
 def _round(x: float, nd: int = 3) -> float:
@@ -97,7 +105,7 @@ class Simulation:
         self.n_days = 7 * self.n_weeks
         self.rng = np.random.default_rng(self.seed)
         self.routes = default_routes(np.random.default_rng([self.seed, 1]))
-        self.tz = ZoneInfo(self.profile.timezone)
+        self.tz = _zone(self.profile.timezone)
         p = self.profile
         e_speed = training_speeds(p.vdot)["E"]
         hrr_e = float(phys.heart_rate_reserve_fraction(np.array([e_speed]), p.vdot)[0])
@@ -117,13 +125,17 @@ class Simulation:
         self.session_truths: list[dict[str, Any]] = []
 
     # ---- the schedule -------------------------------------------------------------
-    def _week_plan(self, week: int, rng: np.random.Generator) -> tuple[dict[int, sc.DayPlan], float]:
+    def _week_plan(
+        self, week: int, rng: np.random.Generator
+    ) -> tuple[dict[int, sc.DayPlan], float]:
         s = self.scenario
         if s.template == "marathon":
             cycle_week = week - (self.n_weeks - 16)
             period = cycle_week % 26 if cycle_week < 0 else cycle_week
             if cycle_week >= 0:
-                return sc.marathon_week(cycle_week, swap=bool(rng.random() < 0.5)), sc.MARATHON_VOLUME[cycle_week]
+                return sc.marathon_week(
+                    cycle_week, swap=bool(rng.random() < 0.5)
+                ), sc.MARATHON_VOLUME[cycle_week]
             # earlier years: repeat 26-week periods ending in a marathon; else base
             in_period = (cycle_week + 26 * 100) % 26
             if in_period >= 10 and self.n_weeks > 30:
@@ -142,7 +154,11 @@ class Simulation:
         if s.template == "illness":
             w = sc.base_week(week)
             if week == 5:
-                w = {4: sc.DayPlan("easy", 0.06), 5: sc.DayPlan("easy", 0.06), 6: sc.DayPlan("easy", 0.08)}
+                w = {
+                    4: sc.DayPlan("easy", 0.06),
+                    5: sc.DayPlan("easy", 0.06),
+                    6: sc.DayPlan("easy", 0.08),
+                }
             return w, 1.0
         raise ValueError(f"unknown template {s.template!r}")
 
@@ -249,11 +265,11 @@ class Simulation:
             local_start = datetime(d.year, d.month, d.day, int(hour), int((hour % 1) * 60),
                                    int(rng.integers(0, 60)), tzinfo=self.tz)  # fmt: skip
             offset = int(local_start.utcoffset().total_seconds())  # type: ignore[union-attr]
-            start_utc = local_start.astimezone(timezone.utc)
+            start_utc = local_start.astimezone(UTC)
             device = "odd" if day < 21 else "garmin"
             fmt = "fit" if day < 21 else str(rng.choice(["fit", "gpx", "tcx"], p=[0.8, 0.1, 0.1]))
             name = _NAMES[dp.workout_type] if dp.workout_type != "race" else (
-                "Marathon" if dist > 40000 else "Half marathon" if dist > 20000 else "Race")  # fmt: skip
+                "Marathon race" if dist > 40000 else "Half marathon race" if dist > 20000 else "Race")  # fmt: skip
             track = Track(
                 start_time=start_utc, time=streams.time, distance=streams.distance,
                 speed=streams.speed, heart_rate=streams.heart_rate, cadence=streams.cadence,
@@ -319,8 +335,17 @@ class Simulation:
                             {"kind": "interval_execution", "goal": 0.8}],
             })  # fmt: skip
             v1 = self.fitness[last.isoformat()]
-            self.effects.append(self._effect("target", "tempo", "none", t_pace(v1) - t_pace(v0),
-                                             "threshold_pace_s_per_km", cstart, last))
+            self.effects.append(
+                self._effect(
+                    "target",
+                    "tempo",
+                    "none",
+                    t_pace(v1) - t_pace(v0),
+                    "threshold_pace_s_per_km",
+                    cstart,
+                    last,
+                )
+            )
         elif s.template == "cadence":
             goal = _round(p.cadence_at_3_m_per_s + s.cadence_gain_spm, 1)
             self.cycles.append({"name": "Quick feet", "start": first, "end": last,

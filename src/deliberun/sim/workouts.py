@@ -21,7 +21,7 @@ WORKOUT_TYPES: tuple[str, ...] = (
 ROUTE_OF: dict[str, str] = {
     "easy": "river", "recovery": "river", "long": "long", "mp_long": "long",
     "tempo": "park", "cruise_intervals": "park", "intervals": "track", "hills": "hill",
-    "strides": "park", "progression": "park", "race": "long",
+    "strides": "park", "progression": "park", "race": "river",
 }  # fmt: skip
 
 
@@ -116,5 +116,9 @@ def build_workout(
         return segs, f"{_km(third)} E + {_km(third)} @M + {_km(third)} @T"
     if workout_type == "race":
         pace = round(1000.0 / speeds["race"])
-        return [Segment(speeds["race"], distance, rep=0)], f"{_km(distance)} @{pace // 60}:{pace % 60:02d}/km"
-    raise ValueError(f"unknown workout type {workout_type!r}; use one of {', '.join(WORKOUT_TYPES)}")
+        return [
+            Segment(speeds["race"], distance, rep=0)
+        ], f"{_km(distance)} @{pace // 60}:{pace % 60:02d}/km"
+    raise ValueError(
+        f"unknown workout type {workout_type!r}; use one of {', '.join(WORKOUT_TYPES)}"
+    )

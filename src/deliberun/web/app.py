@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from deliberun.services.dashboard_base import NotFound
 from deliberun.services.dashboard_units import FILTERS
 from deliberun.store.db import Database
+from deliberun.web.cache import MAX_ENTRIES, PageCache
 from deliberun.web.security import FIELD, SecurityMiddleware
 
 HERE = Path(__file__).parent
@@ -91,6 +92,7 @@ def create_app(
     *,
     read_only: bool = False,
     today: Callable[[], date] | date | None = None,
+    page_cache: bool = True,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -103,11 +105,14 @@ def create_app(
     today : date or callable returning a date, optional
         The day the pages treat as today (default: the local date now). Tests and
         the demo pin it to the last day of a simulated history.
+    page_cache : bool
+        Keep built pages while the database is unchanged (``deliberun.web.cache``).
     """
     db = Database(db_url)
     app = FastAPI(title="deliberun", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.db = db
     app.state.read_only = read_only
+    app.state.cache = PageCache(db.url, max_entries=MAX_ENTRIES if page_cache else 0)
     if today is None:
         app.state.today = date.today
     elif isinstance(today, date):

@@ -51,6 +51,14 @@ def _date(request: Request, name: str) -> date | None:
         raise ValueError(f"{name}={raw!r} is not a date: use YYYY-MM-DD") from None
 
 
+def cached(request: Request, page: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The page's data from the cache while the database is unchanged (see web/cache.py)."""
+    params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
+    key = (page, request.url.path.removeprefix("/api"), params, _today(request))
+    data: dict[str, Any] = request.app.state.cache.get(key, build)
+    return data
+
+
 def _today(request: Request) -> date:
     today: date = request.app.state.today()
     return today
@@ -100,7 +108,12 @@ def _pages(app: FastAPI) -> dict[str, tuple[str, Builder]]:
         ),
         "targets": ("targets.html", lambda r: svc.targets_page(db, today=_today(r))),
         "experiments": ("experiments.html", lambda r: svc.experiments_page(db, today=_today(r))),
-        "plan": ("plan.html", lambda r: svc.plan_page(db, today=_today(r))),
+        "plan": (
+            "plan.html",
+            lambda r: svc.plan_page(
+                db, today=_today(r), all_weeks=r.query_params.get("all") in ("1", "true")
+            ),
+        ),
     }
 
 
@@ -110,21 +123,23 @@ def register(app: FastAPI) -> None:
 
     for name, (template, build) in _pages(app).items():
 
-        def endpoint(
-            request: Request, _t: str = template, _b: Builder = build
-        ) -> Response:
-            return render(request, _t, _b(request))
+        def endpoint(request: Request, _t: str = template, _b: Builder = build) -> Response:
+            return render(request, _t, cached(request, _t, lambda: _b(request)))
 
         app.add_api_route(f"/{name}", endpoint, methods=["GET"], name=name)
         app.add_api_route(f"/api/{name}", endpoint, methods=["GET"], name=f"api_{name}")
 
     @app.get("/", name="home")
     def home(request: Request) -> Response:
-        return render(request, "today.html", svc.today_page(db, today=_today(request)))
+        data = cached(request, "today", lambda: svc.today_page(db, today=_today(request)))
+        return render(request, "today.html", data)
 
     def activity(request: Request, activity_id: int) -> Response:
         x_axis = request.query_params.get("x", "distance")
-        return render(request, "activity.html", svc.activity_page(db, activity_id, x_axis=x_axis))
+        data = cached(
+            request, "activity", lambda: svc.activity_page(db, activity_id, x_axis=x_axis)
+        )
+        return render(request, "activity.html", data)
 
     app.add_api_route("/activities/{activity_id}", activity, methods=["GET"], name="activity")
     app.add_api_route(
@@ -145,6 +160,7 @@ def register(app: FastAPI) -> None:
             return render(request, "activity.html", data, status_code=400)
         except Unavailable as exc:
             return error_response(request, 503, str(exc))
+        request.app.state.cache.clear()
         if wants_json(request):
             return json_response({"stored": stored})
         return RedirectResponse(f"/activities/{activity_id}?saved=1#journal", status_code=303)
@@ -160,6 +176,7 @@ def register(app: FastAPI) -> None:
             return _plan_error(request, exc.errors)
         except Unavailable as exc:
             return error_response(request, 503, str(exc))
+        request.app.state.cache.clear()
         if wants_json(request):
             return json_response({"moved": moved})
         return RedirectResponse("/plan?moved=1", status_code=303)

@@ -117,7 +117,7 @@ def _definition(local: int, global_num: int, fields: list[tuple[int, str]]) -> b
     return out
 
 
-def _message(local: int, global_num: int, fields: list[tuple[int, str, int]]) -> bytes:
+def _message(local: int, global_num: int, fields: list[tuple[int, str, int | None]]) -> bytes:
     """A definition plus one data message of the given ``(field, base type, value)``."""
     head = _definition(local, global_num, [(f, b) for f, b, _ in fields])
     body = bytes([local])
@@ -183,7 +183,9 @@ def _int(x: float | None, scale: float = 1.0) -> int | None:
     return None if x is None else int(round(x * scale))
 
 
-def _lap(track: Track, index: int, start: int, a: int, b: int, intensity: str, trigger: str) -> bytes:
+def _lap(
+    track: Track, index: int, start: int, a: int, b: int, intensity: str, trigger: str
+) -> bytes:
     t0 = start + int(round(track.time[a]))
     t1 = start + int(round(track.time[b - 1]))
     dist = float(track.distance[b - 1] - (track.distance[a - 1] if a > 0 else 0.0))

@@ -1,0 +1,129 @@
+"""Dashboard latency on a large archive: p50/p95 per page, cold and cached.
+
+Builds (once, kept in --work) a simulated athlete of several years
+(``deliberun.sim``, marathon scenario), imports it with the real importer
+(plus its plan.yaml), then requests every page through the full ASGI stack
+(FastAPI TestClient: routing, CSRF middleware, template rendering) N times:
+
+- **cold**: the page cache off, every request rebuilds the page from the
+  services (what the first view after an import costs);
+- **cached**: the page cache on (what navigating the dashboard costs while
+  the database is unchanged).
+
+Goal: p95 < 150 ms per page. Run::
+
+    .venv/bin/python bench/web_bench.py --years 3 --repeat 15
+
+and paste the table into docs/benchmarks.md ("## Dashboard").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+GOAL_MS = 150.0
+PAGES = (
+    "/today",
+    "/calendar",
+    "/activities",
+    "/activities/{id}",
+    "/fitness",
+    "/targets",
+    "/experiments",
+    "/plan",
+)
+
+
+def build(work: Path, years: float, seed: int) -> tuple[Path, date]:
+    """The simulated archive imported into ``work/bench.db`` (reused when present)."""
+    from deliberun.services.importer import import_paths
+    from deliberun.sim.output import write_simulation
+    from deliberun.sim.simulation import Simulation
+    from deliberun.store.db import Database
+
+    files = work / f"sim-{years:g}y-{seed}"
+    db_path = work / f"bench-{years:g}y-{seed}.db"
+    end_file = work / f"bench-{years:g}y-{seed}.end"
+    if db_path.exists() and end_file.exists():
+        return db_path, date.fromisoformat(end_file.read_text().strip())
+    t0 = time.perf_counter()
+    result = write_simulation(Simulation("marathon", seed, years=years), files)
+    print(f"simulated {result['activities']} activities in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    db = Database(db_path)
+    report = import_paths(db, [files])
+    print(f"imported {len(report.imported)} in {time.perf_counter() - t0:.1f} s")
+    try:
+        from deliberun.services import plan
+
+        plan.import_file(db, files / "plan.yaml", now=datetime.now(UTC))
+    except Exception as exc:  # the plan is optional for the bench
+        print(f"plan.yaml not imported: {exc}", file=sys.stderr)
+    end_file.write_text(result["end"])
+    return db_path, date.fromisoformat(result["end"])
+
+
+def measure(db_path: Path, today: date, repeat: int, cache: bool) -> dict[str, list[float]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    client = TestClient(create_app(str(db_path), today=today, page_cache=cache))
+    rows = client.get("/api/activities?limit=1").json()["activities"]["rows"]
+    newest = rows[0]["id"]
+    out: dict[str, list[float]] = {}
+    for page in PAGES:
+        url = page.format(id=newest)
+        client.get(url, headers={"accept": "text/html"})  # warm-up (imports, SQLite pages)
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            r = client.get(url, headers={"accept": "text/html"})
+            times.append((time.perf_counter() - t0) * 1000)
+            if r.status_code != 200:
+                raise SystemExit(f"{url}: HTTP {r.status_code}")
+        out[page] = times
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return float(statistics.quantiles(values, n=20, method="inclusive")[18])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--years", type=float, default=3.0, help="years of simulated history")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=15, help="requests per page")
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "dr-web")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    db_path, today = build(args.work, args.years, args.seed)
+    cold = measure(db_path, today, args.repeat, cache=False)
+    warm = measure(db_path, today, args.repeat, cache=True)
+    print(f"\n{args.years:g} years simulated, today = {today}, {args.repeat} requests per page")
+    print("| page | cold p50 ms | cold p95 ms | cached p50 ms | cached p95 ms | goal p95 < 150 |")
+    print("|---|---:|---:|---:|---:|---|")
+    worst = 0.0
+    for page in PAGES:
+        c, w = cold[page], warm[page]
+        worst = max(worst, p95(c))
+        ok = "yes" if p95(c) < GOAL_MS else ("cached only" if p95(w) < GOAL_MS else "no")
+        print(
+            f"| {page} | {statistics.median(c):.0f} | {p95(c):.0f} | "
+            f"{statistics.median(w):.0f} | {p95(w):.0f} | {ok} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""The demo: a simulated runner, imported into a fresh demo database, summarised.
+
+``run_demo(out)`` simulates the ``marathon`` scenario (a base period and a
+16-week marathon cycle), writes its files to ``out/files``, recreates
+``out/demo.db`` (never the runner's own database), imports the files, the plan
+and the athlete settings, and returns what the CLI prints: activities,
+fitness/fatigue/form, VDOT, training paces, and the planted truth beside them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from deliberun.athlete import AthleteSettings
+from deliberun.sim.output import write_simulation
+from deliberun.sim.simulation import Simulation
+from deliberun.store.db import Database
+
+#: Called as ``progress(stage, done, total)``; stage is "simulate" or "import".
+DemoProgress = Callable[[str, int, int | None], None]
+
+
+def default_demo_dir() -> Path:
+    """``<user data dir>/demo``: the demo's own folder, next to (never in) the real database."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("deliberun")) / "demo"
+
+
+def _reset(out: Path) -> tuple[Path, Path]:
+    """Clear an earlier demo in ``out`` (refusing a folder that holds anything else)."""
+    files, db = out / "files", out / "demo.db"
+    if out.exists():
+        known = {"files", "demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal"}
+        other = [p.name for p in out.iterdir() if p.name not in known]
+        if other:
+            raise ValueError(
+                f"{out} holds other files ({', '.join(sorted(other)[:3])}); "
+                "give the demo a new or empty folder with --out"
+            )
+    if files.exists():
+        if not (files / "truth.json").exists() and any(files.iterdir()):
+            raise ValueError(f"{files} is not an earlier demo; give the demo another --out folder")
+        shutil.rmtree(files)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    return files, db
+
+
+def run_demo(
+    out: Path | str | None = None,
+    *,
+    seed: int = 0,
+    years: float | None = None,
+    workers: int | None = None,
+    progress: DemoProgress | None = None,
+) -> dict[str, Any]:
+    """Simulate, import and summarise the demo runner; return a JSON-able report.
+
+    Parameters
+    ----------
+    out : path, optional
+        The demo folder (default :func:`default_demo_dir`); ``files/`` and
+        ``demo.db`` inside it are recreated on every run.
+    seed : int
+        Seed of the simulated athlete.
+    years : float, optional
+        History length [years] (default: the scenario's half year).
+    workers : int, optional
+        Import parser processes (default: the number of CPUs).
+    progress : callable, optional
+        ``progress(stage, done, total)``.
+    """
+    out = Path(out) if out is not None else default_demo_dir()
+    files, db_path = _reset(out)
+    sim = Simulation("marathon", seed, years=years)
+
+    def sim_progress(done: int, total: int) -> None:
+        if progress:
+            progress("simulate", done, total)
+
+    written = write_simulation(sim, files, sim_progress)
+    db = Database(db_path)
+    notes: list[str] = []
+    try:
+        _apply_settings(db, sim)
+        from deliberun.services.importer import import_paths
+
+        def imp_progress(done: int, total: int | None, _path: str) -> None:
+            if progress:
+                progress("import", done, total)
+
+        report = import_paths(db, [files], workers=workers, progress=imp_progress)
+        today = sim.end
+        summary = {
+            "out": str(out),
+            "db": str(db_path),
+            "files": str(files),
+            "scenario": sim.scenario.name,
+            "seed": seed,
+            "start": sim.start.isoformat(),
+            "end": sim.end.isoformat(),
+            "today": today.isoformat(),
+            "simulated": written,
+            "import": {
+                "imported": len(report.imported),
+                "duplicates": len(report.duplicates),
+                "skipped": len(report.skipped),
+                "failed": report.failed[:5],
+            },
+            "truth": _truth_summary(sim),
+        }
+        summary["plan"] = _optional(notes, "plan", lambda: _import_plan(db, files, today))
+        summary["athlete"] = _optional(notes, "athlete", lambda: _athlete(db, today))
+        summary["notes"] = notes
+        return summary
+    finally:
+        db.dispose()
+
+
+def _apply_settings(db: Database, sim: Simulation) -> None:
+    """The athlete block of the journal file, stored as the demo's settings."""
+    from deliberun.store.settings_repo import get_settings, set_settings
+
+    with db.session() as s:
+        current = get_settings(s).to_dict()
+        current.update(sim.profile.athlete_settings(sim.end.year))
+        set_settings(s, AthleteSettings.from_dict(current))
+        s.commit()
+
+
+def _optional(notes: list[str], what: str, fn: Callable[[], Any]) -> Any:
+    """Run a step owned by another area; a failure becomes a visible note, not a crash."""
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - the demo reports it and goes on
+        notes.append(f"{what}: {type(exc).__name__}: {exc}")
+        return None
+
+
+def _import_plan(db: Database, files: Path, today: Any) -> dict[str, Any]:
+    from deliberun.services import plan as plan_service
+
+    now = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    plan_id = plan_service.import_file(db, files / "plan.yaml", now=now)
+    report = plan_service.compliance_report(db, today=today)
+    workouts = report.get("workouts", [])
+    scores = [w["execution"]["score"] for w in workouts
+              if w.get("execution") and w["execution"].get("score") is not None]  # fmt: skip
+    return {
+        "plan_id": plan_id,
+        "planned": len(workouts),
+        "done": sum(w.get("status") == "done" for w in workouts),
+        "mean_execution_score": sum(scores) / len(scores) if scores else None,
+    }
+
+
+def _athlete(db: Database, today: Any) -> dict[str, Any]:
+    from deliberun.services import athlete
+
+    fit = athlete.fitness(db, today=today)
+    summ = athlete.summary(db, today=today)
+    cur = fit.get("current") or {}
+    return {
+        "fitness": cur.get("fitness"),
+        "fatigue": cur.get("fatigue"),
+        "form": cur.get("form"),
+        "vdot": summ.get("vdot"),
+        "paces_s_per_km": summ.get("paces_s_per_km"),
+        "predictions": summ.get("predictions"),
+        "notes": list(fit.get("notes", [])) + list(summ.get("notes", [])),
+    }
+
+
+def _truth_summary(sim: Simulation) -> dict[str, Any]:
+    truth = sim.truth()
+    fitness = truth["fitness"]
+    days = sorted(fitness)
+    return {
+        "vdot_start": fitness[days[0]],
+        "vdot_end": fitness[days[-1]],
+        "effects": truth["effects"],
+    }

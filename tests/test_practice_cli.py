@@ -1,0 +1,111 @@
+"""The practice commands: exit codes, JSON contracts, the focus rule, the journal file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from deliberun.cli.main import app
+
+runner = CliRunner()
+
+JOURNAL = """
+version: 1
+journal:
+  - {date: 2026-03-02, rpe: 7, sleep_h: 7.5, details: [fuelling]}
+cycles:
+  - name: "Spring marathon"
+    start: 2026-01-05
+    end: 2026-04-26
+    goal_race: {distance_m: 42195, date: 2026-04-26, goal_time_s: 11700}
+    targets: [{kind: threshold_pace, goal: 255.0}, {kind: interval_execution, goal: 0.8}]
+experiments:
+  - {id: rest-longer, workout_type: intervals, change: "50% more rest", metric: last_rep_fade_pct,
+     assignment: before_after, start: 2026-02-01, change_date: 2026-03-01}
+"""
+
+
+def _run(db: Path, *args: str) -> tuple[int, str, str]:
+    res = runner.invoke(app, ["--db", str(db), *args])
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_cycle_and_targets(db_path: Path) -> None:
+    code, out, _ = _run(
+        db_path,
+        "cycle", "create", "Spring", "--start", "2026-01-05", "--end", "2026-04-26",
+        "--race", "marathon", "--goal-time", "3:15:00", "--target", "threshold_pace=255",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["goal_race"]["distance_m"] == 42195 and doc["goal_race"]["goal_time_s"] == 11700
+    cid = str(doc["id"])
+    for kind, goal in (("interval_execution", "0.8"), ("weekly_volume", "60000")):
+        code, out, _ = _run(db_path, "target", "add", kind, goal, "--cycle", cid, "--json")
+        assert code == 0 and json.loads(out)["kind"] == kind
+    code, _, err = _run(db_path, "target", "add", "easy_cadence", "178", "--cycle", cid)
+    assert code == 1 and "focus is the point" in err
+    code, out, _ = _run(db_path, "cycle", "show", cid, "--json")
+    doc = json.loads(out)
+    assert [p["target"]["kind"] for p in doc["progress"]] == [
+        "threshold_pace",
+        "interval_execution",
+        "weekly_volume",
+    ]
+    code, out, _ = _run(db_path, "cycle", "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 1
+    code, out, _ = _run(db_path, "target", "list", "--kinds", "--json")
+    assert "race_details" in {k["kind"] for k in json.loads(out)}
+    code, _, err = _run(db_path, "target", "add", "speed", "1", "--cycle", cid)
+    assert code == 1 and "unknown target kind" in err
+
+
+def test_log_experiment_nemesis_review_today(db_path: Path, tmp_path: Path) -> None:
+    f = tmp_path / "deliberun-journal.yaml"
+    f.write_text(JOURNAL)
+    code, out, _ = _run(db_path, "log", "--from-file", str(f), "--json")
+    assert code == 0 and json.loads(out) == {"journal": 1, "cycles": 1, "experiments": 1}
+    # importing again replaces (idempotent)
+    _run(db_path, "log", "--from-file", str(f))
+    code, out, _ = _run(db_path, "cycle", "list", "--json")
+    assert len(json.loads(out)) == 1
+    code, out, _ = _run(
+        db_path, "log", "--date", "2026-03-03", "--rpe", "8", "--tag", "x", "--json"
+    )
+    assert code == 0 and json.loads(out)["rpe"] == 8
+    code, _, err = _run(db_path, "log", "--date", "2026-03-03", "--rpe", "12")
+    assert code == 1 and "outside its scale" in err
+    code, out, _ = _run(db_path, "experiment", "list", "--json")
+    assert json.loads(out) == [
+        {"id": "rest-longer", "change": "50% more rest", "status": "running"}
+    ]
+    code, out, _ = _run(db_path, "experiment", "show", "rest-longer", "--json")
+    doc = json.loads(out)
+    assert set(doc) == {
+        "id", "change", "metric", "sessions_a", "sessions_b", "effect", "interval_90",
+        "p_value", "verdict", "more_sessions_needed",
+    }  # fmt: skip
+    assert doc["verdict"] == "not_enough_data" and doc["more_sessions_needed"] == 6
+    code, _, err = _run(db_path, "experiment", "show", "nope")
+    assert code == 1 and "no experiment 'nope'" in err
+    code, out, _ = _run(
+        db_path, "experiment", "create", "x2", "--change", "c", "--metric", "rpe",
+        "--assignment", "alternating", "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["assignment"] == "alternating"
+    code, _, err = _run(db_path, "experiment", "create", "x3", "--change", "c", "--metric", "zz")
+    assert code == 1 and "unknown outcome metric" in err
+    code, out, _ = _run(db_path, "nemesis", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = _run(db_path, "review", "--week", "2026-03-02", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["kind"] == "week" and doc["start"] == "2026-03-02"
+    code, out, _ = _run(db_path, "review", "--week", "2026-03-02", "--markdown")
+    assert code == 0 and out.startswith("# Week of 2026-03-02")
+    code, out, _ = _run(db_path, "today", "--json")
+    assert code == 0 and json.loads(out)["kind"] == "today"
+    code, _, err = _run(db_path, "review", "--week", "March")
+    assert code == 2 and "not YYYY-MM-DD" in err

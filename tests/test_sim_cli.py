@@ -1,0 +1,116 @@
+"""``deliberun simulate`` and ``deliberun demo`` end to end (exit codes, JSON, files, database)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from deliberun.cli.main import app
+from deliberun.sim.scenarios import SCENARIOS
+
+runner = CliRunner()
+
+
+def test_simulate_list_json() -> None:
+    res = runner.invoke(app, ["simulate", "--list", "--json"])
+    assert res.exit_code == 0, res.output
+    names = [s["name"] for s in json.loads(res.stdout)]
+    assert names == list(SCENARIOS)
+    assert {"marathon", "nemesis_fatigue", "rest_experiment", "null_experiment",
+            "cadence_drills", "illness"} <= set(names)  # fmt: skip
+
+
+def test_simulate_writes_files(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    res = runner.invoke(app, ["simulate", "--scenario", "illness", "--seed", "3", "--years",
+                              "0.12", "--out", str(out), "--json", "--quiet"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["activities"] == len(list((out / "activities").iterdir())) > 10
+    assert (out / "truth.json").is_file() and (out / "activities.csv").is_file()
+    assert (out / "deliberun-journal.yaml").is_file() and (out / "plan.yaml").is_file()
+    # an earlier simulation may be overwritten
+    res = runner.invoke(app, ["simulate", "--scenario", "illness", "--seed", "4", "--years",
+                              "0.12", "--out", str(out), "--quiet", "--sex", "male",
+                              "--vdot", "55"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    truth = json.loads((out / "truth.json").read_text())
+    assert truth["seed"] == 4
+    assert truth["profile"]["sex"] == "male" and truth["profile"]["vdot"] == 55
+
+
+def test_simulate_usage_errors(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["simulate", "--scenario", "nope", "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert "unknown scenario 'nope'" in res.output
+    res = runner.invoke(app, ["simulate"])
+    assert res.exit_code == 2 and "--out" in res.output
+    res = runner.invoke(app, ["simulate", "--vdot", "120", "--out", str(tmp_path / "y")])
+    assert res.exit_code == 2 and "vdot" in res.output
+    (tmp_path / "mine.txt").write_text("x")
+    res = runner.invoke(app, ["simulate", "--out", str(tmp_path), "--quiet"])
+    assert res.exit_code == 1 and "not empty" in res.output
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("demo") / "d"
+    res = runner.invoke(app, ["demo", "--out", str(out), "--years", "0.35", "--json", "--quiet"])
+    assert res.exit_code == 0, res.output
+    return out, json.loads(res.stdout)
+
+
+def test_demo_imports_everything(demo: tuple[Path, dict]) -> None:
+    out, doc = demo
+    assert doc["db"] == str(out / "demo.db") and (out / "demo.db").is_file()
+    assert doc["import"]["imported"] == doc["simulated"]["activities"] > 60
+    assert doc["import"]["failed"] == []
+    assert doc["scenario"] == "marathon"
+    assert {e["kind"] for e in doc["truth"]["effects"]} >= {"nemesis", "target"}
+
+
+def test_demo_athlete_summary_close_to_truth(demo: tuple[Path, dict]) -> None:
+    _, doc = demo
+    ath = doc["athlete"]
+    assert ath is not None, doc["notes"]
+    assert ath["vdot"] == pytest.approx(doc["truth"]["vdot_end"], abs=1.5)
+    assert ath["fitness"] > 20
+    assert set(ath["paces_s_per_km"]) >= {"E", "M", "T", "I", "R"}
+
+
+def test_demo_refuses_foreign_folders(tmp_path: Path) -> None:
+    (tmp_path / "precious.txt").write_text("mine")
+    res = runner.invoke(app, ["demo", "--out", str(tmp_path), "--quiet"])
+    assert res.exit_code == 1 and "holds other files" in " ".join(res.output.split())
+    assert (tmp_path / "precious.txt").read_text() == "mine"
+
+
+def test_demo_folder_is_recreated(tmp_path: Path) -> None:
+    from deliberun.services.demo import _reset
+
+    (tmp_path / "files" / "activities").mkdir(parents=True)
+    (tmp_path / "files" / "truth.json").write_text("{}")
+    (tmp_path / "files" / "activities" / "1.fit.gz").write_bytes(b"x")
+    (tmp_path / "demo.db").write_bytes(b"old")
+    files, db = _reset(tmp_path)
+    assert not files.exists() and not db.exists()
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not an earlier demo"):
+        _reset(tmp_path)
+
+
+def test_demo_text_output_says_how_to_explore(
+    demo: tuple[Path, dict], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deliberun.cli.cmd_demo import _print
+
+    out, doc = demo
+    _print(doc, 12.0)
+    text = capsys.readouterr().out
+    assert f"deliberun --db {out / 'demo.db'} activities" in text
+    assert "VDOT (planted truth)" in text and "Training paces" in text
+    assert "nemesis: intervals last_rep_fade_pct" in text
