@@ -25,7 +25,7 @@ from collections import Counter
 import numpy as np
 
 from deliberun.practice.experiments import analyze_experiment
-from deliberun.practice.nemesis import CAUSES, rank_causes
+from deliberun.practice.nemesis import CAUSES, find_nemeses, rank_causes
 from deliberun.practice.synthetic import experiment_sessions, nemesis_sessions
 
 
@@ -83,13 +83,17 @@ def sim_run(scenario: str, seed: int) -> dict[str, object]:
         row: dict[str, object] = {"scenario": scenario, "seed": seed}
         for eff in truth["effects"]:
             if eff["kind"] == "nemesis":
-                found = [
-                    n
+                flagged = any(
+                    n.workout_type == eff["workout_type"]
                     for n in svc.nemeses(db, today=today, sessions=sessions)
-                    if n.workout_type == eff["workout_type"]
-                ]
-                top = found[0].causes[0].cause if found and found[0].causes else None
-                row.update(planted=eff["cause"], found=top, nemesis=bool(found))
+                )
+                # the causes over every attempt of the type (as if it were a nemesis now)
+                everything = find_nemeses(
+                    sessions, today, window=len(sessions), min_failure_rate=0.0
+                )
+                mine = [n for n in everything if n.workout_type == eff["workout_type"]]
+                top = mine[0].causes[0].cause if mine and mine[0].causes else None
+                row.update(planted=eff["cause"], found=top, flagged=flagged)
             if eff["kind"] == "experiment":
                 exps = svc.list_experiments(db)
                 res = svc.show_experiment(db, exps[0].id, today=today, sessions=sessions)
@@ -115,14 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     out: list[str] = []
     if args.sim_seeds:
         out += ["### On the simulated athlete (deliberun simulate -> import)", ""]
-        out += ["| scenario | seed | planted | found | right |", "|---|---|---|---|---|"]
+        out += [
+            "| scenario | seed | planted | found (top cause / verdict) | right | flagged now |",
+            "|---|---|---|---|---|---|",
+        ]
         for scenario in SIM_SCENARIOS:
             for seed in range(args.sim_seeds):
                 r = sim_run(scenario, seed)
                 planted, found = r.get("planted"), r.get("found")
                 right = found == planted or (planted == "none" and found not in ("helps", "hurts"))
+                flag = {True: "yes", False: "no"}.get(r.get("flagged"), "")  # type: ignore[call-overload]
                 out.append(
-                    f"| {scenario} | {seed} | {planted} | {found} | {'yes' if right else 'no'} |"
+                    f"| {scenario} | {seed} | {planted} | {found} | {'yes' if right else 'no'} "
+                    f"| {flag} |"
                 )
                 sys.stderr.write(out[-1] + "\n")
         out.append("")

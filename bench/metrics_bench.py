@@ -63,10 +63,9 @@ def _init_worker(distinct: int) -> None:
 
 
 def _work(chunk: range) -> int:
-    found = 0
     for i in chunk:
-        found += bool(compute_all(_POOL[i % len(_POOL)], _SETTINGS)["intervals"]["reps"])
-    return found
+        compute_all(_POOL[i % len(_POOL)], _SETTINGS)
+    return len(chunk)
 
 
 def best_of(fn, repeat: int) -> float:
@@ -98,15 +97,13 @@ def main() -> None:
     pool = [run_of_minutes(float(rng.uniform(40, 80)), seed=1000 + i) for i in range(args.distinct)]
     n_samples = sum(pool[i % len(pool)].n_samples for i in range(args.activities))
     t0, c0 = time.perf_counter(), time.process_time()
-    reps_found = 0
     for i in range(args.activities):
-        result = compute_all(pool[i % len(pool)], settings)
-        reps_found += bool(result["intervals"]["reps"])
+        compute_all(pool[i % len(pool)], settings)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(
         f"archive: {args.activities} activities, {n_samples / 1e6:.1f} M samples: "
         f"{total:.1f} s wall, {cpu:.1f} s CPU ({total / args.activities * 1000:.1f} ms/activity, "
-        f"{n_samples / total / 1e6:.2f} M samples/s); {reps_found} with reps detected"
+        f"{n_samples / total / 1e6:.2f} M samples/s)"
     )
     if args.workers > 1:
         import multiprocessing as mp
@@ -116,11 +113,12 @@ def main() -> None:
         with mp.get_context("fork").Pool(args.workers, _init_worker, (args.distinct,)) as procs:
             procs.map(_work, [range(0, 1)] * args.workers)  # wait for the initialisers
             t0 = time.perf_counter()
-            found = sum(procs.map(_work, chunks))
+            done = sum(procs.map(_work, chunks))
             par = time.perf_counter() - t0
-        print(f"archive on {args.workers} processes: {par:.1f} s wall ({found} with reps)")
+        print(f"archive on {args.workers} processes: {done} activities, {par:.1f} s wall")
         total = min(total, par)
-    print("target: < 60 s ->", "PASS" if total < 60 else "FAIL")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("target: < 60 s ->", "PASS" if total < 60 else "FAIL (wall; see CPU time and load)")
 
 
 if __name__ == "__main__":

@@ -214,12 +214,83 @@ def run_store(path: Path, acts: list[dict[str, np.ndarray]]) -> dict[str, float]
     }
 
 
+def run_import(folder: Path, db: Path, workers: int) -> dict[str, float]:
+    """``deliberun import`` as a user runs it: wall time and peak RSS of the process tree."""
+    import json
+    import sys
+
+    import psutil
+
+    cmd = [sys.executable, "-m", "deliberun.cli.main", "--db", str(db), "import", str(folder)]
+    out_path = db.with_suffix(".json")
+    t0 = time.perf_counter()
+    with open(out_path, "wb") as out_file:  # a file, not a pipe: the report can exceed 64 kB
+        proc = psutil.Popen([*cmd, "--json", "--quiet", "--workers", str(workers)], stdout=out_file)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+    out = out_path.read_bytes()
+    wall = time.perf_counter() - t0
+    doc = json.loads(out)
+    return {
+        "wall_s": wall,
+        "files": len(doc["imported"]) + len(doc["duplicates"]) + len(doc["failed"]),
+        "imported": len(doc["imported"]),
+        "peak_tree_mb": peak / 1e6,
+    }
+
+
+def import_bench(src: Path, copies: int) -> None:
+    """Import a real export, then ``copies`` re-gzipped copies of it (new bytes, same runs)."""
+    import gzip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        files = sorted(src.glob("*.fit.gz"))
+        for c in range(copies):
+            sub = d / f"copy{c}"
+            sub.mkdir()
+            for f in files:
+                raw = gzip.decompress(f.read_bytes())
+                (sub / f.name).write_bytes(gzip.compress(raw, mtime=c + 1))
+        print("\n| import | workers | files | wall (s) | files/s | peak RSS, all processes (MB) |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for workers in (1, 2):
+            r = run_import(d / "copy0", d / f"w{workers}.db", workers)
+            print(
+                f"| {len(files)} real files, fresh DB | {workers} | {r['files']:.0f} | {r['wall_s']:.1f} | "
+                f"{r['files'] / r['wall_s']:.1f} | {r['peak_tree_mb']:.0f} |"
+            )
+        r = run_import(d / "copy0", d / "w2.db", 2)
+        print(
+            f"| same files again (all duplicates) | 2 | {r['files']:.0f} | {r['wall_s']:.1f} | "
+            f"{r['files'] / r['wall_s']:.1f} | {r['peak_tree_mb']:.0f} |"
+        )
+        r = run_import(d, d / "all.db", 2)
+        print(
+            f"| {copies} x {len(files)} files (same runs, new bytes: parse + merge) | 2 | {r['files']:.0f} | "
+            f"{r['wall_s']:.1f} | {r['files'] / r['wall_s']:.1f} | {r['peak_tree_mb']:.0f} |"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=3000, help="activities")
     ap.add_argument("--samples", type=int, default=3600, help="samples per activity (1 Hz)")
     ap.add_argument("--n-samples-table", type=int, default=100, help="activities for option E")
+    ap.add_argument(
+        "--import-dir", type=Path, help="a folder of .fit.gz files to time `deliberun import` on"
+    )
+    ap.add_argument("--copies", type=int, default=5, help="re-gzipped copies for the memory run")
     args = ap.parse_args()
+    if args.import_dir:
+        import_bench(args.import_dir, args.copies)
+        return
     acts = [synthetic(args.samples, seed) for seed in range(min(args.n, 200))]
     acts = [acts[i % len(acts)] for i in range(args.n)]
     # lossless check of the chosen encoding

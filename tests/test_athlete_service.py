@@ -324,3 +324,45 @@ def test_migration_matches_the_tables(db_path):
     mine = [d for d in diff if "threshold_estimates" in str(d) or "athlete_settings" in str(d)]
     assert mine == []
     database.dispose()
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("timezone", "Europe/Berlin", "Europe/Berlin"),
+        ("timezone", "none", None),
+        ("sex", "Female", "female"),
+        ("fitness_days", "60", 60),
+        ("form_floor", "-25", -25.0),
+        ("birth_year", "1985", 1985),
+    ],
+)
+def test_set_value_coerces(db, key, value, expected):
+    assert svc.set_value(db, key, value)["value"] == expected
+
+
+@pytest.mark.parametrize(
+    "key, value, match",
+    [
+        ("timezone", "Mars/Olympus", "time zone"),
+        ("sex", "none", "cannot be unset"),
+        ("fitness_days", "42.5", "whole number"),
+        ("banister_fit_taus", "maybe", "true or false"),
+    ],
+)
+def test_set_value_refuses(db, key, value, match):
+    with pytest.raises(ValueError, match=match):
+        svc.set_value(db, key, value)
+
+
+def test_weekly_totals_cover_whole_weeks(db):
+    out = svc.fitness(db, today=TODAY, days=3)
+    first_week = date.fromisoformat(out["weekly"][0]["week_start"])
+    assert first_week.weekday() == 0
+    with db.session() as s:
+        runs = [
+            r
+            for r in repo.list_activities(s, since=first_week, until=first_week + timedelta(6))
+            if r.sport == "running"
+        ]
+    assert out["weekly"][0]["distance_m"] == pytest.approx(sum(r.distance_m for r in runs))

@@ -123,3 +123,12 @@ def test_recompute_json(db_path, folder):
     doc = json.loads(res.stdout)
     assert sorted(doc["recomputed"]) == sorted(ids)
     assert doc["failed"] == [] and "metrics_version" in doc
+
+
+def test_a_file_without_an_activity_is_skipped_not_failed(db_path, folder, real_dir):
+    shutil.copy(real_dir / "fit" / "fitparse__Settings.fit", folder / "Settings.fit")
+    res = cli(db_path, "import", str(folder), "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [Path(d["path"]).name for d in doc["skipped"]] == ["Settings.fit"]
+    assert len(doc["imported"]) == 2 and doc["failed"] == []

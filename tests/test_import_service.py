@@ -199,3 +199,53 @@ def test_show_and_recompute(db_path, run_fit):
         if rep.metrics_version is not None:
             assert repo.get_metrics_version(s, aid) == rep.metrics_version
             assert repo.get_metrics(s, aid)
+
+
+def test_runner_journal_file_is_read_with_the_folder(db_path, run_fit):
+    from deliberun.services.practice import list_journal
+    from deliberun.store.settings_repo import get_settings
+
+    (run_fit.parent / "deliberun-journal.yaml").write_text(
+        "version: 1\n"
+        "athlete: {sex: female, hr_max_bpm: 190, hr_rest_bpm: 48}\n"
+        "journal:\n"
+        "  - date: 2013-02-06\n"
+        "    activity_start: '2013-02-06T12:11:14+00:00'\n"
+        "    rpe: 6\n"
+        "    notes: first run of the week\n"
+    )
+    db = Database(db_path)
+    report = import_paths(db, [run_fit.parent], workers=1)
+    assert report.failed == [] and len(report.imported) == 1
+    assert report.runner_files[0]["journal"] == 1
+    with db.session() as s:
+        settings = get_settings(s)
+    assert settings.hr_max_bpm == 190 and settings.sex == "female"
+    entries = list_journal(db)
+    assert len(entries) == 1 and entries[0]["rpe"] == 6
+    again = import_paths(db, [run_fit.parent], workers=1)  # idempotent
+    assert again.failed == [] and len(list_journal(db)) == 1
+
+
+def test_a_broken_journal_file_is_a_failure_not_a_crash(db_path, run_fit):
+    (run_fit.parent / "deliberun-journal.yaml").write_text("version: 1\nathlete: [1, 2]\n")
+    report = import_paths(Database(db_path), [run_fit.parent], workers=1)
+    assert len(report.imported) == 1
+    assert [Path(f["path"]).name for f in report.failed] == ["deliberun-journal.yaml"]
+
+
+def test_recompute_applies_a_time_zone_set_later(db_path, run_fit):
+    from deliberun.athlete import AthleteSettings
+    from deliberun.store.settings_repo import set_settings
+
+    db = Database(db_path)
+    aid = import_paths(db, [run_fit], workers=1).imported[0]
+    with db.session() as s:
+        assert repo.get_activity(s, aid).utc_offset_s is None  # this FR110 file has no local time
+    with db.session() as s, s.begin():
+        set_settings(s, AthleteSettings(timezone="America/New_York"))
+    assert recompute(db, workers=1).recomputed == [aid]
+    with db.session() as s:
+        d = repo.activity_to_dict(repo.get_activity(s, aid))
+    assert d["utc_offset_s"] == -5 * 3600
+    assert d["start_time"] == "2013-02-06T07:11:14-05:00"

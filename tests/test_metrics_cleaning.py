@@ -94,3 +94,29 @@ def test_clean_streams_rejects_unsorted_time():
 def test_clean_streams_empty():
     cs = clean_streams(np.zeros(0), {})
     assert cs.n == 0
+
+
+def test_time_grid_jumps_long_gaps():
+    from deliberun.metrics.cleaning import time_grid
+
+    assert time_grid(np.array([0.0, 5.0])).tolist() == [0, 1, 2, 3, 4, 5]
+    g = time_grid(np.array([0.0, 10.0, 1_000_000.0, 1_000_010.0]))
+    assert len(g) < 250  # not a million seconds
+    assert g[0] == 0 and g[-1] == 1_000_010
+    assert (np.diff(g) >= 1).all()
+    assert np.isclose(g, 70.0).any() and not np.isclose(g, 71.0).any()  # 60 s pad kept
+
+
+def test_clock_jump_of_weeks_is_cheap_and_consistent():
+    from deliberun.metrics import compute_all
+    from deliberun.metrics.synthetic import synthetic_run
+
+    act = synthetic_run([("time", 1200, 3.0)], seed=1)
+    t = act.streams["time"].copy()
+    t[600:] += 3 * 7 * 86400.0  # the watch's clock jumped three weeks
+    act.streams["time"] = t
+    r = compute_all(act)
+    assert r["samples"]["n_1hz"] < 1500
+    assert sum(s["duration_s"] for s in r["splits_km"]) == pytest.approx(t[-1])
+    assert r["samples"]["moving_time_s"] == pytest.approx(1199, abs=3)
+    assert r["mean_max_speed"]["600"] < 3.5  # no speed invented across the jump

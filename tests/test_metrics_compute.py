@@ -133,8 +133,24 @@ def test_cadence_in_strides_is_doubled():
     assert r["cadence"]["corrected"] is True
     assert r["cadence"]["avg_spm"] == pytest.approx(168.8, abs=2)
     assert r["cadence"]["stride_length_m"] == pytest.approx(3.2 * 60 / 168.8, rel=0.03)
+    assert r["cadence"]["factor"] == 2.0
     r = compute_all(synthetic_run([("time", 900, 3.2)], seed=1))
     assert r["cadence"]["corrected"] is False
+    r = compute_all(synthetic_run([("time", 900, 3.2)], seed=1, cadence_spm=340.0))
+    assert r["cadence"]["factor"] == 0.5
+    assert r["cadence"]["avg_spm"] == pytest.approx(170.4, abs=2)
+    cycling = synthetic_run([("time", 900, 8.0)], seed=1, cadence_spm=85.0, sport="cycling")
+    assert compute_all(cycling)["cadence"]["corrected"] is False  # rpm stays rpm
+
+
+@pytest.mark.corpus
+def test_real_treadmill_file_with_doubled_cadence(real_dir):
+    from deliberun.io import read_bytes
+
+    path = real_dir / "tcx" / "runalyze__Treadmill-doubled-cadence.tcx"
+    r = compute_all(read_bytes(path.read_bytes(), path.name))
+    assert r["cadence"]["factor"] == 0.5
+    assert 120 < r["cadence"]["avg_spm"] < 200
 
 
 @pytest.mark.parametrize(

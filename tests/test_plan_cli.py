@@ -123,6 +123,9 @@ def test_plan_generate_show_edit_export_import(db_path, tmp_path) -> None:
     assert doc["constraints_broken"] == []
     assert doc["days"][-1] == {**doc["days"][-1], "date": race.isoformat(), "workout_type": "race"}
     assert max(w["planned_km"] for w in doc["weeks"]) <= 50
+    proj = doc["projection"]
+    assert proj[-1]["date"] == race.isoformat()
+    assert proj[-1]["form"] > min(p["form"] for p in proj)  # the taper freshens
 
     show = json.loads(cli(db_path, "plan", "show", "--json").stdout)
     assert show["plan_id"] == doc["plan_id"]

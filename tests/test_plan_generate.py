@@ -18,7 +18,7 @@ from deliberun.plan.load import plan_projection, planned_load, project_fitness
 from deliberun.plan.text import parse_workout
 from deliberun.plan.workout import estimate, is_hard
 
-RACES = [5000.0, 10000.0, 21097.5, 42195.0]
+RACES = [5000.0, 10000.0, 15000.0, 21097.5, 30000.0, 42195.0]
 
 
 def _weekly_training_km(plan, vdot):
@@ -34,13 +34,13 @@ def _weekly_training_km(plan, vdot):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     race=st.sampled_from(RACES),
-    weeks_ahead=st.integers(2, 26),
+    weeks_ahead=st.integers(1, 40),
     race_weekday=st.integers(0, 6),
     days=st.integers(3, 7),
     long_day=st.integers(0, 6),
-    volume=st.floats(15, 90),
-    headroom=st.floats(1.0, 2.0),
-    vdot=st.floats(30, 70),
+    volume=st.floats(5, 150),
+    headroom=st.floats(1.0, 2.5),
+    vdot=st.floats(25, 80),
     start_offset=st.integers(0, 6),
     targets=st.lists(
         st.sampled_from(["threshold_pace", "interval_execution", "marathon_pace", "hills"]),

@@ -168,3 +168,40 @@ def test_yaml_errors_name_the_entry(text: str, message: str) -> None:
         plan_from_yaml(text, source="plan.yaml")
     assert message in str(info.value)
     assert str(info.value).startswith("plan.yaml")
+
+
+# --- property: random workouts survive the FIT round trip ------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_amount = st.sampled_from(
+    ["200m", "400m", "800m", "1km", "1.2km", "2km", "2mi", "30s", "90s", "10min", "lap"]
+)
+_target = st.sampled_from(["", " E", " @M", " @T", " @I", " @R", " @4:10/km", " @6:30/mi", " @150bpm",
+                           " @140-155bpm", " @RPE7", " @4:05-4:15/km"])  # fmt: skip
+_rec = st.sampled_from(["200m jog", "90s jog", "2min rest", "1km E"])
+
+
+@st.composite
+def _text(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        one = draw(_amount) + draw(_target)
+        kind = draw(st.integers(0, 2))
+        if kind == 0:
+            parts.append(one)
+        elif kind == 1:
+            parts.append(f"{draw(st.integers(1, 12))}x{one} w/ {draw(_rec)}")
+        else:
+            inner = f"{draw(st.integers(2, 5))}x{draw(_amount)}{draw(_target)} w/ {draw(_rec)}"
+            parts.append(f"{draw(st.integers(2, 4))}x({inner}, {draw(_rec)})")
+    return " + ".join(parts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_text())
+def test_random_workouts_survive_the_fit_round_trip(text: str) -> None:
+    w = parse_workout(text)
+    back = parse_fit_workout(write_fit_workout(w, PACES))
+    assert back.steps == w.steps

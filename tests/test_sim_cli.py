@@ -25,7 +25,7 @@ def test_simulate_list_json() -> None:
 
 def test_simulate_writes_files(tmp_path: Path) -> None:
     out = tmp_path / "sim"
-    res = runner.invoke(app, ["simulate", "--scenario", "illness", "--seed", "3", "--years",
+    res = runner.invoke(app, ["simulate", "--scenario", "marathon", "--seed", "3", "--years",
                               "0.12", "--out", str(out), "--json", "--quiet"])  # fmt: skip
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
@@ -33,7 +33,7 @@ def test_simulate_writes_files(tmp_path: Path) -> None:
     assert (out / "truth.json").is_file() and (out / "activities.csv").is_file()
     assert (out / "deliberun-journal.yaml").is_file() and (out / "plan.yaml").is_file()
     # an earlier simulation may be overwritten
-    res = runner.invoke(app, ["simulate", "--scenario", "illness", "--seed", "4", "--years",
+    res = runner.invoke(app, ["simulate", "--scenario", "marathon", "--seed", "4", "--years",
                               "0.12", "--out", str(out), "--quiet", "--sex", "male",
                               "--vdot", "55"])  # fmt: skip
     assert res.exit_code == 0, res.output
@@ -79,6 +79,12 @@ def test_demo_athlete_summary_close_to_truth(demo: tuple[Path, dict]) -> None:
     assert ath["vdot"] == pytest.approx(doc["truth"]["vdot_end"], abs=1.5)
     assert ath["fitness"] > 20
     assert set(ath["paces_s_per_km"]) >= {"E", "M", "T", "I", "R"}
+    # the runner's own files came in too: journal, cycle with targets, plan
+    assert doc["notes"] == []
+    assert doc["runner_files"] and doc["runner_files"][0]["journal"] > 60
+    assert {t["target"]["kind"] for t in doc["practice"]["targets"]} == {
+        "threshold_pace", "interval_execution"}  # fmt: skip
+    assert doc["plan"]["done"] == doc["plan"]["planned"] == doc["simulated"]["activities"]
 
 
 def test_demo_refuses_foreign_folders(tmp_path: Path) -> None:

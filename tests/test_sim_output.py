@@ -38,9 +38,9 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
-    a = _write(tmp_path / "a", "illness", 5, years=0.15)
-    b = _write(tmp_path / "b", "illness", 5, years=0.15)
-    c = _write(tmp_path / "c", "illness", 6, years=0.15)
+    a = _write(tmp_path / "a", "marathon", 5, years=0.1)
+    b = _write(tmp_path / "b", "marathon", 5, years=0.1)
+    c = _write(tmp_path / "c", "marathon", 6, years=0.1)
     da, db_, dc = _digest(a), _digest(b), _digest(c)
     assert len(da) > 20
     assert da == db_
@@ -143,7 +143,7 @@ def test_experiment_in_journal(tmp_path: Path) -> None:
 def test_refuses_a_folder_with_other_files(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(ValueError, match="not empty"):
-        write_simulation(Simulation("illness", 1, years=0.1), tmp_path)
+        write_simulation(Simulation("marathon", 1, years=0.1), tmp_path)
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 
 
@@ -187,3 +187,10 @@ def test_other_areas_read_the_runner_files(marathon: Path) -> None:
     plan = yaml_io.plan_from_yaml((marathon / "plan.yaml").read_text())
     assert len(plan.days) == len(truth["sessions"])
     assert {d.workout_type for d in plan.days} == {s["workout_type"] for s in truth["sessions"]}
+
+
+def test_too_short_for_the_scenario() -> None:
+    with pytest.raises(ValueError, match="needs at least 9 weeks; use --years 0.18"):
+        Simulation("illness", 1, years=0.1)
+    with pytest.raises(ValueError, match="unknown scenario"):
+        Simulation("nope", 1)

@@ -142,15 +142,18 @@ def test_nemesis_fade_visible_after_hard_days() -> None:
 
 def test_rest_experiment_effect_and_null() -> None:
     for name in ("rest_experiment", "null_experiment"):
-        sim = Simulation(name, 9)
+        sim = Simulation(name, 10)
         by: dict[str, list[float]] = {"baseline": [], "change": []}
         for s in sim.sessions():
             if s.workout_type == "intervals":
                 by[s.truth["arm"]].append(fade_pct(s))
         size = sim.truth()["effects"][0]["size"]
         diff = np.mean(by["change"]) - np.mean(by["baseline"])
+        se = np.sqrt(sum(np.var(v) / len(v) for v in by.values()))
         assert min(len(v) for v in by.values()) >= 10
-        assert diff == pytest.approx(size, abs=1.5), name
+        assert abs(diff - size) < 3 * se, name  # the planted size, within sampling error
+        if size:
+            assert diff / se < -2.5  # a real 2.5-point benefit is detectable here
 
 
 def test_cadence_target_improves() -> None:

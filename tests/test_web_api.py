@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,51 @@ def test_moving_a_workout_by_the_form(planned: Path) -> None:
     assert r.status_code == 400 and "is not a date: use YYYY-MM-DD" in r.text
     after = [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
     assert [d["date"] for d in after] == [d["date"] for d in days]
+
+
+def test_page_cache_sees_writes_from_another_process(tmp_path: Path) -> None:
+    path = tmp_path / "cache.db"
+    build_db(path, weeks=1)
+    app = create_app(str(path), today=LAST_DAY)
+    c = TestClient(app)
+    first = c.get("/api/activities").json()["activities"]["total"]
+    assert c.get("/api/activities").json()["activities"]["total"] == first
+    assert app.state.cache.hits >= 1  # the second view came from the cache
+    # another connection (as an import in another terminal would) adds a week of runs
+    build_db(path, weeks=1, last_day=date(2026, 3, 8), seed=2)
+    assert c.get("/api/activities").json()["activities"]["total"] == first + 5
+
+
+def test_a_failing_section_does_not_take_the_page_down(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("fitness model exploded")
+
+    monkeypatch.setattr(dashboard_sources, "fitness", broken)
+    client.app.state.cache.clear()
+    data = client.get("/api/today").json()
+    assert data["form"] == {
+        "available": False,
+        "hint": data["form"]["hint"],
+        "error": "fitness model exploded",
+    }
+    assert data["week"]["available"]  # the rest of the page is there
+    html = client.get("/today", headers=HTML).text
+    assert "This section failed: fitness model exploded" in html
+    client.app.state.cache.clear()
+
+
+def test_warm_up_builds_the_default_pages_in_the_background(filled: Path) -> None:
+    import time
+
+    app = create_app(str(filled), today=LAST_DAY, warm=True)
+    with TestClient(app) as c:  # runs the lifespan: the warm-up thread starts
+        deadline = time.monotonic() + 60
+        while app.state.cache.misses < 7 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert app.state.cache.misses >= 7  # every default page built once
+        hits = app.state.cache.hits
+        for page in PAGES:
+            assert c.get(f"/api/{page}").status_code == 200
+        assert app.state.cache.hits == hits + len(PAGES)  # all served from the cache

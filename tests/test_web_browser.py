@@ -113,6 +113,30 @@ def test_every_page_opens_from_the_nav(server: str, page: Any, tmp_path: Path) -
     assert data["page"] == "calendar" and len(data["weeks"]) == 6
 
 
+def test_sections_are_filled_from_every_area(server: str, page: Any) -> None:
+    """On the simulated athlete, no page falls back to an empty state it should not."""
+
+    def api(name: str) -> dict[str, Any]:
+        return dict(json.loads(page.request.get(f"{server}/api/{name}").text()))
+
+    today = api("today")
+    assert today["advice"]["available"] and today["advice"]["sections"]
+    assert today["form"]["available"] and today["week"]["has_plan"]
+    fitness = api("fitness")
+    assert fitness["fitness"]["available"] and fitness["fitness"]["chart"]["data"]
+    assert fitness["athlete"]["vdot"] and fitness["athlete"]["paces_s_per_km"]
+    plan = api("plan")["plan"]
+    assert plan["available"] and plan["weeks_total"] > 10
+    if not dashboard_sources.journal_available():
+        return
+    targets = api("targets")["targets"]
+    assert targets["available"] and targets["cycle"]["name"]
+    assert all(t["chart"]["data"] for t in targets["targets"] if t["values"])
+    experiments = api("experiments")
+    assert experiments["nemesis"]["available"] and experiments["nemesis"]["rows"]
+    assert "error" not in experiments["experiments"]
+
+
 def test_activity_page_draws_charts_and_route(server: str, page: Any, tmp_path: Path) -> None:
     page.goto(f"{server}/activities")
     rows = page.locator("#activity-list tbody tr")
@@ -159,10 +183,12 @@ def test_journal_entry_is_submitted_and_stored(server: str, page: Any, tmp_path:
     page.wait_for_load_state("load")
     aid = page.url.rstrip("/").split("/")[-1]
     # bad input first: refused with a message, nothing stored
+    url = page.url
     page.fill("input[name=rpe]", "14")
     page.click("form.journal button[type=submit]")
-    page.wait_for_load_state("load")
+    page.wait_for_selector("#journal-errors")
     assert "Nothing was saved" in page.locator("#journal-errors").inner_text()
+    assert page.input_value("input[name=rpe]") == "14"  # kept, to be corrected
     page.fill("input[name=rpe]", "7")
     page.fill("input[name=feel]", "4")
     page.fill("input[name=sleep_h]", "7.5")
@@ -171,6 +197,9 @@ def test_journal_entry_is_submitted_and_stored(server: str, page: Any, tmp_path:
     page.click("form.journal button[type=submit]")
     page.wait_for_selector("#journal-saved")
     assert "legs heavy on the last reps" in page.locator("#journal-entry").inner_text()
+    # htmx swapped the journal section in place: no page load, the charts are still there
+    assert page.url == url and page.locator("#chart-pace.js-plotly-plot").count() == 1
+    assert page.locator("#journal-errors").count() == 0
     page.screenshot(path=str(tmp_path / "journal.png"), full_page=True)
     data = json.loads(page.request.get(f"{server}/api/activities/{aid}").text())
     entry = data["journal"]["entry"]

@@ -82,9 +82,35 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     if plan:
         stdout.print(f"Plan: {plan.get('done')} of {plan.get('planned')} planned workouts done; "
                      f"mean execution score {_num(plan.get('mean_execution_score'), '{:.2f}')}")  # fmt: skip
-    # Places for the practice loop, filled as those areas land:
-    stdout.print("Targets: (see `deliberun target` when the practice area is installed)")
-    stdout.print("Review: (see `deliberun review`)")
+    practice = report.get("practice")
+    if practice:
+        trow = []
+        for t in practice["targets"]:
+            spec = t.get("target", {})
+            trow.append((spec.get("kind"), _num(t.get("baseline"), "{:.2f}"),
+                         _num(t.get("current"), "{:.2f}"), _num(spec.get("goal"), "{:g}"),
+                         t.get("unit", ""), "yes" if t.get("reached") else "no"))  # fmt: skip
+        if trow:
+            stdout.print(
+                table(
+                    "Targets of the cycle",
+                    ["target", "start", "now", "goal", "unit", "reached"],
+                    trow,
+                )
+            )
+        for n in practice["nemeses"]:
+            causes = n.get("causes") or []
+            top = f"; likely cause: {causes[0]['cause']}" if causes else ""
+            stdout.print(
+                f"Nemesis: {n['workout_type']} ({n['failures']} of {n['attempts']} fell short{top})"
+            )
+        review = practice["review"]
+        if review["sentences"]:
+            stdout.print(f"[bold]{review['title']}[/bold]")
+            for sentence in review["sentences"][:6]:
+                stdout.print(f"  - {sentence}")
+    else:
+        stdout.print("Targets, nemesis and review: not available (see notes)")
     effects = truth["effects"]
     stdout.print("Planted truths (what the review should find):")
     for e in effects:
@@ -94,7 +120,8 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     for note in report.get("notes", []):
         stdout.print(f"[yellow]note[/yellow]: {note}")
     stdout.print("\nExplore:")
-    for cmd in ("activities", "show 1", "fitness", "paces", "plan", "serve"):
+    for cmd in ("activities", "show 1", "fitness", "predict", "plan show", "nemesis",
+                "review --cycle", "serve"):  # fmt: skip
         stdout.print(f"  deliberun --db {db} {cmd}")
     stdout.print(f"Files: {report['files']} (truth.json holds the planted truth)")
 

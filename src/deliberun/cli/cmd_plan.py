@@ -226,7 +226,21 @@ def plan_generate(
     db = _db(ctx)
     plan_id = svc.save_plan(db, p, now=datetime.now(UTC))
     problems = check_constraints(p)
-    doc = {"plan_id": plan_id, **p.to_dict(), "constraints_broken": problems}
+    from deliberun.plan.load import plan_projection
+
+    projection = plan_projection(
+        [(d.date, d.workout()) for d in p.days],
+        float(p.params["vdot"]),
+        start=p.days[0].date,
+        end=p.days[-1].date,
+        weekly_volume_km=float(p.params["volume_km"]),
+    )
+    doc = {
+        "plan_id": plan_id,
+        **p.to_dict(),
+        "constraints_broken": problems,
+        "projection": projection,
+    }
     if as_json:
         print_json(doc)
         return
@@ -247,7 +261,8 @@ def plan_generate(
         )
     )
     stderr.print(
-        f"stored as plan {plan_id}; constraints: {'ok' if not problems else '; '.join(problems)}",
+        f"stored as plan {plan_id}; constraints: {'ok' if not problems else '; '.join(problems)}; "
+        f"projected on race day: fitness {projection[-1]['fitness']:.0f}, form {projection[-1]['form']:+.0f}",
         highlight=False,
     )
 

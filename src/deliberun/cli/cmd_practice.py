@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from deliberun.cli.output import fail, print_json, stdout, table
 from deliberun.store.db import Database
@@ -420,7 +421,7 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
                         f"{c.effect:+.0%}",
                         f"{c.interval_90[0]:+.0%} .. {c.interval_90[1]:+.0%}",
                         f"{c.p_value:.3f}",
-                        c.adverse,
+                        escape(c.adverse),
                     ]
                     for c in n.causes
                 ],
@@ -543,6 +544,10 @@ def experiment_suggest(
 # --------------------------------------------------------------------------- review, today
 
 
+def _idkey(i: Any) -> tuple[int, Any]:
+    return (0, i) if isinstance(i, int) else (1, str(i))
+
+
 def _print_review(rev: Any, markdown: bool) -> None:
     from deliberun.practice.review import to_markdown
 
@@ -557,9 +562,11 @@ def _print_review(rev: Any, markdown: bool) -> None:
     for sec in rev.sections:
         stdout.print(f"\n[bold]{sec.title}[/bold]")
         for s in sec.sentences:
-            ids = sorted({str(i) for e in s.evidence for i in e.activity_ids})
+            ids = [
+                str(i) for i in sorted({i for e in s.evidence for i in e.activity_ids}, key=_idkey)
+            ]
             ref = f" [dim](activities {', '.join(ids[:12])})[/dim]" if ids else ""
-            stdout.print(f"- {s.text}{ref}", highlight=False)
+            stdout.print(f"- {escape(s.text)}{ref}", highlight=False)
 
 
 @_errors

@@ -55,7 +55,7 @@ def serve(
             highlight=False,
         )
     url = Database(ctx.obj["db"] if ctx.obj else None).url
-    app = create_app(url, read_only=read_only)
+    app = create_app(url, read_only=read_only, warm=True)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(

@@ -28,7 +28,7 @@ import numpy as np
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
 from deliberun.io.errors import NotAnActivityError
-from deliberun.io.fit_decode import UNIX_RELATIVE_LIMIT, FitData, decode_fit
+from deliberun.io.fit_decode import DEV_POWER_FIELDS, UNIX_RELATIVE_LIMIT, FitData, decode_fit
 from deliberun.io.geo import haversine_cumulative
 
 #: Sports whose FIT cadence is strides/min (one foot) -> steps/min x2.
@@ -185,6 +185,7 @@ def build_activity(fd: FitData, name: str) -> Activity:
         return None if arr is None else np.asarray(arr, dtype=float)[keep]
 
     streams: dict[str, np.ndarray] = {"time": ts - start}
+    extra_power: str | None = None
     n = len(ts)
     dist = col("distance")
     speed = _combine(
@@ -230,6 +231,12 @@ def build_activity(fd: FitData, name: str) -> Activity:
             streams["heart_rate"] = hr
     for key in ("power", "temperature"):
         arr = col(key)
+        if key == "power" and (arr is None or not np.isfinite(arr).any()):
+            for dev_key in DEV_POWER_FIELDS:  # running power from a Connect IQ field
+                arr = col(dev_key)
+                if arr is not None and np.isfinite(arr).any():
+                    extra_power = dev_key
+                    break
         if arr is not None and np.isfinite(arr).any():
             streams[key] = arr
 
@@ -341,6 +348,8 @@ def build_activity(fd: FitData, name: str) -> Activity:
             utc_offset = int(round(off / 900.0) * 900)
 
     extra: dict[str, Any] = {"decoder": fd.decoder}
+    if extra_power:
+        extra["power_source"] = f"developer field {extra_power!r}"
     if anchor != "absolute":
         extra["time_anchor"] = anchor
     if len(sessions_raw) > 1:

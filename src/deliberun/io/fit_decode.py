@@ -61,6 +61,10 @@ RECORD_FIELDS: tuple[str, ...] = (
     "power",
     "temperature",
 )
+#: Developer fields holding running power when the record has no ``power``:
+#: Stryd's Connect IQ field and Garmin's "Running Power" app.
+DEV_POWER_FIELDS: tuple[str, ...] = ("Power", "RP_Power")
+_ALL_FIELDS = RECORD_FIELDS + DEV_POWER_FIELDS
 _SEMICIRCLE_TO_DEG = 180.0 / 2**31
 _DATE_FIELDS = frozenset(
     {"timestamp", "start_time", "time_created", "local_timestamp", "system_timestamp"}
@@ -118,7 +122,7 @@ def decode_fast(data: bytes) -> FitData | None:
     if not scan.fitfast_safe:
         return None
     n = len(cols["timestamp"]) if "timestamp" in cols else 0
-    records = {k: cols[k] for k in RECORD_FIELDS if k in cols}
+    records = {k: cols[k] for k in _ALL_FIELDS if k in cols}
     if n == 0:
         records = {}
     messages = {k: [_dates_to_unix(m) for m in v] for k, v in scan.messages.items()}
@@ -144,9 +148,9 @@ def decode_fitdecode(data: bytes, name: str) -> FitData:
     CorruptFileError
         Bad header or file CRC, truncation, undefined local message, bad header.
     """
-    idx = {f: i for i, f in enumerate(RECORD_FIELDS)}
-    nfields = len(RECORD_FIELDS)
-    cols = [array("d") for _ in RECORD_FIELDS]
+    idx = {f: i for i, f in enumerate(_ALL_FIELDS)}
+    nfields = len(_ALL_FIELDS)
+    cols = [array("d") for _ in _ALL_FIELDS]
     nan = float("nan")
     messages: dict[str, list[dict[str, Any]]] = {k: [] for k in SUMMARY_MESSAGES.values()}
     names = {
@@ -203,7 +207,7 @@ def decode_fitdecode(data: bytes, name: str) -> FitData:
         raise CorruptFileError(name, f"cannot decode FIT data ({_short(exc)})") from None
     records: dict[str, np.ndarray] = {}
     if len(cols[0]):
-        for f, col in zip(RECORD_FIELDS, cols, strict=True):
+        for f, col in zip(_ALL_FIELDS, cols, strict=True):
             arr = np.frombuffer(col, dtype=np.float64)
             if not np.isnan(arr).all():
                 records[f] = arr

@@ -66,6 +66,8 @@ _BASE_TYPES: dict[int, tuple[str, Any]] = {
     0x10: ("Q", 0x0000000000000000),  # uint64z
 }
 _STRING = 0x07
+#: Messages compared per strided slice when skipping runs of records.
+_RUN = 32
 
 
 def _field_profile(mesg_num: int) -> dict[int, tuple[str, float, float, dict[int, str] | None]]:
@@ -96,12 +98,16 @@ class ScanResult:
         return not (self.compressed_timestamps or self.compressed_speed_distance)
 
 
-def _decode(
-    data: bytes, p: int, g: int, fields: list[tuple[int, int, int, int]], big: bool
-) -> dict[str, Any]:
+#: A compiled field decoder: (name, offset, size, unpack or None for strings, invalid,
+#: scale, value offset, enum names).
+_FieldPlan = tuple[str, int, int, Any, Any, float, float, "dict[int, str] | None"]
+
+
+def _plan(g: int, fields: list[tuple[int, int, int, int]], big: bool) -> list[_FieldPlan]:
+    """Compile a definition's known fields once, so each message decodes quickly."""
     prof = _PROFILES[g]
     endian = ">" if big else "<"
-    msg: dict[str, Any] = {}
+    plan: list[_FieldPlan] = []
     for num, off, size, bt in fields:
         fp = prof.get(num)
         if fp is None:
@@ -109,17 +115,25 @@ def _decode(
         name, scale, offset, enum = fp
         base = bt & 0x1F
         if base == _STRING:
+            plan.append((name, off, size, None, None, 1.0, 0.0, None))
+            continue
+        spec = _BASE_TYPES.get(base)
+        if spec is None or struct.calcsize(spec[0]) != size:
+            continue  # arrays and misaligned sizes: not needed for summaries
+        unpack = struct.Struct(endian + spec[0]).unpack_from
+        plan.append((name, off, size, unpack, spec[1], scale, offset, enum))
+    return plan
+
+
+def _decode(data: bytes, p: int, plan: list[_FieldPlan]) -> dict[str, Any]:
+    msg: dict[str, Any] = {}
+    for name, off, size, unpack, invalid, scale, offset, enum in plan:
+        if unpack is None:
             raw = data[p + off : p + off + size].split(b"\0", 1)[0]
             if raw:
                 msg[name] = raw.decode("utf-8", "replace")
             continue
-        spec = _BASE_TYPES.get(base)
-        if spec is None:
-            continue
-        code, invalid = spec
-        if struct.calcsize(code) != size:
-            continue  # arrays and misaligned sizes: not needed for summaries
-        value = struct.unpack_from(endian + code, data, p + off)[0]
+        value = unpack(data, p + off)[0]
         if invalid is None:
             if value != value:  # NaN
                 continue
@@ -166,14 +180,13 @@ def scan_fit(data: bytes) -> ScanResult:
         end = p + data_size
         if end > n:
             raise ValueError("truncated")
-        defs: dict[int, tuple[int, int, list[tuple[int, int, int, int]] | None, bool]] = {}
+        sizes = [-1] * 16  # per local message type: data size, -1 = undefined
+        plans: list[list[_FieldPlan] | None] = [None] * 16
+        kinds: list[list[dict[str, Any]] | None] = [None] * 16
         while p < end:
             h = data[p]
             p += 1
-            if h & 0x80:  # compressed timestamp header: data message
-                res.compressed_timestamps = True
-                local = (h >> 5) & 0x03
-            elif h & 0x40:  # definition message
+            if h & 0x40 and not h & 0x80:  # definition message
                 local = h & 0x0F
                 big = data[p + 1] == 1
                 g = unpack(">H" if big else "<H", data, p + 2)[0]
@@ -194,16 +207,34 @@ def scan_fit(data: bytes) -> ScanResult:
                     for _ in range(nd):
                         size += data[p + 1]
                         p += 3
-                defs[local] = (g, size, fields if g in wanted else None, big)
+                sizes[local] = size
+                if g in wanted:
+                    plans[local] = _plan(g, fields, big)
+                    kinds[local] = res.messages[SUMMARY_MESSAGES[g]]
+                else:
+                    plans[local] = kinds[local] = None
                 continue
+            if h & 0x80:  # compressed timestamp header: data message
+                res.compressed_timestamps = True
+                local = (h >> 5) & 0x03
             else:
                 local = h & 0x0F
-            d = defs.get(local)
-            if d is None:
+            size = sizes[local]
+            if size < 0:
                 raise ValueError(f"data message without definition at byte {p - 1}")
-            g, size, fdefs, big = d
-            if fdefs is not None:
-                res.messages[SUMMARY_MESSAGES[g]].append(_decode(data, p, g, fdefs, big))
-            p += size
+            plan = plans[local]
+            if plan is not None:
+                kinds[local].append(_decode(data, p, plan))  # type: ignore[union-attr]
+                p += size
+                continue
+            # Runs of identical messages (records): the next header sits at +size+1;
+            # compare 32 headers at a time with one strided slice (C speed).
+            step = size + 1
+            q = p + size
+            run = _RUN
+            pattern = data[p - 1 : p] * run
+            while q + run * step <= end and data[q : q + run * step : step] == pattern:
+                q += run * step
+            p = q
         pos = end + 2
     return res

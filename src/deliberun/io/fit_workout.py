@@ -215,6 +215,19 @@ def _step_from_record(r: Mapping[str, Any]) -> Step:
     if label_step is not None:
         target = label_step.target or target
         label = label_step.label
+        # FIT keeps centimetres and milliseconds: the name has the exact amount
+        if (
+            dist is not None
+            and label_step.distance_m is not None
+            and abs(dist - label_step.distance_m) < 0.05
+        ):
+            dist = label_step.distance_m
+        if (
+            dur is not None
+            and label_step.duration_s is not None
+            and abs(dur - label_step.duration_s) < 0.05
+        ):
+            dur = label_step.duration_s
     else:
         label = None
     return Step(kind=kind, distance_m=dist, duration_s=dur, target=target, label=label)

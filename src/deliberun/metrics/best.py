@@ -71,9 +71,12 @@ def best_effort(time: npt.ArrayLike, distance: npt.ArrayLike, target: float) -> 
     """
     if target <= 0:
         raise ValueError(f"best-effort distance must be > 0 m, got {target}")
-    t = np.asarray(time, dtype=float)
-    d = np.asarray(distance, dtype=float)
-    d_reach, t_reach, d_leave, t_leave = _reach_leave(t, d)
+    axes = _reach_leave(np.asarray(time, dtype=float), np.asarray(distance, dtype=float))
+    return _best_on_axes(axes, target)
+
+
+def _best_on_axes(axes: tuple[FloatArray, ...], target: float) -> float | None:
+    d_reach, t_reach, d_leave, t_leave = axes
     if len(d_reach) < 2 or d_reach[-1] - d_reach[0] < target - 1e-9:
         return None
     # start at each sample's leave time, end when target further is first reached
@@ -96,9 +99,12 @@ def best_efforts(
 ) -> dict[str, float]:
     """Best effort time [s] for each covered distance, keyed like ``distances``."""
     table = BEST_EFFORT_DISTANCES_M if distances is None else distances
+    if any(target <= 0 for target in table.values()):
+        raise ValueError("best-effort distances must be > 0 m")
+    axes = _reach_leave(np.asarray(time, dtype=float), np.asarray(distance, dtype=float))
     out: dict[str, float] = {}
     for key, target in table.items():
-        value = best_effort(time, distance, target)
+        value = _best_on_axes(axes, target)
         if value is not None:
             out[key] = value
     return out
@@ -108,6 +114,7 @@ def mean_max_speed(
     distance_1hz: npt.ArrayLike,
     durations: tuple[int, ...] | list[int] = MEAN_MAX_DURATIONS_S,
     *,
+    time: npt.ArrayLike | None = None,
     monotone: bool = True,
 ) -> dict[int, float]:
     """Mean-maximal speed for each duration, from distance on a 1 s grid.
@@ -118,6 +125,10 @@ def mean_max_speed(
         Cumulative distance [m] sampled every second (NaN in gaps).
     durations : sequence of int
         Window lengths [s].
+    time : array_like, optional
+        Grid times [s] when the grid jumps across long gaps
+        (``cleaning.Streams1Hz.time``); a window of ``k`` samples then spans at
+        least ``k`` seconds and its speed is distance over its real duration.
     monotone : bool
         If True (default), a longer duration's value is carried back to shorter
         durations where it is higher (GoldenCheetah does the same), so the curve
@@ -140,7 +151,11 @@ def mean_max_speed(
         diff = d[k:] - d[:-k]
         if not np.isfinite(diff).any():
             continue
-        out[k] = float(np.nanmax(diff)) / k
+        if time is None:
+            out[k] = float(np.nanmax(diff)) / k
+        else:
+            tt = np.asarray(time, dtype=float)
+            out[k] = float(np.nanmax(diff / (tt[k:] - tt[:-k])))
     if monotone and out:
         keys = sorted(out)
         vals = np.maximum.accumulate(np.array([out[k] for k in keys])[::-1])[::-1]

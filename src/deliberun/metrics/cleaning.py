@@ -3,7 +3,10 @@
 - **Resampling**: every stream goes onto a 1 s grid of elapsed time. Samples
   further apart than ``MAX_GAP_S`` are a *gap*: the grid points inside it stay
   NaN, never invented (smart-recording watches write every 1-8 s, so 15 s is
-  comfortably above normal spacing and well below a real signal loss).
+  comfortably above normal spacing and well below a real signal loss). A gap
+  longer than ``2 * GAP_PAD_S`` keeps only ``GAP_PAD_S`` NaN seconds on each
+  side and the grid's time jumps across the rest, so a file whose clock jumps
+  by weeks (they exist) costs no more than its samples.
 - **GPS spikes**: a distance step faster than the sport's ``MAX_SPEED_M_PER_S``
   is impossible; its speed is replaced by the neighbours' speed, interpolated.
   Distance that goes backwards is treated as no movement.
@@ -29,6 +32,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Largest spacing of two samples still interpolated across [s].
 MAX_GAP_S = 15.0
+
+#: NaN seconds kept on each side of a long gap before the grid jumps across it [s].
+GAP_PAD_S = 60.0
 
 #: Fastest believable speed per sport [m/s]; faster steps are GPS spikes.
 #: Running: 12.5 m/s is above the 100 m world record's peak speed (~12.3 m/s).
@@ -66,11 +72,13 @@ def _lookup(table: dict[str, float], sport: str | None) -> float:
 class Streams1Hz:
     """An activity's streams on a 1 s grid, cleaned (see module notes).
 
-    ``speed[i]`` is the distance covered from ``time[i]`` to ``time[i] + 1`` [m/s]
-    (forward difference), so ``nansum(speed)`` is the distance covered outside gaps.
+    ``speed[i]`` is the distance covered from ``time[i]`` to ``time[i + 1]`` per
+    second [m/s] (forward difference), so ``nansum(speed * step)`` is the distance
+    covered outside gaps. ``step[i] = time[i + 1] - time[i]``: 1 s, except across
+    long gaps (see module notes); 0 for the last sample.
     """
 
-    time: FloatArray  # s since start_time, step 1
+    time: FloatArray  # s since start_time, step 1 (jumps across long gaps)
     distance: FloatArray  # m, cumulative, non-decreasing, NaN in gaps
     speed: FloatArray  # m/s
     heart_rate: FloatArray  # bpm
@@ -83,6 +91,39 @@ class Streams1Hz:
     @property
     def n(self) -> int:
         return int(len(self.time))
+
+    @property
+    def step(self) -> FloatArray:
+        """Duration each sample stands for [s] (0 for the last one)."""
+        return np.diff(self.time, append=self.time[-1:]) if self.n else np.zeros(0)
+
+
+def time_grid(time: npt.ArrayLike, *, pad_s: float = GAP_PAD_S) -> FloatArray:
+    """Whole seconds from the first to the last sample, skipping long gaps.
+
+    Parameters
+    ----------
+    time : array_like
+        Finite sample times [s], non-decreasing.
+    pad_s : float
+        Seconds kept on each side of a gap longer than ``2 * pad_s``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Grid times [s], increasing, step 1 except across long gaps.
+    """
+    t = np.asarray(time, dtype=float)
+    if len(t) == 0:
+        return np.zeros(0)
+    br = np.flatnonzero(np.diff(t) > 2 * pad_s)
+    if len(br) == 0:
+        return np.arange(np.floor(t[0]), np.floor(t[-1]) + 1.0)
+    starts = np.floor(np.concatenate(([t[0]], t[br + 1] - pad_s)))
+    ends = np.floor(np.concatenate((t[br] + pad_s, [t[-1]])))
+    return np.concatenate(
+        [np.arange(a, b + 1.0) for a, b in zip(starts, ends, strict=True)]  # loop over gaps
+    )
 
 
 def rolling_mean(values: npt.ArrayLike, window: int) -> FloatArray:
@@ -292,9 +333,7 @@ def clean_streams(
         return Streams1Hz(empty, empty, empty, empty, empty, empty, eb, eb)
     if np.any(np.diff(t[finite_t]) < 0):
         raise ValueError("time must be non-decreasing; sort the samples by time before measuring")
-    t0 = np.floor(t[finite_t][0])
-    t1 = np.floor(t[finite_t][-1])
-    grid = np.arange(t0, t1 + 1.0)
+    grid = time_grid(t[finite_t])
 
     def get(name: str) -> FloatArray:
         a = streams.get(name)
@@ -326,7 +365,7 @@ def clean_streams(
 
     speed = np.full(grid.shape, np.nan)
     if len(grid) > 1:
-        speed[:-1] = np.diff(distance)
+        speed[:-1] = np.diff(distance) / np.diff(grid)
     heart_rate = resample_1hz(t, get("heart_rate"), grid, max_gap_s=max_gap_s)
     heart_rate[(heart_rate < 20) | (heart_rate > 250)] = np.nan  # 0 = no strap contact
     cadence = resample_1hz(t, get("cadence"), grid, max_gap_s=max_gap_s)

@@ -22,6 +22,7 @@ from deliberun.metrics.cadence import fix_cadence, stride_length
 from deliberun.metrics.cleaning import Streams1Hz, clean_streams
 from deliberun.metrics.grade import GAP_MODELS, get_gap, grade_from_altitude
 from deliberun.metrics.heart import (
+    HR_ZONE_MODELS,
     aerobic_decoupling,
     efficiency_factor,
     hr_zone_bounds,
@@ -44,17 +45,26 @@ DECOUPLING_MIN_S = 1200
 
 def _jsonable(value: Any) -> Any:
     """Plain Python types only; NaN and inf become None."""
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_jsonable(v) for v in value]
-    if isinstance(value, bool | np.bool_):
+    if value is None or kind is str or kind is bool or kind is int:
+        return value
+    if isinstance(value, np.bool_):
         return bool(value)
-    if isinstance(value, int | np.integer):
+    if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, float | np.floating):
+    if isinstance(value, np.floating):
         f = float(value)
         return f if math.isfinite(f) else None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_jsonable(v) for v in value]
     return value
 
 
@@ -66,9 +76,9 @@ def _fallback_summary(activity: Activity, cs: Streams1Hz) -> dict[str, Any]:
     dz = np.diff(cs.altitude[np.isfinite(cs.altitude)])
     return {
         "distance_m": float(d[-1] - d[0]) if len(d) else None,
-        "moving_time_s": float(cs.moving.sum()),
+        "moving_time_s": float(cs.step[cs.moving].sum()),
         "elapsed_time_s": float(cs.time[-1] - cs.time[0]) if cs.n else 0.0,
-        "timer_time_s": float(cs.timer_on.sum()),
+        "timer_time_s": float(cs.step[cs.timer_on].sum()),
         "avg_hr_bpm": float(hr.mean()) if len(hr) else None,
         "max_hr_bpm": float(hr.max()) if len(hr) else None,
         "avg_cadence_spm": float(cad.mean()) if len(cad) else None,
@@ -131,6 +141,11 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         raise ValueError(
             f"unknown load_model {settings.load_model!r}; use one of {', '.join(LOAD_MODELS)}"
         )
+    if settings.hr_zone_model not in HR_ZONE_MODELS:
+        raise ValueError(
+            f"unknown hr_zone_model {settings.hr_zone_model!r}; "
+            f"use one of {', '.join(HR_ZONE_MODELS)}"
+        )
     sport = activity.sport
     foot = sport in FOOT_SPORTS
     cs = clean_streams(
@@ -144,9 +159,9 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
     gap = get_gap(cs.speed, grade, settings.gap_model) if foot else cs.speed.copy()
 
     # cadence
-    cadence, corrected = fix_cadence(cs.cadence, cs.speed, sport=sport if foot else "other")
-    if sport not in FOOT_SPORTS:
-        corrected = False
+    cadence, cadence_factor = fix_cadence(
+        cs.cadence, cs.speed, sport="running" if sport == "running" else "other"
+    )
     mv = cs.moving
     cad_ok = np.isfinite(cadence) & mv
     avg_cad = float(cadence[cad_ok].mean()) if cad_ok.any() else None
@@ -163,10 +178,11 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
     hr_rest = used["hr_rest_bpm"]["value"]
     lthr = used["threshold_hr_bpm"]["value"]
 
-    # time bases
-    moving_s = float(mv.sum())
-    active = mv if has_distance else cs.timer_on
-    active_s = float(active.sum())
+    # time bases (each sample stands for its step: 1 s, more across a long gap)
+    step = cs.step
+    moving_s = float(step[mv].sum())
+    timer_s = float(step[cs.timer_on & np.isfinite(cs.time)].sum())
+    active_s = moving_s if has_distance else timer_s
     hr_active = np.where(cs.timer_on, cs.heart_rate, np.nan)
 
     # heart rate
@@ -227,7 +243,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
             "n_1hz": cs.n,
             "gps_spikes_removed": cs.spikes_removed,
             "moving_time_s": moving_s,
-            "timer_time_s": float(cs.timer_on.sum()),
+            "timer_time_s": timer_s,
         },
         "gap_model": settings.gap_model,
         "avg_gap_speed_m_per_s": avg_gap,
@@ -245,7 +261,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         ),  # fmt: skip
         "intervals": intervals,
         "best_efforts_s": best_efforts(cs.time, cs.distance) if foot and has_distance else {},
-        "mean_max_speed": {str(k): v for k, v in mean_max_speed(cs.distance).items()}
+        "mean_max_speed": {str(k): v for k, v in mean_max_speed(cs.distance, time=cs.time).items()}
         if has_distance
         else {},
         "hr_zone_model": settings.hr_zone_model,
@@ -253,7 +269,12 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         "hr_zones_s": zones,
         "decoupling_pct": decoupling,
         "efficiency_factor": ef,
-        "cadence": {"avg_spm": avg_cad, "corrected": bool(corrected), "stride_length_m": stride},
+        "cadence": {
+            "avg_spm": avg_cad,
+            "corrected": cadence_factor != 1.0,
+            "factor": cadence_factor,
+            "stride_length_m": stride,
+        },
         "load": load,
         "load_model": settings.load_model,
         "training_load": load.get(settings.load_model),

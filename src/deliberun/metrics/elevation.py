@@ -22,8 +22,8 @@ import numpy as np
 
 #: Defaults tuned against device-recorded total_ascent (real FIT corpus).
 ELEVATION_PARAMETERS: dict[str, float] = {
-    "window_s": 10.0,  # centred moving-average window [s]
-    "threshold_m": 3.0,  # hysteresis dead band [m]
+    "window_s": 20.0,  # centred moving-average window [s]
+    "threshold_m": 2.0,  # hysteresis dead band [m]
 }
 
 

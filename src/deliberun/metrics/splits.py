@@ -112,8 +112,8 @@ def splits(
     both = mv & np.isfinite(sp) & np.isfinite(gs)
     sum_sp = _segment_sums(np.where(both, sp, 0.0), edges)
     sum_gs = _segment_sums(np.where(both, gs, 0.0), edges)
-    stopped = (~mv).astype(float)
-    stopped[-1] = 0.0  # the last sample starts no 1 s step
+    # seconds each sample stands for while stopped (1 s steps; more across a long gap)
+    stopped = np.where(mv, 0.0, np.diff(t, append=t[-1]))
 
     def seg_mean(values: npt.ArrayLike | None) -> FloatArray:
         if values is None:
@@ -137,7 +137,7 @@ def splits(
     dur = np.diff(bounds_t)
     # moving time = elapsed minus stopped time, the stopped 1 s steps apportioned
     # by time where a split boundary cuts one (so the splits sum exactly)
-    stopped_cum = np.concatenate(([0.0], np.cumsum(stopped[:-1])))
+    stopped_cum = np.concatenate(([0.0], np.cumsum(stopped[:-1])))  # at each sample time
     moving_s = dur - np.diff(np.interp(bounds_t, t, stopped_cum))
     # a split too short to hold a whole 1 s step takes the activity's GAP ratio
     all_ratio = sum_gs.sum() / sum_sp.sum() if sum_sp.sum() > 0 else np.nan

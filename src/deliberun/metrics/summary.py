@@ -4,12 +4,15 @@ Definitions (all from :class:`~deliberun.io.activity.Activity` streams, SI):
 
 * ``distance_m``: the largest cumulative distance (device odometer semantics).
 * ``elapsed_time_s``: last sample time (time is measured from ``start_time``).
+  (Using the final timer-stop event instead was tried: it moved 2 files into 1 s
+  agreement on elapsed time and 6 out of it on timer time.)
 * ``timer_time_s``: elapsed minus the timer pauses inside it.
 * ``moving_time_s``: sum of sample intervals outside pauses whose speed is at
   least :data:`MOVING_SPEED_M_PER_S` and whose gap is at most
   :data:`MAX_MOVING_GAP_S` (longer gaps are auto-pauses); equals the timer time
   when the file has neither speed nor distance.
-* ``avg_hr_bpm``: mean of the heart-rate samples recorded while the timer ran;
+* ``avg_hr_bpm``: time-weighted mean of the heart-rate samples recorded while the
+  timer ran (each sample weighs the time to the next, at most :data:`HR_MAX_WEIGHT_S`);
   ``max_hr_bpm``: the largest sample.
 * ``avg_cadence_spm``: mean of non-zero cadence samples (steps/min for foot sports).
 * ``ascent_m`` / ``descent_m``: :func:`deliberun.metrics.elevation.ascent_descent`.
@@ -28,6 +31,10 @@ from deliberun.metrics.elevation import ascent_descent
 MOVING_SPEED_M_PER_S = 0.5
 #: Sample gaps longer than this [s] are not moving time (device auto-pause).
 MAX_MOVING_GAP_S = 60.0
+#: Largest weight [s] one heart-rate sample gets in the time-weighted average.
+#: Tuned on the real FIT corpus: 71 of 77 device averages within 1 bpm with 10 s,
+#: 62 with a plain sample mean (cap 1 s), 66 with 60 s.
+HR_MAX_WEIGHT_S = 10.0
 
 
 def _paused_mask(t: np.ndarray, pauses: list[tuple[float, float]]) -> np.ndarray:
@@ -109,8 +116,8 @@ def summarize(activity: Activity) -> dict[str, Any]:
     hr = activity.streams.get("heart_rate")
     if hr is not None:
         # time-weighted: each sample holds until the next one (smart recording is
-        # irregular), intervals in pauses or longer than MAX_MOVING_GAP_S excluded
-        w = np.append(np.minimum(dt, MAX_MOVING_GAP_S), 1.0) if len(t) > 1 else np.ones(1)
+        # irregular), capped at HR_MAX_WEIGHT_S so a recording gap does not count
+        w = np.append(np.minimum(dt, HR_MAX_WEIGHT_S), 1.0) if len(t) > 1 else np.ones(1)
         ok = np.isfinite(hr) & ~paused
         if ok.any() and w[ok].sum() > 0:
             out["avg_hr_bpm"] = float(np.average(hr[ok], weights=w[ok]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -324,8 +324,3 @@ def daily_series(
         if 0 <= i < n and v is not None and math.isfinite(float(v)):
             out[i] += float(v)
     return out
-
-
-def day_range(start: date, n: int) -> list[date]:
-    """The ``n`` consecutive dates from ``start``."""
-    return [start + timedelta(days=i) for i in range(n)]

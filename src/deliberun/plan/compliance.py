@@ -69,6 +69,17 @@ def _work_steps(workout: Workout) -> tuple[list[Step], list[Step]]:
     return work, rest
 
 
+def is_scored(workout: Workout) -> bool:
+    """True for a structured session worth an execution score: repeats with a pace target.
+
+    Strides (no target) are not scored: the interval detector is not expected to see 20 s reps.
+    """
+    work, _ = _work_steps(workout)
+    return any(s.kind == "repeat" for s in workout.steps) and any(
+        s.target is not None and s.target.kind in ("zone", "pace") for s in work
+    )
+
+
 def score_execution(
     planned_workout: Workout,
     reps: Sequence[Mapping[str, Any]],
@@ -132,8 +143,9 @@ def score_execution(
     dist_share = sum(dist_hits) / max(len(dist_hits), n_plan) if dist_hits else None
     fade = None
     if len(rep_paces) >= 2 and all(math.isfinite(p) for p in rep_paces):
-        others = sum(rep_paces[:-1]) / (len(rep_paces) - 1)
-        fade = 100.0 * (rep_paces[-1] - others) / others
+        first = rep_paces[: max(1, len(rep_paces) // 2)]
+        ref = sum(first) / len(first)
+        fade = 100.0 * (rep_paces[-1] - ref) / ref
     rest_ratio = _rest_ratio(rest, reps, paces)
     cut_short = n_done < n_plan
     if cut_short:
@@ -278,7 +290,7 @@ def compliance(
                 colour=colour(ratio),
                 status="done",
             )
-            if any(s.kind == "repeat" for s in w.steps) and act.get("reps") is not None:
+            if is_scored(w) and act.get("reps") is not None:
                 row["execution"] = score_execution(w, act["reps"], paces).to_dict()
         rows.append(row)
     weeks: dict[date, dict[str, Any]] = {}

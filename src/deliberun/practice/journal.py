@@ -152,8 +152,12 @@ def rpe_disagreement(
     hr_max_bpm: float | None,
     threshold_pace_s_per_km: float | None,
 ) -> RpeDisagreement | None:
-    """The session's RPE vs :func:`expected_rpe`, when they differ by 3 points or more."""
-    if session.rpe is None or not session.duration_s:
+    """The session's RPE vs :func:`expected_rpe`, when they differ by 3 points or more.
+
+    Only continuous runs are judged: the mean heart rate and pace of an interval
+    session (warm-up, jogs) say little about how hard its reps were.
+    """
+    if session.rpe is None or not session.duration_s or session.rep_paces_s_per_km:
         return None
     speed = 1000.0 / session.avg_pace_s_per_km if session.avg_pace_s_per_km else None
     thr = 1000.0 / threshold_pace_s_per_km if threshold_pace_s_per_km else None

@@ -101,6 +101,9 @@ class CauseEffect:
     n_adverse: int
     n_favourable: int
     adverse_ids: list[int | str] = field(default_factory=list)
+    used_ids: list[int | str] = field(default_factory=list)
+    confounded_with: str | None = None  # a cause whose adverse half mostly coincides
+    values: dict[int | str, float] = field(default_factory=dict)  # numeric causes, adverse-up
 
     def to_dict(self) -> dict[str, Any]:
         return {"cause": self.cause, "effect": self.effect, "interval_90": list(self.interval_90)}
@@ -222,6 +225,10 @@ def rank_causes(
             p = (1 + int(np.sum(null >= stat - 1e-12))) / (permutations + 1)
             med = float(np.median(vals))
             words = f"{label} {'above' if direction > 0 else 'below'} {med:.3g}"
+            signed = {
+                session_key(sessions[i]): direction * float(v)
+                for i, v in zip(keep, vals, strict=True)
+            }
         else:
             cfn = CATEGORICAL_CAUSES[cause]
             cpairs = [(i, cfn(s)) for i, s in enumerate(sessions)]
@@ -243,6 +250,7 @@ def rank_causes(
                     null = np.maximum(null, sp[:, m].mean(axis=1) - sp[:, ~m].mean(axis=1))
             p = (1 + int(np.sum(null >= stat - 1e-12))) / (permutations + 1)
             words = f"{cause.replace('_', ' ')} {levels[li]}"
+            signed = {}
         diff, interval = bootstrap_diff(fail, adv, rng)
         ids = [session_key(sessions[keep[j]]) for j in np.flatnonzero(adv)]
         results.append(
@@ -255,11 +263,69 @@ def rank_causes(
                 int(adv.sum()),
                 int((~adv).sum()),
                 ids,
+                [session_key(sessions[i]) for i in keep],
+                values=signed,
             )
         )
     # causes whose adverse half does not fail more come last, whatever their p-value
     results.sort(key=lambda c: (c.effect <= 0, c.p_value, -c.effect))
+    sev_by_key = {session_key(x): float(v) for x, v in zip(sessions, sev_all, strict=True)}
+    return _untangle(results, sev_by_key)
+
+
+#: Two causes whose adverse halves agree on at least this share of sessions are
+#: confounded (e.g. a hard day before lowers both form and raises the 48 h load).
+CONFOUNDING_AGREEMENT = 0.7
+
+
+def _partial(a: CauseEffect, b: CauseEffect, sev: dict[int | str, float]) -> float | None:
+    """Effect of ``a`` on severity holding ``b`` fixed (mean over the strata of ``b``)."""
+    common = [k for k in a.used_ids if k in set(b.used_ids)]
+    adv_a, adv_b = set(a.adverse_ids), set(b.adverse_ids)
+    total, weight = 0.0, 0
+    for stratum in (True, False):
+        ks = [k for k in common if (k in adv_b) == stratum]
+        hi = [sev[k] for k in ks if k in adv_a]
+        lo = [sev[k] for k in ks if k not in adv_a]
+        if hi and lo:
+            total += len(ks) * (float(np.mean(hi)) - float(np.mean(lo)))
+            weight += len(ks)
+    return total / weight if weight else None
+
+
+def _untangle(results: list[CauseEffect], sev: dict[int | str, float]) -> list[CauseEffect]:
+    """When the two leading causes are confounded, lead with the one that still matters
+    when the other is held fixed (a stratified comparison), and mark both."""
+    if len(results) < 2 or results[0].effect <= 0 or results[1].effect <= 0:
+        return results
+    a, b = results[0], results[1]
+    common = [k for k in a.used_ids if k in set(b.used_ids)]
+    if len(common) < 6:
+        return results
+    adv_a, adv_b = set(a.adverse_ids), set(b.adverse_ids)
+    agree = sum((k in adv_a) == (k in adv_b) for k in common) / len(common)
+    if agree < CONFOUNDING_AGREEMENT:
+        return results
+    a.confounded_with, b.confounded_with = b.cause, a.cause
+    pa, pb = _partial(a, b, sev), _partial(b, a, sev)
+    if (pa is None or pb is None) and a.values and b.values:
+        # the halves coincide: compare how closely severity follows each cause's value
+        pa, pb = _rank_corr(a, common, sev), _rank_corr(b, common, sev)
+    if pa is not None and pb is not None and pb > pa:
+        results[0], results[1] = b, a
     return results
+
+
+def _rank_corr(c: CauseEffect, keys: list[int | str], sev: dict[int | str, float]) -> float:
+    """Spearman correlation of severity with the cause's (adverse-up) value."""
+    from scipy.stats import spearmanr
+
+    x = [c.values[k] for k in keys]
+    y = [sev[k] for k in keys]
+    if len(set(x)) < 2 or len(set(y)) < 2:
+        return 0.0
+    rho = float(spearmanr(x, y)[0])
+    return rho if np.isfinite(rho) else 0.0
 
 
 def _pick_metric(sessions: list[Session]) -> str:
@@ -276,12 +342,14 @@ def _pick_metric(sessions: list[Session]) -> str:
 def suggest(
     workout_type: str, causes: list[CauseEffect], sessions: list[Session], today: date
 ) -> list[Suggestion]:
-    """The essay's adjustments for the best-supported causes (up to two, effect > 0)."""
+    """The essay's adjustments for the best-supported causes (up to two, effect > 0,
+    permutation p <= 0.2 for the first and <= 0.1 for the second)."""
     out: list[Suggestion] = []
     seen: set[str] = set()
     metric = _pick_metric(sessions)
     for c in causes:
-        if c.effect <= 0 or len(out) >= 2:
+        # some support needed: p <= 0.2 for the leading cause, p <= 0.1 for a second one
+        if c.effect <= 0 or len(out) >= 2 or c.p_value > (0.2 if not out else 0.1):
             continue
         advice, change = ADJUSTMENTS[c.cause]
         if change in seen:

@@ -319,6 +319,11 @@ def weekly_review(
             if top
             else ""
         )
+        if top and top.confounded_with:
+            why += (
+                f", which goes together with {top.confounded_with} here (it still matters "
+                "with that held fixed, but the two are hard to tell apart)"
+            )
         tip = f" Try: {n.suggestions[0].advice}." if n.suggestions else ""
         nsec.sentences.append(
             Sentence(
@@ -431,6 +436,11 @@ def cycle_retrospective(
     return rev
 
 
+def _idkey(i: int | str) -> tuple[int, int | str]:
+    """Numbers first, in numeric order, then dates."""
+    return (0, i) if isinstance(i, int) else (1, str(i))
+
+
 def to_markdown(review: Review) -> str:
     """Markdown: a heading per section, a bullet per sentence with its activity ids."""
     lines = [f"# {review.title}", ""]
@@ -439,7 +449,9 @@ def to_markdown(review: Review) -> str:
     for sec in review.sections:
         lines += [f"## {sec.title}", ""]
         for s in sec.sentences:
-            ids = sorted({str(i) for e in s.evidence for i in e.activity_ids})
+            ids = [
+                str(i) for i in sorted({i for e in s.evidence for i in e.activity_ids}, key=_idkey)
+            ]
             ref = (
                 f" _(activities {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''})_"
                 if ids

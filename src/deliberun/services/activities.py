@@ -206,6 +206,10 @@ def _store(
             return
         for f in repo.SUMMARY_FIELDS:
             setattr(row, f, repo.num(parsed.summary.get(f)))
+        offset = parsed.activity.utc_offset_s
+        if row.utc_offset_s is None and offset is not None:  # the athlete's time zone, set since
+            row.utc_offset_s = offset
+            row.local_date = repo.local_date_of(row.start_time, offset)
         if reparse:
             act = parsed.activity
             name, desc, extra = row.name, row.description, dict(row.extra or {})

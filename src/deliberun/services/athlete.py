@@ -281,8 +281,11 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
             ),
         }
     )
-    pairs = _rows_and_metrics(db, until=today, since=first + timedelta(days=start_i))
-    week_start = first + timedelta(days=start_i)
+    # whole ISO weeks: from the Monday of the first day shown
+    shown = first + timedelta(days=start_i)
+    week_start = max(first, shown - timedelta(days=shown.weekday()))
+    w0 = (week_start - first).days
+    pairs = _rows_and_metrics(db, until=today, since=week_start)
     weeks, dist = lr.weekly_totals(
         [r.local_date for r, _ in pairs if is_running(r.sport)],
         [r.distance_m for r, _ in pairs if is_running(r.sport)],
@@ -290,8 +293,8 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
         today,
     )
     _, wload = lr.weekly_totals(
-        [first + timedelta(days=i) for i in range(start_i, n)],
-        list(load[start_i:]),
+        [first + timedelta(days=i) for i in range(w0, n)],
+        list(load[w0:]),
         week_start,
         today,
     )

@@ -27,6 +27,7 @@ from deliberun.services.dashboard_pages import (
     plan_page,
     targets_page,
     today_page,
+    week_report,
 )
 from deliberun.services.dashboard_writes import FormError, move_workout, save_journal
 
@@ -43,4 +44,5 @@ __all__ = [
     "save_journal",
     "targets_page",
     "today_page",
+    "week_report",
 ]

@@ -192,7 +192,10 @@ def activity_figures(
         }
         if key == "elevation":
             trace["fill"] = "tozeroy"
-            layout["yaxis"] = {"rangemode": "normal"}
+            finite = y[np.isfinite(y)]
+            lo, hi = float(finite.min()), float(finite.max())
+            pad = max(5.0, (hi - lo) * 0.15)  # a flat run stays flat, not a wall
+            layout["yaxis"] = {"range": [lo - pad, hi + pad]}
         figures[key] = {"data": [trace], "layout": layout}
     return figures
 
@@ -289,3 +292,41 @@ def line_figure(
         for name, y in series.items()
     ]
     return {"data": traces, "layout": dict(_LAYOUT, title=_title(title))}
+
+
+def target_figure(
+    name: str,
+    unit: str,
+    values: Sequence[Sequence[Any]],
+    goal: float | None,
+    units: str,
+) -> dict[str, Any]:
+    """A target's values over the cycle with its goal line.
+
+    ``values`` are ``[iso date, value]`` pairs in the target's own unit. Paces
+    (``s/km``) are drawn in the athlete's pace unit on a reversed axis (faster
+    on top) with ``m:ss`` ticks; shares as percentages.
+    """
+    x = [v[0] for v in values]
+    y = [v[1] for v in values]
+    label = unit
+    factor = 1.0
+    if unit == "s/km":
+        factor = METRES_PER_UNIT[units] / 1000.0
+        label = f"min/{UNIT_LABEL[units]}"
+    elif unit == "share":
+        factor, label = 100.0, "%"
+    ys = [None if v is None else round(float(v) * factor, 3) for v in y]
+    g = None if goal is None else float(goal) * factor
+    fig = line_figure(
+        f"{name.replace('_', ' ')} ({label})" if label else name.replace("_", " "),
+        x,
+        {"value": ys, "goal": [g] * len(x)},
+    )
+    if unit == "s/km":
+        finite = [v for v in ys + [g] if v is not None]
+        if finite:
+            lo, hi = min(finite), max(finite)
+            tv, tt = pace_ticks(lo - 5, hi + 5)
+            fig["layout"]["yaxis"] = {"range": [hi + 5, lo - 5], "tickvals": tv, "ticktext": tt}
+    return fig

@@ -20,10 +20,6 @@ from deliberun.services.dashboard_base import (
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
 
-#: Compliance colours (TrainingPeaks bands, ../shared/reference/misc.json), used when
-#: the plan area gives a ratio but no colour.
-COMPLIANCE_COLOURS = ("green", "yellow", "red", "grey")
-
 MAX_CALENDAR_WEEKS = 26
 
 
@@ -274,10 +270,12 @@ def targets_page(db: Database, *, today: date) -> dict[str, Any]:
         for i, t in enumerate(result["targets"]):
             values = t.get("values") or []
             if values:
-                t["chart"] = charts.line_figure(
-                    f"{t['target'].get('name') or t['target'].get('kind')} ({t.get('unit')})",
-                    [v[0] for v in values],
-                    {"value": [v[1] for v in values], "goal": [t.get("goal")] * len(values)},
+                t["chart"] = charts.target_figure(
+                    str(t["target"].get("name") or t["target"].get("kind")),
+                    str(t.get("unit") or ""),
+                    values,
+                    t.get("goal"),
+                    units_of(db),
                 )
             t["index"] = i + 1
         return result
@@ -391,4 +389,22 @@ def plan_page(db: Database, *, today: date, all_weeks: bool = False) -> dict[str
         return out
 
     data["plan"] = section("plan", plan)
+    return data
+
+
+def week_report(db: Database, *, week: date, today: date) -> dict[str, Any]:
+    """One week for the record (``deliberun report --week``): planned vs done, review, form.
+
+    The review is the practice area's weekly review (every sentence with its
+    evidence); the calendar row and compliance come from ``calendar_page``.
+    """
+    mon = week_start(week)
+    data = _base(db, today, "report")
+    data["week_start"] = mon.isoformat()
+    data["week_end"] = (mon + timedelta(days=6)).isoformat()
+    cal = calendar_page(db, today=today, weeks=1, start=mon)
+    data["week"] = cal["weeks"][0]
+    data["plan"] = cal["plan"]
+    data["review"] = section("advice", lambda: src.weekly_review(db, mon, today))
+    data["form"] = section("fitness", lambda: _form_now(db, min(today, mon + timedelta(days=6))))
     return data

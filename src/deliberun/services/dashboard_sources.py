@@ -189,13 +189,13 @@ def today_advice(db: Database, today: date) -> dict[str, Any] | None:
     return result
 
 
-def targets(db: Database, today: date) -> dict[str, Any] | None:
+def targets(db: Database, today: date, sessions: Any = None) -> dict[str, Any] | None:
     """The current cycle and each target's progress; ``{}`` when there is no cycle."""
     mod = practice_service()
     if mod is None or not hasattr(mod, "target_progress"):
         return None
     try:
-        cycle, progress = mod.target_progress(db, None, today=today)
+        cycle, progress = mod.target_progress(db, None, today=today, sessions=sessions)
     except ValueError:  # no cycle yet
         return {}
     rows = []
@@ -238,6 +238,15 @@ def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[st
         row["workout_type"] = spec.workout_type
         out.append(row)
     return out
+
+
+def weekly_review(db: Database, week: date, today: date) -> dict[str, Any] | None:
+    """The practice area's weekly review of the week holding ``week``."""
+    mod = optional_module("deliberun.services.review")
+    if mod is None or not hasattr(mod, "weekly"):
+        return None
+    result: dict[str, Any] = mod.weekly(db, week=week, today=today).to_dict()
+    return result
 
 
 def practice_sessions(db: Database, today: date) -> Any:

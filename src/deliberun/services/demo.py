@@ -2,8 +2,9 @@
 
 ``run_demo(out)`` simulates the ``marathon`` scenario (a base period and a
 16-week marathon cycle), writes its files to ``out/files``, recreates
-``out/demo.db`` (never the runner's own database), imports the files, the plan
-and the athlete settings, and returns what the CLI prints: activities,
+``out/demo.db`` (never the runner's own database), imports the files (the
+importer also reads the athlete settings, journal, cycles and experiments of
+``deliberun-journal.yaml``) and the plan, and returns what the CLI prints: activities,
 fitness/fatigue/form, VDOT, training paces, and the planted truth beside them.
 """
 
@@ -15,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from deliberun.athlete import AthleteSettings
 from deliberun.sim.output import write_simulation
 from deliberun.sim.simulation import Simulation
 from deliberun.store.db import Database
@@ -88,7 +88,6 @@ def run_demo(
     db = Database(db_path)
     notes: list[str] = []
     try:
-        _apply_settings(db, sim)
         from deliberun.services.importer import import_paths
 
         def imp_progress(done: int, total: int | None, _path: str) -> None:
@@ -117,21 +116,12 @@ def run_demo(
         }
         summary["plan"] = _optional(notes, "plan", lambda: _import_plan(db, files, today))
         summary["athlete"] = _optional(notes, "athlete", lambda: _athlete(db, today))
+        summary["practice"] = _optional(notes, "practice", lambda: _practice(db, today))
+        summary["runner_files"] = list(getattr(report, "runner_files", []))
         summary["notes"] = notes
         return summary
     finally:
         db.dispose()
-
-
-def _apply_settings(db: Database, sim: Simulation) -> None:
-    """The athlete block of the journal file, stored as the demo's settings."""
-    from deliberun.store.settings_repo import get_settings, set_settings
-
-    with db.session() as s:
-        current = get_settings(s).to_dict()
-        current.update(sim.profile.athlete_settings(sim.end.year))
-        set_settings(s, AthleteSettings.from_dict(current))
-        s.commit()
 
 
 def _optional(notes: list[str], what: str, fn: Callable[[], Any]) -> Any:
@@ -174,6 +164,25 @@ def _athlete(db: Database, today: Any) -> dict[str, Any]:
         "paces_s_per_km": summ.get("paces_s_per_km"),
         "predictions": summ.get("predictions"),
         "notes": list(fit.get("notes", [])) + list(summ.get("notes", [])),
+    }
+
+
+def _practice(db: Database, today: Any) -> dict[str, Any]:
+    """Targets of the cycle, nemesis workouts and the cycle review (practice area)."""
+    from deliberun.services import practice
+    from deliberun.services import review as review_service
+
+    sessions = practice.build_sessions(db, today=today)
+    _, targets = practice.target_progress(db, None, today=today, sessions=sessions)
+    nemeses = practice.nemeses(db, today=today, sessions=sessions)
+    retro = review_service.retrospective(db, None, today=today).to_dict()
+    sentences = [
+        sentence["text"] for section in retro["sections"] for sentence in section["sentences"]
+    ]
+    return {
+        "targets": [t.to_dict() for t in targets],
+        "nemeses": [n.to_dict() for n in nemeses],
+        "review": {"title": retro["title"], "sentences": sentences},
     }
 
 

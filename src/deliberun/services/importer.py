@@ -39,6 +39,10 @@ Progress = Callable[[int, int | None, str], None]
 #: Files next to the activities that belong to other areas (journal, plan): not activities.
 SIDE_FILES = frozenset({"deliberun-journal.yaml", "plan.yaml"})
 
+#: Files parsed in this process before a pool is started (a pool costs ~1 s to start;
+#: ``deliberun import run.fit`` should not pay it).
+IN_PROCESS_FIRST = 2
+
 #: Strava CSV fields that describe the run better than the file does.
 STRAVA_TEXT_FIELDS = ("name", "description")
 STRAVA_EXTRA_FIELDS = ("perceived_exertion", "gear", "strava_id", "type", "commute")
@@ -57,6 +61,8 @@ class ImportReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     #: {path, reason}: valid files that hold no activity (settings, monitoring, courses)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    #: the runner's own deliberun-journal.yaml files read: {path, settings, journal, cycles, experiments}
+    runner_files: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +74,7 @@ class ImportReport:
             "duplicates": list(self.duplicates),
             "failed": list(self.failed),
             "skipped": list(self.skipped),
+            "runner_files": list(self.runner_files),
         }
 
 
@@ -150,9 +157,13 @@ def make_pool(n_workers: int) -> ProcessPoolExecutor:
     """A process pool for parsing; forkserver where available (the parent has threads)."""
     import multiprocessing
 
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
-    ctx = multiprocessing.get_context(method)
-    return ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        server = multiprocessing.get_context("forkserver")
+        # import the parsers once in the server; each worker forks from it warm
+        server.set_forkserver_preload(["deliberun.io", "deliberun.metrics", __name__])
+        return ProcessPoolExecutor(max_workers=n_workers, mp_context=server)
+    # Windows: spawn
+    return ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context())
 
 
 def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = True) -> Parsed:
@@ -230,6 +241,7 @@ def import_paths(
     workers: int | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    runner_files: bool = True,
 ) -> ImportReport:
     """Import files, folders, archives and exports; one transaction per file.
 
@@ -246,6 +258,10 @@ def import_paths(
         sources are counted first so ``total`` is known.
     now : datetime, optional
         The import time to record (default: the clock).
+    runner_files : bool
+        Also read ``deliberun-journal.yaml`` in the folders given: its ``athlete``
+        settings before the activities (metrics depend on them), its journal,
+        cycles and experiments after (``deliberun.services.practice``).
 
     Returns
     -------
@@ -257,14 +273,18 @@ def import_paths(
         if not os.path.exists(p):
             raise FileNotFoundError(f"{p}: no such file or folder; check the path")
     report = ImportReport()
+    journals = find_journal_files(path_list) if runner_files else []
+    for jf in journals:
+        apply_journal_settings(db, jf, report)
     total = _count(path_list) if progress is not None else None
     with db.session() as s:
         settings = get_settings(s).to_dict()
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    pool = make_pool(n_workers) if n_workers > 1 else None
+    pool: ProcessPoolExecutor | None = None  # started at the first file past IN_PROCESS_FIRST
     inflight: deque[_Job] = deque()
     pending: dict[str, str] = {}  # sha256 -> first path in this batch
     done = 0
+    parsed = 0
 
     def finish(job: _Job) -> None:
         nonlocal done
@@ -286,6 +306,9 @@ def import_paths(
                     job.result = ("reported", None)
                 else:
                     pending[job.sha256] = job.path
+                    parsed += 1
+                    if pool is None and n_workers > 1 and parsed > IN_PROCESS_FIRST:
+                        pool = make_pool(n_workers)
                     if pool is None:
                         job.result = parse_one(job.data, job.name, job.meta, settings)
                     else:
@@ -299,7 +322,65 @@ def import_paths(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     _resolve_batch_duplicates(db, report)
+    for jf in journals:
+        import_journal(db, jf, report)
     return report
+
+
+JOURNAL_FILE = "deliberun-journal.yaml"
+
+
+def find_journal_files(paths: list[str]) -> list[str]:
+    """``DIR/deliberun-journal.yaml`` for every folder given (CONTRACTS.md)."""
+    out = []
+    for p in paths:
+        candidate = os.path.join(p, JOURNAL_FILE)
+        if os.path.isdir(p) and os.path.isfile(candidate):
+            out.append(candidate)
+    return out
+
+
+def _runner_entry(report: ImportReport, path: str) -> dict[str, Any]:
+    for entry in report.runner_files:
+        if entry["path"] == path:
+            return entry
+    entry = {"path": path}
+    report.runner_files.append(entry)
+    return entry
+
+
+def apply_journal_settings(db: Database, path: str, report: ImportReport) -> None:
+    """Store the ``athlete:`` block of the runner's file as the athlete settings."""
+    from deliberun.practice.journal_file import parse_journal_file
+    from deliberun.store.settings_repo import set_settings
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            athlete = parse_journal_file(fh.read()).athlete
+    except (OSError, ValueError) as exc:
+        report.failed.append({"path": path, "error": str(exc)})
+        return
+    entry = _runner_entry(report, path)
+    entry["settings"] = sorted(athlete)
+    if athlete:
+        with db.session() as s, s.begin():
+            current = get_settings(s).to_dict()
+            current.update(athlete)
+            set_settings(s, AthleteSettings.from_dict(current))
+
+
+def import_journal(db: Database, path: str, report: ImportReport) -> None:
+    """Read the journal, cycles and experiments of the runner's file (practice area)."""
+    if any(f["path"] == path for f in report.failed):
+        return
+    try:
+        from deliberun.services.practice import import_journal_file
+
+        counts = import_journal_file(db, path)
+    except (OSError, ValueError, ImportError) as exc:
+        report.failed.append({"path": path, "error": str(exc)})
+        return
+    _runner_entry(report, path).update(counts)
 
 
 def _resolve_batch_duplicates(db: Database, report: ImportReport) -> None:

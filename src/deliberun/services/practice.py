@@ -22,8 +22,14 @@ from deliberun.practice.journal import JournalEntry, apply_entry
 from deliberun.practice.journal_file import JournalFile, parse_journal_file
 from deliberun.practice.nemesis import Nemesis, Suggestion, find_nemeses
 from deliberun.practice.review import PlannedDay
-from deliberun.practice.session import Session
-from deliberun.practice.targets import TargetProgress, TargetSpec, progress, split_cv_pct
+from deliberun.practice.session import QUALITY_TYPES, Session
+from deliberun.practice.targets import (
+    TargetProgress,
+    TargetSpec,
+    longest_stretch_s,
+    progress,
+    split_cv_pct,
+)
 from deliberun.store.db import Database
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
@@ -171,11 +177,18 @@ def build_sessions(db: Database, *, today: date, since: date | None = None) -> l
         def is_running(sport: str | None) -> bool:
             return "run" in (sport or "running").lower()
 
+    goal_pace = _goal_pace(db, today)
     sessions: list[Session] = []
+    strava_rpe: dict[int, float] = {}
     for row, m in pairs:
         if not is_running(row.sport):
             continue
-        sessions.append(_session(row, m, state, plan, paces, vdot))
+        x = _session(row, m, state, plan, paces, vdot, goal_pace)
+        sessions.append(x)
+        rpe = _f((getattr(row, "extra", None) or {}).get("perceived_exertion"))
+        if rpe is not None and 0 <= rpe <= 10:
+            strava_rpe[int(row.id)] = rpe
+    _add_temperatures(db, [x for x in sessions if x.workout_type in QUALITY_TYPES])
     by_id = {x.activity_id: x for x in sessions}
     by_date: dict[date, list[Session]] = {}
     for x in sessions:
@@ -186,7 +199,52 @@ def build_sessions(db: Database, *, today: date, since: date | None = None) -> l
             target = by_date[e.date][0]
         if target is not None:
             apply_entry(target, e)
+    for x in sessions:  # Strava's perceived exertion when the journal has no RPE
+        if x.rpe is None and x.activity_id in strava_rpe:
+            x.rpe = strava_rpe[x.activity_id]
     return sessions
+
+
+def _goal_pace(db: Database, today: date) -> float | None:
+    """Goal race pace of the current cycle [s/km], for the marathon-pace stretch."""
+    try:
+        cycle = get_cycle(db, None, today=today)
+    except ValueError:
+        return None
+    return cycle.goal_race.goal_pace_s_per_km if cycle.goal_race else None
+
+
+def _add_temperatures(db: Database, sessions: list[Session]) -> None:
+    """Mean air temperature [degC] from the temperature stream (quality sessions only)."""
+    from deliberun.store import repository as repo
+
+    with db.session() as s:
+        for x in sessions:
+            if x.temperature_c is not None or x.activity_id is None:
+                continue
+            try:
+                temp = repo.load_streams(s, x.activity_id).get("temperature")
+            except Exception:  # noqa: BLE001 - a store without streams
+                return
+            if temp is not None and len(temp):
+                vals = [float(v) for v in temp if math.isfinite(float(v))]
+                if vals:
+                    x.temperature_c = sum(vals) / len(vals)
+
+
+def _time_in_band(
+    splits: list[dict[str, Any]], band: tuple[float, float] | None, widen: float = 0.02
+) -> float | None:
+    """Seconds of km splits whose pace is inside ``band`` (fast, slow) [s/km], +/-2%."""
+    if band is None or not splits:
+        return None
+    lo, hi = band[0] * (1 - widen), band[1] * (1 + widen)
+    total = 0.0
+    for sp in splits:
+        pace, dur = _f(sp.get("pace_s_per_km")), _f(sp.get("moving_time_s") or sp.get("duration_s"))
+        if pace and dur and lo <= pace <= hi:
+            total += dur
+    return total
 
 
 #: Lap intensities (FIT ``intensity``) that mark work reps and recoveries.
@@ -220,6 +278,7 @@ def _session(
     plan: dict[date, PlannedDay],
     paces: dict[str, tuple[float, float]] | None,
     vdot: float | None,
+    goal_pace: float | None = None,
 ) -> Session:
     d: date = row.local_date
     offset = getattr(row, "utc_offset_s", None) or 0
@@ -231,13 +290,27 @@ def _session(
     moving = _f(row.moving_time_s)
     day = state.get(d, {})
     prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
-    splits = [_f(x.get("pace_s_per_km")) for x in m.get("splits_km") or []]
+    split_rows = m.get("splits_km") or []
+    splits = [_f(x.get("pace_s_per_km")) for x in split_rows]
+    mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
+    mp_stretch = (
+        longest_stretch_s(
+            [x or 0.0 for x in splits],
+            [_f(x.get("moving_time_s") or x.get("duration_s")) or 0.0 for x in split_rows],
+            mp,
+        )
+        if mp and split_rows
+        else None
+    )
     metrics: dict[str, float | None] = {
         "decoupling_pct": _f(m.get("decoupling_pct")),
         "efficiency_factor": _f(m.get("efficiency_factor")),
         "avg_cadence_spm": _f((m.get("cadence") or {}).get("avg_spm"))
         or _f(getattr(row, "avg_cadence_spm", None)),
         "split_cv_pct": split_cv_pct([x for x in splits if x]),
+        "time_at_t_pace_s": _time_in_band(split_rows, paces.get("T") if paces else None),
+        "time_at_i_pace_s": _time_in_band(split_rows, paces.get("I") if paces else None),
+        "mp_stretch_s": mp_stretch,
     }
     planned = _planned_targets(p.text, p.workout_type, vdot) if p else {}
     zone = WORK_ZONE.get(wt)

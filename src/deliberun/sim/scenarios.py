@@ -33,6 +33,7 @@ class Scenario:
     experiment: dict[str, Any] | None = None
     cadence_gain_spm: float = 0.0
     illness_vdot: float = 0.0
+    min_weeks: int = 4  # shorter simulations could not carry the planted effect
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -54,6 +55,7 @@ SCENARIOS: dict[str, Scenario] = {
             0.4,
             "fatigue",
             nemesis_fade_pct=4.0,
+            min_weeks=8,
         ),
         Scenario(
             "rest_experiment",
@@ -62,6 +64,7 @@ SCENARIOS: dict[str, Scenario] = {
             0.5,
             "experiment",
             base_fade_pct=5.0,
+            min_weeks=10,
             experiment={
                 "id": "rest-longer",
                 "change": "90 s instead of 60 s jog between reps",
@@ -77,6 +80,7 @@ SCENARIOS: dict[str, Scenario] = {
             0.5,
             "experiment",
             base_fade_pct=3.0,
+            min_weeks=10,
             experiment={
                 "id": "espresso",
                 "change": "a double espresso 30 min before intervals",
@@ -92,6 +96,7 @@ SCENARIOS: dict[str, Scenario] = {
             0.35,
             "cadence",
             cadence_gain_spm=6.0,
+            min_weeks=14,
         ),
         Scenario(
             "illness",
@@ -100,6 +105,7 @@ SCENARIOS: dict[str, Scenario] = {
             0.3,
             "illness",
             illness_vdot=-1.5,
+            min_weeks=9,
         ),
     )
 }
@@ -142,10 +148,16 @@ def base_week(week: int) -> dict[int, DayPlan]:
     return out
 
 
-def marathon_week(week: int, swap: bool) -> dict[int, DayPlan]:
+def marathon_week(
+    week: int, swap: bool, hard_tuesday: bool = False, long_on_saturday: bool = False
+) -> dict[int, DayPlan]:
     """Week ``week`` (0..15) of a 16-week marathon cycle (Daniels-style phases).
 
-    Intervals are on Wednesday, or on Tuesday (``swap``) right after the long run.
+    Intervals are on Wednesday, or on Tuesday (``swap``). Before Wednesday
+    intervals the Tuesday is easy or (``hard_tuesday``) a progression run; before
+    Tuesday intervals the prior weekend decides (``long_on_saturday`` of the week
+    before leaves an easy Sunday). So the weekday and the prior 48 h load of the
+    interval sessions vary independently, and neither explains the other.
     """
     quality = "cruise_intervals" if week % 2 else "tempo"
     long = "mp_long" if week >= 5 and week % 2 == 1 else "long"
@@ -161,6 +173,10 @@ def marathon_week(week: int, swap: bool) -> dict[int, DayPlan]:
     }
     if swap:
         w[1], w[2] = w[2], w[1]
+    elif hard_tuesday:
+        w[1] = DayPlan("progression", 0.26)
+    if long_on_saturday:
+        w[5], w[6] = w[6], DayPlan("easy", 0.08)
     if week == 9:
         w[5] = DayPlan("easy", 0.08)
         w[6] = DayPlan("race", 0.0, race_distance=21097.5)

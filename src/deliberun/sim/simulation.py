@@ -101,6 +101,11 @@ class Simulation:
         end = end or DEFAULT_END
         self.end = end + timedelta(days=(6 - end.weekday()))  # a Sunday
         self.n_weeks = max(int(round(self.years * 365.25 / 7)), 4)
+        if self.n_weeks < self.scenario.min_weeks:
+            raise ValueError(
+                f"scenario {scenario!r} needs at least {self.scenario.min_weeks} weeks; "
+                f"use --years {self.scenario.min_weeks * 7 / 365.25 + 0.005:.2f} or more"
+            )
         self.start = self.end - timedelta(days=7 * self.n_weeks - 1)  # a Monday
         self.n_days = 7 * self.n_weeks
         self.rng = np.random.default_rng(self.seed)
@@ -123,6 +128,8 @@ class Simulation:
         self.fitness: dict[str, float] = {}
         self.loads: dict[str, float] = {}
         self.session_truths: list[dict[str, Any]] = []
+        self._pending: tuple[bool, bool] | None = None
+        self._interval_count = 0
 
     # ---- the schedule -------------------------------------------------------------
     def _week_plan(
@@ -131,18 +138,20 @@ class Simulation:
         s = self.scenario
         if s.template == "marathon":
             cycle_week = week - (self.n_weeks - 16)
-            period = cycle_week % 26 if cycle_week < 0 else cycle_week
-            if cycle_week >= 0:
-                return sc.marathon_week(
-                    cycle_week, swap=bool(rng.random() < 0.5)
-                ), sc.MARATHON_VOLUME[cycle_week]
-            # earlier years: repeat 26-week periods ending in a marathon; else base
-            in_period = (cycle_week + 26 * 100) % 26
-            if in_period >= 10 and self.n_weeks > 30:
-                cw = in_period - 10
-                return sc.marathon_week(cw, swap=bool(rng.random() < 0.5)), sc.MARATHON_VOLUME[cw]
-            del period
-            return sc.base_week(week), 0.9 + 0.1 * min(1.0, week / 8)
+            # earlier years: repeat 26-week periods (10 base weeks, 16 cycle weeks)
+            cw = cycle_week if cycle_week >= 0 else (cycle_week + 26 * 1000) % 26 - 10
+            if cycle_week < 0 and self.n_weeks <= 30:
+                cw = -1
+            # this week's interval day and the next week's, drawn a week ahead
+            swap, hard = self._pending or (bool(rng.random() < 0.5), bool(rng.random() < 0.5))
+            self._pending = (bool(rng.random() < 0.5), bool(rng.random() < 0.5))
+            if cw < 0:
+                return sc.base_week(week), 0.9 + 0.1 * min(1.0, week / 8)
+            nxt_swap, nxt_hard = self._pending
+            plan = sc.marathon_week(
+                cw, swap=swap, hard_tuesday=hard, long_on_saturday=nxt_swap and not nxt_hard
+            )
+            return plan, sc.MARATHON_VOLUME[cw]
         if s.template == "fatigue":
             return sc.fatigue_week(hard_tuesday=bool(rng.random() < 0.5)), 1.0
         if s.template == "experiment":
@@ -192,7 +201,6 @@ class Simulation:
         p, s, rng = self.profile, self.scenario, self.rng
         index = 0
         daily_load = [0.0] * self.n_days
-        interval_count = 0
         week_plan: dict[int, sc.DayPlan] = {}
         volume = 1.0
         for day in range(self.n_days):
@@ -226,23 +234,7 @@ class Simulation:
                 dp.workout_type, speeds, rng, distance=dist, reps=dp.reps,
                 rep_distance=dp.rep_distance, rest_duration=dp.rest_duration,
             )  # fmt: skip
-            # planted effects on interval execution
-            fade, arm = 0.0, None
-            if dp.workout_type in ("intervals", "cruise_intervals"):
-                fade = s.base_fade_pct + rng.normal(0, s.fade_sd_pct)
-                if s.nemesis_fade_pct and hard_before and dp.workout_type == "intervals":
-                    fade += s.nemesis_fade_pct
-                exp = s.experiment
-                if exp and dp.workout_type == "intervals":
-                    if exp["assignment"] == "before_after":
-                        arm = "change" if week >= self.n_weeks // 2 else "baseline"
-                    else:
-                        arm = "change" if interval_count % 2 else "baseline"
-                    if arm == "change":
-                        fade += exp["size"]
-                if dp.workout_type == "intervals":
-                    interval_count += 1
-                fade = max(fade, -1.0)
+            fade, arm = self._planted_fade(dp.workout_type, hard_before, week)
             hour = 18.5 if d.weekday() in (1, 3) and rng.random() < 0.3 else (
                 8.5 if d.weekday() >= 5 else 6.75)  # fmt: skip
             if dp.workout_type == "race":
@@ -280,22 +272,9 @@ class Simulation:
             )  # fmt: skip
             rpe = int(np.clip(round(_RPE[dp.workout_type] + (fade > 4) + rng.normal(0, 0.6)
                                     + max(0.0, (self.body.fatigue - self.body.fitness) / 40)), 1, 10))  # fmt: skip
-            entry: dict[str, Any] = {
-                "date": d, "activity_start": local_start.isoformat(), "rpe": rpe,
-                "feel": int(np.clip(round(3.5 - (rpe - 5) * 0.3 + rng.normal(0, 0.7)), 1, 5)),
-                "sleep_h": _round(sleep_h, 1),
-                "soreness": int(np.clip(round(2 + prior48 / self.easy_hour_trimp + rng.normal(0, 1)), 0, 10)),
-                "tags": [dp.workout_type],
-            }  # fmt: skip
-            if fade > 4.5:
-                entry["notes"] = "legs heavy on the last reps"
+            entry = self._journal_entry(d, local_start, rpe, sleep_h, prior48, dp, fade, arm)
             if hr_extra:
                 entry["notes"] = "still coughing, HR high"
-            if dp.drills:
-                entry["notes"] = "A-skips, B-skips, quick feet drills after the strides"
-                entry["tags"].append("drills")
-            if arm == "change":
-                entry["tags"].append(f"experiment:{(s.experiment or {})['id']}")
             if dp.workout_type == "race" and dist > 40000:
                 entry["details"] = ["fuelling", "breakfast", "gear", "course"]
             self.journal.append(entry)
@@ -319,13 +298,63 @@ class Simulation:
             index += 1
         self._finish()
 
+    def _planted_fade(
+        self, workout_type: str, hard_before: bool, week: int
+    ) -> tuple[float, str | None]:
+        """True last-rep fade [%] of a quality session and its experiment arm."""
+        s = self.scenario
+        if workout_type not in ("intervals", "cruise_intervals"):
+            return 0.0, None
+        fade = s.base_fade_pct + self.rng.normal(0, s.fade_sd_pct)
+        if workout_type != "intervals":
+            return max(fade, -1.0), None
+        arm = None
+        if s.nemesis_fade_pct and hard_before:
+            fade += s.nemesis_fade_pct
+        exp = s.experiment
+        if exp:
+            if exp["assignment"] == "before_after":
+                arm = "change" if week >= self.n_weeks // 2 else "baseline"
+            else:
+                arm = "change" if self._interval_count % 2 else "baseline"
+            if arm == "change":
+                fade += exp["size"]
+        self._interval_count += 1
+        return max(fade, -1.0), arm
+
+    def _journal_entry(
+        self, d: date, local_start: datetime, rpe: int, sleep_h: float, prior48: float,
+        dp: sc.DayPlan, fade: float, arm: str | None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """What the runner logged after the run (CR-10 RPE, feel, sleep, soreness, notes)."""
+        rng = self.rng
+        entry: dict[str, Any] = {
+            "date": d,
+            "activity_start": local_start.isoformat(),
+            "rpe": rpe,
+            "feel": int(np.clip(round(3.5 - (rpe - 5) * 0.3 + rng.normal(0, 0.7)), 1, 5)),
+            "sleep_h": _round(sleep_h, 1),
+            "soreness": int(
+                np.clip(round(2 + prior48 / self.easy_hour_trimp + rng.normal(0, 1)), 0, 10)
+            ),
+            "tags": [dp.workout_type],
+        }
+        if fade > 4.5:
+            entry["notes"] = "legs heavy on the last reps"
+        if dp.drills:
+            entry["notes"] = "A-skips, B-skips, quick feet drills after the strides"
+            entry["tags"].append("drills")
+        if arm == "change":
+            entry["tags"].append(f"experiment:{(self.scenario.experiment or {})['id']}")
+        return entry
+
     # ---- what the runner wrote and what only we know --------------------------------
     def _finish(self) -> None:
         s, p = self.scenario, self.profile
         first, last = self.start, self.end
         t_pace = lambda v: _round(1000.0 / training_speeds(v)["T"], 1)  # noqa: E731
         if s.template == "marathon":
-            cstart = last - timedelta(days=16 * 7 - 1)
+            cstart = max(first, last - timedelta(days=16 * 7 - 1))
             v0 = self.fitness[cstart.isoformat()]
             self.cycles.append({
                 "name": f"Autumn marathon {last.year}", "start": cstart, "end": last,

@@ -37,6 +37,11 @@ class Segment:
     stops_ok: bool = False  # traffic lights may stop the runner here
 
 
+def _ready(easy: float) -> Segment:
+    """The minute of walking between warm-up and the first rep (lap button, drink, shoes)."""
+    return Segment(0.4 * easy, None, 60.0, lap="rest")
+
+
 def _km(d: float) -> str:
     return f"{d / 1000:g}km"
 
@@ -52,6 +57,9 @@ def build_workout(
     rest_duration: float = 120.0,
 ) -> tuple[list[Segment], str]:
     """Segments and plan text for one session.
+
+    Quality sessions have a minute's walk after the warm-up and a recovery jog
+    after the last rep, as runners do and as rep detectors expect.
 
     Parameters
     ----------
@@ -85,22 +93,19 @@ def build_workout(
         d = float(np.clip(distance - 4500.0, 4000.0, 10000.0))
         return [wu, Segment(t, d, rep=0), cd], f"2.5km E + {_km(d)} @T + 2km E"
     if workout_type == "cruise_intervals":
-        segs = [wu]
+        segs = [wu, _ready(e)]
         for k in range(reps):
-            segs.append(Segment(t, 1600.0, rep=k))
-            if k < reps - 1:
-                segs.append(Segment(0.75 * e, None, 60.0, lap="rest"))
+            segs += [Segment(t, 1600.0, rep=k), Segment(0.75 * e, None, 60.0, lap="rest")]
         return segs + [cd], f"2.5km E + {reps}x1.6km @T w/ 60s jog + 2km E"
     if workout_type == "intervals":
-        segs = [wu]
+        segs = [wu, _ready(e)]
         for k in range(reps):
             segs.append(Segment(i, rep_distance, rep=k))
-            if k < reps - 1:
-                segs.append(Segment(0.55 * e, None, rest_duration, lap="rest"))
+            segs.append(Segment(0.55 * e, None, rest_duration, lap="rest"))
         text = f"2.5km E + {reps}x{rep_distance:g}m @I w/ {rest_duration:g}s jog + 2km E"
         return segs + [cd], text
     if workout_type == "hills":
-        segs = [Segment(e, 3000.0, lap="warmup")]
+        segs = [Segment(e, 3000.0, lap="warmup"), _ready(e)]
         for k in range(reps):
             segs += [Segment(i, None, 60.0, rep=k), Segment(0.6 * e, None, 90.0, lap="rest")]
         return segs + [cd], f"3km E + {reps}x60s hill @I w/ 90s jog + 2km E"

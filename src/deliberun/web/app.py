@@ -9,8 +9,11 @@ installed ``plotly`` package) are served locally: the page never reaches a CDN.
 from __future__ import annotations
 
 import json
+import logging
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from deliberun.store.db import Database
 from deliberun.web.cache import MAX_ENTRIES, PageCache
 from deliberun.web.security import FIELD, SecurityMiddleware
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -87,12 +91,27 @@ def _tojson_filter(data: Any) -> str:
     return Markup(text)  # noqa: S704 - escaped above for a <script> block
 
 
+def render_report(data: dict[str, Any]) -> str:
+    """A self-contained HTML page (inline CSS, no script) of ``week_report`` data."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
+    )
+    env.filters.update(FILTERS)
+    from markupsafe import Markup
+
+    css = Markup((STATIC / "style.css").read_text(encoding="utf-8"))  # our own file, verbatim
+    return env.get_template("report.html").render(d=data, css=css)
+
+
 def create_app(
     db_url: str,
     *,
     read_only: bool = False,
     today: Callable[[], date] | date | None = None,
     page_cache: bool = True,
+    warm: bool = False,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -107,9 +126,19 @@ def create_app(
         the demo pin it to the last day of a simulated history.
     page_cache : bool
         Keep built pages while the database is unchanged (``deliberun.web.cache``).
+    warm : bool
+        Rebuild every page's default view in a background thread whenever the
+        database changes (and at start), so the first view after an import is
+        served from the cache. ``deliberun serve`` turns it on.
     """
     db = Database(db_url)
-    app = FastAPI(title="deliberun", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="deliberun",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=_warming if warm and page_cache else None,
+    )
     app.state.db = db
     app.state.read_only = read_only
     app.state.cache = PageCache(db.url, max_entries=MAX_ENTRIES if page_cache else 0)
@@ -165,6 +194,37 @@ def create_app(
 
     routes.register(app)
     return app
+
+
+#: How often the warm-up thread looks for a changed database [s].
+WARM_INTERVAL_S = 2.0
+
+
+def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTERVAL_S) -> None:
+    """Rebuild the default pages whenever the database (or the date) changed."""
+    from deliberun.web.routes import warm
+
+    last: tuple[Any, ...] | None = None
+    while not stop.is_set():
+        state = (app.state.cache.fingerprint(), app.state.today())
+        if state != last:
+            try:
+                warm(app)
+            except Exception:  # a broken page must not stop the loop; the view will say why
+                log.exception("warming the dashboard pages failed")
+            last = state
+        stop.wait(interval_s)
+
+
+@asynccontextmanager
+async def _warming(app: FastAPI) -> AsyncIterator[None]:
+    stop = threading.Event()
+    thread = threading.Thread(target=warm_loop, args=(app, stop), daemon=True, name="dr-warm")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
 
 
 def wants_json(request: Request) -> bool:

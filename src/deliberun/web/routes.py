@@ -17,7 +17,7 @@ and ``POST /plan/move`` (form posts, CSRF-checked, refused when read-only).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -27,12 +27,15 @@ from starlette.concurrency import run_in_threadpool
 
 from deliberun.services import dashboard as svc
 from deliberun.services.dashboard_writes import FormError, Unavailable
+from deliberun.store.db import Database
 from deliberun.web.app import error_response, json_response, wants_json
 from deliberun.web.security import checked_form
 
+Params = Mapping[str, str]
 
-def _int(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
+
+def _int(params: Params, name: str, default: int) -> int:
+    raw = params.get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -41,8 +44,8 @@ def _int(request: Request, name: str, default: int) -> int:
         raise ValueError(f"{name}={raw!r} is not a whole number") from None
 
 
-def _date(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name)
+def _date(params: Params, name: str) -> date | None:
+    raw = params.get(name)
     if not raw:
         return None
     try:
@@ -51,12 +54,10 @@ def _date(request: Request, name: str) -> date | None:
         raise ValueError(f"{name}={raw!r} is not a date: use YYYY-MM-DD") from None
 
 
-def cached(request: Request, page: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The page's data from the cache while the database is unchanged (see web/cache.py)."""
-    params = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "format"))
-    key = (page, request.url.path.removeprefix("/api"), params, _today(request))
-    data: dict[str, Any] = request.app.state.cache.get(key, build)
-    return data
+def page_key(path: str, params: Params, today: date) -> tuple[Any, ...]:
+    """Cache key of a page view: path (HTML and JSON twin alike), parameters, today."""
+    items = tuple(sorted((k, v) for k, v in params.items() if k != "format"))
+    return (path.removeprefix("/api") or "/", items, today)
 
 
 def _today(request: Request) -> date:
@@ -78,66 +79,77 @@ def render(
     )
 
 
-Builder = Callable[[Request], dict[str, Any]]
+#: A page builder: (query parameters, today) → the page's dict.
+Builder = Callable[[Params, date], dict[str, Any]]
 
 
-def _pages(app: FastAPI) -> dict[str, tuple[str, Builder]]:
-    db = app.state.db
+def pages(db: Database) -> dict[str, tuple[str, Builder]]:
+    """Every list-style page: name → (template, builder). ``/{name}`` and ``/api/{name}``."""
     return {
-        "today": ("today.html", lambda r: svc.today_page(db, today=_today(r))),
+        "today": ("today.html", lambda p, t: svc.today_page(db, today=t)),
         "calendar": (
             "calendar.html",
-            lambda r: svc.calendar_page(
-                db, today=_today(r), weeks=_int(r, "weeks", 6), start=_date(r, "start")
+            lambda p, t: svc.calendar_page(
+                db, today=t, weeks=_int(p, "weeks", 6), start=_date(p, "start")
             ),
         ),
         "activities": (
             "activities.html",
-            lambda r: svc.activities_page(
+            lambda p, t: svc.activities_page(
                 db,
-                today=_today(r),
-                since=_date(r, "since"),
-                until=_date(r, "until"),
-                limit=_int(r, "limit", 100),
-                offset=_int(r, "offset", 0),
+                today=t,
+                since=_date(p, "since"),
+                until=_date(p, "until"),
+                limit=_int(p, "limit", 100),
+                offset=_int(p, "offset", 0),
             ),
         ),
         "fitness": (
             "fitness.html",
-            lambda r: svc.fitness_page(db, today=_today(r), days=_int(r, "days", 365)),
+            lambda p, t: svc.fitness_page(db, today=t, days=_int(p, "days", 365)),
         ),
-        "targets": ("targets.html", lambda r: svc.targets_page(db, today=_today(r))),
-        "experiments": ("experiments.html", lambda r: svc.experiments_page(db, today=_today(r))),
+        "targets": ("targets.html", lambda p, t: svc.targets_page(db, today=t)),
+        "experiments": ("experiments.html", lambda p, t: svc.experiments_page(db, today=t)),
         "plan": (
             "plan.html",
-            lambda r: svc.plan_page(
-                db, today=_today(r), all_weeks=r.query_params.get("all") in ("1", "true")
-            ),
+            lambda p, t: svc.plan_page(db, today=t, all_weeks=p.get("all") in ("1", "true")),
         ),
     }
+
+
+def warm(app: FastAPI) -> None:
+    """Build every page's default view into the cache (run after the database changed)."""
+    today: date = app.state.today()
+    for name, (_template, build) in pages(app.state.db).items():
+        app.state.cache.get(page_key(f"/{name}", {}, today), lambda b=build: b({}, today))
 
 
 def register(app: FastAPI) -> None:
     """Add every page, its JSON twin and the form posts to ``app``."""
     db = app.state.db
 
-    for name, (template, build) in _pages(app).items():
+    for name, (template, build) in pages(db).items():
 
         def endpoint(request: Request, _t: str = template, _b: Builder = build) -> Response:
-            return render(request, _t, cached(request, _t, lambda: _b(request)))
+            params, today = request.query_params, _today(request)
+            key = page_key(request.url.path, params, today)
+            return render(request, _t, request.app.state.cache.get(key, lambda: _b(params, today)))
 
         app.add_api_route(f"/{name}", endpoint, methods=["GET"], name=name)
         app.add_api_route(f"/api/{name}", endpoint, methods=["GET"], name=f"api_{name}")
 
     @app.get("/", name="home")
     def home(request: Request) -> Response:
-        data = cached(request, "today", lambda: svc.today_page(db, today=_today(request)))
+        today = _today(request)
+        key = page_key("/today", request.query_params, today)
+        data = request.app.state.cache.get(key, lambda: svc.today_page(db, today=today))
         return render(request, "today.html", data)
 
     def activity(request: Request, activity_id: int) -> Response:
         x_axis = request.query_params.get("x", "distance")
-        data = cached(
-            request, "activity", lambda: svc.activity_page(db, activity_id, x_axis=x_axis)
+        key = page_key(request.url.path, request.query_params, _today(request))
+        data = request.app.state.cache.get(
+            key, lambda: svc.activity_page(db, activity_id, x_axis=x_axis)
         )
         return render(request, "activity.html", data)
 
@@ -182,6 +194,6 @@ def register(app: FastAPI) -> None:
         return RedirectResponse("/plan?moved=1", status_code=303)
 
     def _plan_error(request: Request, errors: dict[str, str]) -> Response:
-        data = svc.plan_page(db, today=_today(request))
+        data = svc.plan_page(db, today=_today(request))  # fresh: the cached dict stays clean
         data["errors"] = errors
         return render(request, "plan.html", data, status_code=400)

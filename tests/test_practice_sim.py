@@ -1,0 +1,83 @@
+"""End to end on the simulated athlete: simulate -> import -> journal -> advice vs truth."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from deliberun.cli.main import app
+from deliberun.practice.nemesis import find_nemeses
+from deliberun.store.db import Database
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def nemesis_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], date]:
+    from deliberun.services import importer
+    from deliberun.services import plan as plan_svc
+    from deliberun.services import practice as svc
+
+    root = tmp_path_factory.mktemp("sim")
+    out = root / "sim"
+    res = runner.invoke(
+        app,
+        ["simulate", "--scenario", "nemesis_fatigue", "--seed", "1", "--years", "0.25",
+         "--out", str(out), "--quiet"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    truth = json.loads((out / "truth.json").read_text())
+    db_path = root / "db.sqlite"
+    db = Database(db_path)
+    importer.import_paths(db, [out], workers=1)
+    plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
+    counts = svc.import_journal_file(db, out / "deliberun-journal.yaml")
+    assert counts["journal"] > 0
+    db.dispose()
+    return db_path, truth, date.fromisoformat(truth["end"]) + timedelta(days=1)
+
+
+def test_planted_nemesis_cause_ranks_first(nemesis_db: tuple[Path, dict[str, Any], date]) -> None:
+    from deliberun.services import practice as svc
+
+    db_path, truth, today = nemesis_db
+    planted = next(e for e in truth["effects"] if e["kind"] == "nemesis")
+    db = Database(db_path)
+    sessions = svc.build_sessions(db, today=today)
+    intervals = [s for s in sessions if s.workout_type == "intervals"]
+    truth_fade = {x["date"]: x["fade_pct"] for x in truth["sessions"] if x["fade_pct"] is not None}
+    # the rep paces we read agree with the fade the simulator planted (within 3 points)
+    diffs = [
+        abs(s.fade_pct() - truth_fade[s.local_date.isoformat()])  # type: ignore[operator]
+        for s in intervals
+        if s.local_date.isoformat() in truth_fade and s.fade_pct() is not None
+    ]
+    assert len(diffs) >= 8 and sorted(diffs)[len(diffs) // 2] < 1.5
+    # over every attempt (the short history may not make intervals a nemesis right now)
+    found = find_nemeses(sessions, today, window=len(intervals), min_failure_rate=0.25)
+    assert found and found[0].workout_type == planted["workout_type"]
+    assert found[0].causes[0].cause == planted["cause"]
+    assert found[0].causes[0].effect > 0
+
+
+def test_review_and_today_on_simulated_history(
+    nemesis_db: tuple[Path, dict[str, Any], date],
+) -> None:
+    from deliberun.services import review as rsvc
+
+    db_path, _truth, today = nemesis_db
+    db = Database(db_path)
+    rev = rsvc.weekly(db, week=today - timedelta(days=3), today=today)
+    doc = rev.to_dict()
+    assert doc["advice"] in ("push", "hold", "back_off")
+    load = doc["sections"][0]
+    assert load["title"] == "Load and form"
+    assert load["sentences"][0]["evidence"][0]["activity_ids"]  # cites the week's runs
+    assert any(s["title"] == "Nemesis workouts" for s in doc["sections"])
+    t = rsvc.today(db, today=today).to_dict()
+    assert t["kind"] == "today" and t["sections"][0]["sentences"]
