@@ -112,3 +112,13 @@ def test_real_corrupt_corpus(real_dir: Path) -> None:
         path = real_dir / rel
         err = _err(path)
         assert isinstance(err, (CorruptFileError, NotAnActivityError)), rel
+
+
+def test_real_non_activity_files(real_dir: Path) -> None:
+    """Monitoring, settings, workout and course FIT files are NotAnActivityError."""
+    lines = (real_dir / "MANIFEST.tsv").read_text().splitlines()[1:]
+    rels = [ln.split("\t")[0] for ln in lines if "non-activity FIT" in ln or "course file" in ln]
+    assert len(rels) >= 4
+    for rel in rels:
+        err = _err(real_dir / rel)
+        assert isinstance(err, NotAnActivityError), rel

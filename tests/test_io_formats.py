@@ -112,3 +112,22 @@ def test_tcx_multisport_is_one_activity(real_dir: Path) -> None:
 def test_tcx_several_activities_reads_first(real_dir: Path) -> None:
     a = read_bytes((real_dir / "tcx/runalyze__Multiple-Trainings.tcx").read_bytes(), "m.tcx")
     assert a.extra["skipped_activities"] == 2
+
+
+def test_gpx_1_0(real_dir: Path) -> None:
+    """GPX 1.0 (GPSBabel, namespace .../GPX/1/0) reads like 1.1."""
+    data = (real_dir / "gpx/gpxpy__Mojstrovka.gpx").read_bytes()
+    assert b"http://www.topografix.com/GPX/1/0" in data[:600]
+    a = read_bytes(data, "m.gpx")
+    assert a.n_samples == 183
+    assert "altitude" in a.streams and a.device is not None and "GPSBabel" in a.device
+
+
+def test_tcx_extensions_speed_and_runcadence() -> None:
+    tcx = parse_tcx((REAL / "heartandsole__testdata.tcx").read_bytes(), "t.tcx")
+    fit = read_bytes((REAL / "heartandsole__testdata.fit").read_bytes(), "t.fit")
+    assert np.isfinite(tcx.streams["speed"]).sum() > 10  # ns3:TPX/ns3:Speed
+    # ns3:RunCadence is strides/min like FIT (without the fractional part): x2 here
+    fit_cad = np.interp(tcx.streams["time"], fit.streams["time"], fit.streams["cadence"])
+    ok = np.isfinite(tcx.streams["cadence"])
+    assert np.nanmax(np.abs(tcx.streams["cadence"][ok] - fit_cad[ok])) <= 2.0

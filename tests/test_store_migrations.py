@@ -37,11 +37,6 @@ KILLER = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    reason="store/db.py runs SQLite DDL outside a transaction (pysqlite autocommits DDL); "
-    "needs isolation_level=None + an explicit BEGIN on the engine's 'begin' event",
-    strict=False,
-)
 def test_kill_during_first_migration_leaves_a_usable_file(tmp_path):
     db = tmp_path / "m.db"
     res = subprocess.run(

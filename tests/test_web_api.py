@@ -141,8 +141,12 @@ def test_static_assets_are_served_locally(client: TestClient) -> None:
     js = client.get("/static/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
     assert client.get("/static/htmx.min.js").status_code == 200
-    html = client.get("/today", headers=HTML).text
-    assert "cdn" not in html.lower() and "https://" not in html
+    page = client.get("/today", headers=HTML)
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    assert page.headers["x-frame-options"] == "DENY"  # no clickjacking of the forms
+    first = TestClient(client.app).get("/today", headers=HTML)  # a new browser session
+    cookie = first.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
 
 
 def test_post_without_token_or_origin_is_refused(client: TestClient, filled: Path) -> None:

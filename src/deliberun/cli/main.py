@@ -16,6 +16,7 @@ from deliberun.cli import (
     cmd_import,
     cmd_plan,
     cmd_practice,
+    cmd_report,
     cmd_serve,
     cmd_simulate,
 )
@@ -31,7 +32,16 @@ app = typer.Typer(
     add_completion=False,
 )
 
-REGISTRY = (cmd_import, cmd_athlete, cmd_simulate, cmd_plan, cmd_practice, cmd_serve, cmd_demo)
+REGISTRY = (
+    cmd_import,
+    cmd_athlete,
+    cmd_simulate,
+    cmd_plan,
+    cmd_practice,
+    cmd_serve,
+    cmd_report,
+    cmd_demo,
+)
 
 
 @app.callback()

@@ -79,7 +79,9 @@ def is_activity_name(name: str) -> bool:
 
 
 def _error(display: str, err: ReadError) -> Source:
-    return Source(display_path=display, name=PurePosixPath(display.rsplit("!", 1)[-1]).name, error=err)
+    return Source(
+        display_path=display, name=PurePosixPath(display.rsplit("!", 1)[-1]).name, error=err
+    )
 
 
 # ---------------------------------------------------------------- Strava CSV

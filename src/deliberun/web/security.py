@@ -12,6 +12,7 @@ Two checks on every write (any method but GET/HEAD/OPTIONS):
 
 A request missing either is refused with 403 and nothing is stored. In
 read-only mode every write is refused with 403 before it reaches a route.
+Every response also forbids framing by other sites (``X-Frame-Options``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ COOKIE = "deliberun_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: On every response: no framing by other sites (clickjacking the forms), no MIME
+#: sniffing, no full URLs leaked to other sites.
+HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def same_origin(request: Request) -> bool:
@@ -67,6 +75,8 @@ class SecurityMiddleware(BaseHTTPMiddleware):
                     status_code=403,
                 )
         response = await call_next(request)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
         if fresh:
             response.set_cookie(COOKIE, token or "", httponly=True, samesite="strict")
         return response
