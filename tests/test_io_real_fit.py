@@ -241,7 +241,9 @@ def test_fitfast_and_fitdecode_agree(real_dir: Path) -> None:
             np.testing.assert_allclose(
                 fast.streams[key], slow.streams[key], atol=atol, err_msg=f"{path.name} {key}"
             )
-        assert len(fast.laps) == len(slow.laps) and fast.pauses == slow.pauses, path.name
+        assert fast.laps == slow.laps and fast.pauses == slow.pauses, path.name
+        assert fast.sessions == slow.sessions and fast.device == slow.device, path.name
+        assert fast.utc_offset_s == slow.utc_offset_s, path.name
         assert fast.start_time == slow.start_time and fast.sport == slow.sport, path.name
         compared += fast.extra["decoder"] == "fitfast"
     assert compared >= (60 if full else 35)
