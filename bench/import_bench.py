@@ -77,13 +77,21 @@ def fitdecode_raw(data: bytes) -> None:
             pass
 
 
-def best_time(fn: Callable[[bytes], object], files: list[bytes], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for data in files:
-            fn(data)
-        best = min(best, time.perf_counter() - t)
+def best_times(
+    fns: list[Callable[[bytes], object]], files: list[bytes], rounds: int
+) -> list[float]:
+    """Best wall time of each function over ``files``, rounds interleaved.
+
+    Interleaving (A, B, A, B ...) keeps a shared machine's changing load from
+    favouring whichever function happened to run in a quiet moment.
+    """
+    best = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            t = time.perf_counter()
+            for data in files:
+                fn(data)
+            best[i] = min(best[i], time.perf_counter() - t)
     return best
 
 
@@ -125,14 +133,14 @@ def main() -> None:
         mb = sum(map(len, files)) / 1e6
         title = f"{label} ({len(files)} files, {mb:.1f} MB, {n_rec:,} records)"
         if files is corpus:  # fitfast rejects some of these files: no reference row
-            t_all = best_time(lambda d: parse_fit(d, "bench"), files, 2)
+            (t_all,) = best_times([lambda d: parse_fit(d, "bench")], files, 2)
             path = f"deliberun `parse_fit` (fitdecode for {len(corpus) - len(fast_files)} files)"
             print(f"| {title} | {path} | {n_rec / t_all:,.0f} | {mb / t_all:.2f} | |")
             continue
-        t_ff = best_time(fitfast.records, files, 7)
-        t_fast = best_time(lambda d: parse_fit(d, "bench"), files, 7)
-        t_fd = best_time(fitdecode_raw, files, 2)
-        t_fb = best_time(lambda d: parse_fit(d, "bench", fast=False), files, 2)
+        t_ff, t_fast = best_times([fitfast.records, lambda d: parse_fit(d, "bench")], files, 9)
+        t_fd, t_fb = best_times(
+            [fitdecode_raw, lambda d: parse_fit(d, "bench", fast=False)], files, 3
+        )
         rows = (
             (title, "fitfast.records alone", t_ff, "100 %"),
             ("", "deliberun fast path `parse_fit`", t_fast, f"{t_ff / t_fast:.0%} of fitfast"),

@@ -171,8 +171,12 @@ def test_summary_thresholds_with_evidence_and_override(db):
     assert thr["hr_rest_bpm"]["value"] == 47
     assert thr["threshold_pace_s_per_km"]["estimate"]["activity_ids"]
     assert out["paces_s_per_km"]["T"][0] < out["paces_s_per_km"]["E"][0]
-    # estimates are kept as history, once per change
-    svc.summary(db, today=TODAY)
+    # a view reads without writing: no history from the default (read-only) summary
+    with db.session() as s:
+        assert settings_repo.estimate_history(s, "hr_max_bpm") == []
+    # estimates are kept as history, once per change (the CLI saves)
+    svc.summary(db, today=TODAY, save=True)
+    svc.summary(db, today=TODAY, save=True)
     with db.session() as s:
         history = settings_repo.estimate_history(s, "hr_max_bpm")
     assert len(history) == 1 and history[0].activity_ids

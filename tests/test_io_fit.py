@@ -107,3 +107,17 @@ def test_lezyne_panic_is_caught(real_dir: Path) -> None:
             ).read_bytes(),
             "l.fit",
         )
+
+
+def test_relative_time_anchored_by_time_created() -> None:
+    """A relative-time file whose file_id.time_created is absolute is anchored to it."""
+    from deliberun.io.fit import build_activity
+    from deliberun.io.fit_decode import FIT_EPOCH_UNIX
+
+    fd = decode_fit((REAL / "fitparse__compressed-speed-distance.fit").read_bytes(), "x")
+    created = 1_400_000_000.0
+    fd.messages["file_id"][0]["time_created"] = created
+    a = build_activity(fd, "x")
+    assert a.extra["time_anchor"] == "time_created"
+    assert a.start_time.timestamp() == pytest.approx(created, abs=1)
+    assert FIT_EPOCH_UNIX < created

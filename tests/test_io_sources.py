@@ -126,3 +126,24 @@ def test_strava_export_as_zip(tmp_path: Path) -> None:
         s.meta["strava_id"] == "42" and s.meta["name"] == "Easy run" and s.meta["gear"] == "Shoes"
     )
     assert s.meta["strava_distance_m"] == 1000.5 and s.meta["strava_moving_time_s"] == 55.0
+
+
+def test_directly_named_unknown_file_is_unknown_format(tmp_path: Path) -> None:
+    from deliberun.io.errors import UnknownFormatError
+
+    p = tmp_path / "notes.csv"
+    p.write_text("date,km\n2024-01-01,10\n")
+    (s,) = list(iter_sources([p]))
+    with pytest.raises(UnknownFormatError, match="notes.csv"):
+        read_bytes(s.read_bytes(), s.display_path)
+
+
+def test_gz_member_in_folder(tmp_path: Path) -> None:
+    import gzip
+
+    (tmp_path / "activities").mkdir()
+    raw = (REAL / "heartandsole__testdata.gpx").read_bytes()
+    (tmp_path / "activities" / "7.gpx.gz").write_bytes(gzip.compress(raw))
+    (s,) = list(iter_sources([tmp_path]))
+    assert s.read_bytes()[:2] == b"\x1f\x8b"  # original bytes, before gunzip
+    assert read_bytes(s.read_bytes(), s.display_path).source_format == "gpx"

@@ -164,6 +164,37 @@ def test_list_is_ordered_by_start_and_filters_sport(db_path):
         assert repo.list_activities(s, sport="cycling") == []
 
 
+def test_list_pages_newest_first_and_counts(db_path):
+    db = Database(db_path)
+    ids = [store(db, make_activity(start=START + timedelta(days=i)), f"p{i}") for i in range(5)]
+    with db.session() as s:
+        assert repo.count_activities(s) == 5
+        assert repo.count_activities(s, since=(START + timedelta(days=3)).date()) == 2
+        assert repo.count_activities(s, sport="cycling") == 0
+        newest = repo.list_activities(s, newest_first=True)
+        assert [r.id for r in newest] == ids[::-1]
+        page = repo.list_activities(s, newest_first=True, limit=2, offset=1)
+        assert [r.id for r in page] == ids[::-1][1:3]
+        assert [r.id for r in repo.list_activities(s, offset=3)] == ids[3:]
+        assert repo.list_activities(s, limit=0) == []
+        with pytest.raises(ValueError, match="offset"):
+            repo.list_activities(s, offset=-1)
+
+
+def test_list_defers_the_structure_column_but_still_loads_it(db_path):
+    from sqlalchemy import inspect
+
+    db = Database(db_path)
+    aid = store(db, make_activity())
+    with db.session() as s:
+        (row,) = repo.list_activities(s)
+        assert "structure" in inspect(row).unloaded  # not read with the list
+        assert repo.activity_to_dict(row)["extra"] == {"gear": "shoes"}
+        assert row.structure["pauses"] == [[100.0, 120.0]]  # loaded on first access
+    with db.session() as s:
+        assert repo.load_activity(s, aid).laps[0].distance_m == 937.0
+
+
 def test_find_same_run_window(db_path):
     db = Database(db_path)
     aid = store(db, make_activity())

@@ -195,7 +195,7 @@ def athlete_cmd(
     """Settings, thresholds with their evidence, VDOT and training paces."""
     if ctx.invoked_subcommand is not None:
         return
-    data = _service().summary(_db(ctx), today=date.today())
+    data = _service().summary(_db(ctx), today=date.today(), save=True)
     if as_json:
         print_json(data)
         return

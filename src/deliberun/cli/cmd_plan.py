@@ -417,20 +417,37 @@ def plan_import(
 def plan_compliance(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    since: str = typer.Option(None, "--since", help="First date YYYY-MM-DD (default: plan start)."),
+    until: str = typer.Option(None, "--until", help="Last date YYYY-MM-DD (default: today)."),
+    weeks: int = typer.Option(
+        None, "--weeks", min=1, help="Only the last N weeks (Monday start) up to today."
+    ),
 ) -> None:
     """Planned vs done per workout and week, and the proposed re-plan.
 
-    Example: deliberun plan compliance --json
+    Example: deliberun plan compliance --weeks 6 --json
     """
     from deliberun.services import plan as svc
 
+    today = _today()
+    first = _date(since) if since else None
+    if weeks is not None:
+        if first is not None:
+            fail("give --since or --weeks, not both", 2)
+        first = date.fromordinal(today.toordinal() - today.weekday() - 7 * (weeks - 1))
     try:
-        doc = svc.compliance_report(_db(ctx), today=_today())
+        doc = svc.compliance_report(
+            _db(ctx), today=today, since=first, until=_date(until) if until else None
+        )
     except ValueError as exc:
         fail(str(exc))
     if as_json:
         print_json(doc)
         return
+    if not doc["workouts"]:
+        stderr.print(
+            f"no planned workouts from {doc.get('since')} to {doc.get('until')}", highlight=False
+        )
     stdout.print(
         table(
             "planned vs done",

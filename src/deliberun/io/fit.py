@@ -10,7 +10,8 @@ Decisions (see ``docs/readers.md``):
   (x2). Other sports keep the device's rpm.
 * **Relative time**: timestamps below 0x10000000 are device-relative seconds (old
   ANT devices). They are anchored with a ``timestamp_correlation`` message when
-  present; otherwise the times stay relative to 1989-12-31 and
+  present, else (approximately) with an absolute ``file_id.time_created``;
+  otherwise the times stay relative to 1989-12-31 and
   ``extra["time_anchor"] == "unknown"`` says the date is not known.
 * **Pauses** come from ``timer`` events (stop / stop_all ... then start).
 * Heart rate 0 is "no reading" (chest strap lost contact), stored as NaN.
@@ -80,17 +81,10 @@ def _num(value: Any) -> float | None:
     return None
 
 
-def _combine(
-    records: dict[str, np.ndarray], primary: str, secondary: str, n: int
-) -> np.ndarray | None:
-    a = records.get(primary)
-    b = records.get(secondary)
-    if a is None and b is None:
-        return None
-    if a is None:
-        return np.asarray(b, dtype=float)
-    if b is None:
-        return np.asarray(a, dtype=float)
+def _prefer(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """``a`` where finite, else ``b`` (``enhanced_*`` over the 16-bit field)."""
+    if a is None or b is None:
+        return a if b is None else b
     return np.where(np.isfinite(a), a, b)
 
 
@@ -114,6 +108,10 @@ def _time_offset(ts: np.ndarray, messages: dict[str, list[dict[str, Any]]]) -> t
         relative = _num(tc.get("system_timestamp"))
         if absolute and relative is not None and absolute >= UNIX_RELATIVE_LIMIT:
             return absolute - relative, "timestamp_correlation"
+    created = _num(_first(messages.get("file_id", [])).get("time_created"))
+    if created is not None and created >= UNIX_RELATIVE_LIMIT:
+        # approximate: the file was created when the recording started
+        return created - float(ts[0]), "time_created"
     return 0.0, "unknown"
 
 
@@ -188,22 +186,8 @@ def build_activity(fd: FitData, name: str) -> Activity:
     extra_power: str | None = None
     n = len(ts)
     dist = col("distance")
-    speed = _combine(
-        {k: v for k, v in ((k, col(k)) for k in ("enhanced_speed", "speed")) if v is not None},
-        "enhanced_speed",
-        "speed",
-        n,
-    )
-    alt = _combine(
-        {
-            k: v
-            for k, v in ((k, col(k)) for k in ("enhanced_altitude", "altitude"))
-            if v is not None
-        },
-        "enhanced_altitude",
-        "altitude",
-        n,
-    )
+    speed = _prefer(col("enhanced_speed"), col("speed"))
+    alt = _prefer(col("enhanced_altitude"), col("altitude"))
     lat, lon = col("position_lat"), col("position_long")
     if lat is not None and lon is not None:
         bad = (

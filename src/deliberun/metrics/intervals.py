@@ -9,7 +9,9 @@ Detection (``detect_intervals``), all vectorised over samples:
    ``MIN_SEPARABILITY`` and the fast class is at least ``MIN_SPEED_RATIO``
    times the slow one. (A single normal distribution already gives 2/pi ~ 0.64,
    so the speed ratio is the guard that rejects steady runs; warm-up, reps
-   and recoveries form three clusters and give ~0.7-0.95.) Grade-adjusted
+   and recoveries form three clusters and give ~0.7-0.95.) The slow class must
+   also hold at least ``MIN_SLOW_SHARE`` of the moving samples: a steady run
+   with a few stops (traffic lights) has only the speed ramps around them there. Grade-adjusted
    speed is used when given, so the downhills of a hilly easy run are not reps.
 3. Fast runs separated by dips shorter than ``MAX_DIP_S`` are joined; fast runs
    shorter than ``MIN_REP_S`` or ``MIN_REP_M`` are dropped; runs clearly slower
@@ -42,12 +44,21 @@ BoolArray = npt.NDArray[np.bool_]
 SMOOTH_S = 7
 MIN_SEPARABILITY = 0.6
 MIN_SPEED_RATIO = 1.15
+MIN_SLOW_SHARE = 0.08  # slow moving share below this: a steady run with stops, no reps
 MAX_DIP_S = 10
 MIN_REP_S = 20
 MIN_REP_M = 80.0
 SLOW_REP_FRACTION = 0.9
+MAX_TRIMS = 2  # a warm-up lead-in and a cool-down run-out
+MIN_LEAD_S = 60  # shorter slow parts of a fast run are noise, not a warm-up
+MIN_STEP_SD = 2.5  # a lead-in differs from the rep by this many within-part SDs
 REGULAR_CV = 0.12  # reps whose distances (or durations) vary less than this are "the same"
 JOG_M_PER_S = 1.6
+WORK_INTENSITIES = ("active", "interval")  # FIT lap intensity of a work step
+REST_INTENSITIES = ("rest", "recovery", "resting")  # "resting": TCX
+LAP_MATCH_FRACTION = 0.03  # laps this close in distance are "the same rep"
+LAP_WORK_FRACTION = 0.85  # laps at this share of the rep speed are reps too
+LAP_EASY_DURATION = 2.0  # an "active" lap group this many times the median rep is a run
 WALK_M_PER_S = 0.5
 
 
@@ -103,6 +114,57 @@ def _close_dips(mask: BoolArray, max_dip: int) -> BoolArray:
     for s, e in zip(starts[inner], ends[inner], strict=True):  # loop over dips, not samples
         out[s:e] = True
     return out
+
+
+def _best_split(x: FloatArray, min_len: int) -> int:
+    """Index splitting ``x`` into two parts of most different means (0 when none).
+
+    The least-squares single change point: maximises ``S_k^2/k + (S - S_k)^2/(n - k)``
+    over ``k`` (both parts at least ``min_len`` long), vectorised with a cumulative sum.
+    """
+    n = len(x)
+    if n < 2 * min_len:
+        return 0
+    c = np.cumsum(x)
+    k = np.arange(min_len, n - min_len + 1)
+    left = c[k - 1]
+    score = left**2 / k + (c[-1] - left) ** 2 / (n - k)
+    return int(k[int(np.argmax(score))])
+
+
+def _trim_runs(
+    starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], s: FloatArray
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Cut a slower lead-in or run-out off each fast run.
+
+    A rep run straight on from a brisk warm-up (or straight into a brisk cool-down)
+    is above the threshold together with it. Each run is split at its best change
+    point (``_best_split``) up to ``MAX_TRIMS`` times; a part whose mean speed is
+    below ``SLOW_REP_FRACTION`` of the other's, by at least ``MIN_STEP_SD`` pooled
+    within-part standard deviations, and which lasts at least ``MIN_LEAD_S`` is
+    dropped (smaller or shorter steps are GPS noise or a pace wobble within a rep).
+    """
+    new_s, new_e = starts.copy(), ends.copy()
+    x = np.nan_to_num(s, nan=0.0)
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):  # loop over runs
+        for _ in range(MAX_TRIMS):
+            k = _best_split(x[a:b], MIN_REP_S // 2)
+            if k == 0:
+                break
+            left, right = x[a : a + k], x[a + k : b]
+            m_left, m_right = float(left.mean()), float(right.mean())
+            spread = math.sqrt((float(left.var()) * len(left) + float(right.var()) * len(right))
+                               / (b - a))  # fmt: skip
+            if abs(m_left - m_right) < MIN_STEP_SD * spread:
+                break
+            if m_left < SLOW_REP_FRACTION * m_right and k >= MIN_LEAD_S:
+                a = a + k
+            elif m_right < SLOW_REP_FRACTION * m_left and b - a - k >= MIN_LEAD_S:
+                b = a + k
+            else:
+                break
+        new_s[i], new_e[i] = a, b
+    return new_s, new_e
 
 
 def fmt_duration(seconds: float) -> str:
@@ -284,6 +346,108 @@ def _segment_stats(
     }
 
 
+def _lap_speed(lap: Lap) -> float:
+    t = lap.timer_time_s or lap.elapsed_time_s
+    return float(lap.distance_m / t) if lap.distance_m and t and t > 0 else float("nan")
+
+
+def work_laps(laps: list[Lap]) -> list[list[int]]:
+    """The laps that hold the work reps, when the file's laps clearly mark them.
+
+    Two kinds of evidence, tried in order:
+
+    1. Lap ``intensity`` (FIT): at least two ``active`` (or ``interval``) laps and
+       at least one ``rest`` (or ``recovery``) lap. The work laps are the active
+       ones, except those not next to a rest lap and slower than
+       ``LAP_WORK_FRACTION`` of the laps that are (easy running before strides,
+       marked active like them); ``warmup``/``cooldown`` laps are not reps.
+    2. Lap lengths: at least two laps of the same distance (within
+       ``LAP_MATCH_FRACTION``), each faster than both neighbours by
+       ``MIN_SPEED_RATIO`` (the reps of manual or programmed laps). The rep speed
+       is their median; the work laps are all laps at least ``LAP_WORK_FRACTION``
+       of it (a first rep cut short still counts).
+
+    Consecutive work laps of similar speed (a rep split by an auto-lap) form one
+    rep. A first or last
+    group slower than ``LAP_WORK_FRACTION`` of the median group and longer than
+    ``LAP_EASY_DURATION`` times its duration (an easy run before strides, marked
+    active like them) is not a rep.
+
+    Parameters
+    ----------
+    laps : list of Lap
+
+    Returns
+    -------
+    list of list of int
+        Lap indices of each rep, in order; [] when the laps do not mark reps.
+    """
+    if len(laps) < 3:
+        return []
+    kinds = [(lap.intensity or "").lower() for lap in laps]
+    is_work = np.array([k in WORK_INTENSITIES for k in kinds])
+    has_rest = any(k in REST_INTENSITIES for k in kinds)
+    v = np.array([_lap_speed(lap) for lap in laps])
+    if has_rest and is_work.sum() >= 2:
+        rest = np.array([k in REST_INTENSITIES for k in kinds])
+        by_rest = is_work & (np.r_[rest[1:], False] | np.r_[False, rest[:-1]])
+        v_ref = np.nanmedian(v[by_rest]) if by_rest.any() else np.nanmedian(v[is_work])
+        with np.errstate(invalid="ignore"):
+            is_work &= by_rest | ~(v < LAP_WORK_FRACTION * v_ref)  # easy running marked active
+    else:
+        is_work = _work_laps_by_length(laps)
+    groups: list[list[int]] = []
+    for i in np.flatnonzero(is_work):  # loop over laps, not samples
+        j = groups[-1][-1] if groups else -2
+        if j == i - 1 and not min(v[i], v[j]) < LAP_WORK_FRACTION * max(v[i], v[j]):
+            groups[-1].append(int(i))
+        else:
+            groups.append([int(i)])
+    if len(groups) >= 3:  # an easy run marked active before strides is no rep
+        dur = np.array([sum(laps[i].elapsed_time_s for i in gr) for gr in groups])
+        dist = np.array([sum(laps[i].distance_m or 0.0 for i in gr) for gr in groups])
+        v = dist / np.maximum(dur, 1.0)
+        easy = (v < LAP_WORK_FRACTION * np.median(v)) & (dur > LAP_EASY_DURATION * np.median(dur))
+        easy[1:-1] = False  # only before the first rep or after the last
+        groups = [gr for gr, e in zip(groups, easy, strict=True) if not e]
+    return groups if len(groups) >= 2 else []
+
+
+def _work_laps_by_length(laps: list[Lap]) -> BoolArray:
+    """Work laps from repeated lap distances (see ``work_laps``); all False when none."""
+    v = np.array([_lap_speed(lap) for lap in laps])
+    dist = np.array([lap.distance_m or np.nan for lap in laps], dtype=float)
+    none = np.zeros(len(laps), dtype=bool)
+    prev = np.r_[np.nan, v[:-1]]
+    nxt = np.r_[v[1:], np.nan]
+    with np.errstate(invalid="ignore"):
+        peak = np.isfinite(v) & ~(prev * MIN_SPEED_RATIO > v) & ~(nxt * MIN_SPEED_RATIO > v)
+        peak &= np.isfinite(prev) | np.isfinite(nxt)
+    idx = np.flatnonzero(peak)
+    if len(idx) < 2:
+        return none
+    d = dist[idx]
+    close = np.abs(d[:, None] - d[None, :]) <= LAP_MATCH_FRACTION * np.maximum(d[:, None], 1.0)
+    count = close.sum(axis=1)  # how many peak laps share each one's distance (itself included)
+    best = int(np.argmax(count))
+    if count[best] < 2:
+        return none
+    core = idx[close[best]]
+    v_rep = float(np.median(v[core]))
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.isfinite(v) & (v >= LAP_WORK_FRACTION * v_rep), dtype=bool)
+
+
+def _reps_from_laps(
+    laps: list[Lap], groups: list[list[int]], t: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Fractional 1 s-grid indices of the start and end of each lap group."""
+    start = np.array([laps[g[0]].start_s for g in groups], dtype=float)
+    end = np.array([laps[g[-1]].start_s + laps[g[-1]].elapsed_time_s for g in groups])
+    idx = np.arange(len(t), dtype=float)
+    return np.interp(start, t, idx), np.interp(end, t, idx)
+
+
 def detect_intervals(
     time: npt.ArrayLike,
     distance: npt.ArrayLike,
@@ -292,13 +456,14 @@ def detect_intervals(
     gap_speed: npt.ArrayLike | None = None,
     heart_rate: npt.ArrayLike | None = None,
     moving: npt.ArrayLike | None = None,
+    laps: list[Lap] | None = None,
 ) -> dict[str, Any]:
-    """Find the work reps of a structured workout from the streams alone.
+    """Find the work reps of a structured workout: from the file's laps, else the streams.
 
     Parameters
     ----------
     time : array_like
-        Elapsed time on a 1 s grid [s].
+        Elapsed time on a 1 s grid [s] (same origin as the laps' ``start_s``).
     distance : array_like
         Cumulative distance [m].
     speed : array_like
@@ -309,6 +474,9 @@ def detect_intervals(
         [bpm]
     moving : array_like of bool, optional
         Moving mask; the threshold is fitted on moving samples only.
+    laps : list of Lap, optional
+        The file's laps. When they clearly mark the reps (``work_laps``), the reps
+        follow them; otherwise the reps are detected from the streams.
 
     Returns
     -------
@@ -316,8 +484,9 @@ def detect_intervals(
         ``summary`` (str, "" when no structure) and ``reps``: list of dicts with
         ``start_s, end_s, distance_m, duration_s, speed_m_per_s, gap_speed_m_per_s,
         avg_hr_bpm, max_hr_bpm, recovery_s, recovery_distance_m`` (recovery = until
-        the next rep; None after the last), plus ``threshold_m_per_s`` and
-        ``separability`` (the evidence for the split).
+        the next rep; None after the last), plus ``source`` ("laps", "streams" or
+        None), ``threshold_m_per_s`` and ``separability`` (the evidence for the
+        split of the streams).
     """
     t = np.asarray(time, dtype=float)
     d = np.asarray(distance, dtype=float)
@@ -326,29 +495,41 @@ def detect_intervals(
     g = v if gap_speed is None else np.asarray(gap_speed, dtype=float)
     hr = np.full(n, np.nan) if heart_rate is None else np.asarray(heart_rate, dtype=float)
     mv = np.isfinite(v) & (v > 0.5) if moving is None else np.asarray(moving, dtype=bool)
-    none: dict[str, Any] = {
+    out: dict[str, Any] = {
         "summary": "",
         "reps": [],
+        "source": None,
         "threshold_m_per_s": None,
         "separability": None,
     }
-    if n < 120 or mv.sum() < 120 or not np.isfinite(d).any():
-        return none
+    if n < 2 or not np.isfinite(d).any():
+        return out
+    groups = work_laps(laps) if laps else []
+    if groups:
+        assert laps is not None
+        fs, fe = _reps_from_laps(laps, groups, t)
+        out.update(_reps_out(fs, fe, t, d, v, g, hr, laps=laps, groups=groups), source="laps")
+        return out
+    if n < 120 or mv.sum() < 120:
+        return out
     s = rolling_mean(g, SMOOTH_S)
     thr, eta = otsu_threshold(s[mv])
     if not np.isfinite(thr):
-        return none
-    none["threshold_m_per_s"], none["separability"] = thr, eta
+        return out
+    out["threshold_m_per_s"], out["separability"] = thr, eta
     fast, slow = s[mv & (s >= thr)], s[mv & (s < thr)]
     if len(fast) == 0 or len(slow) == 0 or eta < MIN_SEPARABILITY:
-        return none
-    if fast.mean() < MIN_SPEED_RATIO * slow.mean():
-        return none
+        return out
+    if fast.mean() < MIN_SPEED_RATIO * slow.mean() or len(slow) < MIN_SLOW_SHARE * mv.sum():
+        return out
     work = _close_dips(np.nan_to_num(s, nan=0.0) >= thr, MAX_DIP_S)
     starts, ends = _runs(work)
     seg_d = np.nan_to_num(d[np.minimum(ends, n - 1)] - d[starts])
     keep = ((ends - starts) >= MIN_REP_S) & (seg_d >= MIN_REP_M)
-    starts, ends, seg_d = starts[keep], ends[keep], seg_d[keep]
+    starts, ends = _trim_runs(starts[keep], ends[keep], s)
+    seg_d = np.nan_to_num(d[np.minimum(ends, n - 1)] - d[starts])
+    keep = ((ends - starts) >= MIN_REP_S) & (seg_d >= MIN_REP_M)
+    starts, ends = starts[keep], ends[keep]
     if len(starts) >= 2:
         seg_v = np.array([_finite_mean(s[a:b]) for a, b in zip(starts, ends, strict=True)])
         quick = (seg_v >= SLOW_REP_FRACTION * np.median(seg_v)) & (
@@ -356,10 +537,38 @@ def detect_intervals(
         )
         starts, ends = starts[quick], ends[quick]
     if len(starts) < 2:
-        return none
+        return out
     fs, fe = _refine_edges(starts, ends, g, s)
+    out.update(_reps_out(fs, fe, t, d, v, g, hr), source="streams")
+    return out
+
+
+def _reps_out(
+    fs: FloatArray,
+    fe: FloatArray,
+    t: FloatArray,
+    d: FloatArray,
+    v: FloatArray,
+    g: FloatArray,
+    hr: FloatArray,
+    *,
+    laps: list[Lap] | None = None,
+    groups: list[list[int]] | None = None,
+) -> dict[str, Any]:
+    """Rep and recovery figures between fractional indices ``fs[i]..fe[i]``.
+
+    With ``laps``, each rep's distance is the file's lap distance (its speed follows
+    from it), as in ``lap_table``.
+    """
     reps = [_segment_stats(a, b, t, d, v, g, hr) for a, b in zip(fs, fe, strict=True)]
     for i, rep in enumerate(reps):
+        if laps is not None and groups is not None:
+            lap_d = [laps[j].distance_m for j in groups[i]]
+            if all(x is not None and x > 0 for x in lap_d) and rep["duration_s"] > 0:
+                ratio = (rep["gap_speed_m_per_s"] or 0.0) / (rep["speed_m_per_s"] or 1.0)
+                rep["distance_m"] = float(sum(x for x in lap_d if x is not None))
+                rep["speed_m_per_s"] = rep["distance_m"] / rep["duration_s"]
+                rep["gap_speed_m_per_s"] = rep["speed_m_per_s"] * (ratio or 1.0)
         if i + 1 < len(reps):
             rec = _segment_stats(fe[i], fs[i + 1], t, d, v, g, hr)
             rep["recovery_s"] = rec["duration_s"]
@@ -367,7 +576,7 @@ def detect_intervals(
         else:
             rep["recovery_s"] = None
             rep["recovery_distance_m"] = None
-    return {"summary": _describe(reps), "reps": reps, "threshold_m_per_s": thr, "separability": eta}
+    return {"summary": _describe(reps), "reps": reps}
 
 
 def lap_table(

@@ -259,6 +259,18 @@ def compliance(
     ``activities`` are summaries: ``local_date``, ``distance_m``, ``moving_time_s``,
     optional ``id`` and ``reps`` (``intervals.reps``).
     """
+    rows = workout_rows(days, activities, vdot, today=today)
+    return {"workouts": rows, "weeks": week_rows(rows)}
+
+
+def workout_rows(
+    days: Sequence[PlannedDay],
+    activities: Sequence[Mapping[str, Any]],
+    vdot: float,
+    *,
+    today: date,
+) -> list[dict[str, Any]]:
+    """One row per planned day up to ``today``: matched activity, colour, execution."""
     paces = zone_paces(vdot)
     past = [d for d in days if d.date <= today and d.status != "moved"]
     rows = []
@@ -293,6 +305,11 @@ def compliance(
             if is_scored(w) and act.get("reps") is not None:
                 row["execution"] = score_execution(w, act["reps"], paces).to_dict()
         rows.append(row)
+    return rows
+
+
+def week_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Planned vs done per week (Monday start) of ``workout_rows``."""
     weeks: dict[date, dict[str, Any]] = {}
     for r in rows:
         d = date.fromisoformat(r["date"])
@@ -320,7 +337,7 @@ def compliance(
         wk["colours"][r["colour"]] += 1
         if r["execution"]:
             wk["execution_scores"].append(r["execution"]["score"])
-    week_rows = []
+    out = []
     for wk in weeks.values():
         ratio = (
             wk["done_duration_s"] / wk["planned_duration_s"] if wk["planned_duration_s"] else None
@@ -329,5 +346,5 @@ def compliance(
         wk["duration_ratio"] = round(ratio, 3) if ratio is not None else None
         wk["colour"] = colour(ratio)
         wk["execution_score"] = round(sum(scores) / len(scores), 3) if scores else None
-        week_rows.append(wk)
-    return {"workouts": rows, "weeks": week_rows}
+        out.append(wk)
+    return out

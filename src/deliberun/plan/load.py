@@ -40,7 +40,7 @@ def planned_load(workout: Workout, vdot: float) -> float:
     v_t = zone_speed(vdot, "T")
     total = 0.0
     for s in iter_flat(workout.steps):
-        v = step_speed(s, paces)
+        v = step_speed(s, paces, vdot)
         if s.target is not None and s.target.kind == "rpe" and s.target.rpe is not None:
             v = v_t * (0.6 + 0.05 * s.target.rpe)  # RPE 8 ≈ threshold
         if s.duration_s is not None:

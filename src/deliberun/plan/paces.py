@@ -13,6 +13,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -86,6 +87,11 @@ def zone_paces(vdot: float, model: str = "daniels") -> dict[str, tuple[float, fl
     """
     if model not in PACE_MODELS:
         raise ValueError(f"pace model {model!r} unknown: use one of {', '.join(PACE_MODELS)}")
+    return dict(_zone_paces(float(vdot), model))  # a fresh dict: callers may change it
+
+
+@functools.lru_cache(maxsize=256)
+def _zone_paces(vdot: float, model: str) -> dict[str, tuple[float, float]]:
     vvdot(vdot)  # range check
     if model == "daniels":
         from deliberun.models.vdot import training_paces

@@ -10,24 +10,32 @@ Grammar (whitespace between tokens is free; see docs/plans.md)::
     target   := ZONE | "@" ZONE | "@" PACE ["-" PACE] "/" ("km" | "mi")
               | "@" NUMBER ["-" NUMBER] "bpm" | "@RPE" NUMBER
     ZONE     := "E" | "M" | "T" | "I" | "R"      (Daniels zones)
-    label    := "jog" | "rest" | "walk" | "strides" | "hill"
+    label    := "jog" | "rest" | "walk" | "strides" | "hill" | "race"
+    race     := "race" (amount | "half" | "marathon") [target]   (a race: ``race 10k``,
+                ``race half``, ``race 21.0975km @4:33/km``; same as ``21.0975km race``)
 
-Examples: ``2km E + 6x800m @I w/ 400m jog + 2km E``, ``25min E + 3x(10min @T, 2min rest)``.
+Examples: ``2km E + 6x800m @I w/ 400m jog + 2km E``, ``25min E + 3x(10min @T, 2min rest)``,
+``2km E + race 10k + 1km E``.
 ``format_workout(parse_workout(s))`` is the canonical form of ``s`` and parses back
 to the same workout.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from deliberun.plan.paces import ZONES
 from deliberun.plan.workout import Step, Target, Workout
 
 RECOVERY_LABELS = ("jog", "rest", "walk")
-WORK_LABELS = ("strides", "hill")
+WORK_LABELS = ("strides", "hill", "race")
 LABELS = RECOVERY_LABELS + WORK_LABELS
 _LABEL_ALIASES = {"hills": "hill", "stride": "strides", "recovery": "jog", "easy": "jog"}
+
+#: Race distances [m] a runner may name after ``race`` (besides ``10k``, ``21.0975km`` ...).
+RACE_NAMES_M = {"half": 21097.5, "halfmarathon": 21097.5, "hm": 21097.5, "marathon": 42195.0}
+_RACE_HINT = "a race distance: 5k, 10k, half, marathon, 21.0975km, 10mi"
 
 MILE_M = 1609.344
 _UNITS = {
@@ -71,6 +79,8 @@ class _Parser:
     _rpe = re.compile(r"@\s*rpe\s*(\d+(?:\.\d+)?)(?![a-zA-Z0-9])", re.IGNORECASE)
     _label = re.compile(r"([a-zA-Z]+)")
     _lap = re.compile(r"lap(?![a-zA-Z])", re.IGNORECASE)
+    _race = re.compile(r"race(?![a-zA-Z])\s*", re.IGNORECASE)
+    _race_name = re.compile(r"(half[- ]?marathon|half|hm|marathon)(?![a-zA-Z])", re.IGNORECASE)
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -133,8 +143,30 @@ class _Parser:
             inner.append(_as_recovery(self.step()))
         return Step(kind="repeat", reps=reps, steps=tuple(inner))
 
+    def race(self) -> Step:
+        """``race`` then a distance (or half/marathon) and an optional target."""
+        self.pos = self._race.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        if n := self._race_name.match(self.text, self.pos):
+            key = re.sub(r"[- ]", "", n.group(1).lower())
+            distance, self.pos = RACE_NAMES_M[key], n.end()
+        elif m := self._amount.match(self.text, self.pos):
+            what, factor = _UNITS[m.group(2).lower()]
+            if what != "distance" or float(m.group(1)) <= 0:
+                raise self.error(_RACE_HINT)
+            distance, self.pos = float(m.group(1)) * factor, m.end()
+        else:
+            raise self.error(_RACE_HINT)
+        after = self.pos
+        target, label = self.modifiers()
+        if label not in (None, "race"):
+            self.skip()
+            raise self.error(f"{_TARGET_HINT} after the race distance", after + 1)
+        return Step(kind="work", distance_m=distance, target=target, label="race")
+
     def step(self) -> Step:
         self.skip()
+        if self._race.match(self.text, self.pos):
+            return self.race()
         m = self._amount.match(self.text, self.pos)
         if not m and (lap := self._lap.match(self.text, self.pos)):
             self.pos = lap.end()
@@ -259,13 +291,19 @@ def parse_workout(text: str, workout_type: str | None = None, name: str | None =
     """
     if not isinstance(text, str):
         raise ValueError("workout text must be a string, e.g. '2km E + 6x800m @I w/ 400m jog'")
+    return Workout(steps=_parse_steps(text), workout_type=workout_type, name=name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_steps(text: str) -> tuple[Step, ...]:
+    """The steps of a text (cached: plans repeat a few texts; steps are immutable)."""
     steps = _Parser(text).workout()
     if len(steps) > 1:
         if _is_easy_single(steps[0]):
             steps[0] = _with_kind(steps[0], "warmup")
         if _is_easy_single(steps[-1]):
             steps[-1] = _with_kind(steps[-1], "cooldown")
-    return Workout(steps=tuple(steps), workout_type=workout_type, name=name)
+    return tuple(steps)
 
 
 def _num(x: float, digits: int = 4) -> str:
@@ -330,6 +368,9 @@ def format_step(s: Step) -> str:
         ):
             return f"{s.reps}x{format_step(inner[0])} w/ {format_step(inner[1])}"
         return f"{s.reps}x(" + ", ".join(format_step(x) for x in inner) + ")"
+    if s.label == "race" and s.distance_m is not None:  # the runner's order: race 10km
+        target = format_target(s.target) if s.target is not None else ""
+        return " ".join(p for p in ("race", format_distance(s.distance_m), target) if p)
     if s.distance_m is not None:
         parts = [format_distance(s.distance_m)]
     elif s.duration_s is not None:

@@ -8,11 +8,12 @@ vocabulary of ``docs/dev/CONTRACTS.md``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from deliberun.plan.paces import ZONES, zone_paces
+from deliberun.plan.paces import ZONES, race_time, zone_paces
 
 #: The workout types shared by plan, sim and practice (docs/dev/CONTRACTS.md).
 WORKOUT_TYPES = (
@@ -114,7 +115,7 @@ class Step:
     """One step, or a repeat block (``kind == "repeat"``, ``reps`` times ``steps``).
 
     ``label`` keeps the runner's word for a step (``jog``, ``rest``, ``walk``,
-    ``strides``, ``hill``); a ``rest`` is standing still, a ``jog`` is easy running.
+    ``strides``, ``hill``, ``race``); a ``rest`` is standing still, a ``jog`` is easy running.
     """
 
     kind: str
@@ -199,8 +200,16 @@ def iter_flat(steps: tuple[Step, ...] | list[Step]) -> Iterator[Step]:
             yield s
 
 
-def step_speed(step: Step, paces: Mapping[str, tuple[float, float]]) -> float:
-    """Expected speed [m/s] of a step: middle of its pace band, E for jogs, 0 for rest."""
+def step_speed(
+    step: Step, paces: Mapping[str, tuple[float, float]], vdot: float | None = None
+) -> float:
+    """Expected speed [m/s] of a step: middle of its pace band, E for jogs, 0 for rest.
+
+    A race step without a target (``race 10k``) is run at the runner's equivalent race
+    speed for its distance when ``vdot`` is given (Daniels & Gilbert, ``race_time``).
+    """
+    if step.label == "race" and step.target is None and vdot and step.distance_m:
+        return _race_speed(round(float(vdot), 2), float(step.distance_m))
     if step.label in ("rest",):
         return REST_SPEED_FRACTION
     if step.label == "walk":
@@ -211,13 +220,19 @@ def step_speed(step: Step, paces: Mapping[str, tuple[float, float]]) -> float:
     return 2000.0 / (band[0] + band[1])
 
 
+@functools.lru_cache(maxsize=256)
+def _race_speed(vdot: float, distance_m: float) -> float:
+    """Equivalent race speed [m/s] over ``distance_m`` for ``vdot``."""
+    return distance_m / race_time(vdot, distance_m)
+
+
 def estimate(workout: Workout, vdot: float) -> tuple[float, float]:
     """Planned (distance [m], duration [s]) of a workout at the runner's VDOT paces."""
     paces = zone_paces(vdot)
     dist = 0.0
     dur = 0.0
     for s in iter_flat(workout.steps):
-        v = step_speed(s, paces)
+        v = step_speed(s, paces, vdot)
         if s.distance_m is not None:
             dist += s.distance_m
             dur += s.distance_m / v if v > 0 else 0.0
@@ -250,12 +265,14 @@ class ZoneTable:
 def infer_workout_type(workout: Workout, vdot: float = 45.0) -> str:
     """A workout type for an untyped workout (an imported FIT file, a YAML entry without one).
 
-    Labels first (``hill`` → hills, ``strides`` → strides), then the hardest zone of the
+    Labels first (``race`` → race, ``hill`` → hills, ``strides`` → strides), then the hardest zone of the
     work steps (R/I → intervals, T → cruise_intervals in repeats else tempo, M → mp_long
     from 16 km else progression), else long from 16 km or 90 min, else easy.
     """
     flat = list(iter_flat(workout.steps))
     labels = {s.label for s in flat}
+    if "race" in labels:
+        return "race"
     if "hill" in labels:
         return "hills"
     if "strides" in labels:

@@ -98,6 +98,23 @@ class PlannedDay:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class LoadState:
+    """The athlete's load state on one day, as the athlete area's model gives it.
+
+    The services pass the same numbers the Today page and ``deliberun fitness`` show
+    (``services.athlete.daily_state``), so advice and charts never disagree.
+    ``form`` follows the athlete's form convention (default: the form you start the
+    day with); ``acwr`` is the rolling coupled acute:chronic ratio.
+    """
+
+    day: date
+    form: float | None = None
+    fitness: float | None = None
+    fatigue: float | None = None
+    acwr: float | None = None
+
+
 def _ids(sessions: list[Session]) -> list[int | str]:
     return [session_key(s) for s in sessions]
 
@@ -106,13 +123,22 @@ def _fmt(v: float | None, nd: int = 1) -> str:
     return "n/a" if v is None else f"{v:.{nd}f}"
 
 
-def load_advice(sessions: list[Session], today: date) -> tuple[str, Sentence]:
-    """Push / hold / back off for the coming days, from form, ACWR, RPE and decoupling."""
+def load_advice(
+    sessions: list[Session], today: date, state: LoadState | None = None
+) -> tuple[str, Sentence]:
+    """Push / hold / back off for the coming days, from form, ACWR, RPE and decoupling.
+
+    ``state`` is the athlete's load state on ``today`` (the athlete area's model); without
+    it, the form and ACWR of the last session up to ``today`` are used.
+    """
     r = LOAD_ADVICE_RULES
     past = sorted((s for s in sessions if s.local_date <= today), key=lambda s: s.local_date)
     last = past[-1] if past else None
-    form = last.form if last else None
-    acwr = last.acwr if last else None
+    if state is not None:
+        form, acwr = state.form, state.acwr
+    else:
+        form = last.form if last else None
+        acwr = last.acwr if last else None
     recent = [s for s in past if (today - s.local_date).days < 21 and s.rpe is not None]
     rpe_slope = rpe_iv = None
     if len(recent) >= 4 and len({s.local_date for s in recent}) >= 2:
@@ -219,8 +245,12 @@ def weekly_review(
     hr_max_bpm: float | None = None,
     threshold_pace_s_per_km: float | None = None,
     seed: int = 0,
+    state: LoadState | None = None,
 ) -> Review:
-    """The review of the 7 days from ``week_start``, with advice for the next week."""
+    """The review of the 7 days from ``week_start``, with advice for the next week.
+
+    ``state``: the athlete's load state at the end of the week (see :func:`load_advice`).
+    """
     end = week_start + timedelta(days=6)
     done = _week_sessions(sessions, week_start, end)
     upto = [s for s in sessions if s.local_date <= end]
@@ -234,7 +264,7 @@ def weekly_review(
             [Evidence(_ids(done), {"distance_km": dist, "load": load, "runs": len(done)})],
         )
     )
-    advice, sent = load_advice(upto, end)
+    advice, sent = load_advice(upto, end, state)
     summ.sentences.append(sent)
     rev.advice = advice
     rev.sections.append(summ)
@@ -358,11 +388,18 @@ def weekly_review(
 
 
 def today_advice(
-    sessions: list[Session], today: date, *, planned: list[PlannedDay] | None = None
+    sessions: list[Session],
+    today: date,
+    *,
+    planned: list[PlannedDay] | None = None,
+    state: LoadState | None = None,
 ) -> Review:
-    """Today's session (the plan, or an adjustment) and why."""
+    """Today's session (the plan, or an adjustment) and why.
+
+    ``state``: the athlete's load state today (see :func:`load_advice`).
+    """
     rev = Review("today", f"Today, {today.isoformat()}", today, today)
-    advice, sent = load_advice([s for s in sessions if s.local_date < today], today)
+    advice, sent = load_advice([s for s in sessions if s.local_date < today], today, state)
     rev.advice = advice
     todays = [p for p in planned or [] if p.date == today]
     sec = Section("Today")

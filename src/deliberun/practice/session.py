@@ -63,8 +63,12 @@ class Session:
     prior_48h_load : training load of the 48 h before the start [AU].
     form : fitness minus fatigue on the day [AU]; fitness : chronic load [AU].
     acwr : acute:chronic workload ratio on the day.
-    target_pace_s_per_km : the planned rep pace [s/km].
-    vdot_pace_s_per_km : the pace the current VDOT gives for this kind of rep [s/km].
+    target_pace_s_per_km : the planned rep pace [s/km] (mean over the work steps).
+    vdot_pace_s_per_km : the pace the VDOT of the session's day gives for this kind of
+        rep [s/km].
+    rep_targets_s_per_km : the target of each rep in order [s/km] (a progression's M
+        and T segments differ); when it has one value per rep, reps are judged each
+        against its own target.
     rest_s : mean recovery between reps [s].
     reps_planned, reps_done : counts; rep_paces_s_per_km pace of each rep done [s/km].
     last_rep_fade_pct : slowdown of the last rep vs the first reps [%] (positive = slower).
@@ -97,6 +101,7 @@ class Session:
     reps_planned: int | None = None
     reps_done: int | None = None
     rep_paces_s_per_km: list[float] = field(default_factory=list)
+    rep_targets_s_per_km: list[float] = field(default_factory=list)
     last_rep_fade_pct: float | None = None
     stopped_early: bool = False
     tags: list[str] = field(default_factory=list)
@@ -108,35 +113,55 @@ class Session:
         """Monday = 0 .. Sunday = 6."""
         return self.local_date.weekday()
 
+    def _per_rep_targets(self) -> list[float] | None:
+        """One target per rep when known (else None: the single target applies)."""
+        t = self.rep_targets_s_per_km
+        if t and len(t) == len(self.rep_paces_s_per_km) and all(x and x > 0 for x in t):
+            return list(t)
+        if self.target_pace_s_per_km and self.rep_paces_s_per_km:
+            return [self.target_pace_s_per_km] * len(self.rep_paces_s_per_km)
+        return None
+
     def fade_pct(self) -> float | None:
-        """Last-rep fade [%]: given, or from the rep paces (last rep vs mean of the first two)."""
+        """Last-rep fade [%]: given, or from the rep paces (last rep vs mean of the first
+        two), each rep taken relative to its own target when the targets differ."""
         if self.last_rep_fade_pct is not None:
             return self.last_rep_fade_pct
         p = [x for x in self.rep_paces_s_per_km if x and x > 0]
         if len(p) < 3:
             return None
+        t = self.rep_targets_s_per_km
+        if t and len(t) == len(p) and all(x and x > 0 for x in t):
+            p = [x / y for x, y in zip(p, t, strict=True)]
         first = (p[0] + p[1]) / 2.0
         return 100.0 * (p[-1] - first) / first
 
     def pace_error_pct(self) -> float | None:
         """Mean rep pace vs target [%] (positive = slower than target)."""
-        if not self.target_pace_s_per_km:
+        targets = self._per_rep_targets()
+        if targets:
+            errs = [
+                (p - t) / t for p, t in zip(self.rep_paces_s_per_km, targets, strict=True) if p
+            ]
+            return 100.0 * sum(errs) / len(errs) if errs else None
+        if not self.target_pace_s_per_km or not self.avg_pace_s_per_km:
             return None
-        p = [x for x in self.rep_paces_s_per_km if x and x > 0]
-        pace = sum(p) / len(p) if p else self.avg_pace_s_per_km
-        if not pace:
-            return None
-        return 100.0 * (pace - self.target_pace_s_per_km) / self.target_pace_s_per_km
+        return (
+            100.0
+            * (self.avg_pace_s_per_km - self.target_pace_s_per_km)
+            / self.target_pace_s_per_km
+        )
 
     def interval_execution(self) -> float | None:
-        """Share of the planned reps run within +/-2% of the target pace (0..1)."""
-        if not self.target_pace_s_per_km or not self.rep_paces_s_per_km:
+        """Share of the planned reps run within +/-2% of their target pace (0..1)."""
+        targets = self._per_rep_targets()
+        if not targets:
             return None
         tol = FAILURE_RULES["pace_tolerance_frac"]
         ok = sum(
             1
-            for p in self.rep_paces_s_per_km
-            if abs(p - self.target_pace_s_per_km) <= tol * self.target_pace_s_per_km
+            for p, t in zip(self.rep_paces_s_per_km, targets, strict=True)
+            if abs(p - t) <= tol * t
         )
         planned = max(self.reps_planned or 0, len(self.rep_paces_s_per_km))
         return ok / planned

@@ -132,13 +132,15 @@ def _rows_and_metrics(
     """Activities up to ``until`` (from ``since``) with their stored metrics, by start time."""
     cache = _HISTORY.get()
     key = (id(db), until)
-    if cache is not None and key in cache:
+    if cache is None:  # nothing to share: read only the window asked for
+        with db.session() as s:
+            return athlete_repo.activities_with_metrics(s, until=until, since=since)
+    if key in cache:
         pairs = cache[key]
     else:
         with db.session() as s:
             pairs = athlete_repo.activities_with_metrics(s, until=until)
-        if cache is not None:
-            cache[key] = pairs
+        cache[key] = pairs
     if since is None:
         return pairs
     return [(r, m) for r, m in pairs if r.local_date >= since]
@@ -184,18 +186,17 @@ def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, l
     """
     with db.session() as s:
         settings = settings_repo.get_settings(s)
-    pairs = _rows_and_metrics(db, until=today)
+    pairs = _activity_loads(db, until=today, load_model=settings.load_model)
     if not pairs:
         return None, np.zeros(0), []
-    first = min(r.local_date for r, _ in pairs)
+    first = min(d for d, _ in pairs)
     days, values = [], []
     missing = 0
-    for r, m in pairs:
-        v = activity_load(m, settings.load_model)
-        if v is None:
+    for d, v in pairs:
+        if v is None or not math.isfinite(v) or v < 0:
             missing += 1
             continue
-        days.append(r.local_date)
+        days.append(d)
         values.append(v)
     notes = []
     if missing:
@@ -205,6 +206,117 @@ def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, l
             "see `deliberun athlete` or choose another load_model"
         )
     return first, ld.daily_series(days, values, first, today), notes
+
+
+def _activity_loads(db: Database, *, until: date, load_model: str) -> list[tuple[date, float | None]]:
+    """``(local date, load)`` of every activity up to ``until``: one light query that
+    reads only the load value out of the metrics (not the whole metrics document)."""
+    from sqlalchemy import select
+
+    from deliberun.store.tables_core import ActivityRow, MetricsRow
+
+    value = MetricsRow.data[("load", load_model)].as_float()
+    q = (
+        select(ActivityRow.local_date, value)
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date <= until)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )
+    with db.session() as s:
+        return [(d, None if v is None else float(v)) for d, v in s.execute(q)]
+
+
+def load_state(db: Database, *, today: date) -> dict[str, Any]:
+    """The daily load model up to ``today``: the one the Today page, the plan and the
+    practice loop all read (same settings, same conventions).
+
+    Returns ``{"first": date | None, "load", "fitness", "fatigue", "form", "acwr":
+    numpy arrays (one value per day from ``first`` to ``today``), "notes",
+    "settings": AthleteSettings, "model": FitnessFatigue | None}``. ACWR is the
+    rolling coupled ratio (the one :func:`fitness` reports as ``acwr``).
+    """
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    first, load, notes = daily_load(db, today=today)
+    empty = np.zeros(0)
+    if first is None:
+        return {"first": None, "load": empty, "fitness": empty, "fatigue": empty,
+                "form": empty, "acwr": empty, "notes": notes, "settings": st,
+                "model": None}  # fmt: skip
+    ff = ld.fitness_fatigue(
+        load, st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
+    )
+    return {
+        "first": first,
+        "load": load,
+        "fitness": ff.fitness,
+        "fatigue": ff.fatigue,
+        "form": ff.form,
+        "acwr": lr.acwr(load, "rolling_coupled"),
+        "notes": notes,
+        "settings": st,
+        "model": ff,
+    }
+
+
+def daily_state(
+    db: Database, *, today: date, since: date | None = None
+) -> dict[date, dict[str, float | None]]:
+    """``{day: {"load", "fitness", "fatigue", "form", "acwr"}}`` from ``since`` to ``today``
+    (every day from the first activity when ``since`` is None), from :func:`load_state`."""
+    state = load_state(db, today=today)
+    first = state["first"]
+    if first is None:
+        return {}
+    start = max(0, (since - first).days) if since is not None else 0
+    out: dict[date, dict[str, float | None]] = {}
+    for i in range(start, state["load"].size):
+        out[first + timedelta(days=i)] = {
+            k: _num(float(state[k][i])) for k in ("load", "fitness", "fatigue", "form", "acwr")
+        }
+    return out
+
+
+def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, float | None]:
+    """The VDOT as of each day (best usable effort in the prediction window before it).
+
+    See :func:`deliberun.models.vdot_history.vdot_as_of`; the window is the
+    ``prediction_window_days`` model setting, so on any day it is the VDOT the race
+    predictions would have shown that morning. One light query (best efforts only).
+    """
+    from sqlalchemy import select
+
+    from deliberun.models.vdot_history import vdot_as_of
+    from deliberun.store.tables_core import ActivityRow, MetricsRow
+
+    if not days:
+        return {}
+    window = int(model_settings(db)["prediction_window_days"])
+    since = min(days) - timedelta(days=window)
+    q = (
+        select(
+            ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport,
+            ActivityRow.name, ActivityRow.extra, ActivityRow.distance_m,
+            ActivityRow.moving_time_s, ActivityRow.timer_time_s,
+            MetricsRow.data["best_efforts_s"].as_json(),
+        )
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
+    )  # fmt: skip
+    out: list[pr.Effort] = []
+    with db.session() as s:
+        rows = s.execute(q).all()
+    for r in rows:
+        if not is_running(r.sport):
+            continue
+        race = is_race(r)
+        for d, t in _float_keys(r[-1] if isinstance(r[-1], dict) else None).items():
+            if d > 0 and t > 0:
+                out.append(pr.Effort(d, t, r.local_date, r.id, race))
+        if race and r.distance_m and (r.moving_time_s or r.timer_time_s):
+            t = float(r.moving_time_s or r.timer_time_s or 0)
+            out.append(pr.Effort(float(r.distance_m), t, r.local_date, r.id, True))
+    return vdot_as_of(out, days, window)
 
 
 @_reads_history_once
@@ -218,10 +330,10 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     """
     if days < 1:
         raise ValueError("--days must be at least 1")
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
+    state = load_state(db, today=today)
+    st = state["settings"]
     models = model_settings(db)
-    first, load, notes = daily_load(db, today=today)
+    first, load, notes = state["first"], state["load"], state["notes"]
     settings_out = {
         "load_model": st.load_model,
         "load_weighting": st.load_weighting,
@@ -232,10 +344,8 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     }
     if first is None:
         return {"settings": settings_out, "days": [], "current": None, "weekly": [], "notes": notes}
-    ff = ld.fitness_fatigue(
-        load, st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
-    )
-    acwr_rolling = lr.acwr(load, "rolling_coupled")
+    ff = state["model"]
+    acwr_rolling = state["acwr"]
     acwr_uncoupled = lr.acwr(load, "rolling_uncoupled")
     acwr_ewma = lr.acwr(load, "ewma")
     mono, strain = lr.monotony_strain(load)
@@ -394,11 +504,9 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     notes: list[str] = []
 
     def usable_efforts(as_of: date) -> list[pr.Effort]:
-        return [
-            e
-            for e in efforts(db, today=as_of, window_days=window)
-            if 180 <= e.duration_s <= 5 * 3600 and e.distance_m >= 1000
-        ]
+        from deliberun.models.vdot_history import is_usable
+
+        return [e for e in efforts(db, today=as_of, window_days=window) if is_usable(e)]
 
     usable = usable_efforts(today)
     as_of = today
@@ -630,11 +738,15 @@ def effective_settings(db: Database, *, today: date) -> AthleteSettings:
 
 
 @_reads_history_once
-def summary(db: Database, *, today: date) -> dict[str, Any]:
-    """Settings, thresholds (set or estimated, with evidence), VDOT, paces, predictions."""
+def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
+    """Settings, thresholds (set or estimated, with evidence), VDOT, paces, predictions.
+
+    Read-only by default (views call it on every page); ``save=True`` (the
+    ``deliberun athlete`` command) also stores changed threshold estimates in their history.
+    """
     with db.session() as s:
         st = settings_repo.get_settings(s)
-    est = threshold_estimates(db, today=today)
+    est = threshold_estimates(db, today=today, save=save)
     with db.session() as s:
         history = [
             {

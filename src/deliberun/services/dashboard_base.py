@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
@@ -93,3 +95,33 @@ def units_of(db: Database) -> str:
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week."""
     return day - timedelta(days=day.weekday())
+
+
+_SHARED: ContextVar[dict[Hashable, Any] | None] = ContextVar("dashboard_shared", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within this block, :func:`shared` computes each source result once.
+
+    The web layer's warm-up builds every page inside one block: the practice
+    sessions (targets, nemesis workouts, experiments) and the fitness series
+    (today, fitness) are then computed once for all pages instead of once per
+    page. Use it only over one database state (nothing is invalidated inside).
+    """
+    token = _SHARED.set({}) if _SHARED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SHARED.reset(token)
+
+
+def shared(key: Hashable, build: Callable[[], Any]) -> Any:
+    """``build()``, or its earlier result for ``key`` inside :func:`shared_reads`."""
+    memo = _SHARED.get()
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]

@@ -13,6 +13,7 @@ from deliberun.services.dashboard_base import (
     HINTS,
     NotFound,
     section,
+    shared,
     unavailable,
     units_of,
     week_start,
@@ -46,17 +47,19 @@ def activities_page(
     if limit < 1 or offset < 0:
         raise ValueError("limit must be ≥ 1 and offset ≥ 0")
     data = _base(db, today, "activities")
-    acts = src.list_activities(db, since=since, until=until)
-    if acts is None or not acts:
+    acts = src.list_activities(
+        db, since=since, until=until, limit=limit, offset=offset, newest_first=True
+    )
+    total = src.count_activities(db, since=since, until=until) if acts is not None else 0
+    if acts is None or not total:
         data["activities"] = unavailable("activities")
         return data
-    acts.reverse()
     data["activities"] = {
         "available": True,
-        "total": len(acts),
+        "total": total,
         "offset": offset,
         "limit": limit,
-        "rows": acts[offset : offset + limit],
+        "rows": acts,
     }
     return data
 
@@ -125,8 +128,22 @@ def _best_efforts(best: dict[str, Any]) -> list[dict[str, float]]:
     return sorted(out, key=lambda b: b["distance_m"])
 
 
+#: Days of the fitness series the fitness page shows by default (the today page uses
+#: the same call, for the state on the last day, so both share one computation).
+FITNESS_DAYS = 365
+
+
+def _fitness(db: Database, today: date, days: int) -> dict[str, Any] | None:
+    return shared(("fitness", id(db), today, days), lambda: src.fitness(db, today, days))
+
+
+def _sessions(db: Database, today: date) -> Any:
+    """The practice area's sessions (built once for every page inside ``shared_reads``)."""
+    return shared(("sessions", id(db), today), lambda: src.practice_sessions(db, today))
+
+
 def _form_now(db: Database, today: date) -> dict[str, Any] | None:
-    fit = src.fitness(db, today, 42)
+    fit = _fitness(db, today, FITNESS_DAYS)
     if not fit or not fit.get("days"):
         return None
     current = fit.get("current") or fit["days"][-1]
@@ -237,7 +254,7 @@ def _plan_in(db: Database, first: date, last: date) -> dict[str, Any] | None:
     return {"workouts": workouts}
 
 
-def fitness_page(db: Database, *, today: date, days: int = 365) -> dict[str, Any]:
+def fitness_page(db: Database, *, today: date, days: int = FITNESS_DAYS) -> dict[str, Any]:
     """Load, fitness, fatigue and form over time; races and VDOT."""
     if not 7 <= days <= 3660:
         raise ValueError("days must be between 7 and 3660")
@@ -245,7 +262,7 @@ def fitness_page(db: Database, *, today: date, days: int = 365) -> dict[str, Any
     data["days_shown"] = days
 
     def series() -> dict[str, Any] | None:
-        fit = src.fitness(db, today, days)
+        fit = _fitness(db, today, days)
         if fit is None or not fit.get("days"):
             return None
         out = dict(fit)
@@ -262,7 +279,7 @@ def targets_page(db: Database, *, today: date) -> dict[str, Any]:
     data = _base(db, today, "targets")
 
     def build() -> dict[str, Any] | None:
-        result = src.targets(db, today)
+        result = src.targets(db, today, _sessions(db, today))
         if result is None:
             return None
         if not result:
@@ -292,7 +309,7 @@ def experiments_page(db: Database, *, today: date) -> dict[str, Any]:
 
     def sessions() -> Any:  # built once, shared by both sections
         if "s" not in cache:
-            cache["s"] = src.practice_sessions(db, today)
+            cache["s"] = _sessions(db, today)
         return cache["s"]
 
     def nem() -> dict[str, Any] | None:
@@ -406,5 +423,25 @@ def week_report(db: Database, *, week: date, today: date) -> dict[str, Any]:
     data["week"] = cal["weeks"][0]
     data["plan"] = cal["plan"]
     data["review"] = section("advice", lambda: src.weekly_review(db, mon, today))
-    data["form"] = section("fitness", lambda: _form_now(db, min(today, mon + timedelta(days=6))))
+    end = min(today, mon + timedelta(days=6))
+    fit = section("fitness", lambda: _fitness_until(db, end, REPORT_FITNESS_DAYS))
+    if fit.get("available"):
+        data["form"] = {"available": True, "current": fit["current"]}
+        data["fitness"] = {"available": True, "days": fit["days"]}
+    else:
+        data["form"] = data["fitness"] = fit
     return data
+
+
+#: Days of load, fitness, fatigue and form drawn in the weekly report (8 weeks).
+REPORT_FITNESS_DAYS = 56
+
+
+def _fitness_until(db: Database, end: date, days: int) -> dict[str, Any] | None:
+    """The daily series of the ``days`` days up to ``end`` and the state on ``end``."""
+    fit = src.fitness(db, end, days)
+    if not fit or not fit.get("days"):
+        return None
+    keys = ("date", "load", "fitness", "fatigue", "form", "acwr")
+    series = [{k: d.get(k) for k in keys} for d in fit["days"]]
+    return {"current": fit.get("current") or fit["days"][-1], "days": series}

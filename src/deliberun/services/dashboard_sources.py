@@ -8,6 +8,7 @@ file to update.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
@@ -20,15 +21,30 @@ def repository() -> Any:
 
 
 def list_activities(
-    db: Database, since: date | None = None, until: date | None = None
+    db: Database,
+    since: date | None = None,
+    until: date | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]] | None:
     """Activities (``activity_to_dict`` plus ``id`` and ``local_date``) by start time."""
     repo = repository()
     if repo is None:
         return None
     with db.session() as s:
-        rows = repo.list_activities(s, since=since, until=until)
+        rows = repo.list_activities(
+            s, since=since, until=until, limit=limit, offset=offset, newest_first=newest_first
+        )
         return [_activity_dict(repo, r) for r in rows]
+
+
+def count_activities(db: Database, since: date | None = None, until: date | None = None) -> int:
+    """How many activities lie within local dates ``[since, until]``."""
+    repo = repository()
+    with db.session() as s:
+        return int(repo.count_activities(s, since=since, until=until))
 
 
 def _activity_dict(repo: Any, row: Any) -> dict[str, Any]:
@@ -70,6 +86,20 @@ def gap_speed(streams: dict[str, Any], settings: Any, sport: str | None = "runni
         return None
     grade = mod.grade_from_altitude(streams["distance"], streams["altitude"])
     return mod.get_gap(streams["speed"], grade, model=settings.gap_model)
+
+
+def athlete_history_shared() -> AbstractContextManager[Any]:
+    """A block in which the athlete service reads the activity history once.
+
+    The athlete service shares its read of every activity with its metrics
+    between the models of one use case; entering its block here makes the
+    fitness series, predictions and the practice area's daily state (which
+    calls the athlete service) of several pages share that one read. Without
+    it (an older athlete service) each call reads the history again.
+    """
+    mod = optional_module("deliberun.services.athlete")
+    block = getattr(mod, "shared_history", None) or getattr(mod, "_shared_history", None)
+    return block() if block is not None else nullcontext()
 
 
 def fitness(db: Database, today: date, days: int) -> dict[str, Any] | None:
@@ -135,9 +165,13 @@ def planned(db: Database, since: date, until: date) -> list[dict[str, Any]] | No
     return [d.to_dict() for d in plan.days if since <= d.date <= until and d.status != "moved"]
 
 
-def compliance(db: Database, today: date) -> dict[str, Any] | None:
+def compliance(
+    db: Database, today: date, since: date | None = None, until: date | None = None
+) -> dict[str, Any] | None:
     """Planned vs done of the current plan up to ``today`` (the plan service's report).
 
+    Only the days from ``since`` to ``until`` (the weeks shown) are read and reported;
+    without them, the whole plan up to ``today`` (slower on a long plan).
     Returns ``{"days": {iso date: row}, "weeks": {iso Monday: row}}`` where each
     row carries the plan area's ``colour`` (green/yellow/red), or ``None``.
     """
@@ -146,7 +180,7 @@ def compliance(db: Database, today: date) -> dict[str, Any] | None:
         return None
     if _plan_or_none(mod, db) is None:
         return None
-    rep: dict[str, Any] = mod.compliance_report(db, today=today)
+    rep: dict[str, Any] = mod.compliance_report(db, today=today, since=since, until=until)
     return {
         "days": {r["date"]: r for r in rep.get("workouts", [])},
         "weeks": {w["week_start"]: w for w in rep.get("weeks", [])},

@@ -154,7 +154,7 @@ def _athlete(db: Database, today: Any) -> dict[str, Any]:
     from deliberun.services import athlete
 
     fit = athlete.fitness(db, today=today)
-    summ = athlete.summary(db, today=today)
+    summ = athlete.summary(db, today=today, save=True)
     cur = fit.get("current") or {}
     return {
         "fitness": cur.get("fitness"),

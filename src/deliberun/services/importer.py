@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -61,7 +62,8 @@ class ImportReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     #: {path, reason}: valid files that hold no activity (settings, monitoring, courses)
     skipped: list[dict[str, str]] = field(default_factory=list)
-    #: the runner's own deliberun-journal.yaml files read: {path, settings, journal, cycles, experiments}
+    #: the runner's own files read: deliberun-journal.yaml {path, settings, journal, cycles,
+    #: experiments}; plan.yaml {path, plan_id, planned, plan: new | unchanged | updated}
     runner_files: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -261,7 +263,9 @@ def import_paths(
     runner_files : bool
         Also read ``deliberun-journal.yaml`` in the folders given: its ``athlete``
         settings before the activities (metrics depend on them), its journal,
-        cycles and experiments after (``deliberun.services.practice``).
+        cycles and experiments after (``deliberun.services.practice``); then
+        ``plan.yaml``, the plan followed (``deliberun.services.plan``; importing
+        the same file again keeps one plan).
 
     Returns
     -------
@@ -324,6 +328,8 @@ def import_paths(
     _resolve_batch_duplicates(db, report)
     for jf in journals:
         import_journal(db, jf, report)
+    for pf in find_plan_files(path_list) if runner_files else []:
+        import_plan(db, pf, report, now)
     return report
 
 
@@ -381,6 +387,31 @@ def import_journal(db: Database, path: str, report: ImportReport) -> None:
         report.failed.append({"path": path, "error": str(exc)})
         return
     _runner_entry(report, path).update(counts)
+
+
+PLAN_FILE = "plan.yaml"
+
+
+def find_plan_files(paths: list[str]) -> list[str]:
+    """``DIR/plan.yaml`` for every folder given (CONTRACTS.md)."""
+    return [
+        os.path.join(p, PLAN_FILE)
+        for p in paths
+        if os.path.isdir(p) and os.path.isfile(os.path.join(p, PLAN_FILE))
+    ]
+
+
+def import_plan(db: Database, path: str, report: ImportReport, now: datetime | None) -> None:
+    """Read the plan the runner followed (plan area); the same file again keeps one plan."""
+    try:
+        from deliberun.services.plan import import_plan_file
+
+        result = import_plan_file(db, Path(path), now=now or datetime.now(UTC))
+    except (OSError, ValueError, ImportError) as exc:
+        report.failed.append({"path": path, "error": str(exc)})
+        return
+    entry = _runner_entry(report, path)
+    entry.update({k: v for k, v in result.items() if k != "path"})
 
 
 def _resolve_batch_duplicates(db: Database, report: ImportReport) -> None:

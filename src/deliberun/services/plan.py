@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import contextlib
+import hashlib
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, func, select
 
 from deliberun.plan import adapt as adapt_mod
 from deliberun.plan import edit as edit_mod
-from deliberun.plan.compliance import compliance
+from deliberun.plan.compliance import week_rows, workout_rows
 from deliberun.plan.load import plan_projection
 from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
 from deliberun.plan.planned import Plan, PlannedDay
@@ -24,11 +26,74 @@ DEFAULT_VDOT = 45.0
 
 
 def current_vdot(db: Database, *, today: date) -> tuple[float, str]:
-    """The runner's VDOT and where it came from (best recent effort, threshold pace, default)."""
+    """The runner's VDOT and where it came from (best recent effort, threshold pace, default).
+
+    Remembered per database, ``today`` and state of the data (``_data_stamp``): the
+    athlete area reads the whole history for it, the dashboard asks on every page.
+    """
+    return _athlete_state(db, today)[0]
+
+
+def current_form(db: Database, *, today: date) -> tuple[float | None, float | None]:
+    """Today's form and ACWR from the athlete area's fitness model (None when unknown)."""
+    return _athlete_state(db, today)[1]
+
+
+#: (database url, today, data stamp) -> ((vdot, source), (form, acwr)); the newest few.
+_STATE_MEMO: dict[tuple[Any, ...], tuple[tuple[float, str], tuple[Any, Any]]] = {}
+_STATE_MEMO_MAX = 16
+
+
+def _data_stamp(db: Database) -> tuple[Any, ...]:
+    """A cheap fingerprint of what VDOT and form rest on: activities, metrics, settings."""
+    from deliberun.store.tables_athlete import AthleteSettingsRow
+    from deliberun.store.tables_core import ActivityRow, MetricsRow
+
+    # only columns stored before the large JSON ones (a scan then skips their pages)
+    text = (
+        func.length(func.coalesce(ActivityRow.name, ""))
+        + func.length(func.coalesce(ActivityRow.sub_sport, ""))
+        + func.length(func.coalesce(ActivityRow.sport, ""))
+        + func.length(func.coalesce(cast(ActivityRow.extra, String), ""))
+    )
+    with db.session() as s:
+        acts = s.execute(
+            select(
+                func.count(ActivityRow.id),
+                func.max(ActivityRow.id),
+                func.sum(ActivityRow.distance_m),
+                func.sum(ActivityRow.moving_time_s),
+                func.sum(text),
+            )
+        ).one()
+        # metrics are recomputed when the settings (below) or the code change
+        mets = s.execute(select(func.count(MetricsRow.activity_id))).one()
+        settings = s.execute(select(AthleteSettingsRow.id, AthleteSettingsRow.data)).all()
+    return (tuple(acts), tuple(mets), repr(sorted((i, repr(d)) for i, d in settings)))
+
+
+def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[Any, Any]]:
+    key = (db.url, today, _data_stamp(db))
+    hit = _STATE_MEMO.get(key)
+    if hit is not None:
+        return hit
     try:
         from deliberun.services import athlete
 
-        v = athlete.predictions(db, today=today).get("vdot")
+        shared = getattr(athlete, "_shared_history", contextlib.nullcontext)
+    except ImportError:  # the athlete area is missing
+        athlete, shared = None, contextlib.nullcontext  # type: ignore[assignment]
+    with shared():  # one read of the history for both models
+        state = (_vdot_now(db, today, athlete), _form_now(db, today, athlete))
+    while len(_STATE_MEMO) >= _STATE_MEMO_MAX:
+        _STATE_MEMO.pop(next(iter(_STATE_MEMO)))
+    _STATE_MEMO[key] = state
+    return state
+
+
+def _vdot_now(db: Database, today: date, athlete: Any) -> tuple[float, str]:
+    try:
+        v = athlete.predictions(db, today=today).get("vdot") if athlete else None
         if v:
             return float(v), "best recent effort"
     except Exception:  # noqa: BLE001 - no activities or the athlete area is missing
@@ -43,6 +108,14 @@ def current_vdot(db: Database, *, today: date) -> tuple[float, str]:
     except Exception:  # noqa: BLE001
         pass
     return DEFAULT_VDOT, "default"
+
+
+def _form_now(db: Database, today: date, athlete: Any) -> tuple[Any, Any]:
+    try:
+        cur = athlete.fitness(db, today=today, days=1).get("current") or {}
+        return cur.get("form"), cur.get("acwr")
+    except Exception:  # noqa: BLE001 - no activities yet, or the athlete area is missing
+        return None, None
 
 
 def save_plan(db: Database, plan: Plan, *, now: datetime, cycle_id: int | None = None) -> int:
@@ -77,10 +150,11 @@ def current_plan(db: Database) -> tuple[int, Plan]:
             raise ValueError(
                 "no plan yet: run 'deliberun plan generate' or 'deliberun plan import FILE'"
             )
-        rows = s.scalars(
-            select(PlannedWorkoutRow)
-            .where(PlannedWorkoutRow.plan_id == row.id)
-            .order_by(PlannedWorkoutRow.date)
+        w = PlannedWorkoutRow
+        rows = s.execute(  # not the stored step trees: the text is the plan
+            select(w.date, w.workout_type, w.text, w.status, w.notes, w.activity_id)
+            .where(w.plan_id == row.id)
+            .order_by(w.date, w.id)
         ).all()
         days = [
             PlannedDay(
@@ -154,6 +228,72 @@ def show(
     }
 
 
+#: The runner's plan file next to their activities, read by ``deliberun import DIR``.
+PLAN_FILE = "plan.yaml"
+
+
+def _source(path: Path, data: bytes) -> dict[str, str]:
+    """The key of an imported plan file: its resolved path and SHA-256 of its bytes."""
+    return {"file": str(path.resolve()), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _imported_from(db: Database, source: dict[str, str]) -> tuple[int, str] | None:
+    """(plan id, stored sha256) of the plan imported from the same file or the same bytes."""
+    with db.session() as s:
+        rows = s.execute(select(PlanRow.id, PlanRow.params).order_by(PlanRow.id.desc())).all()
+    by_sha = by_file = None
+    for pid, params in rows:
+        src = (params or {}).get("source") or {}
+        if not isinstance(src, dict):
+            continue
+        if by_sha is None and src.get("sha256") == source["sha256"]:
+            by_sha = (int(pid), str(src["sha256"]))
+        if by_file is None and src.get("file") == source["file"]:
+            by_file = (int(pid), str(src.get("sha256")))
+    return by_sha or by_file
+
+
+def import_plan_file(db: Database, path: Path, *, now: datetime) -> dict[str, Any]:
+    """Import a plan YAML file idempotently; the plan is keyed by the file's path and SHA-256.
+
+    The same bytes (from any path) are not imported again; a changed file at the same
+    path replaces the planned workouts of the plan it made (kept under its id).
+
+    Returns
+    -------
+    dict
+        ``path``, ``plan_id``, ``planned`` (number of planned workouts) and ``plan``:
+        ``"new"``, ``"unchanged"`` or ``"updated"``.
+    """
+    data = path.read_bytes()
+    source = _source(path, data)
+    known = _imported_from(db, source)
+    if known is not None and known[1] == source["sha256"]:
+        with db.session() as s:
+            n = s.scalar(
+                select(func.count())
+                .select_from(PlannedWorkoutRow)
+                .where(PlannedWorkoutRow.plan_id == known[0])
+            )
+        return {"path": str(path), "plan_id": known[0], "planned": int(n or 0), "plan": "unchanged"}
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text; save the plan as UTF-8 YAML") from None
+    plan = plan_from_yaml(text, source=str(path))
+    plan.params = {**plan.params, "source": source}
+    if known is None:
+        pid, status = save_plan(db, plan, now=now), "new"
+    else:
+        pid, status = known[0], "updated"
+        with db.session() as s, s.begin():
+            row = s.get(PlanRow, pid)
+            if row is not None:
+                row.name, row.params = plan.name, plan.params
+        replace_days(db, pid, plan.days)
+    return {"path": str(path), "plan_id": pid, "planned": len(plan.days), "plan": status}
+
+
 def import_file(
     db: Database,
     path: Path,
@@ -162,22 +302,20 @@ def import_file(
     on: date | None = None,
     workout_type: str | None = None,
 ) -> int:
-    """Import a plan from YAML, or one FIT workout file as a plan of one day (``on``).
+    """Import a plan from YAML (see ``import_plan_file``: idempotent), or one FIT workout
+    file as a plan of one day (``on``).
 
     A FIT workout's type is ``workout_type`` or inferred from its steps.
     """
-    data = path.read_bytes()
-    if path.suffix.lower() == ".fit":
-        from deliberun.io.fit_workout import parse_fit_workout
-        from deliberun.plan.text import format_workout
+    if path.suffix.lower() != ".fit":
+        return int(import_plan_file(db, path, now=now)["plan_id"])
+    from deliberun.io.fit_workout import parse_fit_workout
+    from deliberun.plan.text import format_workout
 
-        w = parse_fit_workout(data, name=str(path))
-        wt = workout_type or infer_workout_type(w)
-        day = PlannedDay(on or now.date(), wt, format_workout(w))
-        plan = Plan(days=[day], name=w.name or path.stem)
-    else:
-        plan = plan_from_yaml(data.decode("utf-8"), source=str(path))
-    return save_plan(db, plan, now=now)
+    w = parse_fit_workout(path.read_bytes(), name=str(path))
+    wt = workout_type or infer_workout_type(w)
+    day = PlannedDay(on or now.date(), wt, format_workout(w))
+    return save_plan(db, Plan(days=[day], name=w.name or path.stem), now=now)
 
 
 def export(
@@ -219,14 +357,13 @@ def export(
 
 def activity_summaries(db: Database, since: date, until: date) -> list[dict[str, Any]]:
     """Runs between two dates as the summaries compliance matches on (with interval reps)."""
-    from deliberun.store import repository as repo
+    from deliberun.store.athlete_repo import activities_with_metrics
 
     out = []
     with db.session() as s:
-        for r in repo.list_activities(s, since=since, until=until):
+        for r, m in activities_with_metrics(s, since=since, until=until):
             if r.sport and "run" not in str(r.sport).lower():
                 continue
-            m = repo.get_metrics(s, r.id) or {}
             reps = (m.get("intervals") or {}).get("reps")
             out.append(
                 {
@@ -238,17 +375,6 @@ def activity_summaries(db: Database, since: date, until: date) -> list[dict[str,
                 }
             )
     return out
-
-
-def current_form(db: Database, *, today: date) -> tuple[float | None, float | None]:
-    """Today's form and ACWR from the athlete area's fitness model (None when unknown)."""
-    try:
-        from deliberun.services import athlete
-
-        cur = athlete.fitness(db, today=today, days=1).get("current") or {}
-        return cur.get("form"), cur.get("acwr")
-    except Exception:  # noqa: BLE001 - no activities yet
-        return None, None
 
 
 def adapt(db: Database, *, today: date, apply: bool = False) -> dict[str, Any]:
@@ -273,16 +399,52 @@ def _proposal_args(p: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def compliance_report(db: Database, *, today: date) -> dict[str, Any]:
-    """Planned vs done of the current plan up to ``today``, and the proposed re-plan."""
+def compliance_range(
+    plan: Plan, *, today: date, since: date | None = None, until: date | None = None
+) -> tuple[date, date]:
+    """The dates a compliance report covers: ``since``/``until`` when given, else the
+    plan's first day up to ``today`` (or the plan's last day when it ended before)."""
+    first = plan.days[0].date if plan.days else today
+    last = plan.days[-1].date if plan.days else today
+    if since is not None and until is not None and until < since:
+        raise ValueError(
+            f"the range ends ({until}) before it starts ({since}): give --since before --until"
+        )
+    since = since or (first if until is None else min(first, until))
+    until = until or max(since, min(today, last))
+    return since, until
+
+
+def compliance_report(
+    db: Database, *, today: date, since: date | None = None, until: date | None = None
+) -> dict[str, Any]:
+    """Planned vs done of the current plan from ``since`` to ``until`` (days after
+    ``today`` are not reported), and the proposed re-plan of the coming days.
+
+    Only the planned days and activities of the range (± a day, for shifted
+    sessions) are read; the proposals also look at the last few days before
+    ``today`` (``ADAPT_RULES["lookback_days"]``). Default range: the whole plan
+    up to ``today`` (``compliance_range``); the dashboard passes the weeks it shows.
+    """
     _, plan = current_plan(db)
     if not plan.days:
         return {"workouts": [], "weeks": [], "proposals": []}
+    since, until = compliance_range(plan, today=today, since=since, until=until)
     v = float(plan.params.get("vdot") or current_vdot(db, today=today)[0])
-    acts = activity_summaries(db, plan.days[0].date, today)
-    rep = compliance(plan.days, acts, v, today=today)
+    look = timedelta(days=int(adapt_mod.ADAPT_RULES["lookback_days"]))
+    one = timedelta(days=1)
+    # the range, and the days the proposals look back on (± a day for shifted sessions)
+    windows = [(since - one, until + one)]
+    if not since - look <= today <= until + look:
+        windows.append((today - look - one, today + one))
+    days = [d for d in plan.days if any(a <= d.date <= b for a, b in windows)]
+    acts: dict[int, dict[str, Any]] = {}
+    for a, b in windows:
+        for act in activity_summaries(db, a - one, min(b, today) + one):
+            acts[act["id"]] = act
+    rows = workout_rows(days, list(acts.values()), v, today=today)
     outcomes: dict[date, str] = {}
-    for r in rep["workouts"]:
+    for r in rows:
         d = date.fromisoformat(r["date"])
         if r["status"] == "missed":
             outcomes[d] = "missed"
@@ -290,9 +452,13 @@ def compliance_report(db: Database, *, today: date) -> dict[str, Any]:
             outcomes[d] = "failed"
         else:
             outcomes[d] = "done"
+    first, last = since.isoformat(), until.isoformat()
+    rows = [r for r in rows if first <= r["date"] <= last]
+    rep: dict[str, Any] = {"workouts": rows, "weeks": week_rows(rows)}
     form, acwr = current_form(db, today=today)
     rep["form"], rep["acwr"] = form, acwr
     props = adapt_mod.propose(plan.days, today, outcomes=outcomes, form=form, acwr=acwr, vdot=v)
     rep["proposals"] = [p.to_dict() for p in props]
     rep["vdot"] = round(v, 2)
+    rep["since"], rep["until"] = since.isoformat(), until.isoformat()
     return rep

@@ -9,7 +9,6 @@ passed in.
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,353 +17,28 @@ from sqlalchemy import delete, select
 
 from deliberun.practice.cycles import Cycle, GoalRace
 from deliberun.practice.experiments import ExperimentResult, ExperimentSpec, analyze_experiment
-from deliberun.practice.journal import JournalEntry, apply_entry
+from deliberun.practice.journal import JournalEntry
 from deliberun.practice.journal_file import JournalFile, parse_journal_file
 from deliberun.practice.nemesis import Nemesis, Suggestion, find_nemeses
-from deliberun.practice.review import PlannedDay
-from deliberun.practice.session import QUALITY_TYPES, Session
-from deliberun.practice.targets import (
-    TargetProgress,
-    TargetSpec,
-    longest_stretch_s,
-    progress,
-    split_cv_pct,
+from deliberun.practice.session import Session
+from deliberun.practice.targets import BASELINE_DAYS, TargetProgress, TargetSpec, progress
+from deliberun.services.practice_sessions import (
+    HISTORY_DAYS,
+    _entry_from_row,
+    build_sessions,
+    planned_days,
 )
 from deliberun.store.db import Database
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
-#: Zone of the work reps per workout type (Daniels), to find the pace the current VDOT gives.
-WORK_ZONE = {
-    "intervals": "I",
-    "cruise_intervals": "T",
-    "tempo": "T",
-    "mp_long": "M",
-    "hills": "I",
-    "strides": "R",
-    "progression": "T",
-}
-HISTORY_DAYS = 400
+#: Days of attempts the nemesis causes are ranked over.
+NEMESIS_DAYS = 365
 
-
-def _f(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-# --------------------------------------------------------------------------- sessions
-
-
-def _classify(row: Any, metrics: dict[str, Any]) -> str:
-    """Workout type of an unplanned run from its name and metrics."""
-    name = (getattr(row, "name", None) or "").lower()
-    for wt in ("race", "tempo", "hills", "strides", "progression", "recovery"):
-        if wt in name:
-            return wt
-    reps = (metrics.get("intervals") or {}).get("reps") or []
-    if len(reps) >= 3:
-        mean_dur = sum(_f(r.get("duration_s")) or 0.0 for r in reps) / len(reps)
-        return "cruise_intervals" if mean_dur >= 300 else "intervals"
-    dist = _f(getattr(row, "distance_m", None)) or 0.0
-    dur = _f(getattr(row, "moving_time_s", None)) or 0.0
-    if dist >= 18000 or dur >= 90 * 60:
-        return "long"
-    return "easy"
-
-
-def _planned_targets(text: str, workout_type: str, vdot: float | None) -> dict[str, Any]:
-    """reps planned and target pace [s/km] of a planned workout's main repeat."""
-    out: dict[str, Any] = {}
-    try:
-        from deliberun.plan.paces import zone_paces
-        from deliberun.plan.text import parse_workout
-
-        steps = parse_workout(text, workout_type=workout_type).to_dict()["steps"]
-        paces = zone_paces(vdot) if vdot else None
-    except Exception:  # noqa: BLE001 - the plan area may not parse this text
-        return out
-    for st in steps:
-        if st.get("kind") != "repeat":
-            continue
-        out["reps_planned"] = int(st.get("reps") or 0) or None
-        for inner in st.get("steps") or []:
-            if inner.get("kind") != "work":
-                continue
-            t = inner.get("target") or {}
-            if t.get("kind") == "pace" and t.get("pace_s_per_km"):
-                lo, hi = t["pace_s_per_km"]
-                out["target_pace_s_per_km"] = (float(lo) + float(hi)) / 2
-            elif t.get("zone") and paces:
-                lo, hi = paces[t["zone"]]
-                out["target_pace_s_per_km"] = (lo + hi) / 2
-            break
-        break
-    return out
-
-
-def _daily_state(db: Database, today: date) -> dict[date, dict[str, float | None]]:
-    """Per local date: load, fitness, form, ACWR from the athlete area (empty if absent)."""
-    try:
-        from deliberun.services import athlete
-
-        fit = athlete.fitness(db, today=today, days=HISTORY_DAYS)
-    except Exception:  # noqa: BLE001 - no activities or the athlete area is missing
-        return {}
-    return {
-        date.fromisoformat(d["date"]): {
-            "load": _f(d.get("load")),
-            "fitness": _f(d.get("fitness")),
-            "form": _f(d.get("form")),
-            "acwr": _f(d.get("acwr")),
-        }
-        for d in fit.get("days") or []
-    }
-
-
-def _vdot(db: Database, today: date) -> float | None:
-    try:
-        from deliberun.services.plan import current_vdot
-
-        return current_vdot(db, today=today)[0]
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
-    """Planned workouts of the current plan in [since, until] (empty without a plan)."""
-    try:
-        from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
-
-        with db.session() as s:
-            plan = s.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
-            if plan is None:
-                return []
-            rows = s.scalars(
-                select(PlannedWorkoutRow)
-                .where(PlannedWorkoutRow.plan_id == plan.id)
-                .where(PlannedWorkoutRow.date >= since, PlannedWorkoutRow.date <= until)
-                .order_by(PlannedWorkoutRow.date)
-            ).all()
-            return [PlannedDay(r.date, r.workout_type, r.text) for r in rows]
-    except Exception:  # noqa: BLE001 - the plan area's tables may not exist yet
-        return []
-
-
-def build_sessions(db: Database, *, today: date, since: date | None = None) -> list[Session]:
-    """Every run up to ``today`` as a :class:`Session` (journal, load model and plan merged)."""
-    from deliberun.store import athlete_repo
-
-    since = since or today - timedelta(days=HISTORY_DAYS)
-    with db.session() as s:
-        pairs = athlete_repo.activities_with_metrics(s, until=today, since=since)
-        journal = s.scalars(select(JournalEntryRow)).all()
-        entries = [_entry_from_row(r) for r in journal]
-    state = _daily_state(db, today)
-    vdot = _vdot(db, today)
-    plan = {p.date: p for p in planned_days(db, since, today)}
-    try:
-        from deliberun.plan.paces import zone_paces
-
-        paces = zone_paces(vdot) if vdot else None
-    except Exception:  # noqa: BLE001
-        paces = None
-    try:
-        from deliberun.services.athlete import is_running
-    except Exception:  # noqa: BLE001
-
-        def is_running(sport: str | None) -> bool:
-            return "run" in (sport or "running").lower()
-
-    goal_pace = _goal_pace(db, today)
-    sessions: list[Session] = []
-    strava_rpe: dict[int, float] = {}
-    for row, m in pairs:
-        if not is_running(row.sport):
-            continue
-        x = _session(row, m, state, plan, paces, vdot, goal_pace)
-        sessions.append(x)
-        rpe = _f((getattr(row, "extra", None) or {}).get("perceived_exertion"))
-        if rpe is not None and 0 <= rpe <= 10:
-            strava_rpe[int(row.id)] = rpe
-    _add_temperatures(db, [x for x in sessions if x.workout_type in QUALITY_TYPES])
-    by_id = {x.activity_id: x for x in sessions}
-    by_date: dict[date, list[Session]] = {}
-    for x in sessions:
-        by_date.setdefault(x.local_date, []).append(x)
-    for e in entries:
-        target = by_id.get(e.activity_id) if e.activity_id is not None else None
-        if target is None and len(by_date.get(e.date, [])) >= 1:
-            target = by_date[e.date][0]
-        if target is not None:
-            apply_entry(target, e)
-    for x in sessions:  # Strava's perceived exertion when the journal has no RPE
-        if x.rpe is None and x.activity_id in strava_rpe:
-            x.rpe = strava_rpe[x.activity_id]
-    return sessions
-
-
-def _goal_pace(db: Database, today: date) -> float | None:
-    """Goal race pace of the current cycle [s/km], for the marathon-pace stretch."""
-    try:
-        cycle = get_cycle(db, None, today=today)
-    except ValueError:
-        return None
-    return cycle.goal_race.goal_pace_s_per_km if cycle.goal_race else None
-
-
-def _add_temperatures(db: Database, sessions: list[Session]) -> None:
-    """Mean air temperature [degC] from the temperature stream (quality sessions only)."""
-    from deliberun.store import repository as repo
-
-    with db.session() as s:
-        for x in sessions:
-            if x.temperature_c is not None or x.activity_id is None:
-                continue
-            try:
-                temp = repo.load_streams(s, x.activity_id).get("temperature")
-            except Exception:  # noqa: BLE001 - a store without streams
-                return
-            if temp is not None and len(temp):
-                vals = [float(v) for v in temp if math.isfinite(float(v))]
-                if vals:
-                    x.temperature_c = sum(vals) / len(vals)
-
-
-def _time_in_band(
-    splits: list[dict[str, Any]], band: tuple[float, float] | None, widen: float = 0.02
-) -> float | None:
-    """Seconds of km splits whose pace is inside ``band`` (fast, slow) [s/km], +/-2%."""
-    if band is None or not splits:
-        return None
-    lo, hi = band[0] * (1 - widen), band[1] * (1 + widen)
-    total = 0.0
-    for sp in splits:
-        pace, dur = _f(sp.get("pace_s_per_km")), _f(sp.get("moving_time_s") or sp.get("duration_s"))
-        if pace and dur and lo <= pace <= hi:
-            total += dur
-    return total
-
-
-#: Lap intensities (FIT ``intensity``) that mark work reps and recoveries.
-WORK_LAPS = ("active", "interval", "work")
-REST_LAPS = ("rest", "recovery")
-
-
-def _reps(m: dict[str, Any]) -> tuple[list[float], list[float]]:
-    """Rep paces [s/km] and recoveries [s]: from laps the watch marked as work (a
-    structured workout or the lap button), else from the detected ``intervals.reps``."""
-    laps = m.get("laps") or []
-    work = [lap for lap in laps if str(lap.get("intensity") or "").lower() in WORK_LAPS]
-    if len(work) >= 2:
-        paces = [p for p in (_f(lap.get("pace_s_per_km")) for lap in work) if p and p > 0]
-        if paces:  # some devices mark warm-up laps active: drop laps 15% slower than typical
-            typical = sorted(paces)[len(paces) // 2]
-            paces = [p for p in paces if p <= 1.15 * typical]
-        rest_laps = [lap for lap in laps if str(lap.get("intensity") or "").lower() in REST_LAPS]
-        rests = [v for v in (_f(lap.get("duration_s")) for lap in rest_laps) if v]
-        return paces, rests
-    reps = (m.get("intervals") or {}).get("reps") or []
-    paces = [1000.0 / v for v in (_f(r.get("speed_m_per_s")) for r in reps) if v and v > 0]
-    rests = [v for v in (_f(r.get("recovery_s")) for r in reps[:-1]) if v]
-    return paces, rests
-
-
-def _session(
-    row: Any,
-    m: dict[str, Any],
-    state: dict[date, dict[str, float | None]],
-    plan: dict[date, PlannedDay],
-    paces: dict[str, tuple[float, float]] | None,
-    vdot: float | None,
-    goal_pace: float | None = None,
-) -> Session:
-    d: date = row.local_date
-    offset = getattr(row, "utc_offset_s", None) or 0
-    local_start = row.start_time + timedelta(seconds=offset) if row.start_time else None
-    p = plan.get(d)
-    wt = p.workout_type if p else _classify(row, m)
-    rep_paces, rests = _reps(m)
-    dist = _f(row.distance_m)
-    moving = _f(row.moving_time_s)
-    day = state.get(d, {})
-    prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
-    split_rows = m.get("splits_km") or []
-    splits = [_f(x.get("pace_s_per_km")) for x in split_rows]
-    mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
-    mp_stretch = (
-        longest_stretch_s(
-            [x or 0.0 for x in splits],
-            [_f(x.get("moving_time_s") or x.get("duration_s")) or 0.0 for x in split_rows],
-            mp,
-        )
-        if mp and split_rows
-        else None
-    )
-    metrics: dict[str, float | None] = {
-        "decoupling_pct": _f(m.get("decoupling_pct")),
-        "efficiency_factor": _f(m.get("efficiency_factor")),
-        "avg_cadence_spm": _f((m.get("cadence") or {}).get("avg_spm"))
-        or _f(getattr(row, "avg_cadence_spm", None)),
-        "split_cv_pct": split_cv_pct([x for x in splits if x]),
-        "time_at_t_pace_s": _time_in_band(split_rows, paces.get("T") if paces else None),
-        "time_at_i_pace_s": _time_in_band(split_rows, paces.get("I") if paces else None),
-        "mp_stretch_s": mp_stretch,
-    }
-    planned = _planned_targets(p.text, p.workout_type, vdot) if p else {}
-    zone = WORK_ZONE.get(wt)
-    vdot_pace = (sum(paces[zone]) / 2) if paces and zone else None
-    load = None
-    try:
-        from deliberun.services.athlete import activity_load
-
-        load = activity_load(m, "trimp_banister")
-    except Exception:  # noqa: BLE001
-        pass
-    return Session(
-        local_date=d,
-        activity_id=int(row.id),
-        start_time=row.start_time,
-        local_hour=(local_start.hour + local_start.minute / 60.0) if local_start else None,
-        workout_type=wt,
-        distance_m=dist,
-        duration_s=moving,
-        avg_hr_bpm=_f(row.avg_hr_bpm),
-        avg_pace_s_per_km=(1000.0 * moving / dist) if dist and moving else None,
-        load=load,
-        temperature_c=_f((getattr(row, "extra", None) or {}).get("temperature_c")),
-        prior_48h_load=sum(x for x in prior if x is not None) if state else None,
-        form=day.get("form"),
-        fitness=day.get("fitness"),
-        acwr=day.get("acwr"),
-        target_pace_s_per_km=planned.get("target_pace_s_per_km")
-        or (vdot_pace if rep_paces else None),
-        vdot_pace_s_per_km=vdot_pace,
-        rest_s=sum(rests) / len(rests) if rests else None,
-        reps_planned=planned.get("reps_planned"),
-        reps_done=len(rep_paces) if (rep_paces or planned.get("reps_planned")) else None,
-        rep_paces_s_per_km=rep_paces,
-        metrics=metrics,
-    )
+#: Re-exported: the session builder lives in ``practice_sessions`` (dashboard, review use it).
+__all__ = ["HISTORY_DAYS", "build_sessions", "planned_days"]  # and every public def below
 
 
 # --------------------------------------------------------------------------- journal
-
-
-def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
-    return JournalEntry(
-        date=r.date,
-        activity_start=r.activity_start,
-        activity_id=r.activity_id,
-        rpe=r.rpe,
-        feel=r.feel,
-        sleep_h=r.sleep_h,
-        soreness=r.soreness,
-        notes=r.notes or "",
-        tags=list(r.tags or []),
-        details=list(r.details or []),
-    )
 
 
 def _match_activity(s: Any, entry: JournalEntry) -> int | None:
@@ -536,7 +210,8 @@ def target_progress(
     db: Database, cycle_id: int | None, *, today: date, sessions: list[Session] | None = None
 ) -> tuple[Cycle, list[TargetProgress]]:
     cycle = get_cycle(db, cycle_id, today=today)
-    ss = sessions if sessions is not None else build_sessions(db, today=today)
+    since = cycle.start - timedelta(days=BASELINE_DAYS)  # the baseline's 6 weeks
+    ss = sessions if sessions is not None else build_sessions(db, today=today, since=since)
     end = min(today, cycle.end)
     return cycle, [progress(t, ss, cycle.start, end) for t in cycle.targets]
 
@@ -545,8 +220,9 @@ def target_progress(
 
 
 def nemeses(db: Database, *, today: date, sessions: list[Session] | None = None) -> list[Nemesis]:
-    ss = sessions if sessions is not None else build_sessions(db, today=today)
-    return find_nemeses(ss, today)
+    if sessions is None:  # the causes are ranked over the last year
+        sessions = build_sessions(db, today=today, since=today - timedelta(days=NEMESIS_DAYS))
+    return find_nemeses(sessions, today, lookback_days=NEMESIS_DAYS)
 
 
 def _spec_from_row(r: ExperimentRow) -> ExperimentSpec:
@@ -606,7 +282,7 @@ def show_experiment(
         if row is None:
             raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
         spec = _spec_from_row(row)
-    ss = sessions if sessions is not None else build_sessions(db, today=today)
+    ss = sessions if sessions is not None else build_sessions(db, today=today, since=spec.start)
     return analyze_experiment(spec, [x for x in ss if x.local_date <= today])
 
 

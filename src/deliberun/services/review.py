@@ -8,8 +8,13 @@ from deliberun.practice import review as rv
 from deliberun.practice.cycles import Cycle
 from deliberun.practice.review import Review
 from deliberun.services import practice as svc
+from deliberun.services.practice_sessions import load_state_on
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
+
+
+#: Days of history today's advice reads (decoupling baseline: the 2-8 weeks before).
+TODAY_DAYS = 56
 
 
 def week_start_of(day: date) -> date:
@@ -21,7 +26,8 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
     """The review of the Monday-start week holding ``week`` (data up to ``today``)."""
     start = week_start_of(week)
     end = start + timedelta(days=6)
-    sessions = svc.build_sessions(db, today=min(today, end))
+    upto = min(today, end)
+    sessions = svc.build_sessions(db, today=upto)
     with db.session() as s:
         st = settings_repo.get_settings(s)
     cycle: Cycle | None = None
@@ -41,13 +47,20 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
         hr_rest_bpm=st.hr_rest_bpm,
         hr_max_bpm=st.hr_max_bpm,
         threshold_pace_s_per_km=st.threshold_pace_s_per_km,
+        state=load_state_on(db, upto),
     )
 
 
 def today(db: Database, *, today: date) -> Review:
     """Today's session and why."""
-    sessions = svc.build_sessions(db, today=today)
-    return rv.today_advice(sessions, today, planned=svc.planned_days(db, today, today))
+    # the advice reads the last 8 weeks (RPE trend 3 weeks, decoupling baseline 2-8 weeks)
+    sessions = svc.build_sessions(db, today=today, since=today - timedelta(days=TODAY_DAYS))
+    return rv.today_advice(
+        sessions,
+        today,
+        planned=svc.planned_days(db, today, today),
+        state=load_state_on(db, today),
+    )
 
 
 def retrospective(db: Database, cycle_id: int | None, *, today: date) -> Review:

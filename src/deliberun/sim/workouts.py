@@ -119,11 +119,11 @@ def build_workout(
         third = distance / 3.0
         segs = [Segment(e, third, lap="warmup"), Segment(m, third, rep=0), Segment(t, third, rep=1)]
         return segs, f"{_km(third)} E + {_km(third)} @M + {_km(third)} @T"
-    if workout_type == "race":
+    if workout_type == "race":  # as a runner types it in the plan: race 21.0975km @4:33/km
         pace = round(1000.0 / speeds["race"])
         return [
             Segment(speeds["race"], distance, rep=0)
-        ], f"{_km(distance)} @{pace // 60}:{pace % 60:02d}/km"
+        ], f"race {_km(distance)} @{pace // 60}:{pace % 60:02d}/km"
     raise ValueError(
         f"unknown workout type {workout_type!r}; use one of {', '.join(WORKOUT_TYPES)}"
     )

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session, defer
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
 from deliberun.store.streams import decode_stream, encode_stream
@@ -80,21 +80,57 @@ def num(value: Any) -> float | None:
 # ----------------------------------------------------------------------------- reads
 
 
-def list_activities(
-    session: Session,
-    since: date | None = None,
-    until: date | None = None,
-    sport: str | None = None,
-) -> list[ActivityRow]:
-    """Activities ordered by start time, optionally within local dates ``[since, until]``."""
-    q = select(ActivityRow)
+def _filtered(q: Any, since: date | None, until: date | None, sport: str | None) -> Any:
     if since is not None:
         q = q.where(ActivityRow.local_date >= since)
     if until is not None:
         q = q.where(ActivityRow.local_date <= until)
     if sport is not None:
         q = q.where(ActivityRow.sport == sport)
-    return list(session.scalars(q.order_by(ActivityRow.start_time, ActivityRow.id)))
+    return q
+
+
+def list_activities(
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+    sport: str | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> list[ActivityRow]:
+    """Activities ordered by start time, optionally within local dates ``[since, until]``.
+
+    ``limit``/``offset`` page through the list (in the order given by
+    ``newest_first``) in SQL, so a page of a long history reads only its rows.
+    The ``structure`` column (laps, pauses, device sessions) is deferred: it is
+    loaded on first access while the session is open (``get_activity`` and
+    ``load_activity`` load it at once).
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise ValueError("limit and offset must be ≥ 0")
+    q = _filtered(select(ActivityRow), since, until, sport).options(defer(ActivityRow.structure))
+    if newest_first:
+        q = q.order_by(ActivityRow.start_time.desc(), ActivityRow.id.desc())
+    else:
+        q = q.order_by(ActivityRow.start_time, ActivityRow.id)
+    if limit is not None:
+        q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
+    return list(session.scalars(q))
+
+
+def count_activities(
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+    sport: str | None = None,
+) -> int:
+    """How many activities ``list_activities`` with the same filters returns."""
+    q = _filtered(select(func.count()).select_from(ActivityRow), since, until, sport)
+    return int(session.scalar(q) or 0)
 
 
 def get_activity(session: Session, id: int) -> ActivityRow | None:  # noqa: A002

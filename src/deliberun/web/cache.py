@@ -3,15 +3,27 @@
 Building a page calls the other areas' services, some of which walk the whole
 history (fitness, predictions, compliance). Between two imports nothing they
 read changes, so a page's dict is kept and served again while the database is
-unchanged. For SQLite, "unchanged" means the same size and modification time of
-the database file and its write-ahead log (every commit, from any process,
-changes the log); the dashboard's own writes clear the cache at once. Other
-databases (PostgreSQL) are not cached: there is no cheap, safe fingerprint.
+unchanged. For SQLite, "unchanged" means:
+
+- SQLite's own change counter, ``PRAGMA data_version``, read on a connection
+  the cache keeps open: it changes whenever any other connection — of this
+  process or another one (an import in a terminal) — commits; and
+- the same inode, size and modification time of the database file and its
+  write-ahead log (this catches a database file replaced or deleted, which a
+  connection held open cannot see).
+
+The dashboard's own writes also clear the cache at once. Other databases
+(PostgreSQL) are not cached: there is no cheap, safe fingerprint.
+
+Two requests for the same missing page do not build it twice: the second
+waits for the first (and so does a request arriving while the warm-up thread
+is building that page).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -38,6 +50,9 @@ class PageCache:
         self.max_entries = max_entries
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Event] = {}
+        self._conn: sqlite3.Connection | None = None
+        self._conn_lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
@@ -45,36 +60,77 @@ class PageCache:
     def enabled(self) -> bool:
         return self.files is not None and self.max_entries > 0
 
+    def _data_version(self) -> int:
+        """``PRAGMA data_version`` on the cache's own (never writing) connection; -1 if none."""
+        if self.files is None:
+            return -1
+        with self._conn_lock:
+            try:
+                if self._conn is None:
+                    uri = "file:" + self.files[0] + "?mode=ro"
+                    self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                row = self._conn.execute("PRAGMA data_version").fetchone()
+                return int(row[0])
+            except sqlite3.Error:  # not created yet, or unreadable: the file stats still count
+                self.close()
+                return -1
+
     def fingerprint(self) -> tuple[int, ...]:
-        """Size and mtime (ns) of the database file and its write-ahead log."""
-        out: list[int] = []
+        """SQLite's change counter, then inode, size and mtime (ns) of the file and its log."""
+        out: list[int] = [self._data_version()]
         for path in self.files or ():
             try:
                 st = os.stat(path)
             except FileNotFoundError:
-                out += [-1, -1]
+                out += [-1, -1, -1]
             else:
-                out += [st.st_size, st.st_mtime_ns]
+                out += [st.st_ino, st.st_size, st.st_mtime_ns]
         return tuple(out)
 
-    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The cached value for ``key`` in the current database state, else ``build()``."""
+    def get(
+        self, key: Hashable, build: Callable[[], Any], *, state: tuple[int, ...] | None = None
+    ) -> Any:
+        """The cached value for ``key`` in the current database state, else ``build()``.
+
+        ``state`` is a fingerprint taken *before* any of the data ``build`` uses
+        was read (the warm-up takes one for all its pages, which share reads);
+        by default the fingerprint now.
+        """
         if not self.enabled:
             return build()
-        full = (key, self.fingerprint())
-        with self._lock:
-            if full in self._data:
-                self._data.move_to_end(full)
-                self.hits += 1
-                return self._data[full]
-        value = build()
-        with self._lock:
-            self.misses += 1
-            self._data[full] = value
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+        full = (key, self.fingerprint() if state is None else state)
+        while True:
+            with self._lock:
+                if full in self._data:
+                    self._data.move_to_end(full)
+                    self.hits += 1
+                    return self._data[full]
+                pending = self._building.get(full)
+                if pending is None:
+                    done = self._building[full] = threading.Event()
+                    break
+            pending.wait()  # built by another thread: take its result (or build if it failed)
+        try:
+            value = build()
+            with self._lock:
+                self.misses += 1
+                self._data[full] = value
+                while len(self._data) > self.max_entries:
+                    self._data.popitem(last=False)
+        finally:
+            with self._lock:
+                del self._building[full]
+            done.set()
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+    def close(self) -> None:
+        """Close the connection the change counter is read on (reopened when needed)."""
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None

@@ -26,6 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from deliberun.services import dashboard as svc
+from deliberun.services.dashboard import shared_reads
 from deliberun.services.dashboard_writes import FormError, Unavailable
 from deliberun.store.db import Database
 from deliberun.web.app import error_response, json_response, wants_json
@@ -117,11 +118,26 @@ def pages(db: Database) -> dict[str, tuple[str, Builder]]:
     }
 
 
+def _shared(build: Builder, params: Params, today: date) -> dict[str, Any]:
+    """One page built with its shared reads (fitness and predictions read the history once)."""
+    with shared_reads():
+        return build(params, today)
+
+
 def warm(app: FastAPI) -> None:
-    """Build every page's default view into the cache (run after the database changed)."""
+    """Build every page's default view into the cache (run after the database changed).
+
+    All pages are built under one database fingerprint taken before anything is
+    read, and inside ``shared_reads`` so the sources several pages use (the
+    practice sessions, the fitness series) are computed once. A request for a
+    page the warm-up is building waits for it instead of building it again.
+    """
+    cache = app.state.cache
     today: date = app.state.today()
-    for name, (_template, build) in pages(app.state.db).items():
-        app.state.cache.get(page_key(f"/{name}", {}, today), lambda b=build: b({}, today))
+    state = cache.fingerprint()
+    with shared_reads():
+        for name, (_template, build) in pages(app.state.db).items():
+            cache.get(page_key(f"/{name}", {}, today), lambda b=build: b({}, today), state=state)
 
 
 def register(app: FastAPI) -> None:
@@ -133,7 +149,8 @@ def register(app: FastAPI) -> None:
         def endpoint(request: Request, _t: str = template, _b: Builder = build) -> Response:
             params, today = request.query_params, _today(request)
             key = page_key(request.url.path, params, today)
-            return render(request, _t, request.app.state.cache.get(key, lambda: _b(params, today)))
+            data = request.app.state.cache.get(key, lambda: _shared(_b, params, today))
+            return render(request, _t, data)
 
         app.add_api_route(f"/{name}", endpoint, methods=["GET"], name=name)
         app.add_api_route(f"/api/{name}", endpoint, methods=["GET"], name=f"api_{name}")
@@ -142,7 +159,9 @@ def register(app: FastAPI) -> None:
     def home(request: Request) -> Response:
         today = _today(request)
         key = page_key("/today", request.query_params, today)
-        data = request.app.state.cache.get(key, lambda: svc.today_page(db, today=today))
+        data = request.app.state.cache.get(
+            key, lambda: _shared(lambda p, t: svc.today_page(db, today=t), {}, today)
+        )
         return render(request, "today.html", data)
 
     def activity(request: Request, activity_id: int) -> Response:

@@ -1,0 +1,102 @@
+"""VDOT as of each day: the best recent effort before the day, for judging past sessions.
+
+A rep pace planned "at I pace" on a given day means the I pace of the runner's fitness
+*then*, not today's. :func:`vdot_as_of` gives, for each day, the VDOT the athlete area
+would have reported on that morning: the best VDOT of the usable efforts (races and
+best efforts of 3 min to 5 h over at least 1 km, the filter of the race predictions) in
+the ``window_days`` before the day. The day itself is left out, so a session never sets
+the yardstick it is judged by.
+
+Best efforts inside training runs understate fitness (a 5 km best inside a tempo run
+is not a 5 km race), so a day with no *race* in the window before it borrows the VDOT
+of the next race within ``window_days`` after it, when that is higher: at the start of
+a history (or after a long break from racing) the next race is better evidence of the
+fitness of the time than submaximal training efforts. Once a race lies in the window
+before the day, only the past counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import numpy as np
+
+from deliberun.models.predict import Effort
+
+#: The efforts predictions and VDOT rest on (the athlete area's filter): Daniels' VDOT
+#: tables cover races of about 3.5 min to 4-5 h (Daniels J. (2014) Daniels' Running
+#: Formula, 3rd ed., Human Kinetics, ch. 5); shorter bests overstate aerobic fitness.
+USABLE_EFFORT: dict[str, float] = {
+    "min_duration_s": 180.0,
+    "max_duration_s": 5 * 3600.0,
+    "min_distance_m": 1000.0,
+}
+
+
+def is_usable(effort: Effort) -> bool:
+    """Whether an effort can set the VDOT (3 min - 5 h, at least 1 km)."""
+    u = USABLE_EFFORT
+    return (
+        u["min_duration_s"] <= effort.duration_s <= u["max_duration_s"]
+        and effort.distance_m >= u["min_distance_m"]
+    )
+
+
+def _daily_best(efforts: Iterable[Effort]) -> tuple[np.ndarray, np.ndarray]:
+    """(day ordinals, best VDOT that day) of the usable efforts, by day."""
+    best: dict[int, float] = {}
+    for e in efforts:
+        if not is_usable(e):
+            continue
+        v = float(e.vdot)
+        if np.isfinite(v):
+            k = e.day.toordinal()
+            best[k] = max(best.get(k, -np.inf), v)
+    ords = np.array(sorted(best), dtype=np.int64)
+    return ords, np.array([best[int(k)] for k in ords], dtype=float)
+
+
+def vdot_as_of(
+    efforts: Iterable[Effort], days: Iterable[date], window_days: int
+) -> dict[date, float | None]:
+    """The VDOT of each day: the best usable effort in the ``window_days`` before it.
+
+    Parameters
+    ----------
+    efforts : races and best efforts (distance [m], time [s], local date, race or not).
+    days : the days to judge.
+    window_days : how far back an effort counts [days] (the athlete area's
+        ``prediction_window_days``, 180 by default).
+
+    Returns
+    -------
+    dict
+        ``{day: VDOT [ml/kg/min] or None}``: efforts dated in ``[day - window_days,
+        day)`` count (the day itself does not); without a race in that window, the
+        next race in ``(day, day + window_days]`` counts when its VDOT is higher (see
+        the module docstring).
+    """
+    if window_days < 1:
+        raise ValueError("the VDOT window must be at least one day")
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
+    efforts = list(efforts)
+    ords, vals = _daily_best(efforts)
+    race_ords, race_vals = _daily_best(e for e in efforts if e.is_race)
+    out: dict[date, float | None] = {d: None for d in wanted}
+    for d in wanted:
+        hi = d.toordinal()
+        lo = hi - window_days
+        i, j = np.searchsorted(ords, lo, side="left"), np.searchsorted(ords, hi, side="left")
+        best = float(vals[i:j].max()) if j > i else None
+        ri = np.searchsorted(race_ords, lo, side="left")
+        rj = np.searchsorted(race_ords, hi, side="left")
+        if rj == ri:  # no race before: borrow the next race's VDOT
+            nxt = np.searchsorted(race_ords, hi, side="right")
+            if nxt < race_ords.size and race_ords[nxt] <= hi + window_days:
+                if best is None or race_vals[nxt] > best:
+                    best = float(race_vals[nxt])
+        out[d] = best
+    return out

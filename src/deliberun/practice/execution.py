@@ -1,0 +1,206 @@
+"""How a quality session was executed: its work reps, their paces, and the targets
+they are judged against.
+
+Pure functions over the stored metrics of one run (``deliberun.metrics.compute_all``
+output) and the planned workout's steps (``deliberun.plan``'s ``to_dict()["steps"]``).
+
+- **Work reps** come from the laps the watch marked as work (a structured workout or
+  the lap button; auto-laps by distance are not structure), else from the detected
+  ``intervals.reps``. When the plan says how many work steps there were, slower laps
+  at either end (warm-up, cool-down) are trimmed down to that count; otherwise laps
+  more than 15% slower than the fastest work lap are dropped as mislabelled warm-ups.
+- **Grade-adjusted pace** (GAP, the metrics area's model) is used for every rep that
+  has it: on flat ground it equals pace; up a hill, it is the effort the runner was
+  asked for. Hill reps and marathon-pace blocks on a rolling route are judged fairly.
+- **Targets** are per work step: the midpoint of the step's zone at the VDOT *of the
+  session's day* (``deliberun.models.vdot_history``), or the step's explicit pace.
+  A progression run (E, then M, then T) is judged segment by segment.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Lap intensities (FIT ``intensity``, TCX ``Intensity``) that mark work and recovery.
+WORK_LAPS = ("active", "interval", "work")
+REST_LAPS = ("rest", "recovery", "resting")
+#: Lap triggers that are not workout structure (auto-lap every km or mile).
+AUTO_LAP_TRIGGERS = ("distance", "position_lap", "position_start", "position_waypoint")
+#: Without a plan, a work lap this much slower than the fastest is a warm-up or jog.
+#: Coaching convention: E pace is 15-25% slower than T pace (Daniels 2014, table 5.2).
+SLOW_LAP_FRACTION = 0.15
+#: Laps shorter than this [s] do not set the reference pace (a stray button press).
+MIN_REFERENCE_LAP_S = 30.0
+
+#: Daniels zone of the work reps per workout type when the plan does not say.
+WORK_ZONE = {
+    "intervals": "I",
+    "cruise_intervals": "T",
+    "tempo": "T",
+    "mp_long": "M",
+    "hills": "I",
+    "strides": "R",
+    "progression": "T",
+}
+
+
+def _f(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+@dataclass
+class WorkStep:
+    """One planned work step: a zone (``"T"``) or a pace band [s/km], and its size."""
+
+    zone: str | None = None
+    pace_band_s_per_km: tuple[float, float] | None = None
+    distance_m: float | None = None
+    duration_s: float | None = None
+
+    def target(self, zone_paces: dict[str, tuple[float, float]] | None) -> float | None:
+        """Target pace [s/km]: the middle of the explicit band, else of the zone."""
+        if self.pace_band_s_per_km is not None:
+            lo, hi = self.pace_band_s_per_km
+            return (lo + hi) / 2.0
+        if self.zone and zone_paces and self.zone in zone_paces:
+            lo, hi = zone_paces[self.zone]
+            return (lo + hi) / 2.0
+        return None
+
+
+def planned_work(steps: list[dict[str, Any]]) -> list[WorkStep]:
+    """The work steps of a planned workout in order, repeats expanded (nested too)."""
+    out: list[WorkStep] = []
+    for st in steps or []:
+        kind = st.get("kind")
+        if kind == "repeat":
+            inner = planned_work(st.get("steps") or [])
+            out.extend(inner * max(0, int(st.get("reps") or 0)))
+        elif kind == "work":
+            t = st.get("target") or {}
+            band = t.get("pace_s_per_km") if t.get("kind") == "pace" else None
+            out.append(
+                WorkStep(
+                    zone=t.get("zone"),
+                    pace_band_s_per_km=(float(band[0]), float(band[1])) if band else None,
+                    distance_m=_f(st.get("distance_m")),
+                    duration_s=_f(st.get("duration_s")),
+                )
+            )
+    return out
+
+
+@dataclass
+class Reps:
+    """The work reps read from a run: judged pace (GAP when known) and raw pace [s/km]."""
+
+    paces_s_per_km: list[float] = field(default_factory=list)
+    raw_paces_s_per_km: list[float] = field(default_factory=list)
+    rests_s: list[float] = field(default_factory=list)
+    source: str = "none"  # laps | intervals | none
+
+
+def _pace(speed: float | None) -> float | None:
+    return 1000.0 / speed if speed and speed > 0 else None
+
+
+def _lap_pace(lap: dict[str, Any]) -> float | None:
+    """A lap's grade-adjusted pace [s/km], else its pace."""
+    return _f(lap.get("gap_pace_s_per_km")) or _f(lap.get("pace_s_per_km"))
+
+
+def _trim_ends(laps: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """Drop the slower end lap until ``n`` are left (warm-up first, cool-down last)."""
+    laps = list(laps)
+    while len(laps) > n > 0:
+        first, last = _lap_pace(laps[0]), _lap_pace(laps[-1])
+        if (first or math.inf) >= (last or math.inf):
+            laps.pop(0)
+        else:
+            laps.pop()
+    return laps
+
+
+def _drop_slow(laps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ref_laps = [
+        lap for lap in laps if (_f(lap.get("duration_s")) or 0.0) >= MIN_REFERENCE_LAP_S
+    ] or laps
+    paces = [p for p in (_lap_pace(lap) for lap in ref_laps) if p and p > 0]
+    if not paces:
+        return []
+    limit = (1.0 + SLOW_LAP_FRACTION) * min(paces)
+    return [lap for lap in laps if (_lap_pace(lap) or math.inf) <= limit]
+
+
+def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
+    """The work reps of a run from its metrics (see the module docstring).
+
+    Parameters
+    ----------
+    metrics : the stored metrics (``laps``, ``intervals.reps``).
+    n_planned : number of planned work steps, when a plan says so.
+    """
+    laps = metrics.get("laps") or []
+    structure = [
+        lap for lap in laps if str(lap.get("trigger") or "").lower() not in AUTO_LAP_TRIGGERS
+    ]
+    work = [lap for lap in structure if str(lap.get("intensity") or "").lower() in WORK_LAPS]
+    total = sum(_f(lap.get("duration_s")) or 0.0 for lap in laps)
+    work_time = sum(_f(lap.get("duration_s")) or 0.0 for lap in work)
+    # one work lap over (nearly) the whole run is no structure: just the lap button unused
+    if work and len(laps) >= 2 and not (len(work) == 1 and work_time >= 0.9 * total):
+        chosen = _trim_ends(work, n_planned) if n_planned else _drop_slow(work)
+        raw = [_f(lap.get("pace_s_per_km")) for lap in chosen]
+        gap = [_f(lap.get("gap_pace_s_per_km")) for lap in chosen]
+        keep = [i for i, p in enumerate(raw) if p and p > 0]
+        if keep:
+            rests = [
+                v
+                for v in (
+                    _f(lap.get("duration_s"))
+                    for lap in laps
+                    if str(lap.get("intensity") or "").lower() in REST_LAPS
+                )
+                if v
+            ]
+            return Reps(
+                [gap[i] or raw[i] for i in keep],  # type: ignore[misc]
+                [raw[i] for i in keep],  # type: ignore[misc]
+                rests,
+                "laps",
+            )
+    reps = (metrics.get("intervals") or {}).get("reps") or []
+    paces: list[float] = []
+    raws: list[float] = []
+    for r in reps:
+        raw_p = _pace(_f(r.get("speed_m_per_s")))
+        if raw_p is None:
+            continue
+        raws.append(raw_p)
+        paces.append(_pace(_f(r.get("gap_speed_m_per_s"))) or raw_p)
+    rests = [v for v in (_f(r.get("recovery_s")) for r in reps[:-1]) if v]
+    return Reps(paces, raws, rests, "intervals" if paces else "none")
+
+
+def best_sustained_pace(
+    metrics: dict[str, Any], min_s: float = 1200.0, max_s: float = 3600.0
+) -> float | None:
+    """Pace of the best sustained effort of 20-60 min [s/km] from the mean-maximal speeds.
+
+    Threshold pace is about the pace a runner holds for an hour racing, or 20-30 min in
+    training (Daniels 2014, ch. 4). Takes the fastest mean-maximal speed among the
+    stored durations in ``[min_s, max_s]``; None when the run is shorter.
+    """
+    best = None
+    for k, v in (metrics.get("mean_max_speed") or {}).items():
+        d, speed = _f(k), _f(v)
+        if d is None or speed is None or not (min_s <= d <= max_s) or speed <= 0:
+            continue
+        best = speed if best is None else max(best, speed)
+    return 1000.0 / best if best else None

@@ -1,0 +1,442 @@
+"""Build the practice loop's :class:`~deliberun.practice.session.Session` objects.
+
+Everything comes from the athlete area's models so every page tells one story:
+
+- load, fitness, form and ACWR of each day from ``services.athlete.daily_state`` (the
+  same model and conventions as the Today page and ``deliberun fitness``);
+- the VDOT of each session's day from ``services.athlete.vdot_by_day`` (the best
+  recent effort before that day), so early sessions are judged by the fitness of then;
+- rep paces, grade-adjusted, and per-step targets from ``deliberun.practice.execution``.
+
+Speed: one light query reads only the fields the sessions need (scalars by JSON path,
+not whole metrics documents), laps and reps are read only for quality sessions, and
+no stream is loaded except one small temperature stream per quality session, in one
+query. About 30-80 ms for 400 days of a 3-year archive (see docs/practice.md).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from deliberun.practice.execution import WORK_ZONE, best_sustained_pace, planned_work, work_reps
+from deliberun.practice.journal import JournalEntry, apply_entry
+from deliberun.practice.review import LoadState, PlannedDay
+from deliberun.practice.session import QUALITY_TYPES, Session
+from deliberun.practice.targets import longest_stretch_s, split_cv_pct
+from deliberun.store.db import Database
+from deliberun.store.tables_practice import JournalEntryRow
+
+HISTORY_DAYS = 400
+#: Workout types whose laps and reps are read (the quality types, plus strides).
+REPS_TYPES = (*QUALITY_TYPES, "strides")
+
+
+def _f(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def is_running(sport: str | None) -> bool:
+    from deliberun.services.athlete import is_running as running
+
+    return running(sport)
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def _split_column(dialect: str) -> Any:
+    """The km splits as ``[[pace, seconds], ...]``: on SQLite only those two fields are
+    extracted (parsing every split field in Python costs most of the time)."""
+    from sqlalchemy import literal_column
+
+    from deliberun.store.tables_core import MetricsRow
+
+    if dialect == "sqlite":
+        return literal_column(
+            "(SELECT json_group_array(json_array(json_extract(value, '$.pace_s_per_km'), "
+            "coalesce(json_extract(value, '$.moving_time_s'), "
+            "json_extract(value, '$.duration_s')))) "
+            "FROM json_each(metrics.data, '$.splits_km'))"
+        )
+    return MetricsRow.data["splits_km"].as_json()
+
+
+def _reps_column(dialect: str) -> Any:
+    """Count and mean duration [s] of the detected reps (to classify unplanned runs)."""
+    from sqlalchemy import literal_column
+
+    from deliberun.store.tables_core import MetricsRow
+
+    if dialect == "sqlite":
+        return literal_column(
+            "(SELECT json_array(count(*), avg(json_extract(value, '$.duration_s'))) "
+            "FROM json_each(metrics.data, '$.intervals.reps'))"
+        )
+    return MetricsRow.data[("intervals", "reps")].as_json()
+
+
+def _reps_info(value: Any) -> tuple[int, float]:
+    import json
+
+    if value is None:
+        return 0, 0.0
+    data = json.loads(value) if isinstance(value, str) else value
+    if data and isinstance(data[0], dict):
+        durs = [_f(r.get("duration_s")) or 0.0 for r in data]
+        return len(durs), sum(durs) / len(durs)
+    if data and len(data) == 2 and not isinstance(data[0], dict | list):
+        return int(data[0] or 0), _f(data[1]) or 0.0
+    return 0, 0.0
+
+
+def _splits(value: Any) -> list[tuple[float | None, float]]:
+    import json
+
+    if value is None:
+        return []
+    data = json.loads(value) if isinstance(value, str) else value
+    out: list[tuple[float | None, float]] = []
+    for sp in data or []:
+        if isinstance(sp, dict):
+            pace, dur = sp.get("pace_s_per_km"), sp.get("moving_time_s") or sp.get("duration_s")
+        else:
+            pace, dur = sp[0], sp[1]
+        out.append((_f(pace), _f(dur) or 0.0))
+    return out
+
+
+def _read_rows(db: Database, since: date, today: date, load_model: str) -> list[Any]:
+    from deliberun.store.tables_core import ActivityRow, MetricsRow
+
+    d = MetricsRow.data
+    dialect = db.engine.dialect.name
+    q = (
+        select(
+            ActivityRow.id, ActivityRow.start_time, ActivityRow.utc_offset_s,
+            ActivityRow.local_date, ActivityRow.sport, ActivityRow.name,
+            ActivityRow.distance_m, ActivityRow.moving_time_s, ActivityRow.avg_hr_bpm,
+            ActivityRow.avg_cadence_spm, ActivityRow.extra,
+            d[("load", load_model)].as_float().label("load"),
+            d["decoupling_pct"].as_float().label("decoupling_pct"),
+            d["efficiency_factor"].as_float().label("efficiency_factor"),
+            d[("cadence", "avg_spm")].as_float().label("cadence_spm"),
+            _reps_column(dialect).label("reps_info"),
+            _split_column(dialect).label("splits"),
+        )
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )  # fmt: skip
+    with db.session() as s:
+        return list(s.execute(q).all())
+
+
+def _read_structure(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Laps, detected reps and mean-maximal speeds of the given activities (one query)."""
+    from deliberun.store.tables_core import MetricsRow
+
+    if not ids:
+        return {}
+    d = MetricsRow.data
+    q = select(
+        MetricsRow.activity_id,
+        d["laps"].as_json(),
+        d[("intervals", "reps")].as_json(),
+        d["mean_max_speed"].as_json(),
+    ).where(MetricsRow.activity_id.in_(ids))
+    out: dict[int, dict[str, Any]] = {}
+    with db.session() as s:
+        for aid, laps, reps, mms in s.execute(q):
+            out[int(aid)] = {
+                "laps": laps or [],
+                "intervals": {"reps": reps or []},
+                "mean_max_speed": mms or {},
+            }
+    return out
+
+
+def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
+    """Mean air temperature [degC] of the given activities: their temperature streams
+    only, in one query."""
+    from deliberun.store.streams import decode_stream
+    from deliberun.store.tables_core import StreamRow
+
+    if not ids:
+        return {}
+    q = select(StreamRow.activity_id, StreamRow.dtype, StreamRow.data, StreamRow.n).where(
+        StreamRow.activity_id.in_(ids), StreamRow.name == "temperature"
+    )
+    out: dict[int, float] = {}
+    with db.session() as s:
+        for aid, dtype, blob, n in s.execute(q):
+            try:
+                arr = decode_stream(dtype, blob, n)
+            except ValueError:
+                continue
+            vals = arr[~(arr != arr)]  # drop NaN
+            if vals.size:
+                out[int(aid)] = float(vals.mean())
+    return out
+
+
+def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
+    """Planned workouts of the current plan in [since, until] (empty without a plan)."""
+    try:
+        from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
+
+        with db.session() as s:
+            plan = s.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
+            if plan is None:
+                return []
+            rows = s.execute(
+                select(PlannedWorkoutRow.date, PlannedWorkoutRow.workout_type,
+                       PlannedWorkoutRow.text)
+                .where(PlannedWorkoutRow.plan_id == plan.id)
+                .where(PlannedWorkoutRow.date >= since, PlannedWorkoutRow.date <= until)
+                .order_by(PlannedWorkoutRow.date)
+            ).all()  # fmt: skip
+            return [PlannedDay(d, wt, text) for d, wt, text in rows]
+    except Exception:  # noqa: BLE001 - the plan area's tables may not exist yet
+        return []
+
+
+def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
+    return JournalEntry(
+        date=r.date,
+        activity_start=r.activity_start,
+        activity_id=r.activity_id,
+        rpe=r.rpe,
+        feel=r.feel,
+        sleep_h=r.sleep_h,
+        soreness=r.soreness,
+        notes=r.notes or "",
+        tags=list(r.tags or []),
+        details=list(r.details or []),
+    )
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _classify(row: Any) -> str:
+    """Workout type of an unplanned run from its name and detected structure."""
+    name = (row.name or "").lower()
+    for wt in ("race", "tempo", "hills", "strides", "progression", "recovery"):
+        if wt in name:
+            return wt
+    n, mean_dur = _reps_info(row.reps_info)
+    if n >= 3:
+        return "cruise_intervals" if mean_dur >= 300 else "intervals"
+    dist = _f(row.distance_m) or 0.0
+    dur = _f(row.moving_time_s) or 0.0
+    if dist >= 18000 or dur >= 90 * 60:
+        return "long"
+    return "easy"
+
+
+def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
+    try:
+        from deliberun.plan.text import parse_workout
+
+        steps: list[dict[str, Any]] = parse_workout(text, workout_type=workout_type).to_dict()[
+            "steps"
+        ]
+        return steps
+    except Exception:  # noqa: BLE001 - the plan area may not parse this text
+        return None
+
+
+def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
+    if not vdot:
+        return None
+    try:
+        from deliberun.plan.paces import zone_paces
+
+        paces: dict[str, tuple[float, float]] = zone_paces(vdot)
+        return paces
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _time_in_band(
+    splits: list[tuple[float | None, float]],
+    band: tuple[float, float] | None,
+    widen: float = 0.02,
+) -> float | None:
+    """Seconds of km splits whose pace is inside ``band`` (fast, slow) [s/km], +/-2%."""
+    if band is None or not splits:
+        return None
+    lo, hi = band[0] * (1 - widen), band[1] * (1 + widen)
+    return sum(dur for pace, dur in splits if pace and lo <= pace <= hi)
+
+
+def _goal_pace(db: Database, today: date) -> float | None:
+    """Goal race pace of the current cycle [s/km], for the marathon-pace stretch."""
+    from deliberun.services.practice import get_cycle
+
+    try:
+        cycle = get_cycle(db, None, today=today)
+    except ValueError:
+        return None
+    return cycle.goal_race.goal_pace_s_per_km if cycle.goal_race else None
+
+
+def build_sessions(db: Database, *, today: date, since: date | None = None) -> list[Session]:
+    """Every run from ``since`` (default: 400 days back) to ``today`` as a :class:`Session`,
+    with the journal, the athlete's daily load model, the VDOT of its day and the plan."""
+    from deliberun.services import athlete
+
+    since = since or today - timedelta(days=HISTORY_DAYS)
+    state_all = athlete.load_state(db, today=today)
+    settings = state_all["settings"]
+    rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
+    state = _state_by_day(state_all, since - timedelta(days=2))
+    plan = {p.date: p for p in planned_days(db, since, today)}
+    types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
+             or _classify(r) for r in rows}  # fmt: skip
+    quality = [i for i, wt in types.items() if wt in REPS_TYPES]
+    structure = _read_structure(db, quality)
+    temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
+    vdots = athlete.vdot_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
+    goal_pace = _goal_pace(db, today)
+    sessions = [
+        _session(r, types[int(r.id)], structure.get(int(r.id), {}), state, plan.get(r.local_date),
+                 vdots.get(r.local_date), goal_pace, temps.get(int(r.id)))
+        for r in rows
+    ]  # fmt: skip
+    _apply_journal(db, sessions, rows)
+    return sessions
+
+
+def load_state_on(db: Database, day: date) -> LoadState | None:
+    """The athlete's form, fitness, fatigue and ACWR on ``day`` (the athlete area's
+    model, as the Today page shows them); None without activities."""
+    from deliberun.services import athlete
+
+    st = athlete.daily_state(db, today=day, since=day).get(day)
+    if st is None:
+        return None
+    return LoadState(day, st.get("form"), st.get("fitness"), st.get("fatigue"), st.get("acwr"))
+
+
+def _state_by_day(state: dict[str, Any], since: date) -> dict[date, dict[str, float | None]]:
+    first = state["first"]
+    if first is None:
+        return {}
+    out: dict[date, dict[str, float | None]] = {}
+    for i in range(max(0, (since - first).days), state["load"].size):
+        out[first + timedelta(days=i)] = {
+            k: _f(state[k][i]) for k in ("load", "fitness", "fatigue", "form", "acwr")
+        }
+    return out
+
+
+def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> None:
+    since = min((x.local_date for x in sessions), default=None)
+    with db.session() as s:
+        q = select(JournalEntryRow)
+        if since is not None:
+            q = q.where(JournalEntryRow.date >= since)
+        entries = [_entry_from_row(r) for r in s.scalars(q)]
+    by_id = {x.activity_id: x for x in sessions}
+    by_date: dict[date, list[Session]] = {}
+    for x in sessions:
+        by_date.setdefault(x.local_date, []).append(x)
+    for e in entries:
+        target = by_id.get(e.activity_id) if e.activity_id is not None else None
+        if target is None and by_date.get(e.date):
+            target = by_date[e.date][0]
+        if target is not None:
+            apply_entry(target, e)
+    for x, r in zip(sessions, rows, strict=True):  # Strava's RPE when the journal has none
+        rpe = _f((r.extra or {}).get("perceived_exertion"))
+        if x.rpe is None and rpe is not None and 0 <= rpe <= 10:
+            x.rpe = rpe
+
+
+def _session(
+    row: Any,
+    wt: str,
+    m: dict[str, Any],
+    state: dict[date, dict[str, float | None]],
+    planned: PlannedDay | None,
+    vdot: float | None,
+    goal_pace: float | None,
+    temperature_c: float | None,
+) -> Session:
+    d: date = row.local_date
+    offset = row.utc_offset_s or 0
+    local_start = row.start_time + timedelta(seconds=offset) if row.start_time else None
+    paces = _zone_paces(vdot)
+    steps = _plan_steps(planned.text, planned.workout_type) if planned and planned.text else None
+    work = planned_work(steps) if steps else []
+    zone = WORK_ZONE.get(wt)
+    vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
+    reps = work_reps(m, len(work) or None) if m else None
+    rep_paces = reps.paces_s_per_km if reps else []
+    step_targets = [t.target(paces) for t in work]
+    rep_targets = [t for t in step_targets[: len(rep_paces)] if t]
+    if len(rep_targets) != len(rep_paces):
+        rep_targets = []
+    known = [t for t in step_targets if t]
+    target = (sum(known) / len(known)) if known else (vdot_pace if rep_paces else None)
+    splits = _splits(row.splits)
+    mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
+    split_paces = [p for p, _ in splits if p]
+    metrics: dict[str, float | None] = {
+        "decoupling_pct": _f(row.decoupling_pct),
+        "efficiency_factor": _f(row.efficiency_factor),
+        "avg_cadence_spm": _f(row.cadence_spm) or _f(row.avg_cadence_spm),
+        "split_cv_pct": split_cv_pct(split_paces),
+        "time_at_t_pace_s": _time_in_band(splits, paces.get("T") if paces else None),
+        "time_at_i_pace_s": _time_in_band(splits, paces.get("I") if paces else None),
+        "mp_stretch_s": (
+            longest_stretch_s([p or 0.0 for p, _ in splits], [t for _, t in splits], mp)
+            if mp and splits
+            else None
+        ),
+        "vdot_of_day": vdot,
+    }
+    if wt in ("tempo", "cruise_intervals"):
+        metrics["threshold_pace_s_per_km"] = (
+            sum(rep_paces) / len(rep_paces) if rep_paces else best_sustained_pace(m)
+        )
+    day = state.get(d, {})
+    prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
+    dist, moving = _f(row.distance_m), _f(row.moving_time_s)
+    n_planned = len(work) or None
+    return Session(
+        local_date=d,
+        activity_id=int(row.id),
+        start_time=row.start_time,
+        local_hour=(local_start.hour + local_start.minute / 60.0) if local_start else None,
+        workout_type=wt,
+        distance_m=dist,
+        duration_s=moving,
+        avg_hr_bpm=_f(row.avg_hr_bpm),
+        avg_pace_s_per_km=(1000.0 * moving / dist) if dist and moving else None,
+        load=_f(row.load),
+        temperature_c=temperature_c
+        if temperature_c is not None
+        else _f((row.extra or {}).get("temperature_c")),
+        prior_48h_load=sum(x for x in prior if x is not None) if state else None,
+        form=day.get("form"),
+        fitness=day.get("fitness"),
+        acwr=day.get("acwr"),
+        target_pace_s_per_km=target,
+        vdot_pace_s_per_km=vdot_pace,
+        rest_s=(sum(reps.rests_s) / len(reps.rests_s)) if reps and reps.rests_s else None,
+        reps_planned=n_planned,
+        reps_done=len(rep_paces) if (rep_paces or n_planned) else None,
+        rep_paces_s_per_km=rep_paces,
+        rep_targets_s_per_km=rep_targets,
+        metrics=metrics,
+    )
