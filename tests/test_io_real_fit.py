@@ -24,7 +24,12 @@ from deliberun.io import read_bytes
 from deliberun.io.errors import ReadError
 from deliberun.metrics.summary import summarize
 
-_SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
+# same lookup as tests/conftest.py (needed at import time for parametrisation)
+_SHARED = (
+    Path(os.environ.get("DELIBERUN_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "data"
+    / "real"
+)
 
 #: check -> {file: reason}
 EXCLUDE: dict[str, dict[str, str]] = {

@@ -9,7 +9,13 @@ import pytest
 from deliberun.io.activity import Lap
 from deliberun.metrics.cleaning import clean_streams
 from deliberun.metrics.grade import get_gap, grade_from_altitude
-from deliberun.metrics.intervals import detect_intervals, fmt_duration, lap_table, otsu_threshold
+from deliberun.metrics.intervals import (
+    detect_intervals,
+    fmt_duration,
+    lap_table,
+    otsu_threshold,
+    work_laps,
+)
 from deliberun.metrics.synthetic import synthetic_run, workout_segments
 
 
@@ -156,3 +162,213 @@ def test_real_interval_sessions_match_their_laps(real_dir, name, n_groups):
         assert result["reps"][i]["distance_m"] == pytest.approx(dist, rel=0.05)
     if name.startswith("15907300245"):
         assert result["summary"].startswith("10 × 400 m in ")
+
+
+# --- reps run straight on from the warm-up and into the cool-down ------------------------
+
+
+def _run_on(reps, rep_m, rep_v, recovery, warm_v, cool_v, warm_m=2500.0, cool_m=2000.0):
+    """Warm-up at ``warm_v``, reps with no pause before the first or after the last."""
+    segs = [("distance", warm_m, warm_v)]
+    for i in range(reps):
+        segs.append(("distance", rep_m, rep_v))
+        if i + 1 < reps:
+            segs.append(recovery)
+    segs.append(("distance", cool_m, cool_v))
+    return segs
+
+
+RUN_ON_CASES = [
+    # (reps, rep m, rep speed, recovery, warm-up speed, cool-down speed): brisk, not slow
+    (6, 800, 4.5, ("distance", 400, 2.4), 3.6, 3.6),
+    (6, 800, 4.5, ("distance", 400, 2.4), 3.9, 3.8),
+    (5, 1000, 4.3, ("time", 150, 2.2), 3.4, 3.4),
+    (3, 2000, 4.1, ("time", 120, 2.2), 3.4, 3.4),
+    (4, 1609.344, 4.3, ("time", 120, 1.2), 3.5, 3.5),
+    (8, 200, 5.6, ("distance", 200, 2.5), 3.6, 3.6),
+    (10, 400, 5.0, ("time", 90, 0.0), 3.5, 3.5),
+]
+
+
+@pytest.mark.parametrize(("reps", "rep_m", "rep_v", "rec", "warm_v", "cool_v"), RUN_ON_CASES)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_first_rep_runs_on_from_warmup_and_last_into_cooldown(
+    reps, rep_m, rep_v, rec, warm_v, cool_v, seed
+):
+    act = synthetic_run(_run_on(reps, rep_m, rep_v, rec, warm_v, cool_v), seed=seed)
+    result = _detect(act)
+    found = result["reps"]
+    assert len(found) == reps, result["summary"]
+    for rep in found:
+        assert rep["distance_m"] == pytest.approx(rep_m, rel=0.025)
+    # the first rep starts where the warm-up ends (2500 m), the last ends where the
+    # cool-down starts, to within 2 s
+    t, d = act.streams["time"], act.streams["distance"]
+    assert found[0]["start_s"] == pytest.approx(np.interp(2500.0, d, t), abs=2.0)
+    assert found[-1]["end_s"] == pytest.approx(np.interp(d[-1] - 2000.0, d, t), abs=2.0)
+    assert found[0]["speed_m_per_s"] == pytest.approx(rep_v, rel=0.04)
+
+
+def test_kick_at_the_end_of_a_rep_stays_in_the_rep():
+    segs = [("distance", 2000, 3.0)]
+    for i in range(5):
+        segs += [("distance", 900, 4.4), ("distance", 100, 5.6)]  # 1000 m with a kick
+        if i < 4:
+            segs.append(("time", 120, 0.0))
+    segs.append(("distance", 1500, 3.0))
+    result = _detect(synthetic_run(segs, seed=3))
+    assert len(result["reps"]) == 5
+    for rep in result["reps"]:
+        assert rep["distance_m"] == pytest.approx(1000, rel=0.02)
+
+
+def test_steady_run_with_traffic_stops_has_no_reps():
+    segs = []
+    for i, minutes in enumerate([9, 4, 12, 6, 15, 7]):
+        segs.append(("time", minutes * 60, 3.0))
+        if i < 5:
+            segs.append(("time", 30 + 10 * i, 0.0))  # waiting at a light
+    result = _detect(synthetic_run(segs, seed=5))
+    assert result["reps"] == []
+
+
+# --- the file's laps --------------------------------------------------------------------
+
+
+def _laps_of(act, segs, kinds):
+    """One Lap per segment, with its exact time span and distance, and intensity ``kinds``."""
+    t, d = act.streams["time"], act.streams["distance"]
+    laps, t0, d0 = [], 0.0, 0.0
+    for (kind, amount, _), intensity in zip(segs, kinds, strict=True):
+        d1 = d0 + amount if kind == "distance" else float(np.interp(t0 + amount, t, d))
+        t1 = float(np.interp(d1, d, t)) if kind == "distance" else t0 + amount
+        laps.append(Lap(start_s=t0, elapsed_time_s=t1 - t0, timer_time_s=t1 - t0,
+                        distance_m=d1 - d0, intensity=intensity))  # fmt: skip
+        t0, d0 = t1, d1
+    return laps
+
+
+def _detect_with_laps(act, laps):
+    cs = clean_streams(act.streams["time"], act.streams, sport="running")
+    gap = get_gap(cs.speed, grade_from_altitude(cs.distance, cs.altitude))
+    return detect_intervals(cs.time, cs.distance, cs.speed, gap_speed=gap,
+                            heart_rate=cs.heart_rate, moving=cs.moving, laps=laps)  # fmt: skip
+
+
+def test_reps_follow_laps_marked_active_and_rest():
+    segs = workout_segments(6, 800, 4.5, recovery=("time", 120, 2.0))
+    act = synthetic_run(segs, seed=2)
+    kinds = ["warmup"] + ["active", "rest"] * 5 + ["active", "cooldown"]
+    laps = _laps_of(act, segs, kinds)
+    result = _detect_with_laps(act, laps)
+    assert result["source"] == "laps"
+    work = [lap for lap in laps if lap.intensity == "active"]
+    assert len(result["reps"]) == 6
+    for rep, lap in zip(result["reps"], work, strict=True):
+        assert rep["start_s"] == pytest.approx(lap.start_s, abs=1e-6)
+        assert rep["end_s"] == pytest.approx(lap.start_s + lap.elapsed_time_s, abs=1e-6)
+        assert rep["distance_m"] == pytest.approx(800.0)  # the lap's own distance
+        assert rep["speed_m_per_s"] == pytest.approx(4.5, rel=0.03)
+    assert result["reps"][0]["recovery_s"] == pytest.approx(120, abs=1.0)
+    assert result["summary"].startswith("6 × 800 m in ")
+
+
+def test_strides_after_an_easy_run_marked_active():
+    # a watch workout: 5 km easy as 1 km "active" auto-laps, then 8 x 20 s strides
+    segs = [("distance", 1000, v) for v in (2.8, 3.1, 2.7, 3.2, 2.9)]
+    for i in range(8):
+        segs.append(("time", 20, 5.2))
+        segs.append(("time", 60, 2.1))
+    act = synthetic_run(segs, seed=1)
+    laps = _laps_of(act, segs, ["active"] * 5 + ["active", "rest"] * 8)
+    result = _detect_with_laps(act, laps)
+    assert result["source"] == "laps"
+    assert len(result["reps"]) == 8
+    assert all(r["duration_s"] == pytest.approx(20, abs=1e-6) for r in result["reps"])
+
+
+def test_manual_laps_of_a_repeated_distance_mark_the_reps():
+    segs = workout_segments(8, 400, 5.0, recovery=("time", 90, 1.5))
+    act = synthetic_run(segs, seed=3)
+    laps = _laps_of(act, segs, [None] * len(segs))  # no intensity: lap lengths decide
+    result = _detect_with_laps(act, laps)
+    assert result["source"] == "laps"
+    assert [r["distance_m"] for r in result["reps"]] == pytest.approx([400.0] * 8)
+
+
+def test_auto_laps_of_a_hilly_steady_run_are_not_reps():
+    speeds = [2.9, 2.5, 3.0, 2.45, 3.05, 2.5, 2.95, 2.55]  # +-15 % up and down hills
+    segs = [("distance", 1000, v) for v in speeds]
+    laps = _laps_of(synthetic_run(segs, seed=1), segs, ["active"] * len(segs))
+    assert work_laps(laps) == []
+    uniform = _laps_of(synthetic_run(segs, seed=1), segs, ["interval"] * len(segs))
+    assert work_laps(uniform) == []  # one intensity on every lap marks nothing
+
+
+def test_laps_split_by_an_auto_lap_form_one_rep():
+    laps = [
+        Lap(0, 600, 600, 2000, intensity="warmup"),
+        Lap(600, 230, 230, 1000, intensity="active"),  # a 1500 m rep: auto-lap at 1 km
+        Lap(830, 115, 115, 500, intensity="active"),
+        Lap(945, 120, 120, 200, intensity="rest"),
+        Lap(1065, 345, 345, 1500, intensity="active"),
+        Lap(1410, 500, 500, 1500, intensity="cooldown"),
+    ]
+    assert work_laps(laps) == [[1, 2], [4]]
+
+
+# --- the simulator's interval sessions: reps counted = reps planted -----------------------
+
+
+@pytest.fixture(scope="module")
+def simulated_half_year():
+    """Interval-type sessions of half a simulated year: (truth, Activity) pairs."""
+    from deliberun.io import read_bytes
+    from deliberun.sim.output import encode
+    from deliberun.sim.simulation import Simulation
+
+    out = []
+    for scenario in ("nemesis_fatigue", "marathon"):
+        for session in Simulation(scenario, 1, years=0.5).sessions():
+            if session.workout_type in ("intervals", "cruise_intervals", "hills", "strides"):
+                suffix, data = encode(session)
+                out.append((scenario, session.truth, read_bytes(data, f"x{suffix}")))
+    return out
+
+
+def _planted(text):
+    """Rep count from the plan text, e.g. '2.5km E + 6x800m @I w/ 120s jog + 2km E' -> 6."""
+    import re
+
+    m = re.search(r"(\d+)x", text)
+    return int(m.group(1)) if m else 0
+
+
+@pytest.mark.slow
+def test_simulated_interval_sessions_from_streams(simulated_half_year):
+    from deliberun.athlete import AthleteSettings
+    from deliberun.metrics import compute_all
+
+    settings = AthleteSettings(sex="female", hr_max_bpm=186, hr_rest_bpm=48)
+    sessions = [(s, t, a) for s, t, a in simulated_half_year
+                if t["workout_type"] in ("intervals", "cruise_intervals")]  # fmt: skip
+    assert len(sessions) >= 30
+    hits = 0
+    for _, truth, act in sessions:
+        assert _planted(truth["text"]) == truth["n_reps"]
+        hits += len(compute_all(act, settings)["intervals"]["reps"]) == truth["n_reps"]
+    assert hits >= 0.95 * len(sessions)
+
+
+@pytest.mark.slow
+def test_simulated_sessions_follow_their_laps(simulated_half_year):
+    # hills and strides too: their laps mark the reps (streams alone miss short strides
+    # and count the hilly warm-up's uphills)
+    hits = 0
+    for _, truth, act in simulated_half_year:
+        cs = clean_streams(act.streams["time"], act.streams, sport="running", pauses=act.pauses)
+        gap = get_gap(cs.speed, grade_from_altitude(cs.distance, cs.altitude))
+        result = detect_intervals(cs.time, cs.distance, cs.speed, gap_speed=gap,
+                                  moving=cs.moving, laps=act.laps)  # fmt: skip
+        hits += len(result["reps"]) == _planted(truth["text"])
+    assert hits >= 0.95 * len(simulated_half_year)

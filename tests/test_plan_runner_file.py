@@ -13,12 +13,14 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from deliberun.cli.main import app
+from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.services import plan as svc
 from deliberun.services.importer import import_paths
 from deliberun.store.db import Database
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
 
 RUN_FIT = "fit/fitparse__2013-02-06-12-11-14.fit"  # a real run of 2013-02-06 (MIT)
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
 
 def cli(db: Path, *args: str):
@@ -117,9 +119,7 @@ def test_a_changed_file_replaces_the_plan_it_made(run_folder: Path, db_path: Pat
     db.dispose()
 
 
-def test_a_plan_typo_is_reported_and_the_runs_still_import(
-    run_folder: Path, db_path: Path
-) -> None:
+def test_a_plan_typo_is_reported_and_the_runs_still_import(run_folder: Path, db_path: Path) -> None:
     write_plan(run_folder, "8km E", "6x800m @Q")
     db = Database(db_path)
     rep = import_paths(db, [run_folder], workers=1)
@@ -138,4 +138,93 @@ def test_runner_files_off_leaves_the_plan_alone(run_folder: Path, db_path: Path)
     rep = import_paths(db, [run_folder], workers=1, runner_files=False)
     assert rep.ok and not rep.runner_files
     assert counts(db) == (0, 0)
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def sim_db(sim_folder: Path, tmp_path_factory: pytest.TempPathFactory):
+    db = Database(tmp_path_factory.mktemp("simdb") / "db.sqlite")
+    rep = import_paths(db, [sim_folder], workers=1)
+    assert rep.ok, rep.failed
+    yield db
+    db.dispose()
+
+
+def test_a_range_report_agrees_with_the_whole_report(sim_db: Database) -> None:
+    _, plan = svc.current_plan(sim_db)
+    end = plan.days[-1].date
+    today = end + timedelta(days=1)
+    whole = svc.compliance_report(sim_db, today=today)
+    assert whole["since"] == plan.days[0].date.isoformat() and whole["until"] == end.isoformat()
+    assert len(whole["workouts"]) == len(plan.days)
+    # two whole weeks in the middle (Monday to Sunday)
+    mid = plan.days[len(plan.days) // 2].date
+    since = mid - timedelta(days=mid.weekday())
+    until = since + timedelta(days=13)
+    part = svc.compliance_report(sim_db, today=today, since=since, until=until)
+    rows = [r for r in whole["workouts"] if since.isoformat() <= r["date"] <= until.isoformat()]
+    assert rows and part["workouts"] == rows
+    weeks = [w for w in whole["weeks"] if since.isoformat() <= w["week_start"] <= until.isoformat()]
+    assert len(part["weeks"]) == 2 and part["weeks"] == weeks
+    assert (part["since"], part["until"]) == (since.isoformat(), until.isoformat())
+    assert part["vdot"] == whole["vdot"] and part["form"] == whole["form"]
+    # a range that ends in the past reports nothing after it
+    early = svc.compliance_report(sim_db, today=today, until=plan.days[3].date)
+    assert [r["date"] for r in early["workouts"]] == [d.date.isoformat() for d in plan.days[:4]]
+    with pytest.raises(ValueError, match="before it starts"):
+        svc.compliance_report(sim_db, today=today, since=end, until=plan.days[0].date)
+
+
+def test_proposals_look_back_from_today_whatever_the_range(sim_db: Database) -> None:
+    _, plan = svc.current_plan(sim_db)
+    # a day on which a planned hard session has no run: the day after the last session,
+    # with a hard session planned then and an easy day after it
+    end = plan.days[-1].date
+    extra = [
+        PlannedDay(end + timedelta(days=2), "tempo", "2km E + 20min @T + 2km E"),
+        PlannedDay(end + timedelta(days=4), "easy", "6km E"),
+    ]
+    pid = svc.save_plan(sim_db, Plan(days=plan.days + extra, name="with a miss"), now=NOW)
+    try:
+        today = end + timedelta(days=3)
+        full = svc.compliance_report(sim_db, today=today)
+        old = svc.compliance_report(
+            sim_db, today=today, since=plan.days[0].date, until=plan.days[6].date
+        )
+        assert full["proposals"] and old["proposals"] == full["proposals"]
+        (p,) = full["proposals"]
+        assert p["action"] == "move" and p["date"] == extra[0].date.isoformat()
+        assert len(old["workouts"]) == 7 and full["workouts"][-1]["status"] == "missed"
+    finally:
+        with sim_db.session() as s, s.begin():
+            s.delete(s.get(PlanRow, pid))
+
+
+def test_cli_compliance_range_options(sim_folder: Path, tmp_path: Path) -> None:
+    db_path = tmp_path / "db.sqlite"
+    assert cli(db_path, "import", str(sim_folder), "--workers", "1").exit_code == 0
+    res = cli(db_path, "plan", "compliance", "--weeks", "2", "--since", "2026-01-01")
+    assert res.exit_code == 2 and "not both" in res.output
+    res = cli(db_path, "plan", "compliance", "--json", "--since", "2026-09-07")
+    doc = json.loads(res.stdout)
+    assert doc["since"] == "2026-09-07" and all(r["date"] >= "2026-09-07" for r in doc["workouts"])
+    res = cli(db_path, "plan", "compliance", "--since", "2026-09-10", "--until", "2026-09-01")
+    assert res.exit_code != 0 and "before it starts" in res.output
+
+
+def test_remembered_vdot_follows_the_data(run_folder: Path, db_path: Path) -> None:
+    from deliberun.store import settings_repo
+
+    db = Database(db_path)
+    today = date(2013, 2, 10)
+    assert svc.current_vdot(db, today=today) == (svc.DEFAULT_VDOT, "default")
+    with db.session() as s, s.begin():
+        st = settings_repo.get_settings(s)
+        st.threshold_pace_s_per_km = 240.0
+        settings_repo.set_settings(s, st)
+    v, source = svc.current_vdot(db, today=today)  # a new setting is seen at once
+    assert source == "threshold pace setting" and v > 50
+    import_paths(db, [run_folder / "run.fit"], workers=1)
+    v2, source = svc.current_vdot(db, today=today)  # and so is a new run
+    assert source == "best recent effort" and v2 != v
     db.dispose()

@@ -81,3 +81,60 @@ def test_review_and_today_on_simulated_history(
     assert any(s["title"] == "Nemesis workouts" for s in doc["sections"])
     t = rsvc.today(db, today=today).to_dict()
     assert t["kind"] == "today" and t["sections"][0]["sentences"]
+
+
+def test_sessions_use_the_athlete_models(nemesis_db: tuple[Path, dict[str, Any], date]) -> None:
+    """One truth: form and ACWR per day, VDOT of the day, today's advice (athlete area)."""
+    from statistics import median
+
+    from deliberun.plan.paces import zone_paces
+    from deliberun.services import athlete
+    from deliberun.services import practice as svc
+    from deliberun.services import review as rsvc
+
+    db_path, truth, today = nemesis_db
+    db = Database(db_path)
+    sessions = svc.build_sessions(db, today=today)
+    state = athlete.daily_state(db, today=today)
+    for s in sessions:
+        assert (s.form, s.acwr) == (state[s.local_date]["form"], state[s.local_date]["acwr"])
+    # today's advice quotes the form and ACWR the Today page shows (athlete.fitness)
+    cur = athlete.fitness(db, today=today, days=1)["current"]
+    text = rsvc.today(db, today=today).to_dict()["sections"][0]["sentences"][-1]["text"]
+    assert f"form {cur['form']:.0f}" in text
+    assert cur["acwr"] is None or f"ACWR {cur['acwr']:.2f}" in text
+    # each session is judged by the VDOT of its own day, not today's
+    intervals = [s for s in sessions if s.workout_type == "intervals"]
+    vdots = athlete.vdot_by_day(db, today=today, days=[s.local_date for s in intervals])
+    assert len({round(v or 0, 1) for v in vdots.values()}) >= 1
+    for s in intervals:
+        v = vdots[s.local_date]
+        assert v is not None and s.metrics["vdot_of_day"] == v
+        lo, hi = zone_paces(v)["I"]
+        assert s.target_pace_s_per_km == pytest.approx((lo + hi) / 2)
+    # without races, training bests are a lower bound of the planted fitness (never above
+    # it, so no rep counts as too slow because of the yardstick), and not far below it
+    truth_vdot = {x["date"]: x["vdot"] for x in truth["sessions"]}
+    errs = [(vdots[s.local_date] or 0) - truth_vdot[s.local_date.isoformat()] for s in intervals]
+    assert max(errs) < 0.5 and -5.0 < median(errs) < 0, errs
+    assert not any("pace missed" in r for s in intervals for r in s.failure_reasons())
+
+
+def test_sessions_read_no_streams_but_temperature(
+    nemesis_db: tuple[Path, dict[str, Any], date], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speed: building sessions never loads an activity's streams one by one."""
+    from deliberun.services import practice as svc
+    from deliberun.store import repository
+
+    db_path, _truth, today = nemesis_db
+
+    def no_streams(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("build_sessions loaded streams per activity")
+
+    monkeypatch.setattr(repository, "load_streams", no_streams)
+    monkeypatch.setattr(repository, "load_activity", no_streams)
+    sessions = svc.build_sessions(Database(db_path), today=today)
+    quality = [s for s in sessions if s.workout_type == "intervals"]
+    # the temperature streams (FIT files carry one) come in one query
+    assert quality and any(s.temperature_c is not None for s in quality)

@@ -120,3 +120,54 @@ def test_demo_text_output_says_how_to_explore(
     assert f"deliberun --db {out / 'demo.db'} activities" in text
     assert "VDOT (planted truth)" in text and "Training paces" in text
     assert "nemesis: intervals last_rep_fade_pct" in text
+
+
+def test_demo_practice_agrees_with_truth_and_athlete(demo: tuple[Path, dict]) -> None:
+    """Only planted failures are nemeses (hills and MP blocks judged on GAP); sessions are
+    judged by the VDOT of their day; today's advice quotes the athlete's form and ACWR."""
+    from datetime import date
+    from statistics import median
+
+    from deliberun.models import vdot as vd
+    from deliberun.services import athlete, practice
+    from deliberun.store.db import Database
+
+    out, doc = demo
+    prac = doc["practice"]
+    truth = json.loads((out / "files" / "truth.json").read_text())
+    planted = {e["workout_type"] for e in truth["effects"] if e["kind"] == "nemesis"}
+    assert {n["workout_type"] for n in prac["nemeses"]} <= planted, prac["nemeses"]
+    db = Database(out / "demo.db")
+    today = date.fromisoformat(doc["today"])
+    cur = athlete.fitness(db, today=today, days=1)["current"]
+    assert f"form {cur['form']:.0f} and ACWR {cur['acwr']:.2f}" in " ".join(
+        prac["today"]["sentences"]
+    )
+    sessions = practice.build_sessions(db, today=today)
+    truth_vdot = {x["date"]: x["vdot"] for x in truth["sessions"]}
+    paced = [s for s in sessions if s.workout_type in ("intervals", "cruise_intervals", "tempo")]
+    errs = [abs(s.metrics["vdot_of_day"] - truth_vdot[s.local_date.isoformat()]) for s in paced]
+    assert len(errs) >= 5 and median(errs) < 1.5, errs
+    ie = [x for x in (s.interval_execution() for s in paced) if x is not None]
+    assert sum(ie) / len(ie) > 0.3, ie  # not ~0 as with today's VDOT
+    # threshold pace from the work segments, near the planted T pace (not a whole-run mean)
+    thr = next(t for t in prac["targets"] if t["target"]["kind"] == "threshold_pace")
+    t_pace = sum(vd.training_paces(truth["fitness"][max(truth["fitness"])])["T"]) / 2
+    assert abs(thr["current"] - t_pace) / t_pace < 0.05, (thr["current"], t_pace)
+    db.dispose()
+
+
+def test_demo_prints_targets_nemesis_advice_and_commands(demo: tuple[Path, dict]) -> None:
+    from deliberun.cli.cmd_demo import _print
+    from deliberun.cli.output import stdout
+
+    _, doc = demo
+    with stdout.capture() as cap:
+        _print(doc, 12.0)
+    text = cap.get()
+    assert "Targets of" in text and "threshold pace" in text.replace("_", " ")
+    assert "Today (" in text and "form" in text
+    assert f"deliberun --db {doc['db']} review " in text and "serve" in text
+    assert "not available" not in text
+    for n in doc["practice"]["nemeses"]:
+        assert f"Nemesis: {n['workout_type']}" in text and "most likely cause" in text

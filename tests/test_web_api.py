@@ -322,3 +322,12 @@ def test_warm_up_builds_the_default_pages_in_the_background(filled: Path) -> Non
         for page in PAGES:
             assert c.get(f"/api/{page}").status_code == 200
         assert app.state.cache.hits == hits + len(PAGES)  # all served from the cache
+
+
+def test_every_response_carries_the_content_security_policy(client: TestClient) -> None:
+    for url, headers in (("/today", HTML), ("/api/today", {}), ("/nowhere", HTML)):
+        csp = client.get(url, headers=headers).headers["content-security-policy"]
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+        assert directives["default-src"] == "'self'" and directives["script-src"] == "'self'"
+        assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+        assert "unsafe-eval" not in csp and "http" not in csp  # no eval, no external host

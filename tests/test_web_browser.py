@@ -34,6 +34,11 @@ ARGS = [
 PAGES = ("today", "calendar", "activities", "fitness", "targets", "experiments", "plan")
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+#: Reports every CSP violation on the console (where the fixture collects errors).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  console.error("Content Security Policy violation: " + e.violatedDirective + " " + e.blockedURI));
+"""
 
 
 def free_port() -> int:
@@ -89,6 +94,12 @@ def page(browser: Any) -> Iterator[Any]:
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a Content-Security-Policy violation (something the page needs was blocked) is an error
+    p.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    p.add_init_script(CSP_LISTENER)
     p.js_errors = errors
     yield p
     context.close()
@@ -135,6 +146,27 @@ def test_sections_are_filled_from_every_area(server: str, page: Any) -> None:
     experiments = api("experiments")
     assert experiments["nemesis"]["available"] and experiments["nemesis"]["rows"]
     assert "error" not in experiments["experiments"]
+
+
+def test_pages_work_under_the_content_security_policy(server: str, page: Any) -> None:
+    """Every page, charts included, draws with the CSP on and nothing blocked."""
+    response = page.goto(f"{server}/fitness")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-eval" not in csp and "http" not in csp
+    page.wait_for_selector("#chart-fitness.js-plotly-plot", timeout=20_000)
+    assert page.locator(".js-plotly-plot svg.main-svg").count() >= 1
+    for name in PAGES:
+        page.goto(f"{server}/{name}")
+        page.wait_for_load_state("networkidle")
+    assert page.js_errors == []
+    # an inline script injected into a page is refused by the browser
+    page.goto(f"{server}/today")
+    page.evaluate(
+        """() => { const s = document.createElement("script");
+        s.textContent = "window.injected = 1"; document.body.appendChild(s); }"""
+    )
+    assert page.evaluate("window.injected") is None
+    assert any("script-src" in e for e in page.js_errors)
 
 
 def test_activity_page_draws_charts_and_route(server: str, page: Any, tmp_path: Path) -> None:

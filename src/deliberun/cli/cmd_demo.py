@@ -46,6 +46,97 @@ def _num(x: Any, fmt: str = "{:.1f}") -> str:
     return "-" if x is None else fmt.format(x)
 
 
+#: The commands the demo suggests, with what each shows.
+EXPLORE = (
+    ("activities", "the imported runs"),
+    ("show 1", "one run: splits, laps, intervals"),
+    ("fitness", "load, fitness, fatigue, form"),
+    ("athlete", "thresholds, VDOT, paces, predictions"),
+    ("plan show", "the plan and how it went"),
+    ("cycle show", "the cycle's targets"),
+    ("nemesis", "workouts that keep going wrong, and why"),
+    ("today", "today's session and why"),
+    ("review", "this week's review"),
+    ("review --cycle", "the cycle retrospective"),
+    ("serve", "the dashboard in your browser"),
+)
+
+
+def _mmss(s: float | None) -> str:
+    return _pace(s).removesuffix("/km") if s is not None else "-"
+
+
+def _target_value(x: Any, unit: str) -> str:
+    if x is None:
+        return "-"
+    if unit == "s/km":
+        return _mmss(float(x)) + "/km"
+    if unit == "share":
+        return f"{100 * float(x):.0f}%"
+    if unit == "s":
+        return f"{float(x) / 60:.0f} min"
+    return f"{float(x):.3g} {unit}".strip()
+
+
+def _print_practice(practice: dict[str, Any]) -> None:
+    """Targets with progress, nemesis workouts with the top cause, today's advice."""
+    cyc = practice.get("cycle") or {}
+    rows = []
+    for t in practice.get("targets") or []:
+        spec, unit = t.get("target", {}), t.get("unit", "")
+        slope = t.get("slope_per_week")
+        if t.get("reached"):
+            status = "reached"
+        elif t.get("projected_date"):
+            status = f"by {t['projected_date']}"
+        else:
+            status = "not on course"
+        trend = "-" if slope is None else (
+            f"{slope:+.1f} s/km" if unit == "s/km" else
+            f"{100 * slope:+.0f} pts" if unit == "share" else f"{slope:+.3g}"
+        )  # fmt: skip
+        name = str(spec.get("name") or spec.get("kind") or "").replace("_", " ")
+        rows.append((name, _target_value(t.get("baseline"), unit),
+                     _target_value(t.get("current"), unit), _target_value(spec.get("goal"), unit),
+                     trend, status))  # fmt: skip
+    if rows:
+        title = f"Targets of {cyc.get('name', 'the cycle')}"
+        if cyc:
+            title += f" ({cyc['start']} .. {cyc['end']})"
+        stdout.print(
+            table(title, ["target", "start", "now", "goal", "a week", "goal reached"], rows)
+        )
+    nemeses = practice.get("nemeses") or []
+    if not nemeses:
+        stdout.print(
+            "Nemesis workouts: none — no workout type failed in most of its recent attempts."
+        )
+    for n in nemeses:
+        causes = n.get("causes") or []
+        top = ""
+        if causes:
+            c = causes[0]
+            lo, hi = c["interval_90"]
+            top = (f"; most likely cause: {c['cause']} (failure rate {c['effect']:+.0%}, "
+                   f"90% {lo:+.0%} to {hi:+.0%})")  # fmt: skip
+        tip = f". Try: {n['advice']}" if n.get("advice") else ""
+        stdout.print(
+            f"[bold]Nemesis[/bold]: {n['workout_type']} — {n['failures']} of the last "
+            f"{n['attempts']} fell short{top}{tip}"
+        )
+    today = practice.get("today") or {}
+    if today.get("sentences"):
+        advice = (today.get("advice") or "").replace("_", " ")
+        stdout.print(f"[bold]Today[/bold] ({advice}):")
+        for sentence in today["sentences"]:
+            stdout.print(f"  - {sentence}")
+    review = practice.get("review") or {}
+    if review.get("sentences"):
+        stdout.print(f"[bold]{review['title']}[/bold]")
+        for sentence in review["sentences"][:6]:
+            stdout.print(f"  - {sentence}")
+
+
 def _print(report: dict[str, Any], seconds: float) -> None:
     sim, imp, truth = report["simulated"], report["import"], report["truth"]
     ath = report.get("athlete") or {}
@@ -84,33 +175,9 @@ def _print(report: dict[str, Any], seconds: float) -> None:
                      f"mean execution score {_num(plan.get('mean_execution_score'), '{:.2f}')}")  # fmt: skip
     practice = report.get("practice")
     if practice:
-        trow = []
-        for t in practice["targets"]:
-            spec = t.get("target", {})
-            trow.append((spec.get("kind"), _num(t.get("baseline"), "{:.2f}"),
-                         _num(t.get("current"), "{:.2f}"), _num(spec.get("goal"), "{:g}"),
-                         t.get("unit", ""), "yes" if t.get("reached") else "no"))  # fmt: skip
-        if trow:
-            stdout.print(
-                table(
-                    "Targets of the cycle",
-                    ["target", "start", "now", "goal", "unit", "reached"],
-                    trow,
-                )
-            )
-        for n in practice["nemeses"]:
-            causes = n.get("causes") or []
-            top = f"; likely cause: {causes[0]['cause']}" if causes else ""
-            stdout.print(
-                f"Nemesis: {n['workout_type']} ({n['failures']} of {n['attempts']} fell short{top})"
-            )
-        review = practice["review"]
-        if review["sentences"]:
-            stdout.print(f"[bold]{review['title']}[/bold]")
-            for sentence in review["sentences"][:6]:
-                stdout.print(f"  - {sentence}")
+        _print_practice(practice)
     else:
-        stdout.print("Targets, nemesis and review: not available (see notes)")
+        stdout.print("Targets, nemesis and today's advice: not available (see notes)")
     effects = truth["effects"]
     stdout.print("Planted truths (what the review should find):")
     for e in effects:
@@ -120,9 +187,8 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     for note in report.get("notes", []):
         stdout.print(f"[yellow]note[/yellow]: {note}")
     stdout.print("\nExplore:")
-    for cmd in ("activities", "show 1", "fitness", "predict", "plan show", "nemesis",
-                "review --cycle", "serve"):  # fmt: skip
-        stdout.print(f"  deliberun --db {db} {cmd}")
+    for cmd, what in EXPLORE:
+        stdout.print(f"  deliberun --db {db} {cmd:<16} [dim]# {what}[/dim]")
     stdout.print(f"Files: {report['files']} (truth.json holds the planted truth)")
 
 

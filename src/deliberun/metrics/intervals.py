@@ -58,6 +58,7 @@ WORK_INTENSITIES = ("active", "interval")  # FIT lap intensity of a work step
 REST_INTENSITIES = ("rest", "recovery", "resting")  # "resting": TCX
 LAP_MATCH_FRACTION = 0.03  # laps this close in distance are "the same rep"
 LAP_WORK_FRACTION = 0.85  # laps at this share of the rep speed are reps too
+LAP_MIN_CONTRAST = 1.3  # rep laps vs the median other lap, by lap length
 LAP_EASY_DURATION = 2.0  # an "active" lap group this many times the median rep is a run
 WALK_M_PER_S = 0.5
 
@@ -133,19 +134,35 @@ def _best_split(x: FloatArray, min_len: int) -> int:
 
 
 def _trim_runs(
-    starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp], s: FloatArray
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+    s: FloatArray,
+    s_raw: FloatArray,
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Cut a slower lead-in or run-out off each fast run.
 
     A rep run straight on from a brisk warm-up (or straight into a brisk cool-down)
     is above the threshold together with it. Each run is split at its best change
-    point (``_best_split``) up to ``MAX_TRIMS`` times; a part whose mean speed is
-    below ``SLOW_REP_FRACTION`` of the other's, by at least ``MIN_STEP_SD`` pooled
-    within-part standard deviations, and which lasts at least ``MIN_LEAD_S`` is
-    dropped (smaller or shorter steps are GPS noise or a pace wobble within a rep).
+    point of ``s`` (``_best_split``) up to ``MAX_TRIMS`` times. A part is dropped
+    when it lasts at least ``MIN_LEAD_S`` (the rest at least ``MIN_REP_S``) and its
+    mean speed is, in both ``s`` and the raw speed ``s_raw``, below
+    ``SLOW_REP_FRACTION`` of the other part's, and in ``s`` below
+    ``SLOW_REP_FRACTION`` of the typical rep speed (the median over runs of their
+    faster part) by at least ``MIN_STEP_SD`` pooled within-part standard
+    deviations. Smaller or shorter steps are GPS noise, a kick or a pace wobble
+    within a rep; a step in grade-adjusted speed alone is a hill under a rep.
     """
     new_s, new_e = starts.copy(), ends.copy()
     x = np.nan_to_num(s, nan=0.0)
+    y = np.nan_to_num(s_raw, nan=0.0)
+    if len(starts) == 0:
+        return new_s, new_e
+    fast_part = []
+    for a, b in zip(starts, ends, strict=True):  # loop over runs
+        k = _best_split(x[a:b], MIN_REP_S // 2)
+        parts = (x[a : a + k], x[a + k : b]) if k else (x[a:b],)
+        fast_part.append(max(float(p.mean()) for p in parts))
+    v_rep = float(np.median(fast_part))  # the typical rep speed
     for i, (a, b) in enumerate(zip(starts, ends, strict=True)):  # loop over runs
         for _ in range(MAX_TRIMS):
             k = _best_split(x[a:b], MIN_REP_S // 2)
@@ -157,9 +174,22 @@ def _trim_runs(
                                / (b - a))  # fmt: skip
             if abs(m_left - m_right) < MIN_STEP_SD * spread:
                 break
-            if m_left < SLOW_REP_FRACTION * m_right and k >= MIN_LEAD_S:
+            if min(m_left, m_right) >= SLOW_REP_FRACTION * v_rep:
+                break  # both parts at rep speed: a kick at the end of a rep
+            r_left, r_right = float(y[a : a + k].mean()), float(y[a + k : b].mean())
+            lead = k >= MIN_LEAD_S and b - a - k >= MIN_REP_S
+            tail = b - a - k >= MIN_LEAD_S and k >= MIN_REP_S
+            if (
+                lead
+                and m_left < SLOW_REP_FRACTION * m_right
+                and r_left < SLOW_REP_FRACTION * r_right
+            ):
                 a = a + k
-            elif m_right < SLOW_REP_FRACTION * m_left and b - a - k >= MIN_LEAD_S:
+            elif (
+                tail
+                and m_right < SLOW_REP_FRACTION * m_left
+                and r_right < SLOW_REP_FRACTION * r_left
+            ):
                 b = a + k
             else:
                 break
@@ -365,7 +395,9 @@ def work_laps(laps: list[Lap]) -> list[list[int]]:
        ``LAP_MATCH_FRACTION``), each faster than both neighbours by
        ``MIN_SPEED_RATIO`` (the reps of manual or programmed laps). The rep speed
        is their median; the work laps are all laps at least ``LAP_WORK_FRACTION``
-       of it (a first rep cut short still counts).
+       of it (a first rep cut short still counts), and the rep speed must be
+       ``LAP_MIN_CONTRAST`` times the median speed of the other laps (auto-laps
+       of a hilly steady run also repeat a distance).
 
     Consecutive work laps of similar speed (a rep split by an auto-lap) form one
     rep. A first or last
@@ -435,7 +467,11 @@ def _work_laps_by_length(laps: list[Lap]) -> BoolArray:
     core = idx[close[best]]
     v_rep = float(np.median(v[core]))
     with np.errstate(invalid="ignore"):
-        return np.asarray(np.isfinite(v) & (v >= LAP_WORK_FRACTION * v_rep), dtype=bool)
+        work = np.asarray(np.isfinite(v) & (v >= LAP_WORK_FRACTION * v_rep), dtype=bool)
+    rest_v = v[~work & np.isfinite(v)]
+    if len(rest_v) == 0 or v_rep < LAP_MIN_CONTRAST * float(np.median(rest_v)):
+        return none  # auto-laps of a hilly steady run, not reps
+    return work
 
 
 def _reps_from_laps(
@@ -526,7 +562,7 @@ def detect_intervals(
     starts, ends = _runs(work)
     seg_d = np.nan_to_num(d[np.minimum(ends, n - 1)] - d[starts])
     keep = ((ends - starts) >= MIN_REP_S) & (seg_d >= MIN_REP_M)
-    starts, ends = _trim_runs(starts[keep], ends[keep], s)
+    starts, ends = _trim_runs(starts[keep], ends[keep], s, rolling_mean(v, SMOOTH_S))
     seg_d = np.nan_to_num(d[np.minimum(ends, n - 1)] - d[starts])
     keep = ((ends - starts) >= MIN_REP_S) & (seg_d >= MIN_REP_M)
     starts, ends = starts[keep], ends[keep]

@@ -112,7 +112,7 @@ def _easy_order(n: int, taken: set[int]) -> list[int]:
 
 def _race_text(distance_m: float, goal_time_s: float) -> str:
     pace = goal_time_s / (distance_m / 1000.0)
-    return f"{format_distance(distance_m)} @{format_pace(pace)}/km"
+    return f"race {format_distance(distance_m)} @{format_pace(pace)}/km"
 
 
 def _pick(workout_type: str, budget_km: float, progress: float, vdot: float) -> str | None:

@@ -111,8 +111,8 @@ _LIBRARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("long 30 km with 19 at MP", "8km E + 19km @M + 3km E", "race-pace endurance", _P),
     ],
     "race": [
-        ("5 km race", "5km @RPE10", "race", _D),
-        ("10 km race", "10km @RPE10", "race", _D),
+        ("5 km race", "race 5km @RPE10", "race", _D),
+        ("10 km race", "race 10km @RPE10", "race", _D),
     ],
 }
 

@@ -152,9 +152,9 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
     ]
     work = [lap for lap in structure if str(lap.get("intensity") or "").lower() in WORK_LAPS]
     total = sum(_f(lap.get("duration_s")) or 0.0 for lap in laps)
-    work_time = sum(_f(lap.get("duration_s")) or 0.0 for lap in work)
-    # one work lap over (nearly) the whole run is no structure: just the lap button unused
-    if work and len(laps) >= 2 and not (len(work) == 1 and work_time >= 0.9 * total):
+    longest = max((_f(lap.get("duration_s")) or 0.0 for lap in work), default=0.0)
+    # a lap over (nearly) the whole run is no structure: just the lap button unused
+    if work and len(laps) >= 2 and longest < 0.9 * total:
         chosen = _trim_ends(work, n_planned) if n_planned else _drop_slow(work)
         raw = [_f(lap.get("pace_s_per_km")) for lap in chosen]
         gap = [_f(lap.get("gap_pace_s_per_km")) for lap in chosen]

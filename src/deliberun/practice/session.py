@@ -140,16 +140,12 @@ class Session:
         """Mean rep pace vs target [%] (positive = slower than target)."""
         targets = self._per_rep_targets()
         if targets:
-            errs = [
-                (p - t) / t for p, t in zip(self.rep_paces_s_per_km, targets, strict=True) if p
-            ]
+            errs = [(p - t) / t for p, t in zip(self.rep_paces_s_per_km, targets, strict=True) if p]
             return 100.0 * sum(errs) / len(errs) if errs else None
         if not self.target_pace_s_per_km or not self.avg_pace_s_per_km:
             return None
         return (
-            100.0
-            * (self.avg_pace_s_per_km - self.target_pace_s_per_km)
-            / self.target_pace_s_per_km
+            100.0 * (self.avg_pace_s_per_km - self.target_pace_s_per_km) / self.target_pace_s_per_km
         )
 
     def interval_execution(self) -> float | None:

@@ -21,6 +21,9 @@ from deliberun.practice.stats import robust_trend
 
 BASELINE_DAYS = 42
 EASY = ("easy", "recovery", "long")
+#: Sessions of paced repeats, the ones ``interval_execution`` judges (not strides, which
+#: have no pace target, nor hills, run by effort).
+INTERVAL_TYPES = ("intervals", "cruise_intervals")
 
 
 def _aerobic_efficiency(s: Session, p: dict[str, float]) -> float | None:
@@ -34,11 +37,14 @@ def _aerobic_efficiency(s: Session, p: dict[str, float]) -> float | None:
 
 
 def _threshold_pace(s: Session, p: dict[str, float]) -> float | None:
+    """Pace of the work segments of a tempo or cruise-interval run [s/km] (grade-adjusted
+    when known), else its best sustained 20-60 min (``metrics["threshold_pace_s_per_km"]``);
+    never the whole-run average, which mixes in the warm-up and cool-down."""
     if s.workout_type not in ("tempo", "cruise_intervals"):
         return None
     if s.rep_paces_s_per_km:
         return float(np.mean(s.rep_paces_s_per_km))
-    return s.metrics.get("threshold_pace_s_per_km") or s.avg_pace_s_per_km
+    return s.metrics.get("threshold_pace_s_per_km")
 
 
 def _details(s: Session, p: dict[str, float]) -> float | None:
@@ -86,7 +92,11 @@ TARGET_KINDS: dict[str, TargetKind] = {
             _aerobic_efficiency,
         ),
         TargetKind(
-            "threshold_pace", "s/km", False, "pace held in tempo and cruise reps", _threshold_pace
+            "threshold_pace",
+            "s/km",
+            False,
+            "pace held in the work segments of tempo runs and cruise intervals",
+            _threshold_pace,
         ),
         TargetKind(
             "mp_endurance",
@@ -107,7 +117,7 @@ TARGET_KINDS: dict[str, TargetKind] = {
             "share",
             True,
             f"share of reps within +/-{FAILURE_RULES['pace_tolerance_frac'] * 100:.0f}% of target",
-            lambda s, p: s.interval_execution(),
+            lambda s, p: s.interval_execution() if s.workout_type in INTERVAL_TYPES else None,
         ),
         TargetKind("easy_cadence", "spm", True, "cadence on easy runs", _cadence),
         TargetKind(

@@ -208,7 +208,9 @@ def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, l
     return first, ld.daily_series(days, values, first, today), notes
 
 
-def _activity_loads(db: Database, *, until: date, load_model: str) -> list[tuple[date, float | None]]:
+def _activity_loads(
+    db: Database, *, until: date, load_model: str
+) -> list[tuple[date, float | None]]:
     """``(local date, load)`` of every activity up to ``until``: one light query that
     reads only the load value out of the metrics (not the whole metrics document)."""
     from sqlalchemy import select

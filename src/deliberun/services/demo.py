@@ -173,16 +173,29 @@ def _practice(db: Database, today: Any) -> dict[str, Any]:
     from deliberun.services import review as review_service
 
     sessions = practice.build_sessions(db, today=today)
-    _, targets = practice.target_progress(db, None, today=today, sessions=sessions)
+    cycle, targets = practice.target_progress(db, None, today=today, sessions=sessions)
     nemeses = practice.nemeses(db, today=today, sessions=sessions)
     retro = review_service.retrospective(db, None, today=today).to_dict()
     sentences = [
         sentence["text"] for section in retro["sections"] for sentence in section["sentences"]
     ]
+    advice = review_service.today(db, today=today).to_dict()
     return {
+        "cycle": {
+            "name": cycle.name,
+            "start": cycle.start.isoformat(),
+            "end": cycle.end.isoformat(),
+        },  # fmt: skip
         "targets": [t.to_dict() for t in targets],
-        "nemeses": [n.to_dict() for n in nemeses],
+        "nemeses": [
+            {**n.to_dict(), "advice": n.suggestions[0].advice if n.suggestions else None}
+            for n in nemeses
+        ],
         "review": {"title": retro["title"], "sentences": sentences},
+        "today": {
+            "advice": advice["advice"],
+            "sentences": [x["text"] for sec in advice["sections"] for x in sec["sentences"]],
+        },
     }
 
 

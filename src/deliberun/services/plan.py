@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ def current_form(db: Database, *, today: date) -> tuple[float | None, float | No
 #: (database url, today, data stamp) -> ((vdot, source), (form, acwr)); the newest few.
 _STATE_MEMO: dict[tuple[Any, ...], tuple[tuple[float, str], tuple[Any, Any]]] = {}
 _STATE_MEMO_MAX = 16
+_STATE_LOCK = threading.Lock()
 
 
 def _data_stamp(db: Database) -> tuple[Any, ...]:
@@ -85,9 +87,10 @@ def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[
         athlete, shared = None, contextlib.nullcontext  # type: ignore[assignment]
     with shared():  # one read of the history for both models
         state = (_vdot_now(db, today, athlete), _form_now(db, today, athlete))
-    while len(_STATE_MEMO) >= _STATE_MEMO_MAX:
-        _STATE_MEMO.pop(next(iter(_STATE_MEMO)))
-    _STATE_MEMO[key] = state
+    with _STATE_LOCK:  # the web server may ask from several threads
+        while len(_STATE_MEMO) >= _STATE_MEMO_MAX:
+            _STATE_MEMO.pop(next(iter(_STATE_MEMO)))
+        _STATE_MEMO[key] = state
     return state
 
 

@@ -16,13 +16,20 @@ query. About 30-80 ms for 400 days of a 3-year archive (see docs/practice.md).
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from deliberun.practice.execution import WORK_ZONE, best_sustained_pace, planned_work, work_reps
+from deliberun.practice.execution import (
+    WORK_ZONE,
+    WorkStep,
+    best_sustained_pace,
+    planned_work,
+    work_reps,
+)
 from deliberun.practice.journal import JournalEntry, apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
@@ -146,21 +153,49 @@ def _read_structure(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     d = MetricsRow.data
+    sqlite = db.engine.dialect.name == "sqlite"
     q = select(
         MetricsRow.activity_id,
-        d["laps"].as_json(),
-        d[("intervals", "reps")].as_json(),
+        _fields_column("laps", LAP_FIELDS) if sqlite else d["laps"].as_json(),
+        _fields_column("intervals.reps", REP_FIELDS)
+        if sqlite
+        else d[("intervals", "reps")].as_json(),
         d["mean_max_speed"].as_json(),
     ).where(MetricsRow.activity_id.in_(ids))
     out: dict[int, dict[str, Any]] = {}
     with db.session() as s:
         for aid, laps, reps, mms in s.execute(q):
             out[int(aid)] = {
-                "laps": laps or [],
-                "intervals": {"reps": reps or []},
+                "laps": _records(laps, LAP_FIELDS),
+                "intervals": {"reps": _records(reps, REP_FIELDS)},
                 "mean_max_speed": mms or {},
             }
     return out
+
+
+#: The lap and rep fields the execution reads (the rest of each record is not parsed).
+LAP_FIELDS = ("intensity", "trigger", "duration_s", "pace_s_per_km", "gap_pace_s_per_km")
+REP_FIELDS = ("speed_m_per_s", "gap_speed_m_per_s", "duration_s", "recovery_s")
+
+
+def _fields_column(path: str, names: tuple[str, ...]) -> Any:
+    """SQLite: the listed fields of each record of a JSON array, as ``[[...], ...]``."""
+    from sqlalchemy import literal_column
+
+    cols = ", ".join(f"json_extract(value, '$.{n}')" for n in names)
+    return literal_column(
+        f"(SELECT json_group_array(json_array({cols})) FROM json_each(metrics.data, '$.{path}'))"
+    )
+
+
+def _records(value: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Records from :func:`_fields_column` (or the full records on other databases)."""
+    import json
+
+    if value is None:
+        return []
+    data = json.loads(value) if isinstance(value, str) else value
+    return [r if isinstance(r, dict) else dict(zip(names, r, strict=False)) for r in data or []]
 
 
 def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
@@ -242,6 +277,13 @@ def _classify(row: Any) -> str:
     return "easy"
 
 
+@functools.lru_cache(maxsize=512)
+def _plan_work(text: str, workout_type: str) -> tuple[WorkStep, ...]:
+    """The planned work steps of a workout text (parsed once per text)."""
+    steps = _plan_steps(text, workout_type)
+    return tuple(planned_work(steps)) if steps else ()
+
+
 def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
     try:
         from deliberun.plan.text import parse_workout
@@ -254,6 +296,7 @@ def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
         return None
 
 
+@functools.lru_cache(maxsize=1024)
 def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
     if not vdot:
         return None
@@ -376,8 +419,7 @@ def _session(
     offset = row.utc_offset_s or 0
     local_start = row.start_time + timedelta(seconds=offset) if row.start_time else None
     paces = _zone_paces(vdot)
-    steps = _plan_steps(planned.text, planned.workout_type) if planned and planned.text else None
-    work = planned_work(steps) if steps else []
+    work = _plan_work(planned.text, planned.workout_type) if planned and planned.text else ()
     zone = WORK_ZONE.get(wt)
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
     reps = work_reps(m, len(work) or None) if m else None
@@ -387,7 +429,10 @@ def _session(
     if len(rep_targets) != len(rep_paces):
         rep_targets = []
     known = [t for t in step_targets if t]
-    target = (sum(known) / len(known)) if known else (vdot_pace if rep_paces else None)
+    if work:  # the plan says; strides have no pace target
+        target = (sum(known) / len(known)) if known else None
+    else:  # unplanned: the VDOT-of-the-day pace of the workout type's zone
+        target = vdot_pace if rep_paces and wt in QUALITY_TYPES else None
     splits = _splits(row.splits)
     mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
     split_paces = [p for p, _ in splits if p]

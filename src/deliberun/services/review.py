@@ -12,7 +12,6 @@ from deliberun.services.practice_sessions import load_state_on
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
 
-
 #: Days of history today's advice reads (decoupling baseline: the 2-8 weeks before).
 TODAY_DAYS = 56
 

@@ -123,6 +123,11 @@ class PageCache:
             done.set()
         return value
 
+    def has(self, key: Hashable) -> bool:
+        """True when ``key`` is cached for the database as it is now."""
+        with self._lock:
+            return (key, self.fingerprint()) in self._data
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

@@ -96,6 +96,11 @@ def _evidence_text(evidence: list[dict[str, Any]]) -> str | None:
     return "evidence: " + " · ".join(parts) if parts else None
 
 
+def _short_day(value: Any) -> str:
+    """``Sun 1 Mar`` (the week is in the title, its year is not repeated)."""
+    return day(value).rsplit(" ", 1)[0]
+
+
 def _day_line(d: dict[str, Any], units: str) -> str:
     planned = "; ".join(
         f"{p.get('workout_type', '').replace('_', ' ')} {p.get('text') or ''}".strip()
@@ -109,7 +114,7 @@ def _day_line(d: dict[str, Any], units: str) -> str:
     comp = d.get("compliance") or {}
     status = f" [{comp.get('colour')}: {comp.get('status')}]" if comp.get("colour") else ""
     return (
-        f"{day(d['date'])[:10]} — planned: {planned or 'rest'}; done: {done or 'nothing'}{status}"
+        f"{_short_day(d['date'])} — planned: {planned or 'rest'}; done: {done or 'nothing'}{status}"
     )
 
 
@@ -228,7 +233,7 @@ def _draw_days(ax: Any, payload: dict[str, Any]) -> None:
                 color=COLOURS["text"],
             )
     ax.set_ylim(0, top * 1.45)
-    ax.set_xticks(x, [day(d["date"])[:10] for d in days], fontsize=8)
+    ax.set_xticks(x, [_short_day(d["date"]) for d in days], fontsize=8)
     ax.set_ylabel("minutes", fontsize=8)
     ax.set_title(
         "Planned vs done per day (done bars coloured by compliance)", fontsize=10, loc="left"
@@ -242,7 +247,7 @@ def _draw_fitness(ax: Any, payload: dict[str, Any]) -> None:
     xs = [date.fromisoformat(str(d["date"])[:10]) for d in days]
     load = [d.get("load") or 0.0 for d in days]
     ax2 = ax.twinx()
-    ax2.bar(xs, load, width=0.8, color=COLOURS["load"], label="load")
+    ax2.bar(xs, load, width=0.8, color=COLOURS["load"], label="load", zorder=1)
     ax2.set_ylabel("daily load", fontsize=8, color=COLOURS["meta"])
     ax2.tick_params(labelsize=7, colors=COLOURS["meta"])
     ax2.spines[["top", "left"]].set_visible(False)
@@ -254,10 +259,10 @@ def _draw_fitness(ax: Any, payload: dict[str, Any]) -> None:
         ax.plot(xs, ys, color=COLOURS[key], lw=1.6, label=key)
     ax.axhline(0, color=COLOURS["meta"], lw=0.6)
     start = date.fromisoformat(payload["week_start"])
-    ax.axvspan(
+    # shaded on the load axis, under its bars (the lines' axis is drawn above both)
+    ax2.axvspan(
         start - timedelta(hours=12), start + timedelta(days=6, hours=12), color="#f2e8c9", zorder=0
     )
-    ax2.set_zorder(0)
     ax.set_title(
         "Load, fitness, fatigue and form (the reported week shaded)", fontsize=10, loc="left"
     )
@@ -277,7 +282,7 @@ def _tidy(ax: Any) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-TEXT_STYLE = {
+TEXT_STYLE: dict[str, dict[str, Any]] = {
     "title": {"fontsize": 16, "weight": "bold", "color": COLOURS["text"]},
     "heading": {"fontsize": 12.5, "weight": "bold", "color": COLOURS["text"]},
     "subheading": {"fontsize": 10, "weight": "bold", "color": COLOURS["text"]},

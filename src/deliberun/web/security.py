@@ -12,7 +12,9 @@ Two checks on every write (any method but GET/HEAD/OPTIONS):
 
 A request missing either is refused with 403 and nothing is stored. In
 read-only mode every write is refused with 403 before it reaches a route.
-Every response also forbids framing by other sites (``X-Frame-Options``).
+Every response also carries a Content-Security-Policy (scripts, styles,
+images and connections from this server only; no ``eval``) and forbids framing
+by other sites (``X-Frame-Options``).
 """
 
 from __future__ import annotations
@@ -30,9 +32,30 @@ COOKIE = "deliberun_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: On every response: no framing by other sites (clickjacking the forms), no MIME
-#: sniffing, no full URLs leaked to other sites.
+#: Content-Security-Policy: everything from this server only, no inline or
+#: ``eval``-ed script, no plugins, no framing, forms post only here. Styles allow
+#: ``'unsafe-inline'``: plotly.js adds its own ``<style>`` rules when it draws a
+#: chart, and htmx its indicator style (a style cannot run code; every script
+#: stays ``'self'``). The plotly and htmx bundles we ship draw and swap without
+#: ``eval`` (``tests/test_web_browser.py`` fails on any CSP violation).
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+#: On every response: the CSP above, no framing by other sites (clickjacking the
+#: forms), no MIME sniffing, no full URLs leaked to other sites.
 HEADERS = {
+    "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",

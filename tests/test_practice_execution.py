@@ -1,0 +1,106 @@
+"""Work reps, grade-adjusted paces and per-step targets (practice.execution, Session)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from deliberun.practice.execution import best_sustained_pace, planned_work, work_reps
+from deliberun.practice.session import Session
+from deliberun.practice.targets import TARGET_KINDS
+
+
+def _lap(pace: float, dur: float, intensity: str = "active", gap: float | None = None,
+         trigger: str = "manual") -> dict:  # fmt: skip
+    return {"pace_s_per_km": pace, "gap_pace_s_per_km": gap, "duration_s": dur,
+            "intensity": intensity, "trigger": trigger}  # fmt: skip
+
+
+ZONES = {"E": (310.0, 370.0), "M": (280.0, 286.0), "T": (268.0, 281.0), "I": (242.0, 252.0)}
+
+
+def test_planned_work_expands_repeats_with_targets() -> None:
+    steps = [
+        {"kind": "warmup", "distance_m": 2500.0, "target": {"kind": "zone", "zone": "E"}},
+        {"kind": "repeat", "reps": 3, "steps": [
+            {"kind": "work", "distance_m": 800.0, "target": {"kind": "zone", "zone": "I"}},
+            {"kind": "recovery", "duration_s": 150.0, "target": None}]},
+        {"kind": "work", "distance_m": 1000.0,
+         "target": {"kind": "pace", "pace_s_per_km": [250.0, 254.0]}},
+    ]  # fmt: skip
+    work = planned_work(steps)
+    assert [w.zone for w in work] == ["I", "I", "I", None]
+    assert [w.target(ZONES) for w in work] == [247.0, 247.0, 247.0, 252.0]
+
+
+def test_tempo_in_tcx_laps_is_the_work_lap_not_the_warm_up() -> None:
+    # TCX marks every lap Active: warm-up 2.5 km, 4 km at T, cool-down 2 km
+    m = {"laps": [_lap(352, 880), _lap(269, 1075), _lap(346, 692)]}
+    assert work_reps(m, 1).paces_s_per_km == [269]
+    assert work_reps(m).paces_s_per_km == [269]  # without a plan: laps 15% slower dropped
+
+
+def test_progression_is_judged_segment_by_segment() -> None:
+    m = {"laps": [_lap(340, 1600), _lap(285, 1350), _lap(271, 1290)]}
+    reps = work_reps(m, 2)
+    assert reps.paces_s_per_km == [285, 271]
+    s = Session(date(2026, 5, 1), workout_type="progression", rep_paces_s_per_km=reps.paces_s_per_km,
+                rep_targets_s_per_km=[283.0, 274.5], target_pace_s_per_km=278.75)  # fmt: skip
+    assert s.interval_execution() == 1.0 and not s.failed
+    # against one mean target (the old way) both segments miss by more than 2%
+    s.rep_targets_s_per_km = []
+    assert s.interval_execution() == 0.0
+
+
+def test_hill_reps_are_judged_on_grade_adjusted_pace() -> None:
+    # uphill reps are slow on the watch but on effort (GAP) at I pace
+    laps = [_lap(340, 1000, "warmup", 320)]
+    for _ in range(5):
+        laps += [_lap(300, 60, "active", 246), _lap(500, 90, "rest", 480)]
+    reps = work_reps({"laps": laps}, 5)
+    assert reps.raw_paces_s_per_km == [300] * 5 and reps.paces_s_per_km == [246] * 5
+    assert reps.rests_s == [90] * 5
+    s = Session(date(2026, 5, 1), workout_type="hills", rep_paces_s_per_km=reps.paces_s_per_km,
+                target_pace_s_per_km=247.0, reps_planned=5, reps_done=5)  # fmt: skip
+    assert not s.failed and s.pace_error_pct() == pytest.approx(-0.4, abs=0.01)
+
+
+def test_detected_reps_use_gap_and_auto_laps_are_not_structure() -> None:
+    m = {
+        "laps": [_lap(300, 300, trigger="distance") for _ in range(5)],  # auto-lap per km
+        "intervals": {"reps": [
+            {"speed_m_per_s": 3.5, "gap_speed_m_per_s": 4.0, "recovery_s": 90.0},
+            {"speed_m_per_s": 4.0, "gap_speed_m_per_s": None, "recovery_s": None},
+        ]},
+    }  # fmt: skip
+    reps = work_reps(m)
+    assert reps.source == "intervals" and reps.paces_s_per_km == [250.0, 250.0]
+    assert reps.rests_s == [90.0]
+    # one lap over the whole run is not structure either
+    assert work_reps({"laps": [_lap(300, 3000), _lap(300, 5)]}).source == "none"
+
+
+def test_threshold_pace_reads_work_segments_or_best_sustained_effort() -> None:
+    value = TARGET_KINDS["threshold_pace"].value
+    tempo = Session(date(2026, 5, 1), workout_type="tempo", avg_pace_s_per_km=306.0,
+                    rep_paces_s_per_km=[270.0])  # fmt: skip
+    assert value(tempo, {}) == 270.0  # not the whole-run 306
+    mms = {"600": 3.9, "1200": 3.7, "2400": 3.4, "4000": 3.0}
+    assert best_sustained_pace({"mean_max_speed": mms}) == pytest.approx(1000 / 3.7)
+    bare = Session(date(2026, 5, 1), workout_type="tempo", avg_pace_s_per_km=306.0,
+                   metrics={"threshold_pace_s_per_km": 1000 / 3.7})  # fmt: skip
+    assert value(bare, {}) == pytest.approx(270.27, abs=0.01)
+    assert (
+        value(Session(date(2026, 5, 1), workout_type="tempo", avg_pace_s_per_km=306.0), {}) is None
+    )
+    assert best_sustained_pace({"mean_max_speed": {"600": 4.0}}) is None
+
+
+def test_interval_execution_target_counts_paced_repeats_only() -> None:
+    value = TARGET_KINDS["interval_execution"].value
+    reps = {"rep_paces_s_per_km": [20.0, 21.0, 20.0], "target_pace_s_per_km": 225.0}
+    assert value(Session(date(2026, 5, 1), workout_type="strides", **reps), {}) is None
+    ok = Session(date(2026, 5, 1), workout_type="intervals", rep_paces_s_per_km=[246, 250, 258],
+                 target_pace_s_per_km=247.0)  # fmt: skip
+    assert value(ok, {}) == pytest.approx(2 / 3)
