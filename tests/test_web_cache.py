@@ -83,8 +83,25 @@ def test_fingerprint_sees_the_database_file_replaced(tmp_path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     build_db(path, weeks=1, seed=3)  # a new file at the same path (`deliberun demo` again)
-    assert cache.fingerprint() != before
+    replaced = cache.fingerprint()
+    assert replaced != before
+    # the change counter now watches the new file: its commits are seen too
+    db = Database(path)
+    with db.session() as s, s.begin():
+        row = repo.get_activity(s, 1)
+        assert row is not None
+        row.name = "in the new file"
+    assert cache.fingerprint()[0] != replaced[0]
     cache.close()
+
+
+def test_building_the_pages_writes_nothing(small: Path) -> None:
+    """Else the warm-up thread would see its own writes and rebuild forever."""
+    app = create_app(str(small), today=LAST_DAY)
+    before = app.state.cache.fingerprint()
+    warm(app)
+    assert app.state.cache.misses == len(PAGES)
+    assert app.state.cache.fingerprint() == before
 
 
 def test_a_page_asked_twice_at_once_is_built_once(small: Path) -> None:

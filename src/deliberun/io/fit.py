@@ -13,7 +13,9 @@ Decisions (see ``docs/readers.md``):
   present, else (approximately) with an absolute ``file_id.time_created``;
   otherwise the times stay relative to 1989-12-31 and
   ``extra["time_anchor"] == "unknown"`` says the date is not known.
-* **Pauses** come from ``timer`` events (stop / stop_all ... then start).
+* **Pauses** come from ``timer`` events (stop / stop_all ... then start);
+  ``extra["timer_span_s"]`` is ``[first timer start, stop ending the last running
+  interval or None]`` (s since ``start_time``), used by ``metrics.summary``.
 * Heart rate 0 is "no reading" (chest strap lost contact), stored as NaN.
 * Samples whose timestamp goes backwards (device clock jumps) are dropped, so
   ``time`` is non-decreasing.
@@ -136,6 +138,31 @@ def _continue_distance(dist: np.ndarray) -> np.ndarray:
     offsets = np.concatenate(([0.0], np.cumsum(np.where(drops < -1.0, -drops, 0.0))))
     out[ok] = vals + offsets
     return out
+
+
+def _timer_span(events: list[dict[str, Any]], start: float) -> list[float | None] | None:
+    """``[first timer start, stop closing the last running interval]`` [s since start].
+
+    From the (time-sorted) ``timer`` events; the stop is ``None`` when the timer was
+    still running at the last event. ``None`` when the file has no timer start.
+    A stop that follows another stop (Edge 800: auto stop, then a manual stop_all
+    while already stopped) does not move the end.
+    """
+    first: float | None = None
+    stop: float | None = None
+    running = False
+    for e in events:
+        t = float(e["timestamp"]) - start
+        etype = e.get("event_type")
+        if etype == "start":
+            if first is None:
+                first = t
+            running = True
+            stop = None
+        elif etype in _TIMER_STOPS and running:
+            running = False
+            stop = t
+    return None if first is None else [first, stop]
 
 
 def build_activity(fd: FitData, name: str) -> Activity:
@@ -321,6 +348,7 @@ def build_activity(fd: FitData, name: str) -> Activity:
             if t > paused_at:
                 pauses.append((paused_at, t))
             paused_at = None
+    timer_span = _timer_span(events, start)
 
     # local offset
     utc_offset: int | None = None
@@ -340,6 +368,8 @@ def build_activity(fd: FitData, name: str) -> Activity:
         extra["session_sports"] = session_sports
     if sport_msg.get("name"):
         extra["sport_profile"] = sport_msg["name"]
+    if timer_span is not None:
+        extra["timer_span_s"] = timer_span
     return Activity(
         start_time=datetime.fromtimestamp(start, tz=UTC),
         sport=sport_name,

@@ -203,7 +203,16 @@ def decode_fitdecode(data: bytes, name: str) -> FitData:
         ) from None
     except fitdecode.FitHeaderError as exc:
         raise CorruptFileError(name, f"bad FIT header ({_short(exc)})") from None
-    except (fitdecode.FitError, ValueError, KeyError, IndexError, TypeError, struct_error) as exc:
+    except (
+        fitdecode.FitError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        struct_error,
+        AssertionError,  # fitdecode asserts on some malformed definitions (fuzzing)
+        OverflowError,
+    ) as exc:
         raise CorruptFileError(name, f"cannot decode FIT data ({_short(exc)})") from None
     records: dict[str, np.ndarray] = {}
     if len(cols[0]):

@@ -28,6 +28,7 @@ import csv
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -66,8 +67,16 @@ class Source:
             return self._loader()
         except OSError as exc:
             raise ReadError(self.display_path, f"cannot read ({exc.strerror or exc})") from None
-        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
             raise CorruptFileError(self.display_path, f"damaged archive member ({exc})") from None
+        except NotImplementedError as exc:  # zipfile: unsupported compression method
+            raise CorruptFileError(
+                self.display_path, f"cannot unpack archive member ({exc}); re-zip it with deflate"
+            ) from None
+        except RuntimeError as exc:  # zipfile: encrypted member
+            raise CorruptFileError(
+                self.display_path, f"cannot unpack archive member ({exc}); unzip it first"
+            ) from None
 
 
 def is_activity_name(name: str) -> bool:

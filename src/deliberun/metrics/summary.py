@@ -3,10 +3,15 @@
 Definitions (all from :class:`~deliberun.io.activity.Activity` streams, SI):
 
 * ``distance_m``: the largest cumulative distance (device odometer semantics).
-* ``elapsed_time_s``: last sample time (time is measured from ``start_time``).
-  (Using the final timer-stop event instead was tried: it moved 2 files into 1 s
-  agreement on elapsed time and 6 out of it on timer time.)
-* ``timer_time_s``: elapsed minus the timer pauses inside it.
+* ``elapsed_time_s``: from ``start_time`` (the session start) to the end of the
+  recording: the last sample, or the timer stop event that closes the last running
+  interval (``extra["timer_span_s"]``, FIT) when it falls after the last sample but
+  within one sample interval of it (minus 1 s: records carry whole seconds, so with
+  1 Hz recording the last sample *is* the stop). Stops later than that are
+  save/upload events, not the end of the run (Zwift writes one 40 s later).
+* ``timer_time_s``: from the first timer start event (0 without events) to that
+  end (or to the final stop when samples go on after it), minus the timer pauses inside it (stop -> start event pairs). Agreement
+  with the devices: ``bench/agreement.py`` and ``docs/readers.md``.
 * ``moving_time_s``: sum of sample intervals outside pauses whose speed is at
   least :data:`MOVING_SPEED_M_PER_S` and whose gap is at most
   :data:`MAX_MOVING_GAP_S` (longer gaps are auto-pauses); equals the timer time
@@ -45,16 +50,36 @@ def _paused_mask(t: np.ndarray, pauses: list[tuple[float, float]]) -> np.ndarray
     return mask
 
 
-def _pause_seconds(pauses: list[tuple[float, float]], end: float) -> float:
+def _pause_seconds(pauses: list[tuple[float, float]], end: float, begin: float = 0.0) -> float:
     total = 0.0
     last = -np.inf
     for a, b in sorted(pauses):
-        a = max(a, last, 0.0)
+        a = max(a, last, begin)
         b = min(b, end)
         if b > a:
             total += b - a
             last = b
     return total
+
+
+def _timer_extent(t: np.ndarray, span: Any) -> tuple[float, float, float]:
+    """(end, timer begin, timer stop) [s since start_time] from samples and timer events.
+
+    ``span`` is the reader's ``[first timer start, final timer stop or None]`` or None.
+    Samples recorded after the final stop count in the elapsed time, not the timer.
+    """
+    last = float(t[-1])
+    if not isinstance(span, (list, tuple)) or len(span) != 2:
+        return last, 0.0, last
+    first, stop = span
+    end = last
+    if isinstance(stop, (int, float)) and len(t) > 1:
+        interval = float(np.median(np.diff(t)))
+        if last < stop <= last + max(interval - 1.0, 0.0):
+            end = float(stop)
+    begin = float(first) if isinstance(first, (int, float)) and 0.0 <= first < end else 0.0
+    timer_stop = float(stop) if isinstance(stop, (int, float)) and begin < stop < end else end
+    return end, begin, timer_stop
 
 
 def summarize(activity: Activity) -> dict[str, Any]:
@@ -79,8 +104,8 @@ def summarize(activity: Activity) -> dict[str, Any]:
     )  # fmt: skip
     if len(t) == 0:
         return out
-    elapsed = float(t[-1])
-    timer = elapsed - _pause_seconds(activity.pauses, elapsed)
+    elapsed, begin, stop = _timer_extent(t, activity.extra.get("timer_span_s"))
+    timer = stop - begin - _pause_seconds(activity.pauses, stop, begin)
     out["elapsed_time_s"] = elapsed
     out["timer_time_s"] = timer
     paused = _paused_mask(t, activity.pauses)

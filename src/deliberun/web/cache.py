@@ -52,6 +52,7 @@ class PageCache:
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Event] = {}
         self._conn: sqlite3.Connection | None = None
+        self._conn_inode = -1
         self._conn_lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -60,15 +61,22 @@ class PageCache:
     def enabled(self) -> bool:
         return self.files is not None and self.max_entries > 0
 
-    def _data_version(self) -> int:
-        """``PRAGMA data_version`` on the cache's own (never writing) connection; -1 if none."""
+    def _data_version(self, inode: int) -> int:
+        """``PRAGMA data_version`` on the cache's own (never writing) connection; -1 if none.
+
+        The connection is reopened when the database file at the path is another
+        one (``inode`` changed): the old connection would watch the replaced file.
+        """
         if self.files is None:
             return -1
         with self._conn_lock:
             try:
+                if self._conn is not None and inode != self._conn_inode:
+                    self.close()
                 if self._conn is None:
                     uri = "file:" + self.files[0] + "?mode=ro"
                     self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                    self._conn_inode = inode
                 row = self._conn.execute("PRAGMA data_version").fetchone()
                 return int(row[0])
             except sqlite3.Error:  # not created yet, or unreadable: the file stats still count
@@ -77,7 +85,7 @@ class PageCache:
 
     def fingerprint(self) -> tuple[int, ...]:
         """SQLite's change counter, then inode, size and mtime (ns) of the file and its log."""
-        out: list[int] = [self._data_version()]
+        out: list[int] = []
         for path in self.files or ():
             try:
                 st = os.stat(path)
@@ -85,7 +93,7 @@ class PageCache:
                 out += [-1, -1, -1]
             else:
                 out += [st.st_ino, st.st_size, st.st_mtime_ns]
-        return tuple(out)
+        return (self._data_version(out[0] if out else -1), *out)
 
     def get(
         self, key: Hashable, build: Callable[[], Any], *, state: tuple[int, ...] | None = None
