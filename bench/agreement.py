@@ -44,7 +44,11 @@ def checks(rel: str, s: dict[str, Any], sessions: list[dict[str, Any]]) -> dict[
     single = len(sessions) == 1
     dist = _total(sessions, "total_distance")
     if dist and s["distance_m"] is not None and sport != SWIM:
-        out["distance"] = (s["distance_m"], dist, abs(s["distance_m"] - dist) <= max(10.0, 0.005 * dist))
+        out["distance"] = (
+            s["distance_m"],
+            dist,
+            abs(s["distance_m"] - dist) <= max(10.0, 0.005 * dist),
+        )
     timer = _total(sessions, "total_timer_time")
     if timer is not None and s["timer_time_s"] is not None and sport != SWIM:
         out["timer"] = (s["timer_time_s"], timer, abs(s["timer_time_s"] - timer) <= 1.0)

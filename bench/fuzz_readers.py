@@ -730,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["import"]["wall_s"] = round(time.time() - t1, 1)
     bad = [r for r in results if r["status"] != "ok"]
     summary["failures"] = bad[:200]
+    summary["slowest"] = sorted(results, key=lambda r: -r["seconds"])[:30]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(summary, indent=1, default=str))
     print(json.dumps({k: v for k, v in summary.items() if k != "failures"}, indent=1, default=str))

@@ -10,9 +10,12 @@ Builds (once, kept in --work) a simulated athlete of several years
 - **cached**: the page cache on (what navigating the dashboard costs while
   the database is unchanged).
 
-Goal: p95 < 150 ms per page. Run::
+then times the warm-up ``deliberun serve`` runs after every change (every
+default page rebuilt, sharing their reads). Goal: p95 < 150 ms per page. Run::
 
     .venv/bin/python bench/web_bench.py --years 3 --repeat 15
+    # or on the 10-year archive of bench/sim_bench.py (imported once into --work):
+    .venv/bin/python bench/web_bench.py --archive bench/out/archive10y --repeat 20 --cold-repeat 5
 
 and paste the table into docs/benchmarks.md ("## Dashboard").
 """

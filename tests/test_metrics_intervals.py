@@ -276,7 +276,7 @@ def test_reps_follow_laps_marked_active_and_rest():
 def test_strides_after_an_easy_run_marked_active():
     # a watch workout: 5 km easy as 1 km "active" auto-laps, then 8 x 20 s strides
     segs = [("distance", 1000, v) for v in (2.8, 3.1, 2.7, 3.2, 2.9)]
-    for i in range(8):
+    for _ in range(8):
         segs.append(("time", 20, 5.2))
         segs.append(("time", 60, 2.1))
     act = synthetic_run(segs, seed=1)
@@ -372,3 +372,25 @@ def test_simulated_sessions_follow_their_laps(simulated_half_year):
                                   moving=cs.moving, laps=act.laps)  # fmt: skip
         hits += len(result["reps"]) == _planted(truth["text"])
     assert hits >= 0.95 * len(simulated_half_year)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("name", "count", "rep_m"), [("15907300245.fit.gz", 10, 400), ("16009337485.fit.gz", 16, 200)]
+)
+def test_real_interval_sessions_follow_their_laps(real_dir, name, count, rep_m):
+    from deliberun.io import read_bytes
+
+    path = real_dir / "strava_export" / "slalom007" / "activities" / name
+    act = read_bytes(path.read_bytes(), name)
+    groups = work_laps(act.laps)  # manual lap presses; every lap says "interval"
+    assert len(groups) == count
+    cs = clean_streams(act.streams["time"], act.streams, sport="running", pauses=act.pauses)
+    result = detect_intervals(cs.time, cs.distance, cs.speed, heart_rate=cs.heart_rate,
+                              moving=cs.moving, laps=act.laps)  # fmt: skip
+    assert result["source"] == "laps"
+    assert len(result["reps"]) == count
+    for rep, group in zip(result["reps"], groups, strict=True):
+        assert rep["start_s"] == pytest.approx(act.laps[group[0]].start_s, abs=1.0)
+        assert rep["distance_m"] == pytest.approx(rep_m, rel=0.12)  # first 400 m rep: 360 m
+    assert result["summary"].startswith(f"{count} × {rep_m} m in ")

@@ -23,7 +23,7 @@ RUN_FIT = "fit/fitparse__2013-02-06-12-11-14.fit"  # a real run of 2013-02-06 (M
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
 
-def cli(db: Path, *args: str):
+def cli(db: Path | str, *args: str):
     return CliRunner().invoke(app, ["--db", str(db), *args])
 
 
@@ -200,9 +200,8 @@ def test_proposals_look_back_from_today_whatever_the_range(sim_db: Database) -> 
             s.delete(s.get(PlanRow, pid))
 
 
-def test_cli_compliance_range_options(sim_folder: Path, tmp_path: Path) -> None:
-    db_path = tmp_path / "db.sqlite"
-    assert cli(db_path, "import", str(sim_folder), "--workers", "1").exit_code == 0
+def test_cli_compliance_range_options(sim_db: Database) -> None:
+    db_path = sim_db.url  # --db takes a path or a URL
     res = cli(db_path, "plan", "compliance", "--weeks", "2", "--since", "2026-01-01")
     assert res.exit_code == 2 and "not both" in res.output
     res = cli(db_path, "plan", "compliance", "--json", "--since", "2026-09-07")

@@ -15,7 +15,8 @@ Decisions (see ``docs/readers.md``):
   ``extra["time_anchor"] == "unknown"`` says the date is not known.
 * **Pauses** come from ``timer`` events (stop / stop_all ... then start);
   ``extra["timer_span_s"]`` is ``[first timer start, stop ending the last running
-  interval or None]`` (s since ``start_time``), used by ``metrics.summary``.
+  interval, session close]`` (s since ``start_time``, None when absent; see
+  ``_timer_span``), used by ``metrics.summary``.
 * Heart rate 0 is "no reading" (chest strap lost contact), stored as NaN.
 * Samples whose timestamp goes backwards (device clock jumps) are dropped, so
   ``time`` is non-decreasing.
@@ -141,28 +142,42 @@ def _continue_distance(dist: np.ndarray) -> np.ndarray:
 
 
 def _timer_span(events: list[dict[str, Any]], start: float) -> list[float | None] | None:
-    """``[first timer start, stop closing the last running interval]`` [s since start].
+    """``[first timer start, final stop, session close]`` [s since start], from events.
 
-    From the (time-sorted) ``timer`` events; the stop is ``None`` when the timer was
-    still running at the last event. ``None`` when the file has no timer start.
-    A stop that follows another stop (Edge 800: auto stop, then a manual stop_all
-    while already stopped) does not move the end.
+    From the (time-sorted) ``timer`` events. The final stop is the one that closed
+    the last running interval (``None`` when the timer was still running at the
+    last event); a later stop while already stopped does not move it (Edge 800:
+    auto ``stop_all``, then a manual ``stop_all`` after power cycling). The session
+    close is a ``stop_all``/``stop_disable_all`` arriving while a plain ``stop``
+    (auto-pause) is in force (Wahoo: the rider ends the ride while auto-paused; its
+    elapsed time runs to it), else ``None``. When the first timer event is a stop
+    (some files write no initial start), the timer ran from the start. ``None``
+    when the file has no timer event.
     """
     first: float | None = None
     stop: float | None = None
+    close: float | None = None
+    paused_by: str | None = None
     running = False
     for e in events:
         t = float(e["timestamp"]) - start
         etype = e.get("event_type")
+        if first is None and etype in _TIMER_STOPS:
+            first, running = 0.0, True
         if etype == "start":
             if first is None:
                 first = t
             running = True
-            stop = None
-        elif etype in _TIMER_STOPS and running:
-            running = False
-            stop = t
-    return None if first is None else [first, stop]
+            stop = close = paused_by = None
+        elif etype in _TIMER_STOPS:
+            if running:
+                running = False
+                stop, paused_by = t, str(etype)
+            elif (
+                paused_by == "stop" and etype in ("stop_all", "stop_disable_all") and close is None
+            ):
+                close = t
+    return None if first is None else [first, stop, close]
 
 
 def build_activity(fd: FitData, name: str) -> Activity:
@@ -348,7 +363,8 @@ def build_activity(fd: FitData, name: str) -> Activity:
             if t > paused_at:
                 pauses.append((paused_at, t))
             paused_at = None
-    timer_span = _timer_span(events, start)
+    # multisport: devices sum per-session timers, often with events in one session only
+    timer_span = _timer_span(events, start) if len(sessions_raw) <= 1 else None
 
     # local offset
     utc_offset: int | None = None

@@ -18,6 +18,11 @@ from deliberun.io.tcx import parse_tcx
 
 #: Refuse to gunzip past this many bytes (a real activity file is < 100 MB).
 MAX_GUNZIP_BYTES = 1 << 30
+#: ... and refuse a compression ratio over this once past ``GUNZIP_RATIO_MIN_BYTES``
+#: (the archive rule of ``sources.LIMITS``; real FIT/GPX/TCX gzip 2-20x).
+GUNZIP_MAX_RATIO = 200
+GUNZIP_RATIO_MIN_BYTES = 10 << 20
+_GUNZIP_CHUNK = 4 << 20
 _HEAD = 4096
 
 
@@ -46,14 +51,31 @@ def gunzip(data: bytes, name: str, limit: int | None = None) -> bytes:
     if limit is None:
         limit = MAX_GUNZIP_BYTES
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    parts: list[bytes] = []
+    size = 0
+    tail = data
     try:
-        out = d.decompress(data, limit + 1)
+        while True:  # in chunks, so a bomb is refused before it is in memory
+            before = len(tail)
+            chunk = d.decompress(tail, min(_GUNZIP_CHUNK, limit + 1 - size))
+            parts.append(chunk)
+            size += len(chunk)
+            tail = d.unconsumed_tail
+            if size > limit:
+                raise UnsafeInputError(
+                    name, f"gzip expands past {limit >> 20} MiB; refused as a possible gzip bomb"
+                )
+            used = len(data) - len(tail) - len(d.unused_data)
+            if size > GUNZIP_RATIO_MIN_BYTES and size > GUNZIP_MAX_RATIO * max(used, 1):
+                raise UnsafeInputError(
+                    name,
+                    f"gzip compression ratio over {GUNZIP_MAX_RATIO} refused (possible gzip bomb)",
+                )
+            if d.eof or (not chunk and len(tail) == before):
+                break
     except zlib.error as exc:
         raise CorruptFileError(name, f"damaged gzip data ({exc})") from None
-    if len(out) > limit:
-        raise UnsafeInputError(
-            name, f"gzip expands past {limit >> 20} MiB; refused as a possible gzip bomb"
-        )
+    out = b"".join(parts)
     if not d.eof:
         raise CorruptFileError(name, "gzip data is truncated")
     return out

@@ -7,7 +7,6 @@ resolved. Every failure becomes a :class:`~deliberun.io.errors.ReadError`.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -24,6 +23,25 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag
 
 
+#: Bytes handed to expat per feed. ElementTree reads 16 KiB at a time, and expat
+#: rescans an unfinished token on every feed: one 8 MiB attribute took 2.7 s
+#: (quadratic); with 1 MiB feeds 0.2 s, same speed on normal files (fuzzing).
+XML_FEED_BYTES = 1 << 20
+
+
+class _Chunks:
+    """A read-only file over ``data`` whose ``read`` returns :data:`XML_FEED_BYTES`."""
+
+    def __init__(self, data: bytes) -> None:
+        self._view = memoryview(data)
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        out = bytes(self._view[self._pos : self._pos + XML_FEED_BYTES])
+        self._pos += len(out)
+        return out
+
+
 def iterparse(
     data: bytes, name: str, events: tuple[str, ...] = ("start", "end")
 ) -> Iterator[tuple[str, Element]]:
@@ -38,7 +56,7 @@ def iterparse(
     """
     try:
         yield from _det.iterparse(
-            io.BytesIO(data),
+            _Chunks(data),
             events=events,
             forbid_dtd=False,
             forbid_entities=True,

@@ -29,6 +29,10 @@ from deliberun.models import load_ratios as lr
 from deliberun.models import predict as pr
 from deliberun.models import race_input, thresholds
 from deliberun.models import vdot as vd
+from deliberun.services.athlete_state import _activity_loads
+from deliberun.services.athlete_state import daily_state as daily_state  # re-exported
+from deliberun.services.athlete_state import load_state as load_state
+from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
 
@@ -206,119 +210,6 @@ def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, l
             "see `deliberun athlete` or choose another load_model"
         )
     return first, ld.daily_series(days, values, first, today), notes
-
-
-def _activity_loads(
-    db: Database, *, until: date, load_model: str
-) -> list[tuple[date, float | None]]:
-    """``(local date, load)`` of every activity up to ``until``: one light query that
-    reads only the load value out of the metrics (not the whole metrics document)."""
-    from sqlalchemy import select
-
-    from deliberun.store.tables_core import ActivityRow, MetricsRow
-
-    value = MetricsRow.data[("load", load_model)].as_float()
-    q = (
-        select(ActivityRow.local_date, value)
-        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
-        .where(ActivityRow.local_date <= until)
-        .order_by(ActivityRow.start_time, ActivityRow.id)
-    )
-    with db.session() as s:
-        return [(d, None if v is None else float(v)) for d, v in s.execute(q)]
-
-
-def load_state(db: Database, *, today: date) -> dict[str, Any]:
-    """The daily load model up to ``today``: the one the Today page, the plan and the
-    practice loop all read (same settings, same conventions).
-
-    Returns ``{"first": date | None, "load", "fitness", "fatigue", "form", "acwr":
-    numpy arrays (one value per day from ``first`` to ``today``), "notes",
-    "settings": AthleteSettings, "model": FitnessFatigue | None}``. ACWR is the
-    rolling coupled ratio (the one :func:`fitness` reports as ``acwr``).
-    """
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
-    first, load, notes = daily_load(db, today=today)
-    empty = np.zeros(0)
-    if first is None:
-        return {"first": None, "load": empty, "fitness": empty, "fatigue": empty,
-                "form": empty, "acwr": empty, "notes": notes, "settings": st,
-                "model": None}  # fmt: skip
-    ff = ld.fitness_fatigue(
-        load, st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
-    )
-    return {
-        "first": first,
-        "load": load,
-        "fitness": ff.fitness,
-        "fatigue": ff.fatigue,
-        "form": ff.form,
-        "acwr": lr.acwr(load, "rolling_coupled"),
-        "notes": notes,
-        "settings": st,
-        "model": ff,
-    }
-
-
-def daily_state(
-    db: Database, *, today: date, since: date | None = None
-) -> dict[date, dict[str, float | None]]:
-    """``{day: {"load", "fitness", "fatigue", "form", "acwr"}}`` from ``since`` to ``today``
-    (every day from the first activity when ``since`` is None), from :func:`load_state`."""
-    state = load_state(db, today=today)
-    first = state["first"]
-    if first is None:
-        return {}
-    start = max(0, (since - first).days) if since is not None else 0
-    out: dict[date, dict[str, float | None]] = {}
-    for i in range(start, state["load"].size):
-        out[first + timedelta(days=i)] = {
-            k: _num(float(state[k][i])) for k in ("load", "fitness", "fatigue", "form", "acwr")
-        }
-    return out
-
-
-def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, float | None]:
-    """The VDOT as of each day (best usable effort in the prediction window before it).
-
-    See :func:`deliberun.models.vdot_history.vdot_as_of`; the window is the
-    ``prediction_window_days`` model setting, so on any day it is the VDOT the race
-    predictions would have shown that morning. One light query (best efforts only).
-    """
-    from sqlalchemy import select
-
-    from deliberun.models.vdot_history import vdot_as_of
-    from deliberun.store.tables_core import ActivityRow, MetricsRow
-
-    if not days:
-        return {}
-    window = int(model_settings(db)["prediction_window_days"])
-    since = min(days) - timedelta(days=window)
-    q = (
-        select(
-            ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport,
-            ActivityRow.name, ActivityRow.extra, ActivityRow.distance_m,
-            ActivityRow.moving_time_s, ActivityRow.timer_time_s,
-            MetricsRow.data["best_efforts_s"].as_json(),
-        )
-        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
-        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
-    )  # fmt: skip
-    out: list[pr.Effort] = []
-    with db.session() as s:
-        rows = s.execute(q).all()
-    for r in rows:
-        if not is_running(r.sport):
-            continue
-        race = is_race(r)
-        for d, t in _float_keys(r[-1] if isinstance(r[-1], dict) else None).items():
-            if d > 0 and t > 0:
-                out.append(pr.Effort(d, t, r.local_date, r.id, race))
-        if race and r.distance_m and (r.moving_time_s or r.timer_time_s):
-            t = float(r.moving_time_s or r.timer_time_s or 0)
-            out.append(pr.Effort(float(r.distance_m), t, r.local_date, r.id, True))
-    return vdot_as_of(out, days, window)
 
 
 @_reads_history_once

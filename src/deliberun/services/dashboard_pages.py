@@ -392,7 +392,8 @@ def plan_page(db: Database, *, today: date, all_weeks: bool = False) -> dict[str
         out["phases"] = _phases(days)
         out["n_workouts"] = len(days)
         proj = out.get("projection") or []
-        if proj:
+        if proj:  # at most MAX_POINTS days drawn, evenly spaced (a long plan stays light)
+            proj = [proj[i] for i in charts.downsample_index(len(proj))]
             out["chart"] = charts.line_figure(
                 "planned load and projected fitness, fatigue, form",
                 [p.get("date") for p in proj],

@@ -51,7 +51,7 @@ def _data_stamp(db: Database) -> tuple[Any, ...]:
     from deliberun.store.tables_athlete import AthleteSettingsRow
     from deliberun.store.tables_core import ActivityRow, MetricsRow
 
-    # only columns stored before the large JSON ones (a scan then skips their pages)
+    # columns stored before the large 'structure' JSON (a scan then skips its pages)
     text = (
         func.length(func.coalesce(ActivityRow.name, ""))
         + func.length(func.coalesce(ActivityRow.sub_sport, ""))

@@ -22,20 +22,15 @@ from deliberun.practice.journal_file import JournalFile, parse_journal_file
 from deliberun.practice.nemesis import Nemesis, Suggestion, find_nemeses
 from deliberun.practice.session import Session
 from deliberun.practice.targets import BASELINE_DAYS, TargetProgress, TargetSpec, progress
-from deliberun.services.practice_sessions import (
-    HISTORY_DAYS,
-    _entry_from_row,
-    build_sessions,
-    planned_days,
-)
+from deliberun.services.practice_sessions import HISTORY_DAYS as HISTORY_DAYS  # re-exported
+from deliberun.services.practice_sessions import _entry_from_row
+from deliberun.services.practice_sessions import build_sessions as build_sessions
+from deliberun.services.practice_sessions import planned_days as planned_days
 from deliberun.store.db import Database
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
 #: Days of attempts the nemesis causes are ranked over.
 NEMESIS_DAYS = 365
-
-#: Re-exported: the session builder lives in ``practice_sessions`` (dashboard, review use it).
-__all__ = ["HISTORY_DAYS", "build_sessions", "planned_days"]  # and every public def below
 
 
 # --------------------------------------------------------------------------- journal

@@ -38,6 +38,9 @@ from deliberun.store.db import Database
 from deliberun.store.tables_practice import JournalEntryRow
 
 HISTORY_DAYS = 400
+#: Unplanned runs of these types are judged against their zone's pace; an unplanned
+#: progression is not (its segments' zones are unknown: E, M, T or M, T...).
+UNPLANNED_TARGET_TYPES = ("intervals", "cruise_intervals", "tempo", "mp_long", "hills")
 #: Workout types whose laps and reps are read (the quality types, plus strides).
 REPS_TYPES = (*QUALITY_TYPES, "strides")
 
@@ -261,11 +264,27 @@ def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
 # --------------------------------------------------------------------------- build
 
 
+#: Words in a run's name that say its workout type, checked in order (first match wins).
+NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("race", "parkrun", "wettkampf"), "race"),
+    (("stride",), "strides"),
+    (("progression",), "progression"),
+    (("hill",), "hills"),
+    (("cruise",), "cruise_intervals"),
+    (("interval", "x400", "x800", "x1000", "vo2"), "intervals"),
+    (("tempo", "threshold"), "tempo"),
+    (("with mp", "marathon pace", "mp long", "long mp"), "mp_long"),
+    (("long",), "long"),
+    (("recovery",), "recovery"),
+    (("easy", "jog"), "easy"),
+)
+
+
 def _classify(row: Any) -> str:
-    """Workout type of an unplanned run from its name and detected structure."""
+    """Workout type of an unplanned run from its name, else its detected structure."""
     name = (row.name or "").lower()
-    for wt in ("race", "tempo", "hills", "strides", "progression", "recovery"):
-        if wt in name:
+    for words, wt in NAME_TYPES:
+        if any(w in name for w in words):
             return wt
     n, mean_dur = _reps_info(row.reps_info)
     if n >= 3:
@@ -432,7 +451,7 @@ def _session(
     if work:  # the plan says; strides have no pace target
         target = (sum(known) / len(known)) if known else None
     else:  # unplanned: the VDOT-of-the-day pace of the workout type's zone
-        target = vdot_pace if rep_paces and wt in QUALITY_TYPES else None
+        target = vdot_pace if rep_paces and wt in UNPLANNED_TARGET_TYPES else None
     splits = _splits(row.splits)
     mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
     split_paces = [p for p, _ in splits if p]
