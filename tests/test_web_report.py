@@ -130,6 +130,15 @@ def test_pages_break_between_blocks() -> None:
     assert [b.payload for p in pages for b in p] == [b.payload for b in blocks]
 
 
+def test_a_heading_is_never_left_at_the_bottom_of_a_page() -> None:
+    blocks = [report_image.Block(1.0, "text", f"line {i}") for i in range(10)]
+    blocks += [report_image.Block(0.4, "heading", "Review"), report_image.Block(1.0, "text", "x")]
+    # 10.59 in of room: the heading alone would fit after 10 in, not with its line
+    pages = report_image.paginate(blocks, page_h_in=11.69)
+    assert [b.payload for b in pages[1]] == ["Review", "x"]
+    assert all(p[-1].kind not in report_image.HEADINGS for p in pages)
+
+
 def test_layout_carries_every_review_sentence_with_its_evidence() -> None:
     data = {
         "week_start": "2026-02-23",

@@ -170,13 +170,24 @@ def layout(data: dict[str, Any]) -> list[Block]:
     return blocks
 
 
+#: Blocks kept on the same page as the block after them.
+HEADINGS = frozenset({"title", "heading", "subheading"})
+
+
 def paginate(blocks: list[Block], page_h_in: float = PAGE_H_IN) -> list[list[Block]]:
-    """Cut the blocks into pages of ``page_h_in`` (a block never straddles two pages)."""
+    """Cut the blocks into pages of ``page_h_in``.
+
+    A block never straddles two pages, and a heading is never the last block of
+    a page (it moves to the next page with the block it introduces).
+    """
     room = page_h_in - 2 * MARGIN_IN
     pages: list[list[Block]] = [[]]
     used = 0.0
-    for b in blocks:
-        if pages[-1] and used + b.height_in > room:
+    for i, b in enumerate(blocks):
+        need = b.height_in
+        if b.kind in HEADINGS and i + 1 < len(blocks):  # a heading stays with what follows
+            need += blocks[i + 1].height_in
+        if pages[-1] and used + need > room:
             pages.append([])
             used = 0.0
         if not pages[-1] and b.kind == "space":
