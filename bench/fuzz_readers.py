@@ -694,9 +694,10 @@ def fuzz(
     workers: int,
     seed_dirs: list[Path],
     deadline: float = 0.0,
+    start: int = 0,
 ) -> list[dict[str, Any]]:
     """Run ``cases`` cases per format on ``workers`` processes; one result dict per case."""
-    tasks = [(fmt, seed, i) for i in range(cases) for fmt in formats]  # interleaved
+    tasks = [(fmt, seed, i) for i in range(start, start + cases) for fmt in formats]
     results: list[dict[str, Any]] = []
     ctx = mp.get_context("forkserver")
     with ctx.Pool(
@@ -848,7 +849,7 @@ def main(argv: list[str] | None = None) -> int:
     print("seeds:", {k: len(v) for k, v in seeds.items()}, flush=True)
     t0 = time.time()
     deadline = t0 + args.max_seconds if args.max_seconds else 0.0
-    results = fuzz(formats, args.cases, args.seed, args.workers, SEED_DIRS, deadline)
+    results = fuzz(formats, args.cases, args.seed, args.workers, SEED_DIRS, deadline, args.start)
     wall = time.time() - t0
     summary: dict[str, Any] = {
         "seed": args.seed,

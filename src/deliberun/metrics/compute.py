@@ -34,7 +34,7 @@ from deliberun.metrics.load import LOAD_MODELS, rtss, session_rpe, trimp_baniste
 from deliberun.metrics.splits import KM_M, MILE_M, splits
 from deliberun.metrics.thresholds import resolve_thresholds
 
-METRICS_VERSION = "1"
+METRICS_VERSION = "2"
 
 #: Sports moved on foot: grade adjustment, best efforts and interval detection apply.
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running", "treadmill"})
@@ -204,7 +204,13 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
     intervals: dict[str, Any] = {"summary": "", "reps": []}
     if foot and has_distance:
         intervals = detect_intervals(
-            cs.time, cs.distance, cs.speed, gap_speed=gap, heart_rate=cs.heart_rate, moving=mv
+            cs.time,
+            cs.distance,
+            cs.speed,
+            gap_speed=gap,
+            heart_rate=cs.heart_rate,
+            moving=mv,
+            laps=activity.laps,
         )
     decoupling = None
     if has_hr and has_distance and not intervals["reps"]:

@@ -16,15 +16,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
 from deliberun.services import importer
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
-from deliberun.store.tables_core import ActivityRow
 
 
 class NoSuchActivity(LookupError):
@@ -137,7 +134,7 @@ def recompute(
     """
     report = RecomputeReport(metrics_version=importer.compute_metrics_version())
     with db.session() as s:
-        ids = list(s.scalars(select(ActivityRow.id).order_by(ActivityRow.start_time)))
+        ids = repo.activity_ids_by_start(s)
         settings = get_settings(s).to_dict()
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     pool = importer.make_pool(n_workers) if n_workers > 1 and len(ids) > 1 else None

@@ -14,7 +14,7 @@ import numpy as np
 
 from deliberun.models import load as ld
 from deliberun.models import load_ratios as lr
-from deliberun.store import settings_repo
+from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
 
 
@@ -23,19 +23,8 @@ def _activity_loads(
 ) -> list[tuple[date, float | None]]:
     """``(local date, load)`` of every activity up to ``until``: one light query that
     reads only the load value out of the metrics (not the whole metrics document)."""
-    from sqlalchemy import select
-
-    from deliberun.store.tables_core import ActivityRow, MetricsRow
-
-    value = MetricsRow.data[("load", load_model)].as_float()
-    q = (
-        select(ActivityRow.local_date, value)
-        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
-        .where(ActivityRow.local_date <= until)
-        .order_by(ActivityRow.start_time, ActivityRow.id)
-    )
     with db.session() as s:
-        return [(d, None if v is None else float(v)) for d, v in s.execute(q)]
+        return athlete_repo.activity_loads(s, until=until, load_model=load_model)
 
 
 def load_state(db: Database, *, today: date) -> dict[str, Any]:
@@ -100,30 +89,17 @@ def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, fl
     ``prediction_window_days`` model setting, so on any day it is the VDOT the race
     predictions would have shown that morning. One light query (best efforts only).
     """
-    from sqlalchemy import select
-
     from deliberun.models import predict as pr
     from deliberun.models.vdot_history import vdot_as_of
     from deliberun.services.athlete import _float_keys, is_race, is_running, model_settings
-    from deliberun.store.tables_core import ActivityRow, MetricsRow
 
     if not days:
         return {}
     window = int(model_settings(db)["prediction_window_days"])
     since = min(days) - timedelta(days=window)
-    q = (
-        select(
-            ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport,
-            ActivityRow.name, ActivityRow.extra, ActivityRow.distance_m,
-            ActivityRow.moving_time_s, ActivityRow.timer_time_s,
-            MetricsRow.data["best_efforts_s"].as_json(),
-        )
-        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
-        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
-    )  # fmt: skip
     out: list[pr.Effort] = []
     with db.session() as s:
-        rows = s.execute(q).all()
+        rows = athlete_repo.best_effort_rows(s, since=since, until=today)
     for r in rows:
         if not is_running(r.sport):
             continue

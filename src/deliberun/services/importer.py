@@ -25,14 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
 from deliberun.store import repository as repo
-from deliberun.store.db import Database
+from deliberun.store.db import Database, Session
 from deliberun.store.settings_repo import get_settings
-from deliberun.store.tables_core import ActivityRow, ActivitySourceRow, StreamRow
+from deliberun.store.tables_core import ActivityRow
 
 #: Called after each file: (files done, total files or None, display path).
 Progress = Callable[[int, int | None, str], None]
@@ -523,16 +521,9 @@ def _insert(s: Session, job: _Job, parsed: Parsed, stamp: datetime) -> int:
     if job.meta.get("name") not in (None, ""):
         extra["name_source"] = "strava"
     row.extra = repo.jsonable(extra)
-    s.add(row)
-    s.flush()
-    s.add(
-        ActivitySourceRow(
-            activity_id=row.id,
-            sha256=job.sha256,
-            source_path=job.path,
-            format=act.source_format,
-            meta=repo.jsonable(job.meta),
-        )
+    repo.add_activity(s, row)
+    repo.add_source(
+        s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )
     repo.replace_encoded_streams(
         s, row.id, parsed.encoded or repo.encode_streams(kept_streams(act))
@@ -551,19 +542,11 @@ def _merge(
     stamp: datetime,
 ) -> None:
     """Fold a second source of the same run into ``row``."""
-    from sqlalchemy import func, select
-
     act = parsed.activity
-    s.add(
-        ActivitySourceRow(
-            activity_id=row.id,
-            sha256=job.sha256,
-            source_path=job.path,
-            format=act.source_format,
-            meta=repo.jsonable(job.meta),
-        )
+    repo.add_source(
+        s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )
-    kinds_old = s.scalar(select(func.count()).where(StreamRow.activity_id == row.id)) or 0
+    kinds_old = repo.stream_count(s, row.id)
     new_streams = kept_streams(act)
     richer = (len(new_streams), act.n_samples) > (kinds_old, row.n_samples)
     old_extra = dict(row.extra or {})

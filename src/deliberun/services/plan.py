@@ -9,8 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, select
-
 from deliberun.plan import adapt as adapt_mod
 from deliberun.plan import edit as edit_mod
 from deliberun.plan.compliance import week_rows, workout_rows
@@ -20,6 +18,7 @@ from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.plan.text import parse_workout
 from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
+from deliberun.store import athlete_repo, plan_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
 
@@ -48,30 +47,8 @@ _STATE_LOCK = threading.Lock()
 
 def _data_stamp(db: Database) -> tuple[Any, ...]:
     """A cheap fingerprint of what VDOT and form rest on: activities, metrics, settings."""
-    from deliberun.store.tables_athlete import AthleteSettingsRow
-    from deliberun.store.tables_core import ActivityRow, MetricsRow
-
-    # columns stored before the large 'structure' JSON (a scan then skips its pages)
-    text = (
-        func.length(func.coalesce(ActivityRow.name, ""))
-        + func.length(func.coalesce(ActivityRow.sub_sport, ""))
-        + func.length(func.coalesce(ActivityRow.sport, ""))
-        + func.length(func.coalesce(cast(ActivityRow.extra, String), ""))
-    )
     with db.session() as s:
-        acts = s.execute(
-            select(
-                func.count(ActivityRow.id),
-                func.max(ActivityRow.id),
-                func.sum(ActivityRow.distance_m),
-                func.sum(ActivityRow.moving_time_s),
-                func.sum(text),
-            )
-        ).one()
-        # metrics are recomputed when the settings (below) or the code change
-        mets = s.execute(select(func.count(MetricsRow.activity_id))).one()
-        settings = s.execute(select(AthleteSettingsRow.id, AthleteSettingsRow.data)).all()
-    return (tuple(acts), tuple(mets), repr(sorted((i, repr(d)) for i, d in settings)))
+        return athlete_repo.history_stamp(s)
 
 
 def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[Any, Any]]:
@@ -125,14 +102,10 @@ def save_plan(db: Database, plan: Plan, *, now: datetime, cycle_id: int | None =
     """Store a plan (it becomes the current plan); returns its id."""
     with db.session() as s, s.begin():
         row = PlanRow(name=plan.name, created_at=now, params=plan.params, cycle_id=cycle_id)
-        s.add(row)
-        s.flush()
-        for d in plan.days:
-            s.add(_row(row.id, d))
-        return int(row.id)
+        return plan_repo.add_plan(s, row, [_row(None, d) for d in plan.days])
 
 
-def _row(plan_id: int, d: PlannedDay) -> PlannedWorkoutRow:
+def _row(plan_id: int | None, d: PlannedDay) -> PlannedWorkoutRow:
     return PlannedWorkoutRow(
         plan_id=plan_id,
         date=d.date,
@@ -148,17 +121,12 @@ def _row(plan_id: int, d: PlannedDay) -> PlannedWorkoutRow:
 def current_plan(db: Database) -> tuple[int, Plan]:
     """The newest plan; ``ValueError`` when there is none."""
     with db.session() as s:
-        row = s.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
+        row = plan_repo.latest_plan(s)
         if row is None:
             raise ValueError(
                 "no plan yet: run 'deliberun plan generate' or 'deliberun plan import FILE'"
             )
-        w = PlannedWorkoutRow
-        rows = s.execute(  # not the stored step trees: the text is the plan
-            select(w.date, w.workout_type, w.text, w.status, w.notes, w.activity_id)
-            .where(w.plan_id == row.id)
-            .order_by(w.date, w.id)
-        ).all()
+        rows = plan_repo.plan_day_rows(s, row.id)
         days = [
             PlannedDay(
                 r.date,
@@ -176,9 +144,7 @@ def current_plan(db: Database) -> tuple[int, Plan]:
 def replace_days(db: Database, plan_id: int, days: list[PlannedDay]) -> None:
     """Rewrite the planned workouts of a plan (one transaction)."""
     with db.session() as s, s.begin():
-        s.execute(delete(PlannedWorkoutRow).where(PlannedWorkoutRow.plan_id == plan_id))
-        for d in days:
-            s.add(_row(plan_id, d))
+        plan_repo.replace_workouts(s, plan_id, [_row(plan_id, d) for d in days])
 
 
 def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
@@ -243,7 +209,7 @@ def _source(path: Path, data: bytes) -> dict[str, str]:
 def _imported_from(db: Database, source: dict[str, str]) -> tuple[int, str] | None:
     """(plan id, stored sha256) of the plan imported from the same file or the same bytes."""
     with db.session() as s:
-        rows = s.execute(select(PlanRow.id, PlanRow.params).order_by(PlanRow.id.desc())).all()
+        rows = plan_repo.plan_params(s)
     by_sha = by_file = None
     for pid, params in rows:
         src = (params or {}).get("source") or {}
@@ -273,12 +239,8 @@ def import_plan_file(db: Database, path: Path, *, now: datetime) -> dict[str, An
     known = _imported_from(db, source)
     if known is not None and known[1] == source["sha256"]:
         with db.session() as s:
-            n = s.scalar(
-                select(func.count())
-                .select_from(PlannedWorkoutRow)
-                .where(PlannedWorkoutRow.plan_id == known[0])
-            )
-        return {"path": str(path), "plan_id": known[0], "planned": int(n or 0), "plan": "unchanged"}
+            n = plan_repo.count_workouts(s, known[0])
+        return {"path": str(path), "plan_id": known[0], "planned": n, "plan": "unchanged"}
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -290,7 +252,7 @@ def import_plan_file(db: Database, path: Path, *, now: datetime) -> dict[str, An
     else:
         pid, status = known[0], "updated"
         with db.session() as s, s.begin():
-            row = s.get(PlanRow, pid)
+            row = plan_repo.get_plan(s, pid)
             if row is not None:
                 row.name, row.params = plan.name, plan.params
         replace_days(db, pid, plan.days)

@@ -13,8 +13,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
-
 from deliberun.practice.cycles import Cycle, GoalRace
 from deliberun.practice.experiments import ExperimentResult, ExperimentSpec, analyze_experiment
 from deliberun.practice.journal import JournalEntry
@@ -26,6 +24,7 @@ from deliberun.services.practice_sessions import HISTORY_DAYS as HISTORY_DAYS  #
 from deliberun.services.practice_sessions import _entry_from_row
 from deliberun.services.practice_sessions import build_sessions as build_sessions
 from deliberun.services.practice_sessions import planned_days as planned_days
+from deliberun.store import practice_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
@@ -60,12 +59,6 @@ def log_entry(db: Database, entry: JournalEntry) -> dict[str, Any]:
     entry.validate()
     with db.session() as s, s.begin():
         entry.activity_id = _match_activity(s, entry)
-        q = delete(JournalEntryRow).where(JournalEntryRow.date == entry.date)
-        if entry.activity_id is not None:
-            q = delete(JournalEntryRow).where(JournalEntryRow.activity_id == entry.activity_id)
-        else:
-            q = q.where(JournalEntryRow.activity_id.is_(None))
-        s.execute(q)
         row = JournalEntryRow(
             date=entry.date,
             activity_id=entry.activity_id,
@@ -78,19 +71,15 @@ def log_entry(db: Database, entry: JournalEntry) -> dict[str, Any]:
             tags=list(entry.tags),
             details=list(entry.details),
         )
-        s.add(row)
-        s.flush()
         out = entry.to_dict()
-        out["id"] = int(row.id)
+        out["id"] = practice_repo.replace_journal_entry(s, row)
         return out
 
 
 def list_journal(db: Database, since: date | None = None) -> list[dict[str, Any]]:
     with db.session() as s:
-        q = select(JournalEntryRow).order_by(JournalEntryRow.date)
-        if since is not None:
-            q = q.where(JournalEntryRow.date >= since)
-        return [{"id": r.id, **_entry_from_row(r).to_dict()} for r in s.scalars(q)]
+        rows = practice_repo.journal_rows(s, since)
+        return [{"id": r.id, **_entry_from_row(r).to_dict()} for r in rows]
 
 
 def import_journal_file(db: Database, path: str | Path) -> dict[str, int]:
@@ -104,8 +93,7 @@ def import_journal_file(db: Database, path: str | Path) -> dict[str, int]:
         log_entry(db, e)
     for c in jf.cycles:
         with db.session() as s, s.begin():
-            for old in s.scalars(select(CycleRow).where(CycleRow.name == c.name)).all():
-                s.delete(old)
+            practice_repo.delete_cycles_named(s, c.name)
         create_cycle(db, c)
     for x in jf.experiments:
         save_experiment(db, x, replace=True)
@@ -131,7 +119,7 @@ def _target_from_row(r: TargetRow) -> TargetSpec:
 
 
 def _cycle_from_row(s: Any, r: CycleRow) -> Cycle:
-    targets = s.scalars(select(TargetRow).where(TargetRow.cycle_id == r.id).order_by(TargetRow.id))
+    targets = practice_repo.targets_of(s, r.id)
     race = (
         GoalRace(r.goal_distance_m, r.goal_date, r.goal_time_s)
         if r.goal_distance_m and r.goal_date
@@ -152,14 +140,10 @@ def create_cycle(db: Database, cycle: Cycle) -> int:
             goal_date=race.date if race else None,
             goal_time_s=race.goal_time_s if race else None,
         )
-        s.add(row)
-        s.flush()
-        for t in cycle.targets:
-            s.add(_target_row(int(row.id), t))
-        return int(row.id)
+        return practice_repo.add_cycle(s, row, [_target_row(None, t) for t in cycle.targets])
 
 
-def _target_row(cycle_id: int, t: TargetSpec) -> TargetRow:
+def _target_row(cycle_id: int | None, t: TargetSpec) -> TargetRow:
     return TargetRow(
         cycle_id=cycle_id,
         kind=t.kind,
@@ -172,7 +156,7 @@ def _target_row(cycle_id: int, t: TargetSpec) -> TargetRow:
 
 def list_cycles(db: Database) -> list[Cycle]:
     with db.session() as s:
-        return [_cycle_from_row(s, r) for r in s.scalars(select(CycleRow).order_by(CycleRow.start))]
+        return [_cycle_from_row(s, r) for r in practice_repo.cycles_by_start(s)]
 
 
 def get_cycle(db: Database, cycle_id: int | None, *, today: date) -> Cycle:
@@ -195,10 +179,7 @@ def add_target(db: Database, cycle_id: int | None, target: TargetSpec, *, today:
     cycle.add_target(target)  # raises TooManyTargetsError / ValueError
     assert cycle.id is not None
     with db.session() as s, s.begin():
-        row = _target_row(cycle.id, target)
-        s.add(row)
-        s.flush()
-        return int(row.id)
+        return practice_repo.add_target(s, _target_row(cycle.id, target))
 
 
 def target_progress(
@@ -239,13 +220,12 @@ def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False
     """Store an experiment spec; an existing id is an error unless ``replace``."""
     spec.validate()
     with db.session() as s, s.begin():
-        old = s.get(ExperimentRow, spec.id)
+        old = practice_repo.get_experiment(s, spec.id)
         if old is not None and not replace:
             raise ValueError(f"experiment {spec.id!r} exists; pick another id")
-        if old is not None:
-            s.delete(old)
-            s.flush()
-        s.add(
+        practice_repo.replace_experiment(
+            s,
+            old,
             ExperimentRow(
                 id=spec.id,
                 change=spec.change,
@@ -257,23 +237,21 @@ def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False
                 end=spec.end,
                 status=spec.status,
                 cause=spec.cause,
-            )
+            ),
         )
     return spec.id
 
 
 def list_experiments(db: Database) -> list[ExperimentSpec]:
     with db.session() as s:
-        return [
-            _spec_from_row(r) for r in s.scalars(select(ExperimentRow).order_by(ExperimentRow.id))
-        ]
+        return [_spec_from_row(r) for r in practice_repo.experiments_by_id(s)]
 
 
 def show_experiment(
     db: Database, exp_id: str, *, today: date, sessions: list[Session] | None = None
 ) -> ExperimentResult:
     with db.session() as s:
-        row = s.get(ExperimentRow, exp_id)
+        row = practice_repo.get_experiment(s, exp_id)
         if row is None:
             raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
         spec = _spec_from_row(row)

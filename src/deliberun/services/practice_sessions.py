@@ -21,8 +21,6 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
@@ -34,7 +32,9 @@ from deliberun.practice.journal import JournalEntry, apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
 from deliberun.practice.targets import longest_stretch_s, split_cv_pct
+from deliberun.store import practice_repo
 from deliberun.store.db import Database
+from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
 from deliberun.store.tables_practice import JournalEntryRow
 
 HISTORY_DAYS = 400
@@ -60,37 +60,6 @@ def is_running(sport: str | None) -> bool:
 
 
 # --------------------------------------------------------------------------- reads
-
-
-def _split_column(dialect: str) -> Any:
-    """The km splits as ``[[pace, seconds], ...]``: on SQLite only those two fields are
-    extracted (parsing every split field in Python costs most of the time)."""
-    from sqlalchemy import literal_column
-
-    from deliberun.store.tables_core import MetricsRow
-
-    if dialect == "sqlite":
-        return literal_column(
-            "(SELECT json_group_array(json_array(json_extract(value, '$.pace_s_per_km'), "
-            "coalesce(json_extract(value, '$.moving_time_s'), "
-            "json_extract(value, '$.duration_s')))) "
-            "FROM json_each(metrics.data, '$.splits_km'))"
-        )
-    return MetricsRow.data["splits_km"].as_json()
-
-
-def _reps_column(dialect: str) -> Any:
-    """Count and mean duration [s] of the detected reps (to classify unplanned runs)."""
-    from sqlalchemy import literal_column
-
-    from deliberun.store.tables_core import MetricsRow
-
-    if dialect == "sqlite":
-        return literal_column(
-            "(SELECT json_array(count(*), avg(json_extract(value, '$.duration_s'))) "
-            "FROM json_each(metrics.data, '$.intervals.reps'))"
-        )
-    return MetricsRow.data[("intervals", "reps")].as_json()
 
 
 def _reps_info(value: Any) -> tuple[int, float]:
@@ -124,50 +93,15 @@ def _splits(value: Any) -> list[tuple[float | None, float]]:
 
 
 def _read_rows(db: Database, since: date, today: date, load_model: str) -> list[Any]:
-    from deliberun.store.tables_core import ActivityRow, MetricsRow
-
-    d = MetricsRow.data
-    dialect = db.engine.dialect.name
-    q = (
-        select(
-            ActivityRow.id, ActivityRow.start_time, ActivityRow.utc_offset_s,
-            ActivityRow.local_date, ActivityRow.sport, ActivityRow.name,
-            ActivityRow.distance_m, ActivityRow.moving_time_s, ActivityRow.avg_hr_bpm,
-            ActivityRow.avg_cadence_spm, ActivityRow.extra,
-            d[("load", load_model)].as_float().label("load"),
-            d["decoupling_pct"].as_float().label("decoupling_pct"),
-            d["efficiency_factor"].as_float().label("efficiency_factor"),
-            d[("cadence", "avg_spm")].as_float().label("cadence_spm"),
-            _reps_column(dialect).label("reps_info"),
-            _split_column(dialect).label("splits"),
-        )
-        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
-        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
-        .order_by(ActivityRow.start_time, ActivityRow.id)
-    )  # fmt: skip
     with db.session() as s:
-        return list(s.execute(q).all())
+        return practice_repo.session_rows(s, since, today, load_model)
 
 
 def _read_structure(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     """Laps, detected reps and mean-maximal speeds of the given activities (one query)."""
-    from deliberun.store.tables_core import MetricsRow
-
-    if not ids:
-        return {}
-    d = MetricsRow.data
-    sqlite = db.engine.dialect.name == "sqlite"
-    q = select(
-        MetricsRow.activity_id,
-        _fields_column("laps", LAP_FIELDS) if sqlite else d["laps"].as_json(),
-        _fields_column("intervals.reps", REP_FIELDS)
-        if sqlite
-        else d[("intervals", "reps")].as_json(),
-        d["mean_max_speed"].as_json(),
-    ).where(MetricsRow.activity_id.in_(ids))
     out: dict[int, dict[str, Any]] = {}
     with db.session() as s:
-        for aid, laps, reps, mms in s.execute(q):
+        for aid, laps, reps, mms in practice_repo.structure_rows(s, ids):
             out[int(aid)] = {
                 "laps": _records(laps, LAP_FIELDS),
                 "intervals": {"reps": _records(reps, REP_FIELDS)},
@@ -176,23 +110,8 @@ def _read_structure(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
-#: The lap and rep fields the execution reads (the rest of each record is not parsed).
-LAP_FIELDS = ("intensity", "trigger", "duration_s", "pace_s_per_km", "gap_pace_s_per_km")
-REP_FIELDS = ("speed_m_per_s", "gap_speed_m_per_s", "duration_s", "recovery_s")
-
-
-def _fields_column(path: str, names: tuple[str, ...]) -> Any:
-    """SQLite: the listed fields of each record of a JSON array, as ``[[...], ...]``."""
-    from sqlalchemy import literal_column
-
-    cols = ", ".join(f"json_extract(value, '$.{n}')" for n in names)
-    return literal_column(
-        f"(SELECT json_group_array(json_array({cols})) FROM json_each(metrics.data, '$.{path}'))"
-    )
-
-
 def _records(value: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Records from :func:`_fields_column` (or the full records on other databases)."""
+    """Records from ``practice_repo.structure_rows`` (or the full records on other databases)."""
     import json
 
     if value is None:
@@ -205,16 +124,10 @@ def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
     """Mean air temperature [degC] of the given activities: their temperature streams
     only, in one query."""
     from deliberun.store.streams import decode_stream
-    from deliberun.store.tables_core import StreamRow
 
-    if not ids:
-        return {}
-    q = select(StreamRow.activity_id, StreamRow.dtype, StreamRow.data, StreamRow.n).where(
-        StreamRow.activity_id.in_(ids), StreamRow.name == "temperature"
-    )
     out: dict[int, float] = {}
     with db.session() as s:
-        for aid, dtype, blob, n in s.execute(q):
+        for aid, dtype, blob, n in practice_repo.temperature_rows(s, ids):
             try:
                 arr = decode_stream(dtype, blob, n)
             except ValueError:
@@ -228,20 +141,11 @@ def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
 def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
     """Planned workouts of the current plan in [since, until] (empty without a plan)."""
     try:
-        from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
+        from deliberun.store import plan_repo
 
         with db.session() as s:
-            plan = s.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
-            if plan is None:
-                return []
-            rows = s.execute(
-                select(PlannedWorkoutRow.date, PlannedWorkoutRow.workout_type,
-                       PlannedWorkoutRow.text)
-                .where(PlannedWorkoutRow.plan_id == plan.id)
-                .where(PlannedWorkoutRow.date >= since, PlannedWorkoutRow.date <= until)
-                .order_by(PlannedWorkoutRow.date)
-            ).all()  # fmt: skip
-            return [PlannedDay(d, wt, text) for d, wt, text in rows]
+            rows = plan_repo.latest_plan_days(s, since, until)
+        return [PlannedDay(d, wt, text) for d, wt, text in rows]
     except Exception:  # noqa: BLE001 - the plan area's tables may not exist yet
         return []
 
@@ -404,10 +308,7 @@ def _state_by_day(state: dict[str, Any], since: date) -> dict[date, dict[str, fl
 def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> None:
     since = min((x.local_date for x in sessions), default=None)
     with db.session() as s:
-        q = select(JournalEntryRow)
-        if since is not None:
-            q = q.where(JournalEntryRow.date >= since)
-        entries = [_entry_from_row(r) for r in s.scalars(q)]
+        entries = [_entry_from_row(r) for r in practice_repo.journal_rows(s, since, by_date=False)]
     by_id = {x.activity_id: x for x in sessions}
     by_date: dict[date, list[Session]] = {}
     for x in sessions:

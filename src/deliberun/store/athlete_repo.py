@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow
@@ -32,3 +32,65 @@ def activities_with_metrics(
         q = q.where(ActivityRow.local_date <= until)
     q = q.order_by(ActivityRow.start_time, ActivityRow.id)
     return [(row, dict(data or {})) for row, data in session.execute(q)]
+
+
+def activity_loads(
+    session: Session, *, until: date, load_model: str
+) -> list[tuple[date, float | None]]:
+    """``(local date, load)`` of every activity up to ``until``: one light query that
+    reads only the load value out of the metrics (not the whole metrics document)."""
+    value = MetricsRow.data[("load", load_model)].as_float()
+    q = (
+        select(ActivityRow.local_date, value)
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date <= until)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )
+    return [(d, None if v is None else float(v)) for d, v in session.execute(q)]
+
+
+def best_effort_rows(session: Session, *, since: date, until: date) -> list[Any]:
+    """Rows ``(id, local_date, sport, sub_sport, name, extra, distance_m, moving_time_s,
+    timer_time_s, best_efforts_s)`` of activities within local dates ``[since, until]``:
+    one light query that reads only the best efforts out of the metrics."""
+    q = (
+        select(
+            ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport,
+            ActivityRow.name, ActivityRow.extra, ActivityRow.distance_m,
+            ActivityRow.moving_time_s, ActivityRow.timer_time_s,
+            MetricsRow.data["best_efforts_s"].as_json(),
+        )
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= until)
+    )  # fmt: skip
+    return list(session.execute(q).all())
+
+
+def history_stamp(session: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of what the athlete models rest on: activities, metrics, settings.
+
+    Activity count, max id, total distance and moving time, and the length of the
+    descriptive text columns (stored before the large ``structure`` JSON, so a scan
+    skips its pages); the metrics count (metrics are recomputed when the settings or the
+    code change); and the stored settings.
+    """
+    from deliberun.store.tables_athlete import AthleteSettingsRow
+
+    text = (
+        func.length(func.coalesce(ActivityRow.name, ""))
+        + func.length(func.coalesce(ActivityRow.sub_sport, ""))
+        + func.length(func.coalesce(ActivityRow.sport, ""))
+        + func.length(func.coalesce(cast(ActivityRow.extra, String), ""))
+    )
+    acts = session.execute(
+        select(
+            func.count(ActivityRow.id),
+            func.max(ActivityRow.id),
+            func.sum(ActivityRow.distance_m),
+            func.sum(ActivityRow.moving_time_s),
+            func.sum(text),
+        )
+    ).one()
+    mets = session.execute(select(func.count(MetricsRow.activity_id))).one()
+    settings = session.execute(select(AthleteSettingsRow.id, AthleteSettingsRow.data)).all()
+    return (tuple(acts), tuple(mets), repr(sorted((i, repr(d)) for i, d in settings)))

@@ -14,6 +14,16 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+__all__ = [
+    "Database",
+    "MIGRATIONS_DIR",
+    "Session",
+    "default_db_path",
+    "make_engine",
+    "resolve_url",
+    "upgrade",
+]
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

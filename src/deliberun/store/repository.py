@@ -133,6 +133,16 @@ def count_activities(
     return int(session.scalar(q) or 0)
 
 
+def activity_ids_by_start(session: Session) -> list[int]:
+    """Every activity id, by start time."""
+    return list(session.scalars(select(ActivityRow.id).order_by(ActivityRow.start_time)))
+
+
+def stream_count(session: Session, id: int) -> int:  # noqa: A002
+    """How many streams activity ``id`` has stored."""
+    return int(session.scalar(select(func.count()).where(StreamRow.activity_id == int(id))) or 0)
+
+
 def get_activity(session: Session, id: int) -> ActivityRow | None:  # noqa: A002
     """The activity with this id, or None."""
     return session.get(ActivityRow, int(id))
@@ -289,6 +299,34 @@ def find_same_run(
 
 
 # ----------------------------------------------------------------------------- writes
+
+
+def add_activity(session: Session, row: ActivityRow) -> int:
+    """Add a new activity row and flush it; returns its id."""
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def add_source(
+    session: Session,
+    activity_id: int,
+    *,
+    sha256: str,
+    source_path: str,
+    format: str,  # noqa: A002
+    meta: dict[str, Any],
+) -> None:
+    """Record that the file ``sha256`` (read from ``source_path``) is a source of the activity."""
+    session.add(
+        ActivitySourceRow(
+            activity_id=activity_id,
+            sha256=sha256,
+            source_path=source_path,
+            format=format,
+            meta=jsonable(meta),
+        )
+    )
 
 
 def add_original(session: Session, sha256: str, data: bytes, name: str, now: datetime) -> None:

@@ -1,0 +1,207 @@
+"""Reads and writes of the practice loop: the light session query, the journal, cycles,
+targets and experiments.
+
+The session reads are tuned for speed (docs/practice.md): one query takes only the
+fields the sessions need (scalars by JSON path, not whole metrics documents); on SQLite
+the km splits, detected reps, laps and reps are reduced to the few fields read, inside
+the database. No function commits: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, literal_column, select
+from sqlalchemy.orm import Session
+
+from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
+from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
+
+#: The lap and rep fields the execution reads (the rest of each record is not parsed).
+LAP_FIELDS = ("intensity", "trigger", "duration_s", "pace_s_per_km", "gap_pace_s_per_km")
+REP_FIELDS = ("speed_m_per_s", "gap_speed_m_per_s", "duration_s", "recovery_s")
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+# --------------------------------------------------------------------------- session reads
+
+
+def _split_column(dialect: str) -> Any:
+    """The km splits as ``[[pace, seconds], ...]``: on SQLite only those two fields are
+    extracted (parsing every split field in Python costs most of the time)."""
+    if dialect == "sqlite":
+        return literal_column(
+            "(SELECT json_group_array(json_array(json_extract(value, '$.pace_s_per_km'), "
+            "coalesce(json_extract(value, '$.moving_time_s'), "
+            "json_extract(value, '$.duration_s')))) "
+            "FROM json_each(metrics.data, '$.splits_km'))"
+        )
+    return MetricsRow.data["splits_km"].as_json()
+
+
+def _reps_column(dialect: str) -> Any:
+    """Count and mean duration [s] of the detected reps (to classify unplanned runs)."""
+    if dialect == "sqlite":
+        return literal_column(
+            "(SELECT json_array(count(*), avg(json_extract(value, '$.duration_s'))) "
+            "FROM json_each(metrics.data, '$.intervals.reps'))"
+        )
+    return MetricsRow.data[("intervals", "reps")].as_json()
+
+
+def _fields_column(path: str, names: tuple[str, ...]) -> Any:
+    """SQLite: the listed fields of each record of a JSON array, as ``[[...], ...]``."""
+    cols = ", ".join(f"json_extract(value, '$.{n}')" for n in names)
+    return literal_column(
+        f"(SELECT json_group_array(json_array({cols})) FROM json_each(metrics.data, '$.{path}'))"
+    )
+
+
+def session_rows(session: Session, since: date, today: date, load_model: str) -> list[Any]:
+    """One light row per activity within local dates ``[since, today]``, by start time.
+
+    Columns: ``id, start_time, utc_offset_s, local_date, sport, name, distance_m,
+    moving_time_s, avg_hr_bpm, avg_cadence_spm, extra, load, decoupling_pct,
+    efficiency_factor, cadence_spm, reps_info, splits``. ``reps_info`` is ``[count,
+    mean duration s]`` on SQLite (the full reps elsewhere); ``splits`` is ``[[pace,
+    seconds], ...]`` on SQLite (the full splits elsewhere), both JSON.
+    """
+    d = MetricsRow.data
+    dialect = _dialect(session)
+    q = (
+        select(
+            ActivityRow.id, ActivityRow.start_time, ActivityRow.utc_offset_s,
+            ActivityRow.local_date, ActivityRow.sport, ActivityRow.name,
+            ActivityRow.distance_m, ActivityRow.moving_time_s, ActivityRow.avg_hr_bpm,
+            ActivityRow.avg_cadence_spm, ActivityRow.extra,
+            d[("load", load_model)].as_float().label("load"),
+            d["decoupling_pct"].as_float().label("decoupling_pct"),
+            d["efficiency_factor"].as_float().label("efficiency_factor"),
+            d[("cadence", "avg_spm")].as_float().label("cadence_spm"),
+            _reps_column(dialect).label("reps_info"),
+            _split_column(dialect).label("splits"),
+        )
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )  # fmt: skip
+    return list(session.execute(q).all())
+
+
+def structure_rows(session: Session, ids: list[int]) -> list[tuple[int, Any, Any, Any]]:
+    """``(activity id, laps, reps, mean_max_speed)`` of the given activities (one query).
+
+    On SQLite laps and reps are ``[[...], ...]`` of :data:`LAP_FIELDS` /
+    :data:`REP_FIELDS` (JSON text); elsewhere the full records.
+    """
+    if not ids:
+        return []
+    d = MetricsRow.data
+    sqlite = _dialect(session) == "sqlite"
+    q = select(
+        MetricsRow.activity_id,
+        _fields_column("laps", LAP_FIELDS) if sqlite else d["laps"].as_json(),
+        _fields_column("intervals.reps", REP_FIELDS)
+        if sqlite
+        else d[("intervals", "reps")].as_json(),
+        d["mean_max_speed"].as_json(),
+    ).where(MetricsRow.activity_id.in_(ids))
+    return [(int(aid), laps, reps, mms) for aid, laps, reps, mms in session.execute(q)]
+
+
+def temperature_rows(session: Session, ids: list[int]) -> list[tuple[int, str, bytes, int]]:
+    """``(activity id, dtype, data, n)`` of the temperature streams of the given activities
+    (one query; decode with :func:`deliberun.store.streams.decode_stream`)."""
+    if not ids:
+        return []
+    q = select(StreamRow.activity_id, StreamRow.dtype, StreamRow.data, StreamRow.n).where(
+        StreamRow.activity_id.in_(ids), StreamRow.name == "temperature"
+    )
+    return [(int(aid), dtype, blob, n) for aid, dtype, blob, n in session.execute(q)]
+
+
+# --------------------------------------------------------------------------- journal
+
+
+def journal_rows(
+    session: Session, since: date | None = None, *, by_date: bool = True
+) -> list[JournalEntryRow]:
+    """Journal entries from ``since`` (all when None), by date unless ``by_date=False``."""
+    q = select(JournalEntryRow)
+    if by_date:
+        q = q.order_by(JournalEntryRow.date)
+    if since is not None:
+        q = q.where(JournalEntryRow.date >= since)
+    return list(session.scalars(q))
+
+
+def replace_journal_entry(session: Session, row: JournalEntryRow) -> int:
+    """Store ``row`` in place of the entry for the same activity (or, without one, the
+    entry of the same date without an activity); returns its id."""
+    if row.activity_id is not None:
+        q = delete(JournalEntryRow).where(JournalEntryRow.activity_id == row.activity_id)
+    else:
+        q = delete(JournalEntryRow).where(JournalEntryRow.date == row.date)
+        q = q.where(JournalEntryRow.activity_id.is_(None))
+    session.execute(q)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+# --------------------------------------------------------------------------- cycles, targets
+
+
+def delete_cycles_named(session: Session, name: str) -> None:
+    """Delete the cycles called ``name``."""
+    for old in session.scalars(select(CycleRow).where(CycleRow.name == name)).all():
+        session.delete(old)
+
+
+def cycles_by_start(session: Session) -> list[CycleRow]:
+    return list(session.scalars(select(CycleRow).order_by(CycleRow.start)))
+
+
+def targets_of(session: Session, cycle_id: int) -> list[TargetRow]:
+    """The targets of a cycle, in the order they were added."""
+    q = select(TargetRow).where(TargetRow.cycle_id == cycle_id).order_by(TargetRow.id)
+    return list(session.scalars(q))
+
+
+def add_cycle(session: Session, row: CycleRow, targets: list[TargetRow]) -> int:
+    """Add a cycle and its targets (``cycle_id`` is set on each); returns its id."""
+    session.add(row)
+    session.flush()
+    for t in targets:
+        t.cycle_id = row.id
+        session.add(t)
+    return int(row.id)
+
+
+def add_target(session: Session, row: TargetRow) -> int:
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+def get_experiment(session: Session, exp_id: str) -> ExperimentRow | None:
+    return session.get(ExperimentRow, exp_id)
+
+
+def replace_experiment(session: Session, old: ExperimentRow | None, row: ExperimentRow) -> None:
+    """Delete ``old`` (when given) and add ``row``."""
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    session.add(row)
+
+
+def experiments_by_id(session: Session) -> list[ExperimentRow]:
+    return list(session.scalars(select(ExperimentRow).order_by(ExperimentRow.id)))
