@@ -49,7 +49,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
     "import": ("import_bench.py", [], [], "FIT parser records/s: fitfast, our fast path, fitdecode, our fallback"),
     "archive": ("import_archive_bench.py", [], ["--quick"],
                 "the 10-year archive through `deliberun import`: 1/2 cores, memory growth, runpandas, profile"),
-    "recompute": ("recompute_bench.py", [], ["--quick"], "`deliberun recompute`, fitness, predict on the archive"),
+    "recompute": ("recompute_bench.py", ["--workers", "1", "2", "--reparse"], ["--quick"], "`deliberun recompute`, fitness, predict on the archive"),
     "store": ("store_bench.py", [], ["--n", "300", "--n-samples-table", "10"], "stream storage layouts, store write/read"),
     "metrics": ("metrics_bench.py", [], ["--activities", "300", "--distinct", "30", "--repeat", "1"],
                 "compute_all per run and over a 3,000-run archive"),

@@ -208,7 +208,7 @@ def calendar_page(
     )
     acts = src.list_activities(db, since=first, until=last)
     plan = section("plan", lambda: _plan_in(db, first, last))
-    comp = section("plan", lambda: src.compliance(db, today))
+    comp = section("plan", lambda: src.compliance(db, today, since=first, until=last))
     day_colour = {str(k): v for k, v in (comp.get("days") or {}).items()} if comp else {}
     week_colour = {str(k): v for k, v in (comp.get("weeks") or {}).items()} if comp else {}
     workouts = plan.get("workouts", []) if plan.get("available") else []
