@@ -36,10 +36,7 @@ PURE_FORBIDDEN = (
 )
 
 #: Known exceptions, to move (path relative to src/deliberun -> why it is allowed now).
-KNOWN_SQL = {
-    # to move: parses the database URL for the cache key (store.db could offer it)
-    "web/cache.py": "to move",
-}
+KNOWN_SQL: dict[str, str] = {}
 
 
 def _modules(parts: tuple[str, ...]) -> list[Path]:

@@ -14,6 +14,7 @@ import importlib.util
 import io
 import random
 import signal
+import struct
 import time
 import zipfile
 from collections import Counter
@@ -294,3 +295,33 @@ def test_failed_import_writes_nothing(
     assert not src_paths & {f["path"] for f in rep.failed}
     assert stream_ids <= act_ids
     db.dispose()
+
+
+def test_zip_name_not_utf8_despite_flag(tmp_path: Path) -> None:
+    """A zip whose member name is flagged UTF-8 but is not: one typed error (found by fuzzing)."""
+    z = bytearray(_zip([("ab.fit", b"x")]))
+    for sig, flag_off, name_off in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        i = z.find(sig)
+        z[i + flag_off + 1] |= 0x08  # bit 11: name is UTF-8
+        z[i + name_off] = 0xAB  # an invalid UTF-8 start byte
+    assert _sources(tmp_path, "bad.zip", bytes(z)) == [
+        (str(tmp_path / "bad.zip"), "CorruptFileError")
+    ]
+
+
+def test_nested_zip_with_unknown_method(
+    seeds: dict[str, list[tuple[str, bytes]]], tmp_path: Path
+) -> None:
+    """A nested zip whose compression method zipfile cannot unpack (found by fuzzing)."""
+    _, inner = F.hostile_archive("method", seeds, random.Random(3))
+    outer = _zip([("UploadedFiles_0.zip", inner)], zipfile.ZIP_STORED)
+    out = _sources(tmp_path, "outer.zip", outer)
+    assert [o for _, o in out] == ["CorruptFileError"]
+    # and a damaged member of the outer zip itself
+    z = bytearray(_zip([("UploadedFiles_0.zip", _zip([("a.fit", b"\0" * 5000)]))]))
+    i = z.find(b"PK\x03\x04")
+    struct.pack_into("<H", z, i + 8, 99)  # local header: method 99 (AES), unknown
+    j = z.find(b"PK\x01\x02")
+    struct.pack_into("<H", z, j + 10, 99)
+    out = _sources(tmp_path, "outer2.zip", bytes(z))
+    assert [o for _, o in out] == ["CorruptFileError"]

@@ -6,8 +6,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 from deliberun.store.db import Database
 
 #: Runs the migrations and dies (os._exit) when SQLite is about to run STATEMENT.

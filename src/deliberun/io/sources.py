@@ -163,6 +163,20 @@ def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------- zip
 
 
+#: What zipfile raises on damaged archives (found by fuzzing, bench/fuzz_readers.py):
+#: bad deflate data (zlib.error), an unknown compression method (NotImplementedError),
+#: an encrypted member (RuntimeError), a non-UTF-8 name (UnicodeDecodeError, a ValueError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def _unsafe_member(name: str) -> str | None:
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return "absolute path in archive refused"
@@ -223,7 +237,7 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             try:
                 strava = parse_strava_csv(zf.read(info).decode("utf-8-sig", "replace"))
                 csv_prefix = str(base.parent) + "/" if str(base.parent) != "." else ""
-            except (zipfile.BadZipFile, OSError, ValueError, csv.Error):
+            except (*_ZIP_ERRORS, csv.Error):
                 strava = {}
             break
     for info in sorted(infos, key=lambda i: i.filename):
@@ -240,7 +254,7 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             try:
                 inner = zf.read(info)
                 inner_zf = zipfile.ZipFile(io.BytesIO(inner))
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except _ZIP_ERRORS as exc:
                 yield _error(mdisplay, CorruptFileError(mdisplay, f"damaged zip ({exc})"))
                 continue
             yield from _iter_zip(inner_zf, mdisplay, depth + 1)
@@ -261,7 +275,7 @@ def _iter_zip_path(path: Path) -> Iterator[Source]:
     display = str(path)
     try:
         zf = zipfile.ZipFile(path)  # kept open by the loaders; closed when collected
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except _ZIP_ERRORS as exc:  # e.g. a member name that is not UTF-8 despite its flag
         yield _error(display, CorruptFileError(display, f"not a readable zip archive ({exc})"))
         return
     yield from _iter_zip(zf, display, 1)

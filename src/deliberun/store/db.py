@@ -21,6 +21,7 @@ __all__ = [
     "default_db_path",
     "make_engine",
     "resolve_url",
+    "sqlite_files",
     "upgrade",
 ]
 
@@ -43,6 +44,16 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     path = Path(value).expanduser().resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def sqlite_files(url: str) -> tuple[str, ...] | None:
+    """The database file and its ``-wal`` log for a file SQLite URL, else ``None``."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return None
+    return (u.database, u.database + "-wal")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

@@ -29,17 +29,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy.engine import make_url
+from deliberun.store.db import sqlite_files
 
 MAX_ENTRIES = 64
-
-
-def sqlite_files(url: str) -> tuple[str, ...] | None:
-    """The database file and its ``-wal`` of a file SQLite URL, else ``None``."""
-    u = make_url(url)
-    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
-        return None
-    return (u.database, u.database + "-wal")
 
 
 class PageCache:
