@@ -27,6 +27,7 @@ demo: $(STAMP)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy $(PURE)

@@ -36,8 +36,21 @@ COMMANDS = _commands()
 
 def test_the_app_has_the_architecture_commands():
     top = {c.split()[0] for c in COMMANDS}
-    for name in ("import", "activities", "show", "fitness", "paces", "cycle", "target", "plan",
-                 "log", "experiment", "review", "serve", "demo"):
+    for name in (
+        "import",
+        "activities",
+        "show",
+        "fitness",
+        "paces",
+        "cycle",
+        "target",
+        "plan",
+        "log",
+        "experiment",
+        "review",
+        "serve",
+        "demo",
+    ):
         assert name in top
 
 
