@@ -151,7 +151,7 @@ def _rows_and_metrics(
 
 
 @contextmanager
-def _shared_history() -> Iterator[None]:
+def shared_history() -> Iterator[None]:
     token = _HISTORY.set({}) if _HISTORY.get() is None else None
     try:
         yield
@@ -168,7 +168,7 @@ def _reads_history_once(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _shared_history():
+        with shared_history():
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

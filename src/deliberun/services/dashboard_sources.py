@@ -98,7 +98,7 @@ def athlete_history_shared() -> AbstractContextManager[Any]:
     it (an older athlete service) each call reads the history again.
     """
     mod = optional_module("deliberun.services.athlete")
-    block = getattr(mod, "shared_history", None) or getattr(mod, "_shared_history", None)
+    block = getattr(mod, "shared_history", None)
     return block() if block is not None else nullcontext()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 from datetime import UTC, date, datetime, timedelta
@@ -56,13 +55,9 @@ def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[
     hit = _STATE_MEMO.get(key)
     if hit is not None:
         return hit
-    try:
-        from deliberun.services import athlete
+    from deliberun.services import athlete
 
-        shared = getattr(athlete, "_shared_history", contextlib.nullcontext)
-    except ImportError:  # the athlete area is missing
-        athlete, shared = None, contextlib.nullcontext  # type: ignore[assignment]
-    with shared():  # one read of the history for both models
+    with athlete.shared_history():  # one read of the history for both models
         state = (_vdot_now(db, today, athlete), _form_now(db, today, athlete))
     with _STATE_LOCK:  # the web server may ask from several threads
         while len(_STATE_MEMO) >= _STATE_MEMO_MAX:
