@@ -840,6 +840,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--max-seconds", type=float, default=0, help="stop cases after this (0: no limit)"
     )
+    ap.add_argument("--start", type=int, default=0, help="first case index (to resume a run)")
     ap.add_argument("--import-folders", type=int, default=10)
     ap.add_argument("--import-per-folder", type=int, default=50)
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "results" / "fuzz_readers.json"))

@@ -325,3 +325,19 @@ def test_nested_zip_with_unknown_method(
     struct.pack_into("<H", z, j + 10, 99)
     out = _sources(tmp_path, "outer2.zip", bytes(z))
     assert [o for _, o in out] == ["CorruptFileError"]
+
+
+def test_zip_member_with_empty_name(tmp_path: Path) -> None:
+    """An empty member name (zipfile's is_dir() raises IndexError on it) is skipped (fuzzing)."""
+    z = bytearray(_zip([("a.fit", b"x" * 10)]))
+    for sig, len_off in ((b"PK\x03\x04", 26), (b"PK\x01\x02", 28)):
+        i = z.find(sig)
+        struct.pack_into("<H", z, i + len_off, 0)  # name length 0 ...
+        name_at = i + (30 if sig == b"PK\x03\x04" else 46)
+        del z[name_at : name_at + 5]  # ... and the name removed
+    eocd = z.find(b"PK\x05\x06")
+    cd = z.find(b"PK\x01\x02")
+    struct.pack_into("<I", z, eocd + 12, eocd - cd)  # central directory size
+    struct.pack_into("<I", z, eocd + 16, cd)  # and offset
+    assert [i.filename for i in zipfile.ZipFile(io.BytesIO(bytes(z))).infolist()] == [""]
+    assert _sources(tmp_path, "empty-name.zip", bytes(z)) == []

@@ -215,7 +215,8 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             ),
         )
         return
-    infos = [i for i in zf.infolist() if not i.is_dir()]
+    # not i.is_dir(): it raises IndexError on an empty member name (fuzzing)
+    infos = [i for i in zf.infolist() if i.filename and not i.filename.endswith("/")]
     total = sum(i.file_size for i in infos)
     if total > LIMITS["max_total_bytes"]:
         yield _error(
