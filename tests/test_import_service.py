@@ -249,3 +249,25 @@ def test_recompute_applies_a_time_zone_set_later(db_path, run_fit):
         d = repo.activity_to_dict(repo.get_activity(s, aid))
     assert d["utc_offset_s"] == -5 * 3600
     assert d["start_time"] == "2013-02-06T07:11:14-05:00"
+
+
+def test_a_reader_fault_fails_one_archive_not_the_batch(db_path, run_fit, tmp_path, monkeypatch):
+    """Fault injection: expanding one path raises an unexpected error (a reader bug)."""
+    import deliberun.io.sources as sources
+
+    real_iter = sources.iter_sources
+    poisoned = tmp_path / "poisoned.zip"
+    poisoned.write_bytes(b"PK\x03\x04 whatever")
+
+    def faulty(paths):
+        if any(str(p) == str(poisoned) for p in paths):
+            raise RuntimeError("reader bug")
+        return real_iter(paths)
+
+    monkeypatch.setattr(sources, "iter_sources", faulty)
+    db = Database(db_path)
+    report = import_paths(db, [poisoned, run_fit], workers=1)
+    assert len(report.imported) == 1  # the good file still imported
+    assert report.failed == [
+        {"path": str(poisoned), "error": "internal error: RuntimeError('reader bug')"}
+    ]

@@ -202,10 +202,24 @@ def parse_one(
 
 
 def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) -> Iterator[_Job]:
+    """Jobs for every source under ``paths``; a bad source is reported and the rest go on.
+
+    Each path is expanded on its own, so an unexpected fault while expanding one archive
+    ends only that archive (reported as an internal error naming it), never the batch.
+    """
+    for top in paths:
+        try:
+            yield from _jobs_of(str(top), report)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
+            report.failed.append({"path": str(top), "error": f"internal error: {exc!r}"})
+            yield _Job(str(top), "", "", b"", {}, result=("reported", None))
+
+
+def _jobs_of(top: str, report: ImportReport) -> Iterator[_Job]:
     from deliberun.io.errors import ReadError
     from deliberun.io.sources import iter_sources
 
-    for src in iter_sources([str(p) for p in paths]):
+    for src in iter_sources([top]):
         path = str(getattr(src, "display_path", src))
         if getattr(src, "error", None) is not None:
             err = src.error
@@ -217,21 +231,31 @@ def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) ->
         try:
             data = src.read_bytes()
         except (ReadError, OSError) as exc:
-            report.failed.append({"path": path, "error": getattr(exc, "reason", str(exc))})
-            yield _Job(path, "", "", b"", {}, result=("reported", None))
+            error = getattr(exc, "reason", str(exc))
+        except Exception as exc:  # noqa: BLE001 - one file's fault, the batch goes on
+            error = f"internal error: {exc!r}"
+        else:
+            sha = hashlib.sha256(data).hexdigest()
+            yield _Job(path, str(src.name), sha, data, dict(getattr(src, "meta", None) or {}))
             continue
-        sha = hashlib.sha256(data).hexdigest()
-        yield _Job(path, str(src.name), sha, data, dict(getattr(src, "meta", None) or {}))
+        report.failed.append({"path": path, "error": error})
+        yield _Job(path, "", "", b"", {}, result=("reported", None))
 
 
 def _count(paths: list[str]) -> int:
     from deliberun.io.sources import iter_sources
 
-    return sum(
-        1
-        for s in iter_sources(paths)
-        if os.path.basename(str(getattr(s, "name", ""))) not in SIDE_FILES
-    )
+    n = 0
+    for top in paths:
+        try:
+            n += sum(
+                1
+                for s in iter_sources([top])
+                if os.path.basename(str(getattr(s, "name", ""))) not in SIDE_FILES
+            )
+        except Exception:  # noqa: BLE001 - only a progress total; _iter_jobs reports it
+            n += 1
+    return n
 
 
 def import_paths(
