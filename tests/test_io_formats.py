@@ -131,3 +131,158 @@ def test_tcx_extensions_speed_and_runcadence() -> None:
     fit_cad = np.interp(tcx.streams["time"], fit.streams["time"], fit.streams["cadence"])
     ok = np.isfinite(tcx.streams["cadence"])
     assert np.nanmax(np.abs(tcx.streams["cadence"][ok] - fit_cad[ok])) <= 2.0
+
+
+# --- the streaming expat parser (wave 2, W9): same values as an element tree ---
+
+_GPX_HEAD = (
+    '<?xml version="1.0" encoding="{enc}"?>\n'
+    '<gpx version="1.1" creator="me" xmlns="http://www.topografix.com/GPX/1/1"'
+    ' xmlns:x="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">\n'
+)
+
+
+def _gpx_doc(points: str, name: str = "Run &amp; fun", enc: str = "UTF-8") -> str:
+    return (
+        _GPX_HEAD.format(enc=enc)
+        + f"<trk><name>{name}</name><type>running</type><trkseg>{points}</trkseg></trk></gpx>"
+    )
+
+
+def _pt(i: int, extra: str = "") -> str:
+    return (
+        f'<trkpt lat="46.{i:04d}" lon="6.{i:04d}"><ele> 30{i % 10}.5 </ele>'
+        f"<time>2026-05-19T04:36:{i:02d}Z</time>{extra}</trkpt>\n"
+    )
+
+
+def _gpx_reference(data: bytes) -> dict[str, list[float]]:
+    """Per-point values read with the stdlib element tree (an independent reader)."""
+    import xml.etree.ElementTree as ET
+
+    from deliberun.io.xmlsafe import parse_time
+
+    out: dict[str, list[float]] = {"time": [], "latitude": [], "heart_rate": []}
+    for el in ET.fromstring(data).iter():
+        if el.tag.rsplit("}", 1)[-1] != "trkpt":
+            continue
+        vals = {c.tag.rsplit("}", 1)[-1].lower(): c.text for c in el.iter()}
+        t = parse_time(vals.get("time"))
+        if t is None:
+            continue
+        out["time"].append(t)
+        out["latitude"].append(float(el.get("lat") or "nan"))
+        hr = vals.get("hr") or vals.get("heartrate")
+        out["heart_rate"].append(float(hr) if hr and hr.strip() else float("nan"))
+    return out
+
+
+def test_gpx_streamed_values_match_element_tree(real_dir: Path) -> None:
+    """Every real GPX whose times only go forward: the same points as ElementTree reads."""
+    checked = 0
+    for path in _corpus(real_dir, "gpx"):
+        data = path.read_bytes()
+        ref = _gpx_reference(data)
+        if not ref["time"] or np.any(np.diff(ref["time"]) < 0):
+            continue
+        act = parse_gpx(data, path.name)
+        t0 = ref["time"][0]
+        assert np.array_equal(act.streams["time"], np.asarray(ref["time"]) - t0), path.name
+        lat = act.streams["latitude"]
+        assert np.array_equal(lat, ref["latitude"], equal_nan=True), path.name
+        hr = np.asarray(ref["heart_rate"])
+        hr = np.where(hr > 0, hr, np.nan)
+        if np.isfinite(hr).any():
+            assert np.array_equal(act.streams["heart_rate"], hr, equal_nan=True), path.name
+        checked += 1
+    assert checked >= 15
+
+
+def test_gpx_text_cdata_entities_comments_and_mixed_content() -> None:
+    points = (
+        _pt(1, "<extensions><x:TrackPointExtension><x:hr><![CDATA[14]]>0</x:hr>"
+            "</x:TrackPointExtension></extensions>")
+        + _pt(2, "<extensions><!-- c --><x:TrackPointExtension><x:hr>1&#52;2</x:hr>"
+              "<x:cad> </x:cad></x:TrackPointExtension></extensions>")
+        + _pt(3, "<extensions><x:TrackPointExtension><x:hr>150<x:b/>9</x:hr>"
+              "</x:TrackPointExtension></extensions>")
+    )  # fmt: skip
+    act = parse_gpx(_gpx_doc(points).encode(), "t.gpx")
+    assert act.name == "Run & fun" and act.device == "me" and act.sport == "running"
+    # CDATA + text join; a character reference; text before the first child only
+    assert act.streams["heart_rate"].tolist() == [140.0, 142.0, 150.0]
+    assert "cadence" not in act.streams  # a blank value is no value
+    assert act.streams["altitude"].tolist() == [301.5, 302.5, 303.5]
+
+
+def test_gpx_values_split_across_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cut by a feed boundary (7-byte feeds) reads the same as in one feed."""
+    import deliberun.io.xmlsafe as xmlsafe
+
+    data = _gpx_doc("".join(_pt(i) for i in range(40))).encode()
+    whole = parse_gpx(data, "t.gpx")
+    monkeypatch.setattr(xmlsafe, "XML_FEED_BYTES", 7)
+    cut = parse_gpx(data, "t.gpx")
+    for key, arr in whole.streams.items():
+        assert np.array_equal(cut.streams[key], arr), key
+    assert cut.name == whole.name == "Run & fun"
+
+
+def test_gpx_utf16_and_latin1() -> None:
+    doc = _gpx_doc(_pt(1) + _pt(2), name="Lac Léman", enc="UTF-16")
+    act = parse_gpx(doc.encode("utf-16"), "t.gpx")
+    assert act.name == "Lac Léman" and len(act.streams["time"]) == 2
+    doc = _gpx_doc(_pt(1) + _pt(2), name="Lac Léman", enc="ISO-8859-1")
+    assert parse_gpx(doc.encode("latin-1"), "t.gpx").name == "Lac Léman"
+
+
+def test_xml_dtd_without_entities_is_read_but_entities_are_refused() -> None:
+    from deliberun.io.errors import CorruptFileError, UnsafeInputError
+
+    body = _gpx_doc(_pt(1) + _pt(2)).split("\n", 1)[1]
+    plain = '<?xml version="1.0"?>\n<!DOCTYPE gpx [<!ELEMENT gpx ANY>]>\n' + body
+    assert len(parse_gpx(plain.encode(), "t.gpx").streams["time"]) == 2
+    for decl in ('<!ENTITY e "x">', '<!ENTITY e SYSTEM "file:///etc/passwd">',
+                 '<!ENTITY % p SYSTEM "http://example.com/p.dtd">'):  # fmt: skip
+        evil = f'<?xml version="1.0"?>\n<!DOCTYPE gpx [{decl}]>\n' + body
+        with pytest.raises(UnsafeInputError, match="entity"):
+            parse_gpx(evil.encode(), "t.gpx")
+    with pytest.raises(CorruptFileError, match="malformed XML"):
+        parse_gpx(body.replace("Run &amp; fun", "Run &nope; fun").encode(), "t.gpx")
+    tcx = (
+        '<?xml version="1.0"?><!DOCTYPE T [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+        '<TrainingCenterDatabase><Activities><Activity Sport="Running"><Lap StartTime='
+        '"2026-01-01T00:00:00Z"><Track><Trackpoint><Time>&b;</Time></Trackpoint></Track>'
+        "</Lap></Activity></Activities></TrainingCenterDatabase>"
+    )
+    with pytest.raises(UnsafeInputError):
+        parse_tcx(tcx.encode(), "t.tcx")
+
+
+def test_tcx_lap_hr_value_and_nested_point_values() -> None:
+    tcx = (
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        'TrainingCenterDatabase/v2" xmlns:n="http://www.garmin.com/xmlschemas/ActivityExtension/v2">'
+        '<Activities><Activity Sport="Running"><Lap StartTime="2026-01-01T00:00:00Z">'
+        "<TotalTimeSeconds> 2.0 </TotalTimeSeconds><DistanceMeters>5</DistanceMeters>"
+        "<AverageHeartRateBpm><Value>120</Value><Value>99</Value></AverageHeartRateBpm>"
+        "<MaximumHeartRateBpm><Value/></MaximumHeartRateBpm><Track>"
+        + "".join(
+            f"<Trackpoint><Time>2026-01-01T00:00:0{i}Z</Time><DistanceMeters>{2.5 * i}"
+            f"</DistanceMeters><HeartRateBpm><Value>{130 + i}</Value></HeartRateBpm>"
+            f"<Extensions><n:TPX><n:Speed>2.5</n:Speed><n:RunCadence>85</n:RunCadence>"
+            f"</n:TPX></Extensions></Trackpoint>"
+            for i in range(3)
+        )
+        + "</Track></Lap><Creator><Name>Watch</Name></Creator></Activity></Activities>"
+        "</TrainingCenterDatabase>"
+    )
+    act = parse_tcx(tcx.encode(), "t.tcx")
+    lap = act.laps[0]
+    assert lap.avg_hr_bpm == 120.0 and lap.max_hr_bpm is None
+    assert lap.timer_time_s == 2.0 and lap.distance_m == 5.0
+    assert act.device == "Watch"
+    assert act.streams["heart_rate"].tolist() == [130.0, 131.0, 132.0]
+    assert act.streams["distance"].tolist() == [0.0, 2.5, 5.0]
+    assert act.streams["cadence"].tolist() == [170.0] * 3
+    assert act.streams["speed"].tolist() == [2.5] * 3

@@ -14,6 +14,7 @@ the ``cadence`` stream is steps/min (x2), as for FIT.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import numpy as np
 from deliberun.io.activity import Activity
 from deliberun.io.errors import NotAnActivityError
 from deliberun.io.geo import haversine_cumulative
-from deliberun.io.xmlsafe import iterparse, local, parse_time, to_float
+from deliberun.io.xmlsafe import feed, local, make_parser, parse_time, to_float
 
 FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 #: GPX ``trk/type`` values (lower case) -> our sport names. Strava writes numbers
@@ -52,6 +53,14 @@ _COLS = (
     "temperature",
     "speed",
 )
+_N = len(_COLS)
+_LAT, _LON, _ALT = 1, 2, 3
+#: lower-case local tag inside a ``trkpt`` -> column index in :data:`_COLS`.
+_KEY_INDEX: dict[str, int] = {
+    "time": 0,
+    "ele": _ALT,
+    **{tag: _COLS.index(col) for tag, col in _EXT.items()},
+}
 
 
 def read_gpx(path: str | Path) -> Activity:
@@ -81,60 +90,96 @@ def parse_gpx(data: bytes, name: str = "<gpx>") -> Activity:
     UnsafeInputError, CorruptFileError
         Entity tricks; malformed XML.
     """
-    cols: dict[str, list[float]] = {c: [] for c in _COLS}
+    rows: list[list[float]] = []
     seg_ids: list[int] = []
     seg = -1
-    stack: list[str] = []
     trk_name = meta_name = trk_type = creator = None
     nan = float("nan")
     n_points = 0
-    for event, elem in iterparse(data, name):
-        tag = local(elem.tag)
-        if event == "start":
-            stack.append(tag)
-            if tag == "gpx":
-                creator = elem.get("creator")
-            elif tag in ("trkseg", "trk"):
-                seg += 1
-            continue
-        stack.pop()
-        parent = stack[-1] if stack else ""
+    row: list[float] | None = None
+    keys: dict[str, int] = {}  # expat tag inside a trkpt -> column index (-1: none)
+    names: dict[str, str] = {}  # expat tag -> local tag, computed once per distinct tag
+    tags = [""]  # local tags of the open elements outside track points
+    depth = 0  # open elements inside the current track point
+    leads: list[str] = []  # text before the first child, for open elements that have one
+    buf: list[str] = []  # character data since the last tag
+    opened = False  # the last event was a start tag
+    clear = buf.clear
+    join = "".join
+
+    # Hot path: a 1 Hz hour-long run has ~50k elements; inside a track point the
+    # handlers only track depth and fill the row (no namespace split, no stack).
+    def on_start(raw: str, attrs: dict[str, str]) -> None:
+        nonlocal seg, creator, row, n_points, opened, depth
+        if opened:
+            leads.append(join(buf))
+        clear()
+        opened = True
+        if row is not None:
+            depth += 1
+            return
+        tag = names.get(raw)
+        if tag is None:
+            tag = names[raw] = local(raw)
+        tags.append(tag)
         if tag == "trkpt":
             n_points += 1
-            row = dict.fromkeys(_COLS, nan)
-            row["latitude"] = to_float(elem.get("lat"))
-            row["longitude"] = to_float(elem.get("lon"))
-            for child in elem.iter():
-                ctag = local(child.tag).lower()
-                if ctag == "time":
-                    t = parse_time(child.text)
-                    row["time"] = nan if t is None else t
-                elif ctag == "ele":
-                    row["altitude"] = to_float(child.text)
-                else:
-                    key = _EXT.get(ctag)
-                    if key is not None and child.text and child.text.strip():
-                        row[key] = to_float(child.text)
-            if row["time"] == row["time"]:
-                for c in _COLS:
-                    cols[c].append(row[c])
+            row = [nan] * _N
+            row[_LAT] = to_float(attrs.get("lat"))
+            row[_LON] = to_float(attrs.get("lon"))
+        elif tag == "gpx":
+            creator = attrs.get("creator")
+        elif tag in ("trkseg", "trk"):
+            seg += 1
+
+    def on_end(raw: str) -> None:
+        nonlocal row, trk_name, meta_name, trk_type, opened, depth
+        text = join(buf) if opened else leads.pop()  # ElementTree's ``elem.text``
+        clear()
+        opened = False
+        if row is not None:
+            if depth:
+                depth -= 1
+                i = keys.get(raw)
+                if i is None:
+                    i = keys[raw] = _KEY_INDEX.get(local(raw).lower(), -1)
+                if i > 0:
+                    try:  # to_float, inlined: this runs for every point value
+                        row[i] = float(text)
+                    except ValueError:  # blank extension values are ignored
+                        if i == _ALT or text.strip():
+                            row[i] = nan
+                elif i == 0:
+                    t = parse_time(text)
+                    row[0] = nan if t is None else t
+                return
+            if row[0] == row[0]:  # the trkpt itself ends
+                rows.append(row)
                 seg_ids.append(seg)
-            elem.clear()
-        elif tag == "name" and parent == "trk" and trk_name is None:
-            trk_name = (elem.text or "").strip() or None
+            row = None
+        tag = tags.pop()
+        parent = tags[-1]
+        if tag == "name" and parent == "trk" and trk_name is None:
+            trk_name = text.strip() or None
         elif tag == "name" and parent == "metadata":
-            meta_name = (elem.text or "").strip() or None
+            meta_name = text.strip() or None
         elif tag == "type" and parent == "trk" and trk_type is None:
-            trk_type = (elem.text or "").strip() or None
-        elif tag == "trkseg":
-            elem.clear()
-    if not cols["time"]:
+            trk_type = text.strip() or None
+
+    parser = make_parser()
+    parser.StartElementHandler = on_start
+    parser.EndElementHandler = on_end
+    parser.CharacterDataHandler = buf.append
+    feed(parser, data, name)
+    if not rows:
         what = (
             "track points without times"
             if n_points
             else "no track points (route or waypoints only)"
         )
         raise NotAnActivityError(name, f"GPX holds {what}; nothing to import as an activity")
+    table = np.array(rows, dtype=float)
+    cols = {c: table[:, i] for i, c in enumerate(_COLS)}
     sport = GPX_SPORTS.get((trk_type or "").lower(), "other")
     return build_track_activity(
         cols, np.asarray(seg_ids), sport=sport, source_format="gpx", name=trk_name or meta_name,
@@ -143,7 +188,7 @@ def parse_gpx(data: bytes, name: str = "<gpx>") -> Activity:
 
 
 def build_track_activity(
-    cols: dict[str, list[float]],
+    cols: Mapping[str, Sequence[float] | np.ndarray],
     seg_ids: np.ndarray,
     *,
     sport: str,

@@ -26,7 +26,7 @@ import numpy as np
 from deliberun.io.activity import Activity, DeviceSummary, Lap
 from deliberun.io.errors import NotAnActivityError
 from deliberun.io.gpx import build_track_activity
-from deliberun.io.xmlsafe import iterparse, local, parse_time, to_float
+from deliberun.io.xmlsafe import feed, local, make_parser, parse_time, to_float
 
 #: TCX ``Sport`` attribute -> our sport names.
 TCX_SPORTS: dict[str, str] = {"running": "running", "biking": "cycling", "other": "other"}
@@ -47,12 +47,22 @@ _POINT_TAGS = {
     "AltitudeMeters": "altitude", "DistanceMeters": "distance", "Cadence": "cadence",
     "RunCadence": "cadence", "Speed": "speed", "Watts": "power",
 }  # fmt: skip
+_N = len(_COLS)
+_HR = _COLS.index("heart_rate")
+_DIST = _COLS.index("distance")
+#: local tag inside a ``Trackpoint`` -> column index in :data:`_COLS`.
+_OTHER, _VALUE = -1, -2  # codes for other tags and for ``HeartRateBpm/Value``
+_POINT_INDEX: dict[str, int] = {
+    **{tag: _COLS.index(col) for tag, col in _POINT_TAGS.items()},
+    "Value": _VALUE,
+}
+_LAP_HR = ("AverageHeartRateBpm", "MaximumHeartRateBpm")
 
 
 @dataclass
 class _Act:
     sport: str
-    cols: dict[str, list[float]] = field(default_factory=lambda: {c: [] for c in _COLS})
+    rows: list[list[float]] = field(default_factory=list)
     segs: list[int] = field(default_factory=list)
     laps: list[dict[str, object]] = field(default_factory=list)
     creator: str | None = None
@@ -87,68 +97,102 @@ def parse_tcx(data: bytes, name: str = "<tcx>") -> Activity:
         Entity tricks; malformed XML.
     """
     acts: list[_Act] = []
-    stack: list[str] = []
     seg = -1
     nan = float("nan")
     in_multisport = False
     lap: dict[str, object] | None = None
-    for event, elem in iterparse(data, name):
-        tag = local(elem.tag)
-        if event == "start":
-            stack.append(tag)
-            if tag == "MultiSportSession":
-                in_multisport = True
-            elif tag == "Activity":
-                acts.append(
-                    _Act(
-                        sport=TCX_SPORTS.get((elem.get("Sport") or "other").lower(), "other"),
-                        multisport=in_multisport,
-                    )
-                )
-            elif tag == "Lap" and acts:
-                lap = {"start": parse_time(elem.get("StartTime"))}
-                acts[-1].laps.append(lap)
-            elif tag == "Track":
-                seg += 1
-            continue
-        stack.pop()
-        parent = stack[-1] if stack else ""
-        if tag == "Trackpoint" and acts:
-            row = dict.fromkeys(_COLS, nan)
-            for child in elem.iter():
-                ctag = local(child.tag)
-                key = _POINT_TAGS.get(ctag)
-                if key == "time":
-                    t = parse_time(child.text)
-                    row["time"] = nan if t is None else t
-                elif key is not None:
-                    row[key] = to_float(child.text)
-                elif ctag == "Value" and row["heart_rate"] != row["heart_rate"]:
-                    row["heart_rate"] = to_float(child.text)
-            if row["time"] == row["time"]:
-                a = acts[-1]
-                for c in _COLS:
-                    a.cols[c].append(row[c])
-                a.segs.append(seg)
-            elem.clear()
-        elif lap is not None and parent == "Lap":
-            text = elem.text
+    row: list[float] | None = None
+    lap_hr: list[str] = []  # text of the first direct <Value> of a lap's HR element
+
+    keys: dict[str, int] = {}  # expat tag inside a Trackpoint -> column index or code
+    names: dict[str, str] = {}  # expat tag -> local tag, computed once per distinct tag
+    tags = [""]  # local tags of the open elements outside trackpoints
+    depth = 0  # open elements inside the current trackpoint
+    leads: list[str] = []  # text before the first child, for open elements that have one
+    buf: list[str] = []  # character data since the last tag
+    opened = False  # the last event was a start tag
+    clear = buf.clear
+    join = "".join
+
+    # Hot path: a 1 Hz hour-long run has ~50k elements; inside a trackpoint the
+    # handlers only track depth and fill the row (no namespace split, no stack).
+    def on_start(raw: str, attrs: dict[str, str]) -> None:
+        nonlocal seg, in_multisport, lap, row, opened, depth
+        if opened:
+            leads.append(join(buf))
+        clear()
+        opened = True
+        if row is not None:
+            depth += 1
+            return
+        tag = names.get(raw)
+        if tag is None:
+            tag = names[raw] = local(raw)
+        parent = tags[-1]
+        tags.append(tag)
+        if tag == "Trackpoint":
+            row = [nan] * _N if acts else None
+        elif tag == "MultiSportSession":
+            in_multisport = True
+        elif tag == "Activity":
+            sport = TCX_SPORTS.get((attrs.get("Sport") or "other").lower(), "other")
+            acts.append(_Act(sport=sport, multisport=in_multisport))
+        elif tag == "Lap" and acts:
+            lap = {"start": parse_time(attrs.get("StartTime"))}
+            acts[-1].laps.append(lap)
+        elif tag == "Track":
+            seg += 1
+        elif tag in _LAP_HR and parent == "Lap":
+            lap_hr.clear()
+
+    def on_end(raw: str) -> None:
+        nonlocal row, lap, in_multisport, opened, depth
+        text = join(buf) if opened else leads.pop()  # ElementTree's ``elem.text``
+        clear()
+        opened = False
+        if row is not None:
+            if depth:
+                depth -= 1
+                i = keys.get(raw)
+                if i is None:
+                    i = keys[raw] = _POINT_INDEX.get(local(raw), _OTHER)
+                if i > 0:
+                    try:  # to_float, inlined: this runs for every point value
+                        row[i] = float(text)
+                    except ValueError:
+                        row[i] = nan
+                elif i == 0:
+                    t = parse_time(text)
+                    row[0] = nan if t is None else t
+                elif i == _VALUE and row[_HR] != row[_HR]:
+                    row[_HR] = to_float(text)
+                return
+            if row[0] == row[0]:  # the Trackpoint itself ends
+                acts[-1].rows.append(row)
+                acts[-1].segs.append(seg)
+            row = None
+        tag = tags.pop()
+        parent = tags[-1]
+        if lap is not None and parent == "Lap":
             if tag in ("TotalTimeSeconds", "DistanceMeters", "Intensity", "TriggerMethod"):
-                lap[tag] = text.strip() if text else None
-            elif tag in ("AverageHeartRateBpm", "MaximumHeartRateBpm"):
-                value = elem.find("{*}Value")
-                if value is None:
-                    value = elem.find("Value")
-                lap[tag] = value.text if value is not None else None
-            elif tag == "Track":
-                elem.clear()
+                lap[tag] = text.strip() or None
+            elif tag in _LAP_HR:
+                lap[tag] = lap_hr[0] if lap_hr else None
+        elif tag == "Value" and parent in _LAP_HR and not lap_hr:
+            lap_hr.append(text)
         elif tag == "Lap":
             lap = None
         elif tag == "Name" and parent == "Creator" and acts and acts[-1].creator is None:
-            acts[-1].creator = (elem.text or "").strip() or None
+            acts[-1].creator = text.strip() or None
         elif tag == "MultiSportSession":
             in_multisport = False
-    acts = [a for a in acts if a.cols["time"]]
+
+    parser = make_parser()
+    parser.StartElementHandler = on_start
+    parser.EndElementHandler = on_end
+    parser.CharacterDataHandler = buf.append
+    feed(parser, data, name)
+    acts = [a for a in acts if a.rows]
     if not acts:
         raise NotAnActivityError(
             name, "TCX holds no trackpoint with a time (a course or an empty activity)"
@@ -163,16 +207,20 @@ def parse_tcx(data: bytes, name: str = "<tcx>") -> Activity:
         sport = acts[0].sport
         if len(acts) > 1:
             extra["skipped_activities"] = len(acts) - 1
-    cols: dict[str, list[float]] = {c: [] for c in _COLS}
+    tables: list[np.ndarray] = []
     segs: list[int] = []
     offset = 0.0
     for a in chosen:  # a multisport file restarts distance at 0 for each sport
-        for c in _COLS:
-            cols[c].extend(a.cols[c] if c != "distance" else [d + offset for d in a.cols[c]])
+        table = np.array(a.rows, dtype=float)
+        d = table[:, _DIST]
+        finite_d = d[d == d]
+        table[:, _DIST] = d + offset
+        offset += float(finite_d.max()) if finite_d.size else 0.0
+        tables.append(table)
         segs.extend(a.segs)
-        finite_d = [d for d in a.cols["distance"] if d == d]
-        offset += max(finite_d) if finite_d else 0.0
-    dist = np.asarray(cols["distance"], dtype=float)
+    table = np.concatenate(tables)
+    cols = {c: table[:, i] for i, c in enumerate(_COLS)}
+    dist = cols["distance"]
     finite = np.isfinite(dist)
     distance: np.ndarray | None = None
     if finite.sum() >= 0.5 * len(dist) and finite.any():

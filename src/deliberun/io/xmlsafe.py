@@ -1,51 +1,69 @@
 """Hardened, streaming XML for the GPX and TCX readers.
 
-``defusedxml`` wraps the stdlib expat ``iterparse``: entity declarations (the
-"billion laughs" expansion) and external entities / DTDs are refused instead of
-resolved. Every failure becomes a :class:`~deliberun.io.errors.ReadError`.
+The readers drive a bare ``pyexpat`` parser (:func:`make_parser`, :func:`feed`)
+with their own start / end / character-data handlers: no element tree is
+built, and each distinct tag's namespace is stripped once (cached). This is
+~3x faster than ``defusedxml``'s ``iterparse`` (which runs the pure-Python
+``XMLParser`` and builds every element) on 1 Hz track files.
+
+Safety is the same as ``defusedxml`` with ``forbid_entities`` and
+``forbid_external``: any entity declaration (the "billion laughs" expansion,
+external and unparsed entities) or external entity reference raises from its
+handler and becomes :class:`~deliberun.io.errors.UnsafeInputError`; a DTD
+without entities is read (its external subset is never fetched). Malformed XML
+becomes :class:`~deliberun.io.errors.CorruptFileError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree as _det
+from xml.parsers import expat
 
 from deliberun.io.errors import CorruptFileError, UnsafeInputError
 
-
-def local(tag: str) -> str:
-    """The tag name without its ``{namespace}``."""
-    return tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag
-
-
-#: Bytes handed to expat per feed. ElementTree reads 16 KiB at a time, and expat
-#: rescans an unfinished token on every feed: one 8 MiB attribute took 2.7 s
-#: (quadratic); with 1 MiB feeds 0.2 s, same speed on normal files (fuzzing).
+#: Bytes handed to expat per feed. Expat rescans an unfinished token on every
+#: feed: with 16 KiB feeds one 8 MiB attribute took 2.7 s (quadratic); with
+#: 1 MiB feeds 0.2 s, same speed on normal files (fuzzing).
 XML_FEED_BYTES = 1 << 20
 
 
-class _Chunks:
-    """A read-only file over ``data`` whose ``read`` returns :data:`XML_FEED_BYTES`."""
-
-    def __init__(self, data: bytes) -> None:
-        self._view = memoryview(data)
-        self._pos = 0
-
-    def read(self, size: int = -1) -> bytes:
-        out = bytes(self._view[self._pos : self._pos + XML_FEED_BYTES])
-        self._pos += len(out)
-        return out
+class _Refused(Exception):
+    """Raised from an expat handler when the document declares or references entities."""
 
 
-def iterparse(
-    data: bytes, name: str, events: tuple[str, ...] = ("start", "end")
-) -> Iterator[tuple[str, Element]]:
-    """Stream ``(event, element)`` pairs from XML bytes, refusing entity tricks.
+def _refuse_entity(*_args: object) -> None:
+    raise _Refused("EntitiesForbidden")
+
+
+def _refuse_external(*_args: object) -> int:
+    raise _Refused("ExternalReferenceForbidden")
+
+
+def local(tag: str) -> str:
+    """The tag name without its namespace (``{ns}tag`` or expat's ``ns}tag``)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def make_parser() -> expat.XMLParserType:
+    """A namespace-aware expat parser that refuses entity tricks.
+
+    Tags arrive as ``namespace}local`` (or ``local``). Entity declarations
+    (internal: "billion laughs"; unparsed) and external entity references raise
+    from their handlers, which :func:`feed` turns into :class:`UnsafeInputError`
+    -- the same refusals as ``defusedxml`` with ``forbid_entities`` and
+    ``forbid_external``. Character data is buffered (one call per text run).
+    """
+    parser = expat.ParserCreate(None, "}")
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_external
+    parser.buffer_text = True
+    return parser
+
+
+def feed(parser: expat.XMLParserType, data: bytes, name: str) -> None:
+    """Parse all of ``data`` with ``parser``, :data:`XML_FEED_BYTES` per call.
 
     Raises
     ------
@@ -54,20 +72,16 @@ def iterparse(
     CorruptFileError
         Malformed XML.
     """
+    view = memoryview(data)
     try:
-        yield from _det.iterparse(
-            _Chunks(data),
-            events=events,
-            forbid_dtd=False,
-            forbid_entities=True,
-            forbid_external=True,
-        )
-    except defusedxml.DefusedXmlException as exc:
+        for pos in range(0, len(data), XML_FEED_BYTES):
+            parser.Parse(bytes(view[pos : pos + XML_FEED_BYTES]), False)
+        parser.Parse(b"", True)
+    except _Refused as exc:
         raise UnsafeInputError(
-            name,
-            f"XML with entity declarations or external references refused ({type(exc).__name__})",
+            name, f"XML with entity declarations or external references refused ({exc})"
         ) from None
-    except ParseError as exc:
+    except expat.ExpatError as exc:
         raise CorruptFileError(name, f"malformed XML ({str(exc)[:120]})") from None
 
 
