@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -187,9 +190,17 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     for note in report.get("notes", []):
         stdout.print(f"[yellow]note[/yellow]: {note}")
     stdout.print("\nExplore:")
+    prog = _program()
     for cmd, what in EXPLORE:
-        stdout.print(f"  deliberun --db {db} {cmd:<16} [dim]# {what}[/dim]")
+        stdout.print(f"  {prog} --db {db} {cmd:<16} [dim]# {what}[/dim]")
     stdout.print(f"Files: {report['files']} (truth.json holds the planted truth)")
+
+
+def _program() -> str:
+    """How to call deliberun again: the bare name when it is on PATH, else this script's path."""
+    if shutil.which("deliberun") or not sys.argv or not sys.argv[0].endswith("deliberun"):
+        return "deliberun"
+    return os.path.relpath(sys.argv[0])
 
 
 def register(app: typer.Typer) -> None:
