@@ -11,21 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-#: Workout types (one vocabulary with plan and sim, see docs/dev/CONTRACTS.md).
-WORKOUT_TYPES = (
-    "easy",
-    "recovery",
-    "long",
-    "mp_long",
-    "tempo",
-    "cruise_intervals",
-    "intervals",
-    "hills",
-    "strides",
-    "progression",
-    "race",
-)
-
 #: Workout types that have an execution to fail (targets, reps, paces).
 QUALITY_TYPES = ("mp_long", "tempo", "cruise_intervals", "intervals", "hills", "progression")
 
