@@ -1,7 +1,8 @@
 """Daniels & Gilbert VDOT equations and training paces per zone (E/M/T/I/R).
 
-A small, self-contained helper so the plan area can resolve zone targets without
-the models area; ``deliberun.models`` holds the athlete-facing VDOT model.
+The equations themselves live in :mod:`deliberun.models.vdot`; this module turns a
+VDOT into the plan's zone targets (bands around GoldenCheetah's fractions of vVDOT, or
+Daniels' bands through the models) and parses what a runner types.
 
 References
 ----------
@@ -17,17 +18,11 @@ import functools
 import math
 import re
 
-#: Equation coefficients, from ``../shared/reference/vdot.json`` (Daniels & Gilbert 1979,
-#: as used by GoldenCheetah VDOTCalculator.cpp).
-DANIELS_GILBERT = {
-    "cost": (-4.60, 0.182258, 0.000104),  # VO2 [ml/kg/min] = a + b v + c v^2, v [m/min]
-    "fraction": (0.8, 0.1894393, -0.012778, 0.2989558, -0.1932605),  # %max(t), t [min]
-    "vvdot": (29.54, 5.000663, -0.007546),  # vVDOT [m/min] = a + b VDOT + c VDOT^2
-}
+from deliberun.models import vdot as vdot_model
 
 #: Training speed per zone as a fraction of vVDOT (GoldenCheetah VDOTCalculator.cpp,
 #: ``../shared/reference/vdot.json`` ``goldencheetah_fractions_of_vvdot``).
-ZONE_FRACTIONS = {"E": 0.72, "M": 0.85, "T": 0.90, "I": 0.98, "R": 1.05}
+ZONE_FRACTIONS = vdot_model.GOLDENCHEETAH_PACE_FRACTIONS
 
 #: Half-width of each zone's band as a fraction of speed (project convention, 2-3 %:
 #: Daniels' E zone is wide, the quality zones narrow).
@@ -52,8 +47,7 @@ def vvdot(vdot: float) -> float:
     """Velocity at VDOT [m/s]: ``29.54 + 5.000663 V - 0.007546 V^2`` m/min [1]_."""
     if not 10.0 <= vdot <= 100.0:
         raise ValueError(f"VDOT {vdot:g} is out of range: give a value between 10 and 100")
-    a, b, c = DANIELS_GILBERT["vvdot"]
-    return (a + b * vdot + c * vdot * vdot) / 60.0
+    return vdot_model.velocity_at_vdot(vdot)
 
 
 def zone_speed(vdot: float, zone: str) -> float:
@@ -105,43 +99,14 @@ def _zone_paces(vdot: float, model: str) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _fraction(t_min: float) -> float:
-    a, b, c, d, e = DANIELS_GILBERT["fraction"]
-    return a + b * math.exp(c * t_min) + d * math.exp(e * t_min)
-
-
-def _cost(v_m_per_min: float) -> float:
-    a, b, c = DANIELS_GILBERT["cost"]
-    return a + b * v_m_per_min + c * v_m_per_min * v_m_per_min
-
-
 def vdot_from_race(distance_m: float, time_s: float) -> float:
-    """VDOT from a race result: ``VO2(v) / %max(t)`` [1]_.
-
-    Parameters
-    ----------
-    distance_m : float
-        Race distance [m].
-    time_s : float
-        Finishing time [s].
-    """
-    if distance_m <= 0 or time_s <= 0:
-        raise ValueError("race distance and time must be positive")
-    t = time_s / 60.0
-    return _cost(distance_m / t) / _fraction(t)
+    """VDOT from a race result (:func:`deliberun.models.vdot.vdot`)."""
+    return vdot_model.vdot(distance_m, time_s)
 
 
 def race_time(vdot: float, distance_m: float) -> float:
-    """Equivalent race time [s] for a VDOT over a distance (bisection on ``vdot_from_race``)."""
-    vvdot(vdot)  # range check
-    lo, hi = distance_m / 10.0, distance_m / 0.5  # 10 m/s .. 0.5 m/s
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        if vdot_from_race(distance_m, mid) > vdot:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    """Equivalent race time [s] for a VDOT (:func:`deliberun.models.vdot.race_time`)."""
+    return vdot_model.race_time(vdot, distance_m)
 
 
 def vdot_from_threshold_pace(pace_s_per_km: float) -> float:
@@ -149,7 +114,8 @@ def vdot_from_threshold_pace(pace_s_per_km: float) -> float:
     if pace_s_per_km <= 0:
         raise ValueError("threshold pace must be positive (s/km)")
     v_m_per_min = 1000.0 / pace_s_per_km * 60.0 / ZONE_FRACTIONS["T"]
-    a, b, c = DANIELS_GILBERT["vvdot"]
+    coef = vdot_model.DANIELS_GILBERT
+    a, b, c = coef["v0"], coef["v1"], coef["v2"]
     disc = b * b - 4 * c * (a - v_m_per_min)
     return (-b + math.sqrt(disc)) / (2 * c)
 
