@@ -12,7 +12,8 @@ Markdown table (the "Advice validity" section of docs/benchmarks.md):
   (``deliberun simulate`` -> import -> journal -> nemesis / experiment verdict) for the
   scenarios that plant a nemesis cause or an experiment effect (``truth.json``).
 
-Usage: ``.venv/bin/python bench/advice_validity.py [--seeds N] [--quick] [--sim-seeds K]``
+Usage: ``.venv/bin/python bench/advice_validity.py [--seeds N] [--quick] [--sim-seeds K]
+[--sim-nemesis-seeds K] [--first-seed S] [--workers W] [--sim-only]``
 """
 
 from __future__ import annotations
@@ -49,10 +50,17 @@ def experiment_rates(seeds: int, **kw: float | str) -> Counter[str]:
     return c
 
 
-SIM_SCENARIOS = ("nemesis_fatigue", "marathon", "rest_experiment", "null_experiment")
+#: Scenario -> simulated years (None: the scenario's default). One 16-week marathon cycle
+#: holds 16 interval sessions, too few to rank 8 candidate causes; a year holds two cycles.
+SIM_SCENARIOS: dict[str, float | None] = {
+    "nemesis_fatigue": None,
+    "marathon": 1.0,
+    "rest_experiment": None,
+    "null_experiment": None,
+}
 
 
-def sim_run(scenario: str, seed: int) -> dict[str, object]:
+def sim_run(scenario: str, seed: int, years: float | None = None) -> dict[str, object]:
     """Simulate, import everything, and compare the advice with the planted truth."""
     import json
     import subprocess
@@ -69,7 +77,8 @@ def sim_run(scenario: str, seed: int) -> dict[str, object]:
         out = Path(tmp) / "sim"
         subprocess.run(
             [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
-             "--seed", str(seed), "--out", str(out), "-q"],
+             "--seed", str(seed), "--out", str(out), "-q",
+             *(["--years", str(years)] if years else [])],
             check=True, capture_output=True,
         )  # fmt: skip
         truth = json.loads((out / "truth.json").read_text())
@@ -80,7 +89,7 @@ def sim_run(scenario: str, seed: int) -> dict[str, object]:
         svc.import_journal_file(db, out / "deliberun-journal.yaml")
         today = date.fromisoformat(truth["end"]) + timedelta(days=1)
         sessions = svc.build_sessions(db, today=today)
-        row: dict[str, object] = {"scenario": scenario, "seed": seed}
+        row: dict[str, object] = {"scenario": scenario, "seed": seed, "years": truth["years"]}
         for eff in truth["effects"]:
             if eff["kind"] == "nemesis":
                 flagged = any(
@@ -93,16 +102,101 @@ def sim_run(scenario: str, seed: int) -> dict[str, object]:
                 )
                 mine = [n for n in everything if n.workout_type == eff["workout_type"]]
                 top = mine[0].causes[0].cause if mine and mine[0].causes else None
-                row.update(planted=eff["cause"], found=top, flagged=flagged)
+                attempts = mine[0].attempts if mine else 0
+                row.update(planted=eff["cause"], found=top, flagged=flagged, n=attempts)
             if eff["kind"] == "experiment":
                 exps = svc.list_experiments(db)
                 res = svc.show_experiment(db, exps[0].id, today=today, sessions=sessions)
                 size = float(eff.get("size") or 0.0)
                 beneficial = eff.get("beneficial")
                 want = "none" if size == 0 else ("helps" if beneficial else "hurts")
-                row.update(planted=want, found=res.verdict, effect=res.effect)
+                row.update(
+                    planted=want,
+                    found=res.verdict,
+                    effect=res.effect,
+                    n=len(res.sessions_a) + len(res.sessions_b),
+                )
         db.dispose()
         return row
+
+
+def _right(r: dict[str, object]) -> bool:
+    planted, found = r.get("planted"), r.get("found")
+    return found == planted or (planted == "none" and found not in ("helps", "hurts"))
+
+
+def _sim_job(job: tuple[str, int, float | None]) -> dict[str, object]:
+    scenario, seed, years = job
+    try:
+        return sim_run(scenario, seed, years)
+    except Exception as exc:  # noqa: BLE001 - a failed run is reported, not hidden
+        return {"scenario": scenario, "seed": seed, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def sim_section(
+    seeds: int, first_seed: int, workers: int, nemesis_seeds: int | None = None
+) -> list[str]:
+    """Every simulated scenario on ``seeds`` seeds from ``first_seed`` (the nemesis
+    scenarios on ``nemesis_seeds``): a summary table of the rates, then every run."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def count(sc: str) -> int:
+        return seeds if "experiment" in sc or nemesis_seeds is None else nemesis_seeds
+
+    jobs = [(sc, first_seed + k, y) for sc, y in SIM_SCENARIOS.items() for k in range(count(sc))]
+    rows: list[dict[str, object]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, r in enumerate(pool.map(_sim_job, jobs), 1):
+            rows.append(r)
+            sys.stderr.write(f"[{i}/{len(jobs)}] {r}\n")
+    out = ["### On the simulated athlete (deliberun simulate -> import)", ""]
+    out += [
+        "| scenario | years | runs | planted | result | right | target |",
+        "|---|---:|---:|---|---|---:|---|",
+    ]
+    targets = {
+        "nemesis": "planted cause ranked first",
+        "helps": ">= 90% right",
+        "none": "<= 5% helps/hurts",
+    }
+    for sc in SIM_SCENARIOS:
+        rs = [r for r in rows if r["scenario"] == sc and "error" not in r]
+        if not rs:
+            continue
+        planted = str(rs[0]["planted"])
+        found = Counter(str(r["found"]) for r in rs)
+        res = ", ".join(f"{k} {v}" for k, v in found.most_common())
+        right = sum(_right(r) for r in rs)
+        kind = "nemesis" if planted not in ("helps", "hurts", "none") else planted
+        years = rs[0].get("years")
+        out.append(
+            f"| {sc} | {years} | {len(rs)} | {planted} | {res} | {right}/{len(rs)} "
+            f"({right / len(rs):.0%}) | {targets.get(kind, '')} |"
+        )
+    claims = [r for r in rows if r.get("planted") == "none" and "error" not in r]
+    if claims:
+        false = sum(r["found"] in ("helps", "hurts") for r in claims)
+        out += [
+            "",
+            f"False claims in null runs: {false}/{len(claims)} ({false / len(claims):.1%}).",
+        ]
+    errors = [r for r in rows if "error" in r]
+    out += ["", f"Failed runs: {len(errors)}."] + [
+        f"- {r['scenario']} seed {r['seed']}: {r['error']}" for r in errors
+    ]
+    out += ["", "<details><summary>every run</summary>", ""]
+    out += ["| scenario | seed | planted | found | right | attempts / sessions | flagged now |"]
+    out += ["|---|---:|---|---|---|---:|---|"]
+    for r in rows:
+        if "error" in r:
+            continue
+        flag = {True: "yes", False: "no"}.get(r.get("flagged"), "")  # type: ignore[call-overload]
+        out.append(
+            f"| {r['scenario']} | {r['seed']} | {r['planted']} | {r['found']} | "
+            f"{'yes' if _right(r) else 'no'} | {r.get('n', '')} | {flag} |"
+        )
+    out += ["", "</details>", ""]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,29 +206,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="few seeds (a smoke run)")
     ap.add_argument("--sim-seeds", type=int, default=0, help="seeds per simulated scenario")
     ap.add_argument("--sim-only", action="store_true", help="only the simulated scenarios")
+    ap.add_argument(
+        "--sim-nemesis-seeds", type=int, default=None, help="seeds per simulated nemesis scenario"
+    )
+    ap.add_argument("--first-seed", type=int, default=100, help="first simulated seed")
+    ap.add_argument("--workers", type=int, default=2, help="processes for the simulated runs")
     args = ap.parse_args(argv)
     if args.quick:
         args.seeds, args.nemesis_seeds = 40, 10
     t0 = time.perf_counter()
     out: list[str] = []
     if args.sim_seeds:
-        out += ["### On the simulated athlete (deliberun simulate -> import)", ""]
-        out += [
-            "| scenario | seed | planted | found (top cause / verdict) | right | flagged now |",
-            "|---|---|---|---|---|---|",
-        ]
-        for scenario in SIM_SCENARIOS:
-            for seed in range(args.sim_seeds):
-                r = sim_run(scenario, seed)
-                planted, found = r.get("planted"), r.get("found")
-                right = found == planted or (planted == "none" and found not in ("helps", "hurts"))
-                flag = {True: "yes", False: "no"}.get(r.get("flagged"), "")  # type: ignore[call-overload]
-                out.append(
-                    f"| {scenario} | {seed} | {planted} | {found} | {'yes' if right else 'no'} "
-                    f"| {flag} |"
-                )
-                sys.stderr.write(out[-1] + "\n")
-        out.append("")
+        out += sim_section(args.sim_seeds, args.first_seed, args.workers, args.sim_nemesis_seeds)
         if args.sim_only:
             sys.stdout.write("\n".join(out) + "\n")
             return 0

@@ -139,3 +139,25 @@ def test_spec_validation_messages(kw: dict[str, object], msg: str) -> None:
     base.update(kw)
     with pytest.raises(ValueError, match=msg):
         ExperimentSpec(**base).validate()  # type: ignore[arg-type]
+
+
+def test_arms_on_separate_weekdays_get_a_design_note() -> None:
+    """A, B, A, B on a Tuesday/Friday schedule puts every A on Tuesday: say so."""
+    start = date(2026, 1, 6)  # a Tuesday
+    spec = ExperimentSpec("rest", "more rest", "last_rep_fade_pct", "intervals", "alternating")
+    ss = [
+        Session(
+            start + timedelta(days=7 * (i // 2) + 3 * (i % 2)),
+            activity_id=i,
+            workout_type="intervals",
+            last_rep_fade_pct=4.0 + (i % 3),
+        )
+        for i in range(12)
+    ]
+    res = analyze_experiment(spec, ss, permutations=99)
+    assert len(res.notes) == 1 and "Tuesdays" in res.notes[0] and "Fridays" in res.notes[0]
+    # tagged with the order flipped every other pair, the arms share the weekdays: no note
+    for i, s in enumerate(ss):
+        s.tags = [f"rest:{'ab'[(i // 2) % 2 ^ i % 2]}"]
+    res = analyze_experiment(spec, ss, permutations=99)
+    assert res.notes == []

@@ -138,3 +138,57 @@ def test_sessions_read_no_streams_but_temperature(
     quality = [s for s in sessions if s.workout_type == "intervals"]
     # the temperature streams (FIT files carry one) come in one query
     assert quality and any(s.temperature_c is not None for s in quality)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "seed", "expected"),
+    [
+        ("rest_experiment", 3, {"helps"}),
+        ("null_experiment", 3, {"not_enough_data", "no_clear_difference"}),
+    ],
+)
+def test_simulated_experiment_verdict_through_the_cli(
+    tmp_path: Path, scenario: str, seed: int, expected: set[str]
+) -> None:
+    """The smaller version of bench/advice_validity.py: simulate -> import -> verdict.
+
+    The planted 2.5-point benefit of 50% more rest is found; the espresso (no effect)
+    gets no helps/hurts claim. Every session of the experiment is used, in its arm."""
+    out, db = tmp_path / "sim", tmp_path / "db.sqlite"
+    res = runner.invoke(
+        app,
+        ["simulate", "--scenario", scenario, "--seed", str(seed), "--years", "0.3",
+         "--out", str(out), "--quiet"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["--db", str(db), "import", str(out), "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    truth = json.loads((out / "truth.json").read_text())
+    (planted,) = [e for e in truth["effects"] if e["kind"] == "experiment"]
+    res = runner.invoke(app, ["--db", str(db), "experiment", "show", planted["id"], "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["verdict"] in expected, doc
+    arms = {x["date"]: x["arm"] for x in truth["sessions"] if x["arm"]}
+    assert len(doc["sessions_a"]) + len(doc["sessions_b"]) == len(arms) >= 30
+    if planted["size"]:
+        lo, hi = doc["interval_90"]
+        assert lo <= planted["size"] <= hi and hi < 0
+
+
+def test_continuous_runs_are_not_judged_by_reps(
+    nemesis_db: tuple[Path, dict[str, Any], date],
+) -> None:
+    """A planned easy or long run is one work step, not one rep that was 'cut'."""
+    from deliberun.services import practice as svc
+
+    db_path, _truth, today = nemesis_db
+    sessions = svc.build_sessions(Database(db_path), today=today)
+    steady = [s for s in sessions if s.workout_type in ("easy", "long")]
+    assert len(steady) >= 10
+    assert all(s.reps_planned is None for s in steady)
+    # a progression run is two steps (easy, then faster), both run
+    continuous = steady + [s for s in sessions if s.workout_type == "progression"]
+    assert not any(r.startswith("reps cut") for s in continuous for r in s.failure_reasons())
+    intervals = [s for s in sessions if s.workout_type == "intervals"]
+    assert intervals and all(s.reps_planned == 6 for s in intervals)

@@ -133,11 +133,23 @@ def test_experiment_in_journal(tmp_path: Path) -> None:
     out = _write(tmp_path, "rest_experiment", 2, years=0.3)
     journal = yaml.safe_load((out / "deliberun-journal.yaml").read_text())
     (exp,) = journal["experiments"]
-    assert exp["assignment"] == "before_after" and exp["metric"] == "last_rep_fade_pct"
-    assert exp["start"] < exp["change_date"]
+    assert exp["assignment"] == "alternating" and exp["metric"] == "last_rep_fade_pct"
     plan = yaml.safe_load((out / "plan.yaml").read_text())
-    texts = [p["text"] for p in plan if p["workout_type"] == "intervals"]
-    assert any("w/ 60s jog" in t for t in texts) and any("w/ 90s jog" in t for t in texts)
+    texts = {p["date"]: p["text"] for p in plan if p["workout_type"] == "intervals"}
+    # every interval session is tagged with its arm: a = 60 s jog, b = 90 s jog
+    arms = {
+        e["date"]: t
+        for e in journal["journal"]
+        for t in e.get("tags", [])
+        if t.startswith("rest-longer:")
+    }
+    assert set(arms) == set(texts) and len(arms) >= 16
+    assert all(("w/ 60s jog" if arms[d].endswith(":a") else "w/ 90s jog") in texts[d] for d in arms)
+    # each pair of sessions holds one of each arm, in random order (not by weekday)
+    seq = [arms[d][-1] for d in sorted(arms)]
+    assert all({seq[i], seq[i + 1]} == {"a", "b"} for i in range(0, len(seq) - 1, 2))
+    tuesdays = {arms[d][-1] for d in arms if d.weekday() == 1}
+    assert tuesdays == {"a", "b"}
 
 
 def test_refuses_a_folder_with_other_files(tmp_path: Path) -> None:

@@ -152,9 +152,9 @@ def _print(report: dict[str, Any], seconds: float) -> None:
         f"{imp['imported']} ({imp['failed'] and len(imp['failed']) or 0} failed) in {seconds:.0f} s."
     )
     rows = [
-        ("Fitness (CTL)", _num(ath.get("fitness"))),
-        ("Fatigue (ATL)", _num(ath.get("fatigue"))),
-        ("Form (TSB)", _num(ath.get("form"))),
+        ("Fitness (CTL, after the day's run)", _num(ath.get("fitness"))),
+        ("Fatigue (ATL, after the day's run)", _num(ath.get("fatigue"))),
+        ("Form (TSB, going into the day)", _num(ath.get("form"))),
         ("VDOT (estimated)", _num(ath.get("vdot"))),
         ("VDOT (planted truth)", _num(truth["vdot_end"])),
     ]

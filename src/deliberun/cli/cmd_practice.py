@@ -511,6 +511,8 @@ def experiment_show(
     stdout.print(res.sentence())
     stdout.print(f"Sessions A (before/without): {', '.join(map(str, res.sessions_a)) or '-'}")
     stdout.print(f"Sessions B (with the change): {', '.join(map(str, res.sessions_b)) or '-'}")
+    for note in res.notes:
+        stdout.print(f"[yellow]Note:[/] {note}", highlight=False)
 
 
 @experiment_app.command("suggest")

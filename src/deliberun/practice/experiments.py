@@ -186,6 +186,7 @@ def analyze_experiment(
     if n_a < MIN_PER_ARM or n_b < MIN_PER_ARM:
         more = max(0, MIN_PER_ARM - n_a) + max(0, MIN_PER_ARM - n_b)
         return ExperimentResult(spec, ids_a, ids_b, None, None, None, "not_enough_data", more)
+    notes = _design_notes(spec, used)
     y = np.array([v for _, _, v in used])
     arm = np.array([a for _, a, _ in used])
     t0 = used[0][0].local_date
@@ -224,4 +225,23 @@ def analyze_experiment(
         more,
         mean_a=float(y[arm == 0].mean()),
         mean_b=float(y[arm == 1].mean()),
+        notes=notes,
     )
+
+
+_DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+
+def _design_notes(spec: ExperimentSpec, used: list[tuple[Session, int, float]]) -> list[str]:
+    """Warnings about the design: arms that never share a weekday (A, B, A, B on a
+    twice-a-week schedule puts every A on one day), so the weekday is confounded."""
+    days = [{s.weekday for s, a, _ in used if a == arm} for arm in (0, 1)]
+    if min(len(d) for d in days) == 0 or days[0] & days[1]:
+        return []
+    names = [" and ".join(_DAYS[d] for d in sorted(x)) for x in days]
+    return [
+        f"every A session fell on {names[0]} and every B session on {names[1]}: the "
+        "weekday changes with the arm. Tag the sessions "
+        f"'{spec.id}:a' / '{spec.id}:b' in random order within each pair "
+        "(deliberun log --tag) so the weekday cannot explain the difference."
+    ]

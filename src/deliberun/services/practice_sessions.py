@@ -207,6 +207,24 @@ def _plan_work(text: str, workout_type: str) -> tuple[WorkStep, ...]:
     return tuple(planned_work(steps)) if steps else ()
 
 
+@functools.lru_cache(maxsize=512)
+def _plan_rep_count(text: str, workout_type: str) -> int | None:
+    """How many reps the plan asks for: its work steps when recoveries separate them
+    (a repeat block, or recovery steps); None for a continuous run (easy, long, race,
+    a progression run's faster stretches, a single tempo block)."""
+
+    def separated(steps: list[dict[str, Any]]) -> bool:
+        return any(
+            st.get("kind") in ("repeat", "recovery", "rest")
+            or separated(st.get("steps") or [])
+            for st in steps
+        )
+
+    steps = _plan_steps(text, workout_type)
+    work = _plan_work(text, workout_type)
+    return len(work) if steps and len(work) >= 2 and separated(steps) else None
+
+
 def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
     try:
         from deliberun.plan.text import parse_workout
@@ -377,7 +395,7 @@ def _session(
     day = state.get(d, {})
     prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
     dist, moving = _f(row.distance_m), _f(row.moving_time_s)
-    n_planned = len(work) or None
+    n_planned = _plan_rep_count(planned.text, planned.workout_type) if work and planned else None
     return Session(
         local_date=d,
         activity_id=int(row.id),

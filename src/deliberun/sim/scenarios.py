@@ -60,7 +60,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "rest_experiment",
             "an experiment in the journal: 90 s instead of 60 s jog between reps cuts "
-            "the last-rep fade by 2.5 points",
+            "the last-rep fade by 2.5 points (intervals twice a week, the two arms in "
+            "random order within each pair of sessions, each tagged in the journal)",
             0.5,
             "experiment",
             base_fade_pct=5.0,
@@ -68,15 +69,16 @@ SCENARIOS: dict[str, Scenario] = {
             experiment={
                 "id": "rest-longer",
                 "change": "90 s instead of 60 s jog between reps",
-                "assignment": "before_after",
+                "assignment": "alternating",
                 "cause": "rest_interval",
                 "size": -2.5,
+                "rest_s": {"baseline": 60.0, "change": 90.0},
             },
         ),
         Scenario(
             "null_experiment",
             "an experiment in the journal that changes nothing (espresso before "
-            "intervals, alternating sessions)",
+            "intervals twice a week, alternating sessions)",
             0.5,
             "experiment",
             base_fade_pct=3.0,
@@ -207,14 +209,15 @@ def fatigue_week(hard_tuesday: bool) -> dict[int, DayPlan]:
     }
 
 
-def experiment_week(rest_duration: float) -> dict[int, DayPlan]:
-    """Wednesday intervals (60 or 90 s jog), otherwise a steady base week."""
+def experiment_week(rest_duration: float = 60.0) -> dict[int, DayPlan]:
+    """Tuesday and Friday intervals (``rest_duration`` jog; an experiment arm may change
+    it session by session), otherwise a steady week."""
     return {
-        1: DayPlan("easy", 0.14),
-        2: DayPlan("intervals", 0.15, reps=6, rep_distance=800.0, rest_duration=rest_duration),
-        3: DayPlan("easy", 0.14),
-        4: DayPlan("recovery", 0.08),
-        5: DayPlan("strides", 0.14),
+        1: DayPlan("intervals", 0.15, reps=6, rep_distance=800.0, rest_duration=rest_duration),
+        2: DayPlan("easy", 0.14),
+        3: DayPlan("recovery", 0.08),
+        4: DayPlan("intervals", 0.15, reps=6, rep_distance=800.0, rest_duration=rest_duration),
+        5: DayPlan("easy", 0.12),
         6: DayPlan("long", 0.27),
     }
 

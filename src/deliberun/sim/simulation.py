@@ -129,7 +129,7 @@ class Simulation:
         self.loads: dict[str, float] = {}
         self.session_truths: list[dict[str, Any]] = []
         self._pending: tuple[bool, bool] | None = None
-        self._interval_count = 0
+        self._arm_queue: list[str] = []
 
     # ---- the schedule -------------------------------------------------------------
     def _week_plan(
@@ -155,9 +155,7 @@ class Simulation:
         if s.template == "fatigue":
             return sc.fatigue_week(hard_tuesday=bool(rng.random() < 0.5)), 1.0
         if s.template == "experiment":
-            exp = s.experiment or {}
-            rest = 90.0 if (exp.get("id") == "rest-longer" and week >= self.n_weeks // 2) else 60.0
-            return sc.experiment_week(rest), 1.0
+            return sc.experiment_week(), 1.0
         if s.template == "cadence":
             return sc.cadence_week(week, drills_from=2), 1.0
         if s.template == "illness":
@@ -230,11 +228,13 @@ class Simulation:
             if dp.race_distance:
                 dist = dp.race_distance
                 speeds["race"] = dist / race_time(vdot, dist) * (1 + rng.normal(0, 0.008))
+            arm = self._experiment_arm(dp.workout_type, week)
+            rest = (s.experiment or {}).get("rest_s", {}).get(arm, dp.rest_duration)
             segs, text = build_workout(
                 dp.workout_type, speeds, rng, distance=dist, reps=dp.reps,
-                rep_distance=dp.rep_distance, rest_duration=dp.rest_duration,
+                rep_distance=dp.rep_distance, rest_duration=rest,
             )  # fmt: skip
-            fade, arm = self._planted_fade(dp.workout_type, hard_before, week)
+            fade = self._planted_fade(dp.workout_type, hard_before, arm)
             hour = 18.5 if d.weekday() in (1, 3) and rng.random() < 0.3 else (
                 8.5 if d.weekday() >= 5 else 6.75)  # fmt: skip
             if dp.workout_type == "race":
@@ -298,29 +298,36 @@ class Simulation:
             index += 1
         self._finish()
 
-    def _planted_fade(
-        self, workout_type: str, hard_before: bool, week: int
-    ) -> tuple[float, str | None]:
-        """True last-rep fade [%] of a quality session and its experiment arm."""
+    def _experiment_arm(self, workout_type: str, week: int) -> str | None:
+        """The experiment arm of an interval session (None outside an experiment).
+
+        Before/after: the second half of the weeks is the change. Alternating: each
+        consecutive pair of sessions holds one session of each arm, in random order (a
+        coin flip per pair, so the arms do not follow the weekday); the journal tags it.
+        """
+        exp = self.scenario.experiment
+        if not exp or workout_type != "intervals":
+            return None
+        if exp["assignment"] == "before_after":
+            return "change" if week >= self.n_weeks // 2 else "baseline"
+        if not self._arm_queue:
+            first = "change" if self.rng.random() < 0.5 else "baseline"
+            self._arm_queue = [first, "baseline" if first == "change" else "change"]
+        return self._arm_queue.pop(0)
+
+    def _planted_fade(self, workout_type: str, hard_before: bool, arm: str | None) -> float:
+        """True last-rep fade [%] of a quality session."""
         s = self.scenario
         if workout_type not in ("intervals", "cruise_intervals"):
-            return 0.0, None
+            return 0.0
         fade = s.base_fade_pct + self.rng.normal(0, s.fade_sd_pct)
         if workout_type != "intervals":
-            return max(fade, -1.0), None
-        arm = None
+            return max(fade, -1.0)
         if s.nemesis_fade_pct and hard_before:
             fade += s.nemesis_fade_pct
-        exp = s.experiment
-        if exp:
-            if exp["assignment"] == "before_after":
-                arm = "change" if week >= self.n_weeks // 2 else "baseline"
-            else:
-                arm = "change" if self._interval_count % 2 else "baseline"
-            if arm == "change":
-                fade += exp["size"]
-        self._interval_count += 1
-        return max(fade, -1.0), arm
+        if s.experiment and arm == "change":
+            fade += s.experiment["size"]
+        return max(fade, -1.0)
 
     def _journal_entry(
         self, d: date, local_start: datetime, rpe: int, sleep_h: float, prior48: float,
@@ -344,8 +351,9 @@ class Simulation:
         if dp.drills:
             entry["notes"] = "A-skips, B-skips, quick feet drills after the strides"
             entry["tags"].append("drills")
-        if arm == "change":
-            entry["tags"].append(f"experiment:{(self.scenario.experiment or {})['id']}")
+        if arm is not None:  # the runner logs which arm each session was
+            exp_id = (self.scenario.experiment or {})["id"]
+            entry["tags"].append(f"{exp_id}:{'b' if arm == 'change' else 'a'}")
         return entry
 
     # ---- what the runner wrote and what only we know --------------------------------
