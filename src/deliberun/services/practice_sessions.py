@@ -215,8 +215,7 @@ def _plan_rep_count(text: str, workout_type: str) -> int | None:
 
     def separated(steps: list[dict[str, Any]]) -> bool:
         return any(
-            st.get("kind") in ("repeat", "recovery", "rest")
-            or separated(st.get("steps") or [])
+            st.get("kind") in ("repeat", "recovery", "rest") or separated(st.get("steps") or [])
             for st in steps
         )
 
