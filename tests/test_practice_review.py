@@ -80,3 +80,27 @@ def test_today_adjusts_hard_session_when_backing_off() -> None:
     assert "easy run instead" in rev.sections[0].sentences[0].text
     rev2 = today_advice([], d, planned=[])
     assert "Nothing planned" in rev2.sections[0].sentences[0].text
+
+
+def test_after_a_race_the_advice_is_to_recover() -> None:
+    """One easy day per mile raced: 27 days after a marathon, 4 after a 5 km."""
+    race_day = date(2026, 10, 25)
+    runs = [
+        Session(race_day - timedelta(days=1), activity_id=1, form=30, acwr=0.5),
+        Session(race_day, activity_id=2, workout_type="race", distance_m=42195.0),
+    ]
+    adv, sent = load_advice(runs, race_day)
+    assert adv == "back_off"
+    assert "the 42.2 km race on 2026-10-25 calls for 27 easy days" in sent.text
+    assert "27 still to go" in sent.text
+    assert 2 in sent.evidence[0].activity_ids
+    assert load_advice(runs, race_day + timedelta(days=26))[0] == "back_off"
+    later = runs + [Session(race_day + timedelta(days=27), activity_id=3, form=5, acwr=1.0)]
+    assert load_advice(later, race_day + timedelta(days=27))[0] == "push"
+    five = [Session(race_day, activity_id=4, workout_type="race", distance_m=5000.0, form=5)]
+    assert load_advice(five, race_day + timedelta(days=3))[0] == "back_off"
+    assert load_advice(five, race_day + timedelta(days=4))[0] != "back_off"
+    # today's hard session becomes an easy run while recovering
+    planned = [PlannedDay(race_day + timedelta(days=2), "intervals", "6x800m @I")]
+    t = today_advice(runs, race_day + timedelta(days=2), planned=planned)
+    assert t.advice == "back_off" and "make it an easy run" in t.sections[0].sentences[0].text

@@ -25,8 +25,10 @@ from deliberun.practice.targets import progress
 #: Push / hold / back off thresholds. ACWR: Gabbett (2016) Br J Sports Med 50:273-280
 #: (sweet spot 0.8-1.3, danger above 1.5). Form (TSB) bands: the TrainingPeaks
 #: Performance Manager convention (-10..-30 "optimal training", below -30 high risk).
-#: RPE drift and decoupling rise are coaching conventions.
+#: RPE drift and decoupling rise are coaching conventions. After a race: one easy day
+#: per mile raced (the coaching rule of thumb usually credited to Jack Foster).
 LOAD_ADVICE_RULES: dict[str, float] = {
+    "race_recovery_days_per_km": 1 / 1.609344,
     "acwr_back_off": 1.5,
     "acwr_push_max": 1.3,
     "acwr_low": 0.8,
@@ -162,6 +164,15 @@ def load_advice(
     )
     reasons: list[str] = []
     advice = "hold"
+    race = _recovering_from(past, today)
+    if race is not None:
+        race_day, days = race
+        left = days - (today - race_day.local_date).days
+        km = (race_day.distance_m or 0) / 1000
+        reasons.append(
+            f"the {km:.1f} km race on {race_day.local_date.isoformat()} calls for {days} easy "
+            f"days (one per mile raced), {left} still to go"
+        )
     if acwr is not None and acwr > r["acwr_back_off"]:
         reasons.append(f"ACWR {acwr:.2f} is above 1.5")
     if form is not None and form < r["form_back_off"]:
@@ -189,17 +200,35 @@ def load_advice(
             f"Hold: form {_fmt(form, 0)}, ACWR {_fmt(acwr, 2)}; keep the load steady and "
             "absorb the recent work."
         )
+    cited = past[-7:] + ([race[0]] if race and race[0] not in past[-7:] else [])
     ev = Evidence(
-        _ids(past[-7:]),
+        _ids(cited),
         {
             "form": form,
             "acwr": acwr,
             "rpe_slope_per_week": rpe_slope,
             "decoupling_rise_pct": dec_rise,
+            "race_recovery_days_left": (
+                race[1] - (today - race[0].local_date).days if race else None
+            ),
         },
         rpe_iv,
     )
     return advice, Sentence(text, [ev])
+
+
+def _recovering_from(past: list[Session], today: date) -> tuple[Session, int] | None:
+    """The latest race whose recovery days (one per mile raced) reach past ``today``."""
+    per_km = LOAD_ADVICE_RULES["race_recovery_days_per_km"]
+    best: tuple[Session, int] | None = None
+    for s in past:
+        if s.workout_type != "race" or not s.distance_m:
+            continue
+        days = int(np.ceil(s.distance_m / 1000.0 * per_km))
+        ends = s.local_date + timedelta(days=days)
+        if ends > today and (best is None or ends > best[0].local_date + timedelta(days=best[1])):
+            best = (s, days)
+    return best
 
 
 def _week_sessions(sessions: list[Session], start: date, end: date) -> list[Session]:
