@@ -421,7 +421,12 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
                         f"{c.effect:+.0%}",
                         f"{c.interval_90[0]:+.0%} .. {c.interval_90[1]:+.0%}",
                         f"{c.p_value:.3f}",
-                        escape(c.adverse),
+                        escape(c.adverse)
+                        + (
+                            f" (goes with {c.confounded_with}: the data cannot tell them apart)"
+                            if c.confounded_with
+                            else ""
+                        ),
                     ]
                     for c in n.causes
                 ],

@@ -223,7 +223,7 @@ def rank_causes(
             sp = sev[perm]
             null = sp[:, adv].mean(axis=1) - sp[:, ~adv].mean(axis=1)
             p = (1 + int(np.sum(null >= stat - 1e-12))) / (permutations + 1)
-            med = float(np.median(vals))
+            med = round(float(np.median(vals)), 6) + 0.0  # no 2.2e-14 or -0 in the words
             words = f"{label} {'above' if direction > 0 else 'below'} {med:.3g}"
             signed = {
                 session_key(sessions[i]): direction * float(v)
