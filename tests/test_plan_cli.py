@@ -54,6 +54,16 @@ def test_workout_parse_json_schema(db_path) -> None:
     assert set(_kinds(doc["steps"])) <= {"warmup", "work", "recovery", "cooldown", "repeat"}
 
 
+def test_workout_parse_table_follows_the_units_setting(db_path) -> None:
+    res = cli(db_path, "workout", "parse", "3x1mi @T w/ 1min jog", "--vdot", "50")
+    assert res.exit_code == 0 and "/km" in res.stdout and "/mi" not in res.stdout
+    assert cli(db_path, "athlete", "set", "units", "imperial").exit_code == 0
+    res = cli(db_path, "workout", "parse", "3x1mi @T w/ 1min jog", "--vdot", "50")
+    assert res.exit_code == 0 and "/mi" in res.stdout and "/km" not in res.stdout
+    # T pace at VDOT 50 is about 4:15/km = 6:50/mi
+    assert any(f"T 6:{s}" in res.stdout for s in range(40, 60)), res.stdout
+
+
 def test_workout_parse_default_vdot_note_on_stderr(db_path) -> None:
     res = cli(db_path, "workout", "parse", "20min @T", "--json")
     assert res.exit_code == 0

@@ -51,19 +51,21 @@ def _vdot(ctx: typer.Context, vdot: float | None) -> float:
     return v
 
 
-def _pace(p: float) -> str:
-    s = int(round(p))
+def _pace(p: float, units: str = "metric") -> str:
+    s = int(round(p * (1.609344 if units == "imperial" else 1.0)))
     return f"{s // 60}:{s % 60:02d}"
 
 
-def _step_rows(steps: list[dict[str, Any]], indent: str = "") -> list[list[str]]:
+def _step_rows(
+    steps: list[dict[str, Any]], indent: str = "", units: str = "metric"
+) -> list[list[str]]:
     from deliberun.plan.text import format_distance, format_duration
 
     rows = []
     for s in steps:
         if s["kind"] == "repeat":
             rows.append([f"{indent}repeat x{s['reps']}", "", ""])
-            rows += _step_rows(s["steps"], indent + "  ")
+            rows += _step_rows(s["steps"], indent + "  ", units)
             continue
         if "distance_m" in s:
             amount = format_distance(s["distance_m"])
@@ -75,7 +77,8 @@ def _step_rows(steps: list[dict[str, Any]], indent: str = "") -> list[list[str]]
         target = ""
         if t.get("pace_s_per_km"):
             lo, hi = t["pace_s_per_km"]
-            target = f"{t.get('zone') or ''} {_pace(lo)}-{_pace(hi)}/km".strip()
+            unit = "/mi" if units == "imperial" else "/km"
+            target = f"{t.get('zone') or ''} {_pace(lo, units)}-{_pace(hi, units)}{unit}".strip()
         elif t.get("hr_bpm"):
             target = f"{t['hr_bpm'][0]:g}-{t['hr_bpm'][1]:g} bpm"
         elif t.get("rpe") is not None:
@@ -115,7 +118,12 @@ def workout_parse(
     if as_json:
         print_json(doc)
         return
-    stdout.print(table(doc["text"], ["step", "amount", "target"], _step_rows(doc["steps"])))
+    from deliberun.services.dashboard_base import units_of
+
+    units = units_of(_db(ctx))
+    stdout.print(
+        table(doc["text"], ["step", "amount", "target"], _step_rows(doc["steps"], units=units))
+    )
 
 
 @workout_app.command("export")
