@@ -109,3 +109,61 @@ def test_log_experiment_nemesis_review_today(db_path: Path, tmp_path: Path) -> N
     assert code == 0 and json.loads(out)["kind"] == "today"
     code, _, err = _run(db_path, "review", "--week", "March")
     assert code == 2 and "not YYYY-MM-DD" in err
+
+
+def test_goals_as_runners_write_them_and_target_lifecycle(db_path: Path) -> None:
+    code, out, err = _run(
+        db_path,
+        "cycle", "create", "Spring", "--start", "2026-01-05", "--end", "2026-04-26",
+        "--target", "threshold_pace=4:15", "--target", "weekly_volume=70km",
+        "--target", "mp_endurance=1:00:00", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [t["goal"] for t in doc["targets"]] == [255.0, 70000.0, 3600.0]
+    cid = str(doc["id"])
+    code, _, err = _run(db_path, "target", "add", "easy_cadence", "178", "--cycle", cid)
+    assert code == 1 and "focus is the point" in err
+    code, out, _ = _run(db_path, "cycle", "show", cid, "--json")
+    ids = {p["target"]["kind"]: p["target"]["id"] for p in json.loads(out)["progress"]}
+    # make room: drop one, then add; a second target of the same kind is refused
+    code, out, _ = _run(db_path, "target", "remove", str(ids["mp_endurance"]), "--json")
+    assert code == 0 and json.loads(out)["kind"] == "mp_endurance"
+    code, _, err = _run(db_path, "target", "add", "weekly_volume", "40mi", "--cycle", cid)
+    assert code == 1 and "already has a weekly_volume target" in err
+    code, out, _ = _run(db_path, "target", "add", "easy_cadence", "178", "--cycle", cid, "--json")
+    assert code == 0 and json.loads(out)["goal"] == 178
+    # change a goal, per mile
+    tid = str(ids["threshold_pace"])
+    code, out, _ = _run(db_path, "target", "set", tid, "6:50/mi", "--json")
+    assert code == 0 and abs(json.loads(out)["goal"] - 410 / 1.609344) < 1e-9
+    code, _, err = _run(db_path, "target", "set", tid, "fast")
+    assert code == 2 and "cannot read goal 'fast' for threshold_pace" in " ".join(err.split())
+    code, _, err = _run(db_path, "target", "remove", "999")
+    assert code == 1 and "no target 999" in err
+    # the tables speak the runner's units
+    code, out, _ = _run(db_path, "cycle", "show", cid)
+    assert "4:15 /km" in out and "70.0 km" in out and "254.8" not in out
+    _run(db_path, "athlete", "set", "units", "imperial")
+    code, out, _ = _run(db_path, "target", "list", "--cycle", cid)
+    assert code == 0 and "6:50 /mi" in out and "43.5 mi" in out
+
+
+def test_experiment_end_closes_the_window(db_path: Path, tmp_path: Path) -> None:
+    f = tmp_path / "deliberun-journal.yaml"
+    f.write_text(JOURNAL)
+    _run(db_path, "log", "--from-file", str(f))
+    code, out, _ = _run(
+        db_path, "experiment", "end", "rest-longer", "--date", "2026-04-01", "--json"
+    )
+    assert (
+        code == 0 and json.loads(out)["status"] == "done" and json.loads(out)["end"] == "2026-04-01"
+    )
+    code, out, _ = _run(db_path, "experiment", "list", "--json")
+    assert json.loads(out) == [{"id": "rest-longer", "change": "50% more rest", "status": "done"}]
+    code, out, _ = _run(db_path, "experiment", "end", "rest-longer", "--abandon")
+    assert code == 0 and "abandoned" in out
+    code, _, err = _run(db_path, "experiment", "end", "rest-longer", "--date", "2026-01-01")
+    assert code == 1 and "before the experiment's start" in err
+    code, _, err = _run(db_path, "experiment", "end", "nope")
+    assert code == 1 and "no experiment 'nope'" in err

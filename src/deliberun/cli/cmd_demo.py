@@ -65,24 +65,10 @@ EXPLORE = (
 )
 
 
-def _mmss(s: float | None) -> str:
-    return _pace(s).removesuffix("/km") if s is not None else "-"
-
-
-def _target_value(x: Any, unit: str) -> str:
-    if x is None:
-        return "-"
-    if unit == "s/km":
-        return _mmss(float(x)) + "/km"
-    if unit == "share":
-        return f"{100 * float(x):.0f}%"
-    if unit == "s":
-        return f"{float(x) / 60:.0f} min"
-    return f"{float(x):.3g} {unit}".strip()
-
-
 def _print_practice(practice: dict[str, Any]) -> None:
     """Targets with progress, nemesis workouts with the top cause, today's advice."""
+    from deliberun.services.dashboard_units import target_change, target_value
+
     cyc = practice.get("cycle") or {}
     rows = []
     for t in practice.get("targets") or []:
@@ -94,14 +80,10 @@ def _print_practice(practice: dict[str, Any]) -> None:
             status = f"by {t['projected_date']}"
         else:
             status = "not on course"
-        trend = "-" if slope is None else (
-            f"{slope:+.1f} s/km" if unit == "s/km" else
-            f"{100 * slope:+.0f} pts" if unit == "share" else f"{slope:+.3g}"
-        )  # fmt: skip
         name = str(spec.get("name") or spec.get("kind") or "").replace("_", " ")
-        rows.append((name, _target_value(t.get("baseline"), unit),
-                     _target_value(t.get("current"), unit), _target_value(spec.get("goal"), unit),
-                     trend, status))  # fmt: skip
+        rows.append((name, target_value(t.get("baseline"), unit),
+                     target_value(t.get("current"), unit), target_value(spec.get("goal"), unit),
+                     target_change(slope, unit), status))  # fmt: skip
     if rows:
         title = f"Targets of {cyc.get('name', 'the cycle')}"
         if cyc:

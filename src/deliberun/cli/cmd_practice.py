@@ -95,14 +95,16 @@ def cycle_create(
     race_date: str = typer.Option(None, "--race-date", help="Race day (default: --end)."),
     goal_time: str = typer.Option(None, "--goal-time", help="Goal time, e.g. 3:15:00."),
     target: list[str] = typer.Option(
-        [], "--target", help="KIND=GOAL, up to three (e.g. threshold_pace=255)."
+        [],
+        "--target",
+        help="KIND=GOAL, up to three (e.g. threshold_pace=4:15 or weekly_volume=70km).",
     ),
     as_json: bool = JSON,
 ) -> None:
     """Create a cycle with an optional goal race and 2-3 targets."""
     from deliberun.plan.paces import parse_race_distance, parse_time
     from deliberun.practice.cycles import Cycle, GoalRace
-    from deliberun.practice.targets import TargetSpec
+    from deliberun.practice.targets import TargetSpec, parse_goal
     from deliberun.services import practice as svc
 
     s, e = _date(start, "--start"), _date(end, "--end")
@@ -120,9 +122,9 @@ def cycle_create(
         if not sep:
             fail(f"--target {t!r}: write KIND=GOAL, e.g. threshold_pace=255", 2)
         try:
-            specs.append(TargetSpec(kind.strip(), float(value)))
-        except ValueError:
-            fail(f"--target {t!r}: the goal must be a number", 2)
+            specs.append(TargetSpec(kind.strip(), parse_goal(kind.strip(), value)))
+        except ValueError as exc:
+            fail(f"--target {t!r}: {exc}", 2)
     cycle = Cycle(name, s, e, goal, specs)
     cycle.id = svc.create_cycle(_db(ctx), cycle)
     if as_json:
@@ -146,15 +148,19 @@ def cycle_show(
 ) -> None:
     """A cycle with each target's baseline, current value, trend and projected date."""
     from deliberun.services import practice as svc
+    from deliberun.services.dashboard_base import units_of
+    from deliberun.services.dashboard_units import distance, target_change, target_value
 
-    cycle, prog = svc.target_progress(_db(ctx), cycle_id, today=_today())
+    db = _db(ctx)
+    cycle, prog = svc.target_progress(db, cycle_id, today=_today())
     if as_json:
         print_json(_cycle_json(cycle, prog))
         return
+    units = units_of(db)
     race = cycle.goal_race
     stdout.print(
         f"[bold]{cycle.name}[/bold] {cycle.start} to {cycle.end}"
-        + (f", race {race.distance_m:g} m on {race.date}" if race else "")
+        + (f", race {distance(race.distance_m, units, 1)} on {race.date}" if race else "")
     )
     rows = []
     for p in prog:
@@ -163,10 +169,11 @@ def cycle_show(
             [
                 p.target.id,
                 p.target.name or p.target.kind,
-                _fmt(p.baseline),
-                _fmt(p.current),
-                f"{p.target.goal:g} {p.unit}",
-                f"{p.slope_per_week:+.2f} ({iv[0]:+.2f}..{iv[1]:+.2f})"
+                target_value(p.baseline, p.unit, units),
+                target_value(p.current, p.unit, units),
+                target_value(p.target.goal, p.unit, units),
+                f"{target_change(p.slope_per_week, p.unit, units)} "
+                f"({target_change(iv[0], p.unit, units)} .. {target_change(iv[1], p.unit, units)})"
                 if iv and p.slope_per_week is not None
                 else "",
                 p.projected_date or ("reached" if p.reached else ""),
@@ -218,7 +225,11 @@ def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
 def target_add(
     ctx: typer.Context,
     kind: str = typer.Argument(..., help="Kind (see `deliberun target list --kinds`)."),
-    goal: float = typer.Argument(..., help="Goal value in the kind's unit."),
+    goal: str = typer.Argument(
+        ...,
+        help="Goal in the kind's unit; paces as 4:20 or 6:58/mi, times as 45:00, "
+        "distances as 60km or 40mi.",
+    ),
     cycle_id: int = typer.Option(None, "--cycle", help="Cycle id (default: the current one)."),
     name: str = typer.Option("", "--name", help="Name (custom targets: the value's name)."),
     lower_is_better: bool = typer.Option(
@@ -227,15 +238,61 @@ def target_add(
     as_json: bool = JSON,
 ) -> None:
     """Add a target to a cycle (a fourth is refused: focus is the point)."""
-    from deliberun.practice.targets import TargetSpec
+    from deliberun.practice.targets import TargetSpec, parse_goal
     from deliberun.services import practice as svc
 
-    spec = TargetSpec(kind, goal, name=name, higher_is_better=(False if lower_is_better else None))
+    try:
+        value = parse_goal(kind, goal)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    spec = TargetSpec(kind, value, name=name, higher_is_better=(False if lower_is_better else None))
     spec.id = svc.add_target(_db(ctx), cycle_id, spec, today=_today())
     if as_json:
         print_json(spec.to_dict())
     else:
-        stdout.print(f"Added target {spec.id}: {kind} goal {goal:g}.")
+        stdout.print(f"Added target {spec.id}: {kind} goal {value:g}.")
+
+
+@target_app.command("set")
+@_errors
+def target_set(
+    ctx: typer.Context,
+    target_id: int = typer.Argument(..., help="Target id (see `deliberun target list`)."),
+    goal: str = typer.Argument(..., help="New goal, as for `target add`."),
+    as_json: bool = JSON,
+) -> None:
+    """Change a target's goal."""
+    from deliberun.practice.targets import parse_goal
+    from deliberun.services import practice as svc
+
+    db = _db(ctx)
+    kind = svc.get_target(db, target_id).kind  # the kind decides how the goal is read
+    try:
+        value = parse_goal(kind, goal)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    spec = svc.set_target_goal(db, target_id, value)
+    if as_json:
+        print_json(spec.to_dict())
+    else:
+        stdout.print(f"Target {target_id} ({spec.kind}): goal {value:g}.")
+
+
+@target_app.command("remove")
+@_errors
+def target_remove(
+    ctx: typer.Context,
+    target_id: int = typer.Argument(..., help="Target id (see `deliberun target list`)."),
+    as_json: bool = JSON,
+) -> None:
+    """Drop a target from its cycle (to make room for another)."""
+    from deliberun.services import practice as svc
+
+    spec = svc.remove_target(_db(ctx), target_id)
+    if as_json:
+        print_json(spec.to_dict())
+    else:
+        stdout.print(f"Removed target {target_id} ({spec.kind}).")
 
 
 @target_app.command("list")
@@ -265,10 +322,15 @@ def target_list(
         else:
             stdout.print(table("Target kinds", list(rows[0]), [list(r.values()) for r in rows]))
         return
-    _cycle, prog = svc.target_progress(_db(ctx), cycle_id, today=_today())
+    from deliberun.services.dashboard_base import units_of
+    from deliberun.services.dashboard_units import target_value
+
+    db = _db(ctx)
+    _cycle, prog = svc.target_progress(db, cycle_id, today=_today())
     if as_json:
         print_json([p.to_dict() for p in prog])
         return
+    units = units_of(db)
     stdout.print(
         table(
             "Targets",
@@ -277,10 +339,10 @@ def target_list(
                 [
                     p.target.id,
                     p.target.kind,
-                    _fmt(p.baseline),
-                    _fmt(p.current),
-                    p.target.goal,
-                    p.projected_date,
+                    target_value(p.baseline, p.unit, units),
+                    target_value(p.current, p.unit, units),
+                    target_value(p.target.goal, p.unit, units),
+                    p.projected_date or ("reached" if p.reached else ""),
                 ]
                 for p in prog
             ],
@@ -518,6 +580,30 @@ def experiment_show(
     stdout.print(f"Sessions B (with the change): {', '.join(map(str, res.sessions_b)) or '-'}")
     for note in res.notes:
         stdout.print(f"[yellow]Note:[/] {note}", highlight=False)
+
+
+@experiment_app.command("end")
+@_errors
+def experiment_end(
+    ctx: typer.Context,
+    exp_id: str = typer.Argument(..., help="Experiment id."),
+    on: str = typer.Option(None, "--date", help="Last day counted (default: today)."),
+    abandon: bool = typer.Option(False, "--abandon", help="Mark it abandoned, not done."),
+    as_json: bool = JSON,
+) -> None:
+    """Close an experiment: later sessions no longer count; its verdict stays."""
+    from deliberun.services import practice as svc
+
+    spec = svc.end_experiment(
+        _db(ctx),
+        exp_id,
+        end=_date(on, "--date") or _today(),
+        status="abandoned" if abandon else "done",
+    )
+    if as_json:
+        print_json(spec.to_dict())
+    else:
+        stdout.print(f"Experiment {exp_id} {spec.status}, counting sessions up to {spec.end}.")
 
 
 @experiment_app.command("suggest")

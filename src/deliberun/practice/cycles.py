@@ -60,12 +60,21 @@ class Cycle:
                 f"cycle {self.name!r} has {len(self.targets)} targets; keep 2 or 3: "
                 "focus is the point"
             )
-        for t in self.targets:
+        for i, t in enumerate(self.targets):
             t.validate()
+            self._refuse_twice(t, self.targets[:i])
+
+    def _refuse_twice(self, target: TargetSpec, others: list[TargetSpec]) -> None:
+        if any((o.kind, o.name) == (target.kind, target.name) for o in others):
+            raise ValueError(
+                f"cycle {self.name!r} already has a {target.name or target.kind} target; "
+                "change its goal instead (custom targets need different --name values)"
+            )
 
     def add_target(self, target: TargetSpec) -> None:
-        """Add a target; a fourth is refused with the reason."""
+        """Add a target; a fourth, or a second of the same kind and name, is refused."""
         target.validate()
+        self._refuse_twice(target, self.targets)
         if len(self.targets) >= MAX_TARGETS:
             names = ", ".join(t.kind for t in self.targets)
             raise TooManyTargetsError(

@@ -148,6 +148,43 @@ TARGET_KINDS: dict[str, TargetKind] = {
 }
 
 
+_MILE_M = 1609.344
+
+
+def parse_goal(kind: str, text: str) -> float:
+    """A goal as a runner types it, in the kind's SI unit.
+
+    Paces as ``m:ss`` per km or per mile (``4:20``, ``4:20/km``, ``6:58/mi``) for s/km
+    kinds; durations as ``h:mm:ss`` or ``mm:ss`` for second kinds; distances with ``km``
+    or ``mi`` (``60km``, ``40mi``) for metre kinds; otherwise a plain number in the
+    kind's unit. ``ValueError`` says what was expected.
+    """
+    from deliberun.models.race_input import parse_duration
+
+    unit = TARGET_KINDS[kind].unit if kind in TARGET_KINDS else ""
+    t = str(text).strip().lower().replace(" ", "")
+    try:
+        if unit == "s/km":
+            per_mile = t.endswith("/mi")
+            core = t.removesuffix("/mi").removesuffix("/km")
+            value = parse_duration(core) if ":" in core else float(core)
+            return value / (_MILE_M / 1000.0) if per_mile else value
+        if unit == "s" and ":" in t:
+            return parse_duration(t)
+        if unit == "m":
+            for suffix, metres in (("km", 1000.0), ("mi", _MILE_M), ("m", 1.0)):
+                if t.endswith(suffix):
+                    return float(t.removesuffix(suffix)) * metres
+        return float(t)
+    except ValueError:
+        hint = {
+            "s/km": "a pace such as 4:20, 4:20/km or 6:58/mi",
+            "s": "a time such as 45:00 or 1:15:00, or seconds",
+            "m": "a distance such as 60km or 40mi, or metres",
+        }.get(unit, "a number")
+        raise ValueError(f"cannot read goal {text!r} for {kind}; use {hint}") from None
+
+
 @dataclass
 class TargetSpec:
     """A target of a cycle: a catalogue kind, a goal and optional parameters."""

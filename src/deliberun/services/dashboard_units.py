@@ -133,8 +133,26 @@ def target_value(value: Any, unit: str | None, units: str = "metric") -> str:
     return f"{x:.1f} {unit}".strip() if unit else f"{x:.2f}"
 
 
+def target_change(value: Any, unit: str | None, units: str = "metric") -> str:
+    """A signed change of a target's value (a trend per week): ``-1.2 s/km``, ``+3 pts``."""
+    x = _num(value)
+    if x is None:
+        return "—"
+    if unit == "s/km":
+        per = METRES_PER_UNIT[check_units(units)] / 1000.0
+        return f"{x * per:+.1f} s/{UNIT_LABEL[units]}"
+    if unit == "m":
+        return f"{x / METRES_PER_UNIT[check_units(units)]:+.1f} {UNIT_LABEL[units]}"
+    if unit == "share":
+        return f"{x * 100:+.1f} pts"
+    if unit == "%":
+        return f"{x:+.2f} pts"
+    return f"{x:+.3g} {unit}".strip() if unit else f"{x:+.3g}"
+
+
 FILTERS = {
     "target_value": target_value,
+    "target_change": target_change,
     "distance": distance,
     "clock": clock,
     "pace": pace,

@@ -182,6 +182,38 @@ def add_target(db: Database, cycle_id: int | None, target: TargetSpec, *, today:
         return practice_repo.add_target(s, _target_row(cycle.id, target))
 
 
+def _target_or_error(s: Any, target_id: int) -> TargetRow:
+    row = practice_repo.get_target(s, target_id)
+    if row is None:
+        raise ValueError(f"no target {target_id}; see `deliberun target list`")
+    return row
+
+
+def get_target(db: Database, target_id: int) -> TargetSpec:
+    with db.session() as s:
+        return _target_from_row(_target_or_error(s, target_id))
+
+
+def set_target_goal(db: Database, target_id: int, goal: float) -> TargetSpec:
+    """Change a target's goal; returns the target as stored."""
+    with db.session() as s, s.begin():
+        row = _target_or_error(s, target_id)
+        spec = _target_from_row(row)
+        spec.goal = goal
+        spec.validate()
+        row.goal = goal
+        return spec
+
+
+def remove_target(db: Database, target_id: int) -> TargetSpec:
+    """Drop a target from its cycle (to make room for another); returns what was dropped."""
+    with db.session() as s, s.begin():
+        row = _target_or_error(s, target_id)
+        spec = _target_from_row(row)
+        practice_repo.delete_target(s, row)
+        return spec
+
+
 def target_progress(
     db: Database, cycle_id: int | None, *, today: date, sessions: list[Session] | None = None
 ) -> tuple[Cycle, list[TargetProgress]]:
@@ -257,6 +289,23 @@ def show_experiment(
         spec = _spec_from_row(row)
     ss = sessions if sessions is not None else build_sessions(db, today=today, since=spec.start)
     return analyze_experiment(spec, [x for x in ss if x.local_date <= today])
+
+
+def end_experiment(db: Database, exp_id: str, *, end: date, status: str = "done") -> ExperimentSpec:
+    """Close an experiment: sessions after ``end`` no longer count; ``status`` is
+    ``done`` (the verdict stands) or ``abandoned``."""
+    if status not in ("done", "abandoned"):
+        raise ValueError(f"unknown status {status!r}; use done or abandoned")
+    with db.session() as s:
+        row = practice_repo.get_experiment(s, exp_id)
+        if row is None:
+            raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
+        spec = _spec_from_row(row)
+    if spec.start and end < spec.start:
+        raise ValueError(f"end {end} is before the experiment's start {spec.start}")
+    spec.end, spec.status = end, status
+    save_experiment(db, spec, replace=True)
+    return spec
 
 
 def suggest_experiments(db: Database, *, today: date) -> list[Suggestion]:

@@ -188,6 +188,14 @@ def add_target(session: Session, row: TargetRow) -> int:
     return int(row.id)
 
 
+def get_target(session: Session, target_id: int) -> TargetRow | None:
+    return session.get(TargetRow, target_id)
+
+
+def delete_target(session: Session, row: TargetRow) -> None:
+    session.delete(row)
+
+
 # --------------------------------------------------------------------------- experiments
 
 
