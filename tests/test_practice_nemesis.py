@@ -66,6 +66,7 @@ def test_no_nemesis_when_sessions_go_well() -> None:
 def test_failure_reasons() -> None:
     s = Session(
         date(2026, 1, 1),
+        workout_type="intervals",
         reps_planned=6,
         reps_done=4,
         target_pace_s_per_km=240,
@@ -78,4 +79,12 @@ def test_failure_reasons() -> None:
     assert any(r.startswith("last reps faded") for r in reasons)
     assert "RPE 9" in reasons
     assert s.fade_pct() == pytest.approx(100 * (262 - 240) / 240)
+    # an easy or recovery run slower than its target pace went to plan
+    for wt in ("easy", "recovery", "long"):
+        slow = Session(date(2026, 1, 2), workout_type=wt, target_pace_s_per_km=330,
+                       avg_pace_s_per_km=360)  # fmt: skip
+        assert slow.failure_reasons() == []
+    tempo = Session(date(2026, 1, 2), workout_type="tempo", target_pace_s_per_km=260,
+                    avg_pace_s_per_km=275)  # fmt: skip
+    assert tempo.failure_reasons() == ["pace missed by 5.8%"]
     assert s.interval_execution() == pytest.approx(2 / 6)  # 240, 240 within 2%

@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 #: Workout types that have an execution to fail (targets, reps, paces).
 QUALITY_TYPES = ("mp_long", "tempo", "cruise_intervals", "intervals", "hills", "progression")
+#: Runs judged by feel, not by a pace target.
+EASY_TYPES = ("easy", "recovery", "long")
 
 #: Thresholds that make a session count as "failed" (nemesis workouts). Coaching
 #: conventions, not published constants: a rep pace within +/-2% of target is "on
@@ -154,7 +156,8 @@ class Session:
             reasons.append("stopped early")
         if self.reps_planned and self.reps_done is not None and self.reps_done < self.reps_planned:
             reasons.append(f"reps cut ({self.reps_done}/{self.reps_planned})")
-        err = self.pace_error_pct()
+        # easy, recovery and long runs are a pace range run by feel: slower is never a miss
+        err = self.pace_error_pct() if self.workout_type not in EASY_TYPES else None
         tol = FAILURE_RULES["pace_tolerance_frac"]
         if err is not None and err > 100.0 * tol:
             reasons.append(f"pace missed by {err:.1f}%")

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from deliberun.practice.session import FAILURE_RULES, Session
+from deliberun.practice.session import EASY_TYPES, FAILURE_RULES, Session
 from deliberun.practice.stats import robust_trend
 
 BASELINE_DAYS = 42
-EASY = ("easy", "recovery", "long")
+EASY = EASY_TYPES
 #: Sessions of paced repeats, the ones ``interval_execution`` judges (not strides, which
 #: have no pace target, nor hills, run by effort).
 INTERVAL_TYPES = ("intervals", "cruise_intervals")
