@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "deliberun"
 #: Packages whose modules must not import sqlalchemy.
 NO_SQL = ("services", "cli", "web")
 #: Pure layers (packages, and single modules by file name).
-PURE = ("io", "metrics", "models", "practice", "plan", "sim", "athlete.py")
+PURE = ("io", "metrics", "models", "practice", "plan", "sim", "athlete.py", "units.py")
 #: What a pure layer must not import (a module or any submodule of it).
 PURE_FORBIDDEN = (
     "sqlalchemy",

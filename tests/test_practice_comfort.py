@@ -56,3 +56,19 @@ def test_warns_when_over_reaching_too_often() -> None:
     summ = summarize(classify(ss), D0, ss[-1].local_date)
     assert summ.over_reach_sessions >= 2
     assert any("Over-reached" in w for w in summ.warnings)
+
+
+def test_a_big_week_is_one_stretch_not_one_per_run() -> None:
+    """Weekly volume is credited to the run that takes the week over the line."""
+    ss = _runs(10)
+    nxt = D0 + timedelta(days=70)
+    big = [
+        Session(nxt + timedelta(days=k), activity_id=600 + k, distance_m=d)
+        for k, d in enumerate((8000.0, 9000.0, 9000.0, 9000.0, 9000.0))
+    ]  # 44 km against 34 km weeks; no single run longer than the usual 16 km
+    pts = {p.activity_id: p for p in classify(ss + big)}
+    by_volume = [i for i in range(600, 605) if pts[i].dimension == "weekly_volume_m"]
+    # once past the 90th percentile (stretch), once past 110% of the best (over-reach)
+    assert len(by_volume) == 2, {i: (pts[i].zone, pts[i].dimension) for i in range(600, 605)}
+    assert [pts[i].zone for i in by_volume] == ["stretch", "over_reach"]
+    assert all(pts[i].zone == "comfort" for i in range(600, 605) if i not in by_volume)

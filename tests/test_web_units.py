@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from deliberun import units as fmt
 from deliberun.services import dashboard_charts as charts
-from deliberun.services import dashboard_units as fmt
 from deliberun.services.dashboard_writes import FormError, parse_journal_form
 
 

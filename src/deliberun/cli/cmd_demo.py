@@ -67,7 +67,7 @@ EXPLORE = (
 
 def _print_practice(practice: dict[str, Any]) -> None:
     """Targets with progress, nemesis workouts with the top cause, today's advice."""
-    from deliberun.services.dashboard_units import target_change, target_value
+    from deliberun.units import target_change, target_value
 
     cyc = practice.get("cycle") or {}
     rows = []

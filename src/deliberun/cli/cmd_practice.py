@@ -149,7 +149,7 @@ def cycle_show(
     """A cycle with each target's baseline, current value, trend and projected date."""
     from deliberun.services import practice as svc
     from deliberun.services.dashboard_base import units_of
-    from deliberun.services.dashboard_units import distance, target_change, target_value
+    from deliberun.units import distance, target_change, target_value
 
     db = _db(ctx)
     cycle, prog = svc.target_progress(db, cycle_id, today=_today())
@@ -323,7 +323,7 @@ def target_list(
             stdout.print(table("Target kinds", list(rows[0]), [list(r.values()) for r in rows]))
         return
     from deliberun.services.dashboard_base import units_of
-    from deliberun.services.dashboard_units import target_value
+    from deliberun.units import target_value
 
     db = _db(ctx)
     _cycle, prog = svc.target_progress(db, cycle_id, today=_today())

@@ -5,7 +5,8 @@ rep count, marathon-pace stretch, weekly volume) are placed against the previous
 weeks. A session at or below the 90th percentile of all of them is **comfort**; above
 it but within 10% of the 12-week best is **stretch**; more than 10% beyond the 12-week
 best, or with an acute:chronic workload ratio above 1.5, is **over-reach** (load safety
-bounds the stretch).
+bounds the stretch). A big week (weekly volume) counts once, for the run that took
+the calendar week over the line.
 """
 
 from __future__ import annotations
@@ -72,9 +73,14 @@ class ComfortPoint:
         return d
 
 
-def _weekly_volume(sessions: list[Session], day: date) -> float:
-    lo = day - timedelta(days=6)
-    return float(sum(s.distance_m or 0.0 for s in sessions if lo <= s.local_date <= day))
+def _weekly_volume(sessions: list[Session], lo: date, hi: date) -> float:
+    return float(sum(s.distance_m or 0.0 for s in sessions if lo <= s.local_date <= hi))
+
+
+def _place(v: float, history: np.ndarray) -> tuple[float, float]:
+    """Percentile of ``v`` among ``history`` [0-100] (ties count half) and v / max."""
+    pct = 100.0 * float(np.mean(history < v) + 0.5 * np.mean(history == v))
+    return pct, float(v / history.max())
 
 
 def classify(sessions: list[Session]) -> list[ComfortPoint]:
@@ -91,18 +97,30 @@ def classify(sessions: list[Session]) -> list[ComfortPoint]:
         for name, (fn, _d) in dims.items():
             history = [v for v in (fn(p) for p in prev) if v is not None and v > 0]
             values[name] = (fn(s), history)
-        # weekly volume: this week's total vs the weekly totals of the previous 12 weeks
-        wk = _weekly_volume(ordered, s.local_date)
+        # weekly volume: this calendar week so far vs the previous 12 whole weeks
+        monday = s.local_date - timedelta(days=s.local_date.weekday())
+        wk = _weekly_volume(ordered[: i + 1], monday, s.local_date)
         prev_weeks = [
-            _weekly_volume(ordered, s.local_date - timedelta(days=7 * k)) for k in range(1, 13)
+            _weekly_volume(
+                ordered, monday - timedelta(days=7 * k), monday - timedelta(days=7 * k - 6)
+            )
+            for k in range(1, 13)
         ]
         values["weekly_volume_m"] = (wk, [w for w in prev_weeks if w > 0])
         for name, (v, history) in values.items():
             if v is None or v <= 0 or len(history) < COMFORT_RULES["min_history"]:
                 continue
             h = np.asarray(history)
-            pct = 100.0 * float(np.mean(h < v) + 0.5 * np.mean(h == v))
-            ratio = float(v / h.max())
+            pct, ratio = _place(v, h)
+            if name == "weekly_volume_m":
+                # a big week is one stretch, credited to the run that took it over the
+                # line, not to every run of that week
+                before = _place(v - (s.distance_m or 0.0), h)
+                crossed = (before[0] <= COMFORT_RULES["stretch_percentile"] < pct) or (
+                    before[1] <= COMFORT_RULES["overreach_ratio"] < ratio
+                )
+                if not crossed:
+                    continue
             if best is None or (ratio, pct) > (best[3], best[0]):
                 best = (pct, name, float(v), ratio)
         reasons: list[str] = []

@@ -21,6 +21,7 @@ from deliberun.practice.nemesis import find_nemeses
 from deliberun.practice.session import Session
 from deliberun.practice.stats import robust_trend
 from deliberun.practice.targets import progress
+from deliberun.units import target_change, target_value
 
 #: Push / hold / back off thresholds. ACWR: Gabbett (2016) Br J Sports Med 50:273-280
 #: (sweet spot 0.8-1.3, danger above 1.5). Form (TSB) bands: the TrainingPeaks
@@ -306,14 +307,16 @@ def weekly_review(
             iv = pr.slope_interval_90
             proj = f", reaches the goal about {pr.projected_date}" if pr.projected_date else ""
             trend = (
-                f", trend {pr.slope_per_week:+.2f} {pr.unit}/week (90% {iv[0]:+.2f} to {iv[1]:+.2f})"
+                f", trend {target_change(pr.slope_per_week, pr.unit)} a week (90% "
+                f"{target_change(iv[0], pr.unit)} to {target_change(iv[1], pr.unit)})"
                 if pr.slope_per_week is not None and iv
                 else ""
             )
             sec.sentences.append(
                 Sentence(
-                    f"{t.name or t.kind}: baseline {_fmt(pr.baseline, 2)}, now "
-                    f"{_fmt(pr.current, 2)}, goal {t.goal:g} {pr.unit}{trend}{proj}.",
+                    f"{t.name or t.kind}: baseline {target_value(pr.baseline, pr.unit)}, now "
+                    f"{target_value(pr.current, pr.unit)}, goal "
+                    f"{target_value(t.goal, pr.unit)}{trend}{proj}.",
                     [
                         Evidence(
                             pr.session_ids[-10:],
@@ -464,8 +467,9 @@ def cycle_retrospective(
         state = "reached" if pr.reached else "not reached"
         sec.sentences.append(
             Sentence(
-                f"{t.name or t.kind}: {_fmt(pr.baseline, 2)} -> {_fmt(pr.current, 2)} "
-                f"{pr.unit} (goal {t.goal:g}, {state}).",
+                f"{t.name or t.kind}: {target_value(pr.baseline, pr.unit)} -> "
+                f"{target_value(pr.current, pr.unit)} (goal {target_value(t.goal, pr.unit)}, "
+                f"{state}).",
                 [
                     Evidence(
                         pr.session_ids,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from deliberun.services.dashboard_units import METRES_PER_UNIT, UNIT_LABEL, clock
+from deliberun.units import METRES_PER_UNIT, UNIT_LABEL, clock
 
 MAX_POINTS = 800
 #: Paces slower than this (s/km) are drawn as gaps: standing, walking breaks.

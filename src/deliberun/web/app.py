@@ -26,8 +26,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from deliberun.services.dashboard_base import NotFound
-from deliberun.services.dashboard_units import FILTERS
 from deliberun.store.db import Database
+from deliberun.units import FILTERS
 from deliberun.web.cache import MAX_ENTRIES, PageCache
 from deliberun.web.security import FIELD, SecurityMiddleware
 

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from deliberun.services.dashboard_units import clock, day, distance, number
+from deliberun.units import clock, day, distance, number
 
 #: Page geometry [in]: A4 portrait.
 PAGE_W_IN = 8.27

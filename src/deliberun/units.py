@@ -3,7 +3,8 @@
 Everything inside deliberun is SI (metres, seconds, m/s); the dashboard converts
 only here, following ``AthleteSettings.units`` (``metric`` → km and min/km,
 ``imperial`` → mi and min/mi). These are registered as Jinja filters by
-``deliberun.web.app``. It lives beside the chart builders, which need the same units.
+``deliberun.web.app`` and used by the CLI tables and the practice reviews' sentences.
+Pure: no database, no terminal.
 """
 
 from __future__ import annotations
