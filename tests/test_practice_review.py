@@ -104,3 +104,39 @@ def test_after_a_race_the_advice_is_to_recover() -> None:
     planned = [PlannedDay(race_day + timedelta(days=2), "intervals", "6x800m @I")]
     t = today_advice(runs, race_day + timedelta(days=2), planned=planned)
     assert t.advice == "back_off" and "make it an easy run" in t.sections[0].sentences[0].text
+
+
+def test_cycle_retrospective_what_improved_and_what_next() -> None:
+    from deliberun.practice.cycles import GoalRace
+    from deliberun.practice.review import cycle_retrospective
+
+    ss, last = _athlete()  # 24 interval sessions that fail in the heat
+    for i, s in enumerate(ss):
+        s.metrics["vdot_of_day"] = 48.0 + 0.1 * i
+        s.fitness = 50.0 + i
+        s.rep_paces_s_per_km = [240.0] * 5 + [240.0 + 8 * (i % 2)]  # 5 or 6 reps on target
+    spec, exp_ss = experiment_sessions(np.random.default_rng(0), effect=-3.0)
+    spec.workout_type = "tempo"  # kept apart from the interval sessions
+    for s in exp_ss:
+        s.workout_type = "tempo"
+    race_day = last + timedelta(days=2)
+    race = Session(race_day, activity_id=9000, workout_type="race", distance_m=10000.0,
+                   duration_s=2400.0)  # fmt: skip
+    start = min(s.local_date for s in ss + exp_ss)
+    cyc = Cycle("Spring 10k", start, race_day, GoalRace(10000.0, race_day, 2460.0))
+    cyc.add_target(TargetSpec("interval_execution", 0.8))
+    rev = cycle_retrospective(cyc, ss + exp_ss + [race], race_day, experiments=[spec])
+    titles = [s.title for s in rev.sections]
+    assert titles == ["What improved", "Targets", "Comfort zone", "Experiments",
+                      "What to try next cycle"]  # fmt: skip
+    improved = [x.text for x in rev.sections[0].sentences]
+    assert improved[0].startswith("VDOT from training and races 48.0 -> 50.3 (+2.3)")
+    assert improved[1] == "Fitness (chronic load) 50 -> 73 (+23)."
+    # 40:00 for 10 km is VDOT 51.9 in Daniels' tables; the goal was 41:00
+    assert "Goal race on" in improved[2] and "40:00" in improved[2] and "goal met" in improved[2]
+    assert "VDOT 51.9" in improved[2] or "VDOT 52.0" in improved[2]
+    nxt = [x.text for x in rev.sections[-1].sentences]
+    assert any(t.startswith("interval_execution: reached") for t in nxt)
+    assert any("Keep '50% more rest between reps': it helped" in t for t in nxt)
+    assert any(t.startswith("intervals kept failing") and "cool" in t for t in nxt)
+    assert all(e.activity_ids for sec in rev.sections for x in sec.sentences for e in x.evidence)

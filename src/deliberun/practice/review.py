@@ -13,15 +13,21 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.models.vdot import vdot
 from deliberun.practice import comfort
 from deliberun.practice.cycles import Cycle
-from deliberun.practice.experiments import ExperimentSpec, analyze_experiment, session_key
+from deliberun.practice.experiments import (
+    ExperimentResult,
+    ExperimentSpec,
+    analyze_experiment,
+    session_key,
+)
 from deliberun.practice.journal import rpe_disagreement
-from deliberun.practice.nemesis import find_nemeses
+from deliberun.practice.nemesis import Nemesis, find_nemeses
 from deliberun.practice.session import Session
 from deliberun.practice.stats import robust_trend
-from deliberun.practice.targets import progress
-from deliberun.units import target_change, target_value
+from deliberun.practice.targets import TargetProgress, progress
+from deliberun.units import clock, target_change, target_value
 
 #: Push / hold / back off thresholds. ACWR: Gabbett (2016) Br J Sports Med 50:273-280
 #: (sweet spot 0.8-1.3, danger above 1.5). Form (TSB) bands: the TrainingPeaks
@@ -493,17 +499,154 @@ def cycle_retrospective(
             ],
         )
     )
+    improved = _improved_section(cycle, inside)
+    if improved.sentences:
+        rev.sections.insert(0, improved)
+    results: list[ExperimentResult] = []
     if experiments:
         esec = Section("Experiments")
         for spec in experiments:
             res = analyze_experiment(spec, inside, seed=seed)
+            results.append(res)
             esec.sentences.append(
                 Sentence(
                     res.sentence(), [Evidence(res.sessions_a + res.sessions_b, {}, res.interval_90)]
                 )
             )
         rev.sections.append(esec)
+    progs = [progress(t, sessions, cycle.start, end) for t in cycle.targets]
+    nems = find_nemeses(inside, end, seed=seed)
+    rev.sections.append(_next_cycle_section(progs, summ, nems, results))
     return rev
+
+
+def _improved_section(cycle: Cycle, inside: list[Session]) -> Section:
+    """What changed over the cycle: VDOT, fitness, and the goal race against its goal."""
+    sec = Section("What improved")
+    ordered = sorted(inside, key=lambda s: s.local_date)
+    vd = [(s, s.metrics.get("vdot_of_day")) for s in ordered if s.metrics.get("vdot_of_day")]
+    if len(vd) >= 2:
+        (s0, v0), (s1, v1) = vd[0], vd[-1]
+        assert v0 is not None and v1 is not None
+        sec.sentences.append(
+            Sentence(
+                f"VDOT from training and races {v0:.1f} -> {v1:.1f} ({v1 - v0:+.1f}) from "
+                f"{s0.local_date} to {s1.local_date}.",
+                [Evidence([session_key(s0), session_key(s1)], {"vdot_start": v0, "vdot_end": v1})],
+            )
+        )
+    fit = [s for s in ordered if s.fitness is not None]
+    if len(fit) >= 2:
+        f0, f1 = fit[0].fitness or 0.0, fit[-1].fitness or 0.0
+        sec.sentences.append(
+            Sentence(
+                f"Fitness (chronic load) {f0:.0f} -> {f1:.0f} ({f1 - f0:+.0f}).",
+                [Evidence([session_key(fit[0]), session_key(fit[-1])], {"start": f0, "end": f1})],
+            )
+        )
+    race = cycle.goal_race
+    if race is not None:
+        runs = [
+            s
+            for s in ordered
+            if s.workout_type == "race"
+            and abs((s.local_date - race.date).days) <= 3
+            and s.distance_m
+            and abs(s.distance_m / race.distance_m - 1) < 0.05
+        ]
+        if runs and runs[-1].duration_s:
+            r = runs[-1]
+            done = float(r.duration_s or 0.0)
+            goal = f" against a goal of {clock(race.goal_time_s)}" if race.goal_time_s else ""
+            verdict = ""
+            if race.goal_time_s:
+                verdict = "; goal met" if done <= race.goal_time_s else "; goal missed"
+            v_race = vdot(float(r.distance_m or race.distance_m), done)
+            sec.sentences.append(
+                Sentence(
+                    f"Goal race on {r.local_date}: {clock(done)} (moving time){goal}{verdict}; "
+                    f"the result is worth VDOT {v_race:.1f}.",
+                    [
+                        Evidence(
+                            [session_key(r)],
+                            {"time_s": done, "goal_s": race.goal_time_s, "vdot": v_race},
+                        )
+                    ],
+                )
+            )
+    return sec
+
+
+def _next_cycle_section(
+    progs: list[TargetProgress],
+    summ: comfort.ComfortSummary,
+    nems: list[Nemesis],
+    results: list[ExperimentResult],
+) -> Section:
+    """What to try next cycle, from the targets, the comfort zone, nemeses and experiments."""
+    sec = Section("What to try next cycle")
+    for pr in progs:
+        t = pr.target
+        if pr.current is None:
+            text = (
+                f"{t.name or t.kind}: nothing measured it this cycle; plan the sessions that do "
+                "(deliberun target list --kinds)."
+            )
+        elif pr.reached:
+            text = f"{t.name or t.kind}: reached; set a harder goal or pick a new target."
+        elif pr.slope_per_week is not None and pr.projected_date:
+            text = (
+                f"{t.name or t.kind}: keep it; on its trend it reaches the goal about "
+                f"{pr.projected_date}."
+            )
+        else:
+            text = (
+                f"{t.name or t.kind}: no progress towards the goal; change the sessions that "
+                "work on it (more of them, or a different kind)."
+            )
+        sec.sentences.append(Sentence(text, [Evidence(pr.session_ids[-10:])]))
+    if summ.weeks and summ.weeks_with_stretch < summ.weeks / 2:
+        sec.sentences.append(
+            Sentence(
+                f"Leave the comfort zone more often: only {summ.weeks_with_stretch} of "
+                f"{summ.weeks} weeks held a stretch.",
+                [Evidence([p.activity_id for p in summ.points if p.zone != "comfort"])],
+            )
+        )
+    if summ.over_reach_sessions > summ.weeks / 3:
+        sec.sentences.append(
+            Sentence(
+                f"Stretch by less: {summ.over_reach_sessions} over-reach sessions in "
+                f"{summ.weeks} weeks.",
+                [Evidence([p.activity_id for p in summ.points if p.zone == "over_reach"])],
+            )
+        )
+    for n in nems:
+        if n.suggestions:
+            sg = n.suggestions[0]
+            sec.sentences.append(
+                Sentence(
+                    f"{n.workout_type} kept failing ({n.failures} of {n.attempts}): "
+                    f"{sg.advice}, as an experiment (deliberun experiment suggest --save).",
+                    [Evidence(n.failed_ids)],
+                )
+            )
+    for res in results:
+        if res.verdict == "helps":
+            text = f"Keep '{res.spec.change}': it helped ({res.spec.id})."
+        elif res.verdict == "hurts":
+            text = f"Drop '{res.spec.change}': it hurt ({res.spec.id})."
+        elif res.verdict == "not_enough_data":
+            text = (
+                f"Carry experiment '{res.spec.id}' on: about {res.more_sessions_needed} more "
+                "sessions are needed for a verdict."
+            )
+        else:
+            text = f"'{res.spec.change}' made no clear difference: try another change."
+        sec.sentences.append(
+            Sentence(text, [Evidence(res.sessions_a + res.sessions_b, {}, res.interval_90)])
+        )
+    return sec
 
 
 def _idkey(i: int | str) -> tuple[int, int | str]:
