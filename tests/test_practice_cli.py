@@ -167,3 +167,39 @@ def test_experiment_end_closes_the_window(db_path: Path, tmp_path: Path) -> None
     assert code == 1 and "before the experiment's start" in err
     code, _, err = _run(db_path, "experiment", "end", "nope")
     assert code == 1 and "no experiment 'nope'" in err
+
+
+def test_journal_shows_what_the_strava_export_carried(db_path: Path, tmp_path: Path) -> None:
+    """Strava's perceived exertion and description land in the journal until the runner
+    logs the run; the runner's entry then replaces them."""
+    import csv
+    import shutil
+
+    sim = tmp_path / "sim"
+    res = runner.invoke(app, ["simulate", "--scenario", "marathon", "--seed", "2", "--years",
+                              "0.08", "--out", str(sim), "--quiet"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    export = tmp_path / "strava"  # the export alone: no deliberun journal file
+    shutil.copytree(sim / "activities", export / "activities")
+    shutil.copy(sim / "activities.csv", export / "activities.csv")
+    rows = list(csv.DictReader((export / "activities.csv").open(encoding="utf-8")))
+    code, _, err = _run(db_path, "import", str(export), "--workers", "1", "--json")
+    assert code == 0, err
+    code, out, _ = _run(db_path, "journal", "--json")
+    entries = json.loads(out)
+    assert len(entries) == len(rows) and {e["source"] for e in entries} == {"import"}
+    by_text = {(r["Activity Description"], float(r["Perceived Exertion"])) for r in rows}
+    assert {(e["notes"], e["rpe"]) for e in entries} == by_text
+    first = entries[0]["activity_id"]
+    code, _, _ = _run(db_path, "log", str(first), "--rpe", "3", "--notes", "felt easy")
+    assert code == 0
+    code, out, _ = _run(db_path, "journal", "--json")
+    mine = [e for e in json.loads(out) if e["activity_id"] == first]
+    assert len(mine) == 1 and mine[0]["source"] == "journal" and mine[0]["rpe"] == 3
+    code, out, _ = _run(db_path, "journal", "--since", entries[-1]["date"], "--json")
+    assert code == 0 and 1 <= len(json.loads(out)) < len(entries)
+    assert all(e["date"] >= entries[-1]["date"] for e in json.loads(out))
+    code, out, _ = _run(db_path, "journal")
+    assert code == 0 and "Journal" in out
+    code, _, err = _run(db_path, "log", "99999", "--rpe", "3")
+    assert code == 1 and "no activity 99999" in err

@@ -428,13 +428,7 @@ def log(
         return
     day = _date(on, "--date")
     if day is None and activity_id is not None:
-        from deliberun.store import repository as repo
-
-        with db.session() as s:
-            row = repo.get_activity(s, activity_id)
-            if row is None:
-                fail(f"no activity {activity_id}; see `deliberun activities`")
-            day = row.local_date
+        day = svc.activity_date(db, activity_id)
     entry = JournalEntry(
         date=day or _today(),
         activity_id=activity_id,
@@ -452,6 +446,45 @@ def log(
     else:
         which = f"activity {out['activity_id']}" if out["activity_id"] else "no activity"
         stdout.print(f"Logged {out['date']} ({which}).")
+
+
+@_errors
+def journal(
+    ctx: typer.Context,
+    since: str = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
+    as_json: bool = JSON,
+) -> None:
+    """The journal: your entries, and the effort and notes your exports carried (Strava)."""
+    from deliberun.services import practice as svc
+
+    entries = svc.list_journal(_db(ctx), since=_date(since, "--since"))
+    if as_json:
+        print_json(entries)
+        return
+    if not entries:
+        stdout.print("The journal is empty: `deliberun log --rpe 6 ...` after a run.")
+        return
+    rows = [
+        [
+            e["date"],
+            e["activity_id"] or "",
+            _fmt(e["rpe"], 0),
+            _fmt(e["feel"], 0),
+            _fmt(e["sleep_h"], 1),
+            _fmt(e["soreness"], 0),
+            ", ".join(e["tags"] + e["details"]),
+            escape(e["notes"] or ""),
+            e["source"],
+        ]
+        for e in entries
+    ]
+    stdout.print(
+        table(
+            "Journal",
+            ["date", "activity", "RPE", "feel", "sleep", "soreness", "tags", "notes", "from"],
+            rows,
+        )
+    )
 
 
 # --------------------------------------------------------------------------- nemesis
@@ -705,6 +738,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(target_app, name="target")
     app.add_typer(experiment_app, name="experiment")
     app.command("log")(log)
+    app.command("journal")(journal)
     app.command("nemesis")(nemesis)
     app.command("review")(review)
     app.command("today")(today)

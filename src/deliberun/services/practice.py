@@ -24,7 +24,7 @@ from deliberun.services.practice_sessions import HISTORY_DAYS as HISTORY_DAYS  #
 from deliberun.services.practice_sessions import _entry_from_row
 from deliberun.services.practice_sessions import build_sessions as build_sessions
 from deliberun.services.practice_sessions import planned_days as planned_days
-from deliberun.store import practice_repo
+from deliberun.store import practice_repo, repository
 from deliberun.store.db import Database
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
@@ -76,10 +76,35 @@ def log_entry(db: Database, entry: JournalEntry) -> dict[str, Any]:
         return out
 
 
+def _rating(value: Any) -> float | None:
+    """An imported CR-10 rating, or None when it is missing or off the scale."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if 0 <= x <= 10 else None
+
+
+def activity_date(db: Database, activity_id: int) -> date:
+    """The local date of an activity (``ValueError`` naming the id when there is none)."""
+    with db.session() as s:
+        row = repository.get_activity(s, activity_id)
+        if row is None:
+            raise ValueError(f"no activity {activity_id}; see `deliberun activities`")
+        return row.local_date
+
+
 def list_journal(db: Database, since: date | None = None) -> list[dict[str, Any]]:
+    """The journal by date: the runner's entries (``source`` "journal") and, for runs
+    without one, the effort rating and description their export carried (``source``
+    "import", e.g. Strava's perceived exertion; ``id`` None)."""
     with db.session() as s:
         rows = practice_repo.journal_rows(s, since)
-        return [{"id": r.id, **_entry_from_row(r).to_dict()} for r in rows]
+        out = [{"id": r.id, **_entry_from_row(r).to_dict(), "source": "journal"} for r in rows]
+        for aid, day, rpe, text in practice_repo.imported_ratings(s, since):
+            entry = JournalEntry(date=day, activity_id=aid, rpe=_rating(rpe), notes=text or "")
+            out.append({"id": None, **entry.to_dict(), "source": "import"})
+    return sorted(out, key=lambda e: (e["date"], e.get("activity_id") or 0))
 
 
 def import_journal_file(db: Database, path: str | Path) -> dict[str, int]:

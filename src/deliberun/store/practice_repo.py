@@ -139,6 +139,26 @@ def journal_rows(
     return list(session.scalars(q))
 
 
+def imported_ratings(session: Session, since: date | None = None) -> list[tuple[Any, ...]]:
+    """``(activity_id, local_date, perceived_exertion, description)`` of the activities
+    whose source recorded an effort rating or a description (a Strava export) and that
+    have no journal entry of their own, by date."""
+    logged = select(JournalEntryRow.activity_id).where(JournalEntryRow.activity_id.is_not(None))
+    q = (
+        select(ActivityRow.id, ActivityRow.local_date, ActivityRow.extra, ActivityRow.description)
+        .where(ActivityRow.id.not_in(logged))
+        .order_by(ActivityRow.local_date, ActivityRow.start_time)
+    )
+    if since is not None:
+        q = q.where(ActivityRow.local_date >= since)
+    out = []
+    for aid, day, extra, text in session.execute(q):
+        rpe = (extra or {}).get("perceived_exertion")
+        if rpe not in (None, "") or text:
+            out.append((int(aid), day, rpe, text or None))
+    return out
+
+
 def replace_journal_entry(session: Session, row: JournalEntryRow) -> int:
     """Store ``row`` in place of the entry for the same activity (or, without one, the
     entry of the same date without an activity); returns its id."""
