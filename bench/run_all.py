@@ -56,7 +56,10 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
     "models": ("models_bench.py", ["--service", "3000"], ["--years", "2", "--repeat", "1"], "athlete models over 10 years"),
     "web": ("web_bench.py", ["--years", "3", "--repeat", "10"], ["--years", "0.5", "--repeat", "3"],
             "dashboard pages, cold and cached"),
-    "advice": ("advice_validity.py", ["--seeds", "400", "--sim-seeds", "3"], ["--quick"],
+    "advice": ("advice_validity.py",
+               ["--seeds", "400", "--sim-seeds", "100", "--sim-nemesis-seeds", "50",
+                "--first-seed", "1000"],
+               ["--quick", "--sim-seeds", "1"],
                "does the practice loop find what was planted"),
 }  # fmt: skip
 
