@@ -71,6 +71,16 @@ def _date(text: str | None, what: str = "date") -> date | None:
         fail(f"{what} {text!r} is not YYYY-MM-DD", 2)
 
 
+def _goal(kind: str, text: str, where: str = "") -> float:
+    """A goal as typed (4:15, 6:50/mi, 70km...) in the kind's SI unit; exit 2 otherwise."""
+    from deliberun.practice.targets import parse_goal
+
+    try:
+        return parse_goal(kind, text)
+    except ValueError as exc:
+        fail(f"{where}{exc}", 2)
+
+
 def _fmt(v: Any, nd: int = 2) -> str:
     if v is None:
         return ""
@@ -104,7 +114,7 @@ def cycle_create(
     """Create a cycle with an optional goal race and 2-3 targets."""
     from deliberun.plan.paces import parse_race_distance, parse_time
     from deliberun.practice.cycles import Cycle, GoalRace
-    from deliberun.practice.targets import TargetSpec, parse_goal
+    from deliberun.practice.targets import TargetSpec
     from deliberun.services import practice as svc
 
     s, e = _date(start, "--start"), _date(end, "--end")
@@ -121,10 +131,7 @@ def cycle_create(
         kind, sep, value = t.partition("=")
         if not sep:
             fail(f"--target {t!r}: write KIND=GOAL, e.g. threshold_pace=255", 2)
-        try:
-            specs.append(TargetSpec(kind.strip(), parse_goal(kind.strip(), value)))
-        except ValueError as exc:
-            fail(f"--target {t!r}: {exc}", 2)
+        specs.append(TargetSpec(kind.strip(), _goal(kind.strip(), value, f"--target {t!r}: ")))
     cycle = Cycle(name, s, e, goal, specs)
     cycle.id = svc.create_cycle(_db(ctx), cycle)
     if as_json:
@@ -238,13 +245,10 @@ def target_add(
     as_json: bool = JSON,
 ) -> None:
     """Add a target to a cycle (a fourth is refused: focus is the point)."""
-    from deliberun.practice.targets import TargetSpec, parse_goal
+    from deliberun.practice.targets import TargetSpec
     from deliberun.services import practice as svc
 
-    try:
-        value = parse_goal(kind, goal)
-    except ValueError as exc:
-        fail(str(exc), 2)
+    value = _goal(kind, goal)
     spec = TargetSpec(kind, value, name=name, higher_is_better=(False if lower_is_better else None))
     spec.id = svc.add_target(_db(ctx), cycle_id, spec, today=_today())
     if as_json:
@@ -262,15 +266,11 @@ def target_set(
     as_json: bool = JSON,
 ) -> None:
     """Change a target's goal."""
-    from deliberun.practice.targets import parse_goal
     from deliberun.services import practice as svc
 
     db = _db(ctx)
     kind = svc.get_target(db, target_id).kind  # the kind decides how the goal is read
-    try:
-        value = parse_goal(kind, goal)
-    except ValueError as exc:
-        fail(str(exc), 2)
+    value = _goal(kind, goal)
     spec = svc.set_target_goal(db, target_id, value)
     if as_json:
         print_json(spec.to_dict())
