@@ -82,6 +82,28 @@ def test_today_adjusts_hard_session_when_backing_off() -> None:
     assert "Nothing planned" in rev2.sections[0].sentences[0].text
 
 
+def test_today_moves_a_hard_session_after_a_failed_key_session() -> None:
+    d = date(2026, 3, 10)
+    failed = Session(d - timedelta(days=1), activity_id=8, workout_type="intervals",
+                     reps_planned=6, reps_done=3, form=-5, acwr=1.0)  # fmt: skip
+    rev = today_advice([failed], d, planned=[PlannedDay(d, "tempo", "20min @T")])
+    assert rev.advice == "hold"  # form and ACWR alone would say push
+    first = rev.sections[0].sentences[0]
+    assert "make it an easy run" in first.text and "reps cut (3/6)" in first.text
+    assert first.evidence[0].activity_ids == [8]
+    # an easy day planned: nothing to move; three days later: the plan stands
+    assert (
+        "Planned easy"
+        in today_advice([failed], d, planned=[PlannedDay(d, "easy", "8km E")])
+        .sections[0]
+        .sentences[0]
+        .text
+    )
+    later = d + timedelta(days=2)
+    rev = today_advice([failed], later, planned=[PlannedDay(later, "tempo", "20min @T")])
+    assert rev.sections[0].sentences[0].text == "Planned tempo: 20min @T."
+
+
 def test_after_a_race_the_advice_is_to_recover() -> None:
     """One easy day per mile raced: 27 days after a marathon, 4 after a 5 km."""
     race_day = date(2026, 10, 25)

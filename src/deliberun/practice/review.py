@@ -442,14 +442,31 @@ def today_advice(
     todays = [p for p in planned or [] if p.date == today]
     sec = Section("Today")
     hard = {"tempo", "cruise_intervals", "intervals", "hills", "mp_long", "long", "progression"}
+    # a key session that fell short in the last two days asks for recovery before the next
+    missed = [
+        s
+        for s in sessions
+        if s.workout_type in hard and 1 <= (today - s.local_date).days <= 2 and s.failed
+    ]
+    if missed and advice == "push":
+        rev.advice = "hold"
     if not todays:
         sec.sentences.append(Sentence("Nothing planned today: rest or an easy run.", []))
     for p in todays:
         if advice == "back_off" and p.workout_type in hard:
             text = f"Planned {p.workout_type} ({p.text}): make it an easy run instead."
+            sec.sentences.append(Sentence(text, []))
+        elif missed and p.workout_type in hard:
+            m = missed[-1]
+            text = (
+                f"Planned {p.workout_type} ({p.text}): make it an easy run and move it back a "
+                f"day or two; the {m.workout_type} on {m.local_date.isoformat()} fell short "
+                f"({'; '.join(m.failure_reasons())}), so recover before the next hard session."
+            )
+            sec.sentences.append(Sentence(text, [Evidence([session_key(m)])]))
         else:
             text = f"Planned {p.workout_type}: {p.text or 'as planned'}."
-        sec.sentences.append(Sentence(text, []))
+            sec.sentences.append(Sentence(text, []))
     sec.sentences.append(sent)
     rev.sections.append(sec)
     return rev
