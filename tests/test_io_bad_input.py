@@ -122,3 +122,32 @@ def test_real_non_activity_files(real_dir: Path) -> None:
     for rel in rels:
         err = _err(real_dir / rel)
         assert isinstance(err, NotAnActivityError), rel
+
+
+def test_absurd_numbers_in_xml_read_as_missing() -> None:
+    """A hand-edited or corrupt GPX/TCX with 1e308 values: no overflow, values missing."""
+    import warnings
+
+    import numpy as np
+
+    pts = "".join(
+        f'<trkpt lat="46.2" lon="{6.1 + i * 1e-4:.4f}"><ele>{"1e308" if i == 2 else 400}</ele>'
+        f"<time>2026-03-01T08:00:0{i}Z</time><extensions><gpxtpx:TrackPointExtension>"
+        f"<gpxtpx:hr>{'1e308' if i == 1 else 150}</gpxtpx:hr>"
+        f"<gpxtpx:cad>{'9e307' if i == 3 else 85}</gpxtpx:cad>"
+        "</gpxtpx:TrackPointExtension></extensions></trkpt>"
+        for i in range(5)
+    )
+    gpx = (
+        '<?xml version="1.0"?><gpx version="1.1" creator="t" '
+        'xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        f"<trk><type>running</type><trkseg>{pts}</trkseg></trk></gpx>"
+    ).encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        act = read_bytes(gpx, "edited.gpx")
+    st = act.streams
+    assert np.isnan(st["heart_rate"][1]) and st["heart_rate"][0] == 150
+    assert np.isnan(st["altitude"][2]) and st["altitude"][0] == 400
+    assert np.isnan(st["cadence"][3]) and st["cadence"][0] == 170  # strides -> steps

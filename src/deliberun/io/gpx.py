@@ -54,6 +54,28 @@ _COLS = (
     "speed",
 )
 _N = len(_COLS)
+#: Values outside these bounds are not measurements (a corrupt or hand-edited file):
+#: they are read as missing, so no later sum or product can overflow.
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "latitude": (-90.0, 90.0),
+    "longitude": (-180.0, 180.0),
+    "altitude": (-1000.0, 10000.0),  # [m]
+    "heart_rate": (0.0, 260.0),  # [bpm]
+    "cadence": (0.0, 400.0),  # [1/min]
+    "power": (0.0, 5000.0),  # [W]
+    "temperature": (-80.0, 80.0),  # [degC]
+    "speed": (0.0, 200.0),  # [m/s]
+    "distance": (0.0, 1e8),  # [m]
+}
+
+
+def _plausible(key: str, arr: np.ndarray) -> np.ndarray:
+    lo, hi = PLAUSIBLE[key]
+    with np.errstate(invalid="ignore"):
+        bad = (arr < lo) | (arr > hi)
+    return np.where(bad, np.nan, arr) if bad.any() else arr
+
+
 _LAT, _LON, _ALT = 1, 2, 3
 #: lower-case local tag inside a ``trkpt`` -> column index in :data:`_COLS`.
 _KEY_INDEX: dict[str, int] = {
@@ -220,7 +242,7 @@ def build_track_activity(
         "temperature",
         "speed",
     ):
-        arr = np.asarray(cols[key], dtype=float)[keep] if key in cols else None
+        arr = _plausible(key, np.asarray(cols[key], dtype=float)[keep]) if key in cols else None
         if arr is not None and np.isfinite(arr).any():
             streams[key] = arr
     if "heart_rate" in streams:
@@ -232,7 +254,7 @@ def build_track_activity(
         streams.pop("latitude", None)
         streams.pop("longitude", None)
     if distance is not None:
-        dist = np.asarray(distance, dtype=float)[keep]
+        dist = _plausible("distance", np.asarray(distance, dtype=float)[keep])
         if np.isfinite(dist).any():
             streams["distance"] = dist
     elif "latitude" in streams:
