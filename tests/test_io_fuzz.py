@@ -76,6 +76,7 @@ def _run(fmt: str, name: str, data: bytes, workdir: Path) -> tuple[str, float]:
     return outcome, time.perf_counter() - t0
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no overflow or invalid-value noise
 @pytest.mark.parametrize(("fmt", "n"), [("fit", 160), ("gpx", 70), ("tcx", 50), ("archive", 70)])
 def test_mutated_files_raise_only_read_errors(
     fmt: str, n: int, seeds: dict[str, list[tuple[str, bytes]]], tmp_path: Path
