@@ -4,6 +4,9 @@ Reads activities and their stored metrics (``deliberun.store.repository``),
 turns them into daily series and effort lists, and calls the pure models in
 ``deliberun.models``. Days are the athlete's local dates (``ActivityRow.local_date``);
 ``today`` is always passed in (the CLI passes the real date).
+
+The settings (``athlete_settings``) and the race calculator (``athlete_paces``)
+live in their own modules and are re-exported here.
 """
 
 from __future__ import annotations
@@ -12,66 +15,36 @@ import functools
 import math
 import re
 import warnings
-import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import numpy as np
 
-from deliberun.athlete import AthleteSettings
 from deliberun.models import banister as ban
 from deliberun.models import load as ld
 from deliberun.models import load_ratios as lr
 from deliberun.models import predict as pr
-from deliberun.models import race_input, thresholds
+from deliberun.models import thresholds
 from deliberun.models import vdot as vd
+from deliberun.services.athlete_paces import paces as paces  # re-exported
+from deliberun.services.athlete_paces import race_calculator as race_calculator
+from deliberun.services.athlete_settings import CHOICES as CHOICES  # re-exported
+from deliberun.services.athlete_settings import MODEL_DEFAULTS as MODEL_DEFAULTS
+from deliberun.services.athlete_settings import RANGES as RANGES
+from deliberun.services.athlete_settings import THRESHOLD_KEYS as THRESHOLD_KEYS
+from deliberun.services.athlete_settings import effective_settings as effective_settings
+from deliberun.services.athlete_settings import model_settings as model_settings
+from deliberun.services.athlete_settings import set_value as set_value
+from deliberun.services.athlete_settings import settable_keys as settable_keys
 from deliberun.services.athlete_state import _activity_loads
 from deliberun.services.athlete_state import daily_state as daily_state  # re-exported
 from deliberun.services.athlete_state import load_state as load_state
 from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
-
-#: The athlete area's own model choices (stored beside the settings), with defaults.
-MODEL_DEFAULTS: dict[str, Any] = {
-    "banister_fit_taus": False,  # False: tau1/tau2 fixed at the values below
-    "banister_tau1_days": 42.0,
-    "banister_tau2_days": 7.0,
-    "prediction_window_days": 180,  # efforts older than this do not feed predictions
-    "threshold_window_days": 365,
-    "form_floor": -10.0,  # "the most load today that keeps form above X"
-}
-
-CHOICES: dict[str, tuple[str, ...]] = {
-    "sex": ("male", "female"),
-    "hr_zone_model": ("hrmax", "hrr", "lthr"),
-    "gap_model": ("strava", "minetti"),
-    "load_model": ("trimp_banister", "trimp_edwards", "rtss", "session_rpe"),
-    "load_weighting": ("exp", "ewma", "simple"),
-    "form_convention": ("yesterday", "today"),
-    "units": ("metric", "imperial"),
-}
-
-RANGES: dict[str, tuple[float, float]] = {
-    "birth_year": (1900, 2100),
-    "hr_max_bpm": (100, 240),
-    "hr_rest_bpm": (25, 120),
-    "threshold_hr_bpm": (80, 230),
-    "threshold_pace_s_per_km": (120, 900),
-    "fitness_days": (2, 400),
-    "fatigue_days": (1, 100),
-    "banister_tau1_days": (5, 200),
-    "banister_tau2_days": (1, 60),
-    "prediction_window_days": (14, 3650),
-    "threshold_window_days": (14, 3650),
-    "form_floor": (-300, 300),
-}
-
-THRESHOLD_KEYS = ("hr_max_bpm", "hr_rest_bpm", "threshold_hr_bpm", "threshold_pace_s_per_km")
 
 _RACE_NAME = re.compile(r"\brace\b|\bparkrun\b|\bwettkampf\b|\bcompetition\b", re.IGNORECASE)
 
@@ -116,12 +89,6 @@ def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
         if math.isfinite(key) and math.isfinite(val):
             out[key] = val
     return out
-
-
-def model_settings(db: Database) -> dict[str, Any]:
-    with db.session() as s:
-        stored = settings_repo.get_model_settings(s)
-    return {**MODEL_DEFAULTS, **{k: v for k, v in stored.items() if k in MODEL_DEFAULTS}}
 
 
 #: Within one use case (e.g. ``summary``) the activities are read once and shared.
@@ -322,50 +289,6 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
 
 def _num(x: float) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
-
-
-# --------------------------------------------------------------------------- paces
-
-
-def race_calculator(distance: float, duration: float) -> dict[str, Any]:
-    """VDOT, equivalent race times and training paces from one race (no database).
-
-    Returns the calculator JSON other tools rely on: ``vdot`` (2 decimals),
-    ``equivalents_s`` keyed by metres (``"5000"``, ``"10000"``, ``"21097.5"``,
-    ``"42195"``), ``paces_s_per_km`` ``{"E": [fast, slow], ...}``, plus
-    ``race`` and ``pace_sources``.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        value = vd.vdot(distance, duration)
-    if not 10.0 <= value <= 100.0:
-        raise ValueError(
-            f"{distance:.0f} m in {race_input.format_duration(duration)} gives VDOT {value:.1f}, "
-            "outside 10-100; check the distance and time"
-        )
-    equivalents = {
-        _metres_key(d): round(vd.race_time(value, d), 1) for d in vd.RACE_DISTANCES_M.values()
-    }
-    paces = {k: [round(a, 1), round(b, 1)] for k, (a, b) in vd.training_paces(value).items()}
-    return {
-        "race": {"distance_m": distance, "time_s": duration},
-        "vdot": round(value, 2),
-        "equivalents_s": equivalents,
-        "paces_s_per_km": paces,
-        "pace_sources": dict(vd.PACE_SOURCES),
-        "warnings": [str(w.message) for w in caught],
-    }
-
-
-def paces(distance_text: str, time_text: str) -> dict[str, Any]:
-    """:func:`race_calculator` from what the runner typed (``5k``, ``21:50``)."""
-    return race_calculator(
-        race_input.parse_distance(distance_text), race_input.parse_duration(time_text)
-    )
-
-
-def _metres_key(d: float) -> str:
-    return str(int(d)) if float(d).is_integer() else str(d)
 
 
 # --------------------------------------------------------------------------- efforts
@@ -619,17 +542,6 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
     return {k: e.to_dict() for k, e in est.items()}
 
 
-def effective_settings(db: Database, *, today: date) -> AthleteSettings:
-    """The settings with each unset threshold filled by its latest estimate (the runner's wins)."""
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
-        latest = settings_repo.latest_estimates(s)
-    for key in THRESHOLD_KEYS:
-        if getattr(st, key) is None and key in latest:
-            setattr(st, key, latest[key].value)
-    return st
-
-
 @_reads_history_once
 def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
     """Settings, thresholds (set or estimated, with evidence), VDOT, paces, predictions.
@@ -680,86 +592,3 @@ def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
         }
     out["banister"] = banister(db, today=today)
     return out
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def settable_keys() -> list[str]:
-    names = [f.name for f in fields(AthleteSettings)]
-    return names + list(MODEL_DEFAULTS)
-
-
-def _coerce(key: str, text: str) -> Any:
-    raw = text.strip()
-    if raw.lower() in ("none", "auto", "unset", "null", ""):
-        if key in MODEL_DEFAULTS:
-            return MODEL_DEFAULTS[key]
-        default = getattr(AthleteSettings(), key)
-        if default is not None and key not in THRESHOLD_KEYS and key != "birth_year":
-            raise ValueError(f"{key} cannot be unset; give one of its values")
-        return None
-    if key in CHOICES:
-        if raw.lower() not in CHOICES[key]:
-            raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}, got {raw!r}")
-        return raw.lower()
-    if key == "timezone":
-        try:
-            zoneinfo.ZoneInfo(raw)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {raw!r}; use an IANA name such as Europe/Berlin"
-            ) from None
-        return raw
-    if key == "banister_fit_taus":
-        if raw.lower() in ("true", "yes", "1", "on", "fit"):
-            return True
-        if raw.lower() in ("false", "no", "0", "off", "fixed"):
-            return False
-        raise ValueError(f"{key} must be true or false, got {raw!r}")
-    if key == "threshold_pace_s_per_km" and ":" in raw:
-        value = race_input.parse_duration(raw)
-    else:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValueError(f"{key} must be a number, got {raw!r}") from None
-    lo, hi = RANGES.get(key, (-math.inf, math.inf))
-    if not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{key} must be between {lo:g} and {hi:g}, got {raw}")
-    if key in (
-        "birth_year",
-        "fitness_days",
-        "fatigue_days",
-        "prediction_window_days",
-        "threshold_window_days",
-    ):
-        if not float(value).is_integer():
-            raise ValueError(f"{key} must be a whole number, got {raw}")
-        return int(value)
-    return value
-
-
-def set_value(db: Database, key: str, text: str) -> dict[str, Any]:
-    """Set one setting (``athlete set KEY VALUE``); ``none``/``auto`` clears an override.
-
-    Returns ``{"key", "value", "previous"}``. Raises ``ValueError`` naming the problem.
-    """
-    if key not in settable_keys():
-        raise ValueError(f"unknown setting {key!r}; known: {', '.join(settable_keys())}")
-    value = _coerce(key, text)
-    with db.session() as s, s.begin():
-        if key in MODEL_DEFAULTS:
-            models = settings_repo.get_model_settings(s)
-            previous = models.get(key, MODEL_DEFAULTS[key])
-            models[key] = value
-            settings_repo.set_model_settings(s, models)
-        else:
-            st = settings_repo.get_settings(s)
-            previous = getattr(st, key)
-            setattr(st, key, value)
-            ld.validate_load_settings(
-                st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
-            )
-            settings_repo.set_settings(s, st)
-    return {"key": key, "value": value, "previous": previous}
