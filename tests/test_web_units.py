@@ -41,6 +41,19 @@ def test_clock_and_elevation() -> None:
     assert fmt.day("2026-03-02") == "Mon 2 Mar 2026"
 
 
+def test_target_values_and_changes_in_the_runners_units() -> None:
+    assert fmt.target_value(266.5, "s/km") == "4:26 /km"
+    assert fmt.target_value(266.5, "s/km", "imperial") == "7:09 /mi"
+    assert fmt.target_value(0.58, "share") == "58 %"
+    assert fmt.target_value(70000.0, "m", "imperial") == "43.5 mi"
+    assert fmt.target_value(None, "s") == "—"
+    assert fmt.target_change(-0.4, "s/km") == "-0.4 s/km"
+    assert fmt.target_change(-0.4, "s/km", "imperial") == "-0.6 s/mi"
+    assert fmt.target_change(0.009, "share") == "+0.9 pts"
+    assert fmt.target_change(1500.0, "m") == "+1.5 km"
+    assert fmt.target_change(2.0, "spm") == "+2 spm"
+
+
 def test_unknown_units_are_refused() -> None:
     with pytest.raises(ValueError, match="use 'metric' or 'imperial'"):
         fmt.distance(1000, "furlongs")
