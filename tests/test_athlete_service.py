@@ -288,6 +288,12 @@ def test_bulk_read_matches_get_metrics(db):
         assert [r.id for r, _ in pairs] == [r.id for r in rows]
         for r, m in pairs:
             assert m == repo.get_metrics(s, r.id)
+        # the slim read: only the asked entries, the same values
+        keys = ("load", "best_efforts_s", "mean_max_speed", "no_such_key")
+        slim = activities_with_metrics(s, until=TODAY, since=TODAY - timedelta(days=30), keys=keys)
+        assert [r.id for r, _ in slim] == [r.id for r, _ in pairs]
+        for (_, m), (_, full) in zip(slim, pairs, strict=True):
+            assert m == {k: full[k] for k in keys if k in full} and "load" in m
 
 
 def test_predictions_and_thresholds_after_a_long_break(db):

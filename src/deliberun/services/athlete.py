@@ -97,6 +97,10 @@ _HISTORY: ContextVar[dict[tuple[int, date], list[tuple[Any, dict[str, Any]]]] | 
 )
 
 
+#: The parts of each activity's metrics the athlete models read (the rest is not loaded).
+METRIC_KEYS = ("load", "best_efforts_s", "mean_max_speed")
+
+
 def _rows_and_metrics(
     db: Database, until: date, since: date | None = None
 ) -> list[tuple[Any, dict[str, Any]]]:
@@ -105,12 +109,14 @@ def _rows_and_metrics(
     key = (id(db), until)
     if cache is None:  # nothing to share: read only the window asked for
         with db.session() as s:
-            return athlete_repo.activities_with_metrics(s, until=until, since=since)
+            return athlete_repo.activities_with_metrics(
+                s, until=until, since=since, keys=METRIC_KEYS
+            )
     if key in cache:
         pairs = cache[key]
     else:
         with db.session() as s:
-            pairs = athlete_repo.activities_with_metrics(s, until=until)
+            pairs = athlete_repo.activities_with_metrics(s, until=until, keys=METRIC_KEYS)
         cache[key] = pairs
     if since is None:
         return pairs

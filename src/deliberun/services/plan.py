@@ -321,7 +321,7 @@ def activity_summaries(db: Database, since: date, until: date) -> list[dict[str,
 
     out = []
     with db.session() as s:
-        for r, m in activities_with_metrics(s, since=since, until=until):
+        for r, m in activities_with_metrics(s, since=since, until=until, keys=("intervals",)):
             if r.sport and "run" not in str(r.sport).lower():
                 continue
             reps = (m.get("intervals") or {}).get("reps")

@@ -11,27 +11,42 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import String, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow
 
 
 def activities_with_metrics(
-    session: Session, until: date | None = None, since: date | None = None
+    session: Session,
+    until: date | None = None,
+    since: date | None = None,
+    *,
+    keys: tuple[str, ...] | None = None,
 ) -> list[tuple[ActivityRow, dict[str, Any]]]:
     """``(activity, metrics)`` pairs by start time within local dates ``[since, until]``.
 
     Metrics are ``{}`` for an activity without stored metrics (as ``get_metrics``).
+    With ``keys``, only those top-level entries of each metrics document are read (by
+    JSON path, in the database) and the activity's ``structure`` (laps, pauses) is not
+    loaded: on a 10-year archive the whole documents are most of the memory and time.
     """
-    q = select(ActivityRow, MetricsRow.data).outerjoin(
-        MetricsRow, MetricsRow.activity_id == ActivityRow.id
-    )
+    if keys is None:
+        q = select(ActivityRow, MetricsRow.data)
+    else:
+        cols = [MetricsRow.data[k].as_json().label(f"m_{i}") for i, k in enumerate(keys)]
+        q = select(ActivityRow, *cols).options(defer(ActivityRow.structure))
+    q = q.outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
     if since is not None:
         q = q.where(ActivityRow.local_date >= since)
     if until is not None:
         q = q.where(ActivityRow.local_date <= until)
     q = q.order_by(ActivityRow.start_time, ActivityRow.id)
-    return [(row, dict(data or {})) for row, data in session.execute(q)]
+    if keys is None:
+        return [(row, dict(data or {})) for row, data in session.execute(q)]
+    out = []
+    for row, *values in session.execute(q):
+        out.append((row, {k: v for k, v in zip(keys, values, strict=True) if v is not None}))
+    return out
 
 
 def activity_loads(
