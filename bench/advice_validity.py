@@ -275,8 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "planted direction for effect rows, no helps/hurts claim for null rows.",
         "",
         f"Run time: {time.perf_counter() - t0:.0f} s "
-        f"(`.venv/bin/python bench/advice_validity.py --seeds {args.seeds} "
-        f"--nemesis-seeds {args.nemesis_seeds}`).",
+        f"(`.venv/bin/python bench/advice_validity.py {' '.join(argv or sys.argv[1:])}`).",
     ]
     sys.stdout.write("\n".join(out) + "\n")
     return 0
