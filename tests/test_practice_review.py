@@ -152,7 +152,11 @@ def test_cycle_retrospective_what_improved_and_what_next() -> None:
     assert titles == ["What improved", "Targets", "Comfort zone", "Experiments",
                       "What to try next cycle"]  # fmt: skip
     improved = [x.text for x in rev.sections[0].sentences]
-    assert improved[0].startswith("VDOT from training and races 48.0 -> 50.3 (+2.3)")
+    # the end value is the goal race's own VDOT (the day's VDOT is known before the run)
+    assert (
+        improved[0].startswith("VDOT 48.0 on ")
+        and "-> 51.9 from the goal race (+3.9)" in improved[0]
+    )
     assert improved[1] == "Fitness (chronic load) 50 -> 73 (+23)."
     # 40:00 for 10 km is VDOT 51.9 in Daniels' tables; the goal was 41:00
     assert "Goal race on" in improved[2] and "40:00" in improved[2] and "goal met" in improved[2]
@@ -162,3 +166,8 @@ def test_cycle_retrospective_what_improved_and_what_next() -> None:
     assert any("Keep '50% more rest between reps': it helped" in t for t in nxt)
     assert any(t.startswith("intervals kept failing") and "cool" in t for t in nxt)
     assert all(e.activity_ids for sec in rev.sections for x in sec.sentences for e in x.evidence)
+    # without a goal race the end value is the last day's VDOT from training and races
+    open_cycle = Cycle("Base", start, race_day)
+    rev = cycle_retrospective(open_cycle, ss, race_day)
+    first = rev.sections[0].sentences[0].text
+    assert "-> 50.3 from training and races up to" in first and "(+2.3)" in first

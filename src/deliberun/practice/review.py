@@ -537,18 +537,43 @@ def cycle_retrospective(
     return rev
 
 
+def _goal_race_run(cycle: Cycle, ordered: list[Session]) -> Session | None:
+    """The run that was the cycle's goal race (a race within 3 days and 5% of it)."""
+    race = cycle.goal_race
+    if race is None:
+        return None
+    runs = [
+        s
+        for s in ordered
+        if s.workout_type == "race"
+        and abs((s.local_date - race.date).days) <= 3
+        and s.distance_m
+        and abs(s.distance_m / race.distance_m - 1) < 0.05
+        and s.duration_s
+    ]
+    return runs[-1] if runs else None
+
+
 def _improved_section(cycle: Cycle, inside: list[Session]) -> Section:
-    """What changed over the cycle: VDOT, fitness, and the goal race against its goal."""
+    """What changed over the cycle: VDOT, fitness, and the goal race against its goal.
+
+    The VDOT at the end is the goal race's own when the cycle ended with it (the VDOT of
+    a day is known before that day's run, so it cannot include the race)."""
     sec = Section("What improved")
     ordered = sorted(inside, key=lambda s: s.local_date)
+    race, run = cycle.goal_race, _goal_race_run(cycle, ordered)
+    v_race = vdot(float(run.distance_m or 0.0), float(run.duration_s or 0.0)) if run else None
     vd = [(s, s.metrics.get("vdot_of_day")) for s in ordered if s.metrics.get("vdot_of_day")]
-    if len(vd) >= 2:
+    if len(vd) >= 2 or (vd and v_race is not None):
         (s0, v0), (s1, v1) = vd[0], vd[-1]
         assert v0 is not None and v1 is not None
+        if run is not None and v_race is not None:
+            s1, v1, how = run, v_race, "the goal race"
+        else:
+            how = f"training and races up to {s1.local_date}"
         sec.sentences.append(
             Sentence(
-                f"VDOT from training and races {v0:.1f} -> {v1:.1f} ({v1 - v0:+.1f}) from "
-                f"{s0.local_date} to {s1.local_date}.",
+                f"VDOT {v0:.1f} on {s0.local_date} -> {v1:.1f} from {how} ({v1 - v0:+.1f}).",
                 [Evidence([session_key(s0), session_key(s1)], {"vdot_start": v0, "vdot_end": v1})],
             )
         )
@@ -561,36 +586,24 @@ def _improved_section(cycle: Cycle, inside: list[Session]) -> Section:
                 [Evidence([session_key(fit[0]), session_key(fit[-1])], {"start": f0, "end": f1})],
             )
         )
-    race = cycle.goal_race
-    if race is not None:
-        runs = [
-            s
-            for s in ordered
-            if s.workout_type == "race"
-            and abs((s.local_date - race.date).days) <= 3
-            and s.distance_m
-            and abs(s.distance_m / race.distance_m - 1) < 0.05
-        ]
-        if runs and runs[-1].duration_s:
-            r = runs[-1]
-            done = float(r.duration_s or 0.0)
-            goal = f" against a goal of {clock(race.goal_time_s)}" if race.goal_time_s else ""
-            verdict = ""
-            if race.goal_time_s:
-                verdict = "; goal met" if done <= race.goal_time_s else "; goal missed"
-            v_race = vdot(float(r.distance_m or race.distance_m), done)
-            sec.sentences.append(
-                Sentence(
-                    f"Goal race on {r.local_date}: {clock(done)} (moving time){goal}{verdict}; "
-                    f"the result is worth VDOT {v_race:.1f}.",
-                    [
-                        Evidence(
-                            [session_key(r)],
-                            {"time_s": done, "goal_s": race.goal_time_s, "vdot": v_race},
-                        )
-                    ],
-                )
+    if race is not None and run is not None:
+        done = float(run.duration_s or 0.0)
+        goal = f" against a goal of {clock(race.goal_time_s)}" if race.goal_time_s else ""
+        verdict = ""
+        if race.goal_time_s:
+            verdict = "; goal met" if done <= race.goal_time_s else "; goal missed"
+        sec.sentences.append(
+            Sentence(
+                f"Goal race on {run.local_date}: {clock(done)} (moving time){goal}{verdict}; "
+                f"the result is worth VDOT {v_race:.1f}.",
+                [
+                    Evidence(
+                        [session_key(run)],
+                        {"time_s": done, "goal_s": race.goal_time_s, "vdot": v_race},
+                    )
+                ],
             )
+        )
     return sec
 
 
