@@ -15,6 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.units import pace
 
 
 @contextmanager
@@ -38,13 +39,6 @@ def _progress(quiet: bool) -> Iterator[Any]:
         yield update
 
 
-def _pace(s: float | None) -> str:
-    if s is None:
-        return "-"
-    s = round(s)
-    return f"{s // 60}:{s % 60:02d}/km"
-
-
 def _num(x: Any, fmt: str = "{:.1f}") -> str:
     return "-" if x is None else fmt.format(x)
 
@@ -61,6 +55,9 @@ EXPLORE = (
     ("today", "today's session and why"),
     ("review", "this week's review"),
     ("review --cycle", "the cycle retrospective"),
+    ("journal", "RPE, sleep and notes of each run"),
+    ("experiment suggest --save", "turn the nemesis causes into n-of-1 experiments"),
+    ("experiment list", "the experiments and their status (show ID: the verdict)"),
     ("serve", "the dashboard in your browser"),
 )
 
@@ -144,7 +141,7 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     paces = ath.get("paces_s_per_km") or {}
     if paces:
         stdout.print(table("Training paces", ["zone", "pace"],
-                           [(k, " - ".join(_pace(x) for x in v)) for k, v in paces.items()]))  # fmt: skip
+                           [(k, " - ".join(pace(x) for x in v)) for k, v in paces.items()]))  # fmt: skip
     preds = ath.get("predictions") or {}
     if preds:
         prow = []
