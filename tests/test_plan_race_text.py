@@ -93,7 +93,8 @@ def test_plan_yaml_with_races_round_trips() -> None:
 
 
 def test_the_simulator_writes_race_texts_the_plan_reads() -> None:
-    workouts = pytest.importorskip("deliberun.sim.workouts")
+    import deliberun.sim.workouts as workouts
+
     speeds = {z: 1000.0 / sum(p) * 2 for z, p in zone_paces(50.0).items()}
     speeds["race"] = 21097.5 / race_time(50.0, 21097.5)
     rng = np.random.default_rng(0)
@@ -110,7 +111,8 @@ def test_the_simulator_writes_race_texts_the_plan_reads() -> None:
 
 
 def test_a_race_survives_a_fit_workout_file() -> None:
-    fw = pytest.importorskip("deliberun.io.fit_workout")
+    import deliberun.io.fit_workout as fw
+
     w = parse_workout("2km E + race 10k @4:00/km + 1km E", workout_type="race")
     data = fw.write_fit_workout(w, zone_paces(50.0), name="race day")
     back = fw.parse_fit_workout(data, name="race.fit")

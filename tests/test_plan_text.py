@@ -12,7 +12,6 @@ from deliberun.plan.library import LIBRARY, library, workout_types_for
 from deliberun.plan.paces import (
     ZONE_FRACTIONS,
     parse_race_distance,
-    parse_time,
     race_time,
     vdot_from_race,
     vdot_from_threshold_pace,
@@ -204,16 +203,16 @@ def test_threshold_pace_inverts_to_vdot() -> None:
     assert vdot_from_threshold_pace(t) == pytest.approx(52.0, abs=1e-6)
 
 
-def test_race_distance_and_time_parsing() -> None:
+def test_plan_race_distance_is_the_shared_parser_with_a_floor() -> None:
+    """The plan reads races as `deliberun paces` does (models.race_input), >= 800 m."""
     assert parse_race_distance("half") == 21097.5
-    assert parse_race_distance("10k") == 10000
+    assert parse_race_distance("half marathon") == 21097.5
+    assert parse_race_distance("mile") == pytest.approx(1609.344)
     assert parse_race_distance("10mi") == pytest.approx(16093.44)
-    assert parse_time("3:30:00") == 12600
-    assert parse_time("45:00") == 2700
-    with pytest.raises(ValueError, match="not understood"):
+    with pytest.raises(ValueError, match="cannot read race distance 'far'"):
         parse_race_distance("far")
-    with pytest.raises(ValueError, match="H:MM:SS"):
-        parse_time("soon")
+    with pytest.raises(ValueError, match="too short"):
+        parse_race_distance("400")
 
 
 def test_estimate_distance_and_duration() -> None:
@@ -293,3 +292,11 @@ def test_infer_workout_type(text: str, expected: str) -> None:
     from deliberun.plan.workout import infer_workout_type
 
     assert infer_workout_type(parse_workout(text)) == expected
+
+
+def test_a_rest_given_as_a_distance_is_walked() -> None:
+    fast = estimate(parse_workout("6x800m @I"), 50)
+    timed = estimate(parse_workout("6x800m @I w/ 2min rest"), 50)
+    walked = estimate(parse_workout("6x800m @I w/ 400m rest"), 50)
+    assert timed == pytest.approx((fast[0], fast[1] + 6 * 120))
+    assert walked == pytest.approx((fast[0] + 2400, fast[1] + 2400 / 1.4))

@@ -160,7 +160,8 @@ def test_refuses_a_folder_with_other_files(tmp_path: Path) -> None:
 
 
 def test_round_trip_through_the_readers(marathon: Path) -> None:
-    io = pytest.importorskip("deliberun.io")
+    import deliberun.io as io
+
     read_bytes = io.read_bytes
     truth = json.loads((marathon / "truth.json").read_text())
     by_format: dict[str, int] = {}
@@ -191,8 +192,9 @@ def test_round_trip_through_the_readers(marathon: Path) -> None:
 
 def test_other_areas_read_the_runner_files(marathon: Path) -> None:
     """The practice area's journal parser and the plan area's YAML reader accept our files."""
-    journal_file = pytest.importorskip("deliberun.practice.journal_file")
-    yaml_io = pytest.importorskip("deliberun.plan.yaml_io")
+    import deliberun.plan.yaml_io as yaml_io
+    import deliberun.practice.journal_file as journal_file
+
     jf = journal_file.parse_journal_file((marathon / "deliberun-journal.yaml").read_text())
     truth = json.loads((marathon / "truth.json").read_text())
     assert len(jf.journal) >= len(truth["sessions"])

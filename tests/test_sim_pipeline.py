@@ -10,8 +10,8 @@ from deliberun.sim.simulation import Simulation
 
 
 def test_interval_detector_sees_the_planted_fade() -> None:
-    io = pytest.importorskip("deliberun.io")
-    metrics = pytest.importorskip("deliberun.metrics")
+    import deliberun.io as io
+    import deliberun.metrics as metrics
     from deliberun.athlete import AthleteSettings
 
     settings = AthleteSettings(sex="female", hr_max_bpm=186, hr_rest_bpm=48)

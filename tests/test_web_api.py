@@ -214,8 +214,9 @@ PLAN_YAML = """\
 
 @pytest.fixture()
 def planned(tmp_path: Path) -> Path:
-    plan = pytest.importorskip("deliberun.services.plan")
     from datetime import UTC, datetime
+
+    import deliberun.services.plan as plan
 
     path = tmp_path / "planned.db"
     db = build_db(path, weeks=2)

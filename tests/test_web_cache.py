@@ -186,7 +186,8 @@ def test_journal_post_is_seen_by_the_cached_pages(small: Path) -> None:
 
 
 def test_plan_move_is_seen_by_the_cached_plan_calendar_and_today(tmp_path: Path) -> None:
-    plan = pytest.importorskip("deliberun.services.plan")
+    import deliberun.services.plan as plan
+
     path = tmp_path / "planned.db"
     db = build_db(path, weeks=2)
     (tmp_path / "plan.yaml").write_text(PLAN_YAML)

@@ -38,7 +38,7 @@ FILES = (
 def client(
     real_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[TestClient, list[int]]:
-    importer = pytest.importorskip("deliberun.services.importer")
+    import deliberun.services.importer as importer
     from deliberun.store.db import Database
 
     path = tmp_path_factory.mktemp("corpus") / "real.db"

@@ -208,8 +208,9 @@ def plan_generate(
 
     Example: deliberun plan generate --race 10k --date 2027-04-18 --days-per-week 5 --goal 45:00
     """
+    from deliberun.models.race_input import parse_duration as parse_time
     from deliberun.plan.generate import check_constraints, generate_plan
-    from deliberun.plan.paces import parse_race_distance, parse_time
+    from deliberun.plan.paces import parse_race_distance
     from deliberun.services import plan as svc
 
     try:

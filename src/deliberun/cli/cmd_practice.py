@@ -112,7 +112,8 @@ def cycle_create(
     as_json: bool = JSON,
 ) -> None:
     """Create a cycle with an optional goal race and 2-3 targets."""
-    from deliberun.plan.paces import parse_race_distance, parse_time
+    from deliberun.models.race_input import parse_duration as parse_time
+    from deliberun.plan.paces import parse_race_distance
     from deliberun.practice.cycles import Cycle, GoalRace
     from deliberun.practice.targets import TargetSpec
     from deliberun.services import practice as svc

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 
+from deliberun.models import race_input
 from deliberun.models import vdot as vdot_model
 
 #: Training speed per zone as a fraction of vVDOT (GoldenCheetah VDOTCalculator.cpp,
@@ -29,18 +29,6 @@ ZONE_FRACTIONS = vdot_model.GOLDENCHEETAH_PACE_FRACTIONS
 ZONE_BAND = {"E": 0.03, "M": 0.02, "T": 0.02, "I": 0.02, "R": 0.03}
 
 ZONES = tuple(ZONE_FRACTIONS)
-
-#: Standard race distances [m] by the names a runner types.
-RACE_DISTANCES_M = {
-    "5k": 5000.0,
-    "10k": 10000.0,
-    "15k": 15000.0,
-    "half": 21097.5,
-    "hm": 21097.5,
-    "half-marathon": 21097.5,
-    "marathon": 42195.0,
-    "m": 42195.0,
-}
 
 
 def vvdot(vdot: float) -> float:
@@ -121,39 +109,12 @@ def vdot_from_threshold_pace(pace_s_per_km: float) -> float:
 
 
 def parse_race_distance(text: str) -> float:
-    """A race distance [m] from ``5k``, ``10k``, ``half``, ``marathon``, ``21.1km``, ``10mi``, ``5000``."""
-    s = text.strip().lower().replace(" ", "")
-    if s in RACE_DISTANCES_M:
-        return RACE_DISTANCES_M[s]
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)(m|km|k|mi)?", s)
-    if not m:
-        raise ValueError(
-            f"race distance {text!r} not understood: use 5k, 10k, half, marathon, 15km, 10mi or metres"
-        )
-    value = float(m.group(1))
-    unit = m.group(2) or "m"
-    factor = {"m": 1.0, "km": 1000.0, "k": 1000.0, "mi": 1609.344}[unit]
-    if value * factor < 800:
+    """A race distance [m] a plan can be built for: ``models.race_input.parse_distance``
+    (``5k``, ``half marathon``, ``10mi``, ``5000`` ...), at least 800 m."""
+    value = race_input.parse_distance(text)
+    if value < 800:
         raise ValueError(f"race distance {text!r} is too short: give at least 800 m")
-    return value * factor
-
-
-def parse_time(text: str) -> float:
-    """A duration [s] from ``H:MM:SS``, ``MM:SS`` or seconds."""
-    s = text.strip()
-    parts = s.split(":")
-    try:
-        nums = [float(p) for p in parts]
-    except ValueError:
-        raise ValueError(f"time {text!r} not understood: use H:MM:SS or MM:SS") from None
-    if not 1 <= len(nums) <= 3 or any(n < 0 for n in nums):
-        raise ValueError(f"time {text!r} not understood: use H:MM:SS or MM:SS")
-    total = 0.0
-    for n in nums:
-        total = total * 60 + n
-    if total <= 0:
-        raise ValueError(f"time {text!r} must be positive")
-    return total
+    return value
 
 
 def format_pace(pace_s_per_km: float) -> str:

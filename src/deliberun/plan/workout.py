@@ -40,8 +40,9 @@ STEP_KINDS = ("warmup", "work", "recovery", "cooldown", "repeat")
 #: A single pace (``@4:10/km``) is held to ± this fraction of speed (project convention).
 PACE_TOLERANCE = 0.02
 
-#: Speed of an open step with no pace (rest = standing still) [fraction of E speed].
-REST_SPEED_FRACTION = 0.0
+#: Speed of a walked step [m/s] (a brisk walk), and of a rest given as a distance
+#: (``400m rest``: nobody stands still over 400 m).
+WALK_SPEED_M_PER_S = 1.4
 
 
 @dataclass(frozen=True)
@@ -210,10 +211,10 @@ def step_speed(
     """
     if step.label == "race" and step.target is None and vdot and step.distance_m:
         return _race_speed(round(float(vdot), 2), float(step.distance_m))
-    if step.label in ("rest",):
-        return REST_SPEED_FRACTION
+    if step.label == "rest":
+        return 0.0
     if step.label == "walk":
-        return 1.4
+        return WALK_SPEED_M_PER_S
     band = step.target.resolve(paces) if step.target else None
     if band is None:
         band = paces["E"]
@@ -235,7 +236,7 @@ def estimate(workout: Workout, vdot: float) -> tuple[float, float]:
         v = step_speed(s, paces, vdot)
         if s.distance_m is not None:
             dist += s.distance_m
-            dur += s.distance_m / v if v > 0 else 0.0
+            dur += s.distance_m / (v if v > 0 else WALK_SPEED_M_PER_S)
         elif s.duration_s is not None:
             dur += s.duration_s
             dist += s.duration_s * v
