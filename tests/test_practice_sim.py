@@ -192,3 +192,26 @@ def test_continuous_runs_are_not_judged_by_reps(
     assert not any(r.startswith("reps cut") for s in continuous for r in s.failure_reasons())
     intervals = [s for s in sessions if s.workout_type == "intervals"]
     assert intervals and all(s.reps_planned == 6 for s in intervals)
+
+
+def test_a_race_is_a_race_wherever_it_is_known() -> None:
+    """Practice sessions call a run a race exactly when the athlete models do."""
+    from types import SimpleNamespace
+
+    from deliberun.services.athlete import is_race
+    from deliberun.services.practice_sessions import _classify
+
+    def row(name: str, extra: dict[str, Any] | None = None, sub_sport: str | None = None) -> Any:
+        return SimpleNamespace(name=name, extra=extra or {}, sub_sport=sub_sport, reps_info=None,
+                               distance_m=10000.0, moving_time_s=2400.0)  # fmt: skip
+
+    cases = {
+        "Berlin Marathon": (row("Berlin Marathon", {"workout_type": "race"}), "race"),
+        "club competition": (row("Club competition 10k"), "race"),
+        "sub-sport race": (row("Sunday", sub_sport="race"), "race"),
+        "trace is not race": (row("Trace the canal"), "easy"),
+        "grace hill": (row("Grace hill loop"), "hills"),
+    }
+    for what, (r, expected) in cases.items():
+        assert _classify(r) == expected, what
+        assert (expected == "race") == is_race(r), what

@@ -32,6 +32,7 @@ from deliberun.practice.journal import JournalEntry, apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
 from deliberun.practice.targets import longest_stretch_s, split_cv_pct
+from deliberun.services.athlete import is_race
 from deliberun.store import practice_repo
 from deliberun.store.db import Database
 from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
@@ -170,7 +171,6 @@ def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
 
 #: Words in a run's name that say its workout type, checked in order (first match wins).
 NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("race", "parkrun", "wettkampf"), "race"),
     (("stride",), "strides"),
     (("progression",), "progression"),
     (("hill",), "hills"),
@@ -185,7 +185,11 @@ NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
 
 
 def _classify(row: Any) -> str:
-    """Workout type of an unplanned run from its name, else its detected structure."""
+    """Workout type of an unplanned run: a race as the athlete models see one
+    (``athlete.is_race``: the importer's flag, the sub-sport, the name), else from its
+    name, else from its detected structure."""
+    if is_race(row):
+        return "race"
     name = (row.name or "").lower()
     for words, wt in NAME_TYPES:
         if any(w in name for w in words):

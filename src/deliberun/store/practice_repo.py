@@ -75,7 +75,7 @@ def session_rows(session: Session, since: date, today: date, load_model: str) ->
     q = (
         select(
             ActivityRow.id, ActivityRow.start_time, ActivityRow.utc_offset_s,
-            ActivityRow.local_date, ActivityRow.sport, ActivityRow.name,
+            ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport, ActivityRow.name,
             ActivityRow.distance_m, ActivityRow.moving_time_s, ActivityRow.avg_hr_bpm,
             ActivityRow.avg_cadence_spm, ActivityRow.extra,
             d[("load", load_model)].as_float().label("load"),
