@@ -208,12 +208,13 @@ def test_set_value_validates(db):
 
 def test_banister_and_projection(db):
     fit = svc.banister(db, today=TODAY)
-    assert "available" in fit
+    assert fit["available"], fit
     proj = svc.project_race(
         db, today=TODAY, race_date=TODAY + timedelta(days=10), planned_daily_load=[30.0]
     )
     assert proj["race_date"] == (TODAY + timedelta(days=10)).isoformat()
     assert np.isfinite(proj["form_on_race_day"])
+    assert proj["vdot_on_race_day"] is not None and np.isfinite(proj["vdot_on_race_day"])
     with pytest.raises(ValueError, match="after today"):
         svc.project_race(db, today=TODAY, race_date=TODAY, planned_daily_load=[])
 

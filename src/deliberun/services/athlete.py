@@ -185,7 +185,6 @@ def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, l
     return first, ld.daily_series(days, values, first, today), notes
 
 
-@_reads_history_once
 def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     """Daily load, fitness, fatigue, form, ACWR, monotony and strain for the last ``days`` days.
 
