@@ -203,3 +203,18 @@ def test_journal_shows_what_the_strava_export_carried(db_path: Path, tmp_path: P
     assert code == 0 and "Journal" in out
     code, _, err = _run(db_path, "log", "99999", "--rpe", "3")
     assert code == 1 and "no activity 99999" in err
+
+
+def test_retrospective_lists_only_the_cycles_experiments(db_path: Path, tmp_path: Path) -> None:
+    f = tmp_path / "deliberun-journal.yaml"
+    f.write_text(JOURNAL)
+    _run(db_path, "log", "--from-file", str(f))
+    code, _, err = _run(db_path, "experiment", "create", "later", "--change", "new shoes",
+                        "--metric", "rpe", "--assignment", "alternating", "--start", "2026-06-01")  # fmt: skip
+    assert code == 0, err
+    code, out, err = _run(db_path, "review", "--cycle", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    texts = [s["text"] for sec in doc["sections"] if sec["title"] == "Experiments"
+             for s in sec["sentences"]]  # fmt: skip
+    assert len(texts) == 1 and "rest-longer" in texts[0]

@@ -485,8 +485,8 @@ def cycle_retrospective(
     rev = Review("cycle", f"Cycle retrospective: {cycle.name}", cycle.start, end)
     inside = _week_sessions(sessions, cycle.start, end)
     sec = Section("Targets")
-    for t in cycle.targets:
-        pr = progress(t, sessions, cycle.start, end)
+    progs = [progress(t, sessions, cycle.start, end) for t in cycle.targets]
+    for t, pr in zip(cycle.targets, progs, strict=True):
         state = "reached" if pr.reached else "not reached"
         sec.sentences.append(
             Sentence(
@@ -531,7 +531,6 @@ def cycle_retrospective(
                 )
             )
         rev.sections.append(esec)
-    progs = [progress(t, sessions, cycle.start, end) for t in cycle.targets]
     nems = find_nemeses(inside, end, seed=seed)
     rev.sections.append(_next_cycle_section(progs, summ, nems, results))
     return rev

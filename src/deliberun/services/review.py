@@ -64,5 +64,13 @@ def today(db: Database, *, today: date) -> Review:
 
 def retrospective(db: Database, cycle_id: int | None, *, today: date) -> Review:
     cycle = svc.get_cycle(db, cycle_id, today=today)
-    sessions = svc.build_sessions(db, today=today)
-    return rv.cycle_retrospective(cycle, sessions, today, experiments=svc.list_experiments(db))
+    # the cycle, its 6-week baseline and the 12 weeks the comfort zone compares against
+    end = min(today, cycle.end)
+    sessions = svc.build_sessions(db, today=end, since=cycle.start - timedelta(days=84))
+    # the experiments that ran during the cycle (not those started after it)
+    exps = [
+        x
+        for x in svc.list_experiments(db)
+        if (x.start is None or x.start <= end) and (x.end is None or x.end >= cycle.start)
+    ]
+    return rv.cycle_retrospective(cycle, sessions, today, experiments=exps)
