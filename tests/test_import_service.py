@@ -271,3 +271,36 @@ def test_a_reader_fault_fails_one_archive_not_the_batch(db_path, run_fit, tmp_pa
     assert report.failed == [
         {"path": str(poisoned), "error": "internal error: RuntimeError('reader bug')"}
     ]
+
+
+def test_same_file_again_with_strava_rpe_updates_the_load(db_path, run_fit, tmp_path):
+    """A file imported before, then again inside a Strava export that rates it RPE 8:
+    the rating lands and the session-RPE load is recomputed at once."""
+    import csv
+
+    from deliberun.sim.output import STRAVA_COLUMNS
+
+    db = Database(db_path)
+    first = import_paths(db, [run_fit], workers=1)
+    (aid,) = first.imported
+    with db.session() as s:
+        assert repo.get_metrics(s, aid)["load"]["session_rpe"] is None
+        start = repo.get_activity(s, aid).start_time
+    export = tmp_path / "strava"
+    (export / "activities").mkdir(parents=True)
+    shutil.copy(run_fit, export / "activities" / "123.fit")
+    row = [""] * len(STRAVA_COLUMNS)
+    row[0], row[2], row[3], row[12], row[43] = "123", "Tempo", "Run", "activities/123.fit", "8"
+    row[1] = f"{start:%b} {start.day}, {start.year}, {start:%I:%M:%S %p}"
+    with (export / "activities.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([STRAVA_COLUMNS, row])
+    again = import_paths(db, [export], workers=1)
+    assert again.imported == [] and again.duplicates[0]["activity_id"] == aid
+    with db.session() as s:
+        act = repo.get_activity(s, aid)
+        assert act.extra["perceived_exertion"] == 8 and act.name == "Tempo"
+        stored = repo.get_metrics(s, aid)["load"]["session_rpe"]
+    assert stored is not None and stored > 0
+    recompute(db, workers=1)
+    with db.session() as s:
+        assert repo.get_metrics(s, aid)["load"]["session_rpe"] == pytest.approx(stored)

@@ -327,7 +327,7 @@ def import_paths(
     try:
         for job in _iter_jobs(path_list, report):
             if job.result is None:
-                dup = _known(db, job, report, pending)
+                dup = _known(db, job, report, pending, settings, now)
                 if dup:
                     job.result = ("reported", None)
                 else:
@@ -448,7 +448,14 @@ def _resolve_batch_duplicates(db: Database, report: ImportReport) -> None:
         d.pop("_sha256", None)
 
 
-def _known(db: Database, job: _Job, report: ImportReport, pending: dict[str, str]) -> bool:
+def _known(
+    db: Database,
+    job: _Job,
+    report: ImportReport,
+    pending: dict[str, str],
+    settings: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Report the job as a duplicate when its bytes were imported before (or earlier in this batch)."""
     if job.sha256 in pending:
         report.duplicates.append(
@@ -466,7 +473,15 @@ def _known(db: Database, job: _Job, report: ImportReport, pending: dict[str, str
             return False
         row = repo.get_activity(s, src.activity_id)
         if row is not None and job.meta:
+            rpe_before = (row.extra or {}).get("perceived_exertion")
             _take_meta(row, job.meta)
+            if (row.extra or {}).get("perceived_exertion") != rpe_before:
+                # the session-RPE load reads it: the stored metrics must follow
+                full = repo.load_activity(s, row.id)
+                st = AthleteSettings.from_dict(settings or get_settings(s).to_dict())
+                metrics, version = compute_metrics(full, st)
+                if metrics is not None and version is not None:
+                    repo.save_metrics(s, row.id, metrics, version, now=now or datetime.now(UTC))
     report.duplicates.append(
         {"path": job.path, "activity_id": src.activity_id, "reason": "same file"}
     )
