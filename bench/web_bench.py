@@ -115,12 +115,12 @@ def _plan(db: Any, files: Path) -> None:
 
 def _journal(db: Any, files: Path) -> None:
     """The runner's journal, cycles and experiments (when the importer did not read them)."""
-    try:
-        from deliberun.services import practice
-    except ImportError:
-        return
+    from deliberun.services import practice
+
     journal = files / "deliberun-journal.yaml"
-    if journal.exists() and not practice.list_journal(db):
+    # the runner's own entries (the list also shows what Strava's export carried)
+    logged = [e for e in practice.list_journal(db) if e["source"] == "journal"]
+    if journal.exists() and not logged:
         counts = practice.import_journal_file(db, journal)
         print(f"journal imported: {counts}")
 

@@ -18,9 +18,8 @@ from typing import Any
 
 import pytest
 
-from deliberun.services import dashboard_sources
 from deliberun.web.app import create_app
-from test_web_data import LAST_DAY, build_db, simulated_db
+from test_web_data import simulated_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -54,12 +53,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     tmp = tmp_path_factory.mktemp("e2e")
     path = tmp / "athlete.db"
-    sim = simulated_db(path, tmp / "files")
-    if sim is None:  # until the simulator lands: synthetic runs through the store
-        build_db(path, weeks=4)
-        today = LAST_DAY
-    else:
-        today = sim[1]
+    _db, today = simulated_db(path, tmp / "files")
     port = free_port()
     app = create_app(str(path), today=today)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
@@ -138,8 +132,6 @@ def test_sections_are_filled_from_every_area(server: str, page: Any) -> None:
     assert fitness["athlete"]["vdot"] and fitness["athlete"]["paces_s_per_km"]
     plan = api("plan")["plan"]
     assert plan["available"] and plan["weeks_total"] > 10
-    if not dashboard_sources.journal_available():
-        return
     targets = api("targets")["targets"]
     assert targets["available"] and targets["cycle"]["name"]
     assert all(t["chart"]["data"] for t in targets["targets"] if t["values"])
@@ -208,8 +200,6 @@ def test_calendar_links_move_between_weeks(server: str, page: Any) -> None:
 
 
 def test_journal_entry_is_submitted_and_stored(server: str, page: Any, tmp_path: Path) -> None:
-    if not dashboard_sources.journal_available():
-        pytest.skip("the practice area's journal service has not landed")
     page.goto(f"{server}/activities")
     page.locator("#activity-list tbody tr a").nth(2).click()
     page.wait_for_load_state("load")

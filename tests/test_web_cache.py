@@ -17,7 +17,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from deliberun.services import dashboard_sources
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
 from deliberun.web.app import create_app
@@ -165,8 +164,6 @@ def test_import_from_another_connection_reaches_every_cached_page(small: Path) -
 
 
 def test_journal_post_is_seen_by_the_cached_pages(small: Path) -> None:
-    if not dashboard_sources.journal_available():
-        pytest.skip("the practice area's journal service has not landed")
     app = create_app(str(small), today=LAST_DAY)
     c = TestClient(app, base_url="http://127.0.0.1:8765")
     aid = c.get("/api/activities").json()["activities"]["rows"][0]["id"]

@@ -1,26 +1,27 @@
 """Test data for the dashboard tests: a database holding a runner's recent weeks.
 
-``build_db`` prefers the real pipeline (the simulated athlete written to files,
-then ``deliberun.services.importer.import_paths``); until those land it writes
-synthetic runs through the store's own write path
-(``deliberun.store.repository``), with metrics from
-``deliberun.metrics.compute_all`` when that exists. Also used by
-``bench/web_bench.py`` for its large archive.
+``build_db`` writes synthetic runs through the store's own write path
+(``deliberun.store.repository``) with metrics from ``deliberun.metrics.compute_all``;
+``simulated_db`` runs the real pipeline (the simulated athlete written to files, then
+``deliberun.services.importer.import_paths``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import math
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity, Lap
+from deliberun.metrics import METRICS_VERSION, compute_all
+from deliberun.metrics.summary import summarize
+from deliberun.services.importer import import_paths
+from deliberun.sim.output import write_simulation
+from deliberun.sim.simulation import Simulation
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import set_settings
 
@@ -28,13 +29,6 @@ LAST_DAY = date(2026, 3, 1)  # a Sunday: the pinned "today" of the tests
 SETTINGS = AthleteSettings(sex="female", hr_max_bpm=188, hr_rest_bpm=48, units="metric")
 #: (workout kind, km) by weekday, Monday first; None = rest day.
 WEEK = (None, ("easy", 8), ("intervals", 10), ("easy", 6), ("tempo", 10), None, ("long", 18))
-
-
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError:
-        return None
 
 
 def synthetic_run(
@@ -84,32 +78,6 @@ def synthetic_run(
     )
 
 
-def _summary(activity: Activity) -> dict[str, Any]:
-    mod = _optional("deliberun.metrics.summary")
-    if mod is not None and hasattr(mod, "summarize"):
-        return dict(mod.summarize(activity))
-    s = activity.streams
-    duration = float(s["time"][-1])
-    return {
-        "distance_m": float(s["distance"][-1]),
-        "moving_time_s": duration,
-        "elapsed_time_s": duration,
-        "timer_time_s": duration,
-        "avg_hr_bpm": float(np.mean(s["heart_rate"])),
-        "max_hr_bpm": float(np.max(s["heart_rate"])),
-        "avg_cadence_spm": float(np.mean(s["cadence"])),
-        "ascent_m": float(np.sum(np.clip(np.diff(s["altitude"]), 0, None))),
-        "descent_m": float(np.sum(np.clip(-np.diff(s["altitude"]), 0, None))),
-    }
-
-
-def _metrics(activity: Activity) -> tuple[dict[str, Any], str] | None:
-    mod = _optional("deliberun.metrics")
-    if mod is None or not hasattr(mod, "compute_all"):
-        return None
-    return mod.compute_all(activity, SETTINGS), mod.METRICS_VERSION
-
-
 def build_db(
     path: Path | str, *, weeks: int = 6, last_day: date = LAST_DAY, seed: int = 1
 ) -> Database:
@@ -130,9 +98,9 @@ def build_db(
             kind, km = plan
             start = datetime(day.year, day.month, day.day, 6, 30, tzinfo=UTC)
             act = synthetic_run(start, kind, km * rng.uniform(0.9, 1.1), rng)
-            summary = _summary(act)
+            summary = summarize(act)
             sha = hashlib.sha256(f"{seed}-{day}".encode()).hexdigest()
-            metrics = _metrics(act)
+            metrics = compute_all(act, SETTINGS)
             with db.session() as s, s.begin():
                 repo.add_original(s, sha, b"synthetic", f"{day}.fit", stamp)
                 row = ActivityRow(created_at=stamp)
@@ -151,66 +119,22 @@ def build_db(
                     )
                 )
                 repo.replace_streams(s, row.id, act.streams)
-                if metrics is not None:
-                    repo.save_metrics(s, row.id, metrics[0], metrics[1], now=stamp)
+                repo.save_metrics(s, row.id, metrics, METRICS_VERSION, now=stamp)
         day += timedelta(days=1)
     return db
 
 
-def _import_plan(plan: Any, db: Database, path: Path) -> None:
-    """Import the simulated plan.yaml; entries the plan parser refuses are left out (warned)."""
-    import warnings
-
-    import yaml
-
-    now = datetime(2026, 4, 1, tzinfo=UTC)
-    try:
-        plan.import_file(db, path, now=now)
-        return
-    except ValueError as exc:
-        warnings.warn(f"plan.yaml does not import as written: {exc}", stacklevel=2)
-    from deliberun.plan.text import parse_workout
-
-    def parses(text: str) -> bool:
-        try:
-            parse_workout(text)
-        except ValueError:
-            return False
-        return True
-
-    entries = [e for e in yaml.safe_load(path.read_text()) if parses(str(e["text"]))]
-    kept = path.with_name("plan-parsable.yaml")
-    kept.write_text(yaml.safe_dump(entries))
-    plan.import_file(db, kept, now=now)
-
-
 def simulated_db(
     path: Path | str, files: Path, *, scenario: str = "marathon", seed: int = 1
-) -> tuple[Database, date] | None:
-    """The simulated athlete written to ``files`` and imported into ``path``.
-
-    Returns the database and the last simulated day, or ``None`` while the
-    simulator or the importer has not landed.
-    """
-    sim_mod = _optional("deliberun.sim.simulation")
-    out_mod = _optional("deliberun.sim.output")
-    importer = _optional("deliberun.services.importer")
-    if sim_mod is None or out_mod is None or importer is None:
-        return None
-    result = out_mod.write_simulation(sim_mod.Simulation(scenario, seed), files)
+) -> tuple[Database, date]:
+    """The simulated athlete written to ``files`` and imported into ``path``: the
+    database and the last simulated day."""
+    result = write_simulation(Simulation(scenario, seed), files)
     db = Database(path)
-    report = importer.import_paths(db, [files], workers=1)
+    report = import_paths(db, [files], workers=1)
     assert not report.failed, report.failed
-    plan = _optional("deliberun.services.plan")
-    if plan is not None and (files / "plan.yaml").exists():
-        try:
-            plan.current_plan(db)
-        except ValueError:  # the importer did not take plan.yaml: the runner's own command
-            _import_plan(plan, db, files / "plan.yaml")
-    practice = _optional("deliberun.services.practice")
-    journal = files / "deliberun-journal.yaml"
-    if practice is not None and journal.exists() and not practice.list_journal(db):
-        practice.import_journal_file(db, journal)  # when the importer does not read it
+    # the importer reads the runner's files too (plan.yaml, deliberun-journal.yaml)
+    assert report.runner_files, "plan.yaml and the journal were not read"
     return db, date.fromisoformat(result["end"])
 
 

@@ -115,8 +115,7 @@ def test_report_week_pdf_pages(db_file: Path, tmp_path: Path) -> None:
 def test_report_data_has_the_fitness_series(db_file: Path) -> None:
     data = week_report(Database(db_file), week=date(2026, 2, 25), today=date(2026, 3, 1))
     fit = data["fitness"]
-    if not fit.get("available"):
-        pytest.skip(f"no fitness series: {fit.get('hint')}")
+    assert fit.get("available"), fit
     days = [d["date"] for d in fit["days"]]
     assert days[-1] == "2026-03-01" and len(days) <= report_pages.REPORT_FITNESS_DAYS
     assert data["form"]["current"]["date"] == "2026-03-01"

@@ -201,7 +201,7 @@ def training_paces(vdot_value: float) -> dict[str, tuple[float, float]]:
     Each band's intensity (fraction of VO2max, :data:`TRAINING_INTENSITY`) is
     turned into a speed through the oxygen-cost equation: the speed whose cost
     is ``fraction × VDOT``. M runs from the VDOT's predicted marathon race pace
-    (Daniels' definition of M) to 84 % VO2max. At VDOT 50 this gives T 4:15–4:27
+    (Daniels' definition of M) to 84 % VO2max. At VDOT 50 this gives T 4:15–4:28
     and M 4:25–4:31 /km; GoldenCheetah's fractions of vVDOT give T 4:16, M 4:31.
 
     Parameters
