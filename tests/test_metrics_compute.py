@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from deliberun.athlete import AthleteSettings
+from deliberun.io import read_bytes
 from deliberun.io.activity import Activity
 from deliberun.metrics import METRICS_VERSION, compute_all
 from deliberun.metrics.synthetic import synthetic_run, workout_segments
@@ -50,7 +51,7 @@ def interval_session():
 def test_contract_keys_and_json(interval_session):
     r = interval_session
     assert CONTRACT_KEYS <= set(r)
-    assert r["metrics_version"] == METRICS_VERSION == "2"
+    assert r["metrics_version"] == METRICS_VERSION == "3"
     assert _json_roundtrip(r) == r
     assert {"trimp_banister", "trimp_edwards", "rtss", "session_rpe"} <= set(r["load"])
     assert set(r["best_efforts_s"]) == {"400", "1000", "1609.344", "5000", "10000"}
@@ -273,3 +274,13 @@ def test_gap_agrees_with_stravas_own_gap(real_dir):
         diffs.append(abs(ours - strava_ratio))
     assert len(diffs) >= 40
     assert np.median(diffs) < 0.004
+
+
+def test_split_climbs_add_up_to_the_activity_ascent(real_dir):
+    """km splits credit the same hysteresis as the total (raw rises added ~50 % here)."""
+    path = real_dir / "fit" / "runalyze__garmin-runPower.fit"
+    m = compute_all(read_bytes(path.read_bytes(), path.name), AthleteSettings())
+    total = m["summary"]["ascent_m"]
+    splits_sum = sum(s["ascent_m"] or 0.0 for s in m["splits_km"])
+    assert total == pytest.approx(137.5, abs=5)  # the device says 144 m
+    assert splits_sum == pytest.approx(total, rel=0.1)

@@ -34,7 +34,7 @@ from deliberun.metrics.load import LOAD_MODELS, rtss, session_rpe, trimp_baniste
 from deliberun.metrics.splits import KM_M, MILE_M, splits
 from deliberun.metrics.thresholds import resolve_thresholds
 
-METRICS_VERSION = "2"
+METRICS_VERSION = "3"
 
 #: Sports moved on foot: grade adjustment, best efforts and interval detection apply.
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running", "treadmill"})

@@ -61,54 +61,76 @@ def smooth_altitude(
     return (csum[hi] - csum[lo]) / (hi - lo)
 
 
-def gain_loss_hysteresis(
+def hysteresis_steps(
     altitude: np.ndarray, threshold_m: float = ELEVATION_PARAMETERS["threshold_m"]
-) -> tuple[float, float]:
-    """Total climb and descent [m] with a hysteresis dead band.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Climb and descent [m] credited at each sample by a hysteresis dead band.
+
+    A new climb/descent is counted only after moving ``threshold_m`` from the last
+    turning point; the metres are credited to the sample that confirms them. NaN
+    samples are skipped (credited 0). Summed over a range of samples this gives that
+    range's climb, so splits add up to the activity's total.
 
     Parameters
     ----------
     altitude : numpy.ndarray
-        Altitude [m] (already smoothed), NaN ignored.
+        Altitude [m] (already smoothed).
     threshold_m : float
-        A new climb/descent is counted only after moving this far [m] from the
-        last turning point.
+        Dead band [m].
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Gain and loss per sample [m], both >= 0, the length of ``altitude``.
+    """
+    z = np.asarray(altitude, dtype=float)
+    gain = np.zeros(len(z))
+    loss = np.zeros(len(z))
+    idx = np.flatnonzero(np.isfinite(z))
+    if len(idx) < 2:
+        return gain, loss
+    zs = z[idx].tolist()  # plain floats: the loop runs per sample
+    g = [0.0] * len(zs)
+    lo = [0.0] * len(zs)
+    ref = zs[0]  # last confirmed turning point
+    direction = 0
+    for k in range(1, len(zs)):
+        v = zs[k]
+        if direction >= 0:
+            if v > ref:
+                if direction == 1 or v - ref >= threshold_m:
+                    g[k] = v - ref
+                    ref = v
+                    direction = 1
+            elif ref - v >= threshold_m:
+                lo[k] = ref - v
+                ref = v
+                direction = -1
+        else:
+            if v < ref:
+                lo[k] = ref - v
+                ref = v
+            elif v - ref >= threshold_m:
+                g[k] = v - ref
+                ref = v
+                direction = 1
+    gain[idx] = g
+    loss[idx] = lo
+    return gain, loss
+
+
+def gain_loss_hysteresis(
+    altitude: np.ndarray, threshold_m: float = ELEVATION_PARAMETERS["threshold_m"]
+) -> tuple[float, float]:
+    """Total climb and descent [m] with a hysteresis dead band (:func:`hysteresis_steps`).
 
     Returns
     -------
     (float, float)
         Ascent and descent [m], both >= 0.
     """
-    z = np.asarray(altitude, dtype=float)
-    z = z[np.isfinite(z)]
-    if len(z) < 2:
-        return 0.0, 0.0
-    gain = loss = 0.0
-    ref = z[0]  # last confirmed turning point
-    direction = 0
-    for v in z[1:]:
-        if direction >= 0:
-            if v > ref:
-                if direction == 1:
-                    gain += v - ref
-                    ref = v
-                elif v - ref >= threshold_m:
-                    gain += v - ref
-                    ref = v
-                    direction = 1
-            elif ref - v >= threshold_m:
-                loss += ref - v
-                ref = v
-                direction = -1
-        else:
-            if v < ref:
-                loss += ref - v
-                ref = v
-            elif v - ref >= threshold_m:
-                gain += v - ref
-                ref = v
-                direction = 1
-    return float(gain), float(loss)
+    gain, loss = hysteresis_steps(altitude, threshold_m)
+    return float(gain.sum()), float(loss.sum())
 
 
 def ascent_descent(

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from deliberun.metrics.elevation import hysteresis_steps
+
 FloatArray = npt.NDArray[np.float64]
 
 KM_M = 1000.0
@@ -27,11 +29,6 @@ def _segment_sums(values: FloatArray, edges: npt.NDArray[np.intp]) -> FloatArray
     """Sum of ``values`` (NaN as 0) between consecutive ``edges`` indices."""
     c = np.concatenate(([0.0], np.cumsum(np.nan_to_num(values))))
     return np.asarray(c[edges[1:]] - c[edges[:-1]], dtype=float)
-
-
-def _climb(altitude: FloatArray) -> tuple[FloatArray, FloatArray]:
-    dz = np.diff(altitude, append=np.nan)
-    return np.where(dz > 0, dz, 0.0), np.where(dz < 0, -dz, 0.0)
 
 
 def _none(x: float) -> float | None:
@@ -128,7 +125,9 @@ def splits(
     hr = seg_mean(heart_rate)
     cad = seg_mean(cadence)
     if altitude is not None:
-        up, down = _climb(np.asarray(altitude, dtype=float))
+        # the activity's own hysteresis, per sample: the splits' climbs add up as the
+        # total does (raw rises of a noisy altitude would add ~20 %)
+        up, down = hysteresis_steps(np.asarray(altitude, dtype=float))
         asc, desc = _segment_sums(up, edges), _segment_sums(down, edges)
     else:
         asc = desc = np.full(len(edges) - 1, np.nan)
