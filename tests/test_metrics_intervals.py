@@ -11,7 +11,6 @@ from deliberun.metrics.cleaning import clean_streams
 from deliberun.metrics.grade import get_gap, grade_from_altitude
 from deliberun.metrics.intervals import (
     detect_intervals,
-    fmt_duration,
     lap_table,
     otsu_threshold,
     work_laps,
@@ -103,11 +102,6 @@ def test_otsu_threshold_bimodal():
     assert 2.0 < thr <= 5.0
     assert eta > 0.95
     assert otsu_threshold(np.full(10, 3.0))[1] == 0.0
-
-
-def test_fmt_duration():
-    assert fmt_duration(178.4) == "2:58"
-    assert fmt_duration(3725) == "1:02:05"
 
 
 def test_lap_table_from_file_laps_and_streams():

@@ -9,7 +9,8 @@ import pytest
 
 from deliberun.models import predict as pr
 from deliberun.models import vdot as vd
-from deliberun.models.race_input import format_duration, parse_distance, parse_duration
+from deliberun.models.race_input import parse_distance, parse_duration
+from deliberun.units import clock as format_duration
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ from typing import Any
 import typer
 
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
-from deliberun.models.race_input import format_duration
 from deliberun.store.db import Database
+from deliberun.units import clock as format_duration
+from deliberun.units import pace
 
 RACE_NAMES = {"5000": "5k", "10000": "10k", "21097.5": "half", "42195": "marathon"}
 
@@ -25,11 +26,7 @@ def _service() -> Any:
 
 
 def _pace(s_per_km: float | None, units: str = "metric") -> str:
-    if s_per_km is None:
-        return ""
-    if units == "imperial":
-        return format_duration(s_per_km * 1.609344) + "/mi"
-    return format_duration(s_per_km) + "/km"
+    return "" if s_per_km is None else pace(s_per_km, units)
 
 
 def _fmt(x: Any, digits: int = 1) -> str:

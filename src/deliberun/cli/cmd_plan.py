@@ -11,6 +11,7 @@ import typer
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.io.errors import ReadError
 from deliberun.store.db import Database
+from deliberun.units import clock, pace_value
 
 workout_app = typer.Typer(
     help="Structured workouts: parse, export to a watch, library.", no_args_is_help=True
@@ -52,8 +53,8 @@ def _vdot(ctx: typer.Context, vdot: float | None) -> float:
 
 
 def _pace(p: float, units: str = "metric") -> str:
-    s = int(round(p * (1.609344 if units == "imperial" else 1.0)))
-    return f"{s // 60}:{s % 60:02d}"
+    """``m:ss`` per km or per mile (the unit is printed once after the band)."""
+    return clock(pace_value(p, units))
 
 
 def _step_rows(

@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import RenderableType
 
 from deliberun.cli.output import table
+from deliberun.units import clock
 
 METRES_PER_MILE = 1609.344
 METRES_PER_FOOT = 0.3048
@@ -37,12 +38,7 @@ def fmt_num(v: Any, digits: int = 0) -> str:
 
 def fmt_duration(seconds: Any) -> str:
     """``h:mm:ss`` or ``m:ss``."""
-    if not _ok(seconds):
-        return ""
-    total = int(round(seconds))
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return clock(seconds) if _ok(seconds) else ""
 
 
 def fmt_distance(metres: Any, units: str, digits: int = 2) -> str:

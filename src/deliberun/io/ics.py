@@ -11,10 +11,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from deliberun.plan.paces import format_pace
 from deliberun.plan.planned import PlannedDay
 from deliberun.plan.text import format_step
 from deliberun.plan.workout import Step
+from deliberun.units import clock
 
 PRODID = "-//deliberun//plan//EN"
 
@@ -31,7 +31,7 @@ def _lines(
         line = f"{indent}{s.kind}: {format_step(s)}"
         band = s.target.resolve(paces) if s.target else None
         if band is not None:
-            line += f" ({format_pace(band[0])}-{format_pace(band[1])} /km)"
+            line += f" ({clock(band[0])}-{clock(band[1])} /km)"
         out.append(line)
     return out
 

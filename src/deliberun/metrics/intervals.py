@@ -40,6 +40,7 @@ import numpy.typing as npt
 from deliberun.io.activity import Lap
 from deliberun.metrics.cleaning import rolling_mean
 from deliberun.metrics.lap_reps import reps_from_laps, work_laps
+from deliberun.units import clock
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -194,14 +195,6 @@ def _trim_runs(
     return new_s, new_e
 
 
-def fmt_duration(seconds: float) -> str:
-    """``m:ss`` (or ``h:mm:ss``) for a duration [s]."""
-    s = int(round(seconds))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
-
-
 def _round_distance(d: float) -> float:
     if abs(d - 1609.344) < 30:
         return 1609.344
@@ -223,7 +216,7 @@ def _round_time(t: float) -> float:
 
 def _nice_time(t: float) -> str:
     r = _round_time(t)
-    return f"{int(r)} s" if r < 120 else fmt_duration(r)
+    return f"{int(r)} s" if r < 120 else clock(r)
 
 
 def _cv(x: FloatArray) -> float:
@@ -251,11 +244,11 @@ def _describe(reps: list[dict[str, Any]]) -> str:
         text = f"{n} reps: " + ", ".join(_nice_distance(x) for x in dist)
     elif _by_distance(dist, dur):
         text = f"{n} × {_nice_distance(float(np.median(dist)))} in "
-        text += f"{fmt_duration(dur.min())}–{fmt_duration(dur.max())}"
+        text += f"{clock(dur.min())}–{clock(dur.max())}"
     else:
         pace = 1000.0 / np.array([r["speed_m_per_s"] for r in reps])
         text = f"{n} × {_nice_time(float(np.median(dur)))} at "
-        text += f"{fmt_duration(pace.min())}–{fmt_duration(pace.max())}/km"
+        text += f"{clock(pace.min())}–{clock(pace.max())}/km"
     rec = [r for r in reps if r["recovery_s"] is not None]
     if rec:
         r_t = np.array([r["recovery_s"] for r in rec], dtype=float)
@@ -267,7 +260,7 @@ def _describe(reps: list[dict[str, Any]]) -> str:
         elif _cv(r_t) <= 0.2:
             text += f", {_nice_time(float(np.median(r_t)))} {kind} recoveries"
         else:
-            text += f", {kind} recoveries of {fmt_duration(r_t.min())}–{fmt_duration(r_t.max())}"
+            text += f", {kind} recoveries of {clock(r_t.min())}–{clock(r_t.max())}"
     return text
 
 

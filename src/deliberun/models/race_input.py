@@ -85,11 +85,3 @@ def parse_duration(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"time {text!r} must be positive; use mm:ss or h:mm:ss")
     return value
-
-
-def format_duration(seconds: float) -> str:
-    """``h:mm:ss`` or ``m:ss`` (rounded to the second)."""
-    s = int(round(seconds))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

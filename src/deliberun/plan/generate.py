@@ -37,10 +37,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from deliberun.plan.library import LIBRARY, workout_types_for
-from deliberun.plan.paces import format_pace, race_time, vdot_from_race
+from deliberun.plan.paces import race_time, vdot_from_race
 from deliberun.plan.planned import Plan, PlannedDay, Week
 from deliberun.plan.text import format_distance, parse_workout
 from deliberun.plan.workout import estimate, is_hard
+from deliberun.units import clock
 
 #: Project planning bounds (sources in the module docstring).
 RULES: dict[str, float] = {
@@ -112,7 +113,7 @@ def _easy_order(n: int, taken: set[int]) -> list[int]:
 
 def _race_text(distance_m: float, goal_time_s: float) -> str:
     pace = goal_time_s / (distance_m / 1000.0)
-    return f"race {format_distance(distance_m)} @{format_pace(pace)}/km"
+    return f"race {format_distance(distance_m)} @{clock(pace)}/km"
 
 
 def _pick(workout_type: str, budget_km: float, progress: float, vdot: float) -> str | None:

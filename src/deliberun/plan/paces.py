@@ -115,9 +115,3 @@ def parse_race_distance(text: str) -> float:
     if value < 800:
         raise ValueError(f"race distance {text!r} is too short: give at least 800 m")
     return value
-
-
-def format_pace(pace_s_per_km: float) -> str:
-    """``M:SS`` of a pace [s/km] (rounded to the second)."""
-    s = int(round(pace_s_per_km))
-    return f"{s // 60}:{s % 60:02d}"

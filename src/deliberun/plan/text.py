@@ -27,6 +27,7 @@ import re
 
 from deliberun.plan.paces import ZONES
 from deliberun.plan.workout import Step, Target, Workout
+from deliberun.units import clock
 
 RECOVERY_LABELS = ("jog", "rest", "walk")
 WORK_LABELS = ("strides", "hill", "race")
@@ -333,20 +334,15 @@ def format_duration(duration_s: float) -> str:
     return f"{_num(duration_s, 2)}s"
 
 
-def _fmt_pace(p: float) -> str:
-    s = int(round(p))
-    return f"{s // 60}:{s % 60:02d}"
-
-
 def format_target(t: Target) -> str:
     if t.kind == "zone" and t.zone:
         return t.zone if t.zone == "E" else f"@{t.zone}"
     if t.kind == "pace" and t.pace_s_per_km:
         per = 1.0 if t.unit == "km" else MILE_M / 1000.0
         lo, hi = (p * per for p in t.pace_s_per_km)
-        if _fmt_pace(lo) == _fmt_pace(hi):
-            return f"@{_fmt_pace(lo)}/{t.unit}"
-        return f"@{_fmt_pace(lo)}-{_fmt_pace(hi)}/{t.unit}"
+        if clock(lo) == clock(hi):
+            return f"@{clock(lo)}/{t.unit}"
+        return f"@{clock(lo)}-{clock(hi)}/{t.unit}"
     if t.kind == "hr" and t.hr_bpm:
         lo, hi = t.hr_bpm
         return f"@{_num(lo)}bpm" if lo == hi else f"@{_num(lo)}-{_num(hi)}bpm"

@@ -10,6 +10,7 @@ from typing import Any
 
 from deliberun.models import race_input
 from deliberun.models import vdot as vd
+from deliberun.units import clock
 
 
 def race_calculator(distance: float, duration: float) -> dict[str, Any]:
@@ -25,7 +26,7 @@ def race_calculator(distance: float, duration: float) -> dict[str, Any]:
         value = vd.vdot(distance, duration)
     if not 10.0 <= value <= 100.0:
         raise ValueError(
-            f"{distance:.0f} m in {race_input.format_duration(duration)} gives VDOT {value:.1f}, "
+            f"{distance:.0f} m in {clock(duration)} gives VDOT {value:.1f}, "
             "outside 10-100; check the distance and time"
         )
     equivalents = {
