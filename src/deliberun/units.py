@@ -43,12 +43,6 @@ def distance(value_m: Any, units: str = "metric", digits: int = 2) -> str:
     return f"{x / METRES_PER_UNIT[check_units(units)]:.{digits}f} {UNIT_LABEL[units]}"
 
 
-def distance_value(value_m: Any, units: str = "metric") -> float | None:
-    """Metres → km or mi as a number (for charts)."""
-    x = _num(value_m)
-    return None if x is None else x / METRES_PER_UNIT[check_units(units)]
-
-
 def clock(seconds: Any) -> str:
     """``1:02:03`` or ``4:05`` from seconds; an em dash when unknown."""
     x = _num(seconds)

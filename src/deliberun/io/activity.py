@@ -14,6 +14,10 @@ from typing import Any
 
 import numpy as np
 
+#: Sports moved on foot: cadence is in steps (a strides/min recording is doubled), and
+#: grade adjustment, best efforts and interval detection apply.
+FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running", "treadmill"})
+
 #: Names of the per-sample streams a reader may fill. ``time`` is always present:
 #: seconds since ``Activity.start_time`` (elapsed, pauses included), strictly
 #: non-decreasing. Every other stream has the same length, NaN where unknown.

@@ -30,13 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from deliberun.io.activity import Activity, DeviceSummary, Lap
+from deliberun.io.activity import FOOT_SPORTS, Activity, DeviceSummary, Lap
 from deliberun.io.errors import NotAnActivityError
 from deliberun.io.fit_decode import DEV_POWER_FIELDS, UNIX_RELATIVE_LIMIT, FitData, decode_fit
 from deliberun.io.geo import haversine_cumulative
 
-#: Sports whose FIT cadence is strides/min (one foot) -> steps/min x2.
-FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 _TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 _GARMIN_LIKE = frozenset({"garmin", "dynastream", "dynastream_oem", "tacx"})
 

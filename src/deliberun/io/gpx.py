@@ -20,12 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from deliberun.io.activity import Activity
+from deliberun.io.activity import FOOT_SPORTS, Activity
 from deliberun.io.errors import NotAnActivityError
 from deliberun.io.geo import haversine_cumulative
 from deliberun.io.xmlsafe import feed, local, make_parser, parse_time, to_float
 
-FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 #: GPX ``trk/type`` values (lower case) -> our sport names. Strava writes numbers
 #: (its activity type ids: 1 ride, 9 run, 10 walk, 4 hike).
 GPX_SPORTS: dict[str, str] = {

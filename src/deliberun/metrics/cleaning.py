@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from deliberun.io.geo import haversine_cumulative
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -60,8 +62,6 @@ MOVING_SPEED_M_PER_S = {
 
 #: Centred window for altitude smoothing [s].
 ALTITUDE_SMOOTHING_S = 15
-
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
 
 
 def _lookup(table: dict[str, float], sport: str | None) -> float:
@@ -207,24 +207,12 @@ def resample_1hz(
 
 
 def haversine_distance(latitude: npt.ArrayLike, longitude: npt.ArrayLike) -> FloatArray:
-    """Cumulative great-circle distance along a track [m] (haversine, spherical Earth).
-
-    NaN positions are skipped (the next step is measured from the last known point);
-    the result is NaN where the position is unknown.
-    """
+    """Cumulative great-circle distance along a track [m] (``io.geo``'s haversine),
+    NaN where the position is unknown."""
     lat = np.asarray(latitude, dtype=float)
     lon = np.asarray(longitude, dtype=float)
-    out = np.full(lat.shape, np.nan)
     ok = np.isfinite(lat) & np.isfinite(lon)
-    if ok.sum() == 0:
-        return out
-    p = np.radians(lat[ok])
-    q = np.radians(lon[ok])
-    dp, dq = np.diff(p), np.diff(q)
-    a = np.sin(dp / 2) ** 2 + np.cos(p[:-1]) * np.cos(p[1:]) * np.sin(dq / 2) ** 2
-    step = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    out[ok] = np.concatenate(([0.0], np.cumsum(step)))
-    return out
+    return np.where(ok, haversine_cumulative(lat, lon), np.nan)
 
 
 def remove_distance_spikes(

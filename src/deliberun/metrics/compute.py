@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from deliberun.athlete import AthleteSettings
-from deliberun.io.activity import Activity
+from deliberun.io.activity import FOOT_SPORTS, Activity
 from deliberun.metrics.best import best_efforts, mean_max_speed
 from deliberun.metrics.cadence import fix_cadence, stride_length
 from deliberun.metrics.cleaning import Streams1Hz, clean_streams
@@ -32,12 +32,11 @@ from deliberun.metrics.heart import (
 from deliberun.metrics.intervals import detect_intervals, lap_table
 from deliberun.metrics.load import LOAD_MODELS, rtss, session_rpe, trimp_banister, trimp_edwards
 from deliberun.metrics.splits import KM_M, MILE_M, splits
+from deliberun.metrics.summary import summarize
 from deliberun.metrics.thresholds import resolve_thresholds
 
 METRICS_VERSION = "3"
 
-#: Sports moved on foot: grade adjustment, best efforts and interval detection apply.
-FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running", "treadmill"})
 
 #: Decoupling needs a long enough steady effort: 20 min of moving samples with HR.
 DECOUPLING_MIN_S = 1200
@@ -68,30 +67,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _fallback_summary(activity: Activity, cs: Streams1Hz) -> dict[str, Any]:
-    """Used only while ``deliberun.metrics.summary`` (io area) is not installed."""
-    d = cs.distance[np.isfinite(cs.distance)]
-    hr = cs.heart_rate[np.isfinite(cs.heart_rate)]
-    cad = cs.cadence[np.isfinite(cs.cadence)]
-    dz = np.diff(cs.altitude[np.isfinite(cs.altitude)])
-    return {
-        "distance_m": float(d[-1] - d[0]) if len(d) else None,
-        "moving_time_s": float(cs.step[cs.moving].sum()),
-        "elapsed_time_s": float(cs.time[-1] - cs.time[0]) if cs.n else 0.0,
-        "timer_time_s": float(cs.step[cs.timer_on].sum()),
-        "avg_hr_bpm": float(hr.mean()) if len(hr) else None,
-        "max_hr_bpm": float(hr.max()) if len(hr) else None,
-        "avg_cadence_spm": float(cad.mean()) if len(cad) else None,
-        "ascent_m": float(dz[dz > 0].sum()) if len(dz) else None,
-        "descent_m": float(-dz[dz < 0].sum()) if len(dz) else None,
-    }
-
-
 def _summary(activity: Activity, cs: Streams1Hz) -> dict[str, Any]:
-    try:
-        from deliberun.metrics.summary import summarize  # io area's module
-    except ImportError:
-        return _fallback_summary(activity, cs)
     return dict(summarize(activity))
 
 

@@ -39,9 +39,6 @@ LOAD_WEIGHTINGS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Defaults (days): TrainingPeaks, GoldenCheetah, Runalyze and intervals.icu all use 42/7.
-LOAD_DEFAULTS: dict[str, int] = {"fitness_days": 42, "fatigue_days": 7}
-
 FORM_CONVENTIONS = ("yesterday", "today")
 
 

@@ -34,9 +34,6 @@ ACWR_PARAMETERS: dict[str, dict[str, object]] = {
     },
 }
 
-#: Foster (1998) monotony thresholds as used by Runalyze Sports/Performance/Monotony.php.
-MONOTONY_THRESHOLDS: dict[str, float] = {"warning": 1.5, "critical": 2.0}
-
 
 def _rolling_mean(x: NDArray[np.float64], window: int) -> NDArray[np.float64]:
     """Trailing mean over ``window`` days ending at each day; NaN until the window is full."""

@@ -86,11 +86,6 @@ def parse_weekday(text: str | int) -> int:
     return WEEKDAYS.index(s)
 
 
-def _circ(a: int, b: int) -> int:
-    d = abs(a - b) % 7
-    return min(d, 7 - d)
-
-
 def _round_km(km: float) -> float:
     return max(0.0, math.floor(km * 2 + 1e-9) / 2)
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import re
 
-from deliberun.plan.paces import ZONES
 from deliberun.plan.workout import Step, Target, Workout
 from deliberun.units import clock
 
@@ -388,6 +387,3 @@ def format_workout(workout: Workout) -> str:
 def canonical(text: str) -> str:
     """``format_workout(parse_workout(text))``."""
     return format_workout(parse_workout(text))
-
-
-ZONE_NAMES = {z: z for z in ZONES}

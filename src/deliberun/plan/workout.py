@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from deliberun.plan.paces import ZONES, race_time, zone_paces
+from deliberun.plan.paces import race_time, zone_paces
 
 #: The workout types shared by plan, sim and practice (docs/dev/CONTRACTS.md).
 WORKOUT_TYPES = (
@@ -246,21 +246,6 @@ def estimate(workout: Workout, vdot: float) -> tuple[float, float]:
 def is_hard(workout_type: str | None) -> bool:
     """True for the types that need an easy day after them (``HARD_TYPES``)."""
     return workout_type in HARD_TYPES
-
-
-@dataclass
-class ZoneTable:
-    """Pace bands per zone for a VDOT (a small convenience for display)."""
-
-    vdot: float
-    paces: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, vdot: float) -> ZoneTable:
-        return cls(vdot=vdot, paces=zone_paces(vdot))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"vdot": self.vdot, "paces_s_per_km": {z: list(self.paces[z]) for z in ZONES}}
 
 
 def infer_workout_type(workout: Workout, vdot: float = 45.0) -> str:

@@ -67,18 +67,6 @@ def is_race(row: Any) -> bool:
     return bool(_RACE_NAME.search(getattr(row, "name", None) or ""))
 
 
-def activity_load(metrics: dict[str, Any], load_model: str) -> float | None:
-    """The activity's load under the chosen model, from its stored metrics."""
-    value = (metrics.get("load") or {}).get(load_model)
-    if value is None:
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) and v >= 0 else None
-
-
 def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
     out: dict[float, float] = {}
     for k, v in (d or {}).items():

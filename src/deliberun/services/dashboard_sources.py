@@ -77,9 +77,9 @@ def gap_speed(streams: dict[str, Any], settings: Any, sport: str | None = "runni
     ``get_gap(speed, grade, settings.gap_model)``. ``None`` when the activity
     has no speed, distance or altitude, is not on foot, or the metrics area is absent.
     """
-    compute = optional_module("deliberun.metrics.compute")
-    foot = getattr(compute, "FOOT_SPORTS", ("running", "walking", "hiking"))
-    if sport not in foot:
+    from deliberun.io.activity import FOOT_SPORTS
+
+    if sport not in FOOT_SPORTS:
         return None
     mod = optional_module("deliberun.metrics.grade")
     if mod is None or not all(k in streams for k in ("speed", "distance", "altitude")):

@@ -407,13 +407,6 @@ def replace_encoded_streams(
         session.execute(insert(StreamRow), rows)
 
 
-def richness(streams: dict[str, np.ndarray]) -> tuple[int, int]:
-    """(number of streams with data, number of samples): the richer source wins."""
-    kinds = sum(1 for a in streams.values() if len(a) and np.isfinite(a).any())
-    n = len(streams.get("time", ()))
-    return kinds, n
-
-
 def delete_activity(session: Session, id: int) -> None:  # noqa: A002
     """Remove an activity with its sources, streams and metrics (originals are kept)."""
     i = int(id)
