@@ -85,7 +85,8 @@ def test_activities_and_show(db_path, folder):
     shown = cli(db_path, "show", str(run["id"]), "--json")
     assert shown.exit_code == 0
     doc = json.loads(shown.stdout)
-    assert doc["id"] == run["id"] and "metrics" in doc and doc["sha256"] == run["sha256"]
+    assert doc["id"] == run["id"] and doc["sha256"] == run["sha256"]
+    assert doc["metrics"]["summary"]["distance_m"] == doc["distance_m"] > 0
     text = cli(db_path, "show", str(run["id"]))
     assert text.exit_code == 0 and "Activity" in text.stdout and "4.8" in text.stdout
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from deliberun.io import read_bytes
+from deliberun.metrics import METRICS_VERSION
 from deliberun.services.activities import recompute, show_activity
 from deliberun.services.importer import import_paths
 from deliberun.store import repository as repo
@@ -189,16 +190,16 @@ def test_show_and_recompute(db_path, run_fit):
     aid = import_paths(db, [run_fit], workers=1).imported[0]
     item = show_activity(db, aid)
     assert item["sources"][0]["sha256"] == item["sha256"]
-    assert "metrics" in item
+    assert item["metrics"]["summary"]["distance_m"] == pytest.approx(item["distance_m"])
+    assert item["metrics"]["metrics_version"] == METRICS_VERSION
     rep = recompute(db, workers=1)
     assert rep.recomputed == [aid] and rep.failed == []
     rep2 = recompute(db, workers=1, reparse=True)
     assert rep2.recomputed == [aid] and rep2.failed == []
     with db.session() as s:
         assert repo.get_activity(s, aid).distance_m == pytest.approx(item["distance_m"])
-        if rep.metrics_version is not None:
-            assert repo.get_metrics_version(s, aid) == rep.metrics_version
-            assert repo.get_metrics(s, aid)
+        assert repo.get_metrics_version(s, aid) == rep.metrics_version == METRICS_VERSION
+        assert repo.get_metrics(s, aid)["summary"]["distance_m"] > 0
 
 
 def test_runner_journal_file_is_read_with_the_folder(db_path, run_fit):

@@ -106,7 +106,9 @@ def test_sessions_use_the_athlete_models(nemesis_db: tuple[Path, dict[str, Any],
     # each session is judged by the VDOT of its own day, not today's
     intervals = [s for s in sessions if s.workout_type == "intervals"]
     vdots = athlete.vdot_by_day(db, today=today, days=[s.local_date for s in intervals])
-    assert len({round(v or 0, 1) for v in vdots.values()}) >= 1
+    # the VDOT moves over the history, so "today's" would differ from some session's
+    assert len({round(v or 0, 2) for v in vdots.values()}) >= 2, vdots
+    assert any(v != vdots[max(vdots)] for v in vdots.values())
     for s in intervals:
         v = vdots[s.local_date]
         assert v is not None and s.metrics["vdot_of_day"] == v

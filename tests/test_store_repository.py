@@ -223,3 +223,20 @@ def test_naive_datetimes_are_refused(db_path):
     db = Database(db_path)
     with db.session() as s, pytest.raises(Exception, match="timezone-aware"):
         repo.add_original(s, "0" * 64, b"x", "x", datetime(2026, 1, 1))
+
+
+def test_history_stamp_sees_a_recompute(db_path):
+    """The dashboard's memo key: same activities and metrics count, new values."""
+    from deliberun.store.athlete_repo import history_stamp
+
+    db = Database(db_path)
+    aid = store(db, make_activity())
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    with db.session() as s, s.begin():
+        repo.save_metrics(s, aid, {"x": 1.0}, "1", now=t0)
+    with db.session() as s:
+        before = history_stamp(s)
+    with db.session() as s, s.begin():
+        repo.save_metrics(s, aid, {"x": 2.0}, "1", now=t0 + timedelta(hours=1))
+    with db.session() as s:
+        assert history_stamp(s) != before

@@ -671,12 +671,8 @@ def experiment_suggest(
 # --------------------------------------------------------------------------- review, today
 
 
-def _idkey(i: Any) -> tuple[int, Any]:
-    return (0, i) if isinstance(i, int) else (1, str(i))
-
-
 def _print_review(rev: Any, markdown: bool) -> None:
-    from deliberun.practice.review import to_markdown
+    from deliberun.practice.review import cited_ids, to_markdown
 
     if markdown:
         import sys
@@ -689,9 +685,7 @@ def _print_review(rev: Any, markdown: bool) -> None:
     for sec in rev.sections:
         stdout.print(f"\n[bold]{sec.title}[/bold]")
         for s in sec.sentences:
-            ids = [
-                str(i) for i in sorted({i for e in s.evidence for i in e.activity_ids}, key=_idkey)
-            ]
+            ids = cited_ids(s)
             ref = f" [dim](activities {', '.join(ids[:12])})[/dim]" if ids else ""
             stdout.print(f"- {escape(s.text)}{ref}", highlight=False)
 

@@ -683,6 +683,13 @@ def _idkey(i: int | str) -> tuple[int, int | str]:
     return (0, i) if isinstance(i, int) else (1, str(i))
 
 
+def cited_ids(sentence: Sentence) -> list[str]:
+    """The activity ids (or dates) a sentence cites, once each, numbers first."""
+    return [
+        str(i) for i in sorted({i for e in sentence.evidence for i in e.activity_ids}, key=_idkey)
+    ]
+
+
 def to_markdown(review: Review) -> str:
     """Markdown: a heading per section, a bullet per sentence with its activity ids."""
     lines = [f"# {review.title}", ""]
@@ -691,9 +698,7 @@ def to_markdown(review: Review) -> str:
     for sec in review.sections:
         lines += [f"## {sec.title}", ""]
         for s in sec.sentences:
-            ids = [
-                str(i) for i in sorted({i for e in s.evidence for i in e.activity_ids}, key=_idkey)
-            ]
+            ids = cited_ids(s)
             ref = (
                 f" _(activities {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''})_"
                 if ids

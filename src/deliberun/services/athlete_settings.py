@@ -13,10 +13,14 @@ from datetime import date
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
+from deliberun.metrics.grade import GAP_MODELS
+from deliberun.metrics.heart import HR_ZONE_MODELS
+from deliberun.metrics.load import LOAD_MODELS
 from deliberun.models import load as ld
 from deliberun.models import race_input
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
+from deliberun.units import METRES_PER_UNIT
 
 #: The athlete area's own model choices (stored beside the settings), with defaults.
 MODEL_DEFAULTS: dict[str, Any] = {
@@ -30,12 +34,13 @@ MODEL_DEFAULTS: dict[str, Any] = {
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
-    "hr_zone_model": ("hrmax", "hrr", "lthr"),
-    "gap_model": ("strava", "minetti"),
-    "load_model": ("trimp_banister", "trimp_edwards", "rtss", "session_rpe"),
-    "load_weighting": ("exp", "ewma", "simple"),
-    "form_convention": ("yesterday", "today"),
-    "units": ("metric", "imperial"),
+    # the registries of the areas that implement each choice
+    "hr_zone_model": tuple(HR_ZONE_MODELS),
+    "gap_model": tuple(GAP_MODELS),
+    "load_model": tuple(LOAD_MODELS),
+    "load_weighting": tuple(ld.LOAD_WEIGHTINGS),
+    "form_convention": tuple(ld.FORM_CONVENTIONS),
+    "units": tuple(METRES_PER_UNIT),
 }
 
 RANGES: dict[str, tuple[float, float]] = {

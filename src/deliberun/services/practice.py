@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from deliberun.practice.cycles import Cycle, GoalRace
+from deliberun.practice.cycles import Cycle, GoalRace, current_cycle
 from deliberun.practice.experiments import ExperimentResult, ExperimentSpec, analyze_experiment
 from deliberun.practice.journal import JournalEntry
 from deliberun.practice.journal_file import JournalFile, parse_journal_file
@@ -194,8 +194,7 @@ def get_cycle(db: Database, cycle_id: int | None, *, today: date) -> Cycle:
         raise ValueError(f"no cycle {cycle_id}; see `deliberun cycle list`")
     if not cycles:
         raise ValueError("no cycle yet: create one with `deliberun cycle create NAME --start ...`")
-    live = [c for c in cycles if c.contains(today)]
-    return max(live or cycles, key=lambda c: c.start)
+    return current_cycle(cycles, today) or max(cycles, key=lambda c: c.start)
 
 
 def add_target(db: Database, cycle_id: int | None, target: TargetSpec, *, today: date) -> int:

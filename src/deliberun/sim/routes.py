@@ -37,8 +37,9 @@ class Route:
 
     def grade(self, distance: np.ndarray) -> np.ndarray:
         """Gradient [m/m] at ``distance`` along the loop (central difference over 10 m)."""
-        _, _, a1 = self.at(distance + 5.0)
-        _, _, a0 = self.at(distance - 5.0)
+        grid = np.arange(len(self.altitude), dtype=float)
+        a1 = np.interp(np.mod(distance + 5.0, self.length), grid, self.altitude)
+        a0 = np.interp(np.mod(distance - 5.0, self.length), grid, self.altitude)
         return (a1 - a0) / 10.0
 
 

@@ -86,8 +86,8 @@ def history_stamp(session: Session) -> tuple[Any, ...]:
 
     Activity count, max id, total distance and moving time, and the length of the
     descriptive text columns (stored before the large ``structure`` JSON, so a scan
-    skips its pages); the metrics count (metrics are recomputed when the settings or the
-    code change); and the stored settings.
+    skips its pages); the metrics count and latest computation time (a recompute after
+    a settings or code change keeps the count); and the stored settings.
     """
     from deliberun.store.tables_athlete import AthleteSettingsRow
 
@@ -106,6 +106,9 @@ def history_stamp(session: Session) -> tuple[Any, ...]:
             func.sum(text),
         )
     ).one()
-    mets = session.execute(select(func.count(MetricsRow.activity_id))).one()
+    # the latest computation time too: a recompute keeps the count but changes values
+    mets = session.execute(
+        select(func.count(MetricsRow.activity_id), func.max(MetricsRow.computed_at))
+    ).one()
     settings = session.execute(select(AthleteSettingsRow.id, AthleteSettingsRow.data)).all()
     return (tuple(acts), tuple(mets), repr(sorted((i, repr(d)) for i, d in settings)))
