@@ -42,6 +42,7 @@ from deliberun.services.athlete_settings import settable_keys as settable_keys
 from deliberun.services.athlete_state import _activity_loads
 from deliberun.services.athlete_state import daily_state as daily_state  # re-exported
 from deliberun.services.athlete_state import load_state as load_state
+from deliberun.services.athlete_state import state_by_day as state_by_day
 from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database

@@ -67,9 +67,16 @@ def daily_state(
 ) -> dict[date, dict[str, float | None]]:
     """``{day: {"load", "fitness", "fatigue", "form", "acwr"}}`` from ``since`` to ``today``
     (every day from the first activity when ``since`` is None), from :func:`load_state`."""
+    return state_by_day(load_state(db, today=today), since)
+
+
+def state_by_day(
+    state: dict[str, Any], since: date | None = None
+) -> dict[date, dict[str, float | None]]:
+    """A :func:`load_state` result as ``{day: {"load", "fitness", "fatigue", "form",
+    "acwr"}}`` from ``since`` (from the first activity when None)."""
     from deliberun.services.athlete import _num
 
-    state = load_state(db, today=today)
     first = state["first"]
     if first is None:
         return {}

@@ -276,16 +276,23 @@ def _goal_pace(db: Database, today: date) -> float | None:
     return cycle.goal_race.goal_pace_s_per_km if cycle.goal_race else None
 
 
-def build_sessions(db: Database, *, today: date, since: date | None = None) -> list[Session]:
+def build_sessions(
+    db: Database,
+    *,
+    today: date,
+    since: date | None = None,
+    state: dict[str, Any] | None = None,
+) -> list[Session]:
     """Every run from ``since`` (default: 400 days back) to ``today`` as a :class:`Session`,
-    with the journal, the athlete's daily load model, the VDOT of its day and the plan."""
+    with the journal, the athlete's daily load model, the VDOT of its day and the plan.
+    ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it."""
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
-    state_all = athlete.load_state(db, today=today)
+    state_all = state if state is not None else athlete.load_state(db, today=today)
     settings = state_all["settings"]
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
-    state = _state_by_day(state_all, since - timedelta(days=2))
+    by_day = athlete.state_by_day(state_all, since - timedelta(days=2))
     plan = {p.date: p for p in planned_days(db, since, today)}
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or _classify(r) for r in rows}  # fmt: skip
@@ -295,7 +302,7 @@ def build_sessions(db: Database, *, today: date, since: date | None = None) -> l
     vdots = athlete.vdot_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
     goal_pace = _goal_pace(db, today)
     sessions = [
-        _session(r, types[int(r.id)], structure.get(int(r.id), {}), state, plan.get(r.local_date),
+        _session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day, plan.get(r.local_date),
                  vdots.get(r.local_date), goal_pace, temps.get(int(r.id)))
         for r in rows
     ]  # fmt: skip
@@ -303,27 +310,17 @@ def build_sessions(db: Database, *, today: date, since: date | None = None) -> l
     return sessions
 
 
-def load_state_on(db: Database, day: date) -> LoadState | None:
+def load_state_on(db: Database, day: date, state: dict[str, Any] | None = None) -> LoadState | None:
     """The athlete's form, fitness, fatigue and ACWR on ``day`` (the athlete area's
-    model, as the Today page shows them); None without activities."""
+    model, as the Today page shows them); None without activities. ``state``: the
+    athlete's ``load_state`` up to ``day`` when the caller has it already."""
     from deliberun.services import athlete
 
-    st = athlete.daily_state(db, today=day, since=day).get(day)
+    state = state if state is not None else athlete.load_state(db, today=day)
+    st = athlete.state_by_day(state, day).get(day)
     if st is None:
         return None
     return LoadState(day, st.get("form"), st.get("fitness"), st.get("fatigue"), st.get("acwr"))
-
-
-def _state_by_day(state: dict[str, Any], since: date) -> dict[date, dict[str, float | None]]:
-    first = state["first"]
-    if first is None:
-        return {}
-    out: dict[date, dict[str, float | None]] = {}
-    for i in range(max(0, (since - first).days), state["load"].size):
-        out[first + timedelta(days=i)] = {
-            k: _f(state[k][i]) for k in ("load", "fitness", "fatigue", "form", "acwr")
-        }
-    return out
 
 
 def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> None:

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from deliberun.practice import review as rv
 from deliberun.practice.cycles import Cycle
 from deliberun.practice.review import Review
+from deliberun.services import athlete
 from deliberun.services import practice as svc
 from deliberun.services.practice_sessions import load_state_on
-from deliberun.store import settings_repo
 from deliberun.store.db import Database
 
 #: Days of history today's advice reads (decoupling baseline: the 2-8 weeks before).
@@ -26,9 +26,9 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
     start = week_start_of(week)
     end = start + timedelta(days=6)
     upto = min(today, end)
-    sessions = svc.build_sessions(db, today=upto)
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
+    state = athlete.load_state(db, today=upto)  # the load model, built once for both
+    sessions = svc.build_sessions(db, today=upto, state=state)
+    st = state["settings"]
     cycle: Cycle | None = None
     try:
         found = svc.get_cycle(db, None, today=end)
@@ -46,19 +46,21 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
         hr_rest_bpm=st.hr_rest_bpm,
         hr_max_bpm=st.hr_max_bpm,
         threshold_pace_s_per_km=st.threshold_pace_s_per_km,
-        state=load_state_on(db, upto),
+        state=load_state_on(db, upto, state),
     )
 
 
 def today(db: Database, *, today: date) -> Review:
     """Today's session and why."""
     # the advice reads the last 8 weeks (RPE trend 3 weeks, decoupling baseline 2-8 weeks)
-    sessions = svc.build_sessions(db, today=today, since=today - timedelta(days=TODAY_DAYS))
+    state = athlete.load_state(db, today=today)
+    since = today - timedelta(days=TODAY_DAYS)
+    sessions = svc.build_sessions(db, today=today, since=since, state=state)
     return rv.today_advice(
         sessions,
         today,
         planned=svc.planned_days(db, today, today),
-        state=load_state_on(db, today),
+        state=load_state_on(db, today, state),
     )
 
 
