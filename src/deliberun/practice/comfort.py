@@ -73,10 +73,6 @@ class ComfortPoint:
         return d
 
 
-def _weekly_volume(sessions: list[Session], lo: date, hi: date) -> float:
-    return float(sum(s.distance_m or 0.0 for s in sessions if lo <= s.local_date <= hi))
-
-
 def _place(v: float, history: np.ndarray) -> tuple[float, float]:
     """Percentile of ``v`` among ``history`` [0-100] (ties count half) and v / max."""
     pct = 100.0 * float(np.mean(history < v) + 0.5 * np.mean(history == v))
@@ -87,26 +83,32 @@ def classify(sessions: list[Session]) -> list[ComfortPoint]:
     """Comfort / stretch / over-reach for each session, in date order."""
     ordered = sorted(sessions, key=lambda s: (s.local_date, s.local_hour or 0.0))
     hist_days = int(COMFORT_RULES["history_days"])
+    # each dimension's value per session, and the weekly totals by Monday, read once
+    dim_values = {name: [fn(p) for p in ordered] for name, (fn, _d) in DIMENSIONS.items()}
+    week_total: dict[date, float] = {}
+    week_so_far: list[float] = []  # the calendar week's volume up to each session
+    for p in ordered:
+        m = p.local_date - timedelta(days=p.local_date.weekday())
+        week_total[m] = week_total.get(m, 0.0) + (p.distance_m or 0.0)
+        week_so_far.append(week_total[m])
     out: list[ComfortPoint] = []
+    lo_i = 0  # first session inside the 12-week window
+    day_i = 0  # first session of the current day
     for i, s in enumerate(ordered):
         lo = s.local_date - timedelta(days=hist_days)
-        prev = [p for p in ordered[:i] if lo <= p.local_date < s.local_date]
+        while ordered[lo_i].local_date < lo:
+            lo_i += 1
+        if ordered[day_i].local_date < s.local_date:
+            day_i = i
         best: tuple[float, str, float, float] | None = None  # (pct, dim, value, ratio)
-        dims = dict(DIMENSIONS)
         values: dict[str, tuple[float | None, list[float]]] = {}
-        for name, (fn, _d) in dims.items():
-            history = [v for v in (fn(p) for p in prev) if v is not None and v > 0]
-            values[name] = (fn(s), history)
+        for name, vals in dim_values.items():
+            history = [v for v in vals[lo_i:day_i] if v is not None and v > 0]
+            values[name] = (vals[i], history)
         # weekly volume: this calendar week so far vs the previous 12 whole weeks
         monday = s.local_date - timedelta(days=s.local_date.weekday())
-        wk = _weekly_volume(ordered[: i + 1], monday, s.local_date)
-        prev_weeks = [
-            _weekly_volume(
-                ordered, monday - timedelta(days=7 * k), monday - timedelta(days=7 * k - 6)
-            )
-            for k in range(1, 13)
-        ]
-        values["weekly_volume_m"] = (wk, [w for w in prev_weeks if w > 0])
+        prev_weeks = [week_total.get(monday - timedelta(days=7 * k), 0.0) for k in range(1, 13)]
+        values["weekly_volume_m"] = (week_so_far[i], [w for w in prev_weeks if w > 0])
         for name, (v, history) in values.items():
             if v is None or v <= 0 or len(history) < COMFORT_RULES["min_history"]:
                 continue
