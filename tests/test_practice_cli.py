@@ -201,6 +201,15 @@ def test_journal_shows_what_the_strava_export_carried(db_path: Path, tmp_path: P
     assert all(e["date"] >= entries[-1]["date"] for e in json.loads(out))
     code, out, _ = _run(db_path, "journal")
     assert code == 0 and "Journal" in out
+    # one day (the activity page asks for its own day only)
+    from datetime import date
+
+    from deliberun.services.practice import list_journal
+    from deliberun.store.db import Database
+
+    day = date.fromisoformat(entries[3]["date"])
+    one = list_journal(Database(db_path), since=day, until=day)
+    assert one and {e["date"] for e in one} == {day.isoformat()}
     code, _, err = _run(db_path, "log", "99999", "--rpe", "3")
     assert code == 1 and "no activity 99999" in err
 

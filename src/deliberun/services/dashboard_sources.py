@@ -304,7 +304,7 @@ def journal_for(db: Database, activity_id: int) -> dict[str, Any] | None | bool:
     with db.session() as s:
         row = repo.get_activity(s, activity_id)
         day = row.local_date if row is not None else None
-    entries = practice_service().list_journal(db, since=day)
+    entries = practice_service().list_journal(db, since=day, until=day)
     for e in entries:
         if e.get("activity_id") == activity_id:
             return dict(e)

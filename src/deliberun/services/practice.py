@@ -94,14 +94,16 @@ def activity_date(db: Database, activity_id: int) -> date:
         return row.local_date
 
 
-def list_journal(db: Database, since: date | None = None) -> list[dict[str, Any]]:
+def list_journal(
+    db: Database, since: date | None = None, until: date | None = None
+) -> list[dict[str, Any]]:
     """The journal by date: the runner's entries (``source`` "journal") and, for runs
     without one, the effort rating and description their export carried (``source``
     "import", e.g. Strava's perceived exertion; ``id`` None)."""
     with db.session() as s:
-        rows = practice_repo.journal_rows(s, since)
+        rows = practice_repo.journal_rows(s, since, until=until)
         out = [{"id": r.id, **_entry_from_row(r).to_dict(), "source": "journal"} for r in rows]
-        for aid, day, rpe, text in practice_repo.imported_ratings(s, since):
+        for aid, day, rpe, text in practice_repo.imported_ratings(s, since, until):
             entry = JournalEntry(date=day, activity_id=aid, rpe=_rating(rpe), notes=text or "")
             out.append({"id": None, **entry.to_dict(), "source": "import"})
     return sorted(out, key=lambda e: (e["date"], e.get("activity_id") or 0))

@@ -128,18 +128,27 @@ def temperature_rows(session: Session, ids: list[int]) -> list[tuple[int, str, b
 
 
 def journal_rows(
-    session: Session, since: date | None = None, *, by_date: bool = True
+    session: Session,
+    since: date | None = None,
+    *,
+    by_date: bool = True,
+    until: date | None = None,
 ) -> list[JournalEntryRow]:
-    """Journal entries from ``since`` (all when None), by date unless ``by_date=False``."""
+    """Journal entries from ``since`` to ``until`` (open ends when None), by date unless
+    ``by_date=False``."""
     q = select(JournalEntryRow)
     if by_date:
         q = q.order_by(JournalEntryRow.date)
     if since is not None:
         q = q.where(JournalEntryRow.date >= since)
+    if until is not None:
+        q = q.where(JournalEntryRow.date <= until)
     return list(session.scalars(q))
 
 
-def imported_ratings(session: Session, since: date | None = None) -> list[tuple[Any, ...]]:
+def imported_ratings(
+    session: Session, since: date | None = None, until: date | None = None
+) -> list[tuple[Any, ...]]:
     """``(activity_id, local_date, perceived_exertion, description)`` of the activities
     whose source recorded an effort rating or a description (a Strava export) and that
     have no journal entry of their own, by date."""
@@ -151,6 +160,8 @@ def imported_ratings(session: Session, since: date | None = None) -> list[tuple[
     )
     if since is not None:
         q = q.where(ActivityRow.local_date >= since)
+    if until is not None:
+        q = q.where(ActivityRow.local_date <= until)
     out = []
     for aid, day, extra, text in session.execute(q):
         rpe = (extra or {}).get("perceived_exertion")
