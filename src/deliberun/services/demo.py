@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +93,10 @@ def run_demo(
             if progress:
                 progress("import", done, total)
 
-        report = import_paths(db, [files], workers=workers, progress=imp_progress)
+        # no progress callback when quiet: the importer then skips counting the files
+        report = import_paths(
+            db, [files], workers=workers, progress=imp_progress if progress else None
+        )
         today = sim.end
         summary = {
             "out": str(out),
@@ -114,10 +116,13 @@ def run_demo(
             },
             "truth": _truth_summary(sim),
         }
-        summary["plan"] = _optional(notes, "plan", lambda: _import_plan(db, files, today))
+        plan_id = next(
+            (e.get("plan_id") for e in report.runner_files if "plan_id" in e), None
+        )  # the importer read plan.yaml with the activities
+        summary["plan"] = _optional(notes, "plan", lambda: _plan_execution(db, plan_id, today))
         summary["athlete"] = _optional(notes, "athlete", lambda: _athlete(db, today))
         summary["practice"] = _optional(notes, "practice", lambda: _practice(db, today))
-        summary["runner_files"] = list(getattr(report, "runner_files", []))
+        summary["runner_files"] = list(report.runner_files)
         summary["notes"] = notes
         return summary
     finally:
@@ -133,11 +138,9 @@ def _optional(notes: list[str], what: str, fn: Callable[[], Any]) -> Any:
         return None
 
 
-def _import_plan(db: Database, files: Path, today: Any) -> dict[str, Any]:
+def _plan_execution(db: Database, plan_id: Any, today: Any) -> dict[str, Any]:
     from deliberun.services import plan as plan_service
 
-    now = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    plan_id = plan_service.import_file(db, files / "plan.yaml", now=now)
     report = plan_service.compliance_report(db, today=today)
     workouts = report.get("workouts", [])
     scores = [w["execution"]["score"] for w in workouts
