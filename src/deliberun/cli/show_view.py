@@ -13,10 +13,10 @@ from typing import Any
 from rich.console import RenderableType
 
 from deliberun.cli.output import table
-from deliberun.units import clock
+from deliberun.units import ELEVATION, METRES_PER_UNIT, UNIT_LABEL, clock, pace_value
 
-METRES_PER_MILE = 1609.344
-METRES_PER_FOOT = 0.3048
+# Bare numbers (the unit is in the column header); "" for a missing value. The
+# conversions are deliberun.units'.
 
 
 def _ok(v: Any) -> bool:
@@ -24,11 +24,10 @@ def _ok(v: Any) -> bool:
 
 
 def unit_labels(units: str) -> dict[str, str]:
-    imperial = units == "imperial"
     return {
-        "distance": "mi" if imperial else "km",
-        "pace": "min/mi" if imperial else "min/km",
-        "elevation": "ft" if imperial else "m",
+        "distance": UNIT_LABEL[units],
+        "pace": f"min/{UNIT_LABEL[units]}",
+        "elevation": ELEVATION[units][1],
     }
 
 
@@ -44,22 +43,20 @@ def fmt_duration(seconds: Any) -> str:
 def fmt_distance(metres: Any, units: str, digits: int = 2) -> str:
     if not _ok(metres):
         return ""
-    div = METRES_PER_MILE if units == "imperial" else 1000.0
-    return f"{metres / div:.{digits}f}"
+    return f"{metres / METRES_PER_UNIT[units]:.{digits}f}"
 
 
 def fmt_elevation(metres: Any, units: str) -> str:
     if not _ok(metres):
         return ""
-    return f"{metres / METRES_PER_FOOT:.0f}" if units == "imperial" else f"{metres:.0f}"
+    return f"{metres * ELEVATION[units][0]:.0f}"
 
 
 def fmt_pace_s_per_km(pace: Any, units: str) -> str:
     """A pace given in s/km, shown as min/km or min/mi."""
     if not _ok(pace) or pace <= 0:
         return ""
-    per = pace * (METRES_PER_MILE / 1000.0) if units == "imperial" else pace
-    return fmt_duration(per)
+    return clock(pace_value(pace, units))
 
 
 def fmt_speed_as_pace(speed: Any, units: str) -> str:
