@@ -171,3 +171,18 @@ def test_demo_prints_targets_nemesis_advice_and_commands(demo: tuple[Path, dict]
     assert "not available" not in text
     for n in doc["practice"]["nemeses"]:
         assert f"Nemesis: {n['workout_type']}" in text and "most likely cause" in text
+
+
+def test_show_gives_steps_per_minute_for_a_strides_device(tmp_path: Path) -> None:
+    """The simulated watch of the first 3 weeks records strides/min: `show` prints the
+    corrected steps/min, not the raw half value."""
+    out, db = tmp_path / "sim", tmp_path / "db.sqlite"
+    assert runner.invoke(app, ["simulate", "--scenario", "marathon", "--seed", "4", "--years",
+                               "0.08", "--out", str(out), "--quiet"]).exit_code == 0  # fmt: skip
+    assert (
+        runner.invoke(app, ["--db", str(db), "import", str(out), "--workers", "1"]).exit_code == 0
+    )
+    res = runner.invoke(app, ["--db", str(db), "show", "1"])
+    line = next(ln for ln in res.stdout.splitlines() if "avg cadence" in ln)
+    spm = float(line.split("│")[2])
+    assert 150 < spm < 200, line

@@ -181,7 +181,12 @@ def render_activity(item: dict[str, Any], units: str) -> list[RenderableType]:
         ["timer time", fmt_duration(item["timer_time_s"])],
         [f"pace ({lab['pace']})", fmt_pace(item["distance_m"], item["moving_time_s"], units)],
         ["avg / max HR (bpm)", f"{fmt_num(item['avg_hr_bpm'])} / {fmt_num(item['max_hr_bpm'])}"],
-        ["avg cadence (spm)", fmt_num(item["avg_cadence_spm"])],
+        # steps/min: the metrics' value, corrected when the device recorded strides
+        [
+            "avg cadence (spm)",
+            fmt_num(((item.get("metrics") or {}).get("cadence") or {}).get("avg_spm"))
+            or fmt_num(item["avg_cadence_spm"]),
+        ],
         [
             f"ascent / descent ({lab['elevation']})",
             f"{fmt_elevation(item['ascent_m'], units)} / {fmt_elevation(item['descent_m'], units)}",
