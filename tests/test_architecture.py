@@ -1,9 +1,10 @@
 """The layering of ARCHITECTURE.md, checked by parsing the sources (nothing is imported).
 
 - ``store/`` is the only place that knows SQL: ``services/``, ``cli/`` and ``web/``
-  import nothing from sqlalchemy.
+  import nothing from sqlalchemy; ``cli/`` and ``web/`` take only ``store.db`` (to open
+  the database) and call services for the rest.
 - The pure layers (``io``, ``metrics``, ``models``, ``practice``, ``plan``, ``sim``,
-  ``athlete.py``) import no database, CLI, terminal or web library, and none of the
+  ``athlete.py``, ``units.py``) import no database, CLI, terminal or web library, and none of the
   impure deliberun packages.
 """
 
@@ -34,9 +35,6 @@ PURE_FORBIDDEN = (
     "deliberun.cli",
     "deliberun.web",
 )
-
-#: Known exceptions, to move (path relative to src/deliberun -> why it is allowed now).
-KNOWN_SQL: dict[str, str] = {}
 
 
 def _modules(parts: tuple[str, ...]) -> list[Path]:
@@ -103,21 +101,22 @@ def test_layers_exist() -> None:
 def test_no_sql_outside_store(path: Path) -> None:
     rel = path.relative_to(SRC).as_posix()
     hits = _hits(imports(path), ("sqlalchemy",))
-    if rel in KNOWN_SQL:
-        return
     assert not hits, (
         f"{rel} imports {hits}: move the query into a store/ module and call it "
         "(ARCHITECTURE.md: store/ is the only place that knows SQL)"
     )
 
 
-def test_known_exceptions_are_still_needed() -> None:
-    stale = [
-        rel
-        for rel in KNOWN_SQL
-        if (SRC / rel).exists() and not _hits(imports(SRC / rel), ("sqlalchemy",))
-    ]
-    assert not stale, f"{stale} no longer import sqlalchemy: remove them from KNOWN_SQL"
+@pytest.mark.parametrize("path", _modules(("cli", "web")), ids=lambda p: str(p.relative_to(SRC)))
+def test_adapters_go_through_services(path: Path) -> None:
+    """The CLI and the web are thin: they open the database (store.db) and call services."""
+    allowed = {
+        "deliberun.store.db",
+        "deliberun.store.db.Database",
+        "deliberun.store.db.sqlite_files",
+    }
+    hits = [h for h in _hits(imports(path), ("deliberun.store",)) if h not in allowed]
+    assert not hits, f"{path.relative_to(SRC)} imports {hits}: call a service instead"
 
 
 @pytest.mark.parametrize("path", _modules(PURE), ids=lambda p: str(p.relative_to(SRC)))

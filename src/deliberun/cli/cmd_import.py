@@ -72,10 +72,9 @@ def _db(ctx: typer.Context) -> Database:
 
 
 def _units(db: Database) -> str:
-    from deliberun.store.settings_repo import get_settings
+    from deliberun.services.dashboard_base import units_of
 
-    with db.session() as s:
-        return get_settings(s).units
+    return units_of(db)
 
 
 def import_cmd(
