@@ -14,7 +14,6 @@ from deliberun.plan.compliance import week_rows, workout_rows
 from deliberun.plan.load import plan_projection
 from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
 from deliberun.plan.planned import Plan, PlannedDay
-from deliberun.plan.text import parse_workout
 from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
 from deliberun.store import athlete_repo, plan_repo
@@ -106,7 +105,7 @@ def _row(plan_id: int | None, d: PlannedDay) -> PlannedWorkoutRow:
         date=d.date,
         workout_type=d.workout_type,
         text=d.text,
-        steps=parse_workout(d.text, workout_type=d.workout_type).to_dict(),
+        phase=d.phase,
         status=d.status,
         activity_id=d.activity_id,
         notes=d.notes,
@@ -130,6 +129,7 @@ def current_plan(db: Database) -> tuple[int, Plan]:
                 status=r.status,
                 notes=r.notes,
                 activity_id=r.activity_id,
+                phase=r.phase,
             )
             for r in rows
         ]

@@ -26,12 +26,12 @@ def get_plan(session: Session, plan_id: int) -> PlanRow | None:
 
 
 def plan_day_rows(session: Session, plan_id: int) -> list[Any]:
-    """Rows ``(date, workout_type, text, status, notes, activity_id)`` of a plan's workouts
-    by date (not the stored step trees: the text is the plan)."""
+    """Rows ``(date, workout_type, text, status, notes, activity_id, phase)`` of a plan's
+    workouts by date."""
     w = PlannedWorkoutRow
     return list(
         session.execute(
-            select(w.date, w.workout_type, w.text, w.status, w.notes, w.activity_id)
+            select(w.date, w.workout_type, w.text, w.status, w.notes, w.activity_id, w.phase)
             .where(w.plan_id == plan_id)
             .order_by(w.date, w.id)
         ).all()

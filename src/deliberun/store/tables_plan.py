@@ -33,7 +33,7 @@ class PlannedWorkoutRow(Base):
     date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     workout_type: Mapped[str] = mapped_column(String(32), nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
-    steps: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    phase: Mapped[str | None] = mapped_column(String(32), nullable=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="planned")
     activity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
