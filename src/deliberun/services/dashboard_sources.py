@@ -143,12 +143,19 @@ def plan_service() -> Any:
     return optional_module("deliberun.services.plan")
 
 
+def _no_plan(exc: ValueError) -> bool:
+    """The plan service's "no plan yet" (other errors are real and propagate)."""
+    return str(exc).startswith("no plan yet")
+
+
 def _plan_or_none(mod: Any, db: Database) -> Any:
     """The plan service's current plan, or ``None`` when no plan is stored yet."""
     try:
         return mod.current_plan(db)[1]
-    except ValueError:  # "no plan yet"
-        return None
+    except ValueError as exc:
+        if _no_plan(exc):
+            return None
+        raise
 
 
 def planned(db: Database, since: date, until: date) -> list[dict[str, Any]] | None:
@@ -178,9 +185,12 @@ def compliance(
     mod = plan_service()
     if mod is None or not hasattr(mod, "compliance_report"):
         return None
-    if _plan_or_none(mod, db) is None:
-        return None
-    rep: dict[str, Any] = mod.compliance_report(db, today=today, since=since, until=until)
+    try:  # one read of the plan (the report reads it)
+        rep: dict[str, Any] = mod.compliance_report(db, today=today, since=since, until=until)
+    except ValueError as exc:
+        if _no_plan(exc):
+            return None
+        raise
     return {
         "days": {r["date"]: r for r in rep.get("workouts", [])},
         "weeks": {w["week_start"]: w for w in rep.get("weeks", [])},
@@ -193,9 +203,12 @@ def current_plan(db: Database, today: date) -> dict[str, Any] | None:
     mod = plan_service()
     if mod is None or not hasattr(mod, "show"):
         return None
-    if _plan_or_none(mod, db) is None:
-        return {}
-    result: dict[str, Any] = mod.show(db, today=today)
+    try:
+        result: dict[str, Any] = mod.show(db, today=today)
+    except ValueError as exc:
+        if _no_plan(exc):
+            return {}
+        raise
     return result
 
 
@@ -204,9 +217,7 @@ def move_planned(db: Database, day: date, to: date) -> list[Any] | None:
     mod = plan_service()
     if mod is None or not hasattr(mod, "edit"):
         return None
-    if _plan_or_none(mod, db) is None:
-        raise ValueError("no plan yet: generate or import one first")
-    result: list[Any] = mod.edit(db, "move", day, to)
+    result: list[Any] = mod.edit(db, "move", day, to)  # "no plan yet" when there is none
     return result
 
 
