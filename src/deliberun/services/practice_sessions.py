@@ -141,14 +141,11 @@ def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
 
 def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
     """Planned workouts of the current plan in [since, until] (empty without a plan)."""
-    try:
-        from deliberun.store import plan_repo
+    from deliberun.store import plan_repo
 
-        with db.session() as s:
-            rows = plan_repo.latest_plan_days(s, since, until)
-        return [PlannedDay(d, wt, text) for d, wt, text in rows]
-    except Exception:  # noqa: BLE001 - the plan area's tables may not exist yet
-        return []
+    with db.session() as s:
+        rows = plan_repo.latest_plan_days(s, since, until)
+    return [PlannedDay(d, wt, text) for d, wt, text in rows]
 
 
 def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
@@ -229,28 +226,28 @@ def _plan_rep_count(text: str, workout_type: str) -> int | None:
 
 
 def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
-    try:
-        from deliberun.plan.text import parse_workout
+    from deliberun.plan.text import parse_workout
 
+    try:
         steps: list[dict[str, Any]] = parse_workout(text, workout_type=workout_type).to_dict()[
             "steps"
         ]
-        return steps
-    except Exception:  # noqa: BLE001 - the plan area may not parse this text
+    except ValueError:  # a text the plan's grammar does not read (WorkoutSyntaxError)
         return None
+    return steps
 
 
 @functools.lru_cache(maxsize=1024)
 def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
     if not vdot:
         return None
-    try:
-        from deliberun.plan.paces import zone_paces
+    from deliberun.plan.paces import zone_paces
 
+    try:
         paces: dict[str, tuple[float, float]] = zone_paces(vdot)
-        return paces
-    except Exception:  # noqa: BLE001
+    except ValueError:  # a VDOT outside the equations' range
         return None
+    return paces
 
 
 def _time_in_band(
