@@ -35,7 +35,6 @@ from deliberun.services.athlete_settings import CHOICES as CHOICES  # re-exporte
 from deliberun.services.athlete_settings import MODEL_DEFAULTS as MODEL_DEFAULTS
 from deliberun.services.athlete_settings import RANGES as RANGES
 from deliberun.services.athlete_settings import THRESHOLD_KEYS as THRESHOLD_KEYS
-from deliberun.services.athlete_settings import effective_settings as effective_settings
 from deliberun.services.athlete_settings import model_settings as model_settings
 from deliberun.services.athlete_settings import set_value as set_value
 from deliberun.services.athlete_settings import settable_keys as settable_keys

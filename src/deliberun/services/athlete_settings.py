@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import zoneinfo
 from dataclasses import fields
-from datetime import date
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
@@ -65,17 +64,6 @@ def model_settings(db: Database) -> dict[str, Any]:
     with db.session() as s:
         stored = settings_repo.get_model_settings(s)
     return {**MODEL_DEFAULTS, **{k: v for k, v in stored.items() if k in MODEL_DEFAULTS}}
-
-
-def effective_settings(db: Database, *, today: date) -> AthleteSettings:
-    """The settings with each unset threshold filled by its latest estimate (the runner's wins)."""
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
-        latest = settings_repo.latest_estimates(s)
-    for key in THRESHOLD_KEYS:
-        if getattr(st, key) is None and key in latest:
-            setattr(st, key, latest[key].value)
-    return st
 
 
 def settable_keys() -> list[str]:
