@@ -268,6 +268,25 @@ class Effort:
         }
 
 
+#: The efforts predictions and VDOT rest on (the athlete area's filter): Daniels' VDOT
+#: tables cover races of about 3.5 min to 4-5 h (Daniels J. (2014) Daniels' Running
+#: Formula, 3rd ed., Human Kinetics, ch. 5); shorter bests overstate aerobic fitness.
+USABLE_EFFORT: dict[str, float] = {
+    "min_duration_s": 180.0,
+    "max_duration_s": 5 * 3600.0,
+    "min_distance_m": 1000.0,
+}
+
+
+def is_usable(effort: Effort) -> bool:
+    """Whether an effort can set the VDOT (3 min - 5 h, at least 1 km)."""
+    u = USABLE_EFFORT
+    return (
+        u["min_duration_s"] <= effort.duration_s <= u["max_duration_s"]
+        and effort.distance_m >= u["min_distance_m"]
+    )
+
+
 @dataclass
 class Prediction:
     """One predicted time with the model and the evidence it rests on."""
@@ -329,7 +348,7 @@ def predict_races(
     """
     targets = targets or dict(_vdot.RACE_DISTANCES_M)
     out: dict[str, list[Prediction]] = {name: [] for name in targets}
-    usable = [e for e in efforts if 180 <= e.duration_s <= 5 * 3600 and e.distance_m >= 1000]
+    usable = [e for e in efforts if is_usable(e)]
     if not usable:
         return out
     best = max(usable, key=lambda e: e.vdot)

@@ -29,25 +29,11 @@ from datetime import date
 
 import numpy as np
 
+from deliberun.models.predict import USABLE_EFFORT as USABLE_EFFORT  # re-exported
 from deliberun.models.predict import Effort
+from deliberun.models.predict import is_usable as is_usable
 
-#: The efforts predictions and VDOT rest on (the athlete area's filter): Daniels' VDOT
-#: tables cover races of about 3.5 min to 4-5 h (Daniels J. (2014) Daniels' Running
-#: Formula, 3rd ed., Human Kinetics, ch. 5); shorter bests overstate aerobic fitness.
-USABLE_EFFORT: dict[str, float] = {
-    "min_duration_s": 180.0,
-    "max_duration_s": 5 * 3600.0,
-    "min_distance_m": 1000.0,
-}
-
-
-def is_usable(effort: Effort) -> bool:
-    """Whether an effort can set the VDOT (3 min - 5 h, at least 1 km)."""
-    u = USABLE_EFFORT
-    return (
-        u["min_duration_s"] <= effort.duration_s <= u["max_duration_s"]
-        and effort.distance_m >= u["min_distance_m"]
-    )
+#: (``USABLE_EFFORT`` and ``is_usable`` live beside ``Effort`` in ``models.predict``.)
 
 
 def _daily_best(efforts: Iterable[Effort]) -> tuple[np.ndarray, np.ndarray]:

@@ -295,13 +295,22 @@ def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
     for r, m in _rows_and_metrics(db, until=today, since=since):
         if not is_running(r.sport):
             continue
-        race = is_race(r)
-        for d, t in _float_keys(m.get("best_efforts_s")).items():
-            if d > 0 and t > 0:
-                out.append(pr.Effort(d, t, r.local_date, r.id, race))
-        if race and r.distance_m and (r.moving_time_s or r.timer_time_s):
-            t = float(r.moving_time_s or r.timer_time_s or 0)
-            out.append(pr.Effort(float(r.distance_m), t, r.local_date, r.id, True))
+        out += efforts_of(r, m.get("best_efforts_s"))
+    return out
+
+
+def efforts_of(row: Any, best_efforts_s: Any) -> list[pr.Effort]:
+    """A running activity's efforts: each stored best effort, and the whole run when it
+    was a race."""
+    race = is_race(row)
+    out = [
+        pr.Effort(d, t, row.local_date, row.id, race)
+        for d, t in _float_keys(best_efforts_s).items()
+        if d > 0 and t > 0
+    ]
+    if race and row.distance_m and (row.moving_time_s or row.timer_time_s):
+        t = float(row.moving_time_s or row.timer_time_s or 0)
+        out.append(pr.Effort(float(row.distance_m), t, row.local_date, row.id, True))
     return out
 
 
@@ -313,9 +322,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     notes: list[str] = []
 
     def usable_efforts(as_of: date) -> list[pr.Effort]:
-        from deliberun.models.vdot_history import is_usable
-
-        return [e for e in efforts(db, today=as_of, window_days=window) if is_usable(e)]
+        return [e for e in efforts(db, today=as_of, window_days=window) if pr.is_usable(e)]
 
     usable = usable_efforts(today)
     as_of = today
@@ -386,9 +393,9 @@ def performances(db: Database, *, today: date) -> list[tuple[date, float, int | 
             continue
         best = None
         for d, t in _float_keys(m.get("best_efforts_s")).items():
-            if 180 <= t <= 5 * 3600 and d >= 1000:
-                v = pr.Effort(d, t, r.local_date).vdot
-                best = v if best is None else max(best, v)
+            e = pr.Effort(d, t, r.local_date)
+            if pr.is_usable(e):
+                best = e.vdot if best is None else max(best, e.vdot)
         if best is not None:
             per_activity.append((r.local_date, best, r.id, is_race(r)))
     if not per_activity:

@@ -98,7 +98,7 @@ def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, fl
     """
     from deliberun.models import predict as pr
     from deliberun.models.vdot_history import vdot_as_of
-    from deliberun.services.athlete import _float_keys, is_race, is_running, model_settings
+    from deliberun.services.athlete import efforts_of, is_running, model_settings
 
     if not days:
         return {}
@@ -110,11 +110,5 @@ def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, fl
     for r in rows:
         if not is_running(r.sport):
             continue
-        race = is_race(r)
-        for d, t in _float_keys(r[-1] if isinstance(r[-1], dict) else None).items():
-            if d > 0 and t > 0:
-                out.append(pr.Effort(d, t, r.local_date, r.id, race))
-        if race and r.distance_m and (r.moving_time_s or r.timer_time_s):
-            t = float(r.moving_time_s or r.timer_time_s or 0)
-            out.append(pr.Effort(float(r.distance_m), t, r.local_date, r.id, True))
+        out += efforts_of(r, r[-1] if isinstance(r[-1], dict) else None)
     return vdot_as_of(out, days, window)
