@@ -6,9 +6,9 @@ computes a model or a metric of its own: fitness comes from
 ``deliberun.services.athlete``, plans and compliance from
 ``deliberun.services.plan``, targets, journal, nemesis workouts and experiments
 from ``deliberun.services.practice``; the activity list, streams and metrics
-from ``deliberun.store.repository``. Where an area has not landed, or has no
-data yet, its section says so with the command that fills it (``available:
-False`` and a ``hint``), and the rest of the page still works.
+from ``deliberun.store.repository``. Where there is no data yet (no runs, no plan,
+no cycle), or a section fails, its section says so with the command that fills it
+(``available: False`` and a ``hint``), and the rest of the page still works.
 
 The builders live in ``dashboard_pages`` (reads) and ``dashboard_writes``
 (journal entries, moving a planned workout); this module is the one place to

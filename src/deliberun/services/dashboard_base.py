@@ -8,9 +8,9 @@ computes a model or a metric of its own: fitness comes from
 ``deliberun.services.athlete``, plans and compliance from
 ``deliberun.services.plan``, targets, journal, nemesis workouts and experiments
 from ``deliberun.services.practice``; the activity list, streams and metrics
-from ``deliberun.store.repository``. Where an area has not landed, or has no
-data yet, its section says so with the command that fills it (``available:
-False`` and a ``hint``), and the rest of the page still works.
+from ``deliberun.store.repository``. Where there is no data yet, a section
+says so with the command that fills it (``available: False`` and a ``hint``),
+and the rest of the page still works.
 
 Values stay SI (``distance_m``, ``pace_s_per_km``); ``units`` tells the
 template how to display them. Charts are plotly figure dicts computed in
@@ -19,13 +19,11 @@ template how to display them. Charts are plotly figure dicts computed in
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, timedelta
-from types import ModuleType
 from typing import Any
 
 from deliberun.store.db import Database
@@ -51,16 +49,6 @@ class NotFound(LookupError):
     """The page's object does not exist (the web layer answers 404)."""
 
 
-def optional_module(name: str) -> ModuleType | None:
-    """Import another area's module, or ``None`` while that area has not landed."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
 def unavailable(area: str, reason: str | None = None) -> dict[str, Any]:
     """The empty state of a section: what is missing and the command that fills it."""
     return {"available": False, "hint": reason or HINTS[area]}
@@ -69,9 +57,9 @@ def unavailable(area: str, reason: str | None = None) -> dict[str, Any]:
 def section(area: str, build: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
     """Run one section's builder; an error there shows in that section only.
 
-    A missing area (``None``) gives the empty state. Any other exception is
-    logged and reported in the section (``error``), so one broken section never
-    hides the rest of the page.
+    No data (``None``) gives the empty state. An exception is logged and
+    reported in the section (``error``), so one broken section never hides the
+    rest of the page.
     """
     try:
         data = build()

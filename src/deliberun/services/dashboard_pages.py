@@ -50,8 +50,8 @@ def activities_page(
     acts = src.list_activities(
         db, since=since, until=until, limit=limit, offset=offset, newest_first=True
     )
-    total = src.count_activities(db, since=since, until=until) if acts is not None else 0
-    if acts is None or not total:
+    total = src.count_activities(db, since=since, until=until)
+    if not total:
         data["activities"] = unavailable("activities")
         return data
     data["activities"] = {
@@ -67,8 +67,6 @@ def activities_page(
 def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -> dict[str, Any]:
     """One activity: summary, charts, splits, laps, intervals, best efforts, route, journal."""
     detail = src.activity_detail(db, activity_id)
-    if detail is None:
-        raise NotFound(f"activity {activity_id}: {HINTS['activities']}")
     if not detail:
         raise NotFound(f"no activity with id {activity_id}: see the list at /activities")
     with db.session() as s:
@@ -84,12 +82,6 @@ def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -
         route = charts.route_svg(streams["latitude"], streams["longitude"])
     split_key = "splits_mile" if units == "imperial" else "splits_km"
     journal = src.journal_for(db, activity_id)
-    if journal is False:
-        journal_section: dict[str, Any] = unavailable(
-            "journal", "the journal arrives with the practice area (`deliberun log`)"
-        )
-    else:
-        journal_section = {"available": True, "entry": journal}
     return {
         "page": "activity",
         "units": units,
@@ -112,7 +104,7 @@ def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -
         ),
         "charts": figures,
         "route": route,
-        "journal": journal_section,
+        "journal": {"available": True, "entry": journal},
     }
 
 
@@ -133,7 +125,7 @@ def _best_efforts(best: dict[str, Any]) -> list[dict[str, float]]:
 FITNESS_DAYS = 365
 
 
-def _fitness(db: Database, today: date, days: int) -> dict[str, Any] | None:
+def _fitness(db: Database, today: date, days: int) -> dict[str, Any]:
     return shared(("fitness", id(db), today, days), lambda: src.fitness(db, today, days))
 
 
@@ -144,7 +136,7 @@ def _sessions(db: Database, today: date) -> Any:
 
 def _form_now(db: Database, today: date) -> dict[str, Any] | None:
     fit = _fitness(db, today, FITNESS_DAYS)
-    if not fit or not fit.get("days"):
+    if not fit.get("days"):
         return None
     current = fit.get("current") or fit["days"][-1]
     return {"current": current}
@@ -158,11 +150,9 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
     data["advice"] = section("advice", lambda: src.today_advice(db, today))
     data["form"] = section("fitness", lambda: _form_now(db, today))
 
-    def week() -> dict[str, Any] | None:
+    def week() -> dict[str, Any]:
         acts = src.list_activities(db, since=mon, until=sun)
         plan = src.planned(db, mon, sun)
-        if acts is None:
-            return None
         days = []
         for i in range(7):
             d = mon + timedelta(days=i)
@@ -170,7 +160,7 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
             days.append(
                 {
                     "date": iso,
-                    "planned": [w for w in (plan or []) if str(w.get("date")) == iso],
+                    "planned": [w for w in plan if str(w.get("date")) == iso],
                     "done": [a for a in acts if a.get("local_date") == iso],
                     "is_today": d == today,
                 }
@@ -180,7 +170,7 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
             "end": sun.isoformat(),
             "days": days,
             "done": _week_totals(acts),
-            "has_plan": plan is not None and bool(plan),
+            "has_plan": bool(plan),
             "plan_hint": None if plan else HINTS["plan"],
         }
 
@@ -220,7 +210,7 @@ def calendar_page(
         for i in range(7):
             d = mon + timedelta(days=i)
             iso = d.isoformat()
-            done = [a for a in (acts or []) if a.get("local_date") == iso]
+            done = [a for a in acts if a.get("local_date") == iso]
             week_acts += done
             days.append(
                 {
@@ -241,14 +231,12 @@ def calendar_page(
         )
     data["weeks"] = rows
     data["plan"] = {k: v for k, v in plan.items() if k != "workouts"}
-    data["activities"] = {"available": True} if acts is not None else unavailable("activities")
+    data["activities"] = {"available": True}
     return data
 
 
-def _plan_in(db: Database, first: date, last: date) -> dict[str, Any] | None:
+def _plan_in(db: Database, first: date, last: date) -> dict[str, Any]:
     workouts = src.planned(db, first, last)
-    if workouts is None:
-        return None
     if not workouts:
         return unavailable("plan")
     return {"workouts": workouts}
@@ -263,7 +251,7 @@ def fitness_page(db: Database, *, today: date, days: int = FITNESS_DAYS) -> dict
 
     def series() -> dict[str, Any] | None:
         fit = _fitness(db, today, days)
-        if fit is None or not fit.get("days"):
+        if not fit.get("days"):
             return None
         out = dict(fit)
         out["chart"] = charts.fitness_figure(fit["days"])
@@ -278,10 +266,8 @@ def targets_page(db: Database, *, today: date) -> dict[str, Any]:
     """The cycle's targets: baseline, goal, current value, trend, projected date."""
     data = _base(db, today, "targets")
 
-    def build() -> dict[str, Any] | None:
+    def build() -> dict[str, Any]:
         result = src.targets(db, today, _sessions(db, today))
-        if result is None:
-            return None
         if not result:
             return unavailable("targets")
         for i, t in enumerate(result["targets"]):
@@ -312,16 +298,12 @@ def experiments_page(db: Database, *, today: date) -> dict[str, Any]:
             cache["s"] = _sessions(db, today)
         return cache["s"]
 
-    def nem() -> dict[str, Any] | None:
+    def nem() -> dict[str, Any]:
         items = src.nemesis(db, today, sessions())
-        if items is None:
-            return None
         return {"rows": items} if items else unavailable("nemesis")
 
-    def exp() -> dict[str, Any] | None:
+    def exp() -> dict[str, Any]:
         items = src.experiments(db, today, sessions())
-        if items is None:
-            return None
         return {"rows": items} if items else unavailable("experiments")
 
     data["nemesis"] = section("nemesis", nem)
@@ -369,10 +351,8 @@ def plan_page(db: Database, *, today: date, all_weeks: bool = False) -> dict[str
     data = _base(db, today, "plan")
     data["all_weeks"] = all_weeks
 
-    def plan() -> dict[str, Any] | None:
+    def plan() -> dict[str, Any]:
         result = src.current_plan(db, today)
-        if result is None:
-            return None
         if not result:
             return unavailable("plan")
         out = dict(result)
@@ -441,7 +421,7 @@ REPORT_FITNESS_DAYS = 56
 def _fitness_until(db: Database, end: date, days: int) -> dict[str, Any] | None:
     """The daily series of the ``days`` days up to ``end`` and the state on ``end``."""
     fit = src.fitness(db, end, days)
-    if not fit or not fit.get("days"):
+    if not fit.get("days"):
         return None
     keys = ("date", "load", "fitness", "fatigue", "form", "acwr")
     series = [{k: d.get(k) for k in keys} for d in fit["days"]]

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from deliberun.services import dashboard_sources as src
-from deliberun.services.dashboard_base import HINTS, NotFound
+from deliberun.services.dashboard_base import NotFound
 from deliberun.store.db import Database
 
 #: Journal fields and their bounds (CONTRACTS.md, deliberun-journal.yaml).
@@ -35,10 +35,6 @@ class FormError(ValueError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
-
-
-class Unavailable(RuntimeError):
-    """The area that would store this is not installed yet."""
 
 
 def _number(name: str, raw: str, errors: dict[str, str]) -> float | int | None:
@@ -92,14 +88,11 @@ def parse_journal_form(form: Mapping[str, Any]) -> dict[str, Any]:
 
 def save_journal(db: Database, activity_id: int, form: Mapping[str, Any]) -> dict[str, Any]:
     """Validate and store the journal entry of one activity; returns the stored entry."""
-    if not src.journal_available():
-        raise Unavailable("the journal arrives with the practice area (`deliberun log`)")
     detail = src.activity_detail(db, activity_id)
     if not detail:
         raise NotFound(f"no activity with id {activity_id}")
     entry = parse_journal_form(form)
-    stored: dict[str, Any] = src.save_journal(db, activity_id, entry) or {}
-    return stored
+    return src.save_journal(db, activity_id, entry)
 
 
 def _parse_day(name: str, raw: Any) -> date:
@@ -116,9 +109,7 @@ def move_workout(db: Database, raw_from: Any, raw_to: Any) -> dict[str, Any]:
     if to == day:
         raise FormError({"date": f"the workout is already on {day}: pick another day"})
     try:
-        moved = src.move_planned(db, day, to)
+        src.move_planned(db, day, to)
     except ValueError as exc:
         raise FormError({"date": str(exc)}) from None
-    if moved is None:
-        raise Unavailable(HINTS["plan"])
     return {"from": day.isoformat(), "to": to.isoformat()}

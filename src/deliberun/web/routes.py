@@ -27,9 +27,9 @@ from starlette.concurrency import run_in_threadpool
 
 from deliberun.services import dashboard as svc
 from deliberun.services.dashboard import shared_reads
-from deliberun.services.dashboard_writes import FormError, Unavailable
+from deliberun.services.dashboard_writes import FormError
 from deliberun.store.db import Database
-from deliberun.web.app import error_response, json_response, wants_json
+from deliberun.web.app import json_response, wants_json
 from deliberun.web.security import checked_form
 
 Params = Mapping[str, str]
@@ -189,8 +189,6 @@ def register(app: FastAPI) -> None:
             data["journal"]["errors"] = exc.errors
             data["journal"]["submitted"] = values
             return render(request, "activity.html", data, status_code=400)
-        except Unavailable as exc:
-            return error_response(request, 503, str(exc))
         request.app.state.cache.clear()
         if wants_json(request):
             return json_response({"stored": stored})
@@ -205,8 +203,6 @@ def register(app: FastAPI) -> None:
             )
         except FormError as exc:
             return _plan_error(request, exc.errors)
-        except Unavailable as exc:
-            return error_response(request, 503, str(exc))
         request.app.state.cache.clear()
         if wants_json(request):
             return json_response({"moved": moved})
