@@ -482,7 +482,7 @@ def journal(
     stdout.print(
         table(
             "Journal",
-            ["date", "activity", "RPE", "feel", "sleep", "soreness", "tags", "notes", "from"],
+            ["date", "run", "RPE", "feel", "sleep", "sore", "tags", "notes", "from"],
             rows,
         )
     )
