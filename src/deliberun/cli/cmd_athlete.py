@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import clock as format_duration
@@ -45,7 +46,7 @@ def fitness_cmd(
     Example: deliberun fitness --days 28
     """
     try:
-        data = _service().fitness(_db(ctx), today=date.today(), days=days)
+        data = _service().fitness(_db(ctx), today=asof.today(), days=days)
     except ValueError as exc:
         fail(str(exc))
     if as_json:
@@ -132,7 +133,7 @@ def predict_cmd(
     """
     svc = _service()
     db = _db(ctx)
-    today = date.today()
+    today = asof.today()
     data = svc.predictions(db, today=today)
     if race_date is not None:
         try:
@@ -192,7 +193,7 @@ def athlete_cmd(
     """Settings, thresholds with their evidence, VDOT and training paces."""
     if ctx.invoked_subcommand is not None:
         return
-    data = _service().summary(_db(ctx), today=date.today(), save=True)
+    data = _service().summary(_db(ctx), today=asof.today(), save=True)
     if as_json:
         print_json(data)
         return

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.io.errors import ReadError
 from deliberun.store.db import Database
@@ -26,7 +27,7 @@ def _db(ctx: typer.Context) -> Database:
 
 
 def _today() -> date:
-    return date.today()
+    return asof.today()
 
 
 def _date(text: str) -> date:

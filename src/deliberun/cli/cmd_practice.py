@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import typer
 from rich.markup import escape
 
+from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stdout, table
 from deliberun.store.db import Database
 
@@ -59,7 +60,7 @@ def _db(ctx: typer.Context) -> Database:
 
 
 def _today() -> date:
-    return date.today()
+    return asof.today()
 
 
 def _date(text: str | None, what: str = "date") -> date | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr
 
 
@@ -23,7 +24,9 @@ def report(
         help="Write to this file: .png (one image), .pdf (A4 pages) or .html (one page).",
     ),
     json_: bool = typer.Option(False, "--json", help="Print one JSON document instead."),
-    today_: str = typer.Option(None, "--today", help="Treat this day as today (YYYY-MM-DD)."),
+    today_: str = typer.Option(
+        None, "--today", help="Treat this day as today (YYYY-MM-DD; same as the global --today)."
+    ),
 ) -> None:
     """Write a week's planned vs done, form and review as a PNG, PDF or HTML page.
 
@@ -35,7 +38,7 @@ def report(
     from deliberun.web.report_image import FORMATS, write_report_image
 
     try:
-        today = date.fromisoformat(today_) if today_ else date.today()
+        today = date.fromisoformat(today_) if today_ else asof.today()
         day = date.fromisoformat(week) if week else today
     except ValueError as exc:
         fail(f"{exc}: give dates as YYYY-MM-DD", code=2)

@@ -55,7 +55,8 @@ def serve(
             highlight=False,
         )
     url = Database(ctx.obj["db"] if ctx.obj else None).url
-    app = create_app(url, read_only=read_only, warm=True)
+    pinned = (ctx.obj or {}).get("today")
+    app = create_app(url, read_only=read_only, warm=True, today=pinned)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(

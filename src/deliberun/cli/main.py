@@ -11,6 +11,7 @@ import sys
 import typer
 
 from deliberun.cli import (
+    asof,
     cmd_athlete,
     cmd_demo,
     cmd_import,
@@ -51,8 +52,17 @@ def _root(
         None, "--db", envvar="DELIBERUN_DB", help="Database path or URL (default: user data dir)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    today: str = typer.Option(
+        None,
+        "--today",
+        envvar="DELIBERUN_TODAY",
+        metavar="YYYY-MM-DD",
+        help="Answer as of this day, using only data up to it (default: the local date).",
+    ),
 ) -> None:
-    ctx.obj = {"db": db, "debug": debug}
+    pinned = asof.parse_today(today)
+    asof.pin(pinned)
+    ctx.obj = {"db": db, "debug": debug, "today": pinned}
 
 
 for module in REGISTRY:
