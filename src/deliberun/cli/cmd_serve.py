@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 import typer
 
 from deliberun.cli.output import fail, stderr
 
 LOCAL_HOSTS = {"localhost"}
+WILDCARDS = {"0.0.0.0", "::", ""}
 
 
 def is_loopback(host: str) -> bool:
@@ -45,6 +47,7 @@ def serve(
 
     from deliberun.store.db import Database
     from deliberun.web.app import create_app
+    from deliberun.web.security import allowed_hosts
 
     if not 0 < port < 65536:
         fail(f"--port {port} is out of range: use 1–65535", code=2)
@@ -55,7 +58,10 @@ def serve(
             highlight=False,
         )
     url = Database(ctx.obj["db"] if ctx.obj else None).url
-    app = create_app(url, read_only=read_only, warm=True)
+    hosts = allowed_hosts(host, port)
+    if host in WILDCARDS:  # reachable from the network by this machine's name too
+        hosts |= allowed_hosts(socket.gethostname(), port)
+    app = create_app(url, read_only=read_only, warm=True, hosts=hosts)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(

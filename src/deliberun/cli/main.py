@@ -20,7 +20,7 @@ from deliberun.cli import (
     cmd_serve,
     cmd_simulate,
 )
-from deliberun.cli.output import stderr
+from deliberun.cli.output import safe, stderr
 
 app = typer.Typer(
     name="deliberun",
@@ -70,7 +70,7 @@ def main() -> None:
     except Exception as exc:  # a library error: one line, exit 1
         if debug:
             raise
-        stderr.print(f"[red]Error:[/red] {exc}", highlight=False)
+        stderr.print(f"[red]Error:[/red] {safe(exc)}", highlight=False)
         raise SystemExit(1) from None
 
 

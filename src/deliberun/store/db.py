@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session as _Session
+from sqlalchemy.orm import SessionTransaction, sessionmaker
 
 __all__ = [
     "Database",
@@ -26,6 +27,26 @@ __all__ = [
 ]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+#: Execution option marking a connection whose transaction will write.
+WRITE_OPTION = "deliberun_write"
+
+
+class Session(_Session):
+    """A session whose explicit ``begin()`` declares a write transaction.
+
+    The code base reads with ``with db.session() as s:`` (autobegin) and writes
+    with ``with db.session() as s, s.begin():``. On SQLite the second starts with
+    ``BEGIN IMMEDIATE``: it takes the write lock first (waiting for it under the
+    busy timeout) instead of reading a snapshot that another writer may replace
+    before it writes, which SQLite refuses at once with "database is locked"
+    (see ``deliberun.store.retry`` for the retry around it). Readers never wait.
+    """
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        tx = super().begin(nested=nested)
+        if not nested:
+            self.connection(execution_options={WRITE_OPTION: True})
+        return tx
 
 
 def default_db_path() -> Path:
@@ -68,11 +89,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite's own BEGIN is off (isolation_level None above): emit ours, IMMEDIATE
+    # for a declared write (SQLAlchemy docs, "Serializable isolation / Savepoints /
+    # Transactional DDL" for pysqlite).
+    write = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -82,11 +111,33 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
+    if at_head(engine):  # nothing to do: a read-only database stays readable
+        return
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    # IMMEDIATE: a second process opening a new database waits for the first
+    # one's migration, then finds the schema at head (instead of "database is locked").
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database's Alembic revision is the code's head."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current is not None and current == head_revision()
 
 
 class Database:
@@ -97,7 +148,7 @@ class Database:
         self.engine = make_engine(self.url)
         if migrate:
             upgrade(self.engine)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, class_=Session)
 
     def session(self) -> Session:
         return self.sessions()

@@ -112,6 +112,7 @@ def create_app(
     today: Callable[[], date] | date | None = None,
     page_cache: bool = True,
     warm: bool = False,
+    hosts: frozenset[str] | None = None,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -130,6 +131,11 @@ def create_app(
         Rebuild every page's default view in a background thread whenever the
         database changes (and at start), so the first view after an import is
         served from the cache. ``deliberun serve`` turns it on.
+    hosts : frozenset of str, optional
+        The ``Host`` header values served (``"127.0.0.1:8765"``...); any other is
+        refused with 400 (DNS rebinding). ``deliberun serve`` passes the loopback
+        names with its port plus its ``--host``; the default accepts the loopback
+        names on any port (and the test client's ``testserver``).
     """
     db = Database(db_url)
     app = FastAPI(
@@ -156,7 +162,7 @@ def create_app(
     templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
     app.state.templates = templates
 
-    app.add_middleware(SecurityMiddleware, read_only=read_only)
+    app.add_middleware(SecurityMiddleware, read_only=read_only, hosts=hosts)
 
     plotly_path = plotly_js()
 

@@ -1,0 +1,122 @@
+"""Issue 19: imports that meet hostile or odd input, and a second writer.
+
+Every case runs the real command in a subprocess on a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from hostile import ROOT, cli, cli_json, gpx, write_runs
+
+
+def _count(db: Path, sql: str) -> int:
+    with sqlite3.connect(db) as c:
+        return int(c.execute(sql).fetchone()[0])
+
+
+def test_batch_goes_on_past_year_0001_and_a_non_utf8_name(tmp_path: Path) -> None:
+    folder = tmp_path / "runs"
+    write_runs(folder, 2, prefix="a")
+    (folder / "b_year1.gpx").write_text(gpx(datetime(1, 1, 1, tzinfo=UTC)))
+    odd = os.fsencode(folder) + b"/c_\xff.gpx"
+    with open(odd, "w") as fh:
+        fh.write(gpx(datetime(2025, 6, 1, 7, tzinfo=UTC)))
+    write_runs(folder, 2, first=datetime(2025, 7, 1, 7, tzinfo=UTC), prefix="d")
+    db = tmp_path / "b.db"
+    code, out = cli_json("--db", str(db), "import", str(folder))
+    assert code == 1  # some input failed, the rest was done
+    assert len(out["imported"]) == 5  # 4 plain files and the non-UTF-8 name
+    (failed,) = out["failed"]
+    assert failed["path"].endswith("b_year1.gpx") and "before 1990" in failed["error"]
+    assert _count(db, "select count(*) from activities") == 5
+    names = [r[0] for r in sqlite3.connect(db).execute("select source_path from activities")]
+    assert any(n.endswith("c_\\xff.gpx") for n in names)  # shown as \xff, stored as UTF-8
+    # a re-run finds every stored file a duplicate and reports the bad one again
+    code, out = cli_json("--db", str(db), "import", str(folder))
+    assert len(out["duplicates"]) == 5 and len(out["failed"]) == 1
+
+
+def test_markup_and_escapes_in_data_print_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    name = "Easy run [/i] with Anna [bold]"
+    (folder / "[b]\x1b[31mred.gpx").write_text(gpx(datetime(2025, 3, 1, 7, tzinfo=UTC), name))
+    db = str(tmp_path / "m.db")
+    r = cli("--db", db, "import", str(folder))
+    assert r.returncode == 0, r.stderr
+    assert b"\x1b" not in r.stdout + r.stderr  # the escape never reaches the terminal raw
+    assert b"[b]\\x1b[31mred.gpx" in r.stdout
+    for args in (("activities",), ("show", "1")):
+        r = cli("--db", db, *args)
+        assert r.returncode == 0 and b"Traceback" not in r.stderr, r.stderr
+        assert b"\x1b" not in r.stdout
+    assert name.encode() in cli("--db", db, "show", "1").stdout
+    for args in (("experiment", "show", "[/]"), ("plan", "skip", "[/]")):
+        r = cli("--db", db, *args)
+        assert r.returncode in (1, 2) and b"Traceback" not in r.stderr
+        assert b"[/]" in r.stderr  # the bad value is quoted as given
+
+
+def test_two_imports_into_one_new_database_both_complete(tmp_path: Path) -> None:
+    runs = write_runs(tmp_path / "all", 24)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    for i, p in enumerate(runs):  # overlapping halves: 8 files in both
+        if i < 16:
+            (tmp_path / "x" / p.name).write_bytes(p.read_bytes())
+        if i >= 8:
+            (tmp_path / "y" / p.name).write_bytes(p.read_bytes())
+    db = tmp_path / "two.db"
+    cmd = [sys.executable, "-m", "deliberun.cli.main", "--db", str(db), "import"]
+    procs = [
+        subprocess.Popen([*cmd, str(tmp_path / d), "--json", "--workers", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        for d in ("x", "y")
+    ]  # fmt: skip
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err.decode()
+        assert json.loads(out)["failed"] == []
+    assert _count(db, "select count(*) from activities") == 24
+    assert _count(db, "select count(*) from activity_sources") == 24
+    assert _count(db, "select count(distinct sha256) from originals") == 24
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_and_dev_zero_link_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    write_runs(folder, 1)
+    os.mkfifo(folder / "pipe.fit")
+    (folder / "zero.fit").symlink_to("/dev/zero")
+    code, out = cli_json("--db", str(tmp_path / "o.db"), "import", str(folder), timeout=60)
+    assert len(out["imported"]) == 1
+    reasons = {Path(d["path"]).name: d.get("reason") or d.get("error") for d in
+               out["skipped"] + out["failed"]}  # fmt: skip
+    assert "not a regular file" in reasons["pipe.fit"]
+    assert "not a regular file" in reasons["zero.fit"]
+
+
+def test_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "bomb"
+    write_runs(folder, 1)
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]")
+    bomb = "\n".join(lines) + "\n"
+    (folder / "deliberun-journal.yaml").write_text(bomb)
+    (folder / "plan.yaml").write_text(bomb)
+    # a timeout in the subprocess, not a timed unit test: expanding it takes minutes and GBs
+    code, out = cli_json("--db", str(tmp_path / "y.db"), "import", str(folder), timeout=30)
+    assert code == 1 and len(out["imported"]) == 1
+    errors = {Path(d["path"]).name: d["error"] for d in out["failed"]}
+    assert "alias" in errors["deliberun-journal.yaml"]
+    assert "alias" in errors["plan.yaml"]
