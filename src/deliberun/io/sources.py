@@ -34,7 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from deliberun.io.errors import CorruptFileError, ReadError, UnsafeInputError
+from deliberun.io.errors import (
+    CorruptFileError,
+    NotAnActivityError,
+    ReadError,
+    UnsafeInputError,
+)
 
 #: Safety limits for archives.
 LIMITS: dict[str, int] = {
@@ -43,6 +48,7 @@ LIMITS: dict[str, int] = {
     "ratio_min_bytes": 10 << 20,  # ... for members larger than 10 MiB
     "max_zip_depth": 3,  # export.zip -> UploadedFiles.zip -> ... (depth counted from 1)
     "max_total_bytes": 16 << 30,  # sum of expanded members of one archive
+    "max_file_bytes": 1 << 30,  # a plain file (or archive on disk) larger than 1 GiB is refused
 }
 ACTIVITY_EXTS = (".fit", ".gpx", ".tcx")
 
@@ -285,7 +291,38 @@ def _iter_zip_path(path: Path) -> Iterator[Source]:
 # ---------------------------------------------------------------- files and folders
 
 
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` must not be read (a FIFO, a device, a link to one, too large), else None.
+
+    A FIFO named ``pipe.fit`` would block the import forever and a link to
+    ``/dev/zero`` would be read until memory runs out: only regular files are read.
+    """
+    import stat
+
+    try:
+        st = path.stat()  # follows a symlink: the target is what would be read
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a file"
+        )
+        return f"not a regular file ({kind}{', via a link' if path.is_symlink() else ''}); skipped"
+    if st.st_size > LIMITS["max_file_bytes"]:
+        return f"file of {st.st_size} bytes is over the {LIMITS['max_file_bytes']} byte limit"
+    return None
+
+
 def _file_source(path: Path, meta: dict[str, Any] | None = None) -> Source:
+    why = not_regular(path)
+    if why is not None:
+        return _error(str(path), NotAnActivityError(str(path), why))
     return Source(display_path=str(path), name=path.name, meta=meta or {}, _loader=path.read_bytes)
 
 
@@ -303,7 +340,11 @@ def _iter_dir(root: Path) -> Iterator[Source]:
             p = Path(dirpath) / fn
             low = fn.lower()
             if low.endswith(".zip"):
-                yield from _iter_zip_path(p)
+                why = not_regular(p)
+                if why is None:
+                    yield from _iter_zip_path(p)
+                else:
+                    yield _error(str(p), NotAnActivityError(str(p), why))
             elif is_activity_name(low):
                 meta = None
                 if strava:
@@ -331,6 +372,10 @@ def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
         path = Path(raw)
         if path.is_dir():
             yield from _iter_dir(path)
+        elif path.exists() and not path.is_file():
+            yield _error(
+                str(path), NotAnActivityError(str(path), not_regular(path) or "not a file")
+            )
         elif path.is_file():
             if path.name.lower().endswith(".zip"):
                 yield from _iter_zip_path(path)

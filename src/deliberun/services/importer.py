@@ -223,13 +223,17 @@ def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) ->
 
 
 def _jobs_of(top: str, report: ImportReport) -> Iterator[_Job]:
-    from deliberun.io.errors import ReadError
+    from deliberun.io.errors import NotAnActivityError, ReadError
     from deliberun.io.sources import iter_sources
 
     for src in iter_sources([top]):
         path = printable(str(getattr(src, "display_path", src)))
         if getattr(src, "error", None) is not None:
             err = src.error
+            if isinstance(err, NotAnActivityError):  # a FIFO, a device: skipped, say why
+                report.skipped.append({"path": path, "reason": err.reason})
+                yield _Job(path, "", "", b"", {}, result=("reported", None))
+                continue
             report.failed.append({"path": path, "error": getattr(err, "reason", str(err))})
             yield _Job(path, "", "", b"", {}, result=("reported", None))
             continue

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from deliberun.services.dashboard_base import NotFound
@@ -183,6 +184,24 @@ def create_app(
     @app.exception_handler(ValueError)
     async def _bad_value(request: Request, exc: ValueError) -> Response:
         return error_response(request, 400, str(exc))
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # an id, limit or date past what the database or the calendar can hold
+        return error_response(request, 400, f"bad request: a value is out of range ({exc})")
+
+    @app.exception_handler(DBAPIError)
+    async def _storage(request: Request, exc: DBAPIError) -> Response:
+        from deliberun.store.errors import advice
+        from deliberun.store.retry import is_transient
+
+        if isinstance(exc.orig, OverflowError):
+            return error_response(request, 400, "bad request: a value is out of range")
+        log.warning("storage error: %s", exc)
+        message = advice(exc, request.app.state.db.url)
+        if is_transient(exc):
+            message = "the database is busy (an import is writing); try again in a moment"
+        return error_response(request, 503, message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
