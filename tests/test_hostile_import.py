@@ -120,3 +120,51 @@ def test_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     errors = {Path(d["path"]).name: d["error"] for d in out["failed"]}
     assert "alias" in errors["deliberun-journal.yaml"]
     assert "alias" in errors["plan.yaml"]
+
+
+def test_storage_errors_are_one_line_naming_the_database(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(os.urandom(8192))
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as c:
+        c.execute("create table contacts (name text)")
+    for db, words in ((junk, "not a deliberun database"), (foreign, "another application")):
+        r = cli("--db", str(db), "activities", "--json")
+        assert r.returncode == 1
+        err = r.stderr.decode()
+        assert len(err.strip().splitlines()) == 1 and str(db) in err and words in err
+        assert str(db) in json.loads(r.stdout)["error"]  # --json still prints one document
+    with sqlite3.connect(foreign) as c:  # nothing added to the other application's file
+        assert [r[0] for r in c.execute("select name from sqlite_master")] == ["contacts"]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+    reason="needs root and setpriv to run as an unprivileged user (root can write anything)",
+)
+def test_read_only_database_can_be_read_not_written(tmp_path: Path) -> None:
+    import shutil
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="dr-ro-"))  # pytest's tmp_path is private to root
+    request_cleanup = top
+    top.chmod(0o755)
+    folder = top / "ro"
+    runs = write_runs(top / "runs", 2)
+    db = folder / "r.db"
+    folder.mkdir()
+    assert cli("--db", str(db), "import", str(runs[0])).returncode == 0
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    env = {**os.environ, "COLUMNS": "200"}
+    base = [*nobody, sys.executable, "-m", "deliberun.cli.main", "--db", str(db)]
+    r = subprocess.run([*base, "activities", "--json"], capture_output=True, env=env, cwd="/")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)) == 1
+    r = subprocess.run([*base, "import", str(runs[1]), "--json"], capture_output=True, env=env,
+                       cwd="/")  # fmt: skip
+    assert r.returncode == 1
+    assert "read-only" in json.loads(r.stdout)["error"] and str(db) in r.stderr.decode()
+    folder.chmod(0o755)
+    shutil.rmtree(request_cleanup)

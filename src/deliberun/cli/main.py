@@ -20,7 +20,7 @@ from deliberun.cli import (
     cmd_serve,
     cmd_simulate,
 )
-from deliberun.cli.output import safe, stderr
+from deliberun.cli.output import print_json, safe, stderr
 
 app = typer.Typer(
     name="deliberun",
@@ -70,8 +70,24 @@ def main() -> None:
     except Exception as exc:  # a library error: one line, exit 1
         if debug:
             raise
-        stderr.print(f"[red]Error:[/red] {safe(exc)}", highlight=False)
+        message = one_line(exc)
+        stderr.print(f"[red]Error:[/red] {safe(message)}", highlight=False)
+        if "--json" in sys.argv[1:]:  # the contract: one JSON document on stdout
+            print_json({"error": message})
         raise SystemExit(1) from None
+
+
+def one_line(exc: Exception) -> str:
+    """The error as one line; a database error names the database and what to do."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError):
+        from deliberun.store.db import OPENED
+        from deliberun.store.errors import advice
+
+        return advice(exc, OPENED[-1] if OPENED else "(unknown)")
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 if __name__ == "__main__":

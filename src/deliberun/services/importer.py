@@ -536,11 +536,18 @@ def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
     Returns the step's result, or ``None`` after reporting the failure (nothing of
     the file is kept: each step is one transaction).
     """
+    from deliberun.store.errors import StorageError, advice, is_fatal
     from deliberun.store.retry import retry_write
 
     try:
         return retry_write(step, retry_integrity=True)
+    except StorageError:
+        raise
     except Exception as exc:  # noqa: BLE001 - one file's fault, the batch goes on
+        if is_fatal(exc):  # read-only, disk full, damaged: no later file can be stored either
+            from deliberun.store.db import OPENED
+
+            raise StorageError(advice(exc, OPENED[-1] if OPENED else "")) from None
         report.failed.append({"path": job.path, "error": store_error(exc)})
         return None
 

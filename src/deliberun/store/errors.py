@@ -32,6 +32,19 @@ def describe(exc: BaseException) -> str:
     return text[:300] if len(text) > 300 else text
 
 
+#: Failures of the database itself, not of one file's data (lower-case fragments).
+FATAL = ("readonly", "read-only", "disk is full", "no space", "not a database", "malformed",
+         "unable to open", "disk i/o error")  # fmt: skip
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be written at all (not this file's fault)."""
+    from sqlalchemy.exc import DBAPIError
+
+    low = _orig(exc).lower()
+    return isinstance(exc, DBAPIError) and any(f in low for f in FATAL)
+
+
 def database_name(url: str) -> str:
     """The file of a SQLite URL, else the URL without its password."""
     try:
