@@ -168,3 +168,58 @@ def test_read_only_database_can_be_read_not_written(tmp_path: Path) -> None:
     assert "read-only" in json.loads(r.stdout)["error"] and str(db) in r.stderr.decode()
     folder.chmod(0o755)
     shutil.rmtree(request_cleanup)
+
+
+HEADER = (
+    "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,"
+    "Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,"
+    "Filename,Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance\n"
+)
+
+
+def _export(
+    root: Path, rows: list[tuple[str, str]], encoding: str = "utf-8", month: int = 4
+) -> None:
+    """A Strava export folder: activities.csv + activities/<id>.gpx, names and descriptions."""
+    (root / "activities").mkdir(parents=True)
+    text = HEADER
+    for i, (name, desc) in enumerate(rows):
+        aid = 100 + i
+        (root / "activities" / f"{aid}.gpx").write_text(
+            gpx(datetime(2025, month, 1 + i, 7, tzinfo=UTC), lat0=30.0 + i)
+        )
+        text += f'{aid},"Apr 1, 2025",{name},Run,"{desc}",600,1,,,false,,Shoes,activities/{aid}.gpx,,,600,590,1200\n'
+    (root / "activities.csv").write_bytes(text.encode(encoding))
+
+
+def test_latin1_strava_csv_and_a_huge_field_keep_the_metadata(tmp_path: Path) -> None:
+    _export(tmp_path / "latin", [("Morgenlauf am Müggelsee", "schön")], encoding="latin-1")
+    huge = "x" * (50 << 20)  # one 50 MB description
+    _export(tmp_path / "huge", [("Tempo Tuesday", huge), ("Long Sunday", "easy")], month=5)
+    db = str(tmp_path / "s.db")
+    for folder in ("latin", "huge"):
+        code, out = cli_json("--db", db, "import", str(tmp_path / folder), timeout=300)
+        assert code == 0 and out["failed"] == []
+    r = cli("--db", db, "activities", "--json")
+    names = sorted(a["name"] for a in json.loads(r.stdout))
+    assert names == ["Long Sunday", "Morgenlauf am Müggelsee", "Tempo Tuesday"]
+
+
+def test_unknown_xml_encoding_is_a_file_error(tmp_path: Path) -> None:
+    folder = tmp_path / "enc"
+    write_runs(folder, 1)
+    (folder / "enc.gpx").write_text('<?xml version="1.0" encoding="klingon"?><gpx></gpx>')
+    code, out = cli_json("--db", str(tmp_path / "e.db"), "import", str(folder))
+    (failed,) = out["failed"]
+    assert "unknown or wrong text encoding" in failed["error"] and "internal" not in failed["error"]
+    assert len(out["imported"]) == 1
+
+
+def test_fast_fit_decoder_panic_text_goes_into_the_error(real_dir: Path, tmp_path: Path) -> None:
+    bad = real_dir / "fit" / "gpsbabel__lezyne_super_gps-garmin_fit-sample-bad-endian.fit"
+    if not bad.is_file():
+        pytest.skip(f"{bad} not in the corpus")
+    r = cli("--db", str(tmp_path / "f.db"), "import", str(bad), "--json")
+    err = json.loads(r.stdout)["failed"][0]["error"]
+    assert "fast decoder" in err and "panicked" in err
+    assert b"panicked" not in r.stderr  # the Rust hook's text never reaches the terminal raw

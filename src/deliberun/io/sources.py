@@ -125,7 +125,40 @@ _NUMERIC = {
 }
 
 
+def decode_csv(data: bytes) -> str:
+    """The text of an ``activities.csv``: UTF-8 (with or without BOM), else Windows-1252.
+
+    Strava writes UTF-8, but a file re-saved by a spreadsheet on Windows is
+    Windows-1252 / Latin-1 ("Morgenlauf am Müggelsee" as one byte per letter).
+    Strict UTF-8 almost never decodes non-UTF-8 text by accident, so trying it
+    first and falling back is reliable for these two, without a detection package.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # the 5 bytes cp1252 leaves undefined
+        return data.decode("latin-1")
+
+
+#: Largest field of ``activities.csv`` read [characters] (the csv module's default is
+#: 128 KiB: one long description would otherwise make the whole file unreadable).
+CSV_FIELD_LIMIT = 256 << 20
+
+
 def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
+    """Map ``activities/<file>`` -> meta dict (see ``_parse_strava_csv``); long fields allowed."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        return _parse_strava_csv(text)
+    finally:
+        csv.field_size_limit(old)
+
+
+def _parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
     """Map ``activities/<file>`` -> meta dict from a Strava ``activities.csv``.
 
     Columns are located by English header; a localized export falls back to the
@@ -242,7 +275,7 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             and _check_size(info) is None
         ):
             try:
-                strava = parse_strava_csv(zf.read(info).decode("utf-8-sig", "replace"))
+                strava = parse_strava_csv(decode_csv(zf.read(info)))
                 csv_prefix = str(base.parent) + "/" if str(base.parent) != "." else ""
             except (*_ZIP_ERRORS, csv.Error):
                 strava = {}
@@ -331,7 +364,7 @@ def _iter_dir(root: Path) -> Iterator[Source]:
     csv_path = root / "activities.csv"
     if csv_path.is_file() and (root / "activities").is_dir():
         try:
-            strava = parse_strava_csv(csv_path.read_text(encoding="utf-8-sig", errors="replace"))
+            strava = parse_strava_csv(decode_csv(csv_path.read_bytes()))
         except (OSError, csv.Error):
             strava = {}
     for dirpath, dirnames, filenames in os.walk(root):

@@ -190,11 +190,12 @@ def parse_one(
     """
     from deliberun.io import read_bytes
     from deliberun.io.errors import NotAnActivityError, ReadError
-    from deliberun.io.plausible import check_activity
+    from deliberun.io.plausible import check_activity, clean_activity
 
     try:
         activity = read_bytes(data, name)
         check_activity(activity, name, latest)
+        clean_activity(activity)
         apply_meta(activity, meta)
         return "ok", analyse(activity, AthleteSettings.from_dict(settings))
     except NotAnActivityError as exc:
