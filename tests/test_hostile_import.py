@@ -64,6 +64,10 @@ def test_markup_and_escapes_in_data_print_as_written(tmp_path: Path) -> None:
         r = cli("--db", db, *args)
         assert r.returncode in (1, 2) and b"Traceback" not in r.stderr
         assert b"[/]" in r.stderr  # the bad value is quoted as given
+    r = cli("--db", db, "cycle", "create", "Spring [/i] \x1b[31mblock", "--start", "2026-12-01",
+            "--end", "2027-01-31")  # fmt: skip
+    assert r.returncode == 0 and b"Traceback" not in r.stderr
+    assert b"Spring [/i] \\x1b[31mblock" in r.stdout and b"\x1b" not in r.stdout
 
 
 def test_two_imports_into_one_new_database_both_complete(tmp_path: Path) -> None:

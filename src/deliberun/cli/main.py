@@ -79,13 +79,10 @@ def main() -> None:
 
 def one_line(exc: Exception) -> str:
     """The error as one line; a database error names the database and what to do."""
-    from sqlalchemy.exc import DBAPIError
+    from deliberun.services.errors import DatabaseFailure, database_message
 
-    if isinstance(exc, DBAPIError):
-        from deliberun.store.db import OPENED
-        from deliberun.store.errors import advice
-
-        return advice(exc, OPENED[-1] if OPENED else "(unknown)")
+    if isinstance(exc, DatabaseFailure):
+        return database_message(exc)
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 

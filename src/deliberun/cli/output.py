@@ -19,8 +19,29 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-stdout = Console(soft_wrap=True)
-stderr = Console(stderr=True, soft_wrap=True)
+
+class SafeConsole(Console):
+    """A Console that never lets data break it or the terminal.
+
+    Data printed through :func:`safe` (tables, errors, the import report) shows
+    exactly as written. As a net for every other message: control characters in a
+    string argument (ESC starting a terminal escape sequence) are shown as ``\\x1b``
+    (our own styling is Rich markup, never raw escapes), and text whose brackets are
+    not valid markup is printed escaped instead of raising ``MarkupError``.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from rich.errors import MarkupError
+
+        objects = tuple(_visible(o) if isinstance(o, str) else o for o in objects)
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:
+            super().print(*(safe(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+stdout = SafeConsole(soft_wrap=True)
+stderr = SafeConsole(stderr=True, soft_wrap=True)
 
 
 def _default(obj: Any) -> Any:
@@ -59,6 +80,12 @@ def print_json(data: Any) -> None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def _visible(text: str) -> str:
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def safe(value: Any) -> str:
     """``value`` as text fit to print: Rich markup escaped, control characters shown as ``\\x1b``.
 
@@ -69,11 +96,7 @@ def safe(value: Any) -> str:
     """
     from rich.markup import escape
 
-    text = "" if value is None else str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return escape(text)
+    return escape(_visible("" if value is None else str(value)))
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:

@@ -9,6 +9,10 @@ with ``--json``; the dashboard answers 503).
 from __future__ import annotations
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+#: The base of every database driver error (what the adapters catch, via services.errors).
+DatabaseFailure = DBAPIError
 
 
 class StorageError(RuntimeError):

@@ -23,10 +23,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
 from deliberun.services.dashboard_base import NotFound
+from deliberun.services.errors import DatabaseFailure
 from deliberun.store.db import Database
 from deliberun.units import FILTERS
 from deliberun.web.cache import MAX_ENTRIES, PageCache
@@ -190,16 +190,15 @@ def create_app(
         # an id, limit or date past what the database or the calendar can hold
         return error_response(request, 400, f"bad request: a value is out of range ({exc})")
 
-    @app.exception_handler(DBAPIError)
-    async def _storage(request: Request, exc: DBAPIError) -> Response:
-        from deliberun.store.errors import advice
-        from deliberun.store.retry import is_transient
+    @app.exception_handler(DatabaseFailure)
+    async def _storage(request: Request, exc: DatabaseFailure) -> Response:
+        from deliberun.services.errors import database_message, is_busy
 
         if isinstance(exc.orig, OverflowError):
             return error_response(request, 400, "bad request: a value is out of range")
         log.warning("storage error: %s", exc)
-        message = advice(exc, request.app.state.db.url)
-        if is_transient(exc):
+        message = database_message(exc, request.app.state.db.url)
+        if is_busy(exc):
             message = "the database is busy (an import is writing); try again in a moment"
         return error_response(request, 503, message)
 
