@@ -10,12 +10,17 @@ Formats: ``fit``, ``gpx``, ``tcx`` (mutated real files through
 :func:`deliberun.io.read_bytes`) and ``archive`` (zip/gz built from real files, mutated,
 plus structured hostile archives, through :func:`deliberun.io.sources.iter_sources`).
 The import check (:func:`import_check`) imports folders of mutated files into a real
-SQLite database and checks that a failed file wrote nothing.
+SQLite database and checks that a failed file wrote nothing. The whole-import check
+(:func:`whole_import_check`, issue 19) runs the ``deliberun import --json`` command on
+mutated exports (mutated files, odd names, a mutated Strava CSV in UTF-8 or Latin-1,
+mutated or alias-bomb journal and plan files, a FIFO and a ``/dev/zero`` link), twice
+each, and counts crashes, hangs and partial writes.
 
 Usage::
 
     .venv/bin/python bench/fuzz_readers.py --cases 10000 --workers 2
     .venv/bin/python bench/fuzz_readers.py --cases 300 --formats fit --seed 7
+    .venv/bin/python bench/fuzz_readers.py --cases 0 --import-folders 0 --whole-folders 20
 
 The mutators are plain functions of a ``random.Random``; ``tests/test_io_fuzz.py``
 imports them from this file (fixed seed, a few hundred cases).
@@ -831,6 +836,174 @@ def import_check(
     return {"totals": dict(totals), "problems": problems}
 
 
+# ----------------------------------------------------------------------------- whole import
+
+#: Seconds one ``deliberun import`` of a mutated folder may take before it is a hang.
+WHOLE_IMPORT_LIMIT_S = 180.0
+#: Odd names for the mutated folders (markup, escapes, non-UTF-8 bytes, spaces).
+ODD_NAMES = (b"[b] bold [i].gpx", b"\x1b[31mred.tcx", b"caf\xe9.fit", b"run [red] 2.gpx")
+JOURNAL = (
+    "version: 1\nathlete: {hr_max_bpm: 186}\njournal:\n"
+    "  - {date: 2025-03-02, rpe: 6, notes: 'easy [/i] run'}\n"
+)
+PLAN = "name: base\ndays:\n  - {date: 2025-03-03, workout: '8 km easy'}\n"
+
+
+def _mutate_text(text: str, rng: random.Random) -> bytes:
+    """A runner file or CSV mutated: bytes, an alias bomb, or left alone."""
+    r = rng.random()
+    if r < 0.4:
+        return mutate_bytes(text.encode(), rng)[0]
+    if r < 0.5:
+        bomb = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]']
+        bomb += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+        return "\n".join(bomb).encode()
+    return text.encode()
+
+
+def _strava_csv(names: list[str], rng: random.Random) -> bytes:
+    head = (
+        "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+        "Elapsed Time,Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,"
+        "Activity Gear,Filename,Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance\n"
+    )
+    rows = [
+        f'{i},"Apr 1, 2025",Run [/i] {i} ü,Run,"{"x" * rng.choice((1, 200_000))}",60,1,,,'
+        f"false,,Shoes,activities/{n},,,60,55,1000\n"
+        for i, n in enumerate(names)
+    ]
+    text = head + "".join(rows)
+    return text.encode(rng.choice(("utf-8", "latin-1")))
+
+
+def _whole_folder(folder: Path, seeds: dict[str, list[tuple[str, bytes]]], rng: random.Random,
+                  n: int) -> None:  # fmt: skip
+    """A mutated export: activity files (some with odd names) under activities/, a Strava
+    CSV, the runner's journal and plan (mutated), a FIFO and a /dev/zero link."""
+    acts = folder / "activities"
+    acts.mkdir(parents=True)
+    names = []
+    for i in range(n):
+        fmt = rng.choice(("fit", "fit", "gpx", "tcx", "archive"))
+        name, data, _ = make_case(fmt, seeds, rng)
+        fname = f"{i:04d}_{name}"
+        names.append(fname)
+        (acts / fname).write_bytes(data)
+    for odd in rng.sample(ODD_NAMES, 2):
+        _, data = rng.choice(seeds["gpx"] or seeds["fit"])
+        with open(os.fsencode(acts) + b"/" + odd, "wb") as fh:
+            fh.write(data)
+    (folder / "activities.csv").write_bytes(_strava_csv(names, rng))
+    (folder / "deliberun-journal.yaml").write_bytes(_mutate_text(JOURNAL, rng))
+    (folder / "plan.yaml").write_bytes(_mutate_text(PLAN, rng))
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(acts / "pipe.fit")
+    (acts / "zero.fit").symlink_to("/dev/zero")
+
+
+def _db_problems(db: Path, out: dict[str, Any]) -> list[str]:
+    """Partial writes: rows that belong to no imported file, or a failed file's rows."""
+    import sqlite3
+
+    problems = []
+    with sqlite3.connect(db) as c:
+        n_act = c.execute("select count(*) from activities").fetchone()[0]
+        n_src = c.execute("select count(*) from activity_sources").fetchone()[0]
+        n_orig = c.execute("select count(*) from originals").fetchone()[0]
+        orphans = c.execute(
+            "select count(*) from streams where activity_id not in (select id from activities)"
+        ).fetchone()[0]
+        paths = {r[0] for r in c.execute("select source_path from activity_sources")}
+    n_same = sum(1 for d in out["duplicates"] if d.get("reason") == "same run")
+    if n_act != len(out["imported"]):
+        problems.append(f"{n_act} activity rows for {len(out['imported'])} imported")
+    if n_orig != n_src or n_src != len(out["imported"]) + n_same:
+        problems.append(f"{n_orig} originals, {n_src} sources, {len(out['imported'])} imported")
+    if orphans:
+        problems.append(f"{orphans} stream rows of no activity")
+    problems += [f"failed file has a source row: {x['path']}" for x in out["failed"]
+                 if x["path"] in paths]  # fmt: skip
+    return problems
+
+
+def whole_import_check(
+    seed: int, folders: int, per_folder: int, seed_dirs: list[Path] | None = None
+) -> dict[str, Any]:
+    """``deliberun import FOLDER --json`` (a subprocess, the whole command) on mutated
+    exports, each twice into a fresh SQLite file.
+
+    A **crash** is an exit code other than 0/1, stdout that is not one JSON document,
+    a traceback on stderr or an "internal error"; a **hang** is a run over
+    ``WHOLE_IMPORT_LIMIT_S``; a **partial write** is a row left by a failed file, an
+    orphan row, or a second run that adds anything.
+    """
+    import shutil
+    import subprocess
+
+    seeds = load_seeds(seed_dirs)
+    result: dict[str, Any] = {"runs": 0, "crashes": [], "hangs": [], "partial_writes": []}
+    totals: Counter[str] = Counter()
+    tmp = Path(tempfile.mkdtemp(prefix="fuzz-whole-"))
+    try:
+        for f in range(folders):
+            rng = random.Random(f"whole:{seed}:{f}")
+            folder = tmp / f"export{f}"
+            _whole_folder(folder, seeds, rng, per_folder)
+            db = tmp / f"export{f}.db"
+            rows_before = None
+            for attempt in (1, 2):
+                cmd = [sys.executable, "-m", "deliberun.cli.main", "--db", str(db), "import",
+                       str(folder), "--json", "--workers", "1"]  # fmt: skip
+                label = f"export{f} run {attempt}"
+                result["runs"] += 1
+                try:
+                    r = subprocess.run(cmd, capture_output=True, timeout=WHOLE_IMPORT_LIMIT_S,
+                                       cwd=ROOT)  # fmt: skip
+                except subprocess.TimeoutExpired:
+                    result["hangs"].append(label)
+                    break
+                err = r.stderr.decode("utf-8", "replace")
+                try:
+                    out = json.loads(r.stdout)
+                except ValueError:
+                    out = None
+                if r.returncode not in (0, 1) or out is None or "Traceback" in err:
+                    result["crashes"].append(f"{label}: exit {r.returncode}: {err[-300:]}")
+                    break
+                internal = [x for x in out.get("failed", []) if "internal error" in x["error"]]
+                result["crashes"] += [f"{label}: {x['path']}: {x['error']}" for x in internal]
+                if "error" in out:  # a whole-command error (storage): one line, nothing else
+                    result["crashes"].append(f"{label}: {out['error']}")
+                    break
+                rows = _db_problems_rows(db)
+                if attempt == 1:
+                    result["partial_writes"] += [f"{label}: {p}" for p in _db_problems(db, out)]
+                    rows_before = rows
+                    totals["files"] += per_folder + 4
+                    totals["imported"] += len(out["imported"])
+                    totals["failed"] += len(out["failed"])
+                    totals["skipped"] += len(out["skipped"])
+                    totals["duplicates"] += len(out["duplicates"])
+                elif out["imported"] or rows != rows_before:
+                    result["partial_writes"].append(
+                        f"{label}: the re-run changed {rows_before} -> {rows}"
+                    )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result["totals"] = dict(totals)
+    return result
+
+
+def _db_problems_rows(db: Path) -> tuple[int, ...]:
+    import sqlite3
+
+    with sqlite3.connect(db) as c:
+        return tuple(
+            c.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608 - fixed names
+            for t in ("activities", "activity_sources", "originals", "streams")
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=10_000, help="cases per format")
@@ -843,6 +1016,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--start", type=int, default=0, help="first case index (to resume a run)")
     ap.add_argument("--import-folders", type=int, default=10)
     ap.add_argument("--import-per-folder", type=int, default=50)
+    ap.add_argument(
+        "--whole-folders", type=int, default=10, help="mutated exports run through the CLI"
+    )
+    ap.add_argument("--whole-per-folder", type=int, default=30)
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "results" / "fuzz_readers.json"))
     args = ap.parse_args(argv)
     formats = [f for f in args.formats.split(",") if f]
@@ -863,6 +1040,11 @@ def main(argv: list[str] | None = None) -> int:
         t1 = time.time()
         summary["import"] = import_check(args.seed, args.import_folders, args.import_per_folder)
         summary["import"]["wall_s"] = round(time.time() - t1, 1)
+    if args.whole_folders:
+        t2 = time.time()
+        whole = whole_import_check(args.seed, args.whole_folders, args.whole_per_folder)
+        whole["wall_s"] = round(time.time() - t2, 1)
+        summary["whole_import"] = whole
     bad = [r for r in results if r["status"] != "ok"]
     summary["failures"] = bad[:200]
     summary["slowest"] = sorted(results, key=lambda r: -r["seconds"])[:30]
@@ -870,6 +1052,8 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).write_text(json.dumps(summary, indent=1, default=str))
     print(json.dumps({k: v for k, v in summary.items() if k != "failures"}, indent=1, default=str))
     problems = summary.get("import", {}).get("problems", [])
+    whole = summary.get("whole_import", {})
+    problems += whole.get("crashes", []) + whole.get("hangs", []) + whole.get("partial_writes", [])
     return 1 if bad or problems else 0
 
 

@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.cli.output import fail, print_json, safe, stderr, stdout, table
 from deliberun.cli.show_view import (
     fmt_distance,
     fmt_duration,
@@ -118,7 +118,9 @@ def import_cmd(
             f"{len(report.skipped)} skipped, {len(report.failed)} failed"
         )
         for d in report.failed:
-            stderr.print(f"[red]Error:[/red] {d['path']}: {d['error']}", highlight=False)
+            stderr.print(
+                f"[red]Error:[/red] {safe(d['path'])}: {safe(d['error'])}", highlight=False
+            )
     if report.failed:
         raise typer.Exit(1)
 

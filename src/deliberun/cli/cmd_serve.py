@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 import typer
 
 from deliberun.cli.output import fail, stderr
 
 LOCAL_HOSTS = {"localhost"}
+WILDCARDS = {"0.0.0.0", "::", ""}
 
 
 def is_loopback(host: str) -> bool:
@@ -45,6 +47,7 @@ def serve(
 
     from deliberun.store.db import Database
     from deliberun.web.app import create_app
+    from deliberun.web.security import allowed_hosts
 
     if not 0 < port < 65536:
         fail(f"--port {port} is out of range: use 1–65535", code=2)
@@ -54,9 +57,13 @@ def serve(
             "can read your training data. Use the default 127.0.0.1 unless you mean it.",
             highlight=False,
         )
+    sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
     url = Database(ctx.obj["db"] if ctx.obj else None).url
     pinned = (ctx.obj or {}).get("today")
-    app = create_app(url, read_only=read_only, warm=True, today=pinned)
+    hosts = allowed_hosts(host, port)
+    if host in WILDCARDS:  # reachable from the network by this machine's name too
+        hosts |= allowed_hosts(socket.gethostname(), port)
+    app = create_app(url, read_only=read_only, warm=True, hosts=hosts, today=pinned)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(
@@ -68,10 +75,34 @@ def serve(
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(address,)).start()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port``, or a one-line error (port taken, bad address)."""
+    import errno
+
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        family, kind, proto, _, addr = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM
+        )[0]
+        sock = socket.socket(family, kind, proto)
     except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host")
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            fail(
+                f"port {port} is already in use on {host} (another dashboard?); "
+                "stop it or choose another --port"
+            )
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port")
+    return sock
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,7 @@ from deliberun.cli import (
     cmd_serve,
     cmd_simulate,
 )
-from deliberun.cli.output import stderr
+from deliberun.cli.output import print_json, safe, stderr
 
 app = typer.Typer(
     name="deliberun",
@@ -80,8 +80,21 @@ def main() -> None:
     except Exception as exc:  # a library error: one line, exit 1
         if debug:
             raise
-        stderr.print(f"[red]Error:[/red] {exc}", highlight=False)
+        message = one_line(exc)
+        stderr.print(f"[red]Error:[/red] {safe(message)}", highlight=False)
+        if "--json" in sys.argv[1:]:  # the contract: one JSON document on stdout
+            print_json({"error": message})
         raise SystemExit(1) from None
+
+
+def one_line(exc: Exception) -> str:
+    """The error as one line; a database error names the database and what to do."""
+    from deliberun.services.errors import DatabaseFailure, database_message
+
+    if isinstance(exc, DatabaseFailure):
+        return database_message(exc)
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 if __name__ == "__main__":

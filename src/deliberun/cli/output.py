@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -18,8 +19,29 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-stdout = Console(soft_wrap=True)
-stderr = Console(stderr=True, soft_wrap=True)
+
+class SafeConsole(Console):
+    """A Console that never lets data break it or the terminal.
+
+    Data printed through :func:`safe` (tables, errors, the import report) shows
+    exactly as written. As a net for every other message: control characters in a
+    string argument (ESC starting a terminal escape sequence) are shown as ``\\x1b``
+    (our own styling is Rich markup, never raw escapes), and text whose brackets are
+    not valid markup is printed escaped instead of raising ``MarkupError``.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from rich.errors import MarkupError
+
+        objects = tuple(_visible(o) if isinstance(o, str) else o for o in objects)
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:
+            super().print(*(safe(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+stdout = SafeConsole(soft_wrap=True)
+stderr = SafeConsole(stderr=True, soft_wrap=True)
 
 
 def _default(obj: Any) -> Any:
@@ -54,17 +76,40 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+#: C0 and C1 control characters (ESC, BEL, CR...) and DEL; tab and newline are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def safe(value: Any) -> str:
+    """``value`` as text fit to print: Rich markup escaped, control characters shown as ``\\x1b``.
+
+    Everything printed that came from data (names, notes, file names, error
+    messages quoting input) goes through here: an activity named ``Easy [/i] run``
+    prints as written, and an escape sequence in a file name never reaches the
+    terminal raw. Non-UTF-8 bytes of a file name (surrogates) are shown as ``\\xff``.
+    """
+    from rich.markup import escape
+
+    return escape(_visible("" if value is None else str(value)))
+
+
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
     """A terminal table; in a narrow terminal long values wrap (fold) instead of being
-    cut with an ellipsis, so no date, id or note is lost."""
-    t = Table(title=title, show_lines=False)
+    cut with an ellipsis, so no date, id or note is lost. Every cell is ``safe``."""
+    t = Table(title=None if title is None else safe(title), show_lines=False)
     for c in columns:
-        t.add_column(c, overflow="fold")
+        t.add_column(safe(c), overflow="fold")
     for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+        t.add_row(*["" if v is None else safe(v) for v in r])
     return t
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    stderr.print(f"[red]Error:[/red] {message}", highlight=False)
+    stderr.print(f"[red]Error:[/red] {safe(message)}", highlight=False)
     raise typer.Exit(code)

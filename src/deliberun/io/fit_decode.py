@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import warnings
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from struct import error as struct_error
 from typing import Any
@@ -93,7 +95,38 @@ def _dates_to_unix(msg: dict[str, Any]) -> dict[str, Any]:
     return msg
 
 
-def decode_fast(data: bytes) -> FitData | None:
+@contextmanager
+def captured_stderr(into: list[str]) -> Iterator[None]:
+    """Send file descriptor 2 to a temporary file for the block; its text goes ``into``.
+
+    fitfast is Rust: on a panic its hook writes "thread ... panicked at ..." to the
+    process's stderr directly, past Python's ``sys.stderr``. Captured here, the text
+    becomes part of the file's error instead of reaching the terminal.
+    """
+    import os
+    import sys
+    import tempfile
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no fd 2 (embedded): nothing to capture
+        yield
+        return
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            text = tmp.read(4096).decode("utf-8", "replace").strip()
+            if text:
+                into.append(" ".join(text.split())[:300])
+
+
+def decode_fast(data: bytes, notes: list[str] | None = None) -> FitData | None:
     """Decode with fitfast + the summary scanner; ``None`` when fitdecode must do it.
 
     Parameters
@@ -109,11 +142,15 @@ def decode_fast(data: bytes) -> FitData | None:
     """
     if _fitfast is None:
         return None
+    panic: list[str] = []
     try:
-        cols = _fitfast.records(data)
+        with captured_stderr(panic):
+            cols = _fitfast.records(data)
     except BaseException as exc:  # fitfast raises FitDecodeError, or a Rust panic
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
+        if notes is not None:
+            notes.append(panic[0] if panic else f"{type(exc).__name__}: {exc}"[:300])
         return None
     try:
         scan = scan_fit(data)
@@ -250,8 +287,14 @@ def decode_fit(data: bytes, name: str, *, fast: bool = True) -> FitData:
     -------
     FitData
     """
+    notes: list[str] = []
     if fast:
-        out = decode_fast(data)
+        out = decode_fast(data, notes)
         if out is not None:
             return out
-    return decode_fitdecode(data, name)
+    try:
+        return decode_fitdecode(data, name)
+    except CorruptFileError as exc:
+        if notes:  # both decoders refused it: say what the fast one said too
+            raise CorruptFileError(name, f"{exc.reason}; fast decoder: {notes[0]}") from None
+        raise

@@ -34,7 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from deliberun.io.errors import CorruptFileError, ReadError, UnsafeInputError
+from deliberun.io.errors import (
+    CorruptFileError,
+    NotAnActivityError,
+    ReadError,
+    UnsafeInputError,
+)
 
 #: Safety limits for archives.
 LIMITS: dict[str, int] = {
@@ -43,6 +48,7 @@ LIMITS: dict[str, int] = {
     "ratio_min_bytes": 10 << 20,  # ... for members larger than 10 MiB
     "max_zip_depth": 3,  # export.zip -> UploadedFiles.zip -> ... (depth counted from 1)
     "max_total_bytes": 16 << 30,  # sum of expanded members of one archive
+    "max_file_bytes": 1 << 30,  # a plain file (or archive on disk) larger than 1 GiB is refused
 }
 ACTIVITY_EXTS = (".fit", ".gpx", ".tcx")
 
@@ -119,7 +125,40 @@ _NUMERIC = {
 }
 
 
+def decode_csv(data: bytes) -> str:
+    """The text of an ``activities.csv``: UTF-8 (with or without BOM), else Windows-1252.
+
+    Strava writes UTF-8, but a file re-saved by a spreadsheet on Windows is
+    Windows-1252 / Latin-1 ("Morgenlauf am Müggelsee" as one byte per letter).
+    Strict UTF-8 almost never decodes non-UTF-8 text by accident, so trying it
+    first and falling back is reliable for these two, without a detection package.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # the 5 bytes cp1252 leaves undefined
+        return data.decode("latin-1")
+
+
+#: Largest field of ``activities.csv`` read [characters] (the csv module's default is
+#: 128 KiB: one long description would otherwise make the whole file unreadable).
+CSV_FIELD_LIMIT = 256 << 20
+
+
 def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
+    """Map ``activities/<file>`` -> meta dict (see ``_parse_strava_csv``); long fields allowed."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        return _parse_strava_csv(text)
+    finally:
+        csv.field_size_limit(old)
+
+
+def _parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
     """Map ``activities/<file>`` -> meta dict from a Strava ``activities.csv``.
 
     Columns are located by English header; a localized export falls back to the
@@ -236,7 +275,7 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             and _check_size(info) is None
         ):
             try:
-                strava = parse_strava_csv(zf.read(info).decode("utf-8-sig", "replace"))
+                strava = parse_strava_csv(decode_csv(zf.read(info)))
                 csv_prefix = str(base.parent) + "/" if str(base.parent) != "." else ""
             except (*_ZIP_ERRORS, csv.Error):
                 strava = {}
@@ -285,7 +324,38 @@ def _iter_zip_path(path: Path) -> Iterator[Source]:
 # ---------------------------------------------------------------- files and folders
 
 
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` must not be read (a FIFO, a device, a link to one, too large), else None.
+
+    A FIFO named ``pipe.fit`` would block the import forever and a link to
+    ``/dev/zero`` would be read until memory runs out: only regular files are read.
+    """
+    import stat
+
+    try:
+        st = path.stat()  # follows a symlink: the target is what would be read
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "not a file"
+        )
+        return f"not a regular file ({kind}{', via a link' if path.is_symlink() else ''}); skipped"
+    if st.st_size > LIMITS["max_file_bytes"]:
+        return f"file of {st.st_size} bytes is over the {LIMITS['max_file_bytes']} byte limit"
+    return None
+
+
 def _file_source(path: Path, meta: dict[str, Any] | None = None) -> Source:
+    why = not_regular(path)
+    if why is not None:
+        return _error(str(path), NotAnActivityError(str(path), why))
     return Source(display_path=str(path), name=path.name, meta=meta or {}, _loader=path.read_bytes)
 
 
@@ -294,7 +364,7 @@ def _iter_dir(root: Path) -> Iterator[Source]:
     csv_path = root / "activities.csv"
     if csv_path.is_file() and (root / "activities").is_dir():
         try:
-            strava = parse_strava_csv(csv_path.read_text(encoding="utf-8-sig", errors="replace"))
+            strava = parse_strava_csv(decode_csv(csv_path.read_bytes()))
         except (OSError, csv.Error):
             strava = {}
     for dirpath, dirnames, filenames in os.walk(root):
@@ -303,7 +373,11 @@ def _iter_dir(root: Path) -> Iterator[Source]:
             p = Path(dirpath) / fn
             low = fn.lower()
             if low.endswith(".zip"):
-                yield from _iter_zip_path(p)
+                why = not_regular(p)
+                if why is None:
+                    yield from _iter_zip_path(p)
+                else:
+                    yield _error(str(p), NotAnActivityError(str(p), why))
             elif is_activity_name(low):
                 meta = None
                 if strava:
@@ -331,6 +405,10 @@ def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
         path = Path(raw)
         if path.is_dir():
             yield from _iter_dir(path)
+        elif path.exists() and not path.is_file():
+            yield _error(
+                str(path), NotAnActivityError(str(path), not_regular(path) or "not a file")
+            )
         elif path.is_file():
             if path.name.lower().endswith(".zip"):
                 yield from _iter_zip_path(path)

@@ -83,6 +83,10 @@ def feed(parser: expat.XMLParserType, data: bytes, name: str) -> None:
         ) from None
     except expat.ExpatError as exc:
         raise CorruptFileError(name, f"malformed XML ({str(exc)[:120]})") from None
+    except (LookupError, UnicodeError) as exc:  # encoding="klingon" in the XML declaration
+        raise CorruptFileError(
+            name, f"XML in an unknown or wrong text encoding ({str(exc)[:120]})"
+        ) from None
 
 
 def parse_time(text: str | None) -> float | None:

@@ -15,8 +15,21 @@ def _one(days: list[PlannedDay], day: date) -> int:
     return idx[0]
 
 
+#: Furthest a planned workout may be moved from its day [days].
+MAX_MOVE_DAYS = 366
+
+
 def move(days: list[PlannedDay], day: date, to: date) -> list[PlannedDay]:
-    """Move the workout of ``day`` to ``to`` (its note records where it came from)."""
+    """Move the workout of ``day`` to ``to`` (its note records where it came from).
+
+    ``to`` must lie within ``MAX_MOVE_DAYS`` of ``day``: a workout moved to
+    9999-12-31 would break every later export and compliance report.
+    """
+    if abs((to - day).days) > MAX_MOVE_DAYS:
+        raise ValueError(
+            f"cannot move the workout of {day} to {to}: choose a date within "
+            f"{MAX_MOVE_DAYS} days of it"
+        )
     out = list(days)
     i = _one(out, day)
     d = out[i]

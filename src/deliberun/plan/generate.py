@@ -126,6 +126,10 @@ def _km(text: str, vdot: float) -> float:
     return estimate(parse_workout(text), vdot)[0] / 1000.0
 
 
+#: Longest plan generated (start to race) [days]: a cycle is weeks, not decades.
+MAX_HORIZON_DAYS = 2 * 365 + 1
+
+
 def generate_plan(
     race_distance_m: float,
     race_date: date,
@@ -170,6 +174,11 @@ def generate_plan(
         )
     if race_distance_m < 800:
         raise ValueError("race distance must be at least 800 m")
+    if (race_date - start).days > MAX_HORIZON_DAYS:
+        raise ValueError(
+            f"race date {race_date} is {(race_date - start).days} days after the plan start "
+            f"{start}: plan at most {MAX_HORIZON_DAYS // 365} years ahead"
+        )
     long_day = parse_weekday(long_run_day)
     if vdot is None:
         if goal_time_s is None:

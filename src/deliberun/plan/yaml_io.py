@@ -87,10 +87,14 @@ def plan_from_data(data: Any, *, source: str = "plan") -> Plan:
 
 def plan_from_yaml(text: str, *, source: str = "plan.yaml") -> Plan:
     """Parse YAML text into a ``Plan`` (see ``plan_from_data``)."""
+    from deliberun.io.yaml_safe import load_yaml
+
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, source)
     except yaml.YAMLError as exc:
         raise ValueError(f"{source}: not valid YAML ({str(exc).splitlines()[0]})") from None
     except ValueError as exc:  # PyYAML builds dates itself: 2026-13-02 fails here
+        if str(exc).startswith(f"{source}:"):  # aliases, size
+            raise
         raise ValueError(f"{source}: a date is not YYYY-MM-DD ({exc})") from None
     return plan_from_data(data, source=source)

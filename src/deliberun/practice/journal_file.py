@@ -180,13 +180,17 @@ def parse_journal_file(text: str) -> JournalFile:
         With the entry and field that is wrong (e.g. ``journal[3].rpe: 12 is outside
         its scale``).
     """
+    from deliberun.io.yaml_safe import load_yaml
+
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, "deliberun-journal.yaml")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
         raise ValueError(f"deliberun-journal.yaml is not valid YAML{line}") from None
     except ValueError as exc:  # the YAML loader builds dates itself (e.g. month 13)
+        if str(exc).startswith("deliberun-journal.yaml:"):  # aliases, size
+            raise
         raise ValueError(
             f"deliberun-journal.yaml: a value is not a date ({exc}); write YYYY-MM-DD"
         ) from None

@@ -16,6 +16,7 @@ from typing import Any
 from deliberun.services import dashboard_sources as src
 from deliberun.services.dashboard_base import NotFound
 from deliberun.store.db import Database
+from deliberun.store.retry import retry_write
 
 #: Journal fields and their bounds (CONTRACTS.md, deliberun-journal.yaml).
 JOURNAL_BOUNDS: dict[str, tuple[float, float, bool]] = {
@@ -92,7 +93,8 @@ def save_journal(db: Database, activity_id: int, form: Mapping[str, Any]) -> dic
     if not detail:
         raise NotFound(f"no activity with id {activity_id}")
     entry = parse_journal_form(form)
-    return src.save_journal(db, activity_id, entry)
+    # an import may hold the write lock: wait our turn, never fail the POST (issue 19)
+    return retry_write(lambda: src.save_journal(db, activity_id, entry))
 
 
 def _parse_day(name: str, raw: Any) -> date:
@@ -109,7 +111,7 @@ def move_workout(db: Database, raw_from: Any, raw_to: Any) -> dict[str, Any]:
     if to == day:
         raise FormError({"date": f"the workout is already on {day}: pick another day"})
     try:
-        src.move_planned(db, day, to)
+        retry_write(lambda: src.move_planned(db, day, to))
     except ValueError as exc:
         raise FormError({"date": str(exc)}) from None
     return {"from": day.isoformat(), "to": to.isoformat()}

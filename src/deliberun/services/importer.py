@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -176,18 +176,26 @@ def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = Tru
 
 
 def parse_one(
-    data: bytes, name: str, meta: dict[str, Any], settings: dict[str, Any]
+    data: bytes,
+    name: str,
+    meta: dict[str, Any],
+    settings: dict[str, Any],
+    latest: date | None = None,
 ) -> tuple[str, Any]:
     """Worker entry: ``("ok", Parsed)``, ``("skip", reason)`` or ``("error", message)``.
 
     Exceptions are turned into strings here: typed read errors do not survive
-    pickling, and one bad file must never stop the batch.
+    pickling, and one bad file must never stop the batch. ``latest`` is the last
+    plausible start date (``deliberun.io.plausible``).
     """
     from deliberun.io import read_bytes
     from deliberun.io.errors import NotAnActivityError, ReadError
+    from deliberun.io.plausible import check_activity, clean_activity
 
     try:
         activity = read_bytes(data, name)
+        check_activity(activity, name, latest)
+        clean_activity(activity)
         apply_meta(activity, meta)
         return "ok", analyse(activity, AthleteSettings.from_dict(settings))
     except NotAnActivityError as exc:
@@ -216,13 +224,17 @@ def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) ->
 
 
 def _jobs_of(top: str, report: ImportReport) -> Iterator[_Job]:
-    from deliberun.io.errors import ReadError
+    from deliberun.io.errors import NotAnActivityError, ReadError
     from deliberun.io.sources import iter_sources
 
     for src in iter_sources([top]):
-        path = str(getattr(src, "display_path", src))
+        path = printable(str(getattr(src, "display_path", src)))
         if getattr(src, "error", None) is not None:
             err = src.error
+            if isinstance(err, NotAnActivityError):  # a FIFO, a device: skipped, say why
+                report.skipped.append({"path": path, "reason": err.reason})
+                yield _Job(path, "", "", b"", {}, result=("reported", None))
+                continue
             report.failed.append({"path": path, "error": getattr(err, "reason", str(err))})
             yield _Job(path, "", "", b"", {}, result=("reported", None))
             continue
@@ -236,10 +248,22 @@ def _jobs_of(top: str, report: ImportReport) -> Iterator[_Job]:
             error = f"internal error: {exc!r}"
         else:
             sha = hashlib.sha256(data).hexdigest()
-            yield _Job(path, str(src.name), sha, data, dict(getattr(src, "meta", None) or {}))
+            yield _Job(path, printable(str(src.name)), sha, data, dict(src.meta or {}))
             continue
         report.failed.append({"path": path, "error": error})
         yield _Job(path, "", "", b"", {}, result=("reported", None))
+
+
+def printable(path: str) -> str:
+    """``path`` as valid UTF-8: bytes that are not (``surrogateescape``) become ``\\xff``.
+
+    The file is still read by its real name; this is the name stored and shown.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
 
 
 def _count(paths: list[str]) -> int:
@@ -306,6 +330,7 @@ def import_paths(
     with db.session() as s:
         settings = get_settings(s).to_dict()
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    latest = (now or datetime.now(UTC)).date() + timedelta(days=2)  # tomorrow + 1 day
     pool: ProcessPoolExecutor | None = None  # started at the first file past IN_PROCESS_FIRST
     inflight: deque[_Job] = deque()
     pending: dict[str, str] = {}  # sha256 -> first path in this batch
@@ -317,7 +342,7 @@ def import_paths(
         if job.result is None and job.future is not None:
             job.result = job.future.result()
         reported = job.result is not None and job.result[0] == "reported"
-        _write(db, job, report, settings, now)
+        _store_one(job, report, lambda: _write(db, job, report, settings, now))
         if not reported:
             pending.pop(job.sha256, None)
         done += 1
@@ -327,18 +352,23 @@ def import_paths(
     try:
         for job in _iter_jobs(path_list, report):
             if job.result is None:
-                dup = _known(db, job, report, pending, settings, now)
-                if dup:
+                dup = _store_one(
+                    job, report, lambda j=job: _known(db, j, report, pending, settings, now)
+                )
+                if dup is None:  # failed while checking: reported, nothing written
+                    job.result = ("reported", None)
+                elif dup:
                     job.result = ("reported", None)
                 else:
                     pending[job.sha256] = job.path
                     parsed += 1
                     if pool is None and n_workers > 1 and parsed > IN_PROCESS_FIRST:
                         pool = make_pool(n_workers)
+                    args = (job.data, job.name, job.meta, settings, latest)
                     if pool is None:
-                        job.result = parse_one(job.data, job.name, job.meta, settings)
+                        job.result = parse_one(*args)
                     else:
-                        job.future = pool.submit(parse_one, job.data, job.name, job.meta, settings)
+                        job.future = pool.submit(parse_one, *args)
             inflight.append(job)
             while inflight and (len(inflight) > 2 * n_workers or inflight[0].future is None):
                 finish(inflight.popleft())
@@ -482,9 +512,8 @@ def _known(
                 metrics, version = compute_metrics(full, st)
                 if metrics is not None and version is not None:
                     repo.save_metrics(s, row.id, metrics, version, now=now or datetime.now(UTC))
-    report.duplicates.append(
-        {"path": job.path, "activity_id": src.activity_id, "reason": "same file"}
-    )
+        activity_id = src.activity_id
+    report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": "same file"})
     return True
 
 
@@ -500,6 +529,35 @@ def _take_meta(row: ActivityRow, meta: dict[str, Any]) -> None:
         if meta.get(key) not in (None, ""):
             extra[key] = meta[key]
     row.extra = repo.jsonable(extra)
+
+
+def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
+    """Run one file's store step; a write conflict is retried, any failure is that file's.
+
+    Returns the step's result, or ``None`` after reporting the failure (nothing of
+    the file is kept: each step is one transaction).
+    """
+    from deliberun.store.errors import StorageError, advice, is_fatal
+    from deliberun.store.retry import retry_write
+
+    try:
+        return retry_write(step, retry_integrity=True)
+    except StorageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file's fault, the batch goes on
+        if is_fatal(exc):  # read-only, disk full, damaged: no later file can be stored either
+            from deliberun.store.db import OPENED
+
+            raise StorageError(advice(exc, OPENED[-1] if OPENED else "")) from None
+        report.failed.append({"path": job.path, "error": store_error(exc)})
+        return None
+
+
+def store_error(exc: BaseException) -> str:
+    """A one-line reason for a failure while storing a file."""
+    from deliberun.store.errors import describe
+
+    return "could not store it: " + describe(exc)
 
 
 def _write(
@@ -521,25 +579,26 @@ def _write(
         return
     parsed: Parsed = payload
     stamp = now or datetime.now(UTC)
+    # the report is written after the commit: a retried transaction reports once
     with db.session() as s, s.begin():
         src = repo.source_for_sha(s, job.sha256)
         if src is not None:  # another import wrote it meanwhile
-            report.duplicates.append(
-                {"path": job.path, "activity_id": src.activity_id, "reason": "same file"}
-            )
-            return
-        repo.add_original(s, job.sha256, job.data, job.name, stamp)
-        act = parsed.activity
-        same = repo.find_same_run(s, act.start_time, parsed.summary.get("distance_m"))
-        if same is None:
-            activity_id = _insert(s, job, parsed, stamp)
-            report.imported.append(activity_id)
-            report.imported_from[activity_id] = job.path
+            outcome = ("duplicate", src.activity_id, "same file")
         else:
-            _merge(s, same, job, parsed, AthleteSettings.from_dict(settings), stamp)
-            report.duplicates.append(
-                {"path": job.path, "activity_id": same.id, "reason": "same run"}
-            )
+            repo.add_original(s, job.sha256, job.data, job.name, stamp)
+            act = parsed.activity
+            same = repo.find_same_run(s, act.start_time, parsed.summary.get("distance_m"))
+            if same is None:
+                outcome = ("imported", _insert(s, job, parsed, stamp), "")
+            else:
+                _merge(s, same, job, parsed, AthleteSettings.from_dict(settings), stamp)
+                outcome = ("duplicate", same.id, "same run")
+    kind, activity_id, reason = outcome
+    if kind == "imported":
+        report.imported.append(activity_id)
+        report.imported_from[activity_id] = job.path
+    else:
+        report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": reason})
 
 
 def kept_streams(act: Activity) -> dict[str, Any]:

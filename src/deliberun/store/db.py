@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session as _Session
+from sqlalchemy.orm import SessionTransaction, sessionmaker
 
 __all__ = [
     "Database",
@@ -26,6 +27,26 @@ __all__ = [
 ]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+#: Execution option marking a connection whose transaction will write.
+WRITE_OPTION = "deliberun_write"
+
+
+class Session(_Session):
+    """A session whose explicit ``begin()`` declares a write transaction.
+
+    The code base reads with ``with db.session() as s:`` (autobegin) and writes
+    with ``with db.session() as s, s.begin():``. On SQLite the second starts with
+    ``BEGIN IMMEDIATE``: it takes the write lock first (waiting for it under the
+    busy timeout) instead of reading a snapshot that another writer may replace
+    before it writes, which SQLite refuses at once with "database is locked"
+    (see ``deliberun.store.retry`` for the retry around it). Readers never wait.
+    """
+
+    def begin(self, nested: bool = False) -> SessionTransaction:
+        tx = super().begin(nested=nested)
+        if not nested:
+            self.connection(execution_options={WRITE_OPTION: True})
+        return tx
 
 
 def default_db_path() -> Path:
@@ -61,18 +82,56 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     # migration could then leave tables without their alembic_version row.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    if not cur.execute("PRAGMA query_only").fetchone()[0]:  # a read-only open cannot switch
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite's own BEGIN is off (isolation_level None above): emit ours, IMMEDIATE
+    # for a declared write (SQLAlchemy docs, "Serializable isolation / Savepoints /
+    # Transactional DDL" for pysqlite).
+    write = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def read_only_url(url: str) -> str | None:
+    """A read-only URL for a SQLite file we may not write (file or folder), else None.
+
+    Such a database can still be read: opened ``mode=ro``, and ``immutable=1`` when
+    the folder cannot hold the ``-wal``/``-shm`` files SQLite would otherwise create.
+    """
+    files = sqlite_files(url)
+    if files is None:
+        return None
+    path, wal = files
+    folder = os.path.dirname(path) or "."
+    if not os.path.isfile(path):
+        return None
+    if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+        return None
+    immutable = not os.access(folder, os.W_OK) and not os.path.exists(wal)
+    from urllib.parse import quote
+
+    flags = "mode=ro" + ("&immutable=1" if immutable else "")
+    return f"sqlite:///file:{quote(path)}?{flags}&uri=true"
+
+
+def _query_only(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_conn.execute("PRAGMA query_only=1")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        ro = read_only_url(url)
+        engine = create_engine(ro or url, connect_args={"timeout": 30})
+        if ro:
+            event.listen(engine, "connect", _query_only)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -82,22 +141,77 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
+    if at_head(engine):  # nothing to do: a read-only database stays readable
+        return
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    # IMMEDIATE: a second process opening a new database waits for the first
+    # one's migration, then finds the schema at head (instead of "database is locked").
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database's Alembic revision is the code's head.
+
+    Raises ``StorageError`` for another application's database: tables but no
+    Alembic revision (we would otherwise add ours among them silently).
+    """
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from deliberun.store.errors import StorageError, database_name
+
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is None:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            if tables:
+                shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+                raise StorageError(
+                    f"database {database_name(str(engine.url))} belongs to another "
+                    f"application (tables {shown}) and is not a deliberun database; "
+                    "give a new path with --db"
+                )
+    return current is not None and current == head_revision()
+
+
+#: URLs of the databases opened in this process (the CLI names the last in an error).
+OPENED: list[str] = []
 
 
 class Database:
     """An engine plus a session factory, migrated on open."""
 
     def __init__(self, db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> None:
-        self.url = resolve_url(db)
+        from sqlalchemy.exc import DBAPIError
+
+        from deliberun.store.errors import StorageError, advice
+
+        try:
+            self.url = resolve_url(db)
+        except OSError as exc:  # the folder cannot be made
+            raise StorageError(
+                f"database {db}: cannot create its folder ({exc.strerror})"
+            ) from None
+        OPENED.append(self.url)
         self.engine = make_engine(self.url)
         if migrate:
-            upgrade(self.engine)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+            try:
+                upgrade(self.engine)
+            except DBAPIError as exc:
+                raise StorageError(advice(exc, self.url)) from None
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, class_=Session)
 
     def session(self) -> Session:
         return self.sessions()

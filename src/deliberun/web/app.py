@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from deliberun.services.dashboard_base import NotFound
+from deliberun.services.errors import DatabaseFailure
 from deliberun.store.db import Database
 from deliberun.units import FILTERS
 from deliberun.web.cache import MAX_ENTRIES, PageCache
@@ -112,6 +113,7 @@ def create_app(
     today: Callable[[], date] | date | None = None,
     page_cache: bool = True,
     warm: bool = False,
+    hosts: frozenset[str] | None = None,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -130,6 +132,11 @@ def create_app(
         Rebuild every page's default view in a background thread whenever the
         database changes (and at start), so the first view after an import is
         served from the cache. ``deliberun serve`` turns it on.
+    hosts : frozenset of str, optional
+        The ``Host`` header values served (``"127.0.0.1:8765"``...); any other is
+        refused with 400 (DNS rebinding). ``deliberun serve`` passes the loopback
+        names with its port plus its ``--host``; the default accepts the loopback
+        names on any port (and the test client's ``testserver``).
     """
     db = Database(db_url)
     app = FastAPI(
@@ -156,7 +163,7 @@ def create_app(
     templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
     app.state.templates = templates
 
-    app.add_middleware(SecurityMiddleware, read_only=read_only)
+    app.add_middleware(SecurityMiddleware, read_only=read_only, hosts=hosts)
 
     plotly_path = plotly_js()
 
@@ -177,6 +184,23 @@ def create_app(
     @app.exception_handler(ValueError)
     async def _bad_value(request: Request, exc: ValueError) -> Response:
         return error_response(request, 400, str(exc))
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # an id, limit or date past what the database or the calendar can hold
+        return error_response(request, 400, f"bad request: a value is out of range ({exc})")
+
+    @app.exception_handler(DatabaseFailure)
+    async def _storage(request: Request, exc: DatabaseFailure) -> Response:
+        from deliberun.services.errors import database_message, is_busy
+
+        if isinstance(exc.orig, OverflowError):
+            return error_response(request, 400, "bad request: a value is out of range")
+        log.warning("storage error: %s", exc)
+        message = database_message(exc, request.app.state.db.url)
+        if is_busy(exc):
+            message = "the database is busy (an import is writing); try again in a moment"
+        return error_response(request, 503, message)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

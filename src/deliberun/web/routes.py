@@ -35,14 +35,23 @@ from deliberun.web.security import checked_form
 Params = Mapping[str, str]
 
 
+#: Bounds of numeric and date query values (limit, offset, weeks, days; start, since...).
+MAX_PARAM = 100_000
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2200, 12, 31)
+
+
 def _int(params: Params, name: str, default: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValueError(f"{name}={raw!r} is not a whole number") from None
+    if not 0 <= value <= MAX_PARAM:
+        raise ValueError(f"{name}={raw[:30]} is out of range: give 0 to {MAX_PARAM}")
+    return value
 
 
 def _date(params: Params, name: str) -> date | None:
@@ -50,9 +59,14 @@ def _date(params: Params, name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"{name}={raw!r} is not a date: use YYYY-MM-DD") from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"{name}={raw} is out of range: give a date from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return value
 
 
 def page_key(path: str, params: Params, today: date) -> tuple[Any, ...]:

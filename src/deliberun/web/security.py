@@ -1,14 +1,26 @@
-"""Cross-site request protection and the read-only switch.
+"""Cross-site request protection, DNS-rebinding protection and the read-only switch.
 
-Two checks on every write (any method but GET/HEAD/OPTIONS):
+On every request (reads too):
+
+0. **Host**: the ``Host`` header must be one of the names the server was started
+   for (``127.0.0.1``, ``localhost``, ``[::1]`` with its port, and the ``--host``
+   given explicitly). A page on ``evil.example`` whose name was re-pointed at
+   127.0.0.1 (DNS rebinding) sends ``Host: evil.example`` and is refused with
+   400 before any data is read.
+
+Two more checks on every write (any method but GET/HEAD/OPTIONS):
 
 1. **Origin/Referer**: the request's ``Origin`` header (else ``Referer``) must
-   name this server (same scheme-less host and port as ``Host``). A page on
-   another site cannot post to the dashboard from the runner's browser.
-2. **Per-session token**: the first response sets a random token in a
-   ``SameSite=Strict`` cookie; every form carries it in a hidden
-   ``csrf_token`` field (htmx requests in an ``X-CSRF-Token`` header), and the
-   two must match (double-submit, compared in constant time).
+   be ``http://`` plus one of the allowed hosts above (not merely equal ``Host``,
+   which a rebinding page controls too). A page on another site cannot post to
+   the dashboard from the runner's browser.
+2. **Signed per-session token**: the first response sets a random session id
+   in a ``SameSite=Strict`` cookie; every form carries
+   ``HMAC-SHA256(server secret, session id)`` in a hidden ``csrf_token`` field
+   (htmx requests in an ``X-CSRF-Token`` header). The server secret is random
+   per process and never leaves it, so a token cannot be made up by whoever can
+   set both cookie and form: one that merely equals the cookie is refused. (The
+   standard library's ``hmac`` is all this needs; no signing package.)
 
 A request missing either is refused with 403 and nothing is stored. In
 read-only mode every write is refused with 403 before it reaches a route.
@@ -19,6 +31,7 @@ by other sites (``X-Frame-Options``).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from urllib.parse import urlsplit
@@ -62,28 +75,90 @@ HEADERS = {
 }
 
 
-def same_origin(request: Request) -> bool:
-    """True when ``Origin`` (else ``Referer``) names the host the request was sent to."""
-    host = request.headers.get("host", "")
+#: The loopback names every dashboard answers to (with the port it listens on).
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+#: Starlette's ``TestClient`` sends ``Host: testserver``; only the default of
+#: :func:`create_app` (tests, the Python API) accepts it, never ``deliberun serve``.
+TEST_CLIENT_HOST = "testserver"
+
+
+def host_name(host: str) -> str:
+    """``host`` as it appears in a ``Host`` header (IPv6 in brackets), lower case."""
+    host = host.strip().lower()
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` header values a server bound to ``host``:``port`` answers."""
+    names = {*LOOPBACK_NAMES, host_name(host)} - {"0.0.0.0", "[::]"}
+    return frozenset(f"{name}:{port}" for name in names)
+
+
+class HostPolicy:
+    """Which ``Host`` values are served: an explicit set, else loopback names on any port."""
+
+    def __init__(self, hosts: frozenset[str] | None) -> None:
+        self.hosts = hosts
+
+    def allows(self, host: str) -> bool:
+        host = host.strip().lower()
+        if not host:
+            return False
+        if self.hosts is not None:
+            return host in self.hosts
+        name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+        if not name or (port and not port.isdigit()):
+            name = host
+        return name in LOOPBACK_NAMES or name == TEST_CLIENT_HOST
+
+
+def same_origin(request: Request, policy: HostPolicy | None = None) -> bool:
+    """True when ``Origin`` (else ``Referer``) is ``http(s)://`` + an allowed host.
+
+    The scheme must be the request's own (the dashboard serves plain http on
+    loopback), and the host:port must be one the server was started for and the
+    request's ``Host``.
+    """
+    host = request.headers.get("host", "").lower()
     source = request.headers.get("origin") or request.headers.get("referer")
     if not source or source == "null" or not host:
         return False
-    return urlsplit(source).netloc.lower() == host.lower()
+    parts = urlsplit(source)
+    if parts.scheme != request.url.scheme or parts.netloc.lower() != host:
+        return False
+    return policy is None or policy.allows(parts.netloc)
+
+
+def sign(secret: bytes, session: str) -> str:
+    """The form token for ``session``: HMAC-SHA256 under the server's secret."""
+    return hmac.new(secret, session.encode(), hashlib.sha256).hexdigest()
 
 
 class SecurityMiddleware(BaseHTTPMiddleware):
-    """Sets the session token cookie; refuses writes in read-only mode or cross-site."""
+    """Checks Host; sets the session cookie; refuses writes read-only or cross-site."""
 
-    def __init__(self, app, *, read_only: bool) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, app, *, read_only: bool, hosts: frozenset[str] | None = None
+    ) -> None:
         super().__init__(app)
         self.read_only = read_only
+        self.policy = HostPolicy(hosts)
+        self.secret = secrets.token_bytes(32)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        token = request.cookies.get(COOKIE)
-        fresh = not token or len(token) < 20
+        if not self.policy.allows(request.headers.get("host", "")):
+            return PlainTextResponse(
+                "Bad request: this dashboard answers only to the address it was started on "
+                "(e.g. http://127.0.0.1:PORT/); the Host header "
+                f"{request.headers.get('host', '')[:80]!r} is refused.",
+                status_code=400,
+            )
+        session = request.cookies.get(COOKIE) or ""
+        fresh = len(session) < 20 or len(session) > 100
         if fresh:
-            token = secrets.token_urlsafe(32)
-        request.state.csrf_token = token
+            session = secrets.token_urlsafe(32)
+        request.state.csrf_token = sign(self.secret, session)
+        request.state.csrf_secret = self.secret
         if request.method not in SAFE_METHODS:
             if self.read_only:
                 return PlainTextResponse(
@@ -91,7 +166,7 @@ class SecurityMiddleware(BaseHTTPMiddleware):
                     "restart `deliberun serve` without it to make changes.",
                     status_code=403,
                 )
-            if not same_origin(request):
+            if not same_origin(request, self.policy):
                 return PlainTextResponse(
                     "Forbidden: cross-site request refused (the Origin/Referer header must "
                     "name this server); submit the form from the dashboard itself.",
@@ -101,16 +176,18 @@ class SecurityMiddleware(BaseHTTPMiddleware):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if fresh:
-            response.set_cookie(COOKIE, token or "", httponly=True, samesite="strict")
+            response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
         return response
 
 
 async def checked_form(request: Request) -> FormData:
-    """The request's form after checking its token against the session cookie (403 if not)."""
+    """The request's form after checking its signed token for the session cookie (403 if not)."""
     form = await request.form()
     cookie = request.cookies.get(COOKIE) or ""
     sent = str(form.get(FIELD) or request.headers.get(HEADER) or "")
-    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+    secret = getattr(request.state, "csrf_secret", None)
+    expected = sign(secret, cookie) if secret and cookie else ""
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise HTTPException(
             status_code=403,
             detail="Forbidden: missing or stale form token; reload the page and submit again.",
