@@ -168,9 +168,15 @@ def make_pool(n_workers: int) -> ProcessPoolExecutor:
 
 def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = True) -> Parsed:
     """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
+    from deliberun.metrics.device_totals import prefer_device
+
     fill_offset(activity, settings)
     metrics, version = compute_metrics(activity, settings)
-    summary = (metrics or {}).get("summary") or summarize(activity)
+    computed = (metrics or {}).get("summary") or summarize(activity)
+    # the stored totals are the device's where it wrote them; ours stay in metrics
+    summary, totals = prefer_device(activity, computed)
+    if metrics is not None:
+        metrics["totals"] = repo.jsonable(totals)
     encoded = repo.encode_streams(kept_streams(activity)) if encode else {}
     return Parsed(activity, repo.jsonable(summary), metrics, version, encoded)
 
