@@ -114,3 +114,22 @@ def test_duration_based_load_without_hr_or_rpe():
         {"distance_m": 6500.0, "moving_time_s": 2150.0, "perceived_exertion": 9}, "running"
     )
     assert harder["load_basis"] == "rpe" and harder["training_load"] > m["training_load"]
+
+
+def test_recompute_keeps_manual_activities(export, tmp_path):
+    from deliberun.services.activities import recompute
+
+    partial = tmp_path / "export"
+    (partial / "activities").mkdir(parents=True)
+    (partial / "activities.csv").symlink_to(export / "activities.csv")
+    db = Database(tmp_path / "r.db")
+    report = import_paths(db, [partial], workers=1)
+    race = next(e for e in report.manual if e["strava_id"] == "13635604393")
+    with db.session() as s:
+        before = repo.get_metrics(s, race["activity_id"])["training_load"]
+    rep = recompute(db, workers=1, reparse=True)
+    assert rep.failed == [] and race["activity_id"] in rep.recomputed
+    with db.session() as s:
+        row = repo.get_activity(s, race["activity_id"])
+        assert row.manual and row.distance_m == 6500.0
+        assert repo.get_metrics(s, race["activity_id"])["training_load"] == pytest.approx(before)

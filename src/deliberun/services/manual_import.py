@@ -268,3 +268,32 @@ def manual_summary_line(report: ImportReport) -> str | None:
     if attached:
         line += f"; {attached} matched a run stored from another file"
     return line
+
+
+def recompute_manual(
+    db: Database, activity_id: int, settings: dict[str, Any], now: datetime | None
+) -> bool:
+    """Recompute a manual activity's metrics from its kept CSV row; False if it has none."""
+    stamp = now or datetime.now(UTC)
+    with db.session() as s, s.begin():
+        row = repo.get_activity(s, activity_id)
+        if row is None or not row.manual:
+            return False
+        original = repo.get_original(s, row.sha256)
+        rows = parse_strava_rows(original.decode("utf-8", "replace")) if original else []
+        if not rows:
+            return False
+        from deliberun.metrics.manual import manual_metrics
+        from deliberun.services.importer import compute_metrics_version
+
+        values = _values(rows[0])
+        if "perceived_exertion" in (row.extra or {}):  # the runner's later edit wins
+            values["perceived_exertion"] = row.extra["perceived_exertion"]
+        metrics = repo.jsonable(
+            manual_metrics(values, row.sport, AthleteSettings.from_dict(settings))
+        )
+        for f in repo.SUMMARY_FIELDS:
+            setattr(row, f, repo.num(metrics["summary"].get(f)))
+        version = compute_metrics_version() or "manual"
+        repo.save_metrics(s, row.id, metrics, f"{version}+manual", now=stamp)
+    return True
