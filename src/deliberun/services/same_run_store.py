@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from deliberun.io.activity import Activity
 from deliberun.io.same_run import Decision, Footprint, overlap_share, same_run
 from deliberun.store import repository as repo
+from deliberun.store.db import Session
+from deliberun.store.same_run_repo import activities_starting_between
 from deliberun.store.tables_core import ActivityRow
 
 #: The longest activity looked back for [h]: a candidate starting earlier cannot overlap.
@@ -57,12 +57,8 @@ def find_same_run(
 ) -> tuple[ActivityRow, Decision] | None:
     """The stored activity ``new`` is the same run as, with the decision; None when none."""
     end = datetime.fromtimestamp(new.end, tz=new.start.tzinfo) + timedelta(seconds=60)
-    q = select(ActivityRow).where(
-        ActivityRow.start_time >= new.start - timedelta(hours=LOOKBACK_H),
-        ActivityRow.start_time <= end,
-    )
     best: tuple[float, float, ActivityRow, Decision] | None = None
-    for row in s.scalars(q):
+    for row in activities_starting_between(s, new.start - timedelta(hours=LOOKBACK_H), end):
         if exclude and row.id in exclude:
             continue
         quick = footprint_of_row(s, row, with_track=False)
