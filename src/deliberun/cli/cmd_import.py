@@ -110,6 +110,15 @@ def import_cmd(
             for d in report.duplicates
         ]
         rows += [["skipped", d["path"], d["reason"]] for d in report.skipped]
+        rows += [
+            [
+                "manual",
+                f"{d['export']} row {d['strava_id']}",
+                f"activity {d['activity_id']} ({d['reason']})",
+            ]
+            for d in report.manual
+            if d.get("status") == "imported"
+        ]
         rows += [["failed", d["path"], d["error"]] for d in report.failed]
         if rows:
             stdout.print(table(None, ["result", "file", "activity / reason"], rows))
@@ -117,6 +126,11 @@ def import_cmd(
             f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, "
             f"{len(report.skipped)} skipped, {len(report.failed)} failed"
         )
+        from deliberun.services.manual_import import manual_summary_line
+
+        line = manual_summary_line(report)
+        if line:
+            stdout.print(line)
         for d in report.failed:
             stderr.print(
                 f"[red]Error:[/red] {safe(d['path'])}: {safe(d['error'])}", highlight=False
@@ -163,7 +177,7 @@ def activities_cmd(
             a["id"],
             a["start_time"][:16].replace("T", " "),
             a["sport"],
-            a["name"] or "",
+            (a["name"] or "") + (" (manual)" if a.get("manual") else ""),
             fmt_distance(a["distance_m"], units),
             fmt_duration(a["moving_time_s"]),
             fmt_pace(a["distance_m"], a["moving_time_s"], units),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +180,38 @@ def workout_library(
     )
 
 
+def _starting_point(
+    ctx: typer.Context,
+    volume_km: float | None,
+    max_volume_km: float | None,
+    default_volume: bool,
+    race_date: date,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """generate_plan's volume arguments: as given, else from the runner's recent running."""
+    kw: dict[str, Any] = {"volume_km": volume_km, "max_volume_km": max_volume_km}
+    if volume_km is not None or default_volume:
+        return kw, None
+    from deliberun.plan.start import MIN_VOLUME_KM, return_caps
+    from deliberun.services.plan_start import plan_starting_point
+
+    today = _today()
+    point = plan_starting_point(_db(ctx), today=today)
+    if point.volume_km <= 0 and point.break_days is None:
+        return kw, None  # no running history: the defaults by race distance
+    vol = max(point.volume_km, MIN_VOLUME_KM)
+    kw["volume_km"] = round(vol, 1)
+    if max_volume_km is None:
+        kw["max_volume_km"] = round(max(vol * 1.4, point.pre_break_km or 0.0), 1)
+    first = today + timedelta(days=(7 - today.weekday()) % 7)
+    n_weeks = max(2, (race_date - first).days // 7 + 1)
+    caps = return_caps(point, first, n_weeks)
+    if any(c is not None for c in caps):
+        kw["volume_caps"] = caps
+    if point.long_run_km > 0:
+        kw["long_run_km"] = point.long_run_km
+    return kw, point.to_dict()
+
+
 @plan_app.command("generate")
 def plan_generate(
     ctx: typer.Context,
@@ -204,9 +236,17 @@ def plan_generate(
     targets: list[str] = typer.Option(
         None, "--target", help="A cycle target (workout type or target kind); repeatable."
     ),
+    default_volume: bool = typer.Option(
+        False,
+        "--default-volume",
+        help="Start from the default volume for the race, not from your recent running.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Generate a plan for a goal race and store it as the current plan.
+
+    Without --volume-km the plan starts from your actual recent volume and long run
+    (last 4 weeks), with a return-from-break ramp after a break.
 
     Example: deliberun plan generate --race 10k --date 2027-04-18 --days-per-week 5 --goal 45:00
     """
@@ -220,17 +260,17 @@ def plan_generate(
         goal_s = parse_time(goal) if goal else None
         rd = _date(race_date)
         v = vdot if (vdot is not None or goal_s is not None) else _vdot(ctx, None)
+        start_kw, start_doc = _starting_point(ctx, volume_km, max_volume_km, default_volume, rd)
         p = generate_plan(
             dist,
             rd,
             start=_today(),
             days_per_week=days_per_week,
             long_run_day=long_run_day,
-            volume_km=volume_km,
-            max_volume_km=max_volume_km,
             goal_time_s=goal_s,
             vdot=v,
             targets=targets or (),
+            **start_kw,
         )
     except ValueError as exc:
         fail(str(exc))
@@ -249,12 +289,21 @@ def plan_generate(
     doc = {
         "plan_id": plan_id,
         **p.to_dict(),
+        "starting_point": start_doc,
         "constraints_broken": problems,
         "projection": projection,
     }
     if as_json:
         print_json(doc)
         return
+    if start_doc is not None:
+        stdout.print(
+            "Starting from your running: "
+            + "; ".join(start_doc["notes"])
+            + (" (return-from-break ramp)" if "volume_caps" in p.params else "")
+            + ". Give --volume-km or --default-volume to start elsewhere.",
+            highlight=False,
+        )
     stdout.print(
         table(
             p.name,

@@ -23,6 +23,7 @@ import numpy as np
 from deliberun.io.activity import FOOT_SPORTS, Activity
 from deliberun.io.errors import NotAnActivityError
 from deliberun.io.geo import haversine_cumulative
+from deliberun.io.jitter import smoothed_distance
 from deliberun.io.xmlsafe import feed, local, make_parser, parse_time, to_float
 
 #: GPX ``trk/type`` values (lower case) -> our sport names. Strava writes numbers
@@ -222,7 +223,9 @@ def build_track_activity(
     """Assemble an Activity from point columns (shared by GPX and TCX).
 
     Drops points whose time goes backwards, makes pauses from segment breaks,
-    measures distance by haversine unless ``distance`` (cumulative [m]) is given,
+    measures distance on the smoothed track (``deliberun.io.jitter``; the raw
+    haversine sum is kept as ``extra["raw_gps_distance_m"]``) unless ``distance``
+    (cumulative [m], the device's) is given,
     and converts foot-sport cadence from strides/min to steps/min.
     """
     ts = np.asarray(cols["time"], dtype=float)
@@ -256,8 +259,8 @@ def build_track_activity(
         dist = _plausible("distance", np.asarray(distance, dtype=float)[keep])
         if np.isfinite(dist).any():
             streams["distance"] = dist
-    elif "latitude" in streams:
-        streams["distance"] = haversine_cumulative(streams["latitude"], streams["longitude"])
+        else:
+            distance = None
     pauses: list[tuple[float, float]] = []
     if len(ts) > 1:
         breaks = np.flatnonzero(np.diff(seg_ids) != 0) + 1
@@ -265,6 +268,14 @@ def build_track_activity(
             t0, t1 = streams["time"][b - 1], streams["time"][b]
             if t1 > t0:
                 pauses.append((float(t0), float(t1)))
+    extra = dict(extra)
+    if distance is None and "latitude" in streams:
+        # raw fixes zig-zag: smoothed, no distance across pauses (deliberun.io.jitter)
+        streams["distance"] = smoothed_distance(
+            streams["time"], streams["latitude"], streams["longitude"], pauses
+        )
+        raw = haversine_cumulative(streams["latitude"], streams["longitude"])
+        extra["raw_gps_distance_m"] = float(raw[-1]) if len(raw) else 0.0
     return Activity(
         start_time=datetime.fromtimestamp(start, tz=UTC),
         sport=sport,

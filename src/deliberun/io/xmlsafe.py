@@ -72,7 +72,7 @@ def feed(parser: expat.XMLParserType, data: bytes, name: str) -> None:
     CorruptFileError
         Malformed XML.
     """
-    view = memoryview(data)
+    view = memoryview(strip_prolog(data))
     try:
         for pos in range(0, len(data), XML_FEED_BYTES):
             parser.Parse(bytes(view[pos : pos + XML_FEED_BYTES]), False)
@@ -87,6 +87,30 @@ def feed(parser: expat.XMLParserType, data: bytes, name: str) -> None:
         raise CorruptFileError(
             name, f"XML in an unknown or wrong text encoding ({str(exc)[:120]})"
         ) from None
+
+
+#: A UTF-8 byte-order mark; UTF-16 files start with one of these two.
+_BOM_UTF8 = b"\xef\xbb\xbf"
+_BOM_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def strip_prolog(data: bytes) -> bytes:
+    """``data`` without a UTF-8 BOM and whitespace before the first ``<``.
+
+    XML 1.0 (section 2.8) allows nothing before the ``<?xml`` declaration, so
+    expat refuses such files ("XML or text declaration not at start of entity"),
+    but real exports have them: a TCX from a real watch sync starts with a newline
+    and blanks, some tools write a BOM then a newline. What precedes the first
+    ``<`` carries no content, so it is dropped. UTF-16 files (their own BOM) are
+    left to expat, which decodes them.
+    """
+    if data.startswith(_BOM_UTF16):
+        return data
+    head = data[:4096]
+    body = head.removeprefix(_BOM_UTF8).lstrip(b" \t\r\n")
+    if len(body) == len(head):
+        return data
+    return body + data[4096:]
 
 
 def parse_time(text: str | None) -> float | None:

@@ -143,6 +143,8 @@ def generate_plan(
     vdot: float | None = None,
     targets: Sequence[str] = (),
     name: str | None = None,
+    volume_caps: Sequence[float | None] | None = None,
+    long_run_km: float | None = None,
 ) -> Plan:
     """A cycle from ``start`` to the race: phases, 3:1 rhythm, ramp, spacing, taper.
 
@@ -167,6 +169,13 @@ def generate_plan(
     targets : sequence of str
         The cycle's targets: workout types or target kinds (``threshold_pace``...);
         their workouts take the first quality slot, in turn.
+    volume_caps : sequence of float or None, optional
+        Per plan week, the most volume [km] on the way back from a break
+        (``deliberun.plan.start.return_caps``); while a week has a cap, the plan
+        rebuilds up to it faster than the 10 % ramp (the ACWR bound still holds).
+    long_run_km : float, optional
+        The runner's recent longest run [km]: the long run grows from it by the
+        ramp (10 % a week) instead of starting at its share of the volume.
     """
     if not 3 <= days_per_week <= 7:
         raise ValueError(
@@ -223,6 +232,7 @@ def generate_plan(
     key = "short" if race_distance_m <= 10000 else "long"
 
     history = [vol, vol, vol]
+    rebuilding = volume_caps is not None or long_run_km is not None
     weeks: list[Week] = []
     days: list[PlannedDay] = []
     peak_actual = 0.0
@@ -240,7 +250,15 @@ def generate_plan(
         else:
             s3 = sum(history[-3:])
             acwr = RULES["acwr_max"]
-            target = min(vmax, (1 + RULES["ramp"]) * max(history[-3:]), acwr * s3 / (4 - acwr))
+            ramp = (1 + RULES["ramp"]) * max(history[-3:])
+            cap = volume_caps[w] if volume_caps is not None and w < len(volume_caps) else None
+            if cap is not None:  # returning from a break: rebuild to the cap, within the ACWR
+                ramp = max(ramp, min(cap, vmax))
+            target = min(vmax, ramp, acwr * s3 / (4 - acwr))
+        week_long_cap = long_cap
+        if long_run_km is not None and phase != "taper":
+            grown = max(long_run_km, RULES["min_run_km"]) * (1 + RULES["ramp"]) ** (w + 1)
+            week_long_cap = min(long_cap, grown)
         hard_dates = [d.date for d in days if is_hard(d.workout_type)]
         blocked = {h + timedelta(days=1) for h in hard_dates} | {race_date - timedelta(days=1)}
         ctx = _Week(
@@ -251,7 +269,7 @@ def generate_plan(
             vdot=vdot,
             n_runs=days_per_week,
             long_day=long_day,
-            long_cap=long_cap,
+            long_cap=week_long_cap,
             key=key,
             progress=w / max(1, n_pre - 1) if phase != "taper" else 0.5,
             blocked=blocked,
@@ -276,7 +294,8 @@ def generate_plan(
                 round(race_km, 2),
             )
         )
-        history.append(training)
+        # rebuilding from a low start, whole-km rounding of short runs must not stall the ramp
+        history.append(max(training, target) if rebuilding and not recovery else training)
         if phase != "taper":
             peak_actual = max(peak_actual, training)
     params: dict[str, Any] = {
@@ -291,6 +310,10 @@ def generate_plan(
         "vdot": round(vdot, 2),
         "targets": list(targets),
     }
+    if volume_caps is not None:
+        params["volume_caps"] = [None if c is None else round(c, 1) for c in volume_caps]
+    if long_run_km is not None:
+        params["long_run_km"] = round(long_run_km, 1)
     return Plan(
         days=days,
         name=name or f"{format_distance(race_distance_m)} on {race_date}",
@@ -461,11 +484,17 @@ def check_constraints(plan: Plan) -> list[str]:
     race_date = date.fromisoformat(p["race_date"]) if "race_date" in p else None
     hist = [vol, vol, vol]
     peak = 0.0
+    caps = p.get("volume_caps") or []
     for wk in plan.weeks:
         v = wk.planned_km
+        returning = wk.index < len(caps) and caps[wk.index] is not None
         if v > vmax + 1e-6:
             problems.append(f"week {wk.index}: {v:.1f} km is above the maximum {vmax:g} km")
-        if v > (1 + RULES["ramp"]) * max(hist[-3:]) + 1e-6:
+        if returning and v > float(caps[wk.index]) + 1e-6 and v > vol + 1e-6:
+            problems.append(
+                f"week {wk.index}: {v:.1f} km is above the return-from-break cap {caps[wk.index]:g} km"
+            )
+        if not returning and v > (1 + RULES["ramp"]) * max(hist[-3:]) + 1e-6:
             problems.append(
                 f"week {wk.index}: {v:.1f} km ramps more than 10% over {max(hist[-3:]):.1f} km"
             )
@@ -478,7 +507,8 @@ def check_constraints(plan: Plan) -> list[str]:
             )
         if wk.phase != "taper":
             peak = max(peak, v)
-        hist.append(v)
+        rebuilding = "volume_caps" in p or "long_run_km" in p
+        hist.append(max(v, wk.target_km) if rebuilding and not wk.recovery else v)
     hard = sorted(d.date for d in plan.days if is_hard(d.workout_type))
     for a, b in zip(hard, hard[1:], strict=False):
         if (b - a).days < 2:

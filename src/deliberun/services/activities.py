@@ -142,6 +142,21 @@ def recompute(
     done = 0
 
     def submit(activity_id: int) -> None:
+        nonlocal done
+        with db.session() as s:
+            row = repo.get_activity(s, activity_id)
+            if row is None:
+                return
+            manual = bool(row.manual)
+        if manual:  # no file: its metrics come from the export row (services.manual_import)
+            from deliberun.services.manual_import import recompute_manual
+
+            if recompute_manual(db, activity_id, settings, now):
+                report.recomputed.append(activity_id)
+            done += 1
+            if progress is not None:
+                progress(done, len(ids), f"activity {activity_id}")
+            return
         with db.session() as s:
             row = repo.get_activity(s, activity_id)
             if row is None:

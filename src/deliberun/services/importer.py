@@ -60,6 +60,9 @@ class ImportReport:
     failed: list[dict[str, str]] = field(default_factory=list)
     #: {path, reason}: valid files that hold no activity (settings, monitoring, courses)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    #: export rows without a file: {export, strava_id, date, name, sport, reason:
+    #: "manual" | "file missing", status: "imported" | "known" | "has a file", activity_id}
+    manual: list[dict[str, Any]] = field(default_factory=list)
     #: the runner's own files read: deliberun-journal.yaml {path, settings, journal, cycles,
     #: experiments}; plan.yaml {path, plan_id, planned, plan: new | unchanged | updated}
     runner_files: list[dict[str, Any]] = field(default_factory=list)
@@ -74,6 +77,7 @@ class ImportReport:
             "duplicates": list(self.duplicates),
             "failed": list(self.failed),
             "skipped": list(self.skipped),
+            "manual": list(self.manual),
             "runner_files": list(self.runner_files),
         }
 
@@ -168,9 +172,15 @@ def make_pool(n_workers: int) -> ProcessPoolExecutor:
 
 def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = True) -> Parsed:
     """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
+    from deliberun.metrics.device_totals import prefer_device
+
     fill_offset(activity, settings)
     metrics, version = compute_metrics(activity, settings)
-    summary = (metrics or {}).get("summary") or summarize(activity)
+    computed = (metrics or {}).get("summary") or summarize(activity)
+    # the stored totals are the device's where it wrote them; ours stay in metrics
+    summary, totals = prefer_device(activity, computed)
+    if metrics is not None:
+        metrics["totals"] = repo.jsonable(totals)
     encoded = repo.encode_streams(kept_streams(activity)) if encode else {}
     return Parsed(activity, repo.jsonable(summary), metrics, version, encoded)
 
@@ -378,11 +388,25 @@ def import_paths(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     _resolve_batch_duplicates(db, report)
+    _import_manual_rows(db, path_list, report, settings, now)
     for jf in journals:
         import_journal(db, jf, report)
     for pf in find_plan_files(path_list) if runner_files else []:
         import_plan(db, pf, report, now)
     return report
+
+
+def _import_manual_rows(
+    db: Database,
+    paths: list[str],
+    report: ImportReport,
+    settings: dict[str, Any],
+    now: datetime | None,
+) -> None:
+    """Export rows without a file become manual activities (``services.manual_import``)."""
+    from deliberun.services.manual_import import import_manual_rows
+
+    import_manual_rows(db, paths, report, AthleteSettings.from_dict(settings), now)
 
 
 JOURNAL_FILE = "deliberun-journal.yaml"
@@ -587,7 +611,7 @@ def _write(
         else:
             repo.add_original(s, job.sha256, job.data, job.name, stamp)
             act = parsed.activity
-            same = repo.find_same_run(s, act.start_time, parsed.summary.get("distance_m"))
+            same = _same_run(s, act, parsed.summary)
             if same is None:
                 outcome = ("imported", _insert(s, job, parsed, stamp), "")
             else:
@@ -599,6 +623,14 @@ def _write(
         report.imported_from[activity_id] = job.path
     else:
         report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": reason})
+
+
+def _same_run(s: Session, act: Activity, summary: dict[str, Any]) -> ActivityRow | None:
+    """The stored activity this file is the same run as (time overlap, track similarity)."""
+    from deliberun.services.same_run_store import find_same_run, footprint_of_activity
+
+    match = find_same_run(s, footprint_of_activity(act, summary))
+    return match[0] if match else None
 
 
 def kept_streams(act: Activity) -> dict[str, Any]:
@@ -639,8 +671,11 @@ def _merge(
     settings: AthleteSettings,
     stamp: datetime,
 ) -> None:
-    """Fold a second source of the same run into ``row``."""
+    """Fold a second source of the same run into ``row`` (a manual activity gets its file)."""
     act = parsed.activity
+    if row.manual:  # the export row's file arrived: the activity is no longer manual
+        row.manual = False
+        row.extra = repo.jsonable({**(row.extra or {}), "manual_until": stamp.isoformat()})
     repo.add_source(
         s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )

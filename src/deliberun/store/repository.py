@@ -249,6 +249,7 @@ def activity_to_dict(row: ActivityRow) -> dict[str, Any]:
         source_format=row.source_format,
         sha256=row.sha256,
         n_samples=row.n_samples,
+        manual=bool(row.manual),
         extra=jsonable(row.extra or {}),
     )
     return out
