@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from deliberun.io.csv_text import decode_csv, wide_csv_fields
 from deliberun.io.errors import (
     CorruptFileError,
     NotAnActivityError,
@@ -125,37 +126,10 @@ _NUMERIC = {
 }
 
 
-def decode_csv(data: bytes) -> str:
-    """The text of an ``activities.csv``: UTF-8 (with or without BOM), else Windows-1252.
-
-    Strava writes UTF-8, but a file re-saved by a spreadsheet on Windows is
-    Windows-1252 / Latin-1 ("Morgenlauf am Müggelsee" as one byte per letter).
-    Strict UTF-8 almost never decodes non-UTF-8 text by accident, so trying it
-    first and falling back is reliable for these two, without a detection package.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:  # the 5 bytes cp1252 leaves undefined
-        return data.decode("latin-1")
-
-
-#: Largest field of ``activities.csv`` read [characters] (the csv module's default is
-#: 128 KiB: one long description would otherwise make the whole file unreadable).
-CSV_FIELD_LIMIT = 256 << 20
-
-
 def parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:
     """Map ``activities/<file>`` -> meta dict (see ``_parse_strava_csv``); long fields allowed."""
-    old = csv.field_size_limit()
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    try:
+    with wide_csv_fields():
         return _parse_strava_csv(text)
-    finally:
-        csv.field_size_limit(old)
 
 
 def _parse_strava_csv(text: str) -> dict[str, dict[str, Any]]:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from deliberun.io.csv_text import wide_csv_fields
+
 #: meta key -> (English header, 0-based position, occurrence of the header: 0 first, -1 last)
 ROW_COLUMNS: dict[str, tuple[str, int, int]] = {
     "strava_id": ("Activity ID", 0, 0),
@@ -156,6 +158,11 @@ def _row_bytes(header: list[str], row: list[str]) -> bytes:
 
 def parse_strava_rows(text: str) -> list[StravaRow]:
     """Every row of ``activities.csv`` (with or without a file), in file order."""
+    with wide_csv_fields():
+        return _parse_rows(text)
+
+
+def _parse_rows(text: str) -> list[StravaRow]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if not header:

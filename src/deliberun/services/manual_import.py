@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from deliberun.athlete import AthleteSettings
+from deliberun.io.csv_text import decode_csv
 from deliberun.io.same_run import Footprint
 from deliberun.io.strava_rows import StravaRow, parse_strava_rows
 from deliberun.store import repository as repo
@@ -63,7 +64,7 @@ def _folder_export(root: Path) -> ExportRows | None:
     csv_path = root / "activities.csv"
     if not (csv_path.is_file() and (root / "activities").is_dir()):
         return None
-    rows = parse_strava_rows(csv_path.read_text(encoding="utf-8-sig", errors="replace"))
+    rows = parse_strava_rows(decode_csv(csv_path.read_bytes()))
     present = {r.filename for r in rows if r.filename and (root / r.filename).is_file()}
     return ExportRows(str(root), str(csv_path), _rows_without_file(rows, present))
 
@@ -76,7 +77,7 @@ def _zip_export(path: Path) -> ExportRows | None:
             if not csvs:
                 return None
             member = min(csvs, key=len)
-            text = zf.read(member).decode("utf-8-sig", "replace")
+            text = decode_csv(zf.read(member))
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         return None  # the file import reports the damaged archive
     parent = str(PurePosixPath(member).parent)
@@ -280,7 +281,7 @@ def recompute_manual(
         if row is None or not row.manual:
             return False
         original = repo.get_original(s, row.sha256)
-        rows = parse_strava_rows(original.decode("utf-8", "replace")) if original else []
+        rows = parse_strava_rows(decode_csv(original)) if original else []
         if not rows:
             return False
         from deliberun.metrics.manual import manual_metrics
