@@ -151,6 +151,10 @@ def activities_cmd(
     items = list_activities(
         db, since=_parse_date(since, "--since"), until=_parse_date(until, "--until"), sport=sport
     )
+    from deliberun.cli import asof
+    from deliberun.services.session_types import annotate
+
+    annotate(db, items, today=asof.today())
     if as_json:
         print_json(items)
         return
@@ -162,6 +166,8 @@ def activities_cmd(
             a["start_time"][:16].replace("T", " "),
             a["sport"],
             a["name"] or "",
+            (a["session_type"] or "")
+            + (" (race)" if a["is_race"] and a["session_type"] != "race" else ""),
             fmt_distance(a["distance_m"], units),
             fmt_duration(a["moving_time_s"]),
             fmt_pace(a["distance_m"], a["moving_time_s"], units),
@@ -172,7 +178,17 @@ def activities_cmd(
     stdout.print(
         table(
             f"{len(items)} activities",
-            ["id", "start", "sport", "name", lab["distance"], "moving", lab["pace"], "avg HR"],
+            [
+                "id",
+                "start",
+                "sport",
+                "name",
+                "type",
+                lab["distance"],
+                "moving",
+                lab["pace"],
+                "avg HR",
+            ],
             rows,
         )
     )
@@ -194,6 +210,10 @@ def show_cmd(
         item = show_activity(db, activity_id)
     except NoSuchActivity as exc:
         fail(str(exc))
+    from deliberun.cli import asof
+    from deliberun.services.session_types import explain
+
+    explain(db, item, today=asof.today())
     if as_json:
         print_json(item)
         return

@@ -246,6 +246,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         "mean_max_speed": {str(k): v for k, v in mean_max_speed(cs.distance, time=cs.time).items()}
         if has_distance
         else {},
+        "hr_best_30s_bpm": _best_mean(cs.heart_rate, 30) if has_hr else None,
         "hr_zone_model": settings.hr_zone_model,
         "hr_zone_bounds_bpm": [float(b) for b in bounds],
         "hr_zones_s": zones,
@@ -264,6 +265,19 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         "warnings": warnings if has_hr or foot else [],
     }
     return dict(_jsonable(out))
+
+
+def _best_mean(values: np.ndarray, window: int) -> float | None:
+    """Highest mean of ``window`` consecutive 1-s samples (gaps break a window), or None."""
+    v = np.asarray(values, dtype=float)
+    if v.size < window:
+        return None
+    ok = np.isfinite(v)
+    c = np.concatenate([[0.0], np.cumsum(np.where(ok, v, 0.0))])
+    n = np.concatenate([[0], np.cumsum(ok)])
+    sums, counts = c[window:] - c[:-window], n[window:] - n[:-window]
+    full = counts == window
+    return float((sums[full] / window).max()) if full.any() else None
 
 
 def _sex(sex: str | None) -> str:

@@ -6,9 +6,13 @@ layer decides which wins, these functions only estimate).
 
 Methods (documented in docs/models.md):
 
-- **max HR**: the highest per-activity maximum HR in the window, ignoring values
-  outside 120–230 bpm and a single value more than 5 bpm above the second-highest
-  (a strap spike), in which case the second-highest is used.
+- **max HR**: the highest best-30-s average HR of the activities in the window (a
+  sustained maximum: a 2-s strap spike cannot set it; the best 30 s of an all-out
+  finish is within 1-2 bpm of a lab max HR, cf. ACSM's Guidelines for Exercise
+  Testing, 11th ed., on peak HR over the last 30 s of a maximal test). Activities
+  computed before that metric existed fall back to their recorded maximum, ignoring
+  values outside 120–230 bpm and a single value more than 5 bpm above the
+  second-highest (a strap spike), in which case the second-highest is used.
 - **resting HR**: the lowest resting HR the files report (FIT ``user_profile`` /
   device value), values 25–100 bpm.
 - **threshold pace**: the best effort of 20–60 min, converted to the speed
@@ -55,6 +59,7 @@ class ActivityFacts:
     max_hr_bpm: float | None = None
     resting_hr_bpm: float | None = None
     is_race: bool = False
+    hr_best_30s_bpm: float | None = None
     mean_max_speed: dict[float, float] = field(default_factory=dict)  # duration s -> m/s
     best_efforts_s: dict[float, float] = field(default_factory=dict)  # distance m -> s
 
@@ -84,8 +89,23 @@ def _finite(x: float | None) -> bool:
 
 
 def estimate_hr_max(activities: list[ActivityFacts]) -> Estimate | None:
-    """Maximum heart rate [bpm] from the activities' recorded maxima (see module docstring)."""
+    """Maximum heart rate [bpm]: the best sustained 30 s, else the recorded maxima (see
+    module docstring)."""
     lo, hi = THRESHOLD_METHOD["hr_max_range_bpm"]
+    sustained = [
+        a
+        for a in activities
+        if _finite(a.hr_best_30s_bpm) and lo <= a.hr_best_30s_bpm <= hi  # type: ignore[operator]
+    ]
+    if sustained:
+        top = max(sustained, key=lambda a: a.hr_best_30s_bpm or 0.0)
+        return Estimate(
+            "hr_max_bpm",
+            round(float(top.hr_best_30s_bpm or 0), 1),
+            top.day,
+            [top.activity_id],
+            "highest best-30-s average heart rate (a sustained maximum, not a spike)",
+        )
     cands = sorted(
         (a for a in activities if _finite(a.max_hr_bpm) and lo <= a.max_hr_bpm <= hi),  # type: ignore[operator]
         key=lambda a: a.max_hr_bpm or 0.0,

@@ -1,0 +1,139 @@
+"""Which runs were races (``models.races`` over the stored history), and the runner's marks.
+
+The runner's mark (``deliberun race ID`` / ``--not``, or the dashboard button) is stored
+in the activity's ``extra["race_mark"]`` (kept across re-imports and merges) and always
+wins over the classifier. Verdicts are judged as of ``today``: only runs up to it count.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from deliberun.models import races as rc
+from deliberun.models import thresholds
+from deliberun.store import repository as repo
+from deliberun.store import settings_repo
+from deliberun.store.db import Database
+from deliberun.store.tables_core import ActivityRow
+
+MARK_KEY = "race_mark"
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def mark_of(row: Any) -> bool | None:
+    """The runner's mark on ``row`` (True, False), or the importer's race flag, or None."""
+    extra = getattr(row, "extra", None) or {}
+    mark = extra.get(MARK_KEY)
+    if isinstance(mark, bool):
+        return mark
+    return None
+
+
+def imported_race_flag(row: Any) -> bool:
+    """The source said so: Strava's workout type "race" or a FIT sub-sport "race"."""
+    extra = getattr(row, "extra", None) or {}
+    if extra.get("is_race") or str(extra.get("workout_type", "")).lower() == "race":
+        return True
+    return (getattr(row, "sub_sport", None) or "").lower() == "race"
+
+
+def facts_of(row: Any, metrics: dict[str, Any]) -> rc.RaceFacts:
+    """The classifier's view of one stored run."""
+    extra = getattr(row, "extra", None) or {}
+    paces = [
+        _num(s.get("pace_s_per_km"))
+        for s in (metrics.get("splits_km") or [])
+        if isinstance(s, dict) and (_num(s.get("distance_m")) or 0) >= 990
+    ]
+    mark = mark_of(row)
+    if mark is None and imported_race_flag(row):
+        mark = True
+    return rc.RaceFacts(
+        activity_id=row.id,
+        day=row.local_date,
+        distance_m=_num(row.distance_m),
+        duration_s=_num(row.moving_time_s or row.timer_time_s),
+        avg_hr_bpm=_num(row.avg_hr_bpm),
+        name=row.name,
+        description=row.description,
+        split_cv_pct=rc.split_cv_pct([p for p in paces if p is not None]),
+        rpe=_num(extra.get("perceived_exertion")),
+        mark=mark,
+    )
+
+
+def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> float | None:
+    """The max HR the classifier measures effort against: the runner's setting, else the
+    robust estimate (best 30 s, see ``models.thresholds``) over the runs given."""
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    if st.hr_max_bpm:
+        return float(st.hr_max_bpm)
+    facts = [
+        thresholds.ActivityFacts(
+            activity_id=r.id,
+            day=r.local_date,
+            max_hr_bpm=_num(r.max_hr_bpm),
+            hr_best_30s_bpm=_num(m.get("hr_best_30s_bpm")),
+        )
+        for r, m in pairs
+    ]
+    est = thresholds.estimate_hr_max(facts)
+    return est.value if est else None
+
+
+def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[int, rc.RaceVerdict]:
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``)."""
+    from deliberun.services.athlete import is_running
+
+    runs = [(r, m) for r, m in pairs if is_running(r.sport)]
+    hr_max = hr_max_for_races(db, runs)
+    facts = [facts_of(r, m) for r, m in runs]
+    out = rc.classify_history(facts, hr_max_bpm=hr_max)
+    return {int(k): v for k, v in out.items() if k is not None}
+
+
+def race_verdicts(db: Database, *, today: date) -> dict[int, rc.RaceVerdict]:
+    """``{activity id: verdict}`` for every run up to ``today`` (shared within a use case)."""
+    from deliberun.services.athlete import _rows_and_metrics
+
+    return verdicts_of(db, _rows_and_metrics(db, until=today))
+
+
+def race_ids(db: Database, *, today: date) -> set[int]:
+    """Ids of the runs up to ``today`` that were races."""
+    return {k for k, v in race_verdicts(db, today=today).items() if v.is_race}
+
+
+def mark_race(
+    db: Database, activity_id: int, is_race: bool | None, *, today: date
+) -> dict[str, Any]:
+    """Store the runner's mark (None removes it) and return the verdict that follows."""
+    with db.session() as s, s.begin():
+        row = s.get(ActivityRow, activity_id)
+        if row is None:
+            raise LookupError(f"no activity with id {activity_id}")
+        extra = dict(row.extra or {})
+        if is_race is None:
+            extra.pop(MARK_KEY, None)
+        else:
+            extra[MARK_KEY] = bool(is_race)
+        row.extra = repo.jsonable(extra)
+        day = row.local_date
+        name = row.name
+    verdict = race_verdicts(db, today=max(today, day)).get(activity_id)
+    return {
+        "activity_id": activity_id,
+        "name": name,
+        "date": day.isoformat(),
+        **(verdict.to_dict() if verdict else {"is_race": bool(is_race), "evidence": []}),
+    }
