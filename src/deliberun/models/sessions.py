@@ -113,6 +113,7 @@ class SessionType:
     confidence: float
     evidence: list[str] = field(default_factory=list)
     reps: int = 0
+    rep_s: float | None = None  # median work rep duration [s]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -178,12 +179,33 @@ def _workout(f: SessionFacts) -> SessionType | None:
         ev.append(f"{dropped} detected stretches at walking or recovery speed are not reps")
     gaps = [w.gap_speed_m_per_s / w.speed_m_per_s for w in fast if w.gap_speed_m_per_s]
     if gaps and statistics.median(gaps) >= r["hill_gap_ratio"]:
-        return SessionType("hills", 0.8, [*ev, "the reps were uphill"], n)
+        return SessionType("hills", 0.8, [*ev, "the reps were uphill"], n, dur)
     if dur <= r["stride_max_s"]:
-        return SessionType("strides", 0.75, [*ev, "short fast reps: strides"], n)
+        return SessionType("strides", 0.75, [*ev, "short fast reps: strides"], n, dur)
     if dur >= r["long_rep_s"] and speed < 1.05 * ref:
-        return SessionType("tempo", 0.8, [*ev, "long reps near threshold: tempo"], n)
-    return SessionType("intervals", 0.85, ev, n)
+        return SessionType("tempo", 0.8, [*ev, "long reps near threshold: tempo"], n, dur)
+    return SessionType("intervals", 0.85, ev, n, dur)
+
+
+#: Session types -> the practice loop's workout types (``practice.session``).
+PRACTICE_TYPES: dict[str, str] = {
+    "easy": "easy",
+    "other": "easy",
+    "long": "long",
+    "tempo": "tempo",
+    "progression": "progression",
+    "race": "race",
+    "hills": "hills",
+    "strides": "strides",
+    "intervals": "intervals",
+}
+
+
+def practice_type(st: SessionType) -> str:
+    """The practice loop's workout type of a session type (long reps: cruise intervals)."""
+    if st.type == "intervals" and st.rep_s and st.rep_s >= SESSION_RULES["long_rep_s"]:
+        return "cruise_intervals"
+    return PRACTICE_TYPES.get(st.type, "easy")
 
 
 def _shape(f: SessionFacts) -> SessionType:
@@ -231,7 +253,7 @@ def classify_session(f: SessionFacts) -> SessionType:
     cue = name_type(f.name)
     if cue and cue != out.type:
         if out.type == "easy" and cue in ("long", "easy"):
-            out = SessionType(cue, 0.6, [*out.evidence, f"named as {cue}"], out.reps)
+            out = SessionType(cue, 0.6, [*out.evidence, f"named as {cue}"], out.reps, out.rep_s)
         else:
             out.evidence.append(f"the name suggests {cue}, the data do not")
             out.confidence = max(0.5, out.confidence - 0.1)
