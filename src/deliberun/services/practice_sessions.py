@@ -24,8 +24,8 @@ from typing import Any
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
-    best_sustained_pace,
     planned_work,
+    sustained_threshold_pace,
     work_reps,
 )
 from deliberun.practice.journal import JournalEntry, apply_entry
@@ -396,9 +396,7 @@ def _session(
         "vdot_of_day": vdot,
     }
     if wt in ("tempo", "cruise_intervals"):
-        metrics["threshold_pace_s_per_km"] = (
-            sum(rep_paces) / len(rep_paces) if rep_paces else best_sustained_pace(m)
-        )
+        metrics["threshold_pace_s_per_km"] = sustained_threshold_pace(reps, m) if m else None
     day = state.get(d, {})
     prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
     dist, moving = _f(row.distance_m), _f(row.moving_time_s)
