@@ -98,8 +98,9 @@ def import_cmd(
             report = import_paths(db, paths, workers=workers, progress=progress)
     except FileNotFoundError as exc:
         fail(str(exc))
+    refreshed = refresh_thresholds(db, quiet or as_json, workers)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "thresholds": refreshed})
     else:
         rows: list[list[Any]] = []
         rows += [
@@ -119,8 +120,28 @@ def import_cmd(
         )
         for d in report.failed:
             stderr.print(f"[red]Error:[/red] {d['path']}: {d['error']}", highlight=False)
+        say_refreshed(refreshed)
     if report.failed:
         raise typer.Exit(1)
+
+
+def refresh_thresholds(db: Database, quiet: bool, workers: int | None = None) -> dict[str, Any]:
+    """Re-estimate the thresholds and recompute the metrics that used other values
+    (``services.threshold_refresh``), with a progress bar."""
+    from deliberun.cli import asof
+    from deliberun.services.threshold_refresh import refresh
+
+    with _progress(quiet, "recomputing for new thresholds", "activities") as progress:
+        return refresh(db, today=asof.today(), progress=progress, workers=workers)
+
+
+def say_refreshed(result: dict[str, Any]) -> None:
+    """Tell the runner what a threshold change recomputed (nothing when nothing was)."""
+    from deliberun.services.threshold_refresh import describe
+
+    line = describe(result)
+    if line:
+        stdout.print(line, highlight=False)
 
 
 def _parse_date(value: str | None, option: str) -> date | None:

@@ -85,7 +85,12 @@ def _rpe(activity: Activity) -> float | None:
     return None
 
 
-def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> dict[str, Any]:
+def compute_all(
+    activity: Activity,
+    settings: AthleteSettings | None = None,
+    *,
+    estimates: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Every per-activity metric of ``activity``, JSON-able.
 
     Parameters
@@ -148,7 +153,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
     # thresholds
     observed_max = float(np.nanmax(cs.heart_rate)) if has_hr else None
     used, warnings = resolve_thresholds(
-        settings, observed_max_hr=observed_max, year=activity.start_time.year
+        settings, observed_max_hr=observed_max, year=activity.start_time.year, estimates=estimates
     )
     hr_max = used["hr_max_bpm"]["value"]
     hr_rest = used["hr_rest_bpm"]["value"]
