@@ -44,7 +44,7 @@ RACE_RULES: dict[str, Any] = {
     "min_word_points": -3.0,
     # (longest duration [s], race share of max HR) - expected effort by duration
     "race_hr_share": ((1200.0, 0.92), (3600.0, 0.90), (9000.0, 0.87), (math.inf, 0.83)),
-    "hr_near": 0.04,  # within this share under the race share: +1
+    "hr_near": 0.03,  # within this share under the race share: +1
     "hr_far": 0.10,  # more than this under: -2
     "season_days": 365,
     "similar_distance": (2.0 / 3.0, 1.5),
