@@ -169,12 +169,11 @@ def activities_cmd(
     from deliberun.services.activities import list_activities
 
     db = _db(ctx)
-    items = list_activities(
-        db, since=_parse_date(since, "--since"), until=_parse_date(until, "--until"), sport=sport
-    )
     from deliberun.cli import asof
     from deliberun.services.session_types import annotate
 
+    last = min(_parse_date(until, "--until") or asof.today(), asof.today())
+    items = list_activities(db, since=_parse_date(since, "--since"), until=last, sport=sport)
     annotate(db, items, today=asof.today())
     if as_json:
         print_json(items)

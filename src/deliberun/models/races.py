@@ -13,7 +13,11 @@ helped by what the run is called:
 - **even pacing**: the coefficient of variation of the km splits (races are run
   evenly; interval sessions are not);
 - **distance** within 2.5 % of a standard race distance or one of the runner's goal
-  races; **perceived exertion** when the runner logged one;
+  races; **perceived exertion** when the runner logged one; a **warm-up** recorded
+  apart (a shorter, slower run that ended less than 2 h before the start, the same
+  day: the routine of a race morning); against: **stops** (elapsed time more than 10 %
+  over the moving time: a race clock does not stop) and detected **structure** (three
+  or more work reps with recoveries: a workout, whose moving time flatters it);
 - **words** in the name and description, in the main running languages (strong:
   "race", "verseny", "maraton", "Wettkampf", "carrera", "gara", "wedstrijd", ...;
   weak: "night run", "futás", "Lauf", "course", "loop", a personal best, ...), and
@@ -231,6 +235,9 @@ class RaceFacts:
     description: str | None = None
     split_cv_pct: float | None = None
     rpe: float | None = None
+    warmup_before: bool = False  # a shorter, slower run ended < 2 h before the start
+    elapsed_s: float | None = None
+    n_reps: int = 0  # detected work reps
     mark: bool | None = None  # the runner's own mark: True race, False not a race
 
     @property
@@ -374,6 +381,17 @@ def classify(
     if d > 0 and (label := standard_distance(d, goals_m)):
         score += 1
         ev.append(f"+1 distance {d / 1000:.2f} km is about {label}")
+    if run.elapsed_s and t > 0 and run.elapsed_s > 1.10 * t:
+        stopped = run.elapsed_s - t
+        pts = 2 if run.elapsed_s > 1.25 * t else 1
+        score -= pts
+        ev.append(f"-{pts} stopped for {stopped / 60:.0f} min (a race clock does not stop)")
+    if run.n_reps >= 3:
+        score -= 2
+        ev.append(f"-2 a structured session: {run.n_reps} work reps with recoveries")
+    if run.warmup_before:
+        score += 1
+        ev.append("+1 a shorter, slower run ended less than 2 h before it (a warm-up)")
     if run.rpe is not None and math.isfinite(run.rpe):
         if run.rpe >= 9:
             score += 2

@@ -8,7 +8,7 @@ wins over the classifier. Verdicts are judged as of ``today``: only runs up to i
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from deliberun.models import races as rc
@@ -46,7 +46,23 @@ def imported_race_flag(row: Any) -> bool:
     return (getattr(row, "sub_sport", None) or "").lower() == "race"
 
 
-def facts_of(row: Any, metrics: dict[str, Any]) -> rc.RaceFacts:
+def _warmups(rows: list[Any]) -> set[int]:
+    """Ids of runs that a shorter, slower run ended less than 2 h before (a warm-up)."""
+    out: set[int] = set()
+    timed = [r for r in rows if r.start_time is not None and r.distance_m and r.moving_time_s]
+    for r in timed:
+        for w in timed:
+            if w is r or w.local_date != r.local_date:
+                continue
+            end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
+            gap = (r.start_time - end).total_seconds()
+            slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
+            if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
+                out.add(int(r.id))
+    return out
+
+
+def facts_of(row: Any, metrics: dict[str, Any], warmup_before: bool = False) -> rc.RaceFacts:
     """The classifier's view of one stored run."""
     extra = getattr(row, "extra", None) or {}
     paces = [
@@ -54,6 +70,8 @@ def facts_of(row: Any, metrics: dict[str, Any]) -> rc.RaceFacts:
         for s in (metrics.get("splits_km") or [])
         if isinstance(s, dict) and (_num(s.get("distance_m")) or 0) >= 990
     ]
+    iv = metrics.get("intervals")
+    reps = iv.get("reps") if isinstance(iv, dict) else None
     mark = mark_of(row)
     if mark is None and imported_race_flag(row):
         mark = True
@@ -67,6 +85,9 @@ def facts_of(row: Any, metrics: dict[str, Any]) -> rc.RaceFacts:
         description=row.description,
         split_cv_pct=rc.split_cv_pct([p for p in paces if p is not None]),
         rpe=_num(extra.get("perceived_exertion")),
+        warmup_before=warmup_before,
+        elapsed_s=_num(row.elapsed_time_s),
+        n_reps=len(reps) if isinstance(reps, list) else 0,
         mark=mark,
     )
 
@@ -97,7 +118,8 @@ def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[i
 
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
     hr_max = hr_max_for_races(db, runs)
-    facts = [facts_of(r, m) for r, m in runs]
+    warm = _warmups([r for r, _ in runs])
+    facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
     out = rc.classify_history(facts, hr_max_bpm=hr_max)
     return {int(k): v for k, v in out.items() if k is not None}
 
