@@ -35,7 +35,7 @@ from deliberun.metrics.splits import KM_M, MILE_M, splits
 from deliberun.metrics.summary import summarize
 from deliberun.metrics.thresholds import resolve_thresholds
 
-METRICS_VERSION = "3"
+METRICS_VERSION = "4"
 
 
 #: Decoupling needs a long enough steady effort: 20 min of moving samples with HR.
