@@ -120,7 +120,8 @@ def annotate(db: Database, items: list[dict[str, Any]], *, today: date) -> list[
         a["session_type"] = st.type if st else None
         a["session_confidence"] = round(st.confidence, 2) if st else None
         a["is_race"] = bool(verdict and verdict.is_race)
-        a["manual"] = bool(a.get("manual", False))
+        # part of issue 13 (import) adds a boolean ``manual`` column: read it when there
+        a["manual"] = bool(a.get("manual", (a.get("extra") or {}).get("manual", False)))
     return items
 
 
