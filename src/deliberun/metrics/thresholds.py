@@ -18,7 +18,6 @@ from their runs (``estimates``: the latest of ``deliberun.models.thresholds``' h
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
@@ -72,7 +71,7 @@ def resolve_thresholds(
             and getattr(settings, k) is None
         }
         if filled:
-            settings = replace(settings, **filled)
+            settings = AthleteSettings.from_dict({**settings.to_dict(), **filled})
             used, warnings = resolve_thresholds(
                 settings, observed_max_hr=observed_max_hr, year=year
             )

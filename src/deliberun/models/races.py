@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -314,7 +315,7 @@ def classify(
     run: RaceFacts,
     *,
     hr_max_bpm: float | None,
-    season: list[RaceFacts] = (),  # type: ignore[assignment]
+    season: Sequence[RaceFacts] = (),
     goals_m: tuple[float, ...] = (),
 ) -> RaceVerdict:
     """The verdict on one run; ``season`` holds the runner's other runs (any dates:
@@ -346,16 +347,19 @@ def classify(
     if v is not None:
         lo, hi = RACE_RULES["similar_distance"]
         start = run.day - timedelta(days=RACE_RULES["season_days"])
-        others = [
-            o.vdot
-            for o in season
-            if o is not run
-            and o.activity_id != run.activity_id
-            and start <= o.day <= run.day
-            and o.distance_m
-            and lo <= o.distance_m / d <= hi
+        others: list[float] = [
+            x
+            for x in (
+                o.vdot
+                for o in season
+                if o is not run
+                and o.activity_id != run.activity_id
+                and start <= o.day <= run.day
+                and o.distance_m
+                and lo <= o.distance_m / d <= hi
+            )
+            if x is not None
         ]
-        others = [x for x in others if x is not None]
         if len(others) >= RACE_RULES["season_min_runs"]:
             ratio = v / max(max(others), v)
             what = (

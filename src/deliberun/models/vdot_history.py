@@ -71,8 +71,18 @@ def vdot_as_of(
         ``{day: VDOT [ml/kg/min] or None}``: efforts dated in ``[day - window_days,
         day)`` count (the day itself does not); without a race in that window, the
         next race in ``(day, day + window_days]`` counts when its VDOT is higher (see
-        the module docstring).
+        the module docstring). :func:`vdot_evidence_as_of` says what each rests on.
     """
+    return {
+        d: (e.vdot if e is not None else None)
+        for d, e in vdot_evidence_as_of(efforts, days, window_days, min_history_days).items()
+    }
+
+
+def vdot_evidence_as_of(
+    efforts: Iterable[Effort], days: Iterable[date], window_days: int, min_history_days: int = 28
+) -> dict[date, Effort | None]:
+    """The effort each day's VDOT rests on (see :func:`vdot_as_of`), or None."""
     from deliberun.models.vdot_evidence import select
 
     if window_days < 1:
@@ -84,21 +94,24 @@ def vdot_as_of(
         (e for e in efforts if is_usable(e) and np.isfinite(e.vdot)), key=lambda e: e.day
     )
     ords = np.array([e.day.toordinal() for e in usable], dtype=np.int64)
-    race_ords, race_vals = _daily_best(e for e in usable if e.is_race)
-    out: dict[date, float | None] = {d: None for d in wanted}
+    races = [e for e in usable if e.is_race]
+    race_ords = np.array([e.day.toordinal() for e in races], dtype=np.int64)
+    out: dict[date, Effort | None] = {d: None for d in wanted}
     settled = int(ords[0]) + min_history_days if ords.size else 0
     for d in wanted:
         hi = max(d.toordinal(), settled)
         lo = hi - window_days
         i, j = np.searchsorted(ords, lo, side="left"), np.searchsorted(ords, hi, side="left")
         chosen = select(usable[i:j])
-        best = max(e.vdot for e in chosen) if chosen else None
+        best = max(chosen, key=lambda e: e.vdot) if chosen else None
         ri = np.searchsorted(race_ords, lo, side="left")
         rj = np.searchsorted(race_ords, hi, side="left")
         if rj == ri:  # no race before: borrow the next race's VDOT
-            nxt = np.searchsorted(race_ords, hi, side="right")
+            nxt = int(np.searchsorted(race_ords, hi, side="right"))
             if nxt < race_ords.size and race_ords[nxt] <= hi + window_days:
-                if best is None or race_vals[nxt] > best:
-                    best = float(race_vals[nxt])
+                same_day = [e for e in races if e.day.toordinal() == race_ords[nxt]]
+                nxt_best = max(same_day, key=lambda e: e.vdot)
+                if best is None or nxt_best.vdot > best.vdot:
+                    best = nxt_best
         out[d] = best
     return out
