@@ -36,20 +36,6 @@ from deliberun.models.predict import is_usable as is_usable
 #: (``USABLE_EFFORT`` and ``is_usable`` live beside ``Effort`` in ``models.predict``.)
 
 
-def _daily_best(efforts: Iterable[Effort]) -> tuple[np.ndarray, np.ndarray]:
-    """(day ordinals, best VDOT that day) of the usable efforts, by day."""
-    best: dict[int, float] = {}
-    for e in efforts:
-        if not is_usable(e):
-            continue
-        v = float(e.vdot)
-        if np.isfinite(v):
-            k = e.day.toordinal()
-            best[k] = max(best.get(k, -np.inf), v)
-    ords = np.array(sorted(best), dtype=np.int64)
-    return ords, np.array([best[int(k)] for k in ords], dtype=float)
-
-
 def vdot_as_of(
     efforts: Iterable[Effort], days: Iterable[date], window_days: int, min_history_days: int = 28
 ) -> dict[date, float | None]:

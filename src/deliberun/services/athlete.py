@@ -392,11 +392,31 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "window_days": window,
         "vdot": round(best.vdot, 2),
         "vdot_rests_on": vev.rests_on(best),
+        "vdot_history": vdot_history(db, today=as_of, window_days=window),
         "marathon_shape": shape,
         "predictions": out_preds,
         "efforts": [e.to_dict() for e in bests],
         "notes": notes,
     }
+
+
+@_reads_history_once
+def vdot_history(
+    db: Database, *, today: date, window_days: int, weeks: int = 12
+) -> list[dict[str, Any]]:
+    """The VDOT on each Monday of the last ``weeks`` weeks and on ``today``, each with
+    what it rests on (``models.vdot_history.vdot_evidence_as_of``)."""
+    from deliberun.models.vdot_history import vdot_evidence_as_of
+
+    monday = today - timedelta(days=today.weekday())
+    days = [monday - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)] + [today]
+    span = (today - days[0]).days + 2 * window_days
+    chosen = vdot_evidence_as_of(efforts(db, today=today, window_days=span), days, window_days)
+    return [
+        {"date": d.isoformat(), "vdot": round(e.vdot, 2) if e else None,
+         "rests_on": vev.rests_on(e) if e else None}
+        for d, e in sorted(chosen.items())
+    ]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- Banister
