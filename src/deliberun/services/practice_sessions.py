@@ -246,6 +246,33 @@ def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
     return steps
 
 
+#: Daniels' rep lengths: R reps up to 2 min, I reps 2-5 min (3-5 ideal), longer at T.
+UNPLANNED_ZONE_BY_REP_S = ((120.0, "R"), (360.0, "I"), (float("inf"), "T"))
+
+
+def _unplanned_work(reps: Any, paces: dict[str, tuple[float, float]]) -> tuple[Any, str]:
+    """An unplanned interval session judged on what the runner did: its work reps only
+    (at threshold pace or faster, +5 %: not the surges, walks and jogs the detector also
+    finds) against the zone their length belongs to (Daniels: R up to 2 min, I to 5 min,
+    T beyond), not the I pace for every rep."""
+    from dataclasses import replace
+
+    t_slow = paces["T"][1] * 1.05 if "T" in paces else float("inf")
+    keep = [i for i, p in enumerate(reps.paces_s_per_km) if p <= t_slow]
+    durs = reps.durations_s if len(reps.durations_s) == len(reps.paces_s_per_km) else []
+    picked = replace(
+        reps,
+        paces_s_per_km=[reps.paces_s_per_km[i] for i in keep],
+        raw_paces_s_per_km=[reps.raw_paces_s_per_km[i] for i in keep]
+        if len(reps.raw_paces_s_per_km) == len(reps.paces_s_per_km)
+        else reps.raw_paces_s_per_km,
+        durations_s=[durs[i] for i in keep] if durs else [],
+    )
+    med = sorted(picked.durations_s)[len(picked.durations_s) // 2] if picked.durations_s else 0.0
+    zone = next(z for limit, z in UNPLANNED_ZONE_BY_REP_S if med <= limit)
+    return picked, zone
+
+
 @functools.lru_cache(maxsize=1024)
 def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
     if not vdot:
@@ -368,6 +395,9 @@ def _session(
     zone = WORK_ZONE.get(wt)
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
     reps = work_reps(m, len(work) or None) if m else None
+    if reps and not work and wt in ("intervals", "hills") and paces:
+        reps, zone = _unplanned_work(reps, paces)
+        vdot_pace = (sum(paces[zone]) / 2) if zone in paces else None
     rep_paces = reps.paces_s_per_km if reps else []
     step_targets = [t.target(paces) for t in work]
     rep_targets = [t for t in step_targets[: len(rep_paces)] if t]
