@@ -101,3 +101,12 @@ def test_history_judges_each_run_against_the_year_before() -> None:
     out = classify_history(runs, hr_max_bpm=HR_MAX)
     assert out[999].is_race
     assert not any(v.is_race for k, v in out.items() if k != 999)
+
+
+def test_goal_race_day_and_distance_count() -> None:
+    season = _season(10000.0, 330.0)
+    run = _run(None, 12000.0, 3300.0, 0.84 * HR_MAX, cv=None)  # 12 km: no standard distance
+    assert not classify(run, hr_max_bpm=HR_MAX, season=season).is_race
+    run.goal_race_day = True
+    v = classify(run, hr_max_bpm=HR_MAX, season=season, goals_m=(12000.0,))
+    assert v.is_race and any("goal race" in e for e in v.evidence)

@@ -15,7 +15,8 @@ helped by what the run is called:
 - **distance** within 2.5 % of a standard race distance or one of the runner's goal
   races; **perceived exertion** when the runner logged one; a **warm-up** recorded
   apart (a shorter, slower run that ended less than 2 h before the start, the same
-  day: the routine of a race morning); against: **stops** (elapsed time more than 10 %
+  day: the routine of a race morning); the date of one of the runner's **goal races**
+  (+2); against: **stops** (elapsed time more than 10 %
   over the moving time: a race clock does not stop) and detected **structure** (three
   or more work reps with recoveries: a workout, whose moving time flatters it);
 - **words** in the name and description, in the main running languages (strong:
@@ -239,6 +240,7 @@ class RaceFacts:
     warmup_before: bool = False  # a shorter, slower run ended < 2 h before the start
     elapsed_s: float | None = None
     n_reps: int = 0  # detected work reps
+    goal_race_day: bool = False  # the date of one of the runner's goal races
     mark: bool | None = None  # the runner's own mark: True race, False not a race
 
     @property
@@ -393,6 +395,9 @@ def classify(
     if run.n_reps >= 3:
         score -= 2
         ev.append(f"-2 a structured session: {run.n_reps} work reps with recoveries")
+    if run.goal_race_day:
+        score += 2
+        ev.append("+2 on the date of one of your goal races (`deliberun cycle`)")
     if run.warmup_before:
         score += 1
         ev.append("+1 a shorter, slower run ended less than 2 h before it (a warm-up)")

@@ -112,6 +112,17 @@ def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> f
     return est.value if est else None
 
 
+def goal_races(db: Database) -> list[tuple[float, date]]:
+    """``(distance m, date)`` of the goal races of the runner's cycles."""
+    from deliberun.services.practice import list_cycles
+
+    try:
+        cycles = list_cycles(db)
+    except Exception:  # noqa: BLE001 - no practice tables yet: no goal races
+        return []
+    return [(c.goal_race.distance_m, c.goal_race.date) for c in cycles if c.goal_race]
+
+
 def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[int, rc.RaceVerdict]:
     """Verdicts on the running activities among ``pairs`` (``(row, metrics)``)."""
     from deliberun.services.athlete import is_running
@@ -120,7 +131,11 @@ def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[i
     hr_max = hr_max_for_races(db, runs)
     warm = _warmups([r for r, _ in runs])
     facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
-    out = rc.classify_history(facts, hr_max_bpm=hr_max)
+    goals = goal_races(db)
+    days = {d for _, d in goals}
+    for f in facts:
+        f.goal_race_day = f.day in days
+    out = rc.classify_history(facts, hr_max_bpm=hr_max, goals_m=tuple(m for m, _ in goals))
     return {int(k): v for k, v in out.items() if k is not None}
 
 
