@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from deliberun.models import vdot as _vdot
@@ -243,7 +245,7 @@ class RaceFacts:
     goal_race_day: bool = False  # the date of one of the runner's goal races
     mark: bool | None = None  # the runner's own mark: True race, False not a race
 
-    @property
+    @cached_property
     def vdot(self) -> float | None:
         d, t = self.distance_m, self.duration_s
         if not (d and t and d >= 1000 and t >= RACE_RULES["min_duration_s"]):
@@ -423,10 +425,16 @@ def classify_history(
 ) -> dict[int | None, RaceVerdict]:
     """Verdicts for every run, each judged against the runs before it (by activity id)."""
     ordered = sorted(runs, key=lambda r: r.day)
-    return {
-        r.activity_id: classify(r, hr_max_bpm=hr_max_bpm, season=ordered, goals_m=goals_m)
-        for r in ordered
-    }
+    days = [r.day.toordinal() for r in ordered]
+    span = RACE_RULES["season_days"]
+    out = {}
+    for r in ordered:  # each against the year before it only (a window, not every run)
+        lo = bisect_left(days, r.day.toordinal() - span)
+        hi = bisect_right(days, r.day.toordinal())
+        out[r.activity_id] = classify(
+            r, hr_max_bpm=hr_max_bpm, season=ordered[lo:hi], goals_m=goals_m
+        )
+    return out
 
 
 def split_cv_pct(paces_s_per_km: list[float]) -> float | None:

@@ -140,10 +140,18 @@ def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[i
 
 
 def race_verdicts(db: Database, *, today: date) -> dict[int, rc.RaceVerdict]:
-    """``{activity id: verdict}`` for every run up to ``today`` (shared within a use case)."""
-    from deliberun.services.athlete import _rows_and_metrics
+    """``{activity id: verdict}`` for every run up to ``today`` (judged once per use case:
+    within ``athlete.shared_history`` the verdicts are kept beside the history)."""
+    from deliberun.services.athlete import _HISTORY, _rows_and_metrics
 
-    return verdicts_of(db, _rows_and_metrics(db, until=today))
+    cache: Any = _HISTORY.get()
+    key = ("race_verdicts", id(db), today)
+    if cache is not None and key in cache:
+        return dict(cache[key])
+    out = verdicts_of(db, _rows_and_metrics(db, until=today))
+    if cache is not None:
+        cache[key] = out
+    return dict(out)
 
 
 def race_ids(db: Database, *, today: date) -> set[int]:
