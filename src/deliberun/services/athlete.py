@@ -369,6 +369,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             "notes": notes,
         }
     best = max(usable, key=lambda e: e.vdot)
+    if not best.is_race:
+        notes.append(_training_only_note(db, as_of, window, best))
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
@@ -398,6 +400,28 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "efforts": [e.to_dict() for e in bests],
         "notes": notes,
     }
+
+
+def _training_only_note(db: Database, as_of: date, window: int, best: pr.Effort) -> str:
+    """Why a VDOT resting on a training effort is a lower bound, and the last race."""
+    from deliberun.services.races import race_ids
+
+    races = race_ids(db, today=as_of)
+    last = [
+        e
+        for r, m in _rows_and_metrics(db, until=as_of)
+        if r.id in races
+        for e in efforts_of(r, m, race=True)
+    ]
+    text = (
+        f"no race in the last {window} days: the VDOT rests on a training effort "
+        f"({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min on {best.day.isoformat()}, "
+        f"counted at {best.discount * 100:.0f}%), a lower bound of your fitness"
+    )
+    if last:
+        e = max(last, key=lambda x: x.day)
+        text += f"; your last race ({e.day.isoformat()}) gave VDOT {e.vdot:.1f}"
+    return text + "; mark a race with `deliberun race ID`"
 
 
 @_reads_history_once
