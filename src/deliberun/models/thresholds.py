@@ -20,6 +20,8 @@ Methods (documented in docs/models.md):
   a 20-min best gives 94 % of its speed, close to the "95 % of a 20-min test"
   rule of thumb (Friel; Allen & Coggan for power). One hour at maximal effort is the
   classic definition of threshold pace (Daniels' T pace ≈ 1-h race pace).
+- Both threshold estimates read steady efforts only: no run with detected reps and
+  recoveries (a structured session) counts.
 - **threshold HR**: the highest average HR of a hard continuous run of 20–60 min
   (average speed ≥ 90 % of the estimated threshold speed, or marked as a race);
   Friel's 30-min test takes the last 20 minutes' average, so a whole-run average
@@ -64,6 +66,7 @@ class ActivityFacts:
     resting_hr_bpm: float | None = None
     is_race: bool = False
     hr_best_30s_bpm: float | None = None
+    structured: bool = False  # reps with recoveries: no steady effort for thresholds
     mean_max_speed: dict[float, float] = field(default_factory=dict)  # duration s -> m/s
     best_efforts_s: dict[float, float] = field(default_factory=dict)  # distance m -> s
 
@@ -152,7 +155,10 @@ def sixty_minute_speed(speed: float, duration: float) -> float:
 
 
 def _efforts(a: ActivityFacts) -> list[tuple[float, float]]:
-    """(duration s, speed m/s) pairs of 20-60 min from the mean-max curve and best efforts."""
+    """(duration s, speed m/s) pairs of 20-60 min from the mean-max curve and best efforts
+    (none from a structured session: its stretches mix reps and recoveries)."""
+    if a.structured:
+        return []
     tmin, tmax = THRESHOLD_METHOD["effort_min_s"], THRESHOLD_METHOD["effort_max_s"]
     out = [
         (float(t), float(v))
@@ -203,7 +209,7 @@ def estimate_threshold_hr(
         if not (_finite(a.avg_hr_bpm) and _finite(a.moving_time_s) and _finite(a.distance_m)):
             continue
         t = float(a.moving_time_s or 0)
-        if not tmin <= t <= tmax:
+        if not tmin <= t <= tmax or a.structured:
             continue
         v = float(a.distance_m or 0) / t
         hard = a.is_race or (v_thr is not None and v >= frac * v_thr)

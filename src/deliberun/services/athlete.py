@@ -594,6 +594,7 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
                 resting_hr_bpm=float(rest) if isinstance(rest, int | float) else None,
                 is_race=r.id in races,
                 hr_best_30s_bpm=_num(m.get("hr_best_30s_bpm")),
+                structured=is_structured(m),
                 mean_max_speed=_float_keys(m.get("mean_max_speed")),
                 best_efforts_s=_float_keys(m.get("best_efforts_s")),
             )
