@@ -388,3 +388,27 @@ def test_real_interval_sessions_follow_their_laps(real_dir, name, count, rep_m):
         assert rep["start_s"] == pytest.approx(act.laps[group[0]].start_s, abs=1.0)
         assert rep["distance_m"] == pytest.approx(rep_m, rel=0.12)  # first 400 m rep: 360 m
     assert result["summary"].startswith(f"{count} × {rep_m} m in ")
+
+
+def test_walk_laps_marked_active_are_never_reps() -> None:
+    """6 x 800 m with 210 m walk recoveries, and a walk home the watch marked active
+    after the last recovery (a real Forerunner 255 session counted it as a 7th rep)."""
+    import numpy as np
+
+    from deliberun.io.activity import Lap
+    from deliberun.metrics.intervals import detect_intervals
+
+    plan = [(800.0, 4.4, "active"), (210.0, 1.4, "rest")] * 6 + [(400.0, 1.6, "active")]
+    laps, speeds, t0 = [], [], 0.0
+    for dist, v, kind in plan:
+        dur = dist / v
+        laps.append(Lap(start_s=t0, elapsed_time_s=dur, timer_time_s=dur, distance_m=dist,
+                        intensity=kind))  # fmt: skip
+        speeds += [v] * int(round(dur))
+        t0 += dur
+    v = np.array(speeds, dtype=float)
+    t = np.arange(v.size, dtype=float)
+    out = detect_intervals(t, np.cumsum(v), v, laps=laps)
+    assert out["source"] == "laps"
+    assert len(out["reps"]) == 6
+    assert min(r["speed_m_per_s"] for r in out["reps"]) > 4.0

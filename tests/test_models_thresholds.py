@@ -81,3 +81,20 @@ def test_nothing_to_estimate():
     assert th.estimate_thresholds([]) == {}
     easy = [th.ActivityFacts(1, date(2026, 1, 1), 3000, 1200, None, None)]
     assert th.estimate_thresholds(easy) == {}
+
+
+def test_thresholds_read_steady_efforts_only() -> None:
+    from datetime import date
+
+    from deliberun.models.thresholds import ActivityFacts, estimate_thresholds
+
+    day = date(2025, 3, 1)
+    steady = ActivityFacts(1, day, 5000.0, 1250.0, avg_hr_bpm=180.0, is_race=True,
+                           mean_max_speed={1200.0: 4.0})  # fmt: skip
+    reps = ActivityFacts(2, day, 8000.0, 1500.0, avg_hr_bpm=186.0, structured=True,
+                         mean_max_speed={1200.0: 4.6})  # fmt: skip
+    est = estimate_thresholds([steady, reps])
+    assert est["threshold_pace_s_per_km"].evidence == [1]
+    assert est["threshold_hr_bpm"].evidence == [1]
+    # a 21-min race is run above threshold: its average is corrected down (Friel)
+    assert est["threshold_hr_bpm"].value < 180.0

@@ -211,6 +211,13 @@ def test_cli_compliance_range_options(sim_db: Database) -> None:
     assert res.exit_code != 0 and "before it starts" in res.output
 
 
+def _ids(db: Database) -> list[int]:
+    from deliberun.store import repository as repo
+
+    with db.session() as s:
+        return [r.id for r in repo.list_activities(s)]
+
+
 def test_remembered_vdot_follows_the_data(run_folder: Path, db_path: Path) -> None:
     from deliberun.store import settings_repo
 
@@ -224,6 +231,12 @@ def test_remembered_vdot_follows_the_data(run_folder: Path, db_path: Path) -> No
     v, source = svc.current_vdot(db, today=today)  # a new setting is seen at once
     assert source == "threshold pace setting" and v > 50
     import_paths(db, [run_folder / "run.fit"], workers=1)
-    v2, source = svc.current_vdot(db, today=today)  # and so is a new run
+    # the run is an interval session (10 reps): no VDOT evidence (models/vdot_evidence.py)
+    assert svc.current_vdot(db, today=today)[1] == "threshold pace setting"
+    from deliberun.services.races import mark_race
+
+    (aid,) = _ids(db)
+    mark_race(db, aid, True, today=today)  # the runner's mark is seen at once too
+    v2, source = svc.current_vdot(db, today=today)
     assert source == "best recent effort" and v2 != v
     db.dispose()

@@ -82,10 +82,20 @@ def test_detected_reps_use_gap_and_auto_laps_are_not_structure() -> None:
 
 
 def test_threshold_pace_reads_work_segments_or_best_sustained_effort() -> None:
+    from deliberun.practice.execution import Reps, sustained_threshold_pace
+
     value = TARGET_KINDS["threshold_pace"].value
+    # 3 x 2.5 km tempo reps (10 min each) and a 15-s flying sprint: the reps count
+    reps = Reps([236.0, 236.0, 237.0, 170.0], [], [], "intervals", [708.0, 708.0, 711.0, 15.0])
+    pace = sustained_threshold_pace(reps, {})
+    assert pace == pytest.approx(236.3, abs=0.1)
     tempo = Session(date(2026, 5, 1), workout_type="tempo", avg_pace_s_per_km=306.0,
-                    rep_paces_s_per_km=[270.0])  # fmt: skip
-    assert value(tempo, {}) == 270.0  # not the whole-run 306
+                    rep_paces_s_per_km=[236.0, 236.0, 237.0, 170.0],
+                    metrics={"threshold_pace_s_per_km": pace})  # fmt: skip
+    assert value(tempo, {}) == pytest.approx(236.3, abs=0.1)  # not the whole-run 306
+    # only reps under 10 min: never from them (the 20-60 min best, else nothing)
+    short = Reps([200.0, 201.0], [], [], "intervals", [60.0, 60.0])
+    assert sustained_threshold_pace(short, {}) is None
     mms = {"600": 3.9, "1200": 3.7, "2400": 3.4, "4000": 3.0}
     assert best_sustained_pace({"mean_max_speed": mms}) == pytest.approx(1000 / 3.7)
     bare = Session(date(2026, 5, 1), workout_type="tempo", avg_pace_s_per_km=306.0,

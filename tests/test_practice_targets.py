@@ -66,6 +66,8 @@ def _tempos(n: int, start: date, pace0: float, per_week: float) -> list[Session]
                 activity_id=i,
                 workout_type="tempo",
                 rep_paces_s_per_km=[pace0 + per_week * i] * 3,
+                # as the service measures it: reps of 10 min or more (execution.py)
+                metrics={"threshold_pace_s_per_km": pace0 + per_week * i},
             )
         )
     return out
@@ -79,6 +81,7 @@ def test_threshold_pace_progress_trend_and_projection() -> None:
             activity_id=100 + i,
             workout_type=s.workout_type,
             rep_paces_s_per_km=s.rep_paces_s_per_km,
+            metrics=s.metrics,
         )
         for i, s in enumerate(_tempos(6, START, 260.0, -1.0))
     ]
@@ -121,3 +124,12 @@ def test_split_helpers() -> None:
     assert longest_stretch_s([300, 280, 282, 279, 300], [300, 280, 282, 279, 300], 280) == 841
     assert split_cv_pct([300, 300, 300]) == 0.0
     assert split_cv_pct([300]) is None
+
+
+def test_interval_execution_goal_is_a_share_or_a_percentage() -> None:
+    from deliberun.practice.targets import parse_goal
+
+    assert parse_goal("interval_execution", "0.8") == pytest.approx(0.8)
+    assert parse_goal("interval_execution", "80%") == pytest.approx(0.8)
+    with pytest.raises(ValueError, match="80%"):
+        parse_goal("interval_execution", "80")  # never 8000%

@@ -334,3 +334,27 @@ def test_every_response_carries_the_content_security_policy(client: TestClient) 
         assert directives["default-src"] == "'self'" and directives["script-src"] == "'self'"
         assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
         assert "unsafe-eval" not in csp and "http" not in csp  # no eval, no external host
+
+
+def test_the_race_button_marks_and_unmarks_a_run(tmp_path: Path, filled: Path) -> None:
+    import shutil
+
+    path = tmp_path / "copy.db"
+    shutil.copy(filled, path)
+    client = TestClient(create_app(str(path), today=LAST_DAY), base_url="http://127.0.0.1:8765")
+    aid = _ids(path)[1]
+    page = client.get(f"/activities/{aid}", headers=HTML)
+    assert 'id="race"' in page.text and 'id="race-mark"' in page.text
+    token = _token(client, f"/activities/{aid}")
+    same = {"origin": "http://127.0.0.1:8765"}
+    r = client.post(f"/activities/{aid}/race", data={"mark": "race", "csrf_token": token},
+                    headers={**same, **HTML}, follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    race = client.get(f"/api/activities/{aid}").json()["race"]
+    assert race["is_race"] is True and race["source"] == "runner"
+    r = client.post(f"/activities/{aid}/race", data={"mark": "auto", "csrf_token": token},
+                    headers={**same, **HTML}, follow_redirects=False)  # fmt: skip
+    assert client.get(f"/api/activities/{aid}").json()["race"]["source"] == "classifier"
+    bad = client.post(f"/activities/{aid}/race", data={"mark": "maybe", "csrf_token": token},
+                      headers={**same, **HTML})  # fmt: skip
+    assert bad.status_code == 400

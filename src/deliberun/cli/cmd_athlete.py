@@ -193,10 +193,15 @@ def athlete_cmd(
     """Settings, thresholds with their evidence, VDOT and training paces."""
     if ctx.invoked_subcommand is not None:
         return
-    data = _service().summary(_db(ctx), today=asof.today(), save=True)
+    from deliberun.cli.cmd_import import refresh_thresholds, say_refreshed
+
+    db = _db(ctx)
+    refreshed = refresh_thresholds(db, as_json)
+    data = _service().summary(db, today=asof.today(), save=True)
     if as_json:
-        print_json(data)
+        print_json({**data, "recomputed": refreshed})
         return
+    say_refreshed(refreshed)
     units = data["settings"].get("units", "metric")
     rows = []
     for key, t in data["thresholds"].items():
@@ -237,14 +242,39 @@ def athlete_set_cmd(
 
     Example: deliberun athlete set threshold_pace_s_per_km 4:15
     """
+    from deliberun.cli.cmd_import import say_refreshed
+    from deliberun.services.athlete_settings import THRESHOLD_KEYS
+    from deliberun.services.threshold_refresh import in_use
+
+    db = _db(ctx)
+    before = in_use(db)
     try:
-        result = _service().set_value(_db(ctx), key, value)
+        result = _service().set_value(db, key, value)
     except ValueError as exc:
         fail(str(exc), code=2)
+    refreshed = None
+    if result["key"] in THRESHOLD_KEYS:  # the metrics use it: recompute what it changes
+        from deliberun.services.threshold_refresh import refresh
+
+        if as_json:
+            refreshed = refresh(db, today=asof.today(), estimate=False, before=before)
+        else:
+            refreshed = refresh_thresholds_set(db, before)
     if as_json:
-        print_json(result)
+        print_json({**result, "recomputed": refreshed})
         return
     stdout.print(f"{result['key']}: {result['previous']} → {result['value']}", highlight=False)
+    if refreshed is not None:
+        say_refreshed(refreshed)
+
+
+def refresh_thresholds_set(db: Database, before: dict[str, float]) -> dict[str, Any]:
+    """Recompute the metrics a set threshold changes (no re-estimate), with a progress bar."""
+    from deliberun.cli.cmd_import import _progress
+    from deliberun.services.threshold_refresh import refresh
+
+    with _progress(False, "recomputing for the new threshold", "activities") as progress:
+        return refresh(db, today=asof.today(), estimate=False, progress=progress, before=before)
 
 
 def register(app: typer.Typer) -> None:

@@ -98,8 +98,9 @@ def import_cmd(
             report = import_paths(db, paths, workers=workers, progress=progress)
     except FileNotFoundError as exc:
         fail(str(exc))
+    refreshed = refresh_thresholds(db, quiet or as_json, workers)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "thresholds": refreshed})
     else:
         rows: list[list[Any]] = []
         rows += [
@@ -135,8 +136,28 @@ def import_cmd(
             stderr.print(
                 f"[red]Error:[/red] {safe(d['path'])}: {safe(d['error'])}", highlight=False
             )
+        say_refreshed(refreshed)
     if report.failed:
         raise typer.Exit(1)
+
+
+def refresh_thresholds(db: Database, quiet: bool, workers: int | None = None) -> dict[str, Any]:
+    """Re-estimate the thresholds and recompute the metrics that used other values
+    (``services.threshold_refresh``), with a progress bar."""
+    from deliberun.cli import asof
+    from deliberun.services.threshold_refresh import refresh
+
+    with _progress(quiet, "recomputing for new thresholds", "activities") as progress:
+        return refresh(db, today=asof.today(), progress=progress, workers=workers)
+
+
+def say_refreshed(result: dict[str, Any]) -> None:
+    """Tell the runner what a threshold change recomputed (nothing when nothing was)."""
+    from deliberun.services.threshold_refresh import describe
+
+    line = describe(result)
+    if line:
+        stdout.print(line, highlight=False)
 
 
 def _parse_date(value: str | None, option: str) -> date | None:
@@ -164,9 +185,12 @@ def activities_cmd(
     from deliberun.services.activities import list_activities
 
     db = _db(ctx)
-    items = list_activities(
-        db, since=_parse_date(since, "--since"), until=_parse_date(until, "--until"), sport=sport
-    )
+    from deliberun.cli import asof
+    from deliberun.services.session_types import annotate
+
+    last = min(_parse_date(until, "--until") or asof.today(), asof.today())
+    items = list_activities(db, since=_parse_date(since, "--since"), until=last, sport=sport)
+    annotate(db, items, today=asof.today())
     if as_json:
         print_json(items)
         return
@@ -178,6 +202,8 @@ def activities_cmd(
             a["start_time"][:16].replace("T", " "),
             a["sport"],
             (a["name"] or "") + (" (manual)" if a.get("manual") else ""),
+            (a["session_type"] or "")
+            + (" (race)" if a["is_race"] and a["session_type"] != "race" else ""),
             fmt_distance(a["distance_m"], units),
             fmt_duration(a["moving_time_s"]),
             fmt_pace(a["distance_m"], a["moving_time_s"], units),
@@ -188,7 +214,17 @@ def activities_cmd(
     stdout.print(
         table(
             f"{len(items)} activities",
-            ["id", "start", "sport", "name", lab["distance"], "moving", lab["pace"], "avg HR"],
+            [
+                "id",
+                "start",
+                "sport",
+                "name",
+                "type",
+                lab["distance"],
+                "moving",
+                lab["pace"],
+                "avg HR",
+            ],
             rows,
         )
     )
@@ -210,6 +246,10 @@ def show_cmd(
         item = show_activity(db, activity_id)
     except NoSuchActivity as exc:
         fail(str(exc))
+    from deliberun.cli import asof
+    from deliberun.services.session_types import explain
+
+    explain(db, item, today=asof.today())
     if as_json:
         print_json(item)
         return

@@ -17,6 +17,7 @@ from deliberun.cli import (
     cmd_import,
     cmd_plan,
     cmd_practice,
+    cmd_race,
     cmd_report,
     cmd_serve,
     cmd_simulate,
@@ -35,6 +36,7 @@ app = typer.Typer(
 
 REGISTRY = (
     cmd_import,
+    cmd_race,
     cmd_athlete,
     cmd_simulate,
     cmd_plan,

@@ -197,6 +197,18 @@ def render_activity(item: dict[str, Any], units: str) -> list[RenderableType]:
     ]
     if item.get("description"):
         head.insert(4, ["description", item["description"]])
+    session, race = item.get("session"), item.get("race")
+    if session:
+        head.append(
+            ["session type", f"{session['type']} (confidence {session['confidence']:.2f}): "
+             + "; ".join(session["evidence"])]
+        )  # fmt: skip
+    if race:
+        who = "your mark" if race["source"] == "runner" else "judged from the data"
+        head.append(
+            ["race", f"{'yes' if race['is_race'] else 'no'} ({who}): "
+             + "; ".join(race["evidence"]) + " (`deliberun race ID [--not]`)"]
+        )  # fmt: skip
     out: list[RenderableType] = [table(f"Activity {item['id']}", ["", ""], head)]
     m = item.get("metrics") or {}
     if not m:

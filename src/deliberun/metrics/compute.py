@@ -35,7 +35,7 @@ from deliberun.metrics.splits import KM_M, MILE_M, splits
 from deliberun.metrics.summary import summarize
 from deliberun.metrics.thresholds import resolve_thresholds
 
-METRICS_VERSION = "3"
+METRICS_VERSION = "4"
 
 
 #: Decoupling needs a long enough steady effort: 20 min of moving samples with HR.
@@ -85,7 +85,12 @@ def _rpe(activity: Activity) -> float | None:
     return None
 
 
-def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> dict[str, Any]:
+def compute_all(
+    activity: Activity,
+    settings: AthleteSettings | None = None,
+    *,
+    estimates: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Every per-activity metric of ``activity``, JSON-able.
 
     Parameters
@@ -148,7 +153,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
     # thresholds
     observed_max = float(np.nanmax(cs.heart_rate)) if has_hr else None
     used, warnings = resolve_thresholds(
-        settings, observed_max_hr=observed_max, year=activity.start_time.year
+        settings, observed_max_hr=observed_max, year=activity.start_time.year, estimates=estimates
     )
     hr_max = used["hr_max_bpm"]["value"]
     hr_rest = used["hr_rest_bpm"]["value"]
@@ -246,6 +251,7 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         "mean_max_speed": {str(k): v for k, v in mean_max_speed(cs.distance, time=cs.time).items()}
         if has_distance
         else {},
+        "hr_best_30s_bpm": _best_mean(cs.heart_rate, 30) if has_hr else None,
         "hr_zone_model": settings.hr_zone_model,
         "hr_zone_bounds_bpm": [float(b) for b in bounds],
         "hr_zones_s": zones,
@@ -264,6 +270,19 @@ def compute_all(activity: Activity, settings: AthleteSettings | None = None) -> 
         "warnings": warnings if has_hr or foot else [],
     }
     return dict(_jsonable(out))
+
+
+def _best_mean(values: np.ndarray, window: int) -> float | None:
+    """Highest mean of ``window`` consecutive 1-s samples (gaps break a window), or None."""
+    v = np.asarray(values, dtype=float)
+    if v.size < window:
+        return None
+    ok = np.isfinite(v)
+    c = np.concatenate([[0.0], np.cumsum(np.where(ok, v, 0.0))])
+    n = np.concatenate([[0], np.cumsum(ok)])
+    sums, counts = c[window:] - c[:-window], n[window:] - n[:-window]
+    full = counts == window
+    return float((sums[full] / window).max()) if full.any() else None
 
 
 def _sex(sex: str | None) -> str:

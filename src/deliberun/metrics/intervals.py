@@ -58,6 +58,8 @@ MIN_LEAD_S = 60  # shorter slow parts of a fast run are noise, not a warm-up
 MIN_STEP_SD = 2.5  # a lead-in differs from the rep by this many within-part SDs
 REGULAR_CV = 0.12  # reps whose distances (or durations) vary less than this are "the same"
 JOG_M_PER_S = 1.6
+#: A rep is faster than walking (7.2 km/h): a walk lap or a walk recovery is never a rep.
+MIN_REP_M_PER_S = 2.0
 WALK_M_PER_S = 0.5
 
 
@@ -423,6 +425,10 @@ def detect_intervals(
     if n < 2 or not np.isfinite(d).any():
         return out
     groups = work_laps(laps) if laps else []
+    if laps and groups:
+        groups = [grp for grp in groups if _group_speed(laps, grp) >= MIN_REP_M_PER_S]
+        if len(groups) < 2:
+            groups = []
     if groups:
         assert laps is not None
         fs, fe = reps_from_laps(laps, groups, t)
@@ -459,6 +465,13 @@ def detect_intervals(
     fs, fe = _refine_edges(starts, ends, g, s)
     out.update(_reps_out(fs, fe, t, d, v, g, hr), source="streams")
     return out
+
+
+def _group_speed(laps: list[Lap], group: list[int]) -> float:
+    """Average speed of a group of laps [m/s] (inf when unknown: kept)."""
+    dist = sum(laps[i].distance_m or 0.0 for i in group)
+    dur = sum((laps[i].timer_time_s or laps[i].elapsed_time_s or 0.0) for i in group)
+    return dist / dur if dist > 0 and dur > 0 else math.inf
 
 
 def _reps_out(

@@ -1,7 +1,8 @@
 """The athlete thresholds a metric run uses, with documented fallbacks.
 
-A value the runner set in ``AthleteSettings`` wins. When it is ``None`` we fall
-back, and the output says so (``source`` is ``"settings"``, ``"estimate"`` or
+A value the runner set in ``AthleteSettings`` wins; else the runner's own estimate
+from their runs (``estimates``: the latest of ``deliberun.models.thresholds``' history,
+``"from": "your runs"``). When neither is known we fall back, and the output says so (``source`` is ``"settings"``, ``"estimate"`` or
 ``"default"``), so no figure silently rests on a guess:
 
 - ``hr_max_bpm``: Tanaka et al. (2001) ``208 - 0.7 * age`` when the birth year is
@@ -36,6 +37,7 @@ def resolve_thresholds(
     *,
     observed_max_hr: float | None = None,
     year: int | None = None,
+    estimates: dict[str, float] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Thresholds to use for one activity, each with where it came from.
 
@@ -46,6 +48,10 @@ def resolve_thresholds(
         The activity's maximum heart rate [bpm].
     year : int, optional
         The activity's year (for the age in Tanaka's formula).
+    estimates : dict, optional
+        The runner's thresholds estimated from their own runs
+        (``deliberun.models.thresholds``, the latest of the history): used for every key
+        the runner did not set, before any formula or default (source ``"estimate"``).
 
     Returns
     -------
@@ -56,6 +62,22 @@ def resolve_thresholds(
     """
     used: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
+    if estimates:
+        filled = {
+            k: float(v)
+            for k, v in estimates.items()
+            if k in ("hr_max_bpm", "hr_rest_bpm", "threshold_hr_bpm", "threshold_pace_s_per_km")
+            and v is not None
+            and getattr(settings, k) is None
+        }
+        if filled:
+            settings = AthleteSettings.from_dict({**settings.to_dict(), **filled})
+            used, warnings = resolve_thresholds(
+                settings, observed_max_hr=observed_max_hr, year=year
+            )
+            for k in filled:
+                used[k] = {"value": used[k]["value"], "source": "estimate", "from": "your runs"}
+            return used, warnings
 
     if settings.hr_max_bpm is not None:
         used["hr_max_bpm"] = {"value": float(settings.hr_max_bpm), "source": "settings"}

@@ -247,15 +247,19 @@ class Effort:
     day: date
     activity_id: int | None = None
     is_race: bool = False
+    #: Share of its VDOT a training effort counts for (1 for races; see ``vdot_evidence``).
+    discount: float = 1.0
 
     @cached_property
     def vdot(self) -> float:
-        """VDOT of this effort [ml/kg/min] (no warning outside 3.5 min-5 h; callers filter)."""
+        """VDOT of this effort [ml/kg/min] (no warning outside 3.5 min-5 h; callers filter),
+        times its ``discount``."""
         if not (self.distance_m > 0 and self.duration_s > 0):
             raise ValueError(f"effort needs positive distance and time, got {self!r}")
-        return _vdot.oxygen_cost(self.distance_m / self.duration_s) / _vdot.fraction_of_vo2max(
+        raw = _vdot.oxygen_cost(self.distance_m / self.duration_s) / _vdot.fraction_of_vo2max(
             self.duration_s
         )
+        return raw * self.discount
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -264,6 +268,8 @@ class Effort:
             "date": self.day.isoformat(),
             "activity_id": self.activity_id,
             "is_race": self.is_race,
+            "kind": "race" if self.is_race else "training effort",
+            "discount": round(self.discount, 4),
             "vdot": round(self.vdot, 2),
         }
 

@@ -6,9 +6,13 @@ layer decides which wins, these functions only estimate).
 
 Methods (documented in docs/models.md):
 
-- **max HR**: the highest per-activity maximum HR in the window, ignoring values
-  outside 120–230 bpm and a single value more than 5 bpm above the second-highest
-  (a strap spike), in which case the second-highest is used.
+- **max HR**: the highest best-30-s average HR of the activities in the window (a
+  sustained maximum: a 2-s strap spike cannot set it; the best 30 s of an all-out
+  finish is within 1-2 bpm of a lab max HR, cf. ACSM's Guidelines for Exercise
+  Testing, 11th ed., on peak HR over the last 30 s of a maximal test). Activities
+  computed before that metric existed fall back to their recorded maximum, ignoring
+  values outside 120–230 bpm and a single value more than 5 bpm above the
+  second-highest (a strap spike), in which case the second-highest is used.
 - **resting HR**: the lowest resting HR the files report (FIT ``user_profile`` /
   device value), values 25–100 bpm.
 - **threshold pace**: the best effort of 20–60 min, converted to the speed
@@ -16,10 +20,16 @@ Methods (documented in docs/models.md):
   a 20-min best gives 94 % of its speed, close to the "95 % of a 20-min test"
   rule of thumb (Friel; Allen & Coggan for power). One hour at maximal effort is the
   classic definition of threshold pace (Daniels' T pace ≈ 1-h race pace).
+- Both threshold estimates read steady efforts only: no run with detected reps and
+  recoveries (a structured session) counts.
 - **threshold HR**: the highest average HR of a hard continuous run of 20–60 min
   (average speed ≥ 90 % of the estimated threshold speed, or marked as a race);
   Friel's 30-min test takes the last 20 minutes' average, so a whole-run average
   of 30–60 min is a slight under-estimate, which we prefer to over-estimating.
+  A shorter effort is run above threshold: the average of a 20-min all-out effort
+  (a 5 km race) is taken at 95 % (the 20-min test correction of Friel and
+  TrainingPeaks: LTHR is about 95 % of a 20-min time trial's average HR), rising
+  linearly to 100 % at 30 min.
 """
 
 from __future__ import annotations
@@ -55,6 +65,8 @@ class ActivityFacts:
     max_hr_bpm: float | None = None
     resting_hr_bpm: float | None = None
     is_race: bool = False
+    hr_best_30s_bpm: float | None = None
+    structured: bool = False  # reps with recoveries: no steady effort for thresholds
     mean_max_speed: dict[float, float] = field(default_factory=dict)  # duration s -> m/s
     best_efforts_s: dict[float, float] = field(default_factory=dict)  # distance m -> s
 
@@ -84,8 +96,23 @@ def _finite(x: float | None) -> bool:
 
 
 def estimate_hr_max(activities: list[ActivityFacts]) -> Estimate | None:
-    """Maximum heart rate [bpm] from the activities' recorded maxima (see module docstring)."""
+    """Maximum heart rate [bpm]: the best sustained 30 s, else the recorded maxima (see
+    module docstring)."""
     lo, hi = THRESHOLD_METHOD["hr_max_range_bpm"]
+    sustained = [
+        a
+        for a in activities
+        if _finite(a.hr_best_30s_bpm) and lo <= a.hr_best_30s_bpm <= hi  # type: ignore[operator]
+    ]
+    if sustained:
+        top = max(sustained, key=lambda a: a.hr_best_30s_bpm or 0.0)
+        return Estimate(
+            "hr_max_bpm",
+            round(float(top.hr_best_30s_bpm or 0), 1),
+            top.day,
+            [top.activity_id],
+            "highest best-30-s average heart rate (a sustained maximum, not a spike)",
+        )
     cands = sorted(
         (a for a in activities if _finite(a.max_hr_bpm) and lo <= a.max_hr_bpm <= hi),  # type: ignore[operator]
         key=lambda a: a.max_hr_bpm or 0.0,
@@ -128,7 +155,10 @@ def sixty_minute_speed(speed: float, duration: float) -> float:
 
 
 def _efforts(a: ActivityFacts) -> list[tuple[float, float]]:
-    """(duration s, speed m/s) pairs of 20-60 min from the mean-max curve and best efforts."""
+    """(duration s, speed m/s) pairs of 20-60 min from the mean-max curve and best efforts
+    (none from a structured session: its stretches mix reps and recoveries)."""
+    if a.structured:
+        return []
     tmin, tmax = THRESHOLD_METHOD["effort_min_s"], THRESHOLD_METHOD["effort_max_s"]
     out = [
         (float(t), float(v))
@@ -174,26 +204,35 @@ def estimate_threshold_hr(
     tmin, tmax = THRESHOLD_METHOD["effort_min_s"], THRESHOLD_METHOD["effort_max_s"]
     frac = THRESHOLD_METHOD["hard_run_fraction_of_threshold"]
     v_thr = 1000.0 / threshold_pace_s_per_km if threshold_pace_s_per_km else None
-    best: ActivityFacts | None = None
+    best: tuple[float, ActivityFacts, float] | None = None
     for a in activities:
         if not (_finite(a.avg_hr_bpm) and _finite(a.moving_time_s) and _finite(a.distance_m)):
             continue
         t = float(a.moving_time_s or 0)
-        if not tmin <= t <= tmax:
+        if not tmin <= t <= tmax or a.structured:
             continue
         v = float(a.distance_m or 0) / t
         hard = a.is_race or (v_thr is not None and v >= frac * v_thr)
-        if hard and (best is None or (a.avg_hr_bpm or 0) > (best.avg_hr_bpm or 0)):
-            best = a
+        value = float(a.avg_hr_bpm or 0) * threshold_hr_factor(t)
+        if hard and (best is None or value > best[0]):
+            best = (value, a, t)
     if best is None:
         return None
+    value, a, t = best
     return Estimate(
         "threshold_hr_bpm",
-        float(best.avg_hr_bpm or 0),
-        best.day,
-        [best.activity_id],
-        "highest average HR of a hard continuous run of 20-60 min",
+        round(value, 1),
+        a.day,
+        [a.activity_id],
+        f"highest average HR of a hard continuous run of 20-60 min, x "
+        f"{threshold_hr_factor(t):.3f} for its {t / 60:.0f} min (Friel)",
     )
+
+
+def threshold_hr_factor(duration_s: float) -> float:
+    """Share of a hard effort's average HR that is threshold HR: 0.95 at 20 min, rising
+    linearly to 1 at 30 min and beyond (see the module docstring)."""
+    return min(1.0, 0.95 + 0.05 * max(0.0, duration_s - 1200.0) / 600.0)
 
 
 def estimate_thresholds(activities: list[ActivityFacts]) -> dict[str, Estimate]:

@@ -1,10 +1,10 @@
-"""VDOT as of each day: the best recent effort before the day, for judging past sessions.
+"""VDOT as of each day: the best recent evidence before the day, for judging past sessions.
 
 A rep pace planned "at I pace" on a given day means the I pace of the runner's fitness
 *then*, not today's. :func:`vdot_as_of` gives, for each day, the VDOT the athlete area
-would have reported on that morning: the best VDOT of the usable efforts (races and
-best efforts of 3 min to 5 h over at least 1 km, the filter of the race predictions) in
-the ``window_days`` before the day. The day itself is left out, so a session never sets
+would have reported on that morning: the best VDOT of the efforts the evidence rules
+allow (races, and sustained training efforts discounted and only when no race is more
+recent: ``models.vdot_evidence``) in the ``window_days`` before the day. The day itself is left out, so a session never sets
 the yardstick it is judged by.
 
 Best efforts inside training runs understate fitness (a 5 km best inside a tempo run
@@ -36,28 +36,16 @@ from deliberun.models.predict import is_usable as is_usable
 #: (``USABLE_EFFORT`` and ``is_usable`` live beside ``Effort`` in ``models.predict``.)
 
 
-def _daily_best(efforts: Iterable[Effort]) -> tuple[np.ndarray, np.ndarray]:
-    """(day ordinals, best VDOT that day) of the usable efforts, by day."""
-    best: dict[int, float] = {}
-    for e in efforts:
-        if not is_usable(e):
-            continue
-        v = float(e.vdot)
-        if np.isfinite(v):
-            k = e.day.toordinal()
-            best[k] = max(best.get(k, -np.inf), v)
-    ords = np.array(sorted(best), dtype=np.int64)
-    return ords, np.array([best[int(k)] for k in ords], dtype=float)
-
-
 def vdot_as_of(
     efforts: Iterable[Effort], days: Iterable[date], window_days: int, min_history_days: int = 28
 ) -> dict[date, float | None]:
-    """The VDOT of each day: the best usable effort in the ``window_days`` before it.
+    """The VDOT of each day: the best effort in the ``window_days`` before it that the
+    evidence rules allow (``models.vdot_evidence.select``).
 
     Parameters
     ----------
-    efforts : races and best efforts (distance [m], time [s], local date, race or not).
+    efforts : races and training efforts (distance [m], time [s], local date, race or
+        not, discount), e.g. from ``vdot_evidence.run_efforts``.
     days : the days to judge.
     window_days : how far back an effort counts [days] (the athlete area's
         ``prediction_window_days``, 180 by default).
@@ -69,29 +57,47 @@ def vdot_as_of(
         ``{day: VDOT [ml/kg/min] or None}``: efforts dated in ``[day - window_days,
         day)`` count (the day itself does not); without a race in that window, the
         next race in ``(day, day + window_days]`` counts when its VDOT is higher (see
-        the module docstring).
+        the module docstring). :func:`vdot_evidence_as_of` says what each rests on.
     """
+    return {
+        d: (e.vdot if e is not None else None)
+        for d, e in vdot_evidence_as_of(efforts, days, window_days, min_history_days).items()
+    }
+
+
+def vdot_evidence_as_of(
+    efforts: Iterable[Effort], days: Iterable[date], window_days: int, min_history_days: int = 28
+) -> dict[date, Effort | None]:
+    """The effort each day's VDOT rests on (see :func:`vdot_as_of`), or None."""
+    from deliberun.models.vdot_evidence import select
+
     if window_days < 1:
         raise ValueError("the VDOT window must be at least one day")
     wanted = sorted(set(days))
     if not wanted:
         return {}
-    efforts = list(efforts)
-    ords, vals = _daily_best(efforts)
-    race_ords, race_vals = _daily_best(e for e in efforts if e.is_race)
-    out: dict[date, float | None] = {d: None for d in wanted}
+    usable = sorted(
+        (e for e in efforts if is_usable(e) and np.isfinite(e.vdot)), key=lambda e: e.day
+    )
+    ords = np.array([e.day.toordinal() for e in usable], dtype=np.int64)
+    races = [e for e in usable if e.is_race]
+    race_ords = np.array([e.day.toordinal() for e in races], dtype=np.int64)
+    out: dict[date, Effort | None] = {d: None for d in wanted}
     settled = int(ords[0]) + min_history_days if ords.size else 0
     for d in wanted:
         hi = max(d.toordinal(), settled)
         lo = hi - window_days
         i, j = np.searchsorted(ords, lo, side="left"), np.searchsorted(ords, hi, side="left")
-        best = float(vals[i:j].max()) if j > i else None
+        chosen = select(usable[i:j])
+        best = max(chosen, key=lambda e: e.vdot) if chosen else None
         ri = np.searchsorted(race_ords, lo, side="left")
         rj = np.searchsorted(race_ords, hi, side="left")
         if rj == ri:  # no race before: borrow the next race's VDOT
-            nxt = np.searchsorted(race_ords, hi, side="right")
+            nxt = int(np.searchsorted(race_ords, hi, side="right"))
             if nxt < race_ords.size and race_ords[nxt] <= hi + window_days:
-                if best is None or race_vals[nxt] > best:
-                    best = float(race_vals[nxt])
+                same_day = [e for e in races if e.day.toordinal() == race_ords[nxt]]
+                nxt_best = max(same_day, key=lambda e: e.vdot)
+                if best is None or nxt_best.vdot > best.vdot:
+                    best = nxt_best
         out[d] = best
     return out

@@ -104,6 +104,7 @@ class Reps:
     raw_paces_s_per_km: list[float] = field(default_factory=list)
     rests_s: list[float] = field(default_factory=list)
     source: str = "none"  # laps | intervals | none
+    durations_s: list[float] = field(default_factory=list)  # of each rep [s], when known
 
 
 def _pace(speed: float | None) -> float | None:
@@ -174,18 +175,40 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
                 [raw[i] for i in keep],  # type: ignore[misc]
                 rests,
                 "laps",
+                [_f(chosen[i].get("duration_s")) or 0.0 for i in keep],
             )
     reps = (metrics.get("intervals") or {}).get("reps") or []
     paces: list[float] = []
     raws: list[float] = []
+    durs: list[float] = []
     for r in reps:
         raw_p = _pace(_f(r.get("speed_m_per_s")))
         if raw_p is None:
             continue
         raws.append(raw_p)
         paces.append(_pace(_f(r.get("gap_speed_m_per_s"))) or raw_p)
+        durs.append(_f(r.get("duration_s")) or 0.0)
     rests = [v for v in (_f(r.get("recovery_s")) for r in reps[:-1]) if v]
-    return Reps(paces, raws, rests, "intervals" if paces else "none")
+    return Reps(paces, raws, rests, "intervals" if paces else "none", durs)
+
+
+#: Threshold pace is measured only on efforts held this long (Daniels: T pace is held
+#: 20-60 min continuous, or as cruise intervals; a shorter rep says little about it).
+MIN_THRESHOLD_EFFORT_S = 600.0
+
+
+def sustained_threshold_pace(reps: Reps | None, metrics: dict[str, Any]) -> float | None:
+    """Threshold pace [s/km] of a tempo session: its reps of 10 min or more (time-weighted),
+    else its best sustained 20-60 min; never a rep shorter than 10 minutes."""
+    if reps and reps.durations_s and len(reps.durations_s) == len(reps.paces_s_per_km):
+        long = [
+            (p, d)
+            for p, d in zip(reps.paces_s_per_km, reps.durations_s, strict=True)
+            if d >= MIN_THRESHOLD_EFFORT_S
+        ]
+        if long:
+            return sum(p * d for p, d in long) / sum(d for _, d in long)
+    return best_sustained_pace(metrics)
 
 
 def best_sustained_pace(

@@ -37,13 +37,13 @@ def _aerobic_efficiency(s: Session, p: dict[str, float]) -> float | None:
 
 
 def _threshold_pace(s: Session, p: dict[str, float]) -> float | None:
-    """Pace of the work segments of a tempo or cruise-interval run [s/km] (grade-adjusted
-    when known), else its best sustained 20-60 min (``metrics["threshold_pace_s_per_km"]``);
-    never the whole-run average, which mixes in the warm-up and cool-down."""
+    """Threshold pace of a tempo or cruise-interval run [s/km]: its work reps of 10 min or
+    more (grade-adjusted when known, time-weighted), else its best sustained 20-60 min
+    (``metrics["threshold_pace_s_per_km"]``, see ``execution.sustained_threshold_pace``);
+    never a rep under 10 minutes (a flying sprint is not threshold pace) and never the
+    whole-run average, which mixes in the warm-up and cool-down."""
     if s.workout_type not in ("tempo", "cruise_intervals"):
         return None
-    if s.rep_paces_s_per_km:
-        return float(np.mean(s.rep_paces_s_per_km))
     return s.metrics.get("threshold_pace_s_per_km")
 
 
@@ -175,12 +175,18 @@ def parse_goal(kind: str, text: str) -> float:
             for suffix, metres in (("km", 1000.0), ("mi", _MILE_M), ("m", 1.0)):
                 if t.endswith(suffix):
                     return float(t.removesuffix(suffix)) * metres
+        if unit == "share":
+            value = float(t.removesuffix("%")) / 100.0 if t.endswith("%") else float(t)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError
+            return value
         return float(t)
     except ValueError:
         hint = {
             "s/km": "a pace such as 4:20, 4:20/km or 6:58/mi",
             "s": "a time such as 45:00 or 1:15:00, or seconds",
             "m": "a distance such as 60km or 40mi, or metres",
+            "share": "a share from 0 to 1 (0.8) or a percentage with % (80%)",
         }.get(unit, "a number")
         raise ValueError(f"cannot read goal {text!r} for {kind}; use {hint}") from None
 
@@ -245,6 +251,13 @@ class TargetProgress:
             "projected_date": self.projected_date.isoformat() if self.projected_date else None,
             "reached": self.reached,
             "session_ids": self.session_ids,
+            # each value with the session it came from (per-session targets)
+            "values": [
+                {"date": d.isoformat(), "value": v, "session": sid}
+                for (d, v), sid in zip(self.values, self.session_ids, strict=True)
+            ]
+            if len(self.values) == len(self.session_ids)
+            else [{"date": d.isoformat(), "value": v} for d, v in self.values],
         }
 
 

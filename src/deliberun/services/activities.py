@@ -21,7 +21,7 @@ from deliberun.io.activity import Activity
 from deliberun.services import importer
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
-from deliberun.store.settings_repo import get_settings
+from deliberun.store.settings_repo import estimates_in_use, get_settings
 
 
 class NoSuchActivity(LookupError):
@@ -97,7 +97,12 @@ def recompute_one(
         return importer.parse_one(original[0], original[1], original[2], settings)
     assert activity is not None
     try:
-        return "ok", importer.analyse(activity, AthleteSettings.from_dict(settings), encode=False)
+        return "ok", importer.analyse(
+            activity,
+            AthleteSettings.from_dict(settings),
+            encode=False,
+            estimates=settings.get(importer.ESTIMATES_KEY),
+        )
     except Exception as exc:  # a bug in a metric: report it, go on
         return "error", f"internal error ({type(exc).__name__}: {exc}); please report it"
 
@@ -116,6 +121,7 @@ def recompute(
     workers: int | None = None,
     progress: Callable[[int, int | None, str], None] | None = None,
     now: datetime | None = None,
+    only: list[int] | None = None,
 ) -> RecomputeReport:
     """Recompute summary columns and metrics of every activity with the current code.
 
@@ -131,11 +137,14 @@ def recompute(
         ``progress(done, total, label)`` after each activity.
     now : datetime, optional
         The time recorded as ``computed_at``.
+    only : list of int, optional
+        Recompute only these activities (e.g. those a threshold change affects).
     """
     report = RecomputeReport(metrics_version=importer.compute_metrics_version())
     with db.session() as s:
-        ids = repo.activity_ids_by_start(s)
+        ids = repo.activity_ids_by_start(s) if only is None else list(only)
         settings = get_settings(s).to_dict()
+        settings[importer.ESTIMATES_KEY] = estimates_in_use(s)
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     pool = importer.make_pool(n_workers) if n_workers > 1 and len(ids) > 1 else None
     inflight: deque[tuple[int, Future[tuple[str, Any]] | tuple[str, Any]]] = deque()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from deliberun.models import load_ratios as lr
 from deliberun.models import predict as pr
 from deliberun.models import thresholds
 from deliberun.models import vdot as vd
+from deliberun.models import vdot_evidence as vev
 from deliberun.services.athlete_paces import paces as paces  # re-exported
 from deliberun.services.athlete_paces import race_calculator as race_calculator
 from deliberun.services.athlete_settings import CHOICES as CHOICES  # re-exported
@@ -46,9 +46,6 @@ from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
 
-_RACE_NAME = re.compile(r"\brace\b|\bparkrun\b|\bwettkampf\b|\bcompetition\b", re.IGNORECASE)
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -58,13 +55,15 @@ def is_running(sport: str | None) -> bool:
 
 
 def is_race(row: Any) -> bool:
-    """A race: marked so by the importer (extra) or the sub-sport, else by its name."""
-    extra = getattr(row, "extra", None) or {}
-    if extra.get("is_race") or str(extra.get("workout_type", "")).lower() == "race":
-        return True
-    if (getattr(row, "sub_sport", None) or "").lower() == "race":
-        return True
-    return bool(_RACE_NAME.search(getattr(row, "name", None) or ""))
+    """A race on the row alone (no history): the runner's mark, else the source's flag.
+
+    The athlete models use :func:`deliberun.services.races.race_ids`, which also judges
+    the effort against the runner's history (``models.races``).
+    """
+    from deliberun.services.races import imported_race_flag, mark_of
+
+    mark = mark_of(row)
+    return mark if mark is not None else imported_race_flag(row)
 
 
 def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
@@ -86,7 +85,14 @@ _HISTORY: ContextVar[dict[tuple[int, date], list[tuple[Any, dict[str, Any]]]] | 
 
 
 #: The parts of each activity's metrics the athlete models read (the rest is not loaded).
-METRIC_KEYS = ("load", "best_efforts_s", "mean_max_speed")
+METRIC_KEYS = (
+    "load",
+    "best_efforts_s",
+    "mean_max_speed",
+    "splits_km",
+    "intervals",
+    "hr_best_30s_bpm",
+)
 
 
 def _rows_and_metrics(
@@ -289,29 +295,42 @@ def _num(x: float) -> float | None:
 
 @_reads_history_once
 def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
-    """Races and stored best efforts of running activities in the window."""
+    """Races (whole runs) and sustained training efforts of running activities in the
+    window (``models.vdot_evidence.run_efforts``; races from ``services.races``)."""
+    from deliberun.services.races import race_ids
+
     since = today - timedelta(days=window_days)
+    races = race_ids(db, today=today)
     out: list[pr.Effort] = []
     for r, m in _rows_and_metrics(db, until=today, since=since):
         if not is_running(r.sport):
             continue
-        out += efforts_of(r, m.get("best_efforts_s"))
+        out += efforts_of(r, m, race=r.id in races)
     return out
 
 
-def efforts_of(row: Any, best_efforts_s: Any) -> list[pr.Effort]:
-    """A running activity's efforts: each stored best effort, and the whole run when it
-    was a race."""
-    race = is_race(row)
-    out = [
-        pr.Effort(d, t, row.local_date, row.id, race)
-        for d, t in _float_keys(best_efforts_s).items()
-        if d > 0 and t > 0
-    ]
-    if race and row.distance_m and (row.moving_time_s or row.timer_time_s):
-        t = float(row.moving_time_s or row.timer_time_s or 0)
-        out.append(pr.Effort(float(row.distance_m), t, row.local_date, row.id, True))
-    return out
+def is_structured(metrics: dict[str, Any]) -> bool:
+    """A structured session: at least two work reps were detected (or laps marked them)."""
+    iv = metrics.get("intervals") or {}
+    reps = iv.get("reps") if isinstance(iv, dict) else None
+    return bool(reps) and len(reps) >= 2
+
+
+def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effort]:
+    """A running activity's efforts: the whole run when it was a race, else its sustained
+    best efforts (none from a structured session), discounted."""
+    from deliberun.models.vdot_evidence import run_efforts
+
+    return run_efforts(
+        row.id,
+        row.local_date,
+        row.distance_m,
+        row.moving_time_s or row.timer_time_s,
+        _float_keys(metrics.get("best_efforts_s")),
+        race=race,
+        structured=is_structured(metrics),
+        elapsed_s=row.elapsed_time_s,
+    )
 
 
 @_reads_history_once
@@ -322,7 +341,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     notes: list[str] = []
 
     def usable_efforts(as_of: date) -> list[pr.Effort]:
-        return [e for e in efforts(db, today=as_of, window_days=window) if pr.is_usable(e)]
+        return vev.select(efforts(db, today=as_of, window_days=window))
 
     usable = usable_efforts(today)
     as_of = today
@@ -338,7 +357,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             )
     if not usable:
         notes.append(
-            f"no races or best efforts of 3 min or more in the last {window} days; "
+            f"no races or sustained best efforts (6 min or more) in the last {window} days; "
             "import runs with distance, or use `deliberun paces --race DIST TIME`"
         )
         return {
@@ -350,6 +369,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             "notes": notes,
         }
     best = max(usable, key=lambda e: e.vdot)
+    if not best.is_race:
+        notes.append(_training_only_note(db, as_of, window, best))
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
@@ -372,7 +393,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "window_days": window,
         "vdot": round(best.vdot, 2),
-        "vdot_rests_on": best.to_dict(),
+        "vdot_rests_on": vev.rests_on(best),
+        "vdot_history": vdot_history(db, today=as_of, window_days=window),
         "marathon_shape": shape,
         "predictions": out_preds,
         "efforts": [e.to_dict() for e in bests],
@@ -380,24 +402,69 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     }
 
 
+def _training_only_note(db: Database, as_of: date, window: int, best: pr.Effort) -> str:
+    """Why a VDOT resting on a training effort is a lower bound, and the last race."""
+    from deliberun.services.races import race_ids
+
+    races = race_ids(db, today=as_of)
+    last = [
+        e
+        for r, m in _rows_and_metrics(db, until=as_of)
+        if r.id in races
+        for e in efforts_of(r, m, race=True)
+    ]
+    text = (
+        f"no race in the last {window} days: the VDOT rests on a training effort "
+        f"({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min on {best.day.isoformat()}, "
+        f"counted at {best.discount * 100:.0f}%), a lower bound of your fitness"
+    )
+    if last:
+        e = max(last, key=lambda x: x.day)
+        text += f"; your last race ({e.day.isoformat()}) gave VDOT {e.vdot:.1f}"
+    return text + "; mark a race with `deliberun race ID`"
+
+
+@_reads_history_once
+def vdot_history(
+    db: Database, *, today: date, window_days: int, weeks: int = 12
+) -> list[dict[str, Any]]:
+    """The VDOT on each Monday of the last ``weeks`` weeks and on ``today``, each with
+    what it rests on (``models.vdot_history.vdot_evidence_as_of``)."""
+    from deliberun.models.vdot_history import vdot_evidence_as_of
+
+    monday = today - timedelta(days=today.weekday())
+    days = [monday - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)] + [today]
+    span = (today - days[0]).days + 2 * window_days
+    chosen = vdot_evidence_as_of(efforts(db, today=today, window_days=span), days, window_days)
+    return [
+        {"date": d.isoformat(), "vdot": round(e.vdot, 2) if e else None,
+         "rests_on": vev.rests_on(e) if e else None}
+        for d, e in sorted(chosen.items())
+    ]  # fmt: skip
+
+
 # --------------------------------------------------------------------------- Banister
 
 
 @_reads_history_once
 def performances(db: Database, *, today: date) -> list[tuple[date, float, int | None]]:
-    """Near-maximal performances as VDOT: races, and each activity's best-effort VDOT
-    when it is at least 92 % of the best within 60 days around it."""
+    """Near-maximal performances as VDOT: races, and each unstructured run's sustained
+    best-effort VDOT (discounted) when it is at least 92 % of the best within 60 days
+    around it."""
+    from deliberun.services.races import race_ids
+
+    races = race_ids(db, today=today)
     per_activity: list[tuple[date, float, int | None, bool]] = []
     for r, m in _rows_and_metrics(db, until=today):
         if not is_running(r.sport):
             continue
+        race = r.id in races
         best = None
-        for d, t in _float_keys(m.get("best_efforts_s")).items():
-            e = pr.Effort(d, t, r.local_date)
+        for e in efforts_of(r, m, race=race):
             if pr.is_usable(e):
                 best = e.vdot if best is None else max(best, e.vdot)
         if best is not None:
-            per_activity.append((r.local_date, best, r.id, is_race(r)))
+            per_activity.append((r.local_date, best, r.id, race))
     if not per_activity:
         return []
     per_activity.sort(key=lambda a: a[0])
@@ -503,6 +570,9 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
     # the window ends at the last run: a break from running does not erase the thresholds
     # (each estimate carries the date of its evidence, so its age is visible)
     end = last_run_day(db, today=today) or today
+    from deliberun.services.races import race_ids
+
+    races = race_ids(db, today=today)
     facts = []
     for r, m in _rows_and_metrics(db, until=today, since=end - timedelta(days=window)):
         if not is_running(r.sport):
@@ -522,7 +592,9 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
                 avg_hr_bpm=r.avg_hr_bpm,
                 max_hr_bpm=r.max_hr_bpm,
                 resting_hr_bpm=float(rest) if isinstance(rest, int | float) else None,
-                is_race=is_race(r),
+                is_race=r.id in races,
+                hr_best_30s_bpm=_num(m.get("hr_best_30s_bpm")),
+                structured=is_structured(m),
                 mean_max_speed=_float_keys(m.get("mean_max_speed")),
                 best_efforts_s=_float_keys(m.get("best_efforts_s")),
             )

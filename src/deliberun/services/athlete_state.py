@@ -94,21 +94,13 @@ def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, fl
 
     See :func:`deliberun.models.vdot_history.vdot_as_of`; the window is the
     ``prediction_window_days`` model setting, so on any day it is the VDOT the race
-    predictions would have shown that morning. One light query (best efforts only).
+    predictions would have shown that morning (races judged as of ``today``).
     """
-    from deliberun.models import predict as pr
     from deliberun.models.vdot_history import vdot_as_of
-    from deliberun.services.athlete import efforts_of, is_running, model_settings
+    from deliberun.services.athlete import efforts, model_settings
 
     if not days:
         return {}
     window = int(model_settings(db)["prediction_window_days"])
-    since = min(days) - timedelta(days=window)
-    out: list[pr.Effort] = []
-    with db.session() as s:
-        rows = athlete_repo.best_effort_rows(s, since=since, until=today)
-    for r in rows:
-        if not is_running(r.sport):
-            continue
-        out += efforts_of(r, r[-1] if isinstance(r[-1], dict) else None)
-    return vdot_as_of(out, days, window)
+    span = (today - min(days)).days + window
+    return vdot_as_of(efforts(db, today=today, window_days=span), days, window)

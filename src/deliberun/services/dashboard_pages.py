@@ -105,7 +105,21 @@ def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -
         "charts": figures,
         "route": route,
         "journal": {"available": True, "entry": journal},
+        "race": _race_verdict(db, activity_id, act),
     }
+
+
+def _race_verdict(db: Database, activity_id: int, act: dict[str, Any]) -> dict[str, Any] | None:
+    """The race verdict on a run as of its own day, with the evidence (None: not a run)."""
+    from datetime import date as _date
+
+    from deliberun.services.races import race_verdicts
+
+    day = act.get("local_date")
+    if not day:
+        return None
+    verdict = race_verdicts(db, today=_date.fromisoformat(str(day))).get(activity_id)
+    return verdict.to_dict() if verdict else None
 
 
 def _best_efforts(best: dict[str, Any]) -> list[dict[str, float]]:

@@ -29,7 +29,7 @@ from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
 from deliberun.store import repository as repo
 from deliberun.store.db import Database, Session
-from deliberun.store.settings_repo import get_settings
+from deliberun.store.settings_repo import estimates_in_use, get_settings
 from deliberun.store.tables_core import ActivityRow
 
 #: Called after each file: (files done, total files or None, display path).
@@ -142,12 +142,16 @@ def summarize(activity: Activity) -> dict[str, Any]:
 
 
 def compute_metrics(
-    activity: Activity, settings: AthleteSettings
+    activity: Activity, settings: AthleteSettings, estimates: dict[str, float] | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:
     """``(metrics, METRICS_VERSION)`` from ``deliberun.metrics.compute_all`` (strict JSON)."""
     from deliberun.metrics import METRICS_VERSION, compute_all
 
-    return repo.jsonable(compute_all(activity, settings)), str(METRICS_VERSION)
+    return repo.jsonable(compute_all(activity, settings, estimates=estimates)), str(METRICS_VERSION)
+
+
+#: Key of the settings dict handed to workers that carries the estimated thresholds.
+ESTIMATES_KEY = "threshold_estimates"
 
 
 def compute_metrics_version() -> str | None:
@@ -170,12 +174,18 @@ def make_pool(n_workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context())
 
 
-def analyse(activity: Activity, settings: AthleteSettings, *, encode: bool = True) -> Parsed:
+def analyse(
+    activity: Activity,
+    settings: AthleteSettings,
+    *,
+    encode: bool = True,
+    estimates: dict[str, float] | None = None,
+) -> Parsed:
     """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
     from deliberun.metrics.device_totals import prefer_device
 
     fill_offset(activity, settings)
-    metrics, version = compute_metrics(activity, settings)
+    metrics, version = compute_metrics(activity, settings, estimates)
     computed = (metrics or {}).get("summary") or summarize(activity)
     # the stored totals are the device's where it wrote them; ours stay in metrics
     summary, totals = prefer_device(activity, computed)
@@ -207,7 +217,9 @@ def parse_one(
         check_activity(activity, name, latest)
         clean_activity(activity)
         apply_meta(activity, meta)
-        return "ok", analyse(activity, AthleteSettings.from_dict(settings))
+        return "ok", analyse(
+            activity, AthleteSettings.from_dict(settings), estimates=settings.get(ESTIMATES_KEY)
+        )
     except NotAnActivityError as exc:
         return "skip", exc.reason
     except ReadError as exc:
@@ -339,6 +351,7 @@ def import_paths(
     total = _count(path_list) if progress is not None else None
     with db.session() as s:
         settings = get_settings(s).to_dict()
+        settings[ESTIMATES_KEY] = estimates_in_use(s)
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     latest = (now or datetime.now(UTC)).date() + timedelta(days=2)  # tomorrow + 1 day
     pool: ProcessPoolExecutor | None = None  # started at the first file past IN_PROCESS_FIRST
@@ -533,7 +546,7 @@ def _known(
                 # the session-RPE load reads it: the stored metrics must follow
                 full = repo.load_activity(s, row.id)
                 st = AthleteSettings.from_dict(settings or get_settings(s).to_dict())
-                metrics, version = compute_metrics(full, st)
+                metrics, version = compute_metrics(full, st, (settings or {}).get(ESTIMATES_KEY))
                 if metrics is not None and version is not None:
                     repo.save_metrics(s, row.id, metrics, version, now=now or datetime.now(UTC))
         activity_id = src.activity_id

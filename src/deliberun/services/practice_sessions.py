@@ -24,8 +24,8 @@ from typing import Any
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
-    best_sustained_pace,
     planned_work,
+    sustained_threshold_pace,
     work_reps,
 )
 from deliberun.practice.journal import JournalEntry, apply_entry
@@ -181,6 +181,15 @@ NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+def _session_types(db: Database, today: date) -> dict[int, str]:
+    """The practice workout type of every unplanned run, from ``models.sessions`` (detected
+    structure only when it is clearly a workout; races from ``models.races``)."""
+    from deliberun.models.sessions import practice_type
+    from deliberun.services.session_types import session_types
+
+    return {k: practice_type(v) for k, v in session_types(db, today=today).items()}
+
+
 def _classify(row: Any) -> str:
     """Workout type of an unplanned run: a race as the athlete models see one
     (``athlete.is_race``: the importer's flag, the sub-sport, the name), else from its
@@ -237,6 +246,33 @@ def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
     return steps
 
 
+#: Daniels' rep lengths: R reps up to 2 min, I reps 2-5 min (3-5 ideal), longer at T.
+UNPLANNED_ZONE_BY_REP_S = ((120.0, "R"), (360.0, "I"), (float("inf"), "T"))
+
+
+def _unplanned_work(reps: Any, paces: dict[str, tuple[float, float]]) -> tuple[Any, str]:
+    """An unplanned interval session judged on what the runner did: its work reps only
+    (at threshold pace or faster, +5 %: not the surges, walks and jogs the detector also
+    finds) against the zone their length belongs to (Daniels: R up to 2 min, I to 5 min,
+    T beyond), not the I pace for every rep."""
+    from dataclasses import replace
+
+    t_slow = paces["T"][1] * 1.05 if "T" in paces else float("inf")
+    keep = [i for i, p in enumerate(reps.paces_s_per_km) if p <= t_slow]
+    durs = reps.durations_s if len(reps.durations_s) == len(reps.paces_s_per_km) else []
+    picked = replace(
+        reps,
+        paces_s_per_km=[reps.paces_s_per_km[i] for i in keep],
+        raw_paces_s_per_km=[reps.raw_paces_s_per_km[i] for i in keep]
+        if len(reps.raw_paces_s_per_km) == len(reps.paces_s_per_km)
+        else reps.raw_paces_s_per_km,
+        durations_s=[durs[i] for i in keep] if durs else [],
+    )
+    med = sorted(picked.durations_s)[len(picked.durations_s) // 2] if picked.durations_s else 0.0
+    zone = next(z for limit, z in UNPLANNED_ZONE_BY_REP_S if med <= limit)
+    return picked, zone
+
+
 @functools.lru_cache(maxsize=1024)
 def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
     if not vdot:
@@ -291,8 +327,9 @@ def build_sessions(
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
     by_day = athlete.state_by_day(state_all, since - timedelta(days=2))
     plan = {p.date: p for p in planned_days(db, since, today)}
+    judged = _session_types(db, today)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
-             or _classify(r) for r in rows}  # fmt: skip
+             or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
     quality = [i for i, wt in types.items() if wt in REPS_TYPES]
     structure = _read_structure(db, quality)
     temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
@@ -358,6 +395,9 @@ def _session(
     zone = WORK_ZONE.get(wt)
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
     reps = work_reps(m, len(work) or None) if m else None
+    if reps and not work and wt in ("intervals", "hills") and paces:
+        reps, zone = _unplanned_work(reps, paces)
+        vdot_pace = (sum(paces[zone]) / 2) if zone in paces else None
     rep_paces = reps.paces_s_per_km if reps else []
     step_targets = [t.target(paces) for t in work]
     rep_targets = [t for t in step_targets[: len(rep_paces)] if t]
@@ -386,9 +426,7 @@ def _session(
         "vdot_of_day": vdot,
     }
     if wt in ("tempo", "cruise_intervals"):
-        metrics["threshold_pace_s_per_km"] = (
-            sum(rep_paces) / len(rep_paces) if rep_paces else best_sustained_pace(m)
-        )
+        metrics["threshold_pace_s_per_km"] = sustained_threshold_pace(reps, m) if m else None
     day = state.get(d, {})
     prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
     dist, moving = _f(row.distance_m), _f(row.moving_time_s)

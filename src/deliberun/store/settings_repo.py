@@ -65,6 +65,12 @@ def latest_estimates(session: Session) -> dict[str, ThresholdEstimateRow]:
     return out
 
 
+def estimates_in_use(session: Session) -> dict[str, float]:
+    """``{key: value}`` of the latest stored estimate of each threshold (the values the
+    metrics use for every threshold the runner did not set)."""
+    return {k: float(r.value) for k, r in latest_estimates(session).items()}
+
+
 def estimate_history(session: Session, key: str | None = None) -> list[ThresholdEstimateRow]:
     """Every stored estimate (of one key, or all), oldest first."""
     q = select(ThresholdEstimateRow)

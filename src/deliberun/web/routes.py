@@ -208,6 +208,27 @@ def register(app: FastAPI) -> None:
             return json_response({"stored": stored})
         return RedirectResponse(f"/activities/{activity_id}?saved=1#journal", status_code=303)
 
+    @app.post("/activities/{activity_id}/race", name="race_mark")
+    async def race_mark(request: Request, activity_id: int) -> Response:
+        """The runner's mark: ``mark`` = ``race``, ``not`` or ``auto`` (let the data judge)."""
+        from deliberun.services.races import mark_race
+
+        form = await checked_form(request)
+        choice = str(form.get("mark") or "")
+        marks = {"race": True, "not": False, "auto": None}
+        if choice not in marks:
+            return json_response({"errors": {"mark": "use race, not or auto"}}, status_code=400)
+        try:
+            out = await run_in_threadpool(
+                mark_race, db, activity_id, marks[choice], today=_today(request)
+            )
+        except LookupError as exc:
+            return json_response({"errors": {"activity": str(exc)}}, status_code=404)
+        request.app.state.cache.clear()
+        if wants_json(request):
+            return json_response(out)
+        return RedirectResponse(f"/activities/{activity_id}#race", status_code=303)
+
     @app.post("/plan/move", name="plan_move")
     async def plan_move(request: Request) -> Response:
         form = await checked_form(request)

@@ -1,0 +1,184 @@
+"""Which runs were races (``models.races`` over the stored history), and the runner's marks.
+
+The runner's mark (``deliberun race ID`` / ``--not``, or the dashboard button) is stored
+in the activity's ``extra["race_mark"]`` (kept across re-imports and merges) and always
+wins over the classifier. Verdicts are judged as of ``today``: only runs up to it count.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from deliberun.models import races as rc
+from deliberun.models import thresholds
+from deliberun.store import repository as repo
+from deliberun.store import settings_repo
+from deliberun.store.db import Database
+from deliberun.store.tables_core import ActivityRow
+
+MARK_KEY = "race_mark"
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def mark_of(row: Any) -> bool | None:
+    """The runner's mark on ``row`` (True, False), or the importer's race flag, or None."""
+    extra = getattr(row, "extra", None) or {}
+    mark = extra.get(MARK_KEY)
+    if isinstance(mark, bool):
+        return mark
+    return None
+
+
+def imported_race_flag(row: Any) -> bool:
+    """The source said so: Strava's workout type "race" or a FIT sub-sport "race"."""
+    extra = getattr(row, "extra", None) or {}
+    if extra.get("is_race") or str(extra.get("workout_type", "")).lower() == "race":
+        return True
+    return (getattr(row, "sub_sport", None) or "").lower() == "race"
+
+
+def _warmups(rows: list[Any]) -> set[int]:
+    """Ids of runs that a shorter, slower run ended less than 2 h before (a warm-up)."""
+    out: set[int] = set()
+    timed = [r for r in rows if r.start_time is not None and r.distance_m and r.moving_time_s]
+    for r in timed:
+        for w in timed:
+            if w is r or w.local_date != r.local_date:
+                continue
+            end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
+            gap = (r.start_time - end).total_seconds()
+            slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
+            if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
+                out.add(int(r.id))
+    return out
+
+
+def facts_of(row: Any, metrics: dict[str, Any], warmup_before: bool = False) -> rc.RaceFacts:
+    """The classifier's view of one stored run."""
+    extra = getattr(row, "extra", None) or {}
+    paces = [
+        _num(s.get("pace_s_per_km"))
+        for s in (metrics.get("splits_km") or [])
+        if isinstance(s, dict) and (_num(s.get("distance_m")) or 0) >= 990
+    ]
+    iv = metrics.get("intervals")
+    reps = iv.get("reps") if isinstance(iv, dict) else None
+    mark = mark_of(row)
+    if mark is None and imported_race_flag(row):
+        mark = True
+    return rc.RaceFacts(
+        activity_id=row.id,
+        day=row.local_date,
+        distance_m=_num(row.distance_m),
+        duration_s=_num(row.moving_time_s or row.timer_time_s),
+        avg_hr_bpm=_num(row.avg_hr_bpm),
+        name=row.name,
+        description=row.description,
+        split_cv_pct=rc.split_cv_pct([p for p in paces if p is not None]),
+        rpe=_num(extra.get("perceived_exertion")),
+        warmup_before=warmup_before,
+        elapsed_s=_num(row.elapsed_time_s),
+        n_reps=len(reps) if isinstance(reps, list) else 0,
+        mark=mark,
+    )
+
+
+def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> float | None:
+    """The max HR the classifier measures effort against: the runner's setting, else the
+    robust estimate (best 30 s, see ``models.thresholds``) over the runs given."""
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    if st.hr_max_bpm:
+        return float(st.hr_max_bpm)
+    facts = [
+        thresholds.ActivityFacts(
+            activity_id=r.id,
+            day=r.local_date,
+            max_hr_bpm=_num(r.max_hr_bpm),
+            hr_best_30s_bpm=_num(m.get("hr_best_30s_bpm")),
+        )
+        for r, m in pairs
+    ]
+    est = thresholds.estimate_hr_max(facts)
+    return est.value if est else None
+
+
+def goal_races(db: Database) -> list[tuple[float, date]]:
+    """``(distance m, date)`` of the goal races of the runner's cycles."""
+    from deliberun.services.practice import list_cycles
+
+    try:
+        cycles = list_cycles(db)
+    except Exception:  # noqa: BLE001 - no practice tables yet: no goal races
+        return []
+    return [(c.goal_race.distance_m, c.goal_race.date) for c in cycles if c.goal_race]
+
+
+def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[int, rc.RaceVerdict]:
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``)."""
+    from deliberun.services.athlete import is_running
+
+    runs = [(r, m) for r, m in pairs if is_running(r.sport)]
+    hr_max = hr_max_for_races(db, runs)
+    warm = _warmups([r for r, _ in runs])
+    facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
+    goals = goal_races(db)
+    days = {d for _, d in goals}
+    for f in facts:
+        f.goal_race_day = f.day in days
+    out = rc.classify_history(facts, hr_max_bpm=hr_max, goals_m=tuple(m for m, _ in goals))
+    return {int(k): v for k, v in out.items() if k is not None}
+
+
+def race_verdicts(db: Database, *, today: date) -> dict[int, rc.RaceVerdict]:
+    """``{activity id: verdict}`` for every run up to ``today`` (judged once per use case:
+    within ``athlete.shared_history`` the verdicts are kept beside the history)."""
+    from deliberun.services.athlete import _HISTORY, _rows_and_metrics
+
+    cache: Any = _HISTORY.get()
+    key = ("race_verdicts", id(db), today)
+    if cache is not None and key in cache:
+        return dict(cache[key])
+    out = verdicts_of(db, _rows_and_metrics(db, until=today))
+    if cache is not None:
+        cache[key] = out
+    return dict(out)
+
+
+def race_ids(db: Database, *, today: date) -> set[int]:
+    """Ids of the runs up to ``today`` that were races."""
+    return {k for k, v in race_verdicts(db, today=today).items() if v.is_race}
+
+
+def mark_race(
+    db: Database, activity_id: int, is_race: bool | None, *, today: date
+) -> dict[str, Any]:
+    """Store the runner's mark (None removes it) and return the verdict that follows."""
+    with db.session() as s, s.begin():
+        row = s.get(ActivityRow, activity_id)
+        if row is None:
+            raise LookupError(f"no activity with id {activity_id}")
+        extra = dict(row.extra or {})
+        if is_race is None:
+            extra.pop(MARK_KEY, None)
+        else:
+            extra[MARK_KEY] = bool(is_race)
+        row.extra = repo.jsonable(extra)
+        day = row.local_date
+        name = row.name
+    verdict = race_verdicts(db, today=max(today, day)).get(activity_id)
+    return {
+        "activity_id": activity_id,
+        "name": name,
+        "date": day.isoformat(),
+        **(verdict.to_dict() if verdict else {"is_race": bool(is_race), "evidence": []}),
+    }

@@ -1,0 +1,139 @@
+"""Session type, race verdict and manual flag of stored runs (``models.sessions``,
+``models.races``), as ``activities --json`` and ``show --json`` report them."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from deliberun.models import sessions as ses
+from deliberun.services.races import race_verdicts
+from deliberun.store import settings_repo
+from deliberun.store.db import Database
+
+
+def _f(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def threshold_speed(db: Database, *, today: date) -> float | None:
+    """The runner's threshold speed [m/s]: the setting, else the estimate, else None."""
+    from deliberun.services.athlete import threshold_estimates
+
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    pace = st.threshold_pace_s_per_km
+    if not pace:
+        est = threshold_estimates(db, today=today, save=False).get("threshold_pace_s_per_km")
+        pace = est["value"] if est else None
+    return 1000.0 / float(pace) if pace else None
+
+
+def facts_of(
+    row: Any,
+    metrics: dict[str, Any],
+    *,
+    planned_type: str | None,
+    race: Any,
+    threshold: float | None,
+) -> ses.SessionFacts:
+    """The session classifier's view of one stored run."""
+    iv = metrics.get("intervals") or {}
+    reps = [
+        ses.Rep(
+            duration_s=_f(r.get("duration_s")) or 0.0,
+            speed_m_per_s=_f(r.get("speed_m_per_s")) or 0.0,
+            gap_speed_m_per_s=_f(r.get("gap_speed_m_per_s")),
+            recovery_s=_f(r.get("recovery_s")),
+            recovery_distance_m=_f(r.get("recovery_distance_m")),
+            start_s=_f(r.get("start_s")),
+        )
+        for r in (iv.get("reps") or [] if isinstance(iv, dict) else [])
+        if isinstance(r, dict)
+    ]
+    speeds = []
+    for sp in metrics.get("splits_km") or []:
+        if isinstance(sp, dict) and (_f(sp.get("distance_m")) or 0) >= 990:
+            pace = _f(sp.get("pace_s_per_km"))
+            if pace and pace > 0:
+                speeds.append(1000.0 / pace)
+    return ses.SessionFacts(
+        distance_m=_f(row.distance_m),
+        duration_s=_f(row.moving_time_s or row.timer_time_s),
+        name=row.name,
+        planned_type=planned_type,
+        is_race=bool(race and race.is_race),
+        race_confidence=race.confidence if race else 0.8,
+        reps=reps,
+        split_speeds_m_per_s=speeds,
+        threshold_speed_m_per_s=threshold,
+    )
+
+
+def session_types(db: Database, *, today: date) -> dict[int, ses.SessionType]:
+    """``{activity id: SessionType}`` of every run up to ``today``."""
+    from deliberun.services.athlete import _rows_and_metrics, is_running, shared_history
+    from deliberun.services.practice_sessions import planned_days
+
+    with shared_history():
+        pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today) if is_running(r.sport)]
+        if not pairs:
+            return {}
+        races = race_verdicts(db, today=today)
+        thr = threshold_speed(db, today=today)
+        first = min(r.local_date for r, _ in pairs)
+        plan = {p.date: p.workout_type for p in planned_days(db, first - timedelta(days=1), today)}
+        return {
+            int(r.id): ses.classify_session(
+                facts_of(
+                    r,
+                    m,
+                    planned_type=plan.get(r.local_date),
+                    race=races.get(int(r.id)),
+                    threshold=thr,
+                )
+            )
+            for r, m in pairs
+        }
+
+
+def annotate(db: Database, items: list[dict[str, Any]], *, today: date) -> list[dict[str, Any]]:
+    """Add ``session_type``, ``session_confidence``, ``is_race`` and ``manual`` to activity
+    dicts (non-runs get ``session_type`` None and ``is_race`` false)."""
+    from deliberun.services.athlete import shared_history
+
+    if not items:
+        return items
+    until = max(today, max(date.fromisoformat(str(a["local_date"])) for a in items))
+    with shared_history():
+        types = session_types(db, today=until)
+        races = race_verdicts(db, today=until)
+    for a in items:
+        aid = int(a["id"])
+        st = types.get(aid)
+        verdict = races.get(aid)
+        a["session_type"] = st.type if st else None
+        a["session_confidence"] = round(st.confidence, 2) if st else None
+        a["is_race"] = bool(verdict and verdict.is_race)
+        # part of issue 13 (import) adds a boolean ``manual`` column: read it when there
+        a["manual"] = bool(a.get("manual", (a.get("extra") or {}).get("manual", False)))
+    return items
+
+
+def explain(db: Database, item: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """``annotate`` one activity, plus ``race`` and ``session`` with their evidence."""
+    from deliberun.services.athlete import shared_history
+
+    until = max(today, date.fromisoformat(str(item["local_date"])))
+    with shared_history():
+        annotate(db, [item], today=until)
+        st = session_types(db, today=until).get(int(item["id"]))
+        verdict = race_verdicts(db, today=until).get(int(item["id"]))
+    item["session"] = st.to_dict() if st else None
+    item["race"] = verdict.to_dict() if verdict else None
+    return item

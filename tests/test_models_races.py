@@ -1,0 +1,112 @@
+"""The race classifier (models/races.py) on constructed runs: any language, no name at
+all, and the runs around a race. None of these cases is from the real history the
+classifier was checked on (tests/test_reading_real_runner.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from deliberun.models.races import RaceFacts, classify, classify_history, word_points
+
+HR_MAX = 190.0
+DAY = date(2025, 5, 10)
+
+
+def _season(distance_m: float, pace_s_per_km: float, n: int = 12) -> list[RaceFacts]:
+    """A season of steady training runs at one pace, around ``distance_m``."""
+    return [
+        RaceFacts(
+            i,
+            DAY - timedelta(days=7 * (i + 1)),
+            distance_m,
+            distance_m / 1000 * pace_s_per_km,
+            avg_hr_bpm=148.0,
+            name="Morning Run",
+        )  # fmt: skip
+        for i in range(n)
+    ]
+
+
+def _run(name: str | None, distance_m: float, time_s: float, hr: float | None,
+         description: str | None = None, cv: float | None = 2.5) -> RaceFacts:  # fmt: skip
+    return RaceFacts(999, DAY, distance_m, time_s, hr, name, description, split_cv_pct=cv)
+
+
+@pytest.mark.parametrize(
+    ("name", "distance_m", "time_s"),
+    [
+        ("Stadtlauf Zürich", 10000.0, 2580.0),  # German
+        ("Carrera popular de San Silvestre", 10000.0, 2580.0),  # Spanish
+        ("Gara podistica", 10000.0, 2580.0),  # Italian
+        ("Halve marathon Egmond", 21097.5, 5700.0),  # Dutch
+        ("Semi-marathon de Paris", 21097.5, 5700.0),  # French
+        ("Budapest Félmaraton", 21097.5, 5700.0),  # Hungarian
+        (None, 10000.0, 2580.0),  # no name at all: the effort says so
+    ],
+)
+def test_races_in_any_language_or_without_a_name(name, distance_m, time_s) -> None:
+    season = _season(10000.0 if distance_m < 15000 else 18000.0, 330.0)
+    hr = 0.93 * HR_MAX if time_s < 3600 else 0.89 * HR_MAX
+    v = classify(_run(name, distance_m, time_s, hr), hr_max_bpm=HR_MAX, season=season)
+    assert v.is_race, v.evidence
+    assert v.evidence[-1].startswith("score")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Warm up before the race", "Einlaufen vor dem Wettkampf", "Levezetés a verseny után",
+     "Going to the parkrun", "Calentamiento carrera"],
+)  # fmt: skip
+def test_the_runs_around_a_race_are_not_races(name) -> None:
+    season = _season(3000.0, 330.0)
+    v = classify(_run(name, 2000.0, 700.0, 0.75 * HR_MAX), hr_max_bpm=HR_MAX, season=season)
+    assert not v.is_race, v.evidence
+
+
+def test_words_alone_never_make_a_race() -> None:
+    pts, _ = word_points("Marathon relay race championship", "official time, PB, medal")
+    assert pts <= 3.0
+    # an easy run named like a race: easy effort, slow for the runner
+    season = _season(10000.0, 300.0)
+    v = classify(_run("Marathon training race pace", 10000.0, 3300.0, 0.76 * HR_MAX),
+                 hr_max_bpm=HR_MAX, season=season)  # fmt: skip
+    assert not v.is_race
+
+
+def test_a_hard_tempo_is_not_a_race() -> None:
+    # the fastest run of the season at a standard distance, at tempo heart rate (86% of
+    # max, 4 points under race effort): not a race. (At 87% and above with even pacing
+    # it reads as a time trial, which the runner can unmark with `deliberun race ID --not`.)
+    season = _season(10000.0, 300.0)
+    v = classify(_run(None, 8000.0, 2160.0, 0.86 * HR_MAX, cv=6.0), hr_max_bpm=HR_MAX,
+                 season=season)  # fmt: skip
+    assert not v.is_race, v.evidence
+
+
+def test_the_runners_mark_always_wins() -> None:
+    season = _season(10000.0, 330.0)
+    race = _run("Stadtlauf", 10000.0, 2580.0, 0.93 * HR_MAX)
+    race.mark = False
+    assert not classify(race, hr_max_bpm=HR_MAX, season=season).is_race
+    jog = _run("jog", 2000.0, 800.0, 0.7 * HR_MAX)
+    jog.mark = True
+    v = classify(jog, hr_max_bpm=HR_MAX, season=season)
+    assert v.is_race and v.source == "runner"
+
+
+def test_history_judges_each_run_against_the_year_before() -> None:
+    runs = [*_season(10000.0, 330.0), _run(None, 10000.0, 2580.0, 0.93 * HR_MAX)]
+    out = classify_history(runs, hr_max_bpm=HR_MAX)
+    assert out[999].is_race
+    assert not any(v.is_race for k, v in out.items() if k != 999)
+
+
+def test_goal_race_day_and_distance_count() -> None:
+    season = _season(10000.0, 330.0)
+    run = _run(None, 12000.0, 3300.0, 0.84 * HR_MAX, cv=None)  # 12 km: no standard distance
+    assert not classify(run, hr_max_bpm=HR_MAX, season=season).is_race
+    run.goal_race_day = True
+    v = classify(run, hr_max_bpm=HR_MAX, season=season, goals_m=(12000.0,))
+    assert v.is_race and any("goal race" in e for e in v.evidence)
