@@ -118,7 +118,9 @@ def test_sessions_use_the_athlete_models(nemesis_db: tuple[Path, dict[str, Any],
     # it, so no rep counts as too slow because of the yardstick), and not far below it
     truth_vdot = {x["date"]: x["vdot"] for x in truth["sessions"]}
     errs = [(vdots[s.local_date] or 0) - truth_vdot[s.local_date.isoformat()] for s in intervals]
-    assert max(errs) < 0.5 and -5.0 < median(errs) < 0, errs
+    # (no race in this history: the VDOT rests on sustained efforts of unstructured runs,
+    # discounted 3 % (models/vdot_evidence.py), which read about 5 points low here)
+    assert max(errs) < 0.5 and -6.0 < median(errs) < 0, errs
     assert not any("pace missed" in r for s in intervals for r in s.failure_reasons())
 
 

@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from deliberun.cli.main import app
+from deliberun.io.strava_rows import parse_strava_rows
 from deliberun.models import vdot as vd
 from deliberun.store.db import Database
 
@@ -64,14 +65,28 @@ def test_vdot_rests_on_the_runners_races(real_db: Path) -> None:
     assert pred["vdot_rests_on"]["date"] != "2024-10-08"
 
 
-def test_races_found_in_any_language_and_the_jog_is_not(real_db: Path) -> None:
+def test_races_found_in_any_language_and_the_jog_is_not(real_db: Path, real_dir: Path) -> None:
     items = _cli(real_db, "--today", "2025-01-01", "activities", "--json")
     for name in ("Led's Night Run", "Spar Maraton Váltó", "Szilveszteri futógála"):
         a = _by_name(items, name)
         assert a["is_race"] and a["session_type"] == "race", name
     jog = _by_name(items, "Going to the race")
     assert not jog["is_race"] and jog["session_type"] != "race"
-    assert all(a["manual"] is False for a in items)  # every row here came from a file
+    # manual = a row of activities.csv without a file (issue 13, part B): no streams
+    manual = [a for a in items if a["manual"]]
+    assert not jog["manual"] and all(not _by_name(items, n)["manual"] for n in ("Led's",))
+    assert manual and all(a["session_type"] is None or not a["is_race"] for a in manual)
+    # ... exactly the rows of activities.csv up to that day whose file is not in the export
+    folder = real_dir / "strava_export" / "slalom007"
+    rows = parse_strava_rows((folder / "activities.csv").read_text(encoding="utf-8-sig"))
+    fileless = [
+        r
+        for r in rows
+        if r.start_time is not None
+        and r.start_time.date() <= date(2025, 1, 1)
+        and (r.filename is None or not (folder / r.filename).is_file())
+    ]
+    assert len(manual) == len(fileless)
     shown = _cli(real_db, "--today", "2025-01-01", "show", str(jog["id"]), "--json")
     assert shown["race"]["is_race"] is False and shown["race"]["evidence"]
 
