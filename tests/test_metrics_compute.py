@@ -51,7 +51,7 @@ def interval_session():
 def test_contract_keys_and_json(interval_session):
     r = interval_session
     assert CONTRACT_KEYS <= set(r)
-    assert r["metrics_version"] == METRICS_VERSION == "3"
+    assert r["metrics_version"] == METRICS_VERSION == "4"
     assert _json_roundtrip(r) == r
     assert {"trimp_banister", "trimp_edwards", "rtss", "session_rpe"} <= set(r["load"])
     assert set(r["best_efforts_s"]) == {"400", "1000", "1609.344", "5000", "10000"}

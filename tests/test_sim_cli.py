@@ -186,3 +186,12 @@ def test_show_gives_steps_per_minute_for_a_strides_device(tmp_path: Path) -> Non
     line = next(ln for ln in res.stdout.splitlines() if "avg cadence" in ln)
     spm = float(line.split("│")[2])
     assert 150 < spm < 200, line
+    # the list, --json and the database column hold the corrected value too
+    listed = json.loads(runner.invoke(app, ["--db", str(db), "activities", "--json"]).stdout)
+    first = next(a for a in listed if a["id"] == 1)
+    assert 150 < first["avg_cadence_spm"] < 200, first["avg_cadence_spm"]
+    import sqlite3
+
+    with sqlite3.connect(db) as con:
+        (col,) = con.execute("SELECT avg_cadence_spm FROM activities WHERE id = 1").fetchone()
+    assert 150 < col < 200

@@ -171,11 +171,21 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
             "days": days,
             "done": _week_totals(acts),
             "has_plan": bool(plan),
-            "plan_hint": None if plan else HINTS["plan"],
+            "plan_hint": None if plan else _plan_hint(db, sun),
         }
 
     data["week"] = section("activities", week)
     return data
+
+
+def _plan_hint(db: Database, sunday: date) -> str:
+    """Why this week has nothing planned: the plan starts later, or there is none."""
+    from deliberun.services import plan as plan_svc
+
+    start = plan_svc.next_plan_start(db, sunday)
+    if start is not None:
+        return f"nothing planned this week — your plan starts on {start:%A %-d %B %Y}"
+    return HINTS["plan"]
 
 
 def calendar_page(

@@ -146,6 +146,15 @@ def days_in_force(db: Database, since: date, until: date) -> list[PlannedDay]:
         return [_day(r) for r in plan_repo.days_in_force(s, since, until)]
 
 
+def next_plan_start(db: Database, after: date) -> date | None:
+    """The first day of the newest plan when it starts after ``after`` (else None)."""
+    with db.session() as s:
+        spans = plan_repo.plan_spans(s)
+    if spans and spans[0][1] > after:
+        return spans[0][1]
+    return None
+
+
 def replace_days(
     db: Database, plan_id: int, days: list[PlannedDay], *, now: datetime | None = None
 ) -> None:
