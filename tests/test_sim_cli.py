@@ -167,7 +167,13 @@ def test_demo_prints_targets_nemesis_advice_and_commands(demo: tuple[Path, dict]
     text = cap.get()
     assert "Targets of" in text and "threshold pace" in text.replace("_", " ")
     assert "Today (" in text and "form" in text
-    assert f"deliberun --db {doc['db']} review " in text and "serve" in text
+    day = doc["today"]
+    assert f"deliberun --db {doc['db']} --today {day} review " in text and "serve" in text
+    assert "deliberun import " in text.split("Your own runs")[1]  # ends with your own data
+    # the Explore commands answer as of the summary's day: the review sees the runs
+    res = runner.invoke(app, ["--db", doc["db"], "--today", day, "review"])
+    assert res.exit_code == 0 and day[:4] in res.stdout, res.output
+    assert "0 runs" not in res.stdout
     assert "not available" not in text
     for n in doc["practice"]["nemeses"]:
         assert f"Nemesis: {n['workout_type']}" in text and "most likely cause" in text
