@@ -157,3 +157,15 @@ def test_fitness_chart_right_axis_has_room_title_and_round_ticks() -> None:
     assert y2["range"][0] == 0 and y2["range"][1] >= 464
     assert y2["tickvals"] == [0, 100, 200, 300, 400]
     assert lay["legend"]["yanchor"] == "bottom" and lay["title"]["yref"] == "container"
+
+
+def test_internal_names_read_as_plain_words() -> None:
+    from deliberun.units import plain
+    from deliberun.web.report_image import _planned_text
+
+    assert plain("vdot_shape") == "VDOT with your speed–endurance shape"
+    assert plain("riegel_own") == "Riegel with your own fatigue exponent"
+    assert plain("trimp_banister") == "TRIMP (Banister)" and plain("long_run") == "long run"
+    race = {"workout_type": "race", "text": "race 42.195km @4:02/km"}
+    assert _planned_text(race) == "race 42.195km @4:02/km"  # not "race race 42.195km"
+    assert _planned_text({"workout_type": "easy", "text": "8km E"}) == "easy 8km E"
