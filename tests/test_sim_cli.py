@@ -117,7 +117,7 @@ def test_demo_text_output_says_how_to_explore(
     out, doc = demo
     _print(doc, 12.0)
     text = capsys.readouterr().out
-    assert f"deliberun --db {out / 'demo.db'} activities" in text
+    assert f"deliberun --db {out / 'demo.db'} --today {doc['today']} activities" in text
     assert "VDOT (planted truth)" in text and "Training paces" in text
     assert "nemesis: intervals last_rep_fade_pct" in text
 
