@@ -59,7 +59,7 @@ def test_import_with_a_corrupt_file_exits_1_and_names_it(db_path, folder):
 
 def test_import_missing_path(db_path, tmp_path):
     res = cli(db_path, "import", str(tmp_path / "nothing.fit"))
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "Error:" in res.stderr and "nothing.fit" in res.stderr
 
 
@@ -108,7 +108,7 @@ def test_show_in_miles_when_the_athlete_wants(db_path, folder):
 
 def test_show_unknown_id(db_path):
     res = cli(db_path, "show", "42")
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "Error: no activity 42" in res.stderr
 
 

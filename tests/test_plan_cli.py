@@ -72,7 +72,7 @@ def test_workout_parse_default_vdot_note_on_stderr(db_path) -> None:
 
 def test_workout_parse_error_exit_1_one_line(db_path) -> None:
     res = cli(db_path, "workout", "parse", "2km E + 6x @I")
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert (
         "at character 12: expected a distance (800m, 1km, 2mi) or a duration (10min, 90s)"
         in err(res)
@@ -103,7 +103,7 @@ def test_workout_export_fit_and_library(db_path, tmp_path) -> None:
     lib = json.loads(cli(db_path, "workout", "library", "--json").stdout)
     assert {e["workout_type"] for e in lib} >= {"tempo", "intervals", "mp_long", "strides"}
     assert all(set(e) == {"workout_type", "name", "text", "purpose", "source"} for e in lib)
-    assert cli(db_path, "workout", "library", "--type", "nope").exit_code == 1
+    assert cli(db_path, "workout", "library", "--type", "nope").exit_code == 2
 
 
 def test_plan_generate_show_edit_export_import(db_path, tmp_path) -> None:
@@ -160,7 +160,7 @@ def test_plan_generate_show_edit_export_import(db_path, tmp_path) -> None:
     assert after[0]["status"] == "skipped"
     assert after[1]["text"] == "8km E" and after[1]["workout_type"] == "easy"
     bad = cli(db_path, "plan", "skip", "1999-01-01")
-    assert bad.exit_code == 1 and "no planned workout on 1999-01-01" in err(bad)
+    assert bad.exit_code == 2 and "no planned workout on 1999-01-01" in err(bad)
     assert cli(db_path, "plan", "move", d1, "not-a-date").exit_code == 2
 
     ics, fit_dir, yml = tmp_path / "p.ics", tmp_path / "fit", tmp_path / "p.yaml"
@@ -185,12 +185,23 @@ def test_plan_generate_usage_errors(db_path) -> None:
     res = cli(
         db_path, "plan", "generate", "--race", "far", "--date", "2030-01-01", "--days-per-week", "5"
     )
-    assert res.exit_code == 1 and "cannot read race distance 'far'" in err(res)
+    assert res.exit_code == 2 and "cannot read race distance 'far'" in err(res)
     res = cli(
         db_path, "plan", "generate", "--race", "half marathon", "--date", "2030-01-01",
         "--days-per-week", "5", "--goal", "1:75",
     )  # fmt: skip
-    assert res.exit_code == 1 and "cannot read time '1:75'" in err(res)
+    assert res.exit_code == 2 and "cannot read time '1:75'" in err(res)
+    # 2:50 for a marathon is 2 h 50 min; 45:00 no human runs: refused with the reason
+    res = cli(
+        db_path, "plan", "generate", "--race", "marathon", "--date", "2030-01-01", "--goal", "2:50",
+        "--json",
+    )  # fmt: skip
+    assert res.exit_code == 0 and "Warning" not in res.stderr
+    assert json.loads(res.stdout)["params"]["goal_time_s"] == 2 * 3600 + 50 * 60
+    res = cli(
+        db_path, "plan", "generate", "--race", "marathon", "--date", "2030-01-01", "--goal", "45:00"
+    )
+    assert res.exit_code == 2 and "faster than any human has raced" in err(res)
     res = cli(
         db_path, "plan", "generate", "--race", "10k", "--date", "2030-01-01", "--days-per-week", "9"
     )

@@ -117,7 +117,7 @@ def test_demo_text_output_says_how_to_explore(
     out, doc = demo
     _print(doc, 12.0)
     text = capsys.readouterr().out
-    assert f"deliberun --db {out / 'demo.db'} activities" in text
+    assert f"deliberun --db {out / 'demo.db'} --today {doc['today']} activities" in text
     assert "VDOT (planted truth)" in text and "Training paces" in text
     assert "nemesis: intervals last_rep_fade_pct" in text
 
@@ -167,7 +167,13 @@ def test_demo_prints_targets_nemesis_advice_and_commands(demo: tuple[Path, dict]
     text = cap.get()
     assert "Targets of" in text and "threshold pace" in text.replace("_", " ")
     assert "Today (" in text and "form" in text
-    assert f"deliberun --db {doc['db']} review " in text and "serve" in text
+    day = doc["today"]
+    assert f"deliberun --db {doc['db']} --today {day} review " in text and "serve" in text
+    assert "deliberun import " in text.split("Your own runs")[1]  # ends with your own data
+    # the Explore commands answer as of the summary's day: the review sees the runs
+    res = runner.invoke(app, ["--db", doc["db"], "--today", day, "review"])
+    assert res.exit_code == 0 and day[:4] in res.stdout, res.output
+    assert "0 runs" not in res.stdout
     assert "not available" not in text
     for n in doc["practice"]["nemeses"]:
         assert f"Nemesis: {n['workout_type']}" in text and "most likely cause" in text
@@ -186,3 +192,12 @@ def test_show_gives_steps_per_minute_for_a_strides_device(tmp_path: Path) -> Non
     line = next(ln for ln in res.stdout.splitlines() if "avg cadence" in ln)
     spm = float(line.split("│")[2])
     assert 150 < spm < 200, line
+    # the list, --json and the database column hold the corrected value too
+    listed = json.loads(runner.invoke(app, ["--db", str(db), "activities", "--json"]).stdout)
+    first = next(a for a in listed if a["id"] == 1)
+    assert 150 < first["avg_cadence_spm"] < 200, first["avg_cadence_spm"]
+    import sqlite3
+
+    with sqlite3.connect(db) as con:
+        (col,) = con.execute("SELECT avg_cadence_spm FROM activities WHERE id = 1").fetchone()
+    assert 150 < col < 200

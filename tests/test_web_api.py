@@ -182,7 +182,7 @@ def test_read_only_refuses_writes(filled: Path) -> None:
     assert r.status_code == 403 and "read-only" in r.text
     r = c.post(
         "/plan/move",
-        data={"from": "2026-03-03", "date": "2026-03-04", "csrf_token": token},
+        data={"workout": "1", "date": "2026-03-04", "csrf_token": token},
         headers={"origin": "http://testserver"},
     )  # a valid form: refused because the dashboard is read-only, not by the CSRF check
     assert r.status_code == 403 and "read-only" in r.text
@@ -247,35 +247,58 @@ def test_plan_calendar_and_today_show_the_plan(planned: Path) -> None:
     assert today["has_plan"] and [p["text"] for p in today["days"][6]["planned"]] == ["18km E"]
 
 
+def _plan_days(c: TestClient) -> list[dict]:
+    return [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
+
+
+def _id_on(c: TestClient, day: str) -> int:
+    return int(next(d["id"] for d in _plan_days(c) if d["date"] == day))
+
+
 def test_moving_a_workout_by_the_form(planned: Path) -> None:
     c = TestClient(create_app(str(planned), today=LAST_DAY))
     token = _token(c, "/plan")
     same = {"origin": "http://testserver"}
+    wid = _id_on(c, "2026-03-03")
     r = c.post(
         "/plan/move",
-        data={"from": "2026-03-03", "date": "2026-03-04", "csrf_token": token},
+        data={"workout": str(wid), "date": "2026-03-04", "csrf_token": token},
         headers=same,
         follow_redirects=False,
     )
-    assert r.status_code == 303 and r.headers["location"] == "/plan?moved=1"
-    days = [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
+    assert r.status_code == 303 and r.headers["location"] == f"/plan?moved={wid}"
+    days = _plan_days(c)
     assert "2026-03-04" in [d["date"] for d in days] and "2026-03-03" not in [
         d["date"] for d in days
     ]
-    # nothing planned that day: refused with the plan service's reason, nothing changed
+    assert _id_on(c, "2026-03-04") == wid  # the workout keeps its id
+    # onto a day that already has a session: refused with the reason, nothing changed
     r = c.post(
         "/plan/move",
-        data={"from": "2026-03-02", "date": "2026-03-06", "csrf_token": token},
+        data={"workout": str(wid), "date": "2026-03-05", "csrf_token": token},
         headers={**same, **HTML},
     )
-    assert r.status_code == 400 and "no planned workout on 2026-03-02" in r.text
+    assert r.status_code == 400 and "2026-03-05 already has a session (tempo" in r.text
+    # into the past, and an unknown workout: refused
     r = c.post(
         "/plan/move",
-        data={"from": "2026-03-05", "date": "next friday", "csrf_token": token},
+        data={"workout": str(wid), "date": "2026-02-20", "csrf_token": token},
+        headers={**same, **HTML},
+    )
+    assert r.status_code == 400 and "2026-02-20 is in the past" in r.text
+    r = c.post(
+        "/plan/move",
+        data={"workout": "99999", "date": "2026-03-06", "csrf_token": token},
+        headers={**same, **HTML},
+    )
+    assert r.status_code == 400 and "no workout #99999 in the current plan" in r.text
+    r = c.post(
+        "/plan/move",
+        data={"workout": str(wid), "date": "next friday", "csrf_token": token},
         headers={**same, **HTML},
     )
     assert r.status_code == 400 and "is not a date: use YYYY-MM-DD" in r.text
-    after = [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
+    after = _plan_days(c)
     assert [d["date"] for d in after] == [d["date"] for d in days]
 
 

@@ -204,9 +204,11 @@ def test_plan_move_is_seen_by_the_cached_plan_calendar_and_today(tmp_path: Path)
     for page in ("plan", "calendar", "today"):
         assert "2026-03-03" in planned_on(page) and "2026-03-04" not in planned_on(page)
     token = _token(c, "/plan")
+    plan_days = [w for wk in c.get("/api/plan").json()["plan"]["weeks"] for w in wk["workouts"]]
+    wid = next(d["id"] for d in plan_days if d["date"] == "2026-03-03")
     r = c.post(
         "/plan/move",
-        data={"from": "2026-03-03", "date": "2026-03-04", "csrf_token": token},
+        data={"workout": str(wid), "date": "2026-03-04", "csrf_token": token},
         headers={"origin": "http://testserver"},
         follow_redirects=False,
     )

@@ -78,7 +78,7 @@ def test_serve_from_env_vars_read_only(tmp_path: Path) -> None:
         assert r.status_code == 200 and r.json()["page"] == "today"
         post = httpx.post(
             f"http://127.0.0.1:{port}/plan/move",
-            data={"from": "2026-03-02", "date": "2026-03-03"},
+            data={"workout": "1", "date": "2026-03-03"},
             headers={"origin": f"http://127.0.0.1:{port}"},
         )
         assert post.status_code == 403 and "read-only" in post.text

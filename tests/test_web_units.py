@@ -133,3 +133,39 @@ def test_journal_form_refuses_bad_values(form: dict, field: str, message: str) -
     with pytest.raises(FormError) as info:
         parse_journal_form(form)
     assert message in info.value.errors[field]
+
+
+def test_pace_ticks_land_on_round_paces() -> None:
+    from deliberun.services.dashboard_charts import pace_ticks
+
+    for lo, hi in ((230, 330), (200, 520), (241, 262), (180, 900), (300, 306)):
+        vals, labels = pace_ticks(lo, hi)
+        assert vals and len(vals) <= 7, (lo, hi, labels)
+        step = vals[1] - vals[0] if len(vals) > 1 else 5
+        assert step in (5, 10, 15, 30, 60, 120, 300, 600), (lo, hi, step)
+        assert all(v % step == 0 for v in vals)  # 4:00, 4:15... never 4:50 then 5:40
+
+
+def test_fitness_chart_right_axis_has_room_title_and_round_ticks() -> None:
+    from deliberun.services.dashboard_charts import fitness_figure
+
+    days = [{"date": f"2026-01-{i + 1:02d}", "load": 14 + 15 * i, "fitness": 40.0 + i,
+             "fatigue": 50.0, "form": -10.0} for i in range(31)]  # fmt: skip
+    lay = fitness_figure(days)["layout"]
+    y2 = lay["yaxis2"]
+    assert y2["title"]["text"] == "load per day" and lay["margin"]["r"] >= 50
+    assert y2["range"][0] == 0 and y2["range"][1] >= 464
+    assert y2["tickvals"] == [0, 100, 200, 300, 400]
+    assert lay["legend"]["yanchor"] == "bottom" and lay["title"]["yref"] == "container"
+
+
+def test_internal_names_read_as_plain_words() -> None:
+    from deliberun.units import plain
+    from deliberun.web.report_image import _planned_text
+
+    assert plain("vdot_shape") == "VDOT with your speed–endurance shape"
+    assert plain("riegel_own") == "Riegel with your own fatigue exponent"
+    assert plain("trimp_banister") == "TRIMP (Banister)" and plain("long_run") == "long run"
+    race = {"workout_type": "race", "text": "race 42.195km @4:02/km"}
+    assert _planned_text(race) == "race 42.195km @4:02/km"  # not "race race 42.195km"
+    assert _planned_text({"workout_type": "easy", "text": "8km E"}) == "easy 8km E"

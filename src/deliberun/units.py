@@ -145,7 +145,32 @@ def target_change(value: Any, unit: str | None, units: str = "metric") -> str:
     return f"{x:+.3g} {unit}".strip() if unit else f"{x:+.3g}"
 
 
+#: Internal names a page may hold, in a runner's words (``--json`` keeps the names).
+PLAIN = {
+    "vdot": "VDOT (Daniels)",
+    "vdot_shape": "VDOT with your speed–endurance shape",
+    "riegel": "Riegel, from your best race",
+    "riegel_own": "Riegel with your own fatigue exponent",
+    "trimp_banister": "TRIMP (Banister)",
+    "trimp_edwards": "TRIMP (Edwards)",
+    "rtss": "running stress score",
+    "session_rpe": "session RPE load",
+    "hr_tss": "heart-rate stress score",
+    "prior_48h_load": "load in the 48 h before",
+    "rpe_slope_per_week": "effort (RPE) trend per week",
+    "mp_stretch_s": "marathon-pace stretch",
+    "last_rep_fade_pct": "last-rep fade (%)",
+}
+
+
+def plain(name: Any) -> str:
+    """An internal name in a runner's words (underscores to spaces when not listed)."""
+    text = str(name or "")
+    return PLAIN.get(text, text.replace("_", " "))
+
+
 FILTERS = {
+    "plain": plain,
     "target_value": target_value,
     "target_change": target_change,
     "distance": distance,

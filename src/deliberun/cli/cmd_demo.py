@@ -168,11 +168,24 @@ def _print(report: dict[str, Any], seconds: float) -> None:
         )
     for note in report.get("notes", []):
         stdout.print(f"[yellow]note[/yellow]: {note}")
-    stdout.print("\nExplore:")
+    day = report["today"]
+    stdout.print(
+        f"\nExplore (as of {day}, the demo's last day: --today makes every command answer "
+        "as on that day, with the data up to it):"
+    )
     prog = _program()
     for cmd, what in EXPLORE:
-        stdout.print(f"  {prog} --db {db} {cmd:<16} [dim]# {what}[/dim]")
+        stdout.print(f"  {prog} --db {db} --today {day} {cmd:<16} [dim]# {what}[/dim]")
     stdout.print(f"Files: {report['files']} (truth.json holds the planted truth)")
+    stdout.print(
+        "\n[bold]Your own runs[/bold]: import them into your own database (the demo's is "
+        "separate), then look:\n"
+        f"  {prog} import ~/Downloads/export_12345.zip   [dim]# a Strava or Garmin export, "
+        "a folder or .fit/.gpx/.tcx files[/dim]\n"
+        f"  {prog} athlete set hr_max_bpm 188           [dim]# your settings "
+        "(see docs/models.md)[/dim]\n"
+        f"  {prog} today                                [dim]# or: {prog} serve[/dim]"
+    )
 
 
 def _program() -> str:

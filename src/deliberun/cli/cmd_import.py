@@ -96,8 +96,8 @@ def import_cmd(
     try:
         with _progress(quiet, "importing", "files") as progress:
             report = import_paths(db, paths, workers=workers, progress=progress)
-    except FileNotFoundError as exc:
-        fail(str(exc))
+    except FileNotFoundError as exc:  # a path typed wrong: a usage mistake
+        fail(str(exc), code=2)
     refreshed = refresh_thresholds(db, quiet or as_json, workers)
     if as_json:
         print_json({**report.to_dict(), "thresholds": refreshed})
@@ -244,8 +244,8 @@ def show_cmd(
     db = _db(ctx)
     try:
         item = show_activity(db, activity_id)
-    except NoSuchActivity as exc:
-        fail(str(exc))
+    except NoSuchActivity as exc:  # an id that names nothing: a usage mistake
+        fail(f"{exc}: see 'deliberun activities' for the ids", code=2)
     from deliberun.cli import asof
     from deliberun.services.session_types import explain
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from deliberun.store.db import Database
 from deliberun.units import clock, pace_value
 
 workout_app = typer.Typer(
-    help="Structured workouts: parse, export to a watch, library.", no_args_is_help=True
+    help="Structured workouts: parse, export to a watch, library.\n\n"
+    "Example: deliberun workout parse '2km E + 6x800m @I w/ 400m jog + 2km E'",
+    no_args_is_help=True,
 )
 plan_app = typer.Typer(
     help="Training plans: generate, show, edit, export, compliance.", no_args_is_help=True
@@ -114,7 +117,7 @@ def workout_parse(
     try:
         w = parse_workout(text)
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
     v = _vdot(ctx, vdot)
     doc = {"text": format_workout(w), "vdot": v, **w.to_dict(zone_paces(v))}
     if as_json:
@@ -147,7 +150,7 @@ def workout_export(
     try:
         w = parse_workout(text)
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
     v = _vdot(ctx, vdot)
     fit.write_bytes(write_fit_workout(w, zone_paces(v), name=name or format_workout(w)[:40]))
     stderr.print(f"wrote {fit}", highlight=False)
@@ -167,7 +170,7 @@ def workout_library(
     try:
         entries = library(workout_type)
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
     if as_json:
         print_json([e.to_dict() for e in entries])
         return
@@ -212,6 +215,42 @@ def _starting_point(
     return kw, point.to_dict()
 
 
+def _code(exc: Exception) -> int:
+    """Exit code of a refused command (docs/usage.md, "Exit codes"): 1 when the database
+    lacks what it needs (no plan yet), 2 when what was typed is wrong (a workout text, a
+    type, a day with nothing planned)."""
+    return 1 if str(exc).startswith("no plan yet") else 2
+
+
+#: Faster than any human has raced (s/km; the marathon record is ~2:53/km).
+FASTEST_PACE_S_PER_KM = 150.0
+#: Slower than a walk: no race goal (s/km).
+SLOWEST_PACE_S_PER_KM = 900.0
+
+
+def _goal_time(text: str, distance_m: float, parse: Callable[[str], float]) -> float:
+    """A goal time [s] as typed. ``2:50`` is minutes:seconds, but for a race where that
+    pace is faster than any human (a half or a marathon) it is read as hours:minutes;
+    a goal no human could run, or a walk, is refused with the reason."""
+    secs = float(parse(text))
+    km = distance_m / 1000.0
+    hours = secs * 60.0 / km  # the pace if the text is h:mm
+    if (
+        text.count(":") == 1
+        and secs / km < FASTEST_PACE_S_PER_KM
+        and FASTEST_PACE_S_PER_KM <= hours <= SLOWEST_PACE_S_PER_KM
+    ):
+        secs *= 60.0
+    pace = secs / km
+    if not FASTEST_PACE_S_PER_KM <= pace <= SLOWEST_PACE_S_PER_KM:
+        raise ValueError(
+            f"--goal {text} for {km:g} km is a pace of {clock(pace)}/km, "
+            f"{'faster than any human has raced' if pace < FASTEST_PACE_S_PER_KM else 'a walk'}: "
+            "give the goal as H:MM:SS, e.g. 3:15:00"
+        )
+    return secs
+
+
 @plan_app.command("generate")
 def plan_generate(
     ctx: typer.Context,
@@ -222,7 +261,12 @@ def plan_generate(
     days_per_week: int = typer.Option(
         5, "--days-per-week", min=3, max=7, help="Running days per week."
     ),
-    goal: str = typer.Option(None, "--goal", help="Goal time H:MM:SS (sets the paces)."),
+    goal: str = typer.Option(
+        None,
+        "--goal",
+        help="Goal time H:MM:SS or MM:SS (sets the paces); 2:50 for a half or longer is "
+        "2 h 50 min.",
+    ),
     long_run_day: str = typer.Option(
         "sun", "--long-run-day", help="Day of the long run (mon..sun)."
     ),
@@ -250,6 +294,8 @@ def plan_generate(
 
     Example: deliberun plan generate --race 10k --date 2027-04-18 --days-per-week 5 --goal 45:00
     """
+    import warnings
+
     from deliberun.models.race_input import parse_duration as parse_time
     from deliberun.plan.generate import check_constraints, generate_plan
     from deliberun.plan.paces import parse_race_distance
@@ -257,23 +303,27 @@ def plan_generate(
 
     try:
         dist = parse_race_distance(race)
-        goal_s = parse_time(goal) if goal else None
+        goal_s = _goal_time(goal, dist, parse_time) if goal else None
         rd = _date(race_date)
         v = vdot if (vdot is not None or goal_s is not None) else _vdot(ctx, None)
         start_kw, start_doc = _starting_point(ctx, volume_km, max_volume_km, default_volume, rd)
-        p = generate_plan(
-            dist,
-            rd,
-            start=_today(),
-            days_per_week=days_per_week,
-            long_run_day=long_run_day,
-            goal_time_s=goal_s,
-            vdot=v,
-            targets=targets or (),
-            **start_kw,
-        )
-    except ValueError as exc:
-        fail(str(exc))
+        with warnings.catch_warnings(record=True) as caught:  # a note, not a Python warning
+            warnings.simplefilter("always")
+            p = generate_plan(
+                dist,
+                rd,
+                start=_today(),
+                days_per_week=days_per_week,
+                long_run_day=long_run_day,
+                goal_time_s=goal_s,
+                vdot=v,
+                targets=targets or (),
+                **start_kw,
+            )
+    except ValueError as exc:  # a value given on the command line: a usage mistake
+        fail(str(exc), code=2)
+    for w in caught:
+        stderr.print(f"Note: {w.message}", highlight=False)
     db = _db(ctx)
     plan_id = svc.save_plan(db, p, now=datetime.now(UTC))
     problems = check_constraints(p)
@@ -382,7 +432,7 @@ def plan_move(
     try:
         _edited(svc.edit(_db(ctx), "move", _date(day), _date(to)))
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
 
 
 @plan_app.command("swap")
@@ -395,7 +445,7 @@ def plan_swap(
     try:
         _edited(svc.edit(_db(ctx), "swap", _date(a), _date(b)))
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
 
 
 @plan_app.command("replace")
@@ -411,7 +461,7 @@ def plan_replace(
     try:
         _edited(svc.edit(_db(ctx), "replace", _date(day), text, workout_type))
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
 
 
 @plan_app.command("skip")
@@ -422,7 +472,7 @@ def plan_skip(ctx: typer.Context, day: str = typer.Argument(...)) -> None:
     try:
         _edited(svc.edit(_db(ctx), "skip", _date(day)))
     except ValueError as exc:
-        fail(str(exc))
+        fail(str(exc), _code(exc))
 
 
 @plan_app.command("export")

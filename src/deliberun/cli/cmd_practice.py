@@ -112,7 +112,11 @@ def cycle_create(
     ),
     as_json: bool = JSON,
 ) -> None:
-    """Create a cycle with an optional goal race and 2-3 targets."""
+    """Create a cycle with an optional goal race and 2-3 targets.
+
+    Example: deliberun cycle create 'Spring marathon' --start 2026-01-05 --end 2026-04-26
+    --race marathon --goal-time 3:15:00 --target threshold_pace=4:15
+    """
     from deliberun.models.race_input import parse_duration as parse_time
     from deliberun.plan.paces import parse_race_distance
     from deliberun.practice.cycles import Cycle, GoalRace
@@ -155,7 +159,10 @@ def cycle_show(
     cycle_id: int = typer.Argument(None, help="Cycle id (default: the current one)."),
     as_json: bool = JSON,
 ) -> None:
-    """A cycle with each target's baseline, current value, trend and projected date."""
+    """A cycle with each target's baseline, current value, trend and projected date.
+
+    Example: deliberun cycle show
+    """
     from deliberun.services import practice as svc
     from deliberun.services.dashboard_base import units_of
     from deliberun.units import distance, target_change, target_value
@@ -210,7 +217,10 @@ def cycle_show(
 @cycle_app.command("list")
 @_errors
 def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """All cycles."""
+    """All cycles.
+
+    Example: deliberun cycle list --json
+    """
     from deliberun.services import practice as svc
 
     cycles = svc.list_cycles(_db(ctx))
@@ -246,7 +256,10 @@ def target_add(
     ),
     as_json: bool = JSON,
 ) -> None:
-    """Add a target to a cycle (a fourth is refused: focus is the point)."""
+    """Add a target to a cycle (a fourth is refused: focus is the point).
+
+    Example: deliberun target add threshold_pace 4:15
+    """
     from deliberun.practice.targets import TargetSpec
     from deliberun.services import practice as svc
 
@@ -267,7 +280,10 @@ def target_set(
     goal: str = typer.Argument(..., help="New goal, as for `target add`."),
     as_json: bool = JSON,
 ) -> None:
-    """Change a target's goal."""
+    """Change a target's goal.
+
+    Example: deliberun target set 2 4:10
+    """
     from deliberun.services import practice as svc
 
     db = _db(ctx)
@@ -287,7 +303,10 @@ def target_remove(
     target_id: int = typer.Argument(..., help="Target id (see `deliberun target list`)."),
     as_json: bool = JSON,
 ) -> None:
-    """Drop a target from its cycle (to make room for another)."""
+    """Drop a target from its cycle (to make room for another).
+
+    Example: deliberun target remove 2
+    """
     from deliberun.services import practice as svc
 
     spec = svc.remove_target(_db(ctx), target_id)
@@ -305,7 +324,10 @@ def target_list(
     kinds: bool = typer.Option(False, "--kinds", help="List the target catalogue instead."),
     as_json: bool = JSON,
 ) -> None:
-    """Targets of a cycle with their progress (or the catalogue with --kinds)."""
+    """Targets of a cycle with their progress (or the catalogue with --kinds).
+
+    Example: deliberun target list --kinds
+    """
     from deliberun.practice.targets import TARGET_KINDS
     from deliberun.services import practice as svc
 
@@ -359,7 +381,10 @@ def target_show(
     target_id: int = typer.Argument(..., help="Target id."),
     as_json: bool = JSON,
 ) -> None:
-    """One target: its values session by session, trend and projection."""
+    """One target: its values session by session, trend and projection.
+
+    Example: deliberun target show 1
+    """
     from deliberun.services import practice as svc
 
     db = _db(ctx)
@@ -456,7 +481,10 @@ def journal(
     since: str = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
     as_json: bool = JSON,
 ) -> None:
-    """The journal: your entries, and the effort and notes your exports carried (Strava)."""
+    """The journal: your entries, and the effort and notes your exports carried (Strava).
+
+    Example: deliberun journal --since 2026-03-01
+    """
     from deliberun.services import practice as svc
 
     entries = svc.list_journal(_db(ctx), since=_date(since, "--since"))
@@ -494,7 +522,10 @@ def journal(
 
 @_errors
 def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Workout types that keep getting the best of you, with ranked likely causes."""
+    """Workout types that keep getting the best of you, with ranked likely causes.
+
+    Example: deliberun nemesis
+    """
     from deliberun.services import practice as svc
 
     found = svc.nemeses(_db(ctx), today=_today())
@@ -556,7 +587,11 @@ def experiment_create(
     end: str = typer.Option(None, "--end", help="Last day counted."),
     as_json: bool = JSON,
 ) -> None:
-    """Create an experiment."""
+    """Create an experiment.
+
+    Example: deliberun experiment create rest-longer --change '50% more rest'
+    --metric last_rep_fade_pct --workout-type intervals --change-date 2026-03-01
+    """
     from deliberun.practice.experiments import ExperimentSpec
     from deliberun.services import practice as svc
 
@@ -580,7 +615,10 @@ def experiment_create(
 @experiment_app.command("list")
 @_errors
 def experiment_list(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """All experiments."""
+    """All experiments.
+
+    Example: deliberun experiment list
+    """
     from deliberun.services import practice as svc
 
     specs = svc.list_experiments(_db(ctx))
@@ -603,7 +641,10 @@ def experiment_show(
     exp_id: str = typer.Argument(..., help="Experiment id."),
     as_json: bool = JSON,
 ) -> None:
-    """The verdict: effect with 90% interval, permutation p-value, sessions used."""
+    """The verdict: effect with 90% interval, permutation p-value, sessions used.
+
+    Example: deliberun experiment show rest-longer
+    """
     from deliberun.services import practice as svc
 
     res = svc.show_experiment(_db(ctx), exp_id, today=_today())
@@ -626,7 +667,10 @@ def experiment_end(
     abandon: bool = typer.Option(False, "--abandon", help="Mark it abandoned, not done."),
     as_json: bool = JSON,
 ) -> None:
-    """Close an experiment: later sessions no longer count; its verdict stays."""
+    """Close an experiment: later sessions no longer count; its verdict stays.
+
+    Example: deliberun experiment end rest-longer --date 2026-05-01
+    """
     from deliberun.services import practice as svc
 
     spec = svc.end_experiment(
@@ -648,7 +692,10 @@ def experiment_suggest(
     save: bool = typer.Option(False, "--save", help="Store the suggested experiments."),
     as_json: bool = JSON,
 ) -> None:
-    """Experiments suggested by your nemesis workouts."""
+    """Experiments suggested by your nemesis workouts.
+
+    Example: deliberun experiment suggest --save
+    """
     from deliberun.services import practice as svc
 
     db = _db(ctx)
@@ -701,7 +748,10 @@ def review(
     markdown: bool = typer.Option(False, "--markdown", help="Print Markdown."),
     as_json: bool = JSON,
 ) -> None:
-    """Weekly review (or --cycle retrospective); every sentence cites its sessions."""
+    """Weekly review (or --cycle retrospective); every sentence cites its sessions.
+
+    Example: deliberun review --week 2026-03-02 --markdown
+    """
     from deliberun.services import review as rsvc
 
     db = _db(ctx)
@@ -718,7 +768,10 @@ def review(
 
 @_errors
 def today(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Today's session, or an adjustment, with why."""
+    """Today's session, or an adjustment, with why.
+
+    Example: deliberun --today 2026-03-02 today
+    """
     from deliberun.services import review as rsvc
 
     rev = rsvc.today(_db(ctx), today=_today())

@@ -13,6 +13,7 @@ import typer
 from deliberun.cli import (
     asof,
     cmd_athlete,
+    cmd_backup,
     cmd_demo,
     cmd_import,
     cmd_plan,
@@ -44,6 +45,7 @@ REGISTRY = (
     cmd_serve,
     cmd_report,
     cmd_demo,
+    cmd_backup,
 )
 
 
@@ -69,6 +71,19 @@ def _root(
 
 for module in REGISTRY:
     module.register(app)
+
+
+def _markdown_help(t: typer.Typer) -> None:
+    """Help text is read as Markdown, not Rich markup: Rich takes ``[km]`` for a style
+    tag and drops it ("Current weekly volume ."); Markdown keeps the unit and shows
+    `code` as code."""
+    t.rich_markup_mode = "markdown"
+    for group in t.registered_groups:
+        if group.typer_instance is not None:
+            _markdown_help(group.typer_instance)
+
+
+_markdown_help(app)
 
 
 def main() -> None:

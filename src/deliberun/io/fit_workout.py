@@ -25,7 +25,13 @@ from deliberun.io.errors import CorruptFileError, NotAnActivityError
 from deliberun.plan.text import format_step, parse_workout
 from deliberun.plan.workout import Step, Target, Workout
 
-_INTENSITY = {"warmup": "WARMUP", "work": "ACTIVE", "recovery": "RECOVERY", "cooldown": "COOLDOWN"}
+_INTENSITY = {
+    "warmup": "WARMUP",
+    "work": "ACTIVE",
+    "recovery": "RECOVERY",
+    "rest": "REST",
+    "cooldown": "COOLDOWN",
+}
 _KIND = {
     "warmup": "warmup",
     "active": "work",
@@ -42,6 +48,7 @@ def write_fit_workout(
     *,
     name: str | None = None,
     created: datetime | None = None,
+    serial: int = 0x0DE11BE2,
 ) -> bytes:
     """The bytes of a FIT workout file for ``workout`` (zones resolved with ``paces``).
 
@@ -54,7 +61,15 @@ def write_fit_workout(
     name : str, optional
         Workout name shown on the watch (default: the workout's name or type).
     created : datetime, optional
-        ``time_created`` of the file (default: 2000-01-01, keeping the output reproducible).
+        ``time_created`` of the file (default: 2000-01-01, keeping the output reproducible;
+        an export passes the current time).
+    serial : int
+        ``serial_number`` of the file (1 to 2**32-1). A device or Garmin Connect takes
+        files with the same (manufacturer, product, serial number, time created) for one
+        file: give each workout of a plan its own (``plan export`` uses the workout's id).
+
+    A ``rest`` step (standing still) is written with intensity ``rest``, other
+    recoveries (``jog``, ``walk``) with ``recovery``.
     """
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.file_id_message import FileIdMessage
@@ -87,7 +102,8 @@ def write_fit_workout(
         m = WorkoutStepMessage()
         m.message_index = len(steps)
         m.workout_step_name = format_step(step)[:50]
-        m.intensity = getattr(Intensity, _INTENSITY[step.kind])
+        kind = "rest" if step.kind == "recovery" and step.label == "rest" else step.kind
+        m.intensity = getattr(Intensity, _INTENSITY[kind])
         if step.distance_m is not None:
             m.duration_type = WorkoutStepDuration.DISTANCE
             m.duration_distance = float(step.distance_m)
@@ -119,7 +135,9 @@ def write_fit_workout(
     fid.type = FileType.WORKOUT
     fid.manufacturer = Manufacturer.DEVELOPMENT.value
     fid.product = 0
-    fid.serial_number = 0x0DE11BE2
+    if not 0 < serial < 2**32:
+        raise ValueError(f"serial number {serial} is out of range 1..2**32-1")
+    fid.serial_number = serial
     when = created or datetime(2000, 1, 1)
     fid.time_created = round(when.timestamp() * 1000)
     wm = WorkoutMessage()

@@ -1,8 +1,13 @@
 """Plans as iCalendar (RFC 5545) files: one all-day event per planned workout.
 
 Each event's summary is the workout type and text, its description lists the
-steps with their pace bands; ``X-DELIBERUN-TYPE`` and ``X-DELIBERUN-TEXT`` carry
-the workout so ``read_ics`` gets the plan back exactly.
+steps with their pace bands (in the runner's units); ``X-DELIBERUN-TYPE`` and
+``X-DELIBERUN-TEXT`` carry the workout so ``read_ics`` gets the plan back exactly.
+
+A stored workout's UID is its plan and id (``plan3-w812@deliberun``): it stays the
+same when the workout is moved or edited, so a calendar that imports the file again
+updates the event instead of adding a second one; ``SEQUENCE`` counts its edits and
+``LAST-MODIFIED`` says when the last one was (RFC 5545 3.8.7.4, 3.8.7.3).
 """
 
 from __future__ import annotations
@@ -10,28 +15,33 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from deliberun.plan.planned import PlannedDay
 from deliberun.plan.text import format_step
 from deliberun.plan.workout import Step
-from deliberun.units import clock
+from deliberun.units import UNIT_LABEL, clock, pace_value
 
 PRODID = "-//deliberun//plan//EN"
 
 
 def _lines(
-    steps: Sequence[Step], paces: Mapping[str, tuple[float, float]], indent: str = ""
+    steps: Sequence[Step],
+    paces: Mapping[str, tuple[float, float]],
+    indent: str = "",
+    units: str = "metric",
 ) -> list[str]:
     out = []
     for s in steps:
         if s.kind == "repeat":
             out.append(f"{indent}{s.reps} times:")
-            out += _lines(s.steps, paces, indent + "  ")
+            out += _lines(s.steps, paces, indent + "  ", units)
             continue
         line = f"{indent}{s.kind}: {format_step(s)}"
         band = s.target.resolve(paces) if s.target else None
         if band is not None:
-            line += f" ({clock(band[0])}-{clock(band[1])} /km)"
+            fast, slow = clock(pace_value(band[0], units)), clock(pace_value(band[1], units))
+            line += f" ({fast}-{slow} /{UNIT_LABEL[units]})"
         out.append(line)
     return out
 
@@ -42,6 +52,10 @@ def write_ics(
     *,
     stamp: datetime,
     calendar_name: str = "deliberun plan",
+    units: str = "metric",
+    uid_prefix: str = "",
+    revisions: Mapping[str, Sequence[Any]] | None = None,
+    created: datetime | None = None,
 ) -> bytes:
     """The plan as an ``.ics`` file (bytes).
 
@@ -53,6 +67,15 @@ def write_ics(
         ``{zone: (fast, slow)}`` [s/km] to show each step's pace band.
     stamp : datetime
         ``DTSTAMP`` of every event (tz-aware; pass the current time).
+    units : str
+        ``metric`` (paces /km) or ``imperial`` (/mi).
+    uid_prefix : str
+        Prefix of the UID of a stored workout (``plan3-``); the UID is the prefix and
+        the workout's id. A workout without an id gets a hash of its date, type and text.
+    revisions : mapping, optional
+        ``{str(workout id): (sequence, last-modified ISO time)}`` of edited workouts.
+    created : datetime, optional
+        ``LAST-MODIFIED`` of a workout never edited (when its plan was made).
     """
     from icalendar import Calendar, Event
 
@@ -64,13 +87,23 @@ def write_ics(
         if d.status == "skipped":
             continue
         ev = Event()
-        uid = hashlib.sha1(f"{d.date}|{d.workout_type}|{d.text}".encode()).hexdigest()[:16]
+        if d.id is not None:
+            uid = f"{uid_prefix}w{d.id}"
+        else:
+            uid = hashlib.sha1(f"{d.date}|{d.workout_type}|{d.text}".encode()).hexdigest()[:16]
         ev.add("uid", f"{uid}@deliberun")
         ev.add("dtstamp", stamp.astimezone(UTC))
+        seq, modified = (list((revisions or {}).get(str(d.id), ())) + [0, None])[:2]
+        ev.add("sequence", int(seq or 0))
+        last = datetime.fromisoformat(modified) if modified else created
+        if last is not None:
+            ev.add(
+                "last-modified", (last if last.tzinfo else last.replace(tzinfo=UTC)).astimezone(UTC)
+            )
         ev.add("dtstart", d.date)
         ev.add("dtend", d.date + timedelta(days=1))
         ev.add("summary", f"{d.workout_type.replace('_', ' ')}: {d.text}")
-        desc = "\n".join(_lines(d.workout().steps, paces))
+        desc = "\n".join(_lines(d.workout().steps, paces, units=units))
         if d.notes:
             desc += f"\n\n{d.notes}"
         ev.add("description", desc)

@@ -67,8 +67,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _summary(activity: Activity, cs: Streams1Hz) -> dict[str, Any]:
-    return dict(summarize(activity))
+def _summary(activity: Activity, cs: Streams1Hz, cadence_factor: float = 1.0) -> dict[str, Any]:
+    """The device-style summary; its cadence in steps/min when the device counted strides
+    (``fix_cadence``): the list, the activity page and the database show what the runner
+    ran, not half of it."""
+    out = dict(summarize(activity))
+    cad = out.get("avg_cadence_spm")
+    if cadence_factor != 1.0 and isinstance(cad, int | float):
+        out["avg_cadence_spm"] = float(cad) * cadence_factor
+    return out
 
 
 def _rpe(activity: Activity) -> float | None:
@@ -225,7 +232,7 @@ def compute_all(
     out: dict[str, Any] = {
         "metrics_version": METRICS_VERSION,
         "sport": sport,
-        "summary": _summary(activity, cs),
+        "summary": _summary(activity, cs, cadence_factor),
         "samples": {
             "n_1hz": cs.n,
             "gps_spikes_removed": cs.spikes_removed,

@@ -14,7 +14,8 @@ STATUSES = ("planned", "done", "skipped", "moved")
 
 @dataclass(frozen=True)
 class PlannedDay:
-    """One planned workout on a local date."""
+    """One planned workout on a local date; ``id`` is its stored id (None until stored),
+    kept through edits so a calendar or a form can name the workout, not only its date."""
 
     date: date
     workout_type: str
@@ -23,6 +24,7 @@ class PlannedDay:
     notes: str | None = None
     activity_id: int | None = None
     phase: str | None = None
+    id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.workout_type not in WORKOUT_TYPES:
@@ -45,7 +47,7 @@ class PlannedDay:
             "text": self.text,
             "status": self.status,
         }
-        for k in ("notes", "activity_id", "phase"):
+        for k in ("notes", "activity_id", "phase", "id"):
             v = getattr(self, k)
             if v is not None:
                 d[k] = v

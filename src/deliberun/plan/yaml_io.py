@@ -27,7 +27,7 @@ def plan_to_yaml(plan: Plan) -> str:
         "version": YAML_VERSION,
         "name": plan.name,
         "params": plan.params,
-        "workouts": [d.to_dict() for d in plan.days],
+        "workouts": [_entry(d) for d in plan.days],
     }
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
@@ -98,3 +98,10 @@ def plan_from_yaml(text: str, *, source: str = "plan.yaml") -> Plan:
             raise
         raise ValueError(f"{source}: a date is not YYYY-MM-DD ({exc})") from None
     return plan_from_data(data, source=source)
+
+
+def _entry(day: PlannedDay) -> dict[str, Any]:
+    """A planned day as a YAML entry (its database id stays in the database)."""
+    d = day.to_dict()
+    d.pop("id", None)
+    return d

@@ -21,20 +21,24 @@ MAX_POINTS = 800
 SLOWEST_PACE_S_PER_KM = 900.0
 SMOOTH_S = 15.0
 
+#: The title sits at the top of the figure and the legend on its own row(s) below it,
+#: left-aligned above the plot: on a phone a legend that wraps grows downwards into the
+#: top margin instead of over the title.
 _LAYOUT: dict[str, Any] = {
-    "margin": {"l": 55, "r": 15, "t": 40, "b": 40},
-    "height": 260,
+    "margin": {"l": 55, "r": 15, "t": 78, "b": 40},
+    "height": 290,
     "hovermode": "x unified",
     "showlegend": True,
-    "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
-    "title": {"x": 0.0, "xanchor": "left"},
+    "legend": {"orientation": "h", "y": 1.0, "x": 0, "xanchor": "left", "yanchor": "bottom"},
+    "title": {"x": 0.0, "xanchor": "left", "y": 0.99, "yanchor": "top", "yref": "container"},
     "paper_bgcolor": "rgba(0,0,0,0)",
     "plot_bgcolor": "rgba(0,0,0,0)",
 }
 
 
 def _title(text: str) -> dict[str, Any]:
-    return {"text": text, "x": 0.0, "xanchor": "left"}
+    return {"text": text, "x": 0.0, "xanchor": "left", "y": 0.99, "yanchor": "top",
+            "yref": "container"}  # fmt: skip
 
 
 def _clean(values: np.ndarray, digits: int = 3) -> list[float | None]:
@@ -65,11 +69,18 @@ def _smooth(time_s: np.ndarray, values: np.ndarray, window_s: float = SMOOTH_S) 
     return out
 
 
+#: Steps of a pace axis [s]: each lands on round paces (4:00, 4:15, 4:30...).
+PACE_STEPS_S = (5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+
+
 def pace_ticks(lo_s: float, hi_s: float, n: int = 5) -> tuple[list[float], list[str]]:
-    """Tick values (s per unit) and ``m:ss`` labels for a pace axis."""
+    """Tick values (s per unit) and ``m:ss`` labels for a pace axis: at most about ``n``
+    ticks, on steps of 5, 10, 15, 30 or 60 s (more for very wide ranges), at multiples
+    of the step so they land on round paces."""
     if not (math.isfinite(lo_s) and math.isfinite(hi_s)) or hi_s <= lo_s:
         return [], []
-    step = max(5.0, round((hi_s - lo_s) / n / 5) * 5)
+    want = (hi_s - lo_s) / n
+    step = next((s for s in PACE_STEPS_S if s >= want), PACE_STEPS_S[-1])
     start = math.ceil(lo_s / step) * step
     vals = list(np.arange(start, hi_s + 1e-9, step))
     return [float(v) for v in vals], [clock(v) for v in vals]
@@ -180,7 +191,8 @@ def activity_figures(
             title = "elevation (m)"
         if key == "cadence":
             y = _smooth(time_s, np.where(y > 0, y, np.nan))
-        layout = dict(_LAYOUT, title=_title(title), showlegend=False)
+        layout = dict(_LAYOUT, title=_title(title), showlegend=False, height=260)
+        layout["margin"] = dict(_LAYOUT["margin"], t=45)  # no legend row above the plot
         layout["xaxis"] = {"title": {"text": x_title}}
         trace: dict[str, Any] = {
             "type": "scatter",
@@ -274,9 +286,30 @@ def fitness_figure(days: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
                     "line": {"color": colour, "width": 2},
                 }
             )
-    layout = dict(_LAYOUT, height=340, title=_title("load, fitness, fatigue, form"))
-    layout["yaxis2"] = {"overlaying": "y", "side": "right", "showgrid": False, "title": "load"}
+    layout = dict(_LAYOUT, height=360, title=_title("load, fitness, fatigue, form"))
+    # room on the right for the load axis's ticks (up to 4 digits) and its title
+    layout["margin"] = dict(_LAYOUT["margin"], r=60)
+    layout["yaxis"] = {"title": {"text": "fitness, fatigue, form"}}
+    layout["yaxis2"] = {
+        "overlaying": "y",
+        "side": "right",
+        "showgrid": False,
+        "title": {"text": "load per day"},
+        "automargin": True,
+    }
+    loads = [float(d["load"]) for d in days if isinstance(d.get("load"), int | float)]
+    top = max(loads, default=0.0)
+    if top > 0:  # round ticks from 0 (plotly's own ticks on an overlaid axis drift)
+        step = nice_step(top / 5)
+        layout["yaxis2"]["range"] = [0, top * 1.05]
+        layout["yaxis2"]["tickvals"] = [step * i for i in range(int(top // step) + 1)]
     return {"data": traces, "layout": layout}
+
+
+def nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``raw`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw)
 
 
 def line_figure(

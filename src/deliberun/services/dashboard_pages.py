@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -185,11 +186,21 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
             "days": days,
             "done": _week_totals(acts),
             "has_plan": bool(plan),
-            "plan_hint": None if plan else HINTS["plan"],
+            "plan_hint": None if plan else _plan_hint(db, sun),
         }
 
     data["week"] = section("activities", week)
     return data
+
+
+def _plan_hint(db: Database, sunday: date) -> str:
+    """Why this week has nothing planned: the plan starts later, or there is none."""
+    from deliberun.services import plan as plan_svc
+
+    start = plan_svc.next_plan_start(db, sunday)
+    if start is not None:
+        return f"nothing planned this week — your plan starts on {start:%A %-d %B %Y}"
+    return HINTS["plan"]
 
 
 def calendar_page(
@@ -351,6 +362,28 @@ def _phases(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+#: Race distances a runner names by word [m].
+RACE_NAMES = {5000.0: "5 km", 10000.0: "10 km", 21097.5: "half marathon", 42195.0: "marathon"}
+
+
+def plan_title(name: Any, params: dict[str, Any]) -> str:
+    """A plan's title in a runner's words: "Marathon on Sun 26 Apr 2026" for a generated
+    plan, "Plan from plan.yaml" for an imported file (not its full path)."""
+    from deliberun.units import day
+
+    dist, when = params.get("race_distance_m"), params.get("race_date")
+    if isinstance(dist, int | float) and when:
+        race = RACE_NAMES.get(round(float(dist), 1), f"{float(dist) / 1000:g} km race")
+        return f"{race[0].upper()}{race[1:]} on {day(when)}"
+    src = params.get("source")
+    text = str(name or "")
+    if isinstance(src, dict) and src.get("file"):
+        return f"Plan from {Path(str(src['file'])).name}"
+    if "/" in text or "\\" in text:
+        return f"Plan from {Path(text).name}"
+    return text or "Current plan"
+
+
 #: Weeks of the plan shown by default: the last one and the coming ones.
 PLAN_WEEKS_BEFORE = 1
 PLAN_WEEKS_SHOWN = 6
@@ -383,6 +416,7 @@ def plan_page(db: Database, *, today: date, all_weeks: bool = False) -> dict[str
                     "planned",
                 )
         out["weeks"] = weeks
+        out["title"] = plan_title(out.get("name"), out.get("params") or {})
         out["phases"] = _phases(days)
         out["n_workouts"] = len(days)
         proj = out.get("projection") or []

@@ -123,22 +123,11 @@ def _no_plan(exc: ValueError) -> bool:
     return str(exc).startswith("no plan yet")
 
 
-def _plan_or_none(db: Database) -> Any:
-    """The plan service's current plan, or ``None`` when no plan is stored yet."""
-    try:
-        return plan_svc.current_plan(db)[1]
-    except ValueError as exc:
-        if _no_plan(exc):
-            return None
-        raise
-
-
 def planned(db: Database, since: date, until: date) -> list[dict[str, Any]]:
-    """Planned workouts between two dates (inclusive) of the current plan (``[]`` when none)."""
-    current = _plan_or_none(db)
-    if current is None:
-        return []
-    return [d.to_dict() for d in current.days if since <= d.date <= until and d.status != "moved"]
+    """Planned workouts between two dates (inclusive), each date's from the plan in force
+    then (``[]`` when none)."""
+    days = plan_svc.days_in_force(db, since, until)
+    return [d.to_dict() for d in days if d.status != "moved"]
 
 
 def compliance(
@@ -176,10 +165,10 @@ def current_plan(db: Database, today: date) -> dict[str, Any]:
     return result
 
 
-def move_planned(db: Database, day: date, to: date) -> list[Any]:
-    """Move the workout planned on ``day`` to ``to`` (the plan service checks and stores)."""
-    result: list[Any] = plan_svc.edit(db, "move", day, to)  # "no plan yet" when there is none
-    return result
+def move_planned(db: Database, workout_id: int, to: date, today: date) -> Any:
+    """Move planned workout ``workout_id`` to ``to`` (the plan service checks and stores;
+    ``ValueError`` with the reason when refused)."""
+    return plan_svc.move_workout(db, workout_id, to, today=today)
 
 
 def today_advice(db: Database, today: date) -> dict[str, Any]:

@@ -104,14 +104,16 @@ def _parse_day(name: str, raw: Any) -> date:
         raise FormError({name: f"{raw!r} is not a date: use YYYY-MM-DD"}) from None
 
 
-def move_workout(db: Database, raw_from: Any, raw_to: Any) -> dict[str, Any]:
-    """Move the workout planned on ``raw_from`` to ``raw_to`` (both YYYY-MM-DD)."""
-    day = _parse_day("from", raw_from)
-    to = _parse_day("date", raw_to)
-    if to == day:
-        raise FormError({"date": f"the workout is already on {day}: pick another day"})
+def move_workout(db: Database, raw_id: Any, raw_to: Any, today: date) -> dict[str, Any]:
+    """Move planned workout ``raw_id`` to ``raw_to`` (YYYY-MM-DD); refused with the reason
+    when the day is taken, in the past or before the plan (see ``plan.move_workout``)."""
     try:
-        retry_write(lambda: src.move_planned(db, day, to))
+        workout_id = int(str(raw_id or "").strip())
+    except ValueError:
+        raise FormError({"workout": f"{raw_id!r} is not a workout id"}) from None
+    to = _parse_day("date", raw_to)
+    try:
+        moved = retry_write(lambda: src.move_planned(db, workout_id, to, today))
     except ValueError as exc:
         raise FormError({"date": str(exc)}) from None
-    return {"from": day.isoformat(), "to": to.isoformat()}
+    return {"id": workout_id, "to": moved.date.isoformat()}

@@ -96,11 +96,13 @@ def save_plan(db: Database, plan: Plan, *, now: datetime, cycle_id: int | None =
     """Store a plan (it becomes the current plan); returns its id."""
     with db.session() as s, s.begin():
         row = PlanRow(name=plan.name, created_at=now, params=plan.params, cycle_id=cycle_id)
-        return plan_repo.add_plan(s, row, [_row(None, d) for d in plan.days])
+        # new rows: ids of days copied from another plan are not reused
+        return plan_repo.add_plan(s, row, [_row(None, d.with_(id=None)) for d in plan.days])
 
 
 def _row(plan_id: int | None, d: PlannedDay) -> PlannedWorkoutRow:
     return PlannedWorkoutRow(
+        id=d.id,
         plan_id=plan_id,
         date=d.date,
         workout_type=d.workout_type,
@@ -120,26 +122,101 @@ def current_plan(db: Database) -> tuple[int, Plan]:
             raise ValueError(
                 "no plan yet: run 'deliberun plan generate' or 'deliberun plan import FILE'"
             )
-        rows = plan_repo.plan_day_rows(s, row.id)
-        days = [
-            PlannedDay(
-                r.date,
-                r.workout_type,
-                r.text,
-                status=r.status,
-                notes=r.notes,
-                activity_id=r.activity_id,
-                phase=r.phase,
-            )
-            for r in rows
-        ]
+        days = [_day(r) for r in plan_repo.plan_day_rows(s, row.id)]
         return int(row.id), Plan(days=days, name=row.name, params=dict(row.params or {}))
 
 
-def replace_days(db: Database, plan_id: int, days: list[PlannedDay]) -> None:
-    """Rewrite the planned workouts of a plan (one transaction)."""
+def _day(r: Any) -> PlannedDay:
+    return PlannedDay(
+        r.date,
+        r.workout_type,
+        r.text,
+        status=r.status,
+        notes=r.notes,
+        activity_id=r.activity_id,
+        phase=r.phase,
+        id=r.id,
+    )
+
+
+def days_in_force(db: Database, since: date, until: date) -> list[PlannedDay]:
+    """The planned workouts in ``[since, until]``, each date's from the plan in force then
+    (the newest plan whose span holds the date: a new plan does not erase the past)."""
+    with db.session() as s:
+        return [_day(r) for r in plan_repo.days_in_force(s, since, until)]
+
+
+def next_plan_start(db: Database, after: date) -> date | None:
+    """The first day of the newest plan when it starts after ``after`` (else None)."""
+    with db.session() as s:
+        spans = plan_repo.plan_spans(s)
+    if spans and spans[0][1] > after:
+        return spans[0][1]
+    return None
+
+
+def replace_days(
+    db: Database, plan_id: int, days: list[PlannedDay], *, now: datetime | None = None
+) -> None:
+    """Rewrite the planned workouts of a plan (one transaction).
+
+    Workouts keep their ids; each one that changed gets its revision counted in the
+    plan's ``params["revisions"]`` (``{id: [sequence, modified ISO time]}``), which the
+    calendar export writes as ``SEQUENCE``/``LAST-MODIFIED``.
+    """
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     with db.session() as s, s.begin():
+        old = {r.id: _day(r) for r in plan_repo.plan_day_rows(s, plan_id)}
         plan_repo.replace_workouts(s, plan_id, [_row(plan_id, d) for d in days])
+        s.flush()
+        new = {r.id: _day(r) for r in plan_repo.plan_day_rows(s, plan_id)}
+        changed = [i for i, d in new.items() if i in old and old[i] != d]
+        row = plan_repo.get_plan(s, plan_id)
+        if changed and row is not None:
+            revs = dict((row.params or {}).get("revisions") or {})
+            for i in changed:
+                seq = int((revs.get(str(i)) or [0])[0])
+                revs[str(i)] = [seq + 1, stamp]
+            row.params = {**(row.params or {}), "revisions": revs}
+
+
+def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> PlannedDay:
+    """Move planned workout ``workout_id`` of the current plan to ``to``.
+
+    Refused (``ValueError`` with the reason) when the workout is not in the current
+    plan or is no longer planned, when ``to`` is before ``today`` or before the plan
+    starts, or when ``to`` already holds a session (move or skip that one first).
+    """
+    plan_id, plan = current_plan(db)
+    found = [d for d in plan.days if d.id == workout_id]
+    if not found:
+        raise ValueError(f"no workout #{workout_id} in the current plan: see 'deliberun plan show'")
+    w = found[0]
+    if w.status not in ("planned",):
+        raise ValueError(f"the {w.workout_type} of {w.date} is {w.status}, not planned: it stays")
+    if to == w.date:
+        raise ValueError(f"the workout is already on {to}: pick another day")
+    if to < today:
+        raise ValueError(f"{to} is in the past: move it to {today} or later")
+    if plan.days and to < plan.days[0].date:
+        raise ValueError(f"{to} is before the plan starts ({plan.days[0].date})")
+    taken = [
+        d
+        for d in plan.days
+        if d.date == to and d.id != workout_id and d.status not in ("moved", "skipped")
+        and d.workout_type != "rest"
+    ]  # fmt: skip
+    if taken:
+        o = taken[0]
+        raise ValueError(
+            f"{to} already has a session ({o.workout_type.replace('_', ' ')}: {o.text}): "
+            "move or skip that one first"
+        )
+    note = f"moved from {w.date}" + (f"; {w.notes}" if w.notes else "")
+    moved = w.with_(date=to, notes=note)
+    days = sorted([moved if d.id == workout_id else d for d in plan.days], key=lambda x: x.date)
+    replace_days(db, plan_id, days)
+    return moved
 
 
 def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
@@ -288,26 +365,50 @@ def export(
     now: datetime | None = None,
 ) -> list[str]:
     """Write the current plan as ICS, a folder of FIT workouts and/or YAML; returns the paths."""
-    _, plan = current_plan(db)
+    plan_id, plan = current_plan(db)
     v = float(plan.params.get("vdot") or current_vdot(db, today=today)[0])
     paces = zone_paces(v)
+    now = now or datetime.now(UTC)
     written = []
     if ics is not None:
         from deliberun.io.ics import write_ics
+        from deliberun.services.dashboard_base import units_of
 
+        with db.session() as s:
+            row = plan_repo.get_plan(s, plan_id)
+            created = row.created_at if row is not None else None
         ics.write_bytes(
-            write_ics(plan.days, paces, stamp=now or datetime.now(UTC), calendar_name=plan.name)
+            write_ics(
+                plan.days,
+                paces,
+                stamp=now,
+                calendar_name=plan.name,
+                units=units_of(db),
+                uid_prefix=f"plan{plan_id}-",
+                revisions=plan.params.get("revisions") or {},
+                created=created,
+            )
         )
         written.append(str(ics))
     if fit_dir is not None:
         from deliberun.io.fit_workout import write_fit_workout
 
         fit_dir.mkdir(parents=True, exist_ok=True)
-        for d in plan.days:
+        for i, d in enumerate(plan.days):
             if d.status == "skipped" or d.date < today:
                 continue
             p = fit_dir / f"{d.date.isoformat()}_{d.workout_type}.fit"
-            p.write_bytes(write_fit_workout(d.workout(), paces, name=f"{d.date} {d.workout_type}"))
+            # a file_id of its own: serial = the workout's id (its position when unstored)
+            serial = int(d.id or i + 1) % (2**32 - 1) + 1
+            p.write_bytes(
+                write_fit_workout(
+                    d.workout(),
+                    paces,
+                    name=f"{d.date} {d.workout_type.replace('_', ' ')}",
+                    created=now,
+                    serial=serial,
+                )
+            )
             written.append(str(p))
     if yaml_path is not None:
         yaml_path.write_text(plan_to_yaml(plan), encoding="utf-8")
@@ -397,7 +498,12 @@ def compliance_report(
     windows = [(since - one, until + one)]
     if not since - look <= today <= until + look:
         windows.append((today - look - one, today + one))
-    days = [d for d in plan.days if any(a <= d.date <= b for a, b in windows)]
+    # each date's workouts from the plan in force then (an older plan for past weeks)
+    seen: dict[int | None, PlannedDay] = {}
+    for a, b in windows:
+        for d in days_in_force(db, a, b):
+            seen[d.id] = d
+    days = sorted(seen.values(), key=lambda d: d.date)
     acts: dict[int, dict[str, Any]] = {}
     for a, b in windows:
         for act in activity_summaries(db, a - one, min(b, today) + one):

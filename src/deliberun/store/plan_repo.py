@@ -25,17 +25,59 @@ def get_plan(session: Session, plan_id: int) -> PlanRow | None:
     return session.get(PlanRow, plan_id)
 
 
+_DAY_COLUMNS = ("date", "workout_type", "text", "status", "notes", "activity_id", "phase", "id")
+
+
 def plan_day_rows(session: Session, plan_id: int) -> list[Any]:
-    """Rows ``(date, workout_type, text, status, notes, activity_id, phase)`` of a plan's
-    workouts by date."""
+    """Rows ``(date, workout_type, text, status, notes, activity_id, phase, id)`` of a
+    plan's workouts by date."""
     w = PlannedWorkoutRow
     return list(
         session.execute(
-            select(w.date, w.workout_type, w.text, w.status, w.notes, w.activity_id, w.phase)
+            select(*(getattr(w, c) for c in _DAY_COLUMNS))
             .where(w.plan_id == plan_id)
             .order_by(w.date, w.id)
         ).all()
     )
+
+
+def plan_spans(session: Session) -> list[tuple[int, date, date]]:
+    """``(plan id, first date, last date)`` of every plan with workouts, newest first."""
+    w = PlannedWorkoutRow
+    rows = session.execute(
+        select(w.plan_id, func.min(w.date), func.max(w.date))
+        .group_by(w.plan_id)
+        .order_by(w.plan_id.desc())
+    ).all()
+    return [(int(pid), lo, hi) for pid, lo, hi in rows]
+
+
+def days_in_force(session: Session, since: date, until: date) -> list[Any]:
+    """Planned workouts in ``[since, until]`` of the plan in force on each date, by date.
+
+    The plan in force on a date is the newest plan whose span (first to last
+    planned date) holds it: a new plan that starts next Monday leaves the old
+    plan's days before Monday as they were planned. Rows as ``plan_day_rows``
+    plus ``plan_id``.
+    """
+    spans = [s for s in plan_spans(session) if s[1] <= until and s[2] >= since]
+    if not spans:
+        return []
+
+    def owner(day: date) -> int | None:
+        for pid, lo, hi in spans:  # newest first
+            if lo <= day <= hi:
+                return pid
+        return None
+
+    w = PlannedWorkoutRow
+    rows = session.execute(
+        select(*(getattr(w, c) for c in _DAY_COLUMNS), w.plan_id)
+        .where(w.plan_id.in_([s[0] for s in spans]))
+        .where(w.date >= since, w.date <= until)
+        .order_by(w.date, w.id)
+    ).all()
+    return [r for r in rows if owner(r.date) == r.plan_id]
 
 
 def add_plan(session: Session, row: PlanRow, workouts: Iterable[PlannedWorkoutRow]) -> int:
@@ -49,10 +91,27 @@ def add_plan(session: Session, row: PlanRow, workouts: Iterable[PlannedWorkoutRo
 
 
 def replace_workouts(session: Session, plan_id: int, workouts: Iterable[PlannedWorkoutRow]) -> None:
-    """Delete a plan's planned workouts and add ``workouts`` instead."""
-    session.execute(delete(PlannedWorkoutRow).where(PlannedWorkoutRow.plan_id == plan_id))
-    for w in workouts:
-        session.add(w)
+    """Make ``workouts`` the plan's planned workouts: one with the id of a stored
+    workout of the plan updates it in place (its id is kept, so calendars and forms
+    that name it still find it), the others are added, and stored ones not given
+    are deleted."""
+    w = PlannedWorkoutRow
+    stored = {r.id: r for r in session.scalars(select(w).where(w.plan_id == plan_id))}
+    keep: set[int] = set()
+    fields = ("date", "workout_type", "text", "phase", "status", "activity_id", "notes")
+    for new in workouts:
+        old = stored.get(new.id) if new.id is not None else None
+        if old is None:
+            new.id = None
+            new.plan_id = plan_id
+            session.add(new)
+            continue
+        keep.add(old.id)
+        for f in fields:
+            setattr(old, f, getattr(new, f))
+    gone = [i for i in stored if i not in keep]
+    if gone:
+        session.execute(delete(w).where(w.id.in_(gone)))
 
 
 def plan_params(session: Session) -> list[tuple[int, dict[str, Any] | None]]:
@@ -72,16 +131,6 @@ def count_workouts(session: Session, plan_id: int) -> int:
 
 
 def latest_plan_days(session: Session, since: date, until: date) -> list[tuple[date, str, str]]:
-    """``(date, workout_type, text)`` of the newest plan's workouts in ``[since, until]``,
-    by date (empty without a plan)."""
-    plan = latest_plan(session)
-    if plan is None:
-        return []
-    rows = session.execute(
-        select(PlannedWorkoutRow.date, PlannedWorkoutRow.workout_type,
-               PlannedWorkoutRow.text)
-        .where(PlannedWorkoutRow.plan_id == plan.id)
-        .where(PlannedWorkoutRow.date >= since, PlannedWorkoutRow.date <= until)
-        .order_by(PlannedWorkoutRow.date)
-    ).all()  # fmt: skip
-    return [(d, wt, text) for d, wt, text in rows]
+    """``(date, workout_type, text)`` of the workouts in force in ``[since, until]``
+    (``days_in_force``: each date from the plan in force then), by date."""
+    return [(r.date, r.workout_type, r.text) for r in days_in_force(session, since, until)]

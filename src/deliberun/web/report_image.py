@@ -96,16 +96,22 @@ def _evidence_text(evidence: list[dict[str, Any]]) -> str | None:
     return "evidence: " + " · ".join(parts) if parts else None
 
 
+def _planned_text(p: dict[str, Any]) -> str:
+    """ "race: 42.195km" reads "race 42.2 km"; a type repeated by its text is said once."""
+    kind = str(p.get("workout_type") or "").replace("_", " ")
+    text = str(p.get("text") or "")
+    if text.lower().startswith(kind.lower()):
+        return text
+    return f"{kind} {text}".strip()
+
+
 def _short_day(value: Any) -> str:
     """``Sun 1 Mar`` (the week is in the title, its year is not repeated)."""
     return day(value).rsplit(" ", 1)[0]
 
 
 def _day_line(d: dict[str, Any], units: str) -> str:
-    planned = "; ".join(
-        f"{p.get('workout_type', '').replace('_', ' ')} {p.get('text') or ''}".strip()
-        for p in d.get("planned") or []
-    )
+    planned = "; ".join(_planned_text(p) for p in d.get("planned") or [])
     done = "; ".join(
         f"{a.get('name') or a.get('sport')} {distance(a.get('distance_m'), units, 1)} "
         f"in {clock(a.get('moving_time_s') or a.get('timer_time_s'))} (#{a.get('id')})"

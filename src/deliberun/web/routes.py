@@ -234,14 +234,14 @@ def register(app: FastAPI) -> None:
         form = await checked_form(request)
         try:
             moved = await run_in_threadpool(
-                svc.move_workout, db, form.get("from"), form.get("date")
+                svc.move_workout, db, form.get("workout"), form.get("date"), _today(request)
             )
         except FormError as exc:
             return _plan_error(request, exc.errors)
         request.app.state.cache.clear()
         if wants_json(request):
             return json_response({"moved": moved})
-        return RedirectResponse("/plan?moved=1", status_code=303)
+        return RedirectResponse(f"/plan?moved={moved['id']}", status_code=303)
 
     def _plan_error(request: Request, errors: dict[str, str]) -> Response:
         data = svc.plan_page(db, today=_today(request))  # fresh: the cached dict stays clean
