@@ -183,27 +183,57 @@ def test_plan_generate_show_edit_export_import(db_path, tmp_path) -> None:
 
 def test_plan_generate_usage_errors(db_path) -> None:
     res = cli(
-        db_path, "plan", "generate", "--race", "far", "--date", "2030-01-01", "--days-per-week", "5"
+        db_path,
+        "--today",
+        "2029-06-01",
+        "plan",
+        "generate",
+        "--race",
+        "far",
+        "--date",
+        "2030-01-01",
+        "--days-per-week",
+        "5",
     )
     assert res.exit_code == 2 and "cannot read race distance 'far'" in err(res)
     res = cli(
-        db_path, "plan", "generate", "--race", "half marathon", "--date", "2030-01-01",
+        db_path, "--today", "2029-06-01", "plan", "generate", "--race", "half marathon", "--date", "2030-01-01",
         "--days-per-week", "5", "--goal", "1:75",
     )  # fmt: skip
     assert res.exit_code == 2 and "cannot read time '1:75'" in err(res)
     # 2:50 for a marathon is 2 h 50 min; 45:00 no human runs: refused with the reason
     res = cli(
-        db_path, "plan", "generate", "--race", "marathon", "--date", "2030-01-01", "--goal", "2:50",
+        db_path, "--today", "2029-06-01", "plan", "generate", "--race", "marathon", "--date", "2030-01-01", "--goal", "2:50",
         "--json",
     )  # fmt: skip
     assert res.exit_code == 0 and "Warning" not in res.stderr
     assert json.loads(res.stdout)["params"]["goal_time_s"] == 2 * 3600 + 50 * 60
     res = cli(
-        db_path, "plan", "generate", "--race", "marathon", "--date", "2030-01-01", "--goal", "45:00"
+        db_path,
+        "--today",
+        "2029-06-01",
+        "plan",
+        "generate",
+        "--race",
+        "marathon",
+        "--date",
+        "2030-01-01",
+        "--goal",
+        "45:00",
     )
     assert res.exit_code == 2 and "faster than any human has raced" in err(res)
     res = cli(
-        db_path, "plan", "generate", "--race", "10k", "--date", "2030-01-01", "--days-per-week", "9"
+        db_path,
+        "--today",
+        "2029-06-01",
+        "plan",
+        "generate",
+        "--race",
+        "10k",
+        "--date",
+        "2030-01-01",
+        "--days-per-week",
+        "9",
     )
     assert res.exit_code == 2
 

@@ -75,3 +75,12 @@ def test_plan_after_the_real_seven_week_break_starts_near_actual_volume(real_db)
 def test_plan_with_default_volume_when_asked(real_db):
     doc = _generate(real_db, "--default-volume")
     assert doc["starting_point"] is None and doc["params"]["volume_km"] == 35.0
+
+
+def test_no_runs_at_all_is_a_zero_start() -> None:
+    from datetime import date
+
+    from deliberun.plan.start import starting_point
+
+    point = starting_point([], date(2026, 12, 5))
+    assert point.volume_km == 0.0 and point.long_run_km == 0.0 and point.break_days is None

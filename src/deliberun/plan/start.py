@@ -86,7 +86,7 @@ def starting_point(runs: Iterable[tuple[date, float]], today: date) -> StartingP
     dates = sorted({d for d, _ in days})
     gap_start: date | None = None
     gap_end: date | None = None
-    for a, b in zip(dates, [*dates[1:], today + timedelta(days=1)], strict=True):
+    for a, b in zip(dates, [*dates[1:], today + timedelta(days=1)][: len(dates)], strict=True):
         if b < look_from:
             continue
         if (b - a).days - 1 >= BREAK_MIN_DAYS:
