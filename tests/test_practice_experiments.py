@@ -28,8 +28,8 @@ def _verdicts(effect: float, assignment: str, seeds: range, **kw: float) -> Coun
     return c
 
 
-def test_planted_improvement_is_found_alternating() -> None:
-    c = _verdicts(-3.0, "alternating", range(40))
+def test_planted_improvement_is_found_randomised() -> None:
+    c = _verdicts(-3.0, "randomised", range(40))
     assert c["helps"] >= 36, c  # >= 90%
     assert c["hurts"] == 0
 
@@ -60,7 +60,17 @@ def test_result_contract_and_sessions_listed() -> None:
         "p_value",
         "verdict",
         "more_sessions_needed",
+        "design",
+        "assignment",
+        "planned_sessions",
+        "min_detectable_effect",
+        "interim",
+        "alpha_this_look",
+        "warnings",
+        "placebo",
     ]
+    assert d["design"] == "alternating" and d["interim"] is False
+    assert [r["activity_id"] for r in d["assignment"]] == [s.activity_id for s in ss]
     assert d["verdict"] in VERDICTS
     assert sorted(d["sessions_a"] + d["sessions_b"]) == sorted(s.activity_id for s in ss)
     lo, hi = d["interval_90"]
