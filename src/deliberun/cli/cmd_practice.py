@@ -443,11 +443,22 @@ def log(
         details=list(detail),
     )
     out = svc.log_entry(db, entry)
+    if out["activity_id"]:  # record the experiment arm the run was in
+        from deliberun.services import practice_experiments as xsvc
+
+        arms = xsvc.arm_tags(db, out["activity_id"], today=max(entry.date, _today()))
+        new = [
+            t for t in arms if t not in entry.tags and t[:-1] + "ab"[t[-1] == "a"] not in entry.tags
+        ]
+        if new:
+            entry.tags = [*entry.tags, *new]
+            out = svc.log_entry(db, entry)
     if as_json:
         print_json(out)
     else:
         which = f"activity {out['activity_id']}" if out["activity_id"] else "no activity"
-        stdout.print(f"Logged {out['date']} ({which}).")
+        arm = [t for t in out.get("tags", []) if ":" in t]
+        stdout.print(f"Logged {out['date']} ({which}){'; arm ' + ', '.join(arm) if arm else ''}.")
 
 
 @_errors
@@ -547,18 +558,30 @@ def experiment_create(
     ),
     workout_type: str = typer.Option(None, "--workout-type", help="Only sessions of this type."),
     assignment: str = typer.Option(
-        "before_after", "--assignment", help="before_after or alternating."
+        "randomised",
+        "--assignment",
+        help="randomised (default: the arm of each coming session drawn now, a coin flip "
+        "within pairs), alternating (A, B, A, B in date order) or before_after.",
     ),
     start: str = typer.Option(None, "--start", help="First day counted (YYYY-MM-DD)."),
     change_date: str = typer.Option(
         None, "--change-date", help="Day of the change (before_after)."
     ),
     end: str = typer.Option(None, "--end", help="Last day counted."),
+    sessions: int = typer.Option(
+        None,
+        "--sessions",
+        help="Planned sessions, both arms (default: enough for the "
+        "smallest worthwhile change, at most a season).",
+    ),
+    seed: int = typer.Option(None, "--seed", help="Seed of the randomised draw (default: random)."),
     as_json: bool = JSON,
 ) -> None:
-    """Create an experiment."""
+    """Create an experiment: shows what it can find (minimum detectable effect, sessions
+    needed, from your own variability) and, randomised, the arm of each coming session."""
     from deliberun.practice.experiments import ExperimentSpec
-    from deliberun.services import practice as svc
+    from deliberun.practice.session import get_outcome_metric
+    from deliberun.services import practice_experiments as xsvc
 
     spec = ExperimentSpec(
         exp_id,
@@ -570,11 +593,38 @@ def experiment_create(
         _date(change_date, "--change-date"),
         _date(end, "--end"),
     )
-    svc.save_experiment(_db(ctx), spec)
+    if assignment == "alternating" and not as_json:
+        stdout.print(
+            "[yellow]Alternating in date order lines the arms up with your weekly schedule; "
+            "the weekday and time of day become covariates and the verdict is withheld when "
+            "they separate the arms. The randomised design avoids this.[/]",
+            highlight=False,
+        )
+    spec, plan = xsvc.create_experiment(
+        _db(ctx), spec, today=_today(), sessions_planned=sessions, seed=seed
+    )
+    m = get_outcome_metric(metric)
     if as_json:
-        print_json(spec.to_dict())
-    else:
-        stdout.print(f"Created experiment {exp_id}.")
+        print_json(
+            {
+                **spec.to_dict(),
+                "design": spec.assignment,
+                "sd": plan.sd,
+                "sd_source": plan.sd_source,
+                "sessions_for_smallest_worthwhile": plan.needed_for_worthwhile,
+                "arms": ["AB"[a] for a in spec.arms] if spec.arms else None,
+            }
+        )
+        return
+    stdout.print(f"Created experiment {exp_id} ({spec.assignment}).")
+    stdout.print(plan.sentence(m.unit, m.smallest_worthwhile), highlight=False)
+    if spec.arms:
+        stdout.print(
+            "Arms of your next sessions"
+            f"{' of type ' + workout_type if workout_type else ''} (A without, B with the "
+            f"change): {' '.join('AB'[a] for a in spec.arms)}",
+            highlight=False,
+        )
 
 
 @experiment_app.command("list")
@@ -613,8 +663,22 @@ def experiment_show(
     stdout.print(res.sentence())
     stdout.print(f"Sessions A (before/without): {', '.join(map(str, res.sessions_a)) or '-'}")
     stdout.print(f"Sessions B (with the change): {', '.join(map(str, res.sessions_b)) or '-'}")
+    if res.spec.min_detectable_effect is not None:
+        stdout.print(
+            f"Planned: {res.planned_sessions} sessions, minimum detectable effect "
+            f"{res.spec.min_detectable_effect:.2f}.",
+            highlight=False,
+        )
+    if res.placebo:
+        pl = res.placebo
+        stdout.print(
+            f"Placebo check (pre-period split on {pl['change_date']}): "
+            f"{pl['effect']:+.2f}, p={pl['p_value']:.3f}"
+            f"{' - claims an effect where nothing changed' if pl['claims_effect'] else ''}.",
+            highlight=False,
+        )
     for note in res.notes:
-        stdout.print(f"[yellow]Note:[/] {note}", highlight=False)
+        stdout.print(f"[yellow]Warning:[/] {note}", highlight=False)
 
 
 @experiment_app.command("end")
@@ -719,13 +783,24 @@ def review(
 @_errors
 def today(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Today's session, or an adjustment, with why."""
+    from deliberun.services import practice_experiments as xsvc
     from deliberun.services import review as rsvc
 
-    rev = rsvc.today(_db(ctx), today=_today())
+    db = _db(ctx)
+    rev = rsvc.today(db, today=_today())
+    arms = xsvc.coming_arms(db, today=_today())
     if as_json:
-        print_json(rev.to_dict())
-    else:
-        _print_review(rev, False)
+        print_json({**rev.to_dict(), "experiments": arms})
+        return
+    _print_review(rev, False)
+    for x in arms:
+        planned = ", ".join(f"{p['date']} {p['arm']}" for p in x["planned"])
+        stdout.print(
+            f"Experiment {x['id']}: your next {x['workout_type'] or ''} session is arm "
+            f"{x['next_arm']} ({'with' if x['next_arm'] == 'B' else 'without'} "
+            f"{x['change']}){'; planned: ' + planned if planned else ''}.",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -333,7 +333,7 @@ def analyze_experiment(
     vals = [(s, a, metric.extract(s)) for s, a in pairs]
     used = [(s, a, float(v)) for s, a, v in vals if v is not None and np.isfinite(v)]
     notes: list[str] = []
-    withhold = False
+    withhold = short_pre = False
     if spec.planned_sessions and len(used) > planned:
         used = used[:planned]
         notes.append(
@@ -346,8 +346,7 @@ def analyze_experiment(
         used = [u for u in used if id(u[0]) in keep]
         notes += win.warnings
         withhold = win.withhold
-        if not win.pre_ok:
-            withhold = True
+        short_pre = not win.pre_ok
     rows = _assignment_rows(spec, [(s, a) for s, a, _ in used], planned)
     ids_a = [session_key(s) for s, a, _ in used if a == 0]
     ids_b = [session_key(s) for s, a, _ in used if a == 1]
@@ -415,6 +414,8 @@ def analyze_experiment(
     }
     if withhold:
         return result("withheld", est, **extra)
+    if short_pre:
+        return result("not_enough_data", est, **extra)
     if (lo > 0 or hi < 0) and est.p_value <= a_now and p_t <= a_now:
         return result("helps" if good > 0 else "hurts", est, **extra)
     if -swc < eq_lo and eq_hi < swc:
