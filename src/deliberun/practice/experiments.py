@@ -282,7 +282,7 @@ def _placebo(
     half = len(pre) // 2
     fake = [(s, int(i >= half), v) for i, (s, _, v) in enumerate(pre)]
     try:
-        est = _fit(fake, spec, seed + 1, permutations)
+        est = _fit(fake, spec, seed + 1, 0)  # the t-test (with the serial widening)
     except ValueError:
         return None
     lo, hi = est.interval_90
@@ -294,6 +294,21 @@ def _placebo(
         "p_value": est.p_value,
         "claims_effect": bool(claims),
     }
+
+
+def _information(spec: ExperimentSpec, n_a: int, n_b: int, planned: int) -> float:
+    """Share of the planned information in: the arm effect's variance goes as 1/h with
+    h = n_a n_b / (n_a + n_b), so the fraction is h(now) / h(planned). Before/after
+    keeps its pre-period and plans the rest after the change."""
+
+    def h(a: float, b: float) -> float:
+        return a * b / (a + b) if a > 0 and b > 0 else 0.0
+
+    if spec.assignment == "before_after":
+        full = h(n_a, max(planned - n_a, n_b))
+    else:
+        full = h(planned / 2, planned / 2)
+    return min(1.0, h(n_a, n_b) / full) if full > 0 else 1.0
 
 
 def analyze_experiment(
@@ -353,6 +368,7 @@ def analyze_experiment(
     n_a, n_b = len(ids_a), len(ids_b)
     n = n_a + n_b
     interim = n < planned
+    info = _information(spec, n_a, n_b, planned)
     more = max(0, planned - n)
 
     def result(verdict: str, est: ArmEffect | None = None, **kw: Any) -> ExperimentResult:
@@ -380,8 +396,11 @@ def analyze_experiment(
         if why:
             notes.append(why)
             withhold = True
-    try:
-        est = _fit(used, spec, seed, permutations, schedule=not withhold)
+    a_now = sequential_alpha(info)
+    try:  # the t-test first: the permutations only when it could cross the boundary
+        est = _fit(used, spec, seed, 0, schedule=not withhold)
+        if est.p_t <= a_now and permutations > 0:
+            est = _fit(used, spec, seed, permutations, schedule=not withhold)
     except ValueError as exc:
         notes.append(f"the arms cannot be separated from the trend and schedule ({exc}).")
         return result("withheld" if withhold else "not_enough_data")
@@ -396,13 +415,12 @@ def analyze_experiment(
                 f"p={placebo['p_value']:.3f}): the history drifts more than a straight "
                 "trend allows, so no verdict is given."
             )
-    a_now = sequential_alpha(n / planned)
     lo, hi = est.interval_90
     p_t = est.p_t
     good = est.effect if metric.higher_is_better else -est.effect
     swc = metric.smallest_worthwhile
     if interim:  # the repeated (boundary-wide) interval at the equivalence level
-        z = float(sstats.norm.isf(sequential_alpha(n / planned, 0.10) / 2))
+        z = float(sstats.norm.isf(sequential_alpha(info, 0.10) / 2))
         eq_lo, eq_hi = est.effect - z * est.se, est.effect + z * est.se
     else:
         eq_lo, eq_hi = lo, hi

@@ -77,7 +77,9 @@ def arm_effect(
     permutations : 0 skips the permutation test (``p_value`` is then the t-test p).
     serial : the values are in time order and the arms are blocks in time (before/after):
         allow for serial correlation. The lag-1 autocorrelation r of the residuals
-        (bias-corrected by +1/n, clipped to [0, 0.9]) widens the standard error by
+        (bias-corrected as (n r + 1) / (n - 3), from E[r] = rho - (1 + 3 rho) / n,
+        Kendall M.G. (1954) Biometrika 41:403-404; plus one standard error,
+        1/sqrt(n), as it comes from few values; clipped to [0, 0.9]) widens the standard error by
         sqrt((1 + r) / (1 - r)) (the AR(1) variance inflation, e.g. Wilks 2011,
         Statistical Methods in the Atmospheric Sciences, 5.2.4) and the p-value is the
         larger of the permutation p and the widened t-test p.
@@ -148,8 +150,10 @@ def _serial(
     n = len(y)
     interval = (effect - tq * se, effect + tq * se)
     if serial and n > 4:
-        r = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) + 1.0 / n
-        r = min(max(r if np.isfinite(r) else 0.0, 0.0), 0.9)
+        r = float(np.corrcoef(resid[:-1], resid[1:])[0, 1])
+        r = (n * r + 1.0) / (n - 3) if np.isfinite(r) else 0.0  # Kendall's bias correction
+        r += 1.0 / np.sqrt(n)  # and its one-SE upper bound: r is estimated from few values
+        r = min(max(r, 0.0), 0.9)
         se *= float(np.sqrt((1 + r) / (1 - r)))
         interval = (effect - tq * se, effect + tq * se)
     p_t = float(2 * sstats.t.sf(abs(effect) / se, dof)) if se > 0 else float(effect == 0)

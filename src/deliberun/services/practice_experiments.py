@@ -14,7 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from deliberun.practice.experiment_design import ExperimentPlan, draw_assignment, plan_experiment
+from deliberun.practice.experiment_design import (
+    ExperimentPlan,
+    draw_assignment,
+    plan_experiment,
+    planning_sd,
+)
 from deliberun.practice.experiments import ExperimentSpec, arm_of_next
 from deliberun.practice.session import Session, get_outcome_metric
 from deliberun.practice.stats import residual_sd
@@ -48,7 +53,10 @@ def plan_for(
         d0 = pts[0][0]
         sd = residual_sd(np.array([(d - d0).days for d, _ in pts]), np.array([v for _, v in pts]))
     if sd is not None and sd > 0:
-        source = f"measured on your last {len(pts)} sessions"
+        source = (
+            f"measured on your last {len(pts)} sessions, raised to its 80% upper confidence limit"
+        )
+        sd = planning_sd(sd, len(pts))
     else:
         sd = ASSUMED_SD_SWC * metric.smallest_worthwhile
         source = (
