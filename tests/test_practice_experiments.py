@@ -35,8 +35,10 @@ def test_planted_improvement_is_found_randomised() -> None:
 
 
 def test_planted_harm_is_found_before_after() -> None:
-    c = _verdicts(+4.0, "before_after", range(30), n_per_arm=14)
-    assert c["hurts"] >= 27, c
+    # before/after pays for the trend it must separate from the change and for serial
+    # correlation (an upper bound on it): 80% here, the randomised design does better
+    c = _verdicts(+4.0, "before_after", range(30), n_per_arm=18)
+    assert c["hurts"] >= 24, c
     assert c["helps"] == 0
 
 
