@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
-from deliberun.practice.experiments import ExperimentSpec, analyze_experiment
-from deliberun.practice.synthetic_experiments import CLAIMS, Runner, evaluate, simulate
+from deliberun.practice.synthetic_experiments import Runner, evaluate, placebo_sweep, simulate
 from deliberun.services.practice_experiments import plan_for
 
 
@@ -62,46 +61,16 @@ ROWS: list[tuple[str, Runner, bool, str]] = [
 
 
 def placebo_real(db_path: str) -> list[list[str]]:
-    """Placebo before/after experiments at every Monday of the real history: the change
-    date is that Monday, nothing changed; judged at every week for 8 weeks after."""
+    """Placebo before/after experiments at every Monday of the real history (see
+    ``synthetic_experiments.placebo_sweep``), per metric and workout type."""
     from deliberun.services.practice import build_sessions
     from deliberun.store.db import Database
 
-    db = Database(db_path)
-    ss = build_sessions(db, today=date(2100, 1, 1), since=date(1900, 1, 1))
-    first, last = ss[0].local_date, ss[-1].local_date
+    ss = build_sessions(Database(db_path), today=date(2100, 1, 1), since=date(1900, 1, 1))
     rows = []
     for metric in ("avg_hr_bpm", "avg_pace_s_per_km", "efficiency_factor"):
         for wt in (None, "easy", "intervals"):
-            d = first + timedelta(days=(7 - first.weekday()) % 7 + 28)
-            n = claims = 0
-            while d <= last - timedelta(days=14):
-                spec = ExperimentSpec(
-                    "placebo", "nothing", metric, wt, "before_after",
-                    d - timedelta(weeks=12), d,
-                )  # fmt: skip
-                pre = sum(
-                    1
-                    for s in ss
-                    if spec.start <= s.local_date < d and (wt is None or s.workout_type == wt)
-                )  # type: ignore[operator]
-                post = sum(
-                    1
-                    for s in ss
-                    if d <= s.local_date <= d + timedelta(weeks=8)
-                    and (wt is None or s.workout_type == wt)
-                )
-                spec.planned_sessions = pre + max(post, 4)
-                claimed = False
-                for k in range(1, 9):
-                    today = min(d + timedelta(weeks=k), last)
-                    res = analyze_experiment(
-                        spec, [s for s in ss if s.local_date <= today], seed=k, permutations=999
-                    )
-                    claimed = claimed or res.verdict in CLAIMS
-                n += 1
-                claims += claimed
-                d += timedelta(days=7)
+            n, claims = placebo_sweep(ss, metric, wt)
             rows.append([metric, wt or "all runs", wilson(claims, n)])
     return rows
 

@@ -160,3 +160,49 @@ def evaluate(
             lo, hi = final.interval_90
             res.covered += lo <= truth <= hi
     return res
+
+
+def placebo_sweep(
+    sessions: list[Session],
+    metric: str,
+    workout_type: str | None,
+    *,
+    weeks_after: int = 8,
+    pre_weeks: int = 12,
+    permutations: int = 999,
+) -> tuple[int, int]:
+    """Placebo before/after experiments on a real history: one per Monday (from four
+    weeks in to two weeks before the end), the change date that Monday and nothing
+    changed; each judged at every week for ``weeks_after`` weeks, as weekly reviews
+    would. Returns (experiments, experiments with helps/hurts at any look)."""
+    from deliberun.practice.experiments import analyze_experiment
+
+    ss = sorted(sessions, key=lambda s: s.local_date)
+    first, last = ss[0].local_date, ss[-1].local_date
+
+    def mine(s: Session) -> bool:
+        return workout_type is None or s.workout_type == workout_type
+
+    d = first + timedelta(days=(7 - first.weekday()) % 7 + 28)
+    n = claims = 0
+    while d <= last - timedelta(days=14):
+        spec = ExperimentSpec(
+            "placebo", "nothing", metric, workout_type, "before_after",
+            d - timedelta(weeks=pre_weeks), d,
+        )  # fmt: skip
+        pre = sum(1 for s in ss if d - timedelta(weeks=pre_weeks) <= s.local_date < d and mine(s))
+        post = sum(
+            1 for s in ss if d <= s.local_date <= d + timedelta(weeks=weeks_after) and mine(s)
+        )
+        spec.planned_sessions = pre + max(post, 4)
+        claimed = False
+        for k in range(1, weeks_after + 1):
+            today = min(d + timedelta(weeks=k), last)
+            res = analyze_experiment(
+                spec, [s for s in ss if s.local_date <= today], seed=k, permutations=permutations
+            )
+            claimed = claimed or res.verdict in CLAIMS
+        n += 1
+        claims += claimed
+        d += timedelta(days=7)
+    return n, claims
