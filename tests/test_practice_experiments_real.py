@@ -57,3 +57,22 @@ def test_a_before_after_over_the_layoff_is_withheld_as_of_that_day(real_db: Path
     doc = json.loads(res.stdout)
     assert doc["design"] == "before_after" and doc["verdict"] in ("withheld", "not_enough_data")
     assert any("break of" in w for w in doc["warnings"]), doc["warnings"]
+
+
+def test_randomised_arms_are_shown_and_log_records_them(real_db: Path) -> None:
+    args = ["--db", str(real_db), "--today", "2025-07-01"]
+    res = runner.invoke(
+        app,
+        [*args, "experiment", "create", "rnd", "--change", "cadence cue", "--metric",
+         "avg_hr_bpm", "--workout-type", "easy", "--start", "2025-06-01", "--seed", "7",
+         "--sessions", "16"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert "Planned 16 sessions" in res.stdout and "measured on your last" in res.stdout
+    doc = json.loads(runner.invoke(app, [*args, "experiment", "show", "rnd", "--json"]).stdout)
+    done = [r for r in doc["assignment"] if r["activity_id"] is not None]
+    assert done and len(doc["assignment"]) == 16 and doc["interim"] is True
+    first = done[0]
+    res = runner.invoke(app, [*args, "log", str(first["activity_id"]), "--rpe", "4", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert f"rnd:{first['arm'].lower()}" in json.loads(res.stdout)["tags"]
