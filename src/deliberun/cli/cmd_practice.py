@@ -717,9 +717,12 @@ def experiment_suggest(
 
     db = _db(ctx)
     sugg = svc.suggest_experiments(db, today=_today())
-    if save:
+    if save:  # stored as randomised experiments, planned and drawn like `create`
+        from deliberun.services import practice_experiments as xsvc
+
         for sg in sugg:
-            svc.save_experiment(db, sg.experiment, replace=True)
+            sg.experiment.assignment = "randomised"
+            xsvc.create_experiment(db, sg.experiment, today=_today(), replace=True)
     if as_json:
         print_json(
             [{"cause": sg.cause, "advice": sg.advice, **sg.experiment.to_dict()} for sg in sugg]

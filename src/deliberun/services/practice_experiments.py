@@ -88,6 +88,7 @@ def create_experiment(
     today: date,
     sessions_planned: int | None = None,
     seed: int | None = None,
+    replace: bool = False,
 ) -> tuple[ExperimentSpec, ExperimentPlan]:
     """Plan the experiment from the runner's history, draw the randomised arms (seeded by
     ``seed``, else at random) and store it. Returns the spec as stored and its plan."""
@@ -100,7 +101,7 @@ def create_experiment(
     if spec.assignment == "randomised":
         rng = np.random.default_rng(seed if seed is not None else secrets.randbits(64))
         spec.arms = draw_assignment(rng, plan.planned_sessions)
-    svc.save_experiment(db, spec)
+    svc.save_experiment(db, spec, replace=replace)
     return spec, plan
 
 
