@@ -4,11 +4,12 @@ Each row simulates many runners (``deliberun.practice.synthetic_experiments``) a
 judges their experiments as deliberun would; prints a Markdown table with, per row, the
 rate of helps/hurts claims (at any look for the weekly rows), the rate of right verdicts
 where an effect is planted, and the 90% interval coverage where a verdict is given, each
-with a 95% Wilson interval. With ``--real DB`` it also runs placebo before/after
-experiments at every week of a real history (an imported store, e.g.
-``../shared/data/real/strava_export/slalom007``) and counts the claims.
+with a 95% Wilson interval. With ``--real PATH`` it also runs placebo before/after
+experiments at every week of a real history (an export folder such as
+``../shared/data/real/strava_export/slalom007``, imported into a throwaway store, or
+an imported store) and counts the claims.
 
-Usage: ``.venv/bin/python bench/adversarial_experiments.py [--runners N] [--real DB]``
+Usage: ``.venv/bin/python bench/adversarial_experiments.py [--runners N] [--real PATH]``
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -63,10 +65,20 @@ ROWS: list[tuple[str, Runner, bool, str]] = [
 def placebo_real(db_path: str) -> list[list[str]]:
     """Placebo before/after experiments at every Monday of the real history (see
     ``synthetic_experiments.placebo_sweep``), per metric and workout type."""
+    import tempfile
+    from pathlib import Path
+
+    from deliberun.services import importer
     from deliberun.services.practice import build_sessions
     from deliberun.store.db import Database
 
-    ss = build_sessions(Database(db_path), today=date(2100, 1, 1), since=date(1900, 1, 1))
+    if Path(db_path).is_dir():  # an export: import it into a throwaway store
+        tmp = tempfile.mkdtemp(prefix="deliberun-placebo-")
+        db = Database(Path(tmp) / "db.sqlite")
+        importer.import_paths(db, [Path(db_path)], workers=1)
+    else:
+        db = Database(db_path)
+    ss = build_sessions(db, today=date(2100, 1, 1), since=date(1900, 1, 1))
     rows = []
     for metric in ("avg_hr_bpm", "avg_pace_s_per_km", "efficiency_factor"):
         for wt in (None, "easy", "intervals"):
@@ -78,7 +90,11 @@ def placebo_real(db_path: str) -> list[list[str]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runners", type=int, default=200)
-    ap.add_argument("--real", help="an imported store of a real history (placebo rows)")
+    ap.add_argument(
+        "--real",
+        help="a real history for the placebo rows: an export folder (imported into a "
+        "throwaway store) or an imported store",
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     out = [
@@ -107,7 +123,9 @@ def main() -> None:
         print(out[-1], flush=True)
     print()
     print("\n".join(out))
-    if args.real:
+    if args.real and not Path(args.real).exists():
+        print(f"\n(placebo rows skipped: {args.real} not found)")
+    elif args.real:
         print()
         print(
             "| metric | sessions | placebo experiments claiming an effect (any of 8 weekly looks) |"
