@@ -173,3 +173,25 @@ def test_arms_on_separate_weekdays_get_a_design_note() -> None:
         s.tags = [f"rest:{'ab'[(i // 2) % 2 ^ i % 2]}"]
     res = analyze_experiment(spec, ss, permutations=99)
     assert res.notes == []
+
+
+def test_journal_file_randomised_experiment_with_arms_and_plan() -> None:
+    from deliberun.practice.journal_file import parse_journal_file
+
+    jf = parse_journal_file(
+        "version: 1\nexperiments:\n  - {id: r, change: c, metric: rpe, assignment: randomised,"
+        " start: 2026-01-01, planned_sessions: 4, arms: [B, A, a, b]}\n"
+    )
+    (x,) = jf.experiments
+    assert x.assignment == "randomised" and x.arms == [1, 0, 0, 1] and x.planned_sessions == 4
+    with pytest.raises(ValueError, match=r"experiments\[0\]: arms are 0"):
+        parse_journal_file(
+            "version: 1\nexperiments:\n  - {id: r, change: c, metric: rpe, "
+            "assignment: randomised, arms: [X]}\n"
+        )
+    # randomised without drawn arms: only the tagged sessions count
+    d0 = date(2026, 2, 2)
+    ss = [Session(d0 + timedelta(days=i), activity_id=i, rpe=5.0) for i in range(4)]
+    ss[1].tags = ["r:b"]
+    spec = ExperimentSpec("r", "c", "rpe", None, "randomised", d0)
+    assert [(s.activity_id, a) for s, a in assign_arms(spec, ss)] == [(1, 1)]

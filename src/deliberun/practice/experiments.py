@@ -75,10 +75,8 @@ class ExperimentSpec:
             )
         if self.assignment == "before_after" and self.change_date is None:
             raise ValueError("a before_after experiment needs change_date (the day of the change)")
-        if self.assignment == "randomised" and not self.arms:
-            raise ValueError(
-                "a randomised experiment needs its drawn arms (experiment create draws them)"
-            )
+        if self.arms is not None and any(a not in (0, 1) for a in self.arms):
+            raise ValueError("arms are 0 (A, without the change) or 1 (B, with it)")
         if self.start and self.change_date and self.change_date < self.start:
             raise ValueError("change_date is before start; the change must come after the start")
 
@@ -191,8 +189,9 @@ def _in_window(spec: ExperimentSpec, s: Session) -> bool:
 def assign_arms(spec: ExperimentSpec, sessions: list[Session]) -> list[tuple[Session, int]]:
     """The sessions an experiment uses, each with its arm (0 = A before/without, 1 = B).
 
-    Randomised: the k-th session gets the k-th drawn arm (sessions past the drawn list
-    do not count). A tag ``<id>:a`` / ``<id>:b`` (what ``deliberun log`` records)
+    Randomised: the k-th session gets the k-th drawn arm (sessions past the drawn list,
+    or every untagged one when no arms were drawn, as in a journal file whose sessions
+    carry their tags, do not count). A tag ``<id>:a`` / ``<id>:b`` (what ``deliberun log`` records)
     overrides.
     """
     chosen = [
