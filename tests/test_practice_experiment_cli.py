@@ -57,3 +57,29 @@ def test_a_plan_shorter_than_the_minimum_is_refused(db_path: Path) -> None:
         db_path, "experiment", "create", "r", "--change", "c", "--metric", "rpe", "--sessions", "4"
     )
     assert code == 1 and "plan at least 8 sessions" in err
+
+
+def test_plan_show_gives_the_arm_of_each_planned_session(db_path: Path) -> None:
+    code, _, err = _run(
+        db_path, "plan", "generate", "--race", "10k", "--date", "2026-05-10",
+        "--days-per-week", "5", "--goal", "45:00", "--volume-km", "35", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = _run(
+        db_path, "experiment", "create", "rest", "--change", "more rest", "--metric",
+        "rpe", "--workout-type", "intervals", "--seed", "1", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    arms = json.loads(out)["arms"]
+    code, out, _ = _run(db_path, "plan", "show", "--json")
+    doc = json.loads(out)
+    intervals = [
+        d["date"]
+        for d in doc["days"]
+        if d["workout_type"] == "intervals" and d["date"] >= "2026-03-02"
+    ]
+    got = [(x["date"], x["arm"]) for x in doc["experiment_arms"] if x["id"] == "rest"]
+    assert intervals and [d for d, _ in got] == intervals
+    assert [a for _, a in got] == arms[: len(got)]
+    code, out, _ = _run(db_path, "plan", "show")
+    assert f"{intervals[0]} arm {arms[0]}" in out
