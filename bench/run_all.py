@@ -61,6 +61,10 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
                 "--first-seed", "1000"],
                ["--quick", "--sim-seeds", "1"],
                "does the practice loop find what was planted"),
+    "adversarial": ("adversarial_experiments.py",
+                    ["--runners", "200", "--real", "../shared/data/real/strava_export/slalom007"],
+                    ["--runners", "30"],
+                    "experiments in situations the scenarios do not contain (issue 12)"),
 }  # fmt: skip
 
 

@@ -86,9 +86,13 @@ def test_log_experiment_nemesis_review_today(db_path: Path, tmp_path: Path) -> N
     doc = json.loads(out)
     assert set(doc) == {
         "id", "change", "metric", "sessions_a", "sessions_b", "effect", "interval_90",
-        "p_value", "verdict", "more_sessions_needed",
+        "p_value", "verdict", "more_sessions_needed", "design", "assignment",
+        "planned_sessions", "min_detectable_effect", "interim", "alpha_this_look",
+        "warnings", "placebo",
     }  # fmt: skip
-    assert doc["verdict"] == "not_enough_data" and doc["more_sessions_needed"] == 6
+    assert doc["verdict"] == "not_enough_data" and doc["more_sessions_needed"] >= 6, doc
+    assert doc["design"] == "before_after" and doc["interim"] is True
+    assert any("pre-period has 0 sessions" in w for w in doc["warnings"])
     code, _, err = _run(db_path, "experiment", "show", "nope")
     assert code == 1 and "no experiment 'nope'" in err
     code, out, _ = _run(

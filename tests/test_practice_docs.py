@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deliberun.cli import cmd_practice
+from deliberun.cli import cmd_experiment, cmd_practice
 from deliberun.practice.nemesis import CAUSES
 from deliberun.practice.session import OUTCOME_METRICS
 from deliberun.practice.targets import TARGET_KINDS
@@ -19,7 +19,7 @@ def _commands() -> list[str]:
     for group, sub in (
         ("cycle", cmd_practice.cycle_app),
         ("target", cmd_practice.target_app),
-        ("experiment", cmd_practice.experiment_app),
+        ("experiment", cmd_experiment.experiment_app),
     ):
         out += [f"{group} {c.name}" for c in sub.registered_commands]
     return out

@@ -45,7 +45,10 @@ def test_load_advice_push_hold_back_off() -> None:
 def test_weekly_review_sections_and_evidence() -> None:
     ss, last = _athlete()
     week_start = last - timedelta(days=last.weekday())
-    spec, exp_ss = experiment_sessions(np.random.default_rng(0), effect=-3.0)
+    spec, exp_ss = experiment_sessions(
+        np.random.default_rng(0), effect=-3.0, assignment="randomised"
+    )
+    spec.planned_sessions = 16  # the week holds 17: the final look
     spec.workout_type = "tempo"  # kept apart from the interval sessions above
     for s in exp_ss:
         s.workout_type = "tempo"
@@ -137,7 +140,9 @@ def test_cycle_retrospective_what_improved_and_what_next() -> None:
         s.metrics["vdot_of_day"] = 48.0 + 0.1 * i
         s.fitness = 50.0 + i
         s.rep_paces_s_per_km = [240.0] * 5 + [240.0 + 8 * (i % 2)]  # 5 or 6 reps on target
-    spec, exp_ss = experiment_sessions(np.random.default_rng(0), effect=-3.0)
+    spec, exp_ss = experiment_sessions(
+        np.random.default_rng(0), effect=-3.0, assignment="randomised"
+    )
     spec.workout_type = "tempo"  # kept apart from the interval sessions
     for s in exp_ss:
         s.workout_type = "tempo"

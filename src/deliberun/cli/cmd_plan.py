@@ -393,6 +393,14 @@ def plan_show(
         doc = svc.show(_db(ctx), today=_today(), week=week)
     except ValueError as exc:
         fail(str(exc))
+    from deliberun.services import practice_experiments as xsvc
+
+    last = max((date.fromisoformat(d["date"]) for d in doc["days"]), default=_today())
+    ahead = max(0, (last - _today()).days)
+    arms = xsvc.coming_arms(_db(ctx), today=_today(), days_ahead=ahead)
+    doc["experiment_arms"] = [
+        {"id": x["id"], "date": p["date"], "arm": p["arm"]} for x in arms for p in x["planned"]
+    ]
     if as_json:
         print_json(doc)
         return
@@ -414,6 +422,13 @@ def plan_show(
             ],
         )
     )
+    for x in arms:
+        if x["planned"]:
+            stdout.print(
+                f"Experiment {x['id']} ({x['change']}): "
+                + ", ".join(f"{p['date']} arm {p['arm']}" for p in x["planned"] if p["arm"]),
+                highlight=False,
+            )
 
 
 def _edited(days: list[Any]) -> None:

@@ -1,4 +1,5 @@
-"""Commands of the practice area: cycle, target, log, nemesis, experiment, review, today.
+"""Commands of the practice area: cycle, target, log, nemesis, review, today (experiment:
+``cmd_experiment``).
 
 Every command takes ``--json`` (one JSON document on stdout); the default is a Rich
 table or text. Logic lives in ``deliberun.services.practice`` / ``services.review``.
@@ -26,12 +27,6 @@ cycle_app = typer.Typer(
 )
 target_app = typer.Typer(
     help="Targets of a cycle (focus: 2 or 3).\n\nExample: deliberun target add threshold_pace 255",
-    no_args_is_help=True,
-)
-experiment_app = typer.Typer(
-    help="n-of-1 experiments: change one thing, let the data judge.\n\n"
-    "Example: deliberun experiment create rest-longer --change '50% more rest' "
-    "--metric last_rep_fade_pct --workout-type intervals --change-date 2026-03-01",
     no_args_is_help=True,
 )
 
@@ -468,11 +463,22 @@ def log(
         details=list(detail),
     )
     out = svc.log_entry(db, entry)
+    if out["activity_id"]:  # record the experiment arm the run was in
+        from deliberun.services import practice_experiments as xsvc
+
+        arms = xsvc.arm_tags(db, out["activity_id"], today=max(entry.date, _today()))
+        new = [
+            t for t in arms if t not in entry.tags and t[:-1] + "ab"[t[-1] == "a"] not in entry.tags
+        ]
+        if new:
+            entry.tags = [*entry.tags, *new]
+            out = svc.log_entry(db, entry)
     if as_json:
         print_json(out)
     else:
         which = f"activity {out['activity_id']}" if out["activity_id"] else "no activity"
-        stdout.print(f"Logged {out['date']} ({which}).")
+        arm = [t for t in out.get("tags", []) if ":" in t]
+        stdout.print(f"Logged {out['date']} ({which}){'; arm ' + ', '.join(arm) if arm else ''}.")
 
 
 @_errors
@@ -564,158 +570,6 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
             stdout.print(f"  try: {sg.advice} (deliberun experiment suggest --save)")
 
 
-# --------------------------------------------------------------------------- experiment
-
-
-@experiment_app.command("create")
-@_errors
-def experiment_create(
-    ctx: typer.Context,
-    exp_id: str = typer.Argument(..., help="Short id, e.g. rest-longer."),
-    change: str = typer.Option(..., "--change", help="What changes."),
-    metric: str = typer.Option(
-        ..., "--metric", help="Outcome metric (e.g. last_rep_fade_pct, rpe)."
-    ),
-    workout_type: str = typer.Option(None, "--workout-type", help="Only sessions of this type."),
-    assignment: str = typer.Option(
-        "before_after", "--assignment", help="before_after or alternating."
-    ),
-    start: str = typer.Option(None, "--start", help="First day counted (YYYY-MM-DD)."),
-    change_date: str = typer.Option(
-        None, "--change-date", help="Day of the change (before_after)."
-    ),
-    end: str = typer.Option(None, "--end", help="Last day counted."),
-    as_json: bool = JSON,
-) -> None:
-    """Create an experiment.
-
-    Example: deliberun experiment create rest-longer --change '50% more rest'
-    --metric last_rep_fade_pct --workout-type intervals --change-date 2026-03-01
-    """
-    from deliberun.practice.experiments import ExperimentSpec
-    from deliberun.services import practice as svc
-
-    spec = ExperimentSpec(
-        exp_id,
-        change,
-        metric,
-        workout_type,
-        assignment,
-        _date(start, "--start"),
-        _date(change_date, "--change-date"),
-        _date(end, "--end"),
-    )
-    svc.save_experiment(_db(ctx), spec)
-    if as_json:
-        print_json(spec.to_dict())
-    else:
-        stdout.print(f"Created experiment {exp_id}.")
-
-
-@experiment_app.command("list")
-@_errors
-def experiment_list(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """All experiments.
-
-    Example: deliberun experiment list
-    """
-    from deliberun.services import practice as svc
-
-    specs = svc.list_experiments(_db(ctx))
-    if as_json:
-        print_json([{"id": x.id, "change": x.change, "status": x.status} for x in specs])
-        return
-    stdout.print(
-        table(
-            "Experiments",
-            ["id", "change", "metric", "workout type", "assignment", "status"],
-            [[x.id, x.change, x.metric, x.workout_type, x.assignment, x.status] for x in specs],
-        )
-    )
-
-
-@experiment_app.command("show")
-@_errors
-def experiment_show(
-    ctx: typer.Context,
-    exp_id: str = typer.Argument(..., help="Experiment id."),
-    as_json: bool = JSON,
-) -> None:
-    """The verdict: effect with 90% interval, permutation p-value, sessions used.
-
-    Example: deliberun experiment show rest-longer
-    """
-    from deliberun.services import practice as svc
-
-    res = svc.show_experiment(_db(ctx), exp_id, today=_today())
-    if as_json:
-        print_json(res.to_dict())
-        return
-    stdout.print(res.sentence())
-    stdout.print(f"Sessions A (before/without): {', '.join(map(str, res.sessions_a)) or '-'}")
-    stdout.print(f"Sessions B (with the change): {', '.join(map(str, res.sessions_b)) or '-'}")
-    for note in res.notes:
-        stdout.print(f"[yellow]Note:[/] {note}", highlight=False)
-
-
-@experiment_app.command("end")
-@_errors
-def experiment_end(
-    ctx: typer.Context,
-    exp_id: str = typer.Argument(..., help="Experiment id."),
-    on: str = typer.Option(None, "--date", help="Last day counted (default: today)."),
-    abandon: bool = typer.Option(False, "--abandon", help="Mark it abandoned, not done."),
-    as_json: bool = JSON,
-) -> None:
-    """Close an experiment: later sessions no longer count; its verdict stays.
-
-    Example: deliberun experiment end rest-longer --date 2026-05-01
-    """
-    from deliberun.services import practice as svc
-
-    spec = svc.end_experiment(
-        _db(ctx),
-        exp_id,
-        end=_date(on, "--date") or _today(),
-        status="abandoned" if abandon else "done",
-    )
-    if as_json:
-        print_json(spec.to_dict())
-    else:
-        stdout.print(f"Experiment {exp_id} {spec.status}, counting sessions up to {spec.end}.")
-
-
-@experiment_app.command("suggest")
-@_errors
-def experiment_suggest(
-    ctx: typer.Context,
-    save: bool = typer.Option(False, "--save", help="Store the suggested experiments."),
-    as_json: bool = JSON,
-) -> None:
-    """Experiments suggested by your nemesis workouts.
-
-    Example: deliberun experiment suggest --save
-    """
-    from deliberun.services import practice as svc
-
-    db = _db(ctx)
-    sugg = svc.suggest_experiments(db, today=_today())
-    if save:
-        for sg in sugg:
-            svc.save_experiment(db, sg.experiment, replace=True)
-    if as_json:
-        print_json(
-            [{"cause": sg.cause, "advice": sg.advice, **sg.experiment.to_dict()} for sg in sugg]
-        )
-        return
-    if not sugg:
-        stdout.print("Nothing to suggest: no nemesis workout with a likely cause.")
-    for sg in sugg:
-        stdout.print(
-            f"{sg.experiment.id}: {sg.advice} (cause: {sg.cause}, metric {sg.experiment.metric})"
-        )
-
-
 # --------------------------------------------------------------------------- review, today
 
 
@@ -768,23 +622,33 @@ def review(
 
 @_errors
 def today(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Today's session, or an adjustment, with why.
-
-    Example: deliberun --today 2026-03-02 today
-    """
+    """Today's session, or an adjustment, with why."""
+    from deliberun.services import practice_experiments as xsvc
     from deliberun.services import review as rsvc
 
-    rev = rsvc.today(_db(ctx), today=_today())
+    db = _db(ctx)
+    rev = rsvc.today(db, today=_today())
+    arms = xsvc.coming_arms(db, today=_today())
     if as_json:
-        print_json(rev.to_dict())
-    else:
-        _print_review(rev, False)
+        print_json({**rev.to_dict(), "experiments": arms})
+        return
+    _print_review(rev, False)
+    for x in arms:
+        planned = ", ".join(f"{p['date']} {p['arm']}" for p in x["planned"])
+        stdout.print(
+            f"Experiment {x['id']}: your next {x['workout_type'] or ''} session is arm "
+            f"{x['next_arm']} ({'with' if x['next_arm'] == 'B' else 'without'} "
+            f"{x['change']}){'; planned: ' + planned if planned else ''}.",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.add_typer(cycle_app, name="cycle")
     app.add_typer(target_app, name="target")
+    from deliberun.cli.cmd_experiment import experiment_app  # its own module (size)
+
     app.add_typer(experiment_app, name="experiment")
     app.command("log")(log)
     app.command("journal")(journal)

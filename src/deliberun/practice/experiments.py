@@ -2,10 +2,14 @@
 
 An experiment names a workout type, the change, an outcome metric (from
 :data:`deliberun.practice.session.OUTCOME_METRICS`, which knows whether higher or
-lower is better) and an assignment: ``before_after`` (sessions from ``change_date`` on
-are arm B) or ``alternating`` (A, B, A, B... in date order from ``start``; a session
-tagged ``<id>:a`` or ``<id>:b`` overrides). The analysis removes a linear fitness trend,
-gives the effect with a 90% interval and a permutation p-value, and a plain verdict.
+lower is better) and a design: ``randomised`` (the default of ``experiment create``: the
+arm of each coming session drawn at creation, a coin flip within consecutive pairs),
+``alternating`` (A, B, A, B... in date order from ``start``, weekday and time of day as
+covariates) or ``before_after`` (sessions from ``change_date`` on are arm B). A session
+tagged ``<id>:a`` or ``<id>:b`` overrides. The analysis removes a linear fitness trend,
+gives the effect with a 90% interval and a permutation p-value, judges it against
+sequential boundaries until the planned number of sessions is in, tests equivalence
+against the smallest worthwhile change, and gives a plain verdict with its warnings.
 """
 
 from __future__ import annotations
@@ -15,12 +19,28 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from scipy import stats as sstats
 
+from deliberun.practice.experiment_design import (
+    before_after_window,
+    confounded_with_arm,
+    schedule_covariates,
+)
 from deliberun.practice.session import Session, get_outcome_metric
-from deliberun.practice.stats import DECISION, arm_effect, sessions_needed
+from deliberun.practice.stats import DECISION, ArmEffect, arm_effect, sequential_alpha
 
-ASSIGNMENTS = ("before_after", "alternating")
-VERDICTS = ("helps", "hurts", "no_clear_difference", "not_enough_data")
+ASSIGNMENTS = ("randomised", "alternating", "before_after")
+VERDICTS = (
+    "helps",
+    "hurts",
+    "no_meaningful_difference",
+    "no_clear_difference",
+    "not_enough_data",
+    "withheld",
+)
+#: Sessions assumed planned when an experiment has no stored plan (made before plans
+#: existed, or from a journal file): every look before then is interim.
+DEFAULT_PLANNED = 24
 #: Fewest sessions per arm before any verdict other than ``not_enough_data``.
 MIN_PER_ARM = 3
 
@@ -39,6 +59,9 @@ class ExperimentSpec:
     end: date | None = None
     status: str = "running"  # running | done | abandoned
     cause: str | None = None  # the nemesis cause it tests, if any
+    planned_sessions: int | None = None  # both arms; set at creation
+    min_detectable_effect: float | None = None  # in the metric's unit, at creation
+    arms: list[int] | None = None  # randomised: the drawn arm of the k-th session
 
     def validate(self) -> None:
         """Raise ``ValueError`` saying what is wrong with the spec and how to fix it."""
@@ -47,10 +70,13 @@ class ExperimentSpec:
         get_outcome_metric(self.metric)
         if self.assignment not in ASSIGNMENTS:
             raise ValueError(
-                f"unknown assignment {self.assignment!r}; use before_after or alternating"
+                f"unknown assignment {self.assignment!r}; use randomised, alternating "
+                "or before_after"
             )
         if self.assignment == "before_after" and self.change_date is None:
             raise ValueError("a before_after experiment needs change_date (the day of the change)")
+        if self.arms is not None and any(a not in (0, 1) for a in self.arms):
+            raise ValueError("arms are 0 (A, without the change) or 1 (B, with it)")
         if self.start and self.change_date and self.change_date < self.start:
             raise ValueError("change_date is before start; the change must come after the start")
 
@@ -66,6 +92,8 @@ class ExperimentSpec:
             "end": self.end.isoformat() if self.end else None,
             "status": self.status,
             "cause": self.cause,
+            "planned_sessions": self.planned_sessions,
+            "min_detectable_effect": self.min_detectable_effect,
         }
 
 
@@ -88,7 +116,12 @@ class ExperimentResult:
     more_sessions_needed: int
     mean_a: float | None = None
     mean_b: float | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the warnings, plain sentences
+    interim: bool = True
+    planned_sessions: int = DEFAULT_PLANNED
+    alpha_now: float | None = None  # the nominal p this look had to reach
+    assignment: list[dict[str, Any]] = field(default_factory=list)
+    placebo: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +135,14 @@ class ExperimentResult:
             "p_value": self.p_value,
             "verdict": self.verdict,
             "more_sessions_needed": self.more_sessions_needed,
+            "design": self.spec.assignment,
+            "assignment": self.assignment,
+            "planned_sessions": self.planned_sessions,
+            "min_detectable_effect": self.spec.min_detectable_effect,
+            "interim": self.interim,
+            "alpha_this_look": self.alpha_now,
+            "warnings": list(self.notes),
+            "placebo": self.placebo,
         }
 
     def sentence(self) -> str:
@@ -122,25 +163,45 @@ class ExperimentResult:
         words = {
             "helps": "it helps",
             "hurts": "it hurts",
-            "no_clear_difference": "no clear difference",
-            "not_enough_data": f"not enough data yet, about {self.more_sessions_needed} "
-            "more sessions needed",
+            "no_meaningful_difference": "no meaningful difference (the interval lies "
+            f"within the smallest worthwhile change, {m.smallest_worthwhile:g} {m.unit})",
+            "no_clear_difference": "no clear difference, but a worthwhile change is not ruled out",
+            "not_enough_data": f"no verdict yet, {self.more_sessions_needed} more sessions planned",
+            "withheld": "no verdict (see the warnings)",
         }[self.verdict]
-        return f"{head}: {words}; {nums}."
+        stage = (
+            f"interim look, {len(self.sessions_a) + len(self.sessions_b)} of "
+            f"{self.planned_sessions} planned sessions"
+            if self.interim
+            else "final"
+        )
+        return f"{head} [{stage}]: {words}; {nums}."
+
+
+def _in_window(spec: ExperimentSpec, s: Session) -> bool:
+    return (
+        (spec.workout_type is None or s.workout_type == spec.workout_type)
+        and (spec.start is None or s.local_date >= spec.start)
+        and (spec.end is None or s.local_date <= spec.end)
+    )
 
 
 def assign_arms(spec: ExperimentSpec, sessions: list[Session]) -> list[tuple[Session, int]]:
-    """The sessions an experiment uses, each with its arm (0 = A before/without, 1 = B)."""
+    """The sessions an experiment uses, each with its arm (0 = A before/without, 1 = B).
+
+    Randomised: the k-th session gets the k-th drawn arm (sessions past the drawn list,
+    or every untagged one when no arms were drawn, as in a journal file whose sessions
+    carry their tags, do not count). A tag ``<id>:a`` / ``<id>:b`` (what ``deliberun log`` records)
+    overrides.
+    """
     chosen = [
         s
         for s in sorted(sessions, key=lambda s: (s.local_date, s.local_hour or 0.0))
-        if (spec.workout_type is None or s.workout_type == spec.workout_type)
-        and (spec.start is None or s.local_date >= spec.start)
-        and (spec.end is None or s.local_date <= spec.end)
+        if _in_window(spec, s)
     ]
     out: list[tuple[Session, int]] = []
-    k = 0
-    for s in chosen:
+    alt = 0  # alternating: the count of untagged sessions so far
+    for k, s in enumerate(chosen):
         if f"{spec.id}:a" in s.tags:
             out.append((s, 0))
         elif f"{spec.id}:b" in s.tags:
@@ -148,10 +209,105 @@ def assign_arms(spec: ExperimentSpec, sessions: list[Session]) -> list[tuple[Ses
         elif spec.assignment == "before_after":
             assert spec.change_date is not None
             out.append((s, int(s.local_date >= spec.change_date)))
+        elif spec.assignment == "randomised":
+            if spec.arms and k < len(spec.arms):
+                out.append((s, int(spec.arms[k])))
         else:
-            out.append((s, k % 2))
-            k += 1
+            out.append((s, alt % 2))
+            alt += 1
     return out
+
+
+def arm_of_next(spec: ExperimentSpec, sessions: list[Session], ahead: int = 0) -> str | None:
+    """ "A" or "B" for the next session of the experiment's workout type (``ahead`` more
+    after it), or None when the design does not fix it or the plan is complete."""
+    done = sum(1 for s in sessions if _in_window(spec, s))
+    k = done + ahead
+    if spec.assignment == "randomised" and spec.arms:
+        return "AB"[spec.arms[k]] if k < len(spec.arms) else None
+    if spec.assignment == "alternating":
+        return "AB"[k % 2]
+    return None
+
+
+def _assignment_rows(
+    spec: ExperimentSpec, pairs: list[tuple[Session, int]], planned: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {"date": s.local_date.isoformat(), "activity_id": s.activity_id, "arm": "AB"[a]}
+        for s, a in pairs
+    ]
+    if spec.assignment == "randomised" and spec.arms:
+        rows += [
+            {"date": None, "activity_id": None, "arm": "AB"[a]}
+            for a in spec.arms[len(pairs) : planned]
+        ]
+    return rows
+
+
+def _fit(
+    used: list[tuple[Session, int, float]],
+    spec: ExperimentSpec,
+    seed: int,
+    permutations: int,
+    schedule: bool = True,
+) -> ArmEffect:
+    y = np.array([v for _, _, v in used])
+    arm = np.array([a for _, a, _ in used])
+    t0 = used[0][0].local_date
+    days = np.array([(s.local_date - t0).days for s, _, _ in used], dtype=float)
+    cov: np.ndarray | None = days[:, None] if np.ptp(days) > 0 else None
+    if spec.assignment == "alternating" and schedule:
+        extra = schedule_covariates([(s, a) for s, a, _ in used])
+        if extra is not None:
+            cov = extra if cov is None else np.column_stack([cov, extra])
+    return arm_effect(
+        y,
+        arm,
+        cov,
+        np.random.default_rng(seed),
+        permutations=permutations,
+        serial=spec.assignment == "before_after",
+    )
+
+
+def _placebo(
+    pre: list[tuple[Session, int, float]], spec: ExperimentSpec, seed: int, permutations: int
+) -> dict[str, Any] | None:
+    """The same analysis on the pre-period alone, split at its middle: nothing changed
+    there, so an "effect" means the method is not reliable on this history."""
+    if len(pre) < 8:
+        return None
+    half = len(pre) // 2
+    fake = [(s, int(i >= half), v) for i, (s, _, v) in enumerate(pre)]
+    try:
+        est = _fit(fake, spec, seed + 1, 0)  # the t-test (with the serial widening)
+    except ValueError:
+        return None
+    lo, hi = est.interval_90
+    claims = (lo > 0 or hi < 0) and est.p_value <= DECISION["alpha"]
+    return {
+        "change_date": fake[half][0].local_date.isoformat(),
+        "effect": est.effect,
+        "interval_90": [lo, hi],
+        "p_value": est.p_value,
+        "claims_effect": bool(claims),
+    }
+
+
+def _information(spec: ExperimentSpec, n_a: int, n_b: int, planned: int) -> float:
+    """Share of the planned information in: the arm effect's variance goes as 1/h with
+    h = n_a n_b / (n_a + n_b), so the fraction is h(now) / h(planned). Before/after
+    keeps its pre-period and plans the rest after the change."""
+
+    def h(a: float, b: float) -> float:
+        return a * b / (a + b) if a > 0 and b > 0 else 0.0
+
+    if spec.assignment == "before_after":
+        full = h(n_a, max(planned - n_a, n_b))
+    else:
+        full = h(planned / 2, planned / 2)
+    return min(1.0, h(n_a, n_b) / full) if full > 0 else 1.0
 
 
 def analyze_experiment(
@@ -161,87 +317,124 @@ def analyze_experiment(
     seed: int = 0,
     permutations: int = int(DECISION["permutations"]),
 ) -> ExperimentResult:
-    """Judge an experiment from the sessions it covers.
+    """Judge an experiment from the sessions it covers (every run up to today: breaks,
+    illnesses and races are read from all of them).
 
-    The outcome is regressed on a linear trend (days since the first session) and the
-    arm; the arm coefficient is the effect (B minus A, in the metric's unit) with a 90%
-    t-interval and a Freedman-Lane permutation p-value (see ``stats.arm_effect``).
+    The outcome is regressed on a linear trend (days since the first session), the arm
+    and, for the alternating design, weekday and time-of-day indicators; the arm
+    coefficient is the effect (B minus A, in the metric's unit) with a 90% t-interval
+    and a Freedman-Lane permutation p-value (``stats.arm_effect``; before/after also
+    allows for serial correlation).
 
-    Before/after designs also allow for serial correlation (``serial=True``).
+    Looks: until the planned number of sessions is in, the result is ``interim`` and a
+    claim needs both p-values below the Lan-DeMets O'Brien-Fleming boundary for the
+    share of sessions in (``stats.sequential_alpha``); at the planned number the
+    boundary is ``DECISION["alpha"]`` and later sessions no longer count.
 
-    Verdict rules: ``helps``/``hurts`` only when the 90% interval excludes zero **and**
-    p <= 0.025 (``stats.DECISION``), signed by the metric's better direction; otherwise ``no_clear_difference``
-    when the data already had 80% power to find the metric's smallest worthwhile change,
-    else ``not_enough_data`` with the number of sessions still needed (power calculation
-    on the observed standard error). Fewer than 3 sessions per arm is always
-    ``not_enough_data``.
+    Verdicts: ``helps``/``hurts`` when the boundary is crossed and the 90% interval
+    excludes zero; ``no_meaningful_difference`` when the interval (90% at the last look,
+    the boundary's repeated interval before) lies within +/- the metric's smallest
+    worthwhile change (two one-sided tests, Schuirmann 1987); ``no_clear_difference`` at
+    the last look otherwise; ``not_enough_data`` before it; ``withheld`` when the design
+    cannot separate the change from something else (arm and weekday or time of day
+    confounded; before/after next to a break, illness or race, or a placebo effect in
+    the pre-period). ``notes`` are the warnings.
     """
     spec.validate()
     metric = get_outcome_metric(spec.metric)
-    pairs = [(s, a, metric.extract(s)) for s, a in assign_arms(spec, sessions)]
-    used = [(s, a, float(v)) for s, a, v in pairs if v is not None and np.isfinite(v)]
+    planned = int(spec.planned_sessions or DEFAULT_PLANNED)
+    pairs = assign_arms(spec, sessions)
+    vals = [(s, a, metric.extract(s)) for s, a in pairs]
+    used = [(s, a, float(v)) for s, a, v in vals if v is not None and np.isfinite(v)]
+    notes: list[str] = []
+    withhold = short_pre = False
+    if spec.planned_sessions and len(used) > planned:
+        used = used[:planned]
+        notes.append(
+            f"the {planned} planned sessions are in: later sessions do not change the verdict."
+        )
+    if spec.assignment == "before_after":
+        assert spec.change_date is not None
+        win = before_after_window([(s, a) for s, a, _ in used], spec.change_date, sessions)
+        keep = {id(s) for s, _ in win.used}
+        used = [u for u in used if id(u[0]) in keep]
+        notes += win.warnings
+        withhold = win.withhold
+        short_pre = not win.pre_ok
+    rows = _assignment_rows(spec, [(s, a) for s, a, _ in used], planned)
     ids_a = [session_key(s) for s, a, _ in used if a == 0]
     ids_b = [session_key(s) for s, a, _ in used if a == 1]
     n_a, n_b = len(ids_a), len(ids_b)
-    if n_a < MIN_PER_ARM or n_b < MIN_PER_ARM:
-        more = max(0, MIN_PER_ARM - n_a) + max(0, MIN_PER_ARM - n_b)
-        return ExperimentResult(spec, ids_a, ids_b, None, None, None, "not_enough_data", more)
-    notes = _design_notes(spec, used)
-    y = np.array([v for _, _, v in used])
-    arm = np.array([a for _, a, _ in used])
-    t0 = used[0][0].local_date
-    days = np.array([(s.local_date - t0).days for s, _, _ in used], dtype=float)
-    covariate = days if np.ptp(days) > 0 else None
-    rng = np.random.default_rng(seed)
-    try:
-        est = arm_effect(
-            y,
-            arm,
-            covariate,
-            rng,
-            permutations=permutations,
-            serial=spec.assignment == "before_after",
+    n = n_a + n_b
+    interim = n < planned
+    info = _information(spec, n_a, n_b, planned)
+    more = max(0, planned - n)
+
+    def result(verdict: str, est: ArmEffect | None = None, **kw: Any) -> ExperimentResult:
+        return ExperimentResult(
+            spec,
+            ids_a,
+            ids_b,
+            est.effect if est else None,
+            est.interval_90 if est else None,
+            est.p_value if est else None,
+            verdict,
+            more if verdict == "not_enough_data" else 0,
+            notes=notes,
+            interim=interim,
+            planned_sessions=planned,
+            assignment=rows,
+            **kw,
         )
-    except ValueError:
-        more = 2
-        return ExperimentResult(spec, ids_a, ids_b, None, None, None, "not_enough_data", more)
+
+    if n_a < MIN_PER_ARM or n_b < MIN_PER_ARM:
+        more = max(more, max(0, MIN_PER_ARM - n_a) + max(0, MIN_PER_ARM - n_b))
+        return result("withheld" if withhold else "not_enough_data")
+    if spec.assignment != "before_after":
+        why = confounded_with_arm([(s, a) for s, a, _ in used])
+        if why:
+            notes.append(why)
+            withhold = True
+    a_now = sequential_alpha(info)
+    try:  # the t-test first: the permutations only when it could cross the boundary
+        est = _fit(used, spec, seed, 0, schedule=not withhold)
+        if est.p_t <= a_now and permutations > 0:
+            est = _fit(used, spec, seed, permutations, schedule=not withhold)
+    except ValueError as exc:
+        notes.append(f"the arms cannot be separated from the trend and schedule ({exc}).")
+        return result("withheld" if withhold else "not_enough_data")
+    placebo = None
+    if spec.assignment == "before_after":
+        placebo = _placebo([u for u in used if u[1] == 0], spec, seed, permutations)
+        if placebo and placebo["claims_effect"]:
+            withhold = True
+            notes.append(
+                f"the placebo check finds a change of {placebo['effect']:+.2f} {metric.unit} "
+                f"in the pre-period alone (split on {placebo['change_date']}, "
+                f"p={placebo['p_value']:.3f}): the history drifts more than a straight "
+                "trend allows, so no verdict is given."
+            )
     lo, hi = est.interval_90
+    p_t = est.p_t
     good = est.effect if metric.higher_is_better else -est.effect
-    excludes_zero = lo > 0 or hi < 0
-    if excludes_zero and est.p_value <= DECISION["alpha"]:
-        verdict = "helps" if good > 0 else "hurts"
-        more = 0
+    swc = metric.smallest_worthwhile
+    if interim:  # the repeated (boundary-wide) interval at the equivalence level
+        z = float(sstats.norm.isf(sequential_alpha(info, 0.10) / 2))
+        eq_lo, eq_hi = est.effect - z * est.se, est.effect + z * est.se
     else:
-        more = sessions_needed(len(y), est.se, metric.smallest_worthwhile)
-        verdict = "no_clear_difference" if more == 0 else "not_enough_data"
-    return ExperimentResult(
-        spec,
-        ids_a,
-        ids_b,
-        est.effect,
-        (lo, hi),
-        est.p_value,
-        verdict,
-        more,
-        mean_a=float(y[arm == 0].mean()),
-        mean_b=float(y[arm == 1].mean()),
-        notes=notes,
-    )
-
-
-_DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
-
-
-def _design_notes(spec: ExperimentSpec, used: list[tuple[Session, int, float]]) -> list[str]:
-    """Warnings about the design: arms that never share a weekday (A, B, A, B on a
-    twice-a-week schedule puts every A on one day), so the weekday is confounded."""
-    days = [{s.weekday for s, a, _ in used if a == arm} for arm in (0, 1)]
-    if min(len(d) for d in days) == 0 or days[0] & days[1]:
-        return []
-    names = [" and ".join(_DAYS[d] for d in sorted(x)) for x in days]
-    return [
-        f"every A session fell on {names[0]} and every B session on {names[1]}: the "
-        "weekday changes with the arm. Tag the sessions "
-        f"'{spec.id}:a' / '{spec.id}:b' in random order within each pair "
-        "(deliberun log --tag) so the weekday cannot explain the difference."
-    ]
+        eq_lo, eq_hi = lo, hi
+    extra = {
+        "mean_a": float(np.mean([v for _, a, v in used if a == 0])),
+        "mean_b": float(np.mean([v for _, a, v in used if a == 1])),
+        "alpha_now": a_now,
+        "placebo": placebo,
+    }
+    if withhold:
+        return result("withheld", est, **extra)
+    if short_pre:
+        return result("not_enough_data", est, **extra)
+    if (lo > 0 or hi < 0) and est.p_value <= a_now and p_t <= a_now:
+        return result("helps" if good > 0 else "hurts", est, **extra)
+    if -swc < eq_lo and eq_hi < swc:
+        return result("no_meaningful_difference", est, **extra)
+    return result("not_enough_data" if interim else "no_clear_difference", est, **extra)

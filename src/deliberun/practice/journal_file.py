@@ -146,6 +146,16 @@ def _cycle(i: int, item: Any) -> Cycle:
         raise ValueError(f"{where}: {exc}") from None
 
 
+def _int(value: Any, where: str) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {value!r} is not a whole number") from None
+    if n < 1:
+        raise ValueError(f"{where}: {n} must be at least 1")
+    return n
+
+
 def _experiment(i: int, item: Any) -> ExperimentSpec:
     where = f"experiments[{i}]"
     if not isinstance(item, dict):
@@ -164,6 +174,13 @@ def _experiment(i: int, item: Any) -> ExperimentSpec:
         end=_opt_date(item.get("end"), f"{where}.end"),
         status=str(item.get("status") or "running"),
     )
+    if item.get("planned_sessions") is not None:
+        spec.planned_sessions = _int(item["planned_sessions"], f"{where}.planned_sessions")
+    if item.get("arms") is not None:  # the drawn arms: A/B (or 0/1) per coming session
+        arms = item["arms"]
+        if not isinstance(arms, list):
+            raise ValueError(f"{where}.arms: expected a list of A/B")
+        spec.arms = [{"a": 0, "b": 1, "0": 0, "1": 1}.get(str(a).lower(), -1) for a in arms]
     try:
         spec.validate()
     except ValueError as exc:

@@ -670,6 +670,13 @@ def _next_cycle_section(
                 f"Carry experiment '{res.spec.id}' on: about {res.more_sessions_needed} more "
                 "sessions are needed for a verdict."
             )
+        elif res.verdict == "withheld":
+            text = (
+                f"Experiment '{res.spec.id}' gave no verdict: "
+                f"{res.notes[0] if res.notes else 'the design cannot tell'}"
+            )
+        elif res.verdict == "no_meaningful_difference":
+            text = f"'{res.spec.change}' made no meaningful difference: keep what suits you."
         else:
             text = f"'{res.spec.change}' made no clear difference: try another change."
         sec.sentences.append(

@@ -35,13 +35,16 @@ class ArmEffect:
     resid_sd: float
     n_a: int
     n_b: int
+    p_t: float = 1.0  # the t-test p-value (with the serial widening when asked)
+    dof: int = 0
 
 
 def _design(arm: np.ndarray, covariate: np.ndarray | None) -> np.ndarray:
     cols = [np.ones_like(arm, dtype=float)]
     if covariate is not None:
         c = np.asarray(covariate, dtype=float)
-        cols.append(c - c.mean())
+        c2 = c.reshape(len(arm), -1)  # one or several covariate columns
+        cols.extend(c2[:, j] - c2[:, j].mean() for j in range(c2.shape[1]))
     cols.append(arm.astype(float))
     return np.column_stack(cols)
 
@@ -68,11 +71,15 @@ def arm_effect(
     ----------
     outcome : values, one per session [outcome unit].
     arm : 0 for arm A (baseline), 1 for arm B (the change).
-    covariate : the trend variable (e.g. days) or None for no adjustment.
+    covariate : the trend variable (e.g. days), a 2-D array of several covariates
+        (days and weekday indicators), or None for no adjustment.
     rng : random generator for the permutations.
+    permutations : 0 skips the permutation test (``p_value`` is then the t-test p).
     serial : the values are in time order and the arms are blocks in time (before/after):
         allow for serial correlation. The lag-1 autocorrelation r of the residuals
-        (bias-corrected by +1/n, clipped to [0, 0.9]) widens the standard error by
+        (bias-corrected as (n r + 1) / (n - 3), from E[r] = rho - (1 + 3 rho) / n,
+        Kendall M.G. (1954) Biometrika 41:403-404; plus one standard error,
+        1/sqrt(n), as it comes from few values; clipped to [0, 0.9]) widens the standard error by
         sqrt((1 + r) / (1 - r)) (the AR(1) variance inflation, e.g. Wilks 2011,
         Statistical Methods in the Atmospheric Sciences, 5.2.4) and the p-value is the
         larger of the permutation p and the widened t-test p.
@@ -105,8 +112,11 @@ def arm_effect(
     se = float(np.sqrt(max(sigma2, 0.0) * xtx_inv[-1, -1]))
     effect = float(beta[-1])
     tq = float(sstats.t.ppf(0.5 + level / 2.0, dof))
-    interval = (effect - tq * se, effect + tq * se)
 
+    t_obs = effect / se if se > 0 else (np.inf if effect != 0 else 0.0)
+    if permutations <= 0:
+        p_t0 = float(2 * sstats.t.sf(abs(t_obs), dof)) if np.isfinite(t_obs) else 0.0
+        return _serial(y, a, resid, effect, se, p_t0, dof, tq, serial, sigma2, n_a, n_b)
     # Freedman-Lane permutation of reduced-model residuals, all permutations at once.
     xr = x[:, :-1]
     br = np.linalg.lstsq(xr, y, rcond=None)[0]
@@ -118,16 +128,39 @@ def arm_effect(
     rstar = ystar - bstar @ x.T
     s2star = np.einsum("ij,ij->i", rstar, rstar) / dof
     tstar = bstar[:, -1] / np.sqrt(np.maximum(s2star, 1e-300) * xtx_inv[-1, -1])
-    t_obs = effect / se if se > 0 else (np.inf if effect != 0 else 0.0)
     p = (1 + int(np.sum(np.abs(tstar) >= abs(t_obs) - 1e-12))) / (permutations + 1)
+    return _serial(y, a, resid, effect, se, p, dof, tq, serial, sigma2, n_a, n_b)
+
+
+def _serial(
+    y: np.ndarray,
+    a: np.ndarray,
+    resid: np.ndarray,
+    effect: float,
+    se: float,
+    p: float,
+    dof: int,
+    tq: float,
+    serial: bool,
+    sigma2: float,
+    n_a: int,
+    n_b: int,
+) -> ArmEffect:
+    """The AR(1) widening of ``arm_effect`` (see there) and the result."""
+    n = len(y)
+    interval = (effect - tq * se, effect + tq * se)
     if serial and n > 4:
-        r = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) + 1.0 / n
-        r = min(max(r if np.isfinite(r) else 0.0, 0.0), 0.9)
+        r = float(np.corrcoef(resid[:-1], resid[1:])[0, 1])
+        r = (n * r + 1.0) / (n - 3) if np.isfinite(r) else 0.0  # Kendall's bias correction
+        r += 1.0 / np.sqrt(n)  # and its one-SE upper bound: r is estimated from few values
+        r = min(max(r, 0.0), 0.9)
         se *= float(np.sqrt((1 + r) / (1 - r)))
         interval = (effect - tq * se, effect + tq * se)
-        p_t = float(2 * sstats.t.sf(abs(effect) / se, dof)) if se > 0 else 1.0
+    p_t = float(2 * sstats.t.sf(abs(effect) / se, dof)) if se > 0 else float(effect == 0)
+    if serial and n > 4:
         p = max(p, p_t)
-    return ArmEffect(effect, interval, float(p), se, float(np.sqrt(sigma2)), n_a, n_b)
+    sd = float(np.sqrt(sigma2))
+    return ArmEffect(effect, interval, float(p), se, sd, n_a, n_b, p_t, dof)
 
 
 def sessions_needed(
@@ -212,3 +245,68 @@ def robust_trend(days: np.ndarray, values: np.ndarray, level: float = 0.90) -> T
         raise ValueError("a trend needs at least 3 values on 2 different days")
     res = sstats.theilslopes(v, d, alpha=level)
     return Trend(float(res[0]), (float(res[2]), float(res[3])), float(res[1]), len(d))
+
+
+# --------------------------------------------------------------------------- sequential looks
+
+#: Two-sided nominal level of the final look; per-look levels follow from it (below).
+FINAL_ALPHA = DECISION["alpha"]
+
+
+def sequential_alpha(info: float, alpha: float = FINAL_ALPHA) -> float:
+    """Two-sided nominal p-value a look at information fraction ``info`` must reach.
+
+    Lan-DeMets O'Brien-Fleming-type spending [1]_ in its continuous-monitoring form:
+    the boundary on the z statistic is ``|z| >= c / sqrt(info)`` with ``c =
+    z_{1-alpha/2}``. In information time the score statistic is a Brownian motion
+    ``W`` and ``|z| >= c/sqrt(t)`` is ``|W(t)| >= c``, which by the reflection principle
+    is crossed (in each direction) with probability at most ``2 (1 - Phi(c)) = alpha``
+    however often one looks; the spending function ``2 - 2 Phi(c / sqrt(t))`` is
+    exactly Lan & DeMets' O'Brien-Fleming form. So a claim in either direction has
+    probability at most ``2 * alpha`` (5% for alpha = 0.025) under looks at any times
+    (weekly reviews included), and the last look (``info = 1``) uses ``alpha`` itself.
+    ``info`` is the share of the planned sessions analysed (clipped to (0, 1]).
+
+    References
+    ----------
+    .. [1] Lan K.K.G., DeMets D.L. (1983) Discrete sequential boundaries for clinical
+       trials. Biometrika 70(3):659-663. doi:10.1093/biomet/70.3.659
+    """
+    t = min(max(info, 1e-6), 1.0)
+    c = float(sstats.norm.ppf(1 - alpha / 2))
+    return float(2 * sstats.norm.sf(c / np.sqrt(t)))
+
+
+def design_se(
+    days: np.ndarray, arm: np.ndarray, sd: float, extra: np.ndarray | None = None
+) -> float:
+    """Standard error of the arm effect for a design (trend + optional covariates + arm)
+    when the residual SD is ``sd``: ``sd * sqrt((X'X)^-1)`` of the arm column."""
+    d = np.asarray(days, dtype=float)
+    cov = d[:, None] if extra is None else np.column_stack([d, extra])
+    x = _design(np.asarray(arm), cov)
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        return float("inf")
+    return float(sd * np.sqrt(np.linalg.inv(x.T @ x)[-1, -1]))
+
+
+def detectable_effect(
+    se: float, dof: int, *, alpha: float = FINAL_ALPHA, power: float = DECISION["power"]
+) -> float:
+    """Smallest effect found with probability ``power`` at the last look: ``(t_{1-alpha/2}
+    + t_power) * se`` with Student's t on ``dof`` degrees of freedom (Cohen 1988, ch. 2)."""
+    dof = max(dof, 1)
+    return float((sstats.t.ppf(1 - alpha / 2, dof) + sstats.t.ppf(power, dof)) * se)
+
+
+def residual_sd(days: np.ndarray, values: np.ndarray) -> float | None:
+    """SD of ``values`` about a straight line in ``days`` (the runner's own session-to-
+    session variability in an outcome), or None with fewer than 6 values."""
+    d = np.asarray(days, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if len(v) < 6:
+        return None
+    x = np.column_stack([np.ones_like(d), d - d.mean()])
+    beta = np.linalg.lstsq(x, v, rcond=None)[0]
+    r = v - x @ beta
+    return float(np.sqrt(r @ r / (len(v) - 2)))

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from deliberun.practice.experiment_design import draw_assignment
 from deliberun.practice.experiments import ExperimentSpec
 from deliberun.practice.session import Session
 
@@ -109,7 +110,10 @@ def experiment_sessions(
         assignment=assignment,
         start=START,
         change_date=change_day,
+        planned_sessions=n,
     )
+    if assignment == "randomised":
+        spec.arms = draw_assignment(rng, n)
     eps = rng.normal(0, noise_sd, n)
     if autocorr:
         for i in range(1, n):
@@ -117,7 +121,10 @@ def experiment_sessions(
     sessions: list[Session] = []
     for i in range(n):
         day = START + timedelta(days=int(days[i]))
-        arm = (day >= change_day) if assignment == "before_after" else (i % 2 == 1)
+        if assignment == "before_after":
+            arm = day >= change_day
+        else:
+            arm = bool(spec.arms[i]) if spec.arms else i % 2 == 1
         fade = baseline + trend_per_day * float(days[i]) + effect * float(arm) + float(eps[i])
         sessions.append(
             Session(

@@ -271,6 +271,9 @@ def _spec_from_row(r: ExperimentRow) -> ExperimentSpec:
         end=r.end,
         status=r.status,
         cause=r.cause,
+        planned_sessions=r.planned_sessions,
+        min_detectable_effect=r.min_detectable_effect,
+        arms=list(r.arms) if r.arms else None,
     )
 
 
@@ -295,6 +298,9 @@ def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False
                 end=spec.end,
                 status=spec.status,
                 cause=spec.cause,
+                planned_sessions=spec.planned_sessions,
+                min_detectable_effect=spec.min_detectable_effect,
+                arms=list(spec.arms) if spec.arms else None,
             ),
         )
     return spec.id
@@ -313,7 +319,10 @@ def show_experiment(
         if row is None:
             raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
         spec = _spec_from_row(row)
-    ss = sessions if sessions is not None else build_sessions(db, today=today, since=spec.start)
+    first = spec.start or spec.change_date
+    # every run from two months before: breaks and illnesses next to the change count
+    since = first - timedelta(days=60) if first else None
+    ss = sessions if sessions is not None else build_sessions(db, today=today, since=since)
     return analyze_experiment(spec, [x for x in ss if x.local_date <= today])
 
 

@@ -8,6 +8,7 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_athlete.py   | 0002_athlete (settings, threshold history)      | athlete models |
 | tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
 | tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |
+| tables_practice.py  | 0006_experiment_plan (experiments' plan and arms)     | practice loop |
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Tables of the practice area: journal entries, cycles, targets, experiments (see tables.py).
 
-Migration: ``migrations/versions/0004_practice.py`` (keep the two in step).
+Migrations: ``migrations/versions/0004_practice.py`` and ``0006_experiment_plan.py``
+(the experiments' plan columns); keep them in step.
 """
 
 from __future__ import annotations
@@ -73,3 +74,6 @@ class ExperimentRow(Base):
     end: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="running")
     cause: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    planned_sessions: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    min_detectable_effect: Mapped[float | None] = mapped_column(Float, nullable=True)
+    arms: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)

@@ -1,0 +1,78 @@
+"""Placebo experiments on a real history (slalom007's Strava export, read from ../shared).
+
+Nothing changed on any of the placebo dates, so a claim is a false claim: the issue-12
+measurement was 10 of 52 weekly placebo dates; the bench's full sweep (three metrics,
+three session sets) is in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from deliberun.cli.main import app
+from deliberun.practice.synthetic_experiments import placebo_sweep
+from deliberun.services import importer
+from deliberun.services.practice import build_sessions
+from deliberun.store.db import Database
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def real_db(real_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    export = real_dir / "strava_export" / "slalom007"
+    if not export.is_dir():
+        pytest.skip(f"{export} not found (the real history is read from ../shared)")
+    path = tmp_path_factory.mktemp("slalom") / "db.sqlite"
+    importer.import_paths(Database(path), [export], workers=1)
+    return path
+
+
+def test_weekly_placebo_experiments_rarely_claim_an_effect(real_db: Path) -> None:
+    ss = build_sessions(Database(real_db), today=date(2025, 9, 30), since=date(2024, 1, 1))
+    n, claims = placebo_sweep(ss, "avg_hr_bpm", None, permutations=499)
+    assert n >= 50
+    assert claims <= 0.05 * n, (claims, n)
+
+
+def test_a_before_after_over_the_layoff_is_withheld_as_of_that_day(real_db: Path) -> None:
+    # the runner stopped from 2025-03-25 to 2025-05-13; a change on their return
+    args = ["--db", str(real_db), "--today", "2025-07-01"]
+    res = runner.invoke(
+        app,
+        [*args, "experiment", "create", "back", "--change", "new shoes", "--metric",
+         "avg_hr_bpm", "--assignment", "before_after", "--start", "2025-01-01",
+         "--change-date", "2025-05-13", "--json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["planned_sessions"] >= 8 and doc["min_detectable_effect"] > 0
+    assert "measured on your last" in doc["sd_source"]
+    res = runner.invoke(app, [*args, "experiment", "show", "back", "--json"])
+    doc = json.loads(res.stdout)
+    assert doc["design"] == "before_after" and doc["verdict"] in ("withheld", "not_enough_data")
+    assert any("break of" in w for w in doc["warnings"]), doc["warnings"]
+
+
+def test_randomised_arms_are_shown_and_log_records_them(real_db: Path) -> None:
+    args = ["--db", str(real_db), "--today", "2025-07-01"]
+    res = runner.invoke(
+        app,
+        [*args, "experiment", "create", "rnd", "--change", "cadence cue", "--metric",
+         "avg_hr_bpm", "--workout-type", "easy", "--start", "2025-06-01", "--seed", "7",
+         "--sessions", "16"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.stderr
+    assert "Planned 16 sessions" in res.stdout and "measured on your last" in res.stdout
+    doc = json.loads(runner.invoke(app, [*args, "experiment", "show", "rnd", "--json"]).stdout)
+    done = [r for r in doc["assignment"] if r["activity_id"] is not None]
+    assert done and len(doc["assignment"]) == 16 and doc["interim"] is True
+    first = done[0]
+    res = runner.invoke(app, [*args, "log", str(first["activity_id"]), "--rpe", "4", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert f"rnd:{first['arm'].lower()}" in json.loads(res.stdout)["tags"]
