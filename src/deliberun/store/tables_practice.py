@@ -1,6 +1,6 @@
 """Tables of the practice area: journal entries, cycles, targets, experiments (see tables.py).
 
-Migrations: ``migrations/versions/0004_practice.py`` and ``0006_experiment_plan.py``
+Migrations: ``migrations/versions/0004_practice.py`` and ``0007_experiment_plan.py``
 (the experiments' plan columns); keep them in step.
 """
 

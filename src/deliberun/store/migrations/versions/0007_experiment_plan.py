@@ -5,8 +5,8 @@ for the planned number of sessions, from the runner's own variability) and, for 
 randomised design, draws the arm of every coming session; both are stored so that every
 later look judges against the same plan.
 
-Revision ID: 0006_experiment_plan
-Revises: 0005_plan_phase
+Revision ID: 0007_experiment_plan
+Revises: 0006_manual_activities
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_experiment_plan"
-down_revision = "0005_plan_phase"
+revision = "0007_experiment_plan"
+down_revision = "0006_manual_activities"
 branch_labels = None
 depends_on = None
 
