@@ -37,7 +37,11 @@ def test_weekly_placebo_experiments_rarely_claim_an_effect(real_db: Path) -> Non
     ss = build_sessions(Database(real_db), today=date(2025, 9, 30), since=date(2024, 1, 1))
     n, claims = placebo_sweep(ss, "avg_hr_bpm", None, permutations=499)
     assert n >= 50
-    assert claims <= 0.05 * n, (claims, n)
+    # consistent with the nominal 5 %: at most the 95th percentile of Binomial(n, 0.05)
+    # (5 of 52, 6 of 62; the issue-12 measurement was 10 of 52)
+    from scipy.stats import binom
+
+    assert claims <= binom.ppf(0.95, n, 0.05), (claims, n)
 
 
 def test_a_before_after_over_the_layoff_is_withheld_as_of_that_day(real_db: Path) -> None:

@@ -622,7 +622,10 @@ def review(
 
 @_errors
 def today(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Today's session, or an adjustment, with why."""
+    """Today's session, or an adjustment, with why.
+
+    Example: deliberun today --json
+    """
     from deliberun.services import practice_experiments as xsvc
     from deliberun.services import review as rsvc
 
