@@ -199,8 +199,8 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
         return {"settings": settings_out, "days": [], "current": None, "weekly": [], "notes": notes}
     ff = state["model"]
     acwr_rolling = state["acwr"]
-    acwr_uncoupled = lr.acwr(load, "rolling_uncoupled")
-    acwr_ewma = lr.acwr(load, "ewma")
+    acwr_uncoupled = lr.acwr_with_history(load, "rolling_uncoupled")
+    acwr_ewma = lr.acwr_with_history(load, "ewma")
     mono, strain = lr.monotony_strain(load)
     ramp = lr.ramp_rate(ff.fitness)
     n = load.size
