@@ -214,3 +214,17 @@ def test_hr_drift_needs_four_runs_and_a_clear_rise() -> None:
     four_bad = [run(k, 9.0 + 0.2 * k) for k in (1, 3, 6, 9)]
     adv, sent = load_advice(base + four_bad, d)
     assert adv == "back_off" and "HR drift" in sent.text and "p=" in sent.text
+
+
+def test_stale_data_is_said_first() -> None:
+    from deliberun.practice.review import stale_notice
+
+    d = date(2026, 3, 1)
+    assert stale_notice(d - timedelta(days=14), d) is None
+    note = stale_notice(d - timedelta(days=15), d)
+    assert note and "15 days before 2026-03-01" in note
+    runs = [Session(d - timedelta(days=20), activity_id=1, form=0, acwr=1.0)]
+    rev = today_advice(runs, d)
+    assert rev.notice and "2026-02-09" in rev.notice and rev.to_dict()["notice"] == rev.notice
+    assert to_markdown(rev).splitlines()[2].startswith("> Your newest run")
+    assert today_advice(runs, d - timedelta(days=19)).notice is None

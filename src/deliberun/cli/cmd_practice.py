@@ -680,6 +680,8 @@ def _print_review(rev: Any, markdown: bool) -> None:
 
         sys.stdout.write(to_markdown(rev) + "\n")
         return
+    if rev.notice:
+        stdout.print(f"[bold yellow]{escape(rev.notice)}[/bold yellow]")
     stdout.print(f"[bold]{rev.title}[/bold]")
     if rev.advice:
         stdout.print(f"Advice: [bold]{rev.advice.replace('_', ' ')}[/bold]")

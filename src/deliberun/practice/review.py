@@ -94,6 +94,7 @@ class Review:
     end: date
     sections: list[Section] = field(default_factory=list)
     advice: str | None = None  # push | hold | back_off | return | rest (week, today)
+    notice: str | None = None  # said first: e.g. the data stop long before today
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +103,7 @@ class Review:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "advice": self.advice,
+            "notice": self.notice,
             "sections": [s.to_dict() for s in self.sections],
         }
 
@@ -140,13 +142,32 @@ def _fmt(v: float | None, nd: int = 1) -> str:
     return "n/a" if v is None else f"{v:.{nd}f}"
 
 
-def _break_before(past: list[Session], today: date) -> tuple[date, date | None, int] | None:
+#: The newest run more than this many days before today makes every page say so first.
+STALE_DAYS = 14
+
+
+def stale_notice(last_run: date | None, today: date) -> str | None:
+    """The sentence said first when the data stop long before ``today`` (else None)."""
+    if last_run is None:
+        return f"No run recorded up to {today.isoformat()}: import your runs first."
+    days = (today - last_run).days
+    if days <= STALE_DAYS:
+        return None
+    return (
+        f"Your newest run is from {last_run.isoformat()}, {days} days before "
+        f"{today.isoformat()}: import any newer runs, or read what follows as of then."
+    )
+
+
+def _break_before(
+    past: list[Session], today: date, last_run: date | None = None
+) -> tuple[date, date | None, int] | None:
     """The latest break of at least ``BREAK_DAYS`` days without a run that still asks for a
     graded return on ``today``: (last run before it, first run after it or None while it
     lasts, its length in days). None when the chronic window has refilled since."""
     gap = LOAD_ADVICE_RULES["break_days"]
     rebuild = LOAD_ADVICE_RULES["rebuild_days"]
-    days = sorted({s.local_date for s in past})
+    days = sorted({s.local_date for s in past} | ({last_run} if last_run else set()))
     if not days:
         return None
     if (today - days[-1]).days >= gap:
@@ -185,7 +206,10 @@ def _drift_rise(past: list[Session], today: date) -> tuple[float, float, float, 
 
 
 def load_advice(
-    sessions: list[Session], today: date, state: LoadState | None = None
+    sessions: list[Session],
+    today: date,
+    state: LoadState | None = None,
+    last_run: date | None = None,
 ) -> tuple[str, Sentence]:
     """Push / hold / back off / return for the coming days, from form, ACWR, RPE and HR drift.
 
@@ -193,7 +217,9 @@ def load_advice(
     it, the form and ACWR of the last session up to ``today`` are used. After a break of
     ``break_days`` or more without a run the advice is ``return`` (a graded return, never
     push) until the chronic window has refilled (``rebuild_days`` after the first run
-    back), and no ACWR is used then nor in the first 28 days of the history.
+    back), and no ACWR is used then. ``last_run``: the newest run up to ``today`` when
+    ``sessions`` are only a recent window. The athlete model also leaves the ratio out
+    in the first 28 days of the history (``models.load_ratios.chronic_history_mask``).
     """
     r = LOAD_ADVICE_RULES
     past = sorted((s for s in sessions if s.local_date <= today), key=lambda s: s.local_date)
@@ -205,7 +231,7 @@ def load_advice(
         acwr = last.acwr if last else None
     race = _recovering_from(past, today)
     # the days of rest a race calls for are no break to return from
-    brk = _break_before(past, today) if race is None else None
+    brk = _break_before(past, today, last_run) if race is None else None
     if brk is not None:
         acwr = None  # no chronic load to divide by (the athlete model masks it too)
     recent = [s for s in past if (today - s.local_date).days < 21 and s.rpe is not None]
@@ -358,15 +384,21 @@ def weekly_review(
     threshold_pace_s_per_km: float | None = None,
     seed: int = 0,
     state: LoadState | None = None,
+    last_run: date | None = None,
+    today: date | None = None,
 ) -> Review:
     """The review of the 7 days from ``week_start``, with advice for the next week.
 
-    ``state``: the athlete's load state at the end of the week (see :func:`load_advice`).
+    ``state``: the athlete's load state at the end of the week (see :func:`load_advice`);
+    ``last_run``: the newest run up to ``today`` (the as-of day), which says first when
+    the data stop more than two weeks before it.
     """
     end = week_start + timedelta(days=6)
     done = _week_sessions(sessions, week_start, end)
     upto = [s for s in sessions if s.local_date <= end]
     rev = Review("week", f"Week of {week_start.isoformat()}", week_start, end)
+    if today is not None:
+        rev.notice = stale_notice(last_run, today)
     dist = sum(s.distance_m or 0 for s in done) / 1000
     load = sum(s.load or 0 for s in done)
     summ = Section("Load and form")
@@ -376,7 +408,7 @@ def weekly_review(
             [Evidence(_ids(done), {"distance_km": dist, "load": load, "runs": len(done)})],
         )
     )
-    advice, sent = load_advice(upto, end, state)
+    advice, sent = load_advice(upto, min(end, today) if today else end, state, last_run)
     summ.sentences.append(sent)
     rev.advice = advice
     rev.sections.append(summ)
@@ -507,13 +539,18 @@ def today_advice(
     *,
     planned: list[PlannedDay] | None = None,
     state: LoadState | None = None,
+    last_run: date | None = None,
 ) -> Review:
     """Today's session (the plan, or an adjustment) and why.
 
-    ``state``: the athlete's load state today (see :func:`load_advice`).
+    ``state``: the athlete's load state today (see :func:`load_advice`); ``last_run``:
+    the newest run up to today when ``sessions`` are a recent window only.
     """
     rev = Review("today", f"Today, {today.isoformat()}", today, today)
-    advice, sent = load_advice([s for s in sessions if s.local_date < today], today, state)
+    newest = max((s.local_date for s in sessions if s.local_date <= today), default=None)
+    rev.notice = stale_notice(last_run or newest, today)
+    advice, sent = load_advice([s for s in sessions if s.local_date < today], today, state,
+                               last_run)  # fmt: skip
     rev.advice = advice
     todays = [p for p in planned or [] if p.date == today]
     sec = Section("Today")
@@ -769,6 +806,8 @@ def cited_ids(sentence: Sentence) -> list[str]:
 def to_markdown(review: Review) -> str:
     """Markdown: a heading per section, a bullet per sentence with its activity ids."""
     lines = [f"# {review.title}", ""]
+    if review.notice:
+        lines += [f"> {review.notice}", ""]
     if review.advice:
         lines += [f"**Advice: {review.advice.replace('_', ' ')}**", ""]
     for sec in review.sections:
