@@ -22,7 +22,15 @@ from deliberun.practice.targets import TargetSpec
 
 
 def _athlete() -> tuple[list[Session], date]:
+    """24 interval sessions failing in the heat; the first 10 in the cool went well and
+    the last 7 in a hot spell failed, so the recent failure rate is above the runner's
+    own earlier rate (a nemesis) and heat stands out."""
     ss = nemesis_sessions(np.random.default_rng(1), "heat", n=24, strength=3.0)
+    for k, s in enumerate(ss):
+        if k < 10:
+            s.temperature_c, s.last_rep_fade_pct, s.rpe = 6.0 + k % 3, 2.0 + 0.1 * k, 7.0
+        elif k >= 17:
+            s.temperature_c, s.last_rep_fade_pct = 27.0 + k % 3, 9.0 + 0.1 * k
     for s in ss:
         s.distance_m = 10000.0
         s.form, s.acwr = -5.0, 1.0

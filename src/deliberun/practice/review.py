@@ -488,26 +488,32 @@ def weekly_review(
         rev.sections.append(jsec)
     nsec = Section("Nemesis workouts")
     for n in find_nemeses(upto, end, seed=seed):
-        top = n.causes[0] if n.causes else None
-        why = (
-            f"; most likely {top.cause} ({top.adverse}: failure rate {top.effect:+.0%}, "
-            f"90% {top.interval_90[0]:+.0%} to {top.interval_90[1]:+.0%})"
-            if top
-            else ""
-        )
+        top = n.standing_out
+        why = f"; {n.explanation()}"
         if top and top.confounded_with:
             why += (
                 f", which goes together with {top.confounded_with} here (it still matters "
                 "with that held fixed, but the two are hard to tell apart)"
             )
         tip = f" Try: {n.suggestions[0].advice}." if n.suggestions else ""
+        base = (
+            f" (earlier {n.baseline_failures} of {n.baseline_attempts})"
+            if n.baseline_attempts
+            else ""
+        )
         nsec.sentences.append(
             Sentence(
-                f"{n.workout_type}: failed {n.failures} of the last {n.attempts}{why}.{tip}",
+                f"{n.workout_type}: failed {n.failures} of the last {n.attempts}{base}{why}.{tip}",
                 [
                     Evidence(
-                        n.failed_ids, {"attempts": n.attempts}, top.interval_90 if top else None
-                    )
+                        n.failed_ids,
+                        {
+                            "attempts": n.attempts,
+                            "p_flag": n.p_flag,
+                            "p_adjusted": top.p_adjusted if top else None,
+                        },
+                        top.interval_90 if top else None,
+                    )  # fmt: skip
                 ],
             )
         )
