@@ -140,8 +140,10 @@ class Suggestion:
 #: A cause is named, and a change suggested, only below this max-T adjusted p.
 CAUSE_ALPHA = 0.05
 #: Flagging: the recent failure rate must exceed the type's own earlier rate (one-sided
-#: Fisher exact test at this level, with at least this many earlier attempts).
-FLAG_ALPHA = 0.05
+#: Fisher exact test at this level, with at least this many earlier attempts). 0.01, not
+#: 0.05: the weekly review looks every week, and a 0.05 test would flag a type failing at
+#: random at some look in about 40% of years (bench/adversarial_advice.py).
+FLAG_ALPHA = 0.01
 MIN_BASELINE = 6
 NO_CAUSE = "no recorded factor stands out"
 
