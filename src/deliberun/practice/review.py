@@ -160,14 +160,18 @@ def stale_notice(last_run: date | None, today: date) -> str | None:
 
 
 def _break_before(
-    past: list[Session], today: date, last_run: date | None = None
+    past: list[Session],
+    today: date,
+    last_run: date | None = None,
+    run_days: list[date] | None = None,
 ) -> tuple[date, date | None, int] | None:
     """The latest break of at least ``BREAK_DAYS`` days without a run that still asks for a
     graded return on ``today``: (last run before it, first run after it or None while it
     lasts, its length in days). None when the chronic window has refilled since."""
     gap = LOAD_ADVICE_RULES["break_days"]
     rebuild = LOAD_ADVICE_RULES["rebuild_days"]
-    days = sorted({s.local_date for s in past} | ({last_run} if last_run else set()))
+    days = sorted({s.local_date for s in past} | ({last_run} if last_run else set())
+                  | {d for d in run_days or [] if d <= today})  # fmt: skip
     if not days:
         return None
     if (today - days[-1]).days >= gap:
@@ -210,6 +214,7 @@ def load_advice(
     today: date,
     state: LoadState | None = None,
     last_run: date | None = None,
+    run_days: list[date] | None = None,
 ) -> tuple[str, Sentence]:
     """Push / hold / back off / return for the coming days, from form, ACWR, RPE and HR drift.
 
@@ -218,7 +223,8 @@ def load_advice(
     ``break_days`` or more without a run the advice is ``return`` (a graded return, never
     push) until the chronic window has refilled (``rebuild_days`` after the first run
     back), and no ACWR is used then. ``last_run``: the newest run up to ``today`` when
-    ``sessions`` are only a recent window. The athlete model also leaves the ratio out
+    ``sessions`` are only a recent window; ``run_days``: every run day up to ``today``
+    (so a break longer than that window is still seen). The athlete model also leaves the ratio out
     in the first 28 days of the history (``models.load_ratios.chronic_history_mask``).
     """
     r = LOAD_ADVICE_RULES
@@ -231,7 +237,7 @@ def load_advice(
         acwr = last.acwr if last else None
     race = _recovering_from(past, today)
     # the days of rest a race calls for are no break to return from
-    brk = _break_before(past, today, last_run) if race is None else None
+    brk = _break_before(past, today, last_run, run_days) if race is None else None
     if brk is not None:
         acwr = None  # no chronic load to divide by (the athlete model masks it too)
     recent = [s for s in past if (today - s.local_date).days < 21 and s.rpe is not None]
@@ -386,6 +392,7 @@ def weekly_review(
     state: LoadState | None = None,
     last_run: date | None = None,
     today: date | None = None,
+    run_days: list[date] | None = None,
 ) -> Review:
     """The review of the 7 days from ``week_start``, with advice for the next week.
 
@@ -408,7 +415,8 @@ def weekly_review(
             [Evidence(_ids(done), {"distance_km": dist, "load": load, "runs": len(done)})],
         )
     )
-    advice, sent = load_advice(upto, min(end, today) if today else end, state, last_run)
+    advice, sent = load_advice(upto, min(end, today) if today else end, state, last_run,
+                               run_days)  # fmt: skip
     summ.sentences.append(sent)
     rev.advice = advice
     rev.sections.append(summ)
@@ -546,6 +554,7 @@ def today_advice(
     planned: list[PlannedDay] | None = None,
     state: LoadState | None = None,
     last_run: date | None = None,
+    run_days: list[date] | None = None,
 ) -> Review:
     """Today's session (the plan, or an adjustment) and why.
 
@@ -556,7 +565,7 @@ def today_advice(
     newest = max((s.local_date for s in sessions if s.local_date <= today), default=None)
     rev.notice = stale_notice(last_run or newest, today)
     advice, sent = load_advice([s for s in sessions if s.local_date < today], today, state,
-                               last_run)  # fmt: skip
+                               last_run, run_days)  # fmt: skip
     rev.advice = advice
     todays = [p for p in planned or [] if p.date == today]
     sec = Section("Today")

@@ -135,6 +135,12 @@ def _reads_history_once(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def run_days(db: Database, *, today: date) -> list[date]:
+    """Local dates of every run up to ``today``, oldest first (breaks are read from them)."""
+    return sorted({r.local_date for r, _ in _rows_and_metrics(db, until=today)
+                   if is_running(r.sport)})  # fmt: skip
+
+
 def last_run_day(db: Database, *, today: date) -> date | None:
     """Local date of the latest run up to ``today`` (None when there is none)."""
     days = [r.local_date for r, _ in _rows_and_metrics(db, until=today) if is_running(r.sport)]

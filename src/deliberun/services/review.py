@@ -49,6 +49,7 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
         state=load_state_on(db, upto, state),
         last_run=athlete.last_run_day(db, today=upto),
         today=today,
+        run_days=athlete.run_days(db, today=upto),
     )
 
 
@@ -64,6 +65,7 @@ def today(db: Database, *, today: date) -> Review:
         planned=svc.planned_days(db, today, today),
         state=load_state_on(db, today, state),
         last_run=athlete.last_run_day(db, today=today),
+        run_days=athlete.run_days(db, today=today),
     )
 
 
