@@ -98,8 +98,9 @@ def sim_run(scenario: str, seed: int, years: float | None = None) -> dict[str, o
                 )
                 # the causes over every attempt of the type (as if it were a nemesis now)
                 everything = find_nemeses(
-                    sessions, today, window=len(sessions), min_failure_rate=0.0
-                )
+                    sessions, today, window=len(sessions), min_failure_rate=0.0,
+                    against_baseline=False,
+                )  # fmt: skip
                 mine = [n for n in everything if n.workout_type == eff["workout_type"]]
                 top = mine[0].causes[0].cause if mine and mine[0].causes else None
                 attempts = mine[0].attempts if mine else 0

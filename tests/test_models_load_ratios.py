@@ -61,3 +61,17 @@ def test_ramp_rate():
     r = lr.ramp_rate(np.arange(10.0), days=7)
     assert np.isnan(r[:7]).all()
     assert r[7:].tolist() == [7.0, 7.0, 7.0]
+
+
+def test_no_acwr_without_a_chronic_history() -> None:
+    """No ratio in the first 27 days, during a 14+ day break and for 28 days after it:
+    one run after 7 weeks off would otherwise read ACWR 4."""
+    from deliberun.models.load_ratios import acwr, acwr_with_history, chronic_history_mask
+
+    load = np.array([50.0] * 60 + [0.0] * 49 + [40.0] + [0.0] * 5 + [50.0] * 40)
+    assert np.nanmax(acwr(load)[109:115]) >= 4.0  # the raw ratio after the test run
+    ok = chronic_history_mask(load)
+    assert not ok[:27].any() and ok[27:60].all()
+    assert not ok[60 + 13 : 109 + 28].any() and ok[109 + 28 :].all()
+    masked = acwr_with_history(load)
+    assert np.isnan(masked[109:137]).all() and np.isfinite(masked[140:]).all()

@@ -30,11 +30,15 @@ def test_find_nemeses_contract_and_suggestion() -> None:
     # an easy run that always goes well must not become a nemesis
     ss += [Session(s.local_date + timedelta(days=1), workout_type="easy") for s in ss]
     today = max(s.local_date for s in ss)
-    found = find_nemeses(ss, today, window=24, min_failure_rate=0.3, permutations=199)
+    found = find_nemeses(
+        ss, today, window=24, min_failure_rate=0.3, permutations=199, against_baseline=False
+    )
     assert [n.workout_type for n in found] == ["intervals"]
     n = found[0]
     d = n.to_dict()
-    assert set(d) == {"workout_type", "attempts", "failures", "causes"}
+    assert {"workout_type", "attempts", "failures", "causes", "suggestion"} <= set(d)
+    assert {"cause", "effect", "interval_90", "p_adjusted"} <= set(d["causes"][0])
+    assert d["suggestion"]["cause"] == "rest_interval" and d["causes"][0]["p_adjusted"] < 0.05
     assert d["attempts"] == 24 and 0 < d["failures"] <= 24
     assert d["causes"][0]["cause"] == "rest_interval"
     top = d["causes"][0]
@@ -88,3 +92,64 @@ def test_failure_reasons() -> None:
                     avg_pace_s_per_km=275)  # fmt: skip
     assert tempo.failure_reasons() == ["pace missed by 5.8%"]
     assert s.interval_execution() == pytest.approx(2 / 6)  # 240, 240 within 2%
+
+
+def test_flagged_only_above_the_runners_own_base_rate() -> None:
+    """Failing as often as ever is no nemesis; failing more than before is."""
+    from deliberun.practice.synthetic import START
+
+    def run(k: int, failed: bool) -> Session:
+        return Session(START + timedelta(days=3 * k), activity_id=k, workout_type="intervals",
+                       last_rep_fade_pct=8.0 if failed else 1.0)  # fmt: skip
+
+    steady = [run(k, k % 2 == 0) for k in range(30)]  # half fail, always
+    assert find_nemeses(steady, steady[-1].local_date, permutations=99) == []
+    worse = [run(k, k >= 24) for k in range(30)]  # fine, then six failures in a row
+    found = find_nemeses(worse, worse[-1].local_date, permutations=99)
+    assert [n.workout_type for n in found] == ["intervals"]
+    assert found[0].p_flag is not None and found[0].p_flag < 0.05
+    assert found[0].baseline_attempts == 24 and found[0].baseline_failures == 0
+    fresh = worse[-8:]  # no base rate yet: not flagged
+    assert find_nemeses(fresh, fresh[-1].local_date, permutations=99) == []
+
+
+def test_no_cause_means_no_suggestion_and_says_so() -> None:
+    """Failures at random: no cause is named, nothing is suggested, and the causes that
+    were never recorded are listed."""
+    named = 0
+    for seed in range(20):
+        ss = nemesis_sessions(np.random.default_rng(seed), "none", n=30, strength=0.0)
+        for s in ss:
+            s.sleep_h = None
+        found = find_nemeses(
+            ss, ss[-1].local_date, window=30, min_failure_rate=0.0, permutations=199,
+            against_baseline=False, seed=seed,
+        )  # fmt: skip
+        n = found[0]
+        named += n.suggestion is not None
+        if n.suggestion is None:
+            assert n.to_dict()["suggestion"] is None
+            assert n.explanation().startswith("no recorded factor stands out")
+            assert "sleep" in n.explanation() and n.not_recorded == ["sleep"]
+        assert all(0 < c.p_adjusted <= 1 and c.p_adjusted >= c.p_value for c in n.causes)
+    assert named <= 2, f"a cause named in {named}/20 runners without one"
+
+
+def test_seasons_alone_do_not_make_heat_a_cause() -> None:
+    """Outcome and temperature both follow the seasons (a slow fitness cycle), heat has
+    no effect within a few weeks: the within-period max-T test does not name heat."""
+    from deliberun.practice.synthetic import START
+
+    named = 0
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        ss = []
+        for k in range(90):
+            d = START + timedelta(days=4 * k)
+            season = np.sin(2 * np.pi * k * 4 / 365.25)
+            ss.append(Session(d, activity_id=k, workout_type="intervals", local_hour=7.0,
+                              temperature_c=15 + 10 * season + rng.normal(0, 2),
+                              last_rep_fade_pct=4 + 3 * season + rng.normal(0, 1.5)))  # fmt: skip
+        ranked = rank_causes(ss, np.random.default_rng(seed), permutations=199)
+        named += bool(ranked) and ranked[0].cause == "heat" and ranked[0].p_adjusted < 0.05
+    assert named <= 1, f"heat named in {named}/10 seasonal nulls"

@@ -9,6 +9,7 @@ import numpy as np
 
 from deliberun.practice.cycles import Cycle
 from deliberun.practice.review import (
+    LoadState,
     PlannedDay,
     load_advice,
     to_markdown,
@@ -21,7 +22,15 @@ from deliberun.practice.targets import TargetSpec
 
 
 def _athlete() -> tuple[list[Session], date]:
+    """24 interval sessions failing in the heat; the first 10 in the cool went well and
+    the last 7 in a hot spell failed, so the recent failure rate is above the runner's
+    own earlier rate (a nemesis) and heat stands out."""
     ss = nemesis_sessions(np.random.default_rng(1), "heat", n=24, strength=3.0)
+    for k, s in enumerate(ss):
+        if k < 10:
+            s.temperature_c, s.last_rep_fade_pct, s.rpe = 6.0 + k % 3, 2.0 + 0.1 * k, 7.0
+        elif k >= 17:
+            s.temperature_c, s.last_rep_fade_pct = 27.0 + k % 3, 9.0 + 0.1 * k
     for s in ss:
         s.distance_m = 10000.0
         s.form, s.acwr = -5.0, 1.0
@@ -121,7 +130,13 @@ def test_after_a_race_the_advice_is_to_recover() -> None:
     assert 2 in sent.evidence[0].activity_ids
     assert load_advice(runs, race_day + timedelta(days=26))[0] == "back_off"
     later = runs + [Session(race_day + timedelta(days=27), activity_id=3, form=5, acwr=1.0)]
-    assert load_advice(later, race_day + timedelta(days=27))[0] == "push"
+    # 26 days without a run after the race: a break, so a graded return, not push
+    assert load_advice(later, race_day + timedelta(days=27))[0] == "return"
+    easy = runs + [
+        Session(race_day + timedelta(days=k), activity_id=10 + k, form=5, acwr=1.0)
+        for k in range(3, 28, 3)
+    ]
+    assert load_advice(easy, race_day + timedelta(days=27))[0] == "push"
     five = [Session(race_day, activity_id=4, workout_type="race", distance_m=5000.0, form=5)]
     assert load_advice(five, race_day + timedelta(days=3))[0] == "back_off"
     assert load_advice(five, race_day + timedelta(days=4))[0] != "back_off"
@@ -176,3 +191,53 @@ def test_cycle_retrospective_what_improved_and_what_next() -> None:
     rev = cycle_retrospective(open_cycle, ss, race_day)
     first = rev.sections[0].sentences[0].text
     assert "-> 50.3 from training and races up to" in first and "(+2.3)" in first
+
+
+def test_a_break_gives_a_graded_return_never_push() -> None:
+    """41 days without a run, then one test run after 7 weeks: return, never push or an
+    ACWR-based back off; the return lasts until 28 days after the first run back."""
+    d0 = date(2026, 1, 5)
+    before = [Session(d0 + timedelta(days=k), activity_id=k + 1, form=5, acwr=1.0)
+              for k in range(0, 60, 2)]  # fmt: skip
+    last = before[-1].local_date
+    adv, sent = load_advice(before, last + timedelta(days=41), LoadState(last, 39.0, 20.0, 1.0))
+    assert adv == "return" and "no run for 41 days" in sent.text
+    assert sent.evidence[0].values["acwr"] is None
+    back = last + timedelta(days=49)
+    test_run = [*before, Session(back, activity_id=999, form=30, acwr=4.0)]
+    adv, sent = load_advice(test_run, back + timedelta(days=1), LoadState(back, 30.0, acwr=4.0))
+    assert adv == "return" and "ACWR" not in sent.text
+    rebuilt = test_run + [Session(back + timedelta(days=k), activity_id=2000 + k, form=0,
+                                  acwr=1.0) for k in range(2, 30, 2)]  # fmt: skip
+    assert load_advice(rebuilt, back + timedelta(days=27))[0] == "return"
+    assert load_advice(rebuilt, back + timedelta(days=29))[0] == "push"
+
+
+def test_hr_drift_needs_four_runs_and_a_clear_rise() -> None:
+    d = date(2026, 3, 1)
+
+    def run(k: int, dec: float) -> Session:
+        s = Session(d - timedelta(days=k), activity_id=k, form=0, acwr=1.0)
+        s.metrics["decoupling_pct"] = dec
+        return s
+
+    base = [run(k, 2.0 + 0.3 * (k % 3)) for k in range(15, 50, 3)]
+    two_bad = [run(1, 9.0), run(3, 9.5)]  # only two runs now: no verdict
+    assert load_advice(base + two_bad, d)[0] == "push"
+    four_bad = [run(k, 9.0 + 0.2 * k) for k in (1, 3, 6, 9)]
+    adv, sent = load_advice(base + four_bad, d)
+    assert adv == "back_off" and "HR drift" in sent.text and "p=" in sent.text
+
+
+def test_stale_data_is_said_first() -> None:
+    from deliberun.practice.review import stale_notice
+
+    d = date(2026, 3, 1)
+    assert stale_notice(d - timedelta(days=14), d) is None
+    note = stale_notice(d - timedelta(days=15), d)
+    assert note and "15 days before 2026-03-01" in note
+    runs = [Session(d - timedelta(days=20), activity_id=1, form=0, acwr=1.0)]
+    rev = today_advice(runs, d)
+    assert rev.notice and "2026-02-09" in rev.notice and rev.to_dict()["notice"] == rev.notice
+    assert to_markdown(rev).splitlines()[2].startswith("> Your newest run")
+    assert today_advice(runs, d - timedelta(days=19)).notice is None

@@ -59,7 +59,9 @@ def test_planted_nemesis_cause_ranks_first(nemesis_db: tuple[Path, dict[str, Any
     ]
     assert len(diffs) >= 8 and sorted(diffs)[len(diffs) // 2] < 1.5
     # over every attempt (the short history may not make intervals a nemesis right now)
-    found = find_nemeses(sessions, today, window=len(intervals), min_failure_rate=0.25)
+    found = find_nemeses(
+        sessions, today, window=len(intervals), min_failure_rate=0.25, against_baseline=False
+    )
     assert found and found[0].workout_type == planted["workout_type"]
     assert found[0].causes[0].cause == planted["cause"]
     assert found[0].causes[0].effect > 0
@@ -78,7 +80,9 @@ def test_review_and_today_on_simulated_history(
     load = doc["sections"][0]
     assert load["title"] == "Load and form"
     assert load["sentences"][0]["evidence"][0]["activity_ids"]  # cites the week's runs
-    assert any(s["title"] == "Nemesis workouts" for s in doc["sections"])
+    # the intervals fail at their usual rate from the start: no nemesis against the
+    # runner's own base rate, so the review flags none
+    assert not any(s["title"] == "Nemesis workouts" for s in doc["sections"])
     t = rsvc.today(db, today=today).to_dict()
     assert t["kind"] == "today" and t["sections"][0]["sentences"]
 

@@ -81,6 +81,10 @@ def test_every_scenario_plants_its_effects(name: str) -> None:
         "null_experiment": {"experiment"},
         "cadence_drills": {"target"},
         "illness": {"illness"},
+        "nemesis_no_cause": {"nemesis"},
+        "layoff_before_change": {"experiment"},
+        "weekday_confounded_alternating": {"confounder", "experiment"},
+        "seasonal_heat_null": {"nemesis"},
     }[name]
     assert expected <= kinds
     if name == "null_experiment":

@@ -136,7 +136,10 @@ def test_sections_are_filled_from_every_area(server: str, page: Any) -> None:
     assert targets["available"] and targets["cycle"]["name"]
     assert all(t["chart"]["data"] for t in targets["targets"] if t["values"])
     experiments = api("experiments")
-    assert experiments["nemesis"]["available"] and experiments["nemesis"]["rows"]
+    # a nemesis only when a type fails more than its own base rate: the section is
+    # filled or shows its empty state, never an error
+    assert "error" not in experiments["nemesis"]
+    assert experiments["nemesis"].get("rows") or experiments["nemesis"].get("hint")
     assert "error" not in experiments["experiments"]
 
 

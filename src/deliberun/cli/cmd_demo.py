@@ -94,13 +94,7 @@ def _print_practice(practice: dict[str, Any]) -> None:
             "Nemesis workouts: none — no workout type failed in most of its recent attempts."
         )
     for n in nemeses:
-        causes = n.get("causes") or []
-        top = ""
-        if causes:
-            c = causes[0]
-            lo, hi = c["interval_90"]
-            top = (f"; most likely cause: {c['cause']} (failure rate {c['effect']:+.0%}, "
-                   f"90% {lo:+.0%} to {hi:+.0%})")  # fmt: skip
+        top = f"; {n['explanation']}" if n.get("explanation") else ""
         tip = f". Try: {n['advice']}" if n.get("advice") else ""
         stdout.print(
             f"[bold]Nemesis[/bold]: {n['workout_type']} — {n['failures']} of the last "

@@ -539,22 +539,45 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
         print_json([n.to_dict() for n in found])
         return
     if not found:
-        stdout.print("No nemesis workout: no type failed in most of its recent attempts.")
-        return
-    for n in found:
         stdout.print(
-            f"[bold]{n.workout_type}[/bold]: failed {n.failures} of {n.attempts} recent attempts"
+            "No nemesis workout: no type failed in most of its recent attempts more often "
+            "than it used to."
         )
+        return
+
+    def eff(c: Any) -> str:
+        return (
+            f"{c.effect:+.1f} pts fade" if c.outcome == "last_rep_fade_pct" else f"{c.effect:+.0%}"
+        )
+
+    def iv(c: Any) -> str:
+        lo, hi = c.interval_90
+        if c.outcome == "last_rep_fade_pct":
+            return f"{lo:+.1f} .. {hi:+.1f}"
+        return f"{lo:+.0%} .. {hi:+.0%}"
+
+    for n in found:
+        base = (
+            f" (earlier {n.baseline_failures} of {n.baseline_attempts}, p={n.p_flag:.3f})"
+            if n.p_flag is not None
+            else ""
+        )
+        stdout.print(
+            f"[bold]{n.workout_type}[/bold]: failed {n.failures} of {n.attempts} recent "
+            f"attempts{base}"
+        )
+        stdout.print(f"  {escape(n.explanation())}")
         stdout.print(
             table(
                 None,
-                ["cause", "failure-rate effect", "90% interval", "p", "adverse half"],
+                ["cause", "effect", "90% interval", "p", "adjusted p", "adverse group"],
                 [
                     [
                         c.cause,
-                        f"{c.effect:+.0%}",
-                        f"{c.interval_90[0]:+.0%} .. {c.interval_90[1]:+.0%}",
+                        eff(c),
+                        iv(c),
                         f"{c.p_value:.3f}",
+                        f"{c.p_adjusted:.3f}",
                         escape(c.adverse)
                         + (
                             f" (goes with {c.confounded_with}: the data cannot tell them apart)"
@@ -581,6 +604,8 @@ def _print_review(rev: Any, markdown: bool) -> None:
 
         sys.stdout.write(to_markdown(rev) + "\n")
         return
+    if rev.notice:
+        stdout.print(f"[bold yellow]{escape(rev.notice)}[/bold yellow]")
     stdout.print(f"[bold]{rev.title}[/bold]")
     if rev.advice:
         stdout.print(f"Advice: [bold]{rev.advice.replace('_', ' ')}[/bold]")

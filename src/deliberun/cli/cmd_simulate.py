@@ -62,6 +62,12 @@ def register(app: typer.Typer) -> None:
             None, "--weekly-km", help="Profile: weekly volume in km (default 55)."
         ),
         units: str = typer.Option(None, "--units", help="Profile: metric or imperial."),
+        scenario_file: Path = typer.Option(
+            None,
+            "--scenario-file",
+            help="A YAML scenario: profile, days, key sessions, breaks and planted effects "
+            "(docs/simulator.md).",
+        ),
     ) -> None:
         """Simulate a runner with known truths and write real activity files.
 
@@ -84,8 +90,25 @@ def register(app: typer.Typer) -> None:
             return
         if out is None:
             fail("give --out DIR (a new or empty folder), or --list to see the scenarios", 2)
-        if scenario not in SCENARIOS:
+        from deliberun.sim.scenarios import Scenario, from_spec
+
+        chosen: str | Scenario = scenario
+        file_profile: dict[str, object] = {}
+        if scenario_file is not None:
+            from deliberun.sim.scenario_file import load_scenario_file
+
+            try:
+                spec = load_scenario_file(scenario_file)
+            except ValueError as exc:
+                fail(str(exc), 2)
+            chosen = from_spec(spec)
+            file_profile = dict(spec["profile"])
+            scenario = spec["name"]
+        elif scenario not in SCENARIOS:
             fail(f"unknown scenario {scenario!r}; choose one of: {', '.join(SCENARIOS)}", 2)
+        else:
+            found = SCENARIOS[scenario]
+            file_profile = dict((found.extra.get("spec") or {}).get("profile") or {})
         from deliberun.sim.output import write_simulation
         from deliberun.sim.profile import Profile
         from deliberun.sim.simulation import Simulation
@@ -93,11 +116,13 @@ def register(app: typer.Typer) -> None:
         given = {"sex": sex, "age": age, "vdot": vdot, "hr_max_bpm": hr_max,
                  "hr_rest_bpm": hr_rest, "weekly_km": weekly_km, "units": units}  # fmt: skip
         try:
-            profile = Profile.from_dict({k: v for k, v in given.items() if v is not None})
+            profile = Profile.from_dict(
+                {**file_profile, **{k: v for k, v in given.items() if v is not None}}
+            )
         except ValueError as exc:
             fail(str(exc), 2)
         try:
-            sim = Simulation(scenario, seed, years=years, profile=profile)
+            sim = Simulation(chosen, seed, years=years, profile=profile)
             with day_progress(quiet, f"simulating {scenario}") as progress:
                 result = write_simulation(sim, out, progress)
         except ValueError as exc:

@@ -196,3 +196,44 @@ def relative_change(totals: ArrayLike) -> NDArray[np.float64]:
         with np.errstate(divide="ignore", invalid="ignore"):
             out[1:] = np.where(prev > 0, 100.0 * (x[1:] - prev) / prev, np.nan)
     return out
+
+
+#: A stretch of at least this many days without load is a break: the chronic window no
+#: longer holds a training history, so the ratio says nothing until it has refilled.
+BREAK_DAYS = 14
+
+
+def chronic_history_mask(
+    load: ArrayLike, chronic_days: int = 28, break_days: int = BREAK_DAYS
+) -> NDArray[np.bool_]:
+    """Days whose chronic window holds ``chronic_days`` of training history.
+
+    False for the first ``chronic_days - 1`` days of the series, during a break (at least
+    ``break_days`` days without load, the days of the break included once it is that
+    long) and for the ``chronic_days`` days from the first day of load after a break.
+    An ACWR outside these days divides by a chronic load that does not exist (e.g. one
+    4 km run after 7 weeks off gives a ratio of 4: Windt & Gabbett 2019 on the ratio's
+    mathematical coupling; Impellizzeri et al. 2020 on its instability at low chronic
+    load).
+    """
+    x = np.nan_to_num(np.asarray(load, dtype=float), nan=0.0)
+    ok = np.ones(x.size, dtype=bool)
+    ok[: chronic_days - 1] = False
+    run = 0
+    for i, v in enumerate(x):
+        if v > 0:
+            if run >= break_days:
+                ok[i : i + chronic_days] = False
+            run = 0
+        else:
+            run += 1
+            if run >= break_days:
+                ok[i - run + 1 : i + 1] = False
+    return ok
+
+
+def acwr_with_history(load: ArrayLike, model: str = "rolling_coupled") -> NDArray[np.float64]:
+    """:func:`acwr`, NaN wherever :func:`chronic_history_mask` is False."""
+    ratio = acwr(load, model)
+    ratio[~chronic_history_mask(load)] = np.nan
+    return ratio

@@ -227,3 +227,49 @@ def best_sustained_pace(
             continue
         best = speed if best is None else max(best, speed)
     return 1000.0 / best if best else None
+
+
+#: An unplanned run counts as a workout (its reps are judged) only with at least this
+#: many reps of similar length (coefficient of variation of the rep durations at most
+#: ``REP_DURATION_CV``), separated by recoveries, and run clearly faster than the run's
+#: mean pace (by ``REP_FASTER_FRACTION``). Coaching convention: an interval session is
+#: repeated work bouts with recoveries; one detected "rep" in a steady run is not one.
+WORKOUT_STRUCTURE = {"min_reps": 3, "rep_duration_cv": 0.35, "rep_faster_fraction": 0.05}
+
+
+def clearly_a_workout(
+    metrics: dict[str, Any], reps: Reps | None, avg_pace_s_per_km: float | None
+) -> bool:
+    """True when the detected structure of an unplanned run is clearly a workout (see
+    :data:`WORKOUT_STRUCTURE`): several reps of similar length, recoveries between them,
+    and reps clearly faster than the run as a whole."""
+    rule = WORKOUT_STRUCTURE
+    if reps is None or len(reps.paces_s_per_km) < rule["min_reps"]:
+        return False
+    if len(reps.rests_s) < len(reps.paces_s_per_km) - 1:
+        return False
+    if reps.source == "laps":
+        durs = [
+            _f(lap.get("duration_s")) or 0.0
+            for lap in metrics.get("laps") or []
+            if str(lap.get("intensity") or "").lower() in WORK_LAPS
+            and str(lap.get("trigger") or "").lower() not in AUTO_LAP_TRIGGERS
+        ]
+    else:
+        durs = [
+            _f(r.get("duration_s")) or 0.0
+            for r in (metrics.get("intervals") or {}).get("reps") or []
+        ]
+    durs = [d for d in durs if d > 0]
+    if len(durs) < rule["min_reps"]:
+        return False
+    arr = sorted(durs)
+    mean = sum(arr) / len(arr)
+    sd = (sum((d - mean) ** 2 for d in arr) / len(arr)) ** 0.5
+    if sd / mean > rule["rep_duration_cv"]:
+        return False
+    if not avg_pace_s_per_km:
+        return False
+    raw = sorted(reps.raw_paces_s_per_km)
+    median = raw[len(raw) // 2]
+    return median <= (1.0 - rule["rep_faster_fraction"]) * avg_pace_s_per_km

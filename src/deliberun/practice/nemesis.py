@@ -1,13 +1,13 @@
 """Nemesis workouts: the workout types that keep getting the best of the runner.
 
 A workout type is a nemesis when most of its recent attempts failed (reps cut, pace
-missed, late reps fading, RPE 9-10, stopped early; see ``Session.failure_reasons``).
-For each nemesis the candidate causes (one vocabulary with the simulator, see
-docs/dev/CONTRACTS.md) are ranked by how strongly failures go with them: the failure
-rate in the adverse half of the cause minus the rate in the favourable half, with a
-bootstrap 90% interval, ranked by a permutation p-value that accounts for picking the
-worst weekday or time of day. The essay's adjustments are suggested where they fit and
-each converts to an experiment spec.
+missed, late reps fading, RPE 9-10, stopped early; see ``Session.failure_reasons``)
+and more of them than the runner's own base rate for that type (a Fisher exact test
+against the earlier attempts). For each nemesis the candidate causes (one vocabulary
+with the simulator, see docs/dev/CONTRACTS.md) are tested all at once, within 8-week
+periods, by a max-T permutation test (:mod:`deliberun.practice.nemesis_stats`). A cause
+is named, and the essay's adjustment for it suggested (convertible to an experiment
+spec), only when its adjusted p is below 0.05; otherwise no recorded factor stands out.
 """
 
 from __future__ import annotations
@@ -20,8 +20,13 @@ from typing import Any
 import numpy as np
 
 from deliberun.practice.experiments import ExperimentSpec, session_key
+from deliberun.practice.nemesis_stats import (
+    PERIOD_DAYS,
+    Hypothesis,
+    max_t,
+    within_period_split,
+)
 from deliberun.practice.session import QUALITY_TYPES, Session
-from deliberun.practice.stats import bootstrap_diff
 
 CAUSES = (
     "prior_48h_load",
@@ -91,7 +96,14 @@ ADJUSTMENTS: dict[str, tuple[str, str]] = {
 
 @dataclass
 class CauseEffect:
-    """One candidate explanation: failure-rate difference adverse minus favourable."""
+    """One candidate explanation: the outcome in its adverse group minus the favourable
+    one, within periods (see :mod:`deliberun.practice.nemesis_stats`).
+
+    ``effect`` and ``interval_90`` are in the unit of ``outcome`` (``failure``: share of
+    sessions failed; ``last_rep_fade_pct``: % points of last-rep fade), the same
+    quantity the p-values test. ``p_value`` is the raw one-sided permutation p;
+    ``p_adjusted`` the max-T p over every cause and level examined at once.
+    """
 
     cause: str
     effect: float
@@ -104,9 +116,18 @@ class CauseEffect:
     used_ids: list[int | str] = field(default_factory=list)
     confounded_with: str | None = None  # a cause whose adverse half mostly coincides
     values: dict[int | str, float] = field(default_factory=dict)  # numeric causes, adverse-up
+    p_adjusted: float = 1.0
+    outcome: str = "failure"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cause": self.cause, "effect": self.effect, "interval_90": list(self.interval_90)}
+        return {
+            "cause": self.cause,
+            "effect": self.effect,
+            "outcome": self.outcome,
+            "interval_90": list(self.interval_90),
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+        }
 
 
 @dataclass
@@ -114,6 +135,17 @@ class Suggestion:
     cause: str
     advice: str
     experiment: ExperimentSpec
+
+
+#: A cause is named, and a change suggested, only below this max-T adjusted p.
+CAUSE_ALPHA = 0.05
+#: Flagging: the recent failure rate must exceed the type's own earlier rate (one-sided
+#: Fisher exact test at this level, with at least this many earlier attempts). 0.01, not
+#: 0.05: the weekly review looks every week, and a 0.05 test would flag a type failing at
+#: random at some look in about 40% of years (bench/adversarial_advice.py).
+FLAG_ALPHA = 0.01
+MIN_BASELINE = 6
+NO_CAUSE = "no recorded factor stands out"
 
 
 @dataclass
@@ -125,43 +157,61 @@ class Nemesis:
     failed_ids: list[int | str]
     causes: list[CauseEffect]
     suggestions: list[Suggestion]
+    baseline_attempts: int = 0
+    baseline_failures: int = 0
+    p_flag: float | None = None
+    not_recorded: list[str] = field(default_factory=list)
+
+    @property
+    def suggestion(self) -> Suggestion | None:
+        return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def standing_out(self) -> CauseEffect | None:
+        """The leading cause when it stands out (adjusted p < 0.05, effect > 0)."""
+        c = self.causes[0] if self.causes else None
+        return c if c is not None and c.effect > 0 and c.p_adjusted < CAUSE_ALPHA else None
+
+    def explanation(self) -> str:
+        """The cause in words, or plainly that none stands out (and what was not recorded)."""
+        top = self.standing_out
+        if top is not None:
+            unit = "points of fade" if top.outcome == "last_rep_fade_pct" else "failure rate"
+            eff = (
+                f"{top.effect:+.1f}" if top.outcome == "last_rep_fade_pct" else f"{top.effect:+.0%}"
+            )
+            return (
+                f"{top.cause} stands out ({top.adverse}: {eff} {unit}, adjusted p="
+                f"{top.p_adjusted:.3f})"
+            )
+        text = NO_CAUSE
+        if self.not_recorded:
+            text += f"; not examinable, not recorded: {', '.join(self.not_recorded)}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         """The ``deliberun nemesis --json`` contract (one list item)."""
+        sg = self.suggestion
         return {
             "workout_type": self.workout_type,
             "attempts": self.attempts,
             "failures": self.failures,
+            "baseline_attempts": self.baseline_attempts,
+            "baseline_failures": self.baseline_failures,
+            "p_flag": self.p_flag,
             "causes": [c.to_dict() for c in self.causes],
+            "explanation": self.explanation(),
+            "not_recorded": list(self.not_recorded),
+            "suggestion": (
+                {"cause": sg.cause, "advice": sg.advice, "experiment": sg.experiment.id}
+                if sg
+                else None
+            ),
         }
 
 
-def _numeric_split(values: np.ndarray, direction: int) -> np.ndarray | None:
-    """Adverse-half indicator from a median split (None when the cause does not vary)."""
-    med = float(np.median(values))
-    adverse = values > med if direction > 0 else values < med
-    if adverse.sum() == 0 or adverse.sum() == len(values):
-        adverse = values >= med if direction > 0 else values <= med
-    if adverse.sum() == 0 or adverse.sum() == len(values):
-        return None
-    return adverse
-
-
-def _categorical_stat(cats: np.ndarray, fail: np.ndarray, levels: list[str]) -> tuple[float, int]:
-    """Largest (mean in a level minus mean elsewhere) over levels with 2+ sessions."""
-    best, best_i = -np.inf, -1
-    for i, lev in enumerate(levels):
-        m = cats == lev
-        if m.sum() < 2 or m.sum() == len(cats):
-            continue
-        d = fail[m].mean() - fail[~m].mean()
-        if d > best:
-            best, best_i = float(d), i
-    return best, best_i
-
-
-def _severity(sessions: list[Session], fail: np.ndarray) -> np.ndarray:
-    """The ranking score: last-rep fade [%] when most sessions have it, else failure.
+def _severity(sessions: list[Session], fail: np.ndarray) -> tuple[np.ndarray, str]:
+    """The outcome tested: last-rep fade [%] when most sessions have it, else failure.
 
     A continuous outcome ranks causes with more power than the 0/1 failure (measured in
     bench/advice_validity.py). Sessions without a fade get the worst observed fade when
@@ -170,7 +220,7 @@ def _severity(sessions: list[Session], fail: np.ndarray) -> np.ndarray:
     fades = [s.fade_pct() for s in sessions]
     known = [f for f in fades if f is not None and np.isfinite(f)]
     if len(known) < 0.75 * len(sessions) or len(known) < 4:
-        return fail
+        return fail, "failure"
     worst, mid = float(max(known)), float(np.median(known))
     return np.array(
         [
@@ -178,7 +228,54 @@ def _severity(sessions: list[Session], fail: np.ndarray) -> np.ndarray:
             for f, fl in zip(fades, fail, strict=True)
         ],
         dtype=float,
-    )
+    ), "last_rep_fade_pct"
+
+
+def _hypotheses(
+    sessions: list[Session], periods: np.ndarray
+) -> tuple[list[Hypothesis], dict[str, dict[int | str, float]], list[str]]:
+    """Every cause (and level) that can be examined, their signed values, and the causes
+    that could not (never or too rarely recorded)."""
+    n = len(sessions)
+    hyps: list[Hypothesis] = []
+    values: dict[str, dict[int | str, float]] = {}
+    missing: list[str] = []
+    for cause in CAUSES:
+        if cause in NUMERIC_CAUSES:
+            fn, direction, label = NUMERIC_CAUSES[cause]
+            raw = [fn(s) for s in sessions]
+            used = np.array([v is not None and np.isfinite(v) for v in raw], dtype=bool)
+            if used.sum() < 4:
+                missing.append(cause)
+                continue
+            vals = np.array([v if u else np.nan for v, u in zip(raw, used, strict=True)], float)
+            adv = within_period_split(vals, used, periods, direction)
+            med = round(float(np.median(vals[used])), 6) + 0.0  # no -0 in the words
+            words = f"{label} {'above' if direction > 0 else 'below'} its usual ({med:.3g})"
+            h = Hypothesis(cause, words, used, adv)
+            if h.prepare(periods):
+                hyps.append(h)
+                values[cause] = {
+                    session_key(sessions[i]): direction * float(vals[i])
+                    for i in np.flatnonzero(used)
+                }
+        else:
+            cfn = CATEGORICAL_CAUSES[cause]
+            cats = [cfn(s) for s in sessions]
+            used = np.array([c is not None for c in cats], dtype=bool)
+            if used.sum() < 4:
+                missing.append(cause)
+                continue
+            arr = np.array([c if c is not None else "" for c in cats], dtype=object)
+            for lev in sorted({str(c) for c in cats if c is not None}):
+                m = used & (arr == lev)
+                if m.sum() < 2 or m.sum() == used.sum():
+                    continue
+                h = Hypothesis(cause, f"{cause.replace('_', ' ')} {lev}", used, m)
+                if h.prepare(periods):
+                    hyps.append(h)
+    del n
+    return hyps, values, missing
 
 
 def rank_causes(
@@ -189,88 +286,59 @@ def rank_causes(
 ) -> list[CauseEffect]:
     """Candidate causes of failure, best-supported first.
 
-    The effect of a cause is the failure rate in its adverse half minus the rate in its
-    favourable half (median split; for weekday and time of day, the worst level against
-    the others), with a stratified bootstrap 90% interval. Causes are ranked by a
-    one-sided permutation p-value of the same split on the session severity (last-rep
-    fade when known, else failure; the worst level is re-picked in every permutation so
-    picking it is paid for), ties by effect; causes whose adverse half does not fail more
-    (effect <= 0) come last. Causes without data or variation are left out.
-
-    Parameters
-    ----------
-    sessions : attempts of one workout type.
-    rng : random generator (bootstrap and permutations).
-    permutations : permutation count for the p-values.
+    Every cause and level is compared within 8-week periods and tested at once by a
+    within-period max-T permutation test (:mod:`deliberun.practice.nemesis_stats`); the
+    effect, its bootstrap 90% interval and both p-values are of the same statistic on the
+    session outcome (last-rep fade when most sessions have it, else failure). For weekday
+    and time of day the level with the largest standardised statistic represents the
+    cause. Causes whose adverse group does not do worse (effect <= 0) come last. Causes
+    without data or variation are left out (see :func:`not_recorded`).
     """
-    fail_all = np.array([1.0 if s.failed else 0.0 for s in sessions], dtype=float)
-    sev_all = _severity(sessions, fail_all)
+    if len(sessions) < 4:
+        return []
+    ordered = sorted(sessions, key=lambda s: (s.local_date, s.local_hour or 0.0))
+    first = ordered[0].local_date
+    periods = np.array([(s.local_date - first).days // PERIOD_DAYS for s in sessions])
+    fail = np.array([1.0 if s.failed else 0.0 for s in sessions], dtype=float)
+    y, outcome = _severity(sessions, fail)
+    hyps, values, _ = _hypotheses(sessions, periods)
+    if not hyps:
+        return []
+    res = max_t(y, hyps, periods, rng, permutations)
+    best: dict[str, int] = {}
+    for i, h in enumerate(hyps):  # one row per cause: its strongest level
+        j = best.get(h.cause)
+        if j is None or res.z[i] > res.z[j]:
+            best[h.cause] = i
     results: list[CauseEffect] = []
-    for cause in CAUSES:
-        if cause in NUMERIC_CAUSES:
-            fn, direction, label = NUMERIC_CAUSES[cause]
-            pairs = [(i, fn(s)) for i, s in enumerate(sessions)]
-            keep = [i for i, v in pairs if v is not None and np.isfinite(v)]
-            if len(keep) < 4:
-                continue
-            vals = np.array([pairs[i][1] for i in keep], dtype=float)
-            fail, sev = fail_all[keep], sev_all[keep]
-            adv = _numeric_split(vals, direction)
-            if adv is None:
-                continue
-            stat = sev[adv].mean() - sev[~adv].mean()
-            perm = np.argsort(rng.random((permutations, len(sev))), axis=1)
-            sp = sev[perm]
-            null = sp[:, adv].mean(axis=1) - sp[:, ~adv].mean(axis=1)
-            p = (1 + int(np.sum(null >= stat - 1e-12))) / (permutations + 1)
-            med = round(float(np.median(vals)), 6) + 0.0  # no 2.2e-14 or -0 in the words
-            words = f"{label} {'above' if direction > 0 else 'below'} {med:.3g}"
-            signed = {
-                session_key(sessions[i]): direction * float(v)
-                for i, v in zip(keep, vals, strict=True)
-            }
-        else:
-            cfn = CATEGORICAL_CAUSES[cause]
-            cpairs = [(i, cfn(s)) for i, s in enumerate(sessions)]
-            keep = [i for i, v in cpairs if v is not None]
-            if len(keep) < 4:
-                continue
-            cats = np.array([cpairs[i][1] for i in keep], dtype=object)
-            fail, sev = fail_all[keep], sev_all[keep]
-            levels = sorted({str(c) for c in cats})
-            stat, li = _categorical_stat(cats, sev, levels)
-            if li < 0:
-                continue
-            adv = cats == levels[li]
-            sp = sev[np.argsort(rng.random((permutations, len(sev))), axis=1)]
-            null = np.full(permutations, -np.inf)
-            for lev in levels:  # the worst level re-picked in every permutation
-                m = cats == lev
-                if 2 <= m.sum() < len(cats):
-                    null = np.maximum(null, sp[:, m].mean(axis=1) - sp[:, ~m].mean(axis=1))
-            p = (1 + int(np.sum(null >= stat - 1e-12))) / (permutations + 1)
-            words = f"{cause.replace('_', ' ')} {levels[li]}"
-            signed = {}
-        diff, interval = bootstrap_diff(fail, adv, rng)
-        ids = [session_key(sessions[keep[j]]) for j in np.flatnonzero(adv)]
+    for cause, i in best.items():
+        h = hyps[i]
         results.append(
             CauseEffect(
                 cause,
-                float(diff),
-                interval,
-                float(p),
-                words,
-                int(adv.sum()),
-                int((~adv).sum()),
-                ids,
-                [session_key(sessions[i]) for i in keep],
-                values=signed,
+                float(res.stat[i]),
+                h.bootstrap(y, rng),
+                float(res.p_raw[i]),
+                h.words,
+                h.n_adverse,
+                h.n_favourable,
+                [session_key(sessions[k]) for k in np.flatnonzero(h.adverse)],
+                [session_key(sessions[k]) for k in np.flatnonzero(h.used)],
+                values=values.get(cause, {}),
+                p_adjusted=float(res.p_adjusted[i]),
+                outcome=outcome,
             )
         )
-    # causes whose adverse half does not fail more come last, whatever their p-value
-    results.sort(key=lambda c: (c.effect <= 0, c.p_value, -c.effect))
-    sev_by_key = {session_key(x): float(v) for x, v in zip(sessions, sev_all, strict=True)}
+    z_of = {c: float(res.z[i]) for c, i in best.items()}
+    results.sort(key=lambda c: (c.effect <= 0, c.p_adjusted, -z_of[c.cause]))
+    sev_by_key = {session_key(x): float(v) for x, v in zip(sessions, y, strict=True)}
     return _untangle(results, sev_by_key)
+
+
+def not_recorded(sessions: list[Session]) -> list[str]:
+    """The causes that cannot be examined: recorded for fewer than 4 of the sessions."""
+    periods = np.zeros(len(sessions), dtype=int)
+    return _hypotheses(sessions, periods)[2]
 
 
 #: Two causes whose adverse halves agree on at least this share of sessions are
@@ -342,31 +410,38 @@ def _pick_metric(sessions: list[Session]) -> str:
 def suggest(
     workout_type: str, causes: list[CauseEffect], sessions: list[Session], today: date
 ) -> list[Suggestion]:
-    """The essay's adjustments for the best-supported causes (up to two, effect > 0,
-    permutation p <= 0.2 for the first and <= 0.1 for the second)."""
-    out: list[Suggestion] = []
-    seen: set[str] = set()
-    metric = _pick_metric(sessions)
-    for c in causes:
-        # some support needed: p <= 0.2 for the leading cause, p <= 0.1 for a second one
-        if c.effect <= 0 or len(out) >= 2 or c.p_value > (0.2 if not out else 0.1):
-            continue
-        advice, change = ADJUSTMENTS[c.cause]
-        if change in seen:
-            continue
-        seen.add(change)
-        spec = ExperimentSpec(
-            id=f"{workout_type}-{c.cause.replace('_', '-')}-{today.isoformat()}",
-            change=change,
-            metric=metric,
-            workout_type=workout_type,
-            assignment="alternating",
-            start=today,
-            change_date=today,
-            cause=c.cause,
-        )
-        out.append(Suggestion(c.cause, advice, spec))
-    return out
+    """The essay's adjustment for the leading cause, only when it stands out: effect > 0
+    and max-T adjusted p < :data:`CAUSE_ALPHA` (else nothing: no change is suggested
+    for a cause the data cannot single out)."""
+    if not causes:
+        return []
+    c = causes[0]
+    if c.effect <= 0 or c.p_adjusted >= CAUSE_ALPHA:
+        return []
+    advice, change = ADJUSTMENTS[c.cause]
+    spec = ExperimentSpec(
+        id=f"{workout_type}-{c.cause.replace('_', '-')}-{today.isoformat()}",
+        change=change,
+        metric=_pick_metric(sessions),
+        workout_type=workout_type,
+        assignment="alternating",
+        start=today,
+        change_date=today,
+        cause=c.cause,
+    )
+    return [Suggestion(c.cause, advice, spec)]
+
+
+def flag_test(recent: list[Session], earlier: list[Session]) -> float | None:
+    """One-sided Fisher exact p that the recent failure rate exceeds the earlier one
+    (None with fewer than :data:`MIN_BASELINE` earlier attempts: no base rate yet)."""
+    from scipy.stats import fisher_exact
+
+    if len(earlier) < MIN_BASELINE:
+        return None
+    fr, fe = sum(s.failed for s in recent), sum(s.failed for s in earlier)
+    table = [[fr, len(recent) - fr], [fe, len(earlier) - fe]]
+    return float(fisher_exact(table, alternative="greater").pvalue)
 
 
 def find_nemeses(
@@ -379,8 +454,16 @@ def find_nemeses(
     lookback_days: int = 365,
     seed: int = 0,
     permutations: int = 999,
+    against_baseline: bool = True,
 ) -> list[Nemesis]:
-    """Workout types failed in most of their last ``window`` attempts, worst first.
+    """Workout types failing more than usual lately, worst first.
+
+    A type is a nemesis when at least ``min_failure_rate`` of its last ``window``
+    attempts failed *and* that rate is above the runner's own base rate for the type:
+    a one-sided Fisher exact test of the recent attempts against the earlier ones in
+    the lookback (p < :data:`FLAG_ALPHA`, at least :data:`MIN_BASELINE` earlier
+    attempts). A type that fails at its usual rate, however often, is not flagged
+    (``against_baseline=False`` skips the test: the benches rank causes that way).
 
     Parameters
     ----------
@@ -389,7 +472,7 @@ def find_nemeses(
     window : how many recent attempts decide whether a type is a nemesis.
     min_attempts, min_failure_rate : a nemesis has at least ``min_attempts`` recent
         attempts and fails in at least this share of them.
-    lookback_days : the causes are ranked over every attempt in this many days.
+    lookback_days : the base rate and the causes use every attempt in this many days.
     """
     rng = np.random.default_rng(seed)
     found: list[Nemesis] = []
@@ -404,11 +487,14 @@ def find_nemeses(
             ),
             key=lambda s: (s.local_date, s.local_hour or 0.0),
         )
-        recent = attempts[-window:]
+        recent, earlier = attempts[-window:], attempts[:-window]
         if len(recent) < min_attempts:
             continue
         failed = [s for s in recent if s.failed]
         if len(failed) / len(recent) < min_failure_rate:
+            continue
+        p_flag = flag_test(recent, earlier)
+        if against_baseline and (p_flag is None or p_flag >= FLAG_ALPHA):
             continue
         causes = rank_causes(attempts, rng, permutations=permutations)
         found.append(
@@ -420,6 +506,10 @@ def find_nemeses(
                 [session_key(s) for s in failed],
                 causes,
                 suggest(wt, causes, attempts, today),
+                len(earlier),
+                sum(s.failed for s in earlier),
+                p_flag,
+                not_recorded(attempts),
             )
         )
     found.sort(key=lambda n: (-n.failures / n.attempts, -n.failures))

@@ -34,6 +34,10 @@ from deliberun.units import clock, target_change, target_value
 #: Performance Manager convention (-10..-30 "optimal training", below -30 high risk).
 #: RPE drift and decoupling rise are coaching conventions. After a race: one easy day
 #: per mile raced (the coaching rule of thumb usually credited to Jack Foster).
+#: A break is 14+ days without a run; the graded return lasts until the 28-day chronic
+#: window holds training again (the ACWR's own chronic window, Gabbett 2016). The HR
+#: drift rule compares the last 14 days with days 14-56 back: at least 4 runs each side
+#: and a one-sided Mann-Whitney p < 0.05 besides the 3-point rise.
 LOAD_ADVICE_RULES: dict[str, float] = {
     "race_recovery_days_per_km": 1 / 1.609344,
     "acwr_back_off": 1.5,
@@ -43,6 +47,10 @@ LOAD_ADVICE_RULES: dict[str, float] = {
     "form_push_min": -10.0,
     "rpe_slope_per_week_back_off": 0.5,
     "decoupling_rise_back_off": 3.0,
+    "drift_min_runs": 4,
+    "drift_alpha": 0.05,
+    "break_days": 14,
+    "rebuild_days": 28,
 }
 
 
@@ -85,7 +93,8 @@ class Review:
     start: date
     end: date
     sections: list[Section] = field(default_factory=list)
-    advice: str | None = None  # push | hold | back_off (week, today)
+    advice: str | None = None  # push | hold | back_off | return | rest (week, today)
+    notice: str | None = None  # said first: e.g. the data stop long before today
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +103,7 @@ class Review:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "advice": self.advice,
+            "notice": self.notice,
             "sections": [s.to_dict() for s in self.sections],
         }
 
@@ -132,13 +142,90 @@ def _fmt(v: float | None, nd: int = 1) -> str:
     return "n/a" if v is None else f"{v:.{nd}f}"
 
 
+#: The newest run more than this many days before today makes every page say so first.
+STALE_DAYS = 14
+
+
+def stale_notice(last_run: date | None, today: date) -> str | None:
+    """The sentence said first when the data stop long before ``today`` (else None)."""
+    if last_run is None:
+        return f"No run recorded up to {today.isoformat()}: import your runs first."
+    days = (today - last_run).days
+    if days <= STALE_DAYS:
+        return None
+    return (
+        f"Your newest run is from {last_run.isoformat()}, {days} days before "
+        f"{today.isoformat()}: import any newer runs, or read what follows as of then."
+    )
+
+
+def _break_before(
+    past: list[Session],
+    today: date,
+    last_run: date | None = None,
+    run_days: list[date] | None = None,
+) -> tuple[date, date | None, int] | None:
+    """The latest break of at least ``BREAK_DAYS`` days without a run that still asks for a
+    graded return on ``today``: (last run before it, first run after it or None while it
+    lasts, its length in days). None when the chronic window has refilled since."""
+    gap = LOAD_ADVICE_RULES["break_days"]
+    rebuild = LOAD_ADVICE_RULES["rebuild_days"]
+    days = sorted({s.local_date for s in past} | ({last_run} if last_run else set())
+                  | {d for d in run_days or [] if d <= today})  # fmt: skip
+    if not days:
+        return None
+    if (today - days[-1]).days >= gap:
+        return days[-1], None, (today - days[-1]).days
+    for before, after in zip(reversed(days[:-1]), reversed(days[1:]), strict=True):
+        if (today - after).days >= rebuild:
+            return None
+        if (after - before).days >= gap:
+            return before, after, (after - before).days
+    return None
+
+
+def _drift_rise(past: list[Session], today: date) -> tuple[float, float, float, float] | None:
+    """HR drift now (last 14 days) vs the baseline (14-56 days back): (rise of the median
+    [points], one-sided Mann-Whitney p, IQR now, IQR baseline); None with fewer than
+    ``drift_min_runs`` runs on either side."""
+    from scipy.stats import mannwhitneyu
+
+    n_min = int(LOAD_ADVICE_RULES["drift_min_runs"])
+
+    def vals(lo: int, hi: int) -> list[float]:
+        return [
+            float(s.metrics["decoupling_pct"] or 0.0)
+            for s in past
+            if lo <= (today - s.local_date).days < hi
+            and s.metrics.get("decoupling_pct") is not None
+        ]
+
+    now, base = vals(0, 14), vals(14, 56)
+    if len(now) < n_min or len(base) < n_min:
+        return None
+    rise = float(np.median(now) - np.median(base))
+    p = float(mannwhitneyu(now, base, alternative="greater").pvalue)
+    iqr = lambda v: float(np.subtract(*np.percentile(v, [75, 25])))  # noqa: E731
+    return rise, p, iqr(now), iqr(base)
+
+
 def load_advice(
-    sessions: list[Session], today: date, state: LoadState | None = None
+    sessions: list[Session],
+    today: date,
+    state: LoadState | None = None,
+    last_run: date | None = None,
+    run_days: list[date] | None = None,
 ) -> tuple[str, Sentence]:
-    """Push / hold / back off for the coming days, from form, ACWR, RPE and decoupling.
+    """Push / hold / back off / return for the coming days, from form, ACWR, RPE and HR drift.
 
     ``state`` is the athlete's load state on ``today`` (the athlete area's model); without
-    it, the form and ACWR of the last session up to ``today`` are used.
+    it, the form and ACWR of the last session up to ``today`` are used. After a break of
+    ``break_days`` or more without a run the advice is ``return`` (a graded return, never
+    push) until the chronic window has refilled (``rebuild_days`` after the first run
+    back), and no ACWR is used then. ``last_run``: the newest run up to ``today`` when
+    ``sessions`` are only a recent window; ``run_days``: every run day up to ``today``
+    (so a break longer than that window is still seen). The athlete model also leaves the ratio out
+    in the first 28 days of the history (``models.load_ratios.chronic_history_mask``).
     """
     r = LOAD_ADVICE_RULES
     past = sorted((s for s in sessions if s.local_date <= today), key=lambda s: s.local_date)
@@ -148,6 +235,11 @@ def load_advice(
     else:
         form = last.form if last else None
         acwr = last.acwr if last else None
+    race = _recovering_from(past, today)
+    # the days of rest a race calls for are no break to return from
+    brk = _break_before(past, today, last_run, run_days) if race is None else None
+    if brk is not None:
+        acwr = None  # no chronic load to divide by (the athlete model masks it too)
     recent = [s for s in past if (today - s.local_date).days < 21 and s.rpe is not None]
     rpe_slope = rpe_iv = None
     if len(recent) >= 4 and len({s.local_date for s in recent}) >= 2:
@@ -156,22 +248,10 @@ def load_advice(
             np.array([s.rpe for s in recent], float),
         )
         rpe_slope, rpe_iv = 7 * tr.slope_per_day, (7 * tr.interval_90[0], 7 * tr.interval_90[1])
-    dec_now: list[float] = [
-        float(s.metrics["decoupling_pct"] or 0.0)
-        for s in past
-        if (today - s.local_date).days < 14 and s.metrics.get("decoupling_pct") is not None
-    ]
-    dec_base: list[float] = [
-        float(s.metrics["decoupling_pct"] or 0.0)
-        for s in past
-        if 14 <= (today - s.local_date).days < 56 and s.metrics.get("decoupling_pct") is not None
-    ]
-    dec_rise = (
-        float(np.median(dec_now) - np.median(dec_base)) if dec_now and len(dec_base) >= 3 else None
-    )
+    drift = _drift_rise(past, today)
+    dec_rise = drift[0] if drift else None
     reasons: list[str] = []
     advice = "hold"
-    race = _recovering_from(past, today)
     if race is not None:
         race_day, days = race
         left = days - (today - race_day.local_date).days
@@ -182,20 +262,44 @@ def load_advice(
         )
     if acwr is not None and acwr > r["acwr_back_off"]:
         reasons.append(f"ACWR {acwr:.2f} is above 1.5")
-    if form is not None and form < r["form_back_off"]:
+    if form is not None and form < r["form_back_off"] and brk is None:
         reasons.append(f"form {form:.0f} is below -30")
     if rpe_slope is not None and rpe_iv is not None and rpe_iv[0] > 0:
         if rpe_slope > r["rpe_slope_per_week_back_off"]:
             reasons.append(f"RPE is rising {rpe_slope:+.1f} a week")
-    if dec_rise is not None and dec_rise > r["decoupling_rise_back_off"]:
-        reasons.append(f"HR drift is {dec_rise:+.1f} points above your baseline")
-    if reasons:
+    if (
+        drift is not None
+        and drift[0] > r["decoupling_rise_back_off"]
+        and drift[1] < r["drift_alpha"]
+    ):
+        reasons.append(
+            f"HR drift is {drift[0]:+.1f} points above your baseline (IQR {drift[2]:.1f} now, "
+            f"{drift[3]:.1f} before; one-sided p={drift[1]:.3f})"
+        )
+    if brk is not None:
+        before, after, length = brk
+        advice = "return"
+        if after is None:
+            text = (
+                f"Return: no run for {length} days (last on {before.isoformat()}); start "
+                "back with short easy runs, about half your former volume, no hard sessions."
+            )
+        else:
+            left = int(r["rebuild_days"]) - (today - after).days
+            text = (
+                f"Return: back from a {length}-day break on {after.isoformat()}; build "
+                f"the volume gradually, easy running only, for about {left} more days "
+                "(until 4 weeks of training fill the chronic load again)."
+            )
+        if reasons:
+            text += " Also: " + "; ".join(reasons) + "."
+    elif reasons:
         advice = "back_off"
         text = "Back off: " + "; ".join(reasons) + "."
     elif (
         (acwr is None or acwr <= r["acwr_push_max"])
         and (form is None or form >= r["form_push_min"])
-        and (acwr is not None or form is not None)
+        and acwr is not None
     ):
         advice = "push"
         text = (
@@ -215,6 +319,10 @@ def load_advice(
             "acwr": acwr,
             "rpe_slope_per_week": rpe_slope,
             "decoupling_rise_pct": dec_rise,
+            "decoupling_p": drift[1] if drift else None,
+            "decoupling_iqr": [drift[2], drift[3]] if drift else None,
+            "break_days": brk[2] if brk else None,
+            "back_since": brk[1].isoformat() if brk and brk[1] else None,
             "race_recovery_days_left": (
                 race[1] - (today - race[0].local_date).days if race else None
             ),
@@ -282,15 +390,22 @@ def weekly_review(
     threshold_pace_s_per_km: float | None = None,
     seed: int = 0,
     state: LoadState | None = None,
+    last_run: date | None = None,
+    today: date | None = None,
+    run_days: list[date] | None = None,
 ) -> Review:
     """The review of the 7 days from ``week_start``, with advice for the next week.
 
-    ``state``: the athlete's load state at the end of the week (see :func:`load_advice`).
+    ``state``: the athlete's load state at the end of the week (see :func:`load_advice`);
+    ``last_run``: the newest run up to ``today`` (the as-of day), which says first when
+    the data stop more than two weeks before it.
     """
     end = week_start + timedelta(days=6)
     done = _week_sessions(sessions, week_start, end)
     upto = [s for s in sessions if s.local_date <= end]
     rev = Review("week", f"Week of {week_start.isoformat()}", week_start, end)
+    if today is not None:
+        rev.notice = stale_notice(last_run, today)
     dist = sum(s.distance_m or 0 for s in done) / 1000
     load = sum(s.load or 0 for s in done)
     summ = Section("Load and form")
@@ -300,7 +415,8 @@ def weekly_review(
             [Evidence(_ids(done), {"distance_km": dist, "load": load, "runs": len(done)})],
         )
     )
-    advice, sent = load_advice(upto, end, state)
+    advice, sent = load_advice(upto, min(end, today) if today else end, state, last_run,
+                               run_days)  # fmt: skip
     summ.sentences.append(sent)
     rev.advice = advice
     rev.sections.append(summ)
@@ -380,26 +496,32 @@ def weekly_review(
         rev.sections.append(jsec)
     nsec = Section("Nemesis workouts")
     for n in find_nemeses(upto, end, seed=seed):
-        top = n.causes[0] if n.causes else None
-        why = (
-            f"; most likely {top.cause} ({top.adverse}: failure rate {top.effect:+.0%}, "
-            f"90% {top.interval_90[0]:+.0%} to {top.interval_90[1]:+.0%})"
-            if top
-            else ""
-        )
+        top = n.standing_out
+        why = f"; {n.explanation()}"
         if top and top.confounded_with:
             why += (
                 f", which goes together with {top.confounded_with} here (it still matters "
                 "with that held fixed, but the two are hard to tell apart)"
             )
         tip = f" Try: {n.suggestions[0].advice}." if n.suggestions else ""
+        base = (
+            f" (earlier {n.baseline_failures} of {n.baseline_attempts})"
+            if n.baseline_attempts
+            else ""
+        )
         nsec.sentences.append(
             Sentence(
-                f"{n.workout_type}: failed {n.failures} of the last {n.attempts}{why}.{tip}",
+                f"{n.workout_type}: failed {n.failures} of the last {n.attempts}{base}{why}.{tip}",
                 [
                     Evidence(
-                        n.failed_ids, {"attempts": n.attempts}, top.interval_90 if top else None
-                    )
+                        n.failed_ids,
+                        {
+                            "attempts": n.attempts,
+                            "p_flag": n.p_flag,
+                            "p_adjusted": top.p_adjusted if top else None,
+                        },
+                        top.interval_90 if top else None,
+                    )  # fmt: skip
                 ],
             )
         )
@@ -431,13 +553,19 @@ def today_advice(
     *,
     planned: list[PlannedDay] | None = None,
     state: LoadState | None = None,
+    last_run: date | None = None,
+    run_days: list[date] | None = None,
 ) -> Review:
     """Today's session (the plan, or an adjustment) and why.
 
-    ``state``: the athlete's load state today (see :func:`load_advice`).
+    ``state``: the athlete's load state today (see :func:`load_advice`); ``last_run``:
+    the newest run up to today when ``sessions`` are a recent window only.
     """
     rev = Review("today", f"Today, {today.isoformat()}", today, today)
-    advice, sent = load_advice([s for s in sessions if s.local_date < today], today, state)
+    newest = max((s.local_date for s in sessions if s.local_date <= today), default=None)
+    rev.notice = stale_notice(last_run or newest, today)
+    advice, sent = load_advice([s for s in sessions if s.local_date < today], today, state,
+                               last_run, run_days)  # fmt: skip
     rev.advice = advice
     todays = [p for p in planned or [] if p.date == today]
     sec = Section("Today")
@@ -700,6 +828,8 @@ def cited_ids(sentence: Sentence) -> list[str]:
 def to_markdown(review: Review) -> str:
     """Markdown: a heading per section, a bullet per sentence with its activity ids."""
     lines = [f"# {review.title}", ""]
+    if review.notice:
+        lines += [f"> {review.notice}", ""]
     if review.advice:
         lines += [f"**Advice: {review.advice.replace('_', ' ')}**", ""]
     for sec in review.sections:

@@ -141,6 +141,12 @@ def _reads_history_once(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def run_days(db: Database, *, today: date) -> list[date]:
+    """Local dates of every run up to ``today``, oldest first (breaks are read from them)."""
+    return sorted({r.local_date for r, _ in _rows_and_metrics(db, until=today)
+                   if is_running(r.sport)})  # fmt: skip
+
+
 def last_run_day(db: Database, *, today: date) -> date | None:
     """Local date of the latest run up to ``today`` (None when there is none)."""
     days = [r.local_date for r, _ in _rows_and_metrics(db, until=today) if is_running(r.sport)]
@@ -205,8 +211,8 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
         return {"settings": settings_out, "days": [], "current": None, "weekly": [], "notes": notes}
     ff = state["model"]
     acwr_rolling = state["acwr"]
-    acwr_uncoupled = lr.acwr(load, "rolling_uncoupled")
-    acwr_ewma = lr.acwr(load, "ewma")
+    acwr_uncoupled = lr.acwr_with_history(load, "rolling_uncoupled")
+    acwr_ewma = lr.acwr_with_history(load, "ewma")
     mono, strain = lr.monotony_strain(load)
     ramp = lr.ramp_rate(ff.fitness)
     n = load.size

@@ -55,7 +55,7 @@ def load_state(db: Database, *, today: date) -> dict[str, Any]:
         "fitness": ff.fitness,
         "fatigue": ff.fatigue,
         "form": ff.form,
-        "acwr": lr.acwr(load, "rolling_coupled"),
+        "acwr": lr.acwr_with_history(load, "rolling_coupled"),
         "notes": notes,
         "settings": st,
         "model": ff,

@@ -48,6 +48,7 @@ def activities_page(
     if limit < 1 or offset < 0:
         raise ValueError("limit must be ≥ 1 and offset ≥ 0")
     data = _base(db, today, "activities")
+    until = min(until, today) if until else today  # as of today: nothing run later
     acts = src.list_activities(
         db, since=since, until=until, limit=limit, offset=offset, newest_first=True
     )
@@ -166,7 +167,7 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
     data["form"] = section("fitness", lambda: _form_now(db, today))
 
     def week() -> dict[str, Any]:
-        acts = src.list_activities(db, since=mon, until=sun)
+        acts = src.list_activities(db, since=mon, until=min(sun, today))
         plan = src.planned(db, mon, sun)
         days = []
         for i in range(7):
@@ -221,7 +222,7 @@ def calendar_page(
             "next_start": (first + timedelta(weeks=weeks)).isoformat(),
         }
     )
-    acts = src.list_activities(db, since=first, until=last)
+    acts = src.list_activities(db, since=first, until=min(last, today))  # as of today
     plan = section("plan", lambda: _plan_in(db, first, last))
     comp = section("plan", lambda: src.compliance(db, today, since=first, until=last))
     day_colour = {str(k): v for k, v in (comp.get("days") or {}).items()} if comp else {}

@@ -199,7 +199,6 @@ def nemesis(db: Database, today: date, sessions: Any = None) -> list[dict[str, A
         row["failed_ids"] = list(n.failed_ids)
         for c, cause in zip(row["causes"], n.causes, strict=True):
             c["adverse"] = cause.adverse
-            c["p_value"] = cause.p_value
         row["suggestions"] = [
             {"cause": sg.cause, "advice": sg.advice, "experiment": sg.experiment.id}
             for sg in n.suggestions

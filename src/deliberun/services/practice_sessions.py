@@ -24,6 +24,7 @@ from typing import Any
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
+    clearly_a_workout,
     planned_work,
     sustained_threshold_pace,
     work_reps,
@@ -39,9 +40,6 @@ from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
 from deliberun.store.tables_practice import JournalEntryRow
 
 HISTORY_DAYS = 400
-#: Unplanned runs of these types are judged against their zone's pace; an unplanned
-#: progression is not (its segments' zones are unknown: E, M, T or M, T...).
-UNPLANNED_TARGET_TYPES = ("intervals", "cruise_intervals", "tempo", "mp_long", "hills")
 #: Workout types whose laps and reps are read (the quality types, plus strides).
 REPS_TYPES = (*QUALITY_TYPES, "strides")
 
@@ -395,6 +393,11 @@ def _session(
     zone = WORK_ZONE.get(wt)
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
     reps = work_reps(m, len(work) or None) if m else None
+    dist, moving = _f(row.distance_m), _f(row.moving_time_s)
+    if not work and not clearly_a_workout(
+        m, reps, (1000.0 * moving / dist) if dist and moving else None
+    ):
+        reps = None  # an unplanned run without a clear workout structure has no reps to judge
     if reps and not work and wt in ("intervals", "hills") and paces:
         reps, zone = _unplanned_work(reps, paces)
         vdot_pace = (sum(paces[zone]) / 2) if zone in paces else None
@@ -404,10 +407,9 @@ def _session(
     if len(rep_targets) != len(rep_paces):
         rep_targets = []
     known = [t for t in step_targets if t]
-    if work:  # the plan says; strides have no pace target
-        target = (sum(known) / len(known)) if known else None
-    else:  # unplanned: the VDOT-of-the-day pace of the workout type's zone
-        target = vdot_pace if rep_paces and wt in UNPLANNED_TARGET_TYPES else None
+    # the plan says (strides have no pace target); an unplanned run is never graded
+    # against a target inferred from the VDOT alone (its reps' fade still counts)
+    target = ((sum(known) / len(known)) if known else None) if work else None
     splits = _splits(row.splits)
     mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
     split_paces = [p for p, _ in splits if p]
@@ -429,7 +431,6 @@ def _session(
         metrics["threshold_pace_s_per_km"] = sustained_threshold_pace(reps, m) if m else None
     day = state.get(d, {})
     prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
-    dist, moving = _f(row.distance_m), _f(row.moving_time_s)
     n_planned = _plan_rep_count(planned.text, planned.workout_type) if work and planned else None
     return Session(
         local_date=d,

@@ -47,6 +47,9 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
         hr_max_bpm=st.hr_max_bpm,
         threshold_pace_s_per_km=st.threshold_pace_s_per_km,
         state=load_state_on(db, upto, state),
+        last_run=athlete.last_run_day(db, today=upto),
+        today=today,
+        run_days=athlete.run_days(db, today=upto),
     )
 
 
@@ -61,6 +64,8 @@ def today(db: Database, *, today: date) -> Review:
         today,
         planned=svc.planned_days(db, today, today),
         state=load_state_on(db, today, state),
+        last_run=athlete.last_run_day(db, today=today),
+        run_days=athlete.run_days(db, today=today),
     )
 
 

@@ -12,7 +12,7 @@ CAUSES: tuple[str, ...] = (
 )  # fmt: skip
 
 #: Kinds of planted effect written to truth.json.
-EFFECT_KINDS: tuple[str, ...] = ("nemesis", "experiment", "target", "illness")
+EFFECT_KINDS: tuple[str, ...] = ("nemesis", "experiment", "target", "illness", "confounder")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Scenario:
     name: str
     description: str
     default_years: float
-    template: str  # marathon | fatigue | experiment | cadence | illness
+    template: str  # marathon | fatigue | experiment | cadence | illness | custom
     base_fade_pct: float = 1.5
     fade_sd_pct: float = 1.2
     nemesis_fade_pct: float = 0.0  # added when the prior 48 h load was high
@@ -111,6 +111,81 @@ SCENARIOS: dict[str, Scenario] = {
         ),
     )
 }
+
+
+def from_spec(spec: dict[str, Any]) -> Scenario:
+    """A scenario from a checked scenario file (``sim.scenario_file.parse_scenario``)."""
+    exp = next((e for e in spec["effects"] if e["kind"] == "experiment"), None)
+    experiment = None
+    if exp is not None:
+        experiment = {
+            "id": exp["id"], "change": exp["change"], "workout_type": exp["workout_type"],
+            "assignment": "before_after" if exp["design"] == "before_after" else "alternating",
+            "design": exp["design"], "from": exp["from"], "cause": exp.get("cause", "none"),
+            "size": exp["size"],
+        }  # fmt: skip
+    return Scenario(
+        spec["name"], spec["description"], spec["years"], "custom",
+        experiment=experiment, extra={"spec": spec},
+    )  # fmt: skip
+
+
+#: Built-in adversarial scenarios (issue 12): situations the planted-truth scenarios do
+#: not contain, written as scenario files would be (``docs/simulator.md``).
+ADVERSARIAL: dict[str, dict[str, Any]] = {
+    "nemesis_no_cause": {
+        "name": "nemesis_no_cause",
+        "description": "weekly intervals that fail at random 25% of the time: no cause at all",
+        "years": 1.0, "start": "2025-10-27", "days": ["tue", "thu", "sat", "sun"],
+        "key_sessions": {"tue": "intervals", "sat": "long"},
+        "effects": [{"kind": "nemesis", "workout_type": "intervals", "cause": "none",
+                     "failure_rate": 0.25}],
+    },
+    "layoff_before_change": {
+        "name": "layoff_before_change",
+        "description": "a 7-week layoff just before a before/after change that does nothing",
+        "years": 1.0, "start": "2025-10-27", "days": ["tue", "thu", "sat", "sun"],
+        "key_sessions": {"tue": "intervals", "thu": "intervals", "sat": "long"},
+        "breaks": [{"from": "2026-03-02", "days": 49}],
+        "effects": [{"kind": "experiment", "id": "espresso", "workout_type": "intervals",
+                     "change": "a double espresso before", "design": "before_after",
+                     "from": "2026-04-20", "metric": "last_rep_fade_pct", "size": 0.0}],
+    },
+    "weekday_confounded_alternating": {
+        "name": "weekday_confounded_alternating",
+        "description": "intervals Tue and Fri, Fridays fade 2 points more; an experiment "
+        "alternating in date order that does nothing",
+        "years": 0.6, "start": "2026-03-02", "days": ["tue", "thu", "fri", "sun"],
+        "key_sessions": {"tue": "intervals", "fri": "intervals", "sun": "long"},
+        "effects": [
+            {"kind": "confounder", "cause": "weekday", "workout_type": "intervals", "size": 2.0,
+             "weekday": "fri"},
+            {"kind": "experiment", "id": "rest-longer", "workout_type": "intervals",
+             "change": "90 s instead of 60 s jog", "design": "alternating",
+             "from": "2026-04-06", "metric": "last_rep_fade_pct", "size": 0.0},
+        ],
+    },
+    "seasonal_heat_null": {
+        "name": "seasonal_heat_null",
+        "description": "two years of intervals failing more in summer for a reason that is "
+        "not heat (a seasonal training state): heat must not be named",
+        "years": 2.0, "start": "2024-10-28", "days": ["tue", "thu", "sat", "sun"],
+        "key_sessions": {"tue": "intervals", "sat": "long"},
+        "effects": [{"kind": "nemesis", "workout_type": "intervals", "cause": "none",
+                     "failure_rate": 0.25, "seasonal": 0.8}],
+    },
+}  # fmt: skip
+
+
+def _adversarial() -> dict[str, Scenario]:
+    from deliberun.sim.scenario_file import parse_scenario
+
+    return {
+        k: from_spec(parse_scenario(v, f"built-in scenario {k}")) for k, v in ADVERSARIAL.items()
+    }
+
+
+SCENARIOS.update(_adversarial())
 
 
 def get_scenario(name: str) -> Scenario:
@@ -229,3 +304,24 @@ def cadence_week(week: int, drills_from: int) -> dict[int, DayPlan]:
         w[1] = DayPlan("strides", 0.15, drills=True)
         w[5] = DayPlan("strides", 0.15, drills=True)
     return w
+
+
+def custom_week(days: list[int], key_sessions: dict[int, str]) -> dict[int, DayPlan]:
+    """A scenario file's week: its key sessions, the other running days easy.
+
+    Shares of the weekly volume: a long run 0.3, a key session 0.16, the easy days the
+    rest (at least 0.08 each).
+    """
+    share = {"long": 0.30, "mp_long": 0.30}
+    fixed = {d: share.get(wt, 0.16) for d, wt in key_sessions.items()}
+    easy = [d for d in days if d not in key_sessions]
+    rest = max(1.0 - sum(fixed.values()), 0.08 * len(easy))
+    out = {}
+    for d in days:
+        wt = key_sessions.get(d, "easy")
+        frac = fixed[d] if d in fixed else rest / max(len(easy), 1)
+        if wt == "cruise_intervals":
+            out[d] = DayPlan(wt, frac, reps=4, rep_distance=1600.0, rest_duration=60.0)
+        else:
+            out[d] = DayPlan(wt, frac, reps=6, rep_distance=800.0, rest_duration=120.0)
+    return out

@@ -85,16 +85,19 @@ class Simulation:
 
     def __init__(
         self,
-        scenario: str,
+        scenario: str | sc.Scenario,
         seed: int = 0,
         years: float | None = None,
         profile: Profile | None = None,
         end: date | None = None,
     ) -> None:
-        self.scenario = sc.get_scenario(scenario)
+        self.scenario = scenario if isinstance(scenario, sc.Scenario) else sc.get_scenario(scenario)
+        self.spec: dict[str, Any] = self.scenario.extra.get("spec") or {}
         self.seed = int(seed)
-        self.profile = profile or Profile()
-        years = years or self.profile.years or self.scenario.default_years
+        self.profile = profile or Profile.from_dict(self.spec.get("profile"))
+        years = years or self.profile.years or self.spec.get("years") or self.scenario.default_years
+        if end is None and self.spec.get("start"):
+            end = self.spec["start"] + timedelta(days=int(round(float(years) * 365.25)))
         if not 0.05 <= years <= 30:
             raise ValueError(f"years {years} is out of range; use 0.05..30")
         self.years = float(years)
@@ -158,6 +161,8 @@ class Simulation:
             return sc.experiment_week(), 1.0
         if s.template == "cadence":
             return sc.cadence_week(week, drills_from=2), 1.0
+        if s.template == "custom":
+            return sc.custom_week(self.spec["days"], self.spec["key_sessions"]), 1.0
         if s.template == "illness":
             w = sc.base_week(week)
             if week == 5:
@@ -209,6 +214,8 @@ class Simulation:
             vdot = self.body.vdot() + self._vdot_offset(day)
             self.fitness[d.isoformat()] = _round(vdot)
             dp = week_plan.get(d.weekday())
+            if self._on_break(d):
+                dp = None
             sick = s.template == "illness" and 35 <= day < 39
             if sick:
                 self.journal.append({"date": d, "notes": "sick: fever, stayed in bed",
@@ -228,7 +235,7 @@ class Simulation:
             if dp.race_distance:
                 dist = dp.race_distance
                 speeds["race"] = dist / race_time(vdot, dist) * (1 + rng.normal(0, 0.008))
-            arm = self._experiment_arm(dp.workout_type, week)
+            arm = self._experiment_arm(dp.workout_type, week, d)
             rest = (s.experiment or {}).get("rest_s", {}).get(arm, dp.rest_duration)
             segs, text = build_workout(
                 dp.workout_type, speeds, rng, distance=dist, reps=dp.reps,
@@ -242,6 +249,9 @@ class Simulation:
             hour += float(rng.uniform(-0.3, 0.4))
             temp = self._temperature(d, hour, rng)
             sleep_h = float(np.clip(rng.normal(7.4, 0.6), 4.5, 9.5))
+            if s.template == "custom":
+                fade += self._custom_fade(dp.workout_type, d, hour, temp, sleep_h, hard_before,
+                                          arm)  # fmt: skip
             hr_extra = 7.0 if s.template == "illness" and 39 <= day < 46 else 0.0
             state = SessionState(
                 vdot=vdot, hr_rest=p.hr_rest_bpm, hr_max=p.hr_max_bpm, temperature_c=temp,
@@ -298,22 +308,68 @@ class Simulation:
             index += 1
         self._finish()
 
-    def _experiment_arm(self, workout_type: str, week: int) -> str | None:
+    def _experiment_arm(self, workout_type: str, week: int, d: date) -> str | None:
         """The experiment arm of an interval session (None outside an experiment).
 
-        Before/after: the second half of the weeks is the change. Alternating: each
-        consecutive pair of sessions holds one session of each arm, in random order (a
-        coin flip per pair, so the arms do not follow the weekday); the journal tags it.
+        Before/after: the second half of the weeks is the change (a scenario file: from
+        its ``from`` date). Alternating: each consecutive pair of sessions holds one
+        session of each arm, in random order (a coin flip per pair, so the arms do not
+        follow the weekday); the journal tags it. A scenario file's ``alternating``
+        design alternates strictly in date order (as a runner would), ``randomised``
+        flips a coin per pair; both count from the ``from`` date.
         """
         exp = self.scenario.experiment
-        if not exp or workout_type != "intervals":
+        if not exp or workout_type != exp.get("workout_type", "intervals"):
             return None
+        if "from" in exp:  # a scenario file's experiment
+            if exp["assignment"] == "before_after":
+                return "change" if d >= exp["from"] else "baseline"
+            if d < exp["from"]:
+                return None
+            if exp["design"] == "alternating":
+                self._alternate = not getattr(self, "_alternate", True)
+                return "baseline" if self._alternate else "change"
         if exp["assignment"] == "before_after":
             return "change" if week >= self.n_weeks // 2 else "baseline"
         if not self._arm_queue:
             first = "change" if self.rng.random() < 0.5 else "baseline"
             self._arm_queue = [first, "baseline" if first == "change" else "change"]
         return self._arm_queue.pop(0)
+
+    def _on_break(self, d: date) -> bool:
+        """A day inside one of the scenario file's breaks (no running)."""
+        return any(b <= d < b + timedelta(days=n) for b, n in self.spec.get("breaks") or [])
+
+    def _custom_fade(self, workout_type: str, d: date, hour: float, temp: float,
+                     sleep_h: float, hard_before: bool, arm: str | None) -> float:  # fmt: skip
+        """Fade [% points] a scenario file's effects add to this session."""
+        extra = 0.0
+        for e in self.spec.get("effects") or []:
+            if e["workout_type"] != workout_type:
+                continue
+            if e["kind"] == "nemesis" and e["cause"] == "none":
+                doy = d.timetuple().tm_yday
+                rate = e["failure_rate"] * (
+                    1 + e.get("seasonal", 0.0) * math.sin(2 * math.pi * (doy - 110) / 365.25)
+                )
+                extra += 6.0 if self.rng.random() < min(rate, 1.0) else 0.0
+            elif e["kind"] == "nemesis" and e["cause"] == "prior_48h_load":
+                extra += e["size"] if hard_before else 0.0
+            elif e["kind"] == "nemesis" and e["cause"] == "heat":
+                extra += e["size"] * (temp - 16.0) / 8.0
+            elif e["kind"] == "confounder":
+                c = e["cause"]
+                if c == "weekday" and d.weekday() == e["weekday"]:
+                    extra += e["size"]
+                elif c == "time_of_day" and hour >= 16.0:
+                    extra += e["size"]
+                elif c == "heat":
+                    extra += e["size"] * (temp - 16.0) / 8.0
+                elif c == "sleep":
+                    extra += e["size"] * (7.4 - sleep_h) / 0.6
+            elif e["kind"] == "experiment" and arm == "change":
+                extra += e["size"]
+        return extra
 
     def _planted_fade(self, workout_type: str, hard_before: bool, arm: str | None) -> float:
         """True last-rep fade [%] of a quality session."""
@@ -325,7 +381,7 @@ class Simulation:
             return max(fade, -1.0)
         if s.nemesis_fade_pct and hard_before:
             fade += s.nemesis_fade_pct
-        if s.experiment and arm == "change":
+        if s.experiment and arm == "change" and s.template != "custom":
             fade += s.experiment["size"]
         return max(fade, -1.0)
 
@@ -393,10 +449,12 @@ class Simulation:
         else:
             self.cycles.append({"name": "Base block", "start": first, "end": last,
                                 "targets": [{"kind": "interval_execution", "goal": 0.8}]})  # fmt: skip
+        if s.template == "custom":
+            self._finish_custom(first, last)
         if s.nemesis_fade_pct:
             self.effects.append(self._effect("nemesis", "intervals", "prior_48h_load",
                                              s.nemesis_fade_pct, "last_rep_fade_pct", first, last))  # fmt: skip
-        if s.experiment:
+        if s.experiment and s.template != "custom":
             e = s.experiment
             change = first + timedelta(days=7 * (self.n_weeks // 2))
             self.experiments.append({
@@ -412,6 +470,37 @@ class Simulation:
             sick = first + timedelta(days=35)
             self.effects.append(self._effect("illness", "easy", "none", s.illness_vdot, "vdot",
                                              sick, sick + timedelta(days=6)))  # fmt: skip
+
+    def _finish_custom(self, first: date, last: date) -> None:
+        """A scenario file's experiment in the journal, and its effects in the truth."""
+        for e in self.spec.get("effects") or []:
+            start = e.get("start") or first
+            end = e.get("end") or last
+            start = date.fromisoformat(str(start)) if not isinstance(start, date) else start
+            end = date.fromisoformat(str(end)) if not isinstance(end, date) else end
+            size = e.get("size") if e.get("size") is not None else 0.0
+            if e["kind"] == "nemesis" and e["cause"] == "none":
+                size = 6.0 * e["failure_rate"]
+            eff = self._effect(e["kind"], e["workout_type"], e.get("cause", "none"), size,
+                               "last_rep_fade_pct", start, end)  # fmt: skip
+            for k in ("failure_rate", "seasonal", "design", "id"):
+                if k in e:
+                    eff[k] = e[k]
+            if e["kind"] == "confounder":
+                eff["beneficial"] = False
+                if "weekday" in e:
+                    eff["weekday"] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[e["weekday"]]
+            if e["kind"] == "experiment":
+                eff["from"] = e["from"].isoformat()
+                before_after = e["design"] == "before_after"
+                self.experiments.append({
+                    "id": e["id"], "workout_type": e["workout_type"], "change": e["change"],
+                    "metric": e.get("metric", "last_rep_fade_pct"),
+                    "assignment": "before_after" if before_after else "alternating",
+                    "start": first if before_after else e["from"],
+                    **({"change_date": e["from"]} if before_after else {}),
+                })  # fmt: skip
+            self.effects.append(eff)
 
     def _effect(self, kind: str, wt: str, cause: str, size: float, metric: str,
                 start: date, end: date) -> dict[str, Any]:  # fmt: skip
