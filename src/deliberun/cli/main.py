@@ -19,6 +19,7 @@ from deliberun.cli import (
     cmd_report,
     cmd_serve,
     cmd_simulate,
+    cmd_strava,
 )
 from deliberun.cli.output import stderr
 
@@ -41,6 +42,7 @@ REGISTRY = (
     cmd_serve,
     cmd_report,
     cmd_demo,
+    cmd_strava,
 )
 
 
