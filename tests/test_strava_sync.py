@@ -17,9 +17,8 @@ import time
 
 import httpx
 import pytest
-from tests.conftest import REAL
-from tests.strava_helpers import env_for, fresh_state, get_code, make_export
 
+from conftest import REAL
 from deliberun.services import strava_sync as sv
 from deliberun.services.activities import list_activities, show_activity
 from deliberun.services.importer import import_paths
@@ -28,6 +27,7 @@ from deliberun.strava.client import StravaClient
 from deliberun.strava.config import StravaConfig
 from deliberun.strava.standin import StandinServer
 from deliberun.strava.standin_data import from_strava_export
+from strava_helpers import env_for, fresh_state, get_code, make_export
 
 pytestmark = pytest.mark.corpus
 
