@@ -105,3 +105,42 @@ def test_cancel_on_the_authorize_page_connects_nothing(browser, standin) -> None
     assert "access_denied" in str(box["error"])
     assert not sv.token_store().path.exists()
     page.close()
+
+
+def test_dashboard_sync_button_fetches_the_runs(browser, standin, tmp_path) -> None:
+    """The button on /activities runs the sync and the new runs are listed."""
+    import time as _time
+
+    import uvicorn
+
+    from conftest import REAL
+    from deliberun.strava.standin_data import from_strava_export
+    from deliberun.web.app import create_app
+    from strava_helpers import get_code
+    from test_web_browser import free_port
+
+    export = REAL / "strava_export" / "slalom007"
+    if not (export / "activities.csv").is_file():
+        pytest.skip(f"real Strava export not found at {export}")
+    standin.state.add(from_strava_export(export, limit=2))
+    sv.connect_with_code(get_code(standin))
+    port = free_port()
+    app = create_app(str(tmp_path / "web.db"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = _time.monotonic() + 20
+    while not srv.started:
+        assert _time.monotonic() < deadline
+        _time.sleep(0.05)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/activities")
+        page.click("#strava-sync button")
+        page.wait_for_selector("#sync-result")
+        assert "2 new, 0 updated, 0 failed" in page.inner_text("#sync-result")
+        assert page.locator("#activity-list tbody tr").count() == 2
+        page.close()
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
