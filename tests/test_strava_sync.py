@@ -267,3 +267,22 @@ def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, t
     assert dis.returncode == 0 and not sv.token_store().path.exists()
     again = subprocess.run([*base, "sync"], env=env, capture_output=True, text=True)
     assert again.returncode == 1 and "strava connect" in again.stderr
+
+
+def test_a_run_without_a_recording_is_skipped_and_a_broken_one_fails_alone(runs, connect, tmp_path):
+    srv = connect(runs[:3])
+    srv.state.activities[runs[0].id].streams = {}  # a manual entry: no time stream
+    broken = srv.state.activities[runs[1].id]
+    good = broken.streams["distance"]
+    broken.streams = {**broken.streams, "distance": {"data": ["x"] * len(good["data"])}}
+    db = Database(tmp_path / "sync.db")
+    rep = sv.sync(db)
+    assert [d["strava_id"] for d in rep.new] == [str(runs[2].id)]
+    assert [d["strava_id"] for d in rep.skipped] == [str(runs[0].id)]
+    assert "no time stream" in rep.skipped[0]["reason"]
+    assert [d["strava_id"] for d in rep.failed] == [str(runs[1].id)]
+    assert len(list_activities(db)) == 1  # nothing half-written
+    # the failed run is retried by the next sync, although a later run is stored
+    broken.streams = {**broken.streams, "distance": good}
+    again = sv.sync(db)
+    assert [d["strava_id"] for d in again.new] == [str(runs[1].id)] and again.failed == []

@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
+from deliberun.io.errors import NotAnActivityError, ReadError
 from deliberun.io.strava_streams import (
     REQUEST_KEYS,
     STRAVA_JSON_SUFFIX,
@@ -459,11 +460,17 @@ def _sync(
             failed_state.pop(sid, None)
         except RateLimited:
             raise
-        except NotFound as exc:
+        except NotAnActivityError as exc:
+            report.skipped.append({**entry, "reason": exc.reason})
+        except NotFound as exc:  # deleted between the list and the detail
             report.failed.append({**entry, "error": str(exc)})
-        except (StravaError, ValueError) as exc:
-            report.failed.append({**entry, "error": str(exc)})
-            failed_state[sid] = {"start": start.isoformat(), "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - one run's fault; the batch goes on
+            if isinstance(exc, StravaError | ReadError | ValueError):
+                error = getattr(exc, "reason", None) or str(exc)
+            else:
+                error = f"internal error ({type(exc).__name__}: {exc}); please report it"
+            report.failed.append({**entry, "error": error})
+            failed_state[sid] = {"start": start.isoformat(), "error": error}
         if progress is not None:
             progress(n, total, item.get("name") or sid)
 
