@@ -147,8 +147,9 @@ def main() -> None:
         f"`deliberun sync` on {days} UTC days (each resumes where the last stopped)"
     )
     print(
-        f"  after importing the bulk export first: runs already there cost no request; a sync lists "
-        f"{math.ceil((args.real_runs + 1) / PER_PAGE)} page(s) at most and reads details only for the last {sv.LOOKBACK_DAYS} days"
+        "  after importing the bulk export first: runs already there cost no streams request; "
+        f"a sync lists only the runs from {sv.LOOKBACK_DAYS} days before the newest stored one "
+        "and reads their details once"
     )
 
 

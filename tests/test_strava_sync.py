@@ -105,16 +105,19 @@ def test_first_sync_gives_the_same_runs_as_importing_the_files(runs, connect, tm
     assert srv.state.counts.get("streams") == N_RUNS
 
 
-def test_incremental_sync_fetches_only_new_runs(runs, connect, tmp_path):
+def test_incremental_sync_fetches_only_new_runs(runs, connect, tmp_path, monkeypatch):
+    monkeypatch.setattr(sv, "PER_PAGE", 3)  # several list pages
     srv = connect(runs[:4])
     db = Database(tmp_path / "sync.db")
     assert len(sv.sync(db).new) == 4
+    assert srv.state.counts["list"] == 2  # 3 + 1
     again = sv.sync(db)
-    assert (len(again.new), len(again.updated), again.requests) == (0, 0, 1)
+    assert (len(again.new), len(again.updated), again.requests) == (0, 0, 2)
     srv.state.add(runs[4:])
     more = sv.sync(db)
     assert [d["strava_id"] for d in more.new] == [str(a.id) for a in runs[4:]]
-    assert more.requests == 1 + 2 * (N_RUNS - 4)
+    # 6 runs in the 14-day window at 3 a page: 2 full pages and an empty third
+    assert more.requests == 3 + 2 * (N_RUNS - 4)
     assert len(list_activities(db)) == N_RUNS
 
 
@@ -248,7 +251,7 @@ def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_
 
 
 def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, tmp_path):
-    connect(runs[:3])
+    srv = connect(runs[:3])
     db_file = tmp_path / "dry.db"
     env = {**os.environ, "DELIBERUN_DB": str(db_file)}
     base = [sys.executable, "-m", "deliberun.cli.main"]
@@ -265,6 +268,7 @@ def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, t
     assert json.loads(st.stdout)["connected"] is True
     dis = subprocess.run([*base, "strava", "disconnect"], env=env, capture_output=True, text=True)
     assert dis.returncode == 0 and not sv.token_store().path.exists()
+    assert srv.state.counts.get("deauthorize") == 1 and not srv.state.access
     again = subprocess.run([*base, "sync"], env=env, capture_output=True, text=True)
     assert again.returncode == 1 and "strava connect" in again.stderr
 
