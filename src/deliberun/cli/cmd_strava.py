@@ -136,19 +136,27 @@ def sync_cmd(
     else:
         rows: list[list[Any]] = []
         rows += [
-            ["new", d["start_time"][:16], d.get("name") or "", d.get("activity_id") or ""]
+            [
+                "new",
+                d["start_time"][:16].replace("T", " "),
+                d.get("name") or "",
+                d.get("activity_id") or "",
+            ]
             for d in report.new
         ]
         rows += [
             [
                 "updated",
-                d["start_time"][:16],
+                d["start_time"][:16].replace("T", " "),
                 d.get("reason") or ", ".join(d.get("changes") or []),
                 d.get("activity_id") or "",
             ]
             for d in report.updated
         ]
-        rows += [["failed", d["start_time"][:16], d["error"], ""] for d in report.failed]
+        rows += [
+            ["failed", d["start_time"][:16].replace("T", " "), d["error"], ""]
+            for d in report.failed
+        ]
         if rows:
             stdout.print(table(None, ["result", "start", "name / change", "activity"], rows))
         verb = "would be " if dry_run else ""

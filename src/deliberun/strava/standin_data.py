@@ -95,8 +95,8 @@ def streams_of(act: Activity) -> dict[str, Any]:
         )
     speed = act.stream("speed")
     moving = np.where(np.isfinite(speed), speed >= 0.5, True)
-    for a, b in act.pauses:
-        moving &= ~((t > a) & (t <= b))
+    for p0, p1 in act.pauses:
+        moving &= ~((t > p0) & (t <= p1))
     put("moving", [bool(v) for v in moving.tolist()])
     return out
 
