@@ -210,6 +210,10 @@ def test_runs_imported_from_the_export_are_matched_not_duplicated(runs, connect,
     assert "same run" in bare["reason"]
     row = next(a for a in list_activities(db) if a["extra"].get("strava_id") == str(runs[4].id))
     assert row["name"] == runs[4].detail["name"]
+    # the export's own runs: nothing the runner would call a change ("false" is false)
+    for d in rep.updated:
+        if d["strava_id"] != str(runs[4].id):
+            assert not set(d.get("changes") or []) & {"name", "commute", "perceived_exertion"}
 
 
 def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_path):

@@ -229,6 +229,18 @@ def _changed(row_extra: dict[str, Any], row_name: str | None, item: dict[str, An
     return [k for k in WATCHED_FIELDS if item.get(k) != seen.get(k)]
 
 
+def _same(old: Any, new: Any) -> bool:
+    """Equal, counting the export CSV's "true"/"false" and "7.0" as Strava's true and 7."""
+    if isinstance(old, str) and isinstance(new, bool):
+        return old.strip().lower() == str(new).lower()
+    if isinstance(old, str) and isinstance(new, int | float):
+        try:
+            return float(old) == float(new)
+        except ValueError:
+            return False
+    return bool(old == new)
+
+
 def _watched(item: dict[str, Any]) -> dict[str, Any]:
     return {k: item.get(k) for k in WATCHED_FIELDS}
 
@@ -270,8 +282,11 @@ def _apply_detail(
             value = meta.get(key)
             if value in (None, "") and key not in extra:
                 continue
-            if extra.get(key) != value:
-                if key not in ("strava_id", "gear_id", "private"):
+            if not _same(extra.get(key), value):
+                quiet = key in ("strava_id", "gear_id", "private") or (
+                    key not in extra and not value
+                )
+                if not quiet:  # a first "race: false" is no news
                     changes.append(key)
                 extra[key] = value
         sport, sub = sport_of(meta.get("type"))
