@@ -103,6 +103,15 @@ def test_first_sync_gives_the_same_runs_as_importing_the_files(runs, connect, tm
         ]
         assert len(ma["laps"]) == len(mb["laps"])
     assert srv.state.counts.get("streams") == N_RUNS
+    # the kept original (the API's JSON) reads back: recompute --reparse works on synced runs
+    from deliberun.services.activities import recompute
+
+    rr = recompute(db, reparse=True, workers=1)
+    assert rr.failed == [] and len(rr.recomputed) == N_RUNS
+    after = _by_start(db)
+    for k, v in synced.items():
+        assert (after[k]["distance_m"], after[k]["name"]) == (v["distance_m"], v["name"])
+        assert after[k]["extra"]["strava_id"] == v["extra"]["strava_id"]
 
 
 def test_incremental_sync_fetches_only_new_runs(runs, connect, tmp_path, monkeypatch):

@@ -324,7 +324,7 @@ def _import_new(
     activity = to_activity(detail, streams)
     parsed = importer.analyse(activity, AthleteSettings.from_dict(settings))
     meta = {k: v for k, v in strava_meta(detail).items() if v not in (None, "")}
-    job = importer._Job(f"strava:{sid}", name, hashlib.sha256(data).hexdigest(), data, meta)
+    job = importer._Job(f"strava-api/{name}", name, hashlib.sha256(data).hexdigest(), data, meta)
     job.result = ("ok", parsed)
     rep = importer.ImportReport()
     importer._write(db, job, rep, settings, now)  # the import's own dedup and transaction

@@ -38,6 +38,7 @@ class RateLimit:
 
     def update(self, headers: Mapping[str, str]) -> None:
         """Read the limit headers (the read limits when present: they are the tighter)."""
+        headers = {k.lower(): v for k, v in headers.items()}
         for lim_key, use_key in (
             ("x-readratelimit-limit", "x-readratelimit-usage"),
             ("x-ratelimit-limit", "x-ratelimit-usage"),
