@@ -195,6 +195,14 @@ def test_sigkill_mid_sync_then_resume_loses_and_duplicates_nothing(runs, connect
     proc.wait()
     done = len(list_activities(db))
     assert done < N_RUNS
+    import sqlite3
+
+    with sqlite3.connect(db_file) as con:  # whole runs only: every row has its original
+        counts = [
+            con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("originals", "activity_sources", "metrics")
+        ]
+        assert counts == [done] * 3
     srv.state.streams_delay_s = 0.0
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
