@@ -56,6 +56,8 @@ BENCHES: dict[str, tuple[str, list[str], list[str], str]] = {
     "models": ("models_bench.py", ["--service", "3000"], ["--years", "2", "--repeat", "1"], "athlete models over 10 years"),
     "web": ("web_bench.py", ["--years", "3", "--repeat", "10"], ["--years", "0.5", "--repeat", "3"],
             "dashboard pages, cold and cached"),
+    "strava": ("strava_sync_bench.py", [], ["--n", "100", "--base", "5"],
+               "Strava sync of 1,000 runs from the stand-in; 2,000 runs within Strava's limits"),
     "advice": ("advice_validity.py",
                ["--seeds", "400", "--sim-seeds", "100", "--sim-nemesis-seeds", "50",
                 "--first-seed", "1000"],

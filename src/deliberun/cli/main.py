@@ -22,6 +22,7 @@ from deliberun.cli import (
     cmd_report,
     cmd_serve,
     cmd_simulate,
+    cmd_strava,
 )
 from deliberun.cli.output import print_json, safe, stderr
 
@@ -46,6 +47,7 @@ REGISTRY = (
     cmd_report,
     cmd_demo,
     cmd_backup,
+    cmd_strava,
 )
 
 

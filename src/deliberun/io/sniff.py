@@ -14,6 +14,7 @@ from deliberun.io.activity import Activity
 from deliberun.io.errors import CorruptFileError, ReadError, UnknownFormatError, UnsafeInputError
 from deliberun.io.fit import parse_fit
 from deliberun.io.gpx import parse_gpx
+from deliberun.io.strava_streams import STRAVA_JSON_SUFFIX, read_strava_document
 from deliberun.io.tcx import parse_tcx
 
 #: Refuse to gunzip past this many bytes (a real activity file is < 100 MB).
@@ -158,6 +159,8 @@ def _read(data: bytes, name: str, depth: int) -> Activity:
             name,
             "a zip archive holds several files; import it as a path (folders and .zip are expanded)",
         )
+    if inner.endswith(STRAVA_JSON_SUFFIX) and data.lstrip()[:1] == b"{":
+        return read_strava_document(data, name)
     if inner.endswith(".fit"):
         if len(data) < 12:
             raise CorruptFileError(name, f"too short for a FIT file ({len(data)} bytes): truncated")

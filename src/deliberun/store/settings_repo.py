@@ -27,9 +27,9 @@ def set_settings(session: Session, settings: AthleteSettings) -> None:
     if row is None:
         session.add(AthleteSettingsRow(id=1, data=data))
     else:
-        models = (row.data or {}).get(MODELS_KEY)
-        if models is not None:
-            data[MODELS_KEY] = models
+        for key, value in (row.data or {}).items():  # _models, _strava ... stay
+            if key.startswith("_"):
+                data[key] = value
         row.data = data
 
 

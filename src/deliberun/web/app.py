@@ -214,9 +214,10 @@ def create_app(
     async def _http(request: Request, exc: HTTPException) -> Response:
         return error_response(request, exc.status_code, str(exc.detail))
 
-    from deliberun.web import routes
+    from deliberun.web import routes, strava_routes
 
     routes.register(app)
+    strava_routes.register(app)
     return app
 
 

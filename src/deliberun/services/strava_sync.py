@@ -1,0 +1,519 @@
+"""Keep the store up to date from Strava: connect, disconnect, sync.
+
+A sync lists the activities after the newest one already known (less
+:data:`LOOKBACK_DAYS`, to see recent edits and deletions; ``since`` widens it), page by
+page, then handles them oldest first:
+
+* **new**: detail + streams -> ``io.strava_streams.to_activity`` -> the importer's own
+  write path (one transaction: the original JSON, the activity, its streams, its
+  metrics), so the dedup rules are the import's: a run already imported from a file
+  (start within 60 s, distance within 2 %) is merged, not duplicated;
+* **matched**: a Strava id the store already has (from the bulk export or an earlier
+  sync) costs no request; a run matched by start and distance to a file costs only the
+  detail request (its metadata), never the streams;
+* **edited**: a known activity whose list item changed (name, type, workout type, gear,
+  commute, privacy), or every known one in the window with ``since``: its detail is
+  read again and name, description, type, gear, perceived exertion, private note and
+  race flag follow Strava;
+* **deleted**: a known Strava id inside the listed window that Strava no longer lists
+  is flagged (``extra.strava_deleted``), never removed with its journal.
+
+Each run is written in its own transaction, so a kill leaves whole runs only; the next
+sync starts from the newest run stored, and runs that failed are retried (their start
+moves the window back). When Strava's rate limit would need a longer wait than allowed
+the sync stops cleanly (``stopped``) and the next one resumes.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from deliberun.athlete import AthleteSettings
+from deliberun.io.errors import NotAnActivityError, ReadError
+from deliberun.io.strava_streams import (
+    REQUEST_KEYS,
+    STRAVA_JSON_SUFFIX,
+    parse_time,
+    sport_of,
+    strava_document,
+    strava_meta,
+    to_activity,
+)
+from deliberun.store import repository as repo
+from deliberun.store import strava_repo
+from deliberun.store.db import Database
+from deliberun.store.settings_repo import get_settings
+from deliberun.strava.client import (
+    NotFound,
+    RateLimited,
+    StravaClient,
+    StravaError,
+    deauthorize,
+    exchange_token,
+    tokens_from,
+)
+from deliberun.strava.config import StravaConfig, client_credentials
+from deliberun.strava.models import WATCHED_FIELDS, DetailedActivity, SummaryActivity
+from deliberun.strava.oauth import Listener, OAuthError, authorize_url
+from deliberun.strava.tokens import Tokens, TokenStore
+
+#: Days before the newest known run that every sync lists again (edits, deletions).
+LOOKBACK_DAYS = 14
+PER_PAGE = 200
+#: Called after each activity: (done, total, label).
+Progress = Callable[[int, int | None, str], None]
+
+
+class StravaSetupError(ValueError):
+    """Connecting failed for a reason the runner can fix (one line)."""
+
+
+# ----------------------------------------------------------------------------- connect
+
+
+def token_store(config: StravaConfig | None = None) -> TokenStore:
+    return TokenStore((config or StravaConfig.from_env()).tokens_file())
+
+
+def _credentials(client_id: str | None, client_secret: str | None) -> tuple[str, str]:
+    cid, secret = client_credentials(client_id, client_secret)
+    if not cid or not secret:
+        raise StravaSetupError(
+            "no Strava API application: give --client-id and --client-secret (or set "
+            "DELIBERUN_STRAVA_CLIENT_ID / DELIBERUN_STRAVA_CLIENT_SECRET); create one at "
+            "https://www.strava.com/settings/api"
+        )
+    return cid, secret
+
+
+def connect_with_code(
+    code: str,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    config: StravaConfig | None = None,
+) -> Tokens:
+    """Finish the flow with a code the runner pasted; the tokens are saved (0600)."""
+    config = config or StravaConfig.from_env()
+    cid, secret = _credentials(client_id, client_secret)
+    resp = exchange_token(config, cid, secret, code=code)
+    tokens = tokens_from(resp, cid, secret)
+    token_store(config).save(tokens)
+    return tokens
+
+
+def connect_browser(
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    config: StravaConfig | None = None,
+    *,
+    port: int = 0,
+    open_browser: bool = True,
+    timeout_s: float = 300.0,
+    show_url: Callable[[str], None] | None = None,
+) -> Tokens:
+    """The whole flow: authorize URL, browser, one-shot listener, token exchange."""
+    config = config or StravaConfig.from_env()
+    cid, secret = _credentials(client_id, client_secret)
+    listener = Listener(port=port)
+    url = authorize_url(config.oauth_url, cid, listener.redirect_uri, listener.state)
+    if show_url is not None:
+        show_url(url)
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        cb = listener.wait(timeout_s)
+    except OAuthError as exc:
+        raise StravaSetupError(str(exc)) from None
+    if cb.error or not cb.code:
+        raise StravaSetupError(f"not connected: {cb.error}")
+    if cb.scope is not None and "activity:read" not in cb.scope:
+        raise StravaSetupError(
+            "Strava gave no access to activities (the activity box was unticked); connect again"
+        )
+    return connect_with_code(cb.code, cid, secret, config)
+
+
+def disconnect(config: StravaConfig | None = None) -> bool:
+    """Revoke the access on Strava and delete the token file; False when not connected."""
+    config = config or StravaConfig.from_env()
+    store = token_store(config)
+    tokens = store.load()
+    if tokens is None:
+        return False
+    try:
+        if tokens.expires_at <= datetime.now(UTC).timestamp() + 60:
+            with StravaClient(store, config) as client:
+                client.refresh()
+                tokens = client.tokens
+        deauthorize(config, tokens)
+    finally:
+        store.delete()
+    return True
+
+
+def status(config: StravaConfig | None = None) -> dict[str, Any]:
+    config = config or StravaConfig.from_env()
+    tokens = token_store(config).load()
+    if tokens is None:
+        return {"connected": False}
+    return {
+        "connected": True,
+        "athlete_id": tokens.athlete_id,
+        "athlete": tokens.athlete_name,
+        "scope": tokens.scope,
+        "expires_at": datetime.fromtimestamp(tokens.expires_at, UTC).isoformat(),
+        "token_file": str(config.tokens_file()),
+    }
+
+
+# ----------------------------------------------------------------------------- sync
+
+
+@dataclass
+class SyncReport:
+    new: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    stopped: str | None = None
+    requests: int = 0
+    waited_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "stopped": self.stopped,
+        }
+
+
+def _start_of(summary: dict[str, Any]) -> datetime:
+    return parse_time(summary.get("start_date"))
+
+
+def _window_start(
+    index: dict[str, tuple[int, datetime]], state: dict[str, Any], since: date | None
+) -> datetime:
+    if since is not None:
+        return datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)
+    starts = [t for _, t in index.values()]
+    after = (
+        (max(starts) - timedelta(days=LOOKBACK_DAYS))
+        if starts
+        else datetime(1970, 1, 1, tzinfo=UTC)
+    )
+    for f in (state.get("failed") or {}).values():
+        try:
+            after = min(after, datetime.fromisoformat(f["start"]) - timedelta(seconds=1))
+        except (KeyError, ValueError):
+            continue
+    return after
+
+
+def _changed(row_extra: dict[str, Any], row_name: str | None, item: dict[str, Any]) -> list[str]:
+    """The watched fields whose Strava value differs from what the store holds."""
+    seen = row_extra.get("strava_summary") or {}
+    if not seen:  # matched from the export: compare what the CSV gave
+        out = []
+        if item.get("name") and item.get("name") != row_name:
+            out.append("name")
+        if (item.get("sport_type") or item.get("type")) != row_extra.get("type"):
+            out.append("type")
+        return out
+    return [k for k in WATCHED_FIELDS if item.get(k) != seen.get(k)]
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal, counting the export CSV's "true"/"false" and "7.0" as Strava's true and 7."""
+    if isinstance(old, str) and isinstance(new, bool):
+        return old.strip().lower() == str(new).lower()
+    if isinstance(old, str) and isinstance(new, int | float):
+        try:
+            return float(old) == float(new)
+        except ValueError:
+            return False
+    return bool(old == new)
+
+
+def _watched(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: item.get(k) for k in WATCHED_FIELDS}
+
+
+def _apply_detail(
+    db: Database, activity_id: int, detail: dict[str, Any], now: datetime
+) -> list[str]:
+    """Put Strava's metadata on a stored activity; returns what changed. Metrics follow
+    when the type or the perceived exertion changed."""
+    from deliberun.services.importer import compute_metrics
+
+    meta = strava_meta(detail)
+    changes: list[str] = []
+    with db.session() as s, s.begin():
+        row = repo.get_activity(s, activity_id)
+        if row is None:
+            return []
+        extra = dict(row.extra or {})
+        if meta["name"] and meta["name"] != row.name:
+            row.name = meta["name"]
+            changes.append("name")
+        desc = meta["description"] or None
+        if desc != row.description and (desc or extra.get("name_source") == "strava"):
+            row.description = desc
+            changes.append("description")
+        extra["name_source"] = "strava"
+        for key in (
+            "strava_id",
+            "type",
+            "gear",
+            "gear_id",
+            "perceived_exertion",
+            "private_note",
+            "workout_type",
+            "race",
+            "commute",
+            "private",
+        ):
+            value = meta.get(key)
+            if value in (None, "") and key not in extra:
+                continue
+            if not _same(extra.get(key), value):
+                quiet = key in ("strava_id", "gear_id", "private") or (
+                    key not in extra and not value
+                )
+                if not quiet:  # a first "race: false" is no news
+                    changes.append(key)
+                extra[key] = value
+        sport, sub = sport_of(meta.get("type"))
+        resport = meta.get("type") is not None and sport != row.sport
+        if resport:
+            row.sport, row.sub_sport = sport, sub
+            changes.append("sport")
+        extra["strava_summary"] = _watched(detail)
+        extra.pop("strava_deleted", None)
+        row.extra = repo.jsonable(extra)
+        if resport or "perceived_exertion" in changes:
+            s.flush()
+            full = repo.load_activity(s, row.id)
+            metrics, version = compute_metrics(full, get_settings(s))
+            if metrics is not None and version is not None:
+                repo.save_metrics(s, row.id, metrics, version, now=now)
+    return changes
+
+
+def _import_new(
+    db: Database,
+    detail: dict[str, Any],
+    streams: dict[str, Any],
+    settings: dict[str, Any],
+    now: datetime,
+) -> tuple[str, int | None, str]:
+    """Write one new run through the importer's write path: (status, activity id, reason)."""
+    import hashlib
+
+    from deliberun.services import importer
+
+    data = strava_document(detail, streams)
+    sid = str(detail["id"])
+    name = f"strava-{sid}{STRAVA_JSON_SUFFIX}"
+    activity = to_activity(detail, streams)
+    parsed = importer.analyse(activity, AthleteSettings.from_dict(settings))
+    meta = {k: v for k, v in strava_meta(detail).items() if v not in (None, "")}
+    job = importer._Job(f"strava-api/{name}", name, hashlib.sha256(data).hexdigest(), data, meta)
+    job.result = ("ok", parsed)
+    rep = importer.ImportReport()
+    importer._write(db, job, rep, settings, now)  # the import's own dedup and transaction
+    if rep.imported:
+        return "new", rep.imported[0], ""
+    if rep.duplicates:
+        d = rep.duplicates[0]
+        return "matched", d.get("activity_id"), str(d.get("reason"))
+    err = rep.failed[0]["error"] if rep.failed else "not written"
+    return "failed", None, err
+
+
+def sync(
+    db: Database,
+    *,
+    client: StravaClient | None = None,
+    since: date | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    max_wait_s: float = 960.0,
+) -> SyncReport:
+    """Bring the store up to date from Strava (see the module notes)."""
+    own = client is None
+    client = client or StravaClient(token_store(), max_wait_s=max_wait_s)
+    now = now or datetime.now(UTC)
+    report = SyncReport()
+    try:
+        _sync(db, client, report, since, dry_run, progress, now)
+    except RateLimited as exc:
+        report.stopped = str(exc)
+    finally:
+        report.requests, report.waited_s = client.requests, client.waited_s
+        if own:
+            client.close()
+    return report
+
+
+def _sync(
+    db: Database,
+    client: StravaClient,
+    report: SyncReport,
+    since: date | None,
+    dry_run: bool,
+    progress: Progress | None,
+    now: datetime,
+) -> None:
+    with db.session() as s:
+        index = strava_repo.strava_index(s)
+        state = strava_repo.get_state(s)
+        settings = get_settings(s).to_dict()
+    after = _window_start(index, state, since)
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        batch = client.list_activities(int(after.timestamp()), page, PER_PAGE)
+        for i in batch:
+            SummaryActivity.model_validate(i)  # the shape Strava documents, or a clear error
+            items.append(i)
+        if len(batch) < PER_PAGE:
+            break
+        page += 1
+    items.sort(key=_start_of)
+    listed = {str(i["id"]) for i in items}
+    failed_state: dict[str, Any] = dict(state.get("failed") or {})
+    total = len(items)
+
+    for n, item in enumerate(items, 1):
+        sid = str(item["id"])
+        start = _start_of(item)
+        entry = {"strava_id": sid, "name": item.get("name"), "start_time": start.isoformat()}
+        try:
+            known = index.get(sid)
+            if known is not None:
+                with db.session() as s:
+                    row = repo.get_activity(s, known[0])
+                    row_extra, row_name = (
+                        dict(row.extra or {}) if row else {},
+                        row.name if row else None,
+                    )
+                changed = _changed(row_extra, row_name, item)
+                if not changed and since is None and row_extra.get("strava_summary"):
+                    report.skipped.append({**entry, "activity_id": known[0], "reason": "unchanged"})
+                elif dry_run:
+                    report.updated.append(
+                        {
+                            **entry,
+                            "activity_id": known[0],
+                            "changes": changed,
+                            "reason": "would re-read",
+                        }
+                    )
+                else:
+                    raw = client.activity(int(sid))
+                    DetailedActivity.model_validate(raw)
+                    changes = _apply_detail(db, known[0], raw, now)
+                    if changes:
+                        report.updated.append(
+                            {**entry, "activity_id": known[0], "changes": changes}
+                        )
+                    else:
+                        report.skipped.append(
+                            {**entry, "activity_id": known[0], "reason": "unchanged"}
+                        )
+            elif item.get("manual"):
+                report.skipped.append({**entry, "reason": "manual entry without a recording"})
+            else:
+                with db.session() as s:
+                    same = repo.find_same_run(s, start, item.get("distance"))
+                    same_id = same.id if same is not None else None
+                if same_id is not None:
+                    if dry_run:
+                        report.updated.append(
+                            {
+                                **entry,
+                                "activity_id": same_id,
+                                "reason": "same run as a stored activity",
+                            }
+                        )
+                    else:
+                        raw = client.activity(int(sid))
+                        changes = _apply_detail(db, same_id, raw, now)
+                        report.updated.append(
+                            {
+                                **entry,
+                                "activity_id": same_id,
+                                "changes": changes,
+                                "reason": "same run as a stored activity",
+                            }
+                        )
+                elif dry_run:
+                    report.new.append(entry)
+                else:
+                    raw = client.activity(int(sid))
+                    DetailedActivity.model_validate(raw)
+                    streams = client.streams(int(sid), REQUEST_KEYS)
+                    status_, aid, reason = _import_new(db, raw, streams, settings, now)
+                    if status_ == "new":
+                        if aid is not None:
+                            _apply_detail(db, aid, raw, now)
+                        report.new.append({**entry, "activity_id": aid})
+                    elif status_ == "matched":
+                        if aid is not None:
+                            _apply_detail(db, aid, raw, now)
+                        report.updated.append({**entry, "activity_id": aid, "reason": reason})
+                    else:
+                        raise StravaError(reason)
+            failed_state.pop(sid, None)
+        except RateLimited:
+            raise
+        except NotAnActivityError as exc:
+            report.skipped.append({**entry, "reason": exc.reason})
+        except NotFound as exc:  # deleted between the list and the detail
+            report.failed.append({**entry, "error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - one run's fault; the batch goes on
+            if isinstance(exc, StravaError | ReadError | ValueError):
+                error = getattr(exc, "reason", None) or str(exc)
+            else:
+                error = f"internal error ({type(exc).__name__}: {exc}); please report it"
+            report.failed.append({**entry, "error": error})
+            failed_state[sid] = {"start": start.isoformat(), "error": error}
+        if progress is not None:
+            progress(n, total, item.get("name") or sid)
+
+    # deletions: known ids inside the listed window that Strava no longer lists
+    for sid, (aid, start) in sorted(index.items()):
+        if start > after and sid not in listed:
+            with db.session() as s:
+                row = repo.get_activity(s, aid)
+                flagged = bool(row is not None and (row.extra or {}).get("strava_deleted"))
+            if flagged:
+                continue
+            entry = {
+                "strava_id": sid,
+                "activity_id": aid,
+                "start_time": start.isoformat(),
+                "reason": "deleted on Strava (kept here, flagged)",
+                "changes": ["strava_deleted"],
+            }
+            report.updated.append(entry)
+            if not dry_run:
+                with db.session() as s, s.begin():
+                    row = repo.get_activity(s, aid)
+                    if row is not None:
+                        row.extra = repo.jsonable(
+                            {**(row.extra or {}), "strava_deleted": now.isoformat()}
+                        )
+    if not dry_run:
+        with db.session() as s, s.begin():
+            st = strava_repo.get_state(s)
+            st.update(failed=failed_state, last_sync_at=now.isoformat())
+            strava_repo.set_state(s, st)

@@ -1,0 +1,43 @@
+"""The dashboard's "Sync from Strava" button: ``POST /strava/sync`` (CSRF-checked,
+refused when read-only like every write). Runs the same sync as ``deliberun sync``; a
+rate-limit wait longer than :data:`WEB_MAX_WAIT_S` stops it (the next press resumes)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from deliberun.web.app import json_response, wants_json
+from deliberun.web.security import checked_form
+
+#: A browser request should not hang for a quarter hour.
+WEB_MAX_WAIT_S = 30.0
+
+
+def register(app: FastAPI) -> None:
+    db = app.state.db
+
+    @app.post("/strava/sync", name="strava_sync")
+    async def strava_sync(request: Request) -> Response:
+        await checked_form(request)
+        from deliberun.services import strava_sync as sv
+        from deliberun.strava.client import StravaError
+
+        try:
+            report = await run_in_threadpool(sv.sync, db, max_wait_s=WEB_MAX_WAIT_S)
+        except StravaError as exc:
+            result: dict[str, object] = {"error": str(exc)}
+            message = str(exc)
+        else:
+            request.app.state.cache.clear()
+            result = report.to_dict()
+            message = (
+                f"{len(report.new)} new, {len(report.updated)} updated, "
+                f"{len(report.failed)} failed" + (f"; {report.stopped}" if report.stopped else "")
+            )
+        if wants_json(request):
+            return json_response(result, status_code=400 if "error" in result else 200)
+        return RedirectResponse("/activities?" + urlencode({"synced": message}), status_code=303)
