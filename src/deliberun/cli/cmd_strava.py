@@ -11,7 +11,8 @@ from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.store.db import Database
 
 strava_app = typer.Typer(
-    help="Connect deliberun to your Strava account (your own API application).",
+    help="Connect deliberun to your Strava account (your own API application).\n\n"
+    "Example: deliberun strava connect --client-id 12345 --client-secret abc123",
     no_args_is_help=True,
 )
 
