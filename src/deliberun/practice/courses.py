@@ -124,9 +124,9 @@ def course_length(profiles: Iterable[TrackProfile]) -> float:
 def run_on_course(profile: TrackProfile, length_m: float) -> dict[str, Any]:
     """Raw figures of one run over its first ``length_m`` metres.
 
-    Returns ``time_s`` (elapsed), ``moving_s``, ``gap_time_s`` (the time the same
-    effort would take on the flat: time x length / GAP distance) and ``avg_hr_bpm``
-    (None without heart rate).
+    Returns ``time_s`` (moving time: stops at lights and gates are not running),
+    ``elapsed_s``, ``gap_time_s`` (the moving time the same effort would take on the
+    flat: time x length / GAP distance) and ``avg_hr_bpm`` (None without heart rate).
     """
     end = min(float(length_m), profile.distance_m)
     t = float(profile.at("time_s", end)[()])
@@ -135,9 +135,9 @@ def run_on_course(profile: TrackProfile, length_m: float) -> dict[str, Any]:
     beats = float(profile.at("beats", end)[()])
     hr_s = float(profile.at("hr_s", end)[()])
     return {
-        "time_s": t,
-        "moving_s": mv,
-        "gap_time_s": t * end / gap if gap > 0 else None,
+        "time_s": mv,
+        "elapsed_s": t,
+        "gap_time_s": mv * end / gap if gap > 0 else None,
         "avg_hr_bpm": beats * 60.0 / hr_s if hr_s > 0.5 * t and hr_s > 0 else None,
     }
 

@@ -8,11 +8,18 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_athlete.py   | 0002_athlete (settings, threshold history)      | athlete models |
 | tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
 | tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |
+| tables_courses.py   | 0006_courses (courses, run track profiles, segments) | courses |
 """
 
 from __future__ import annotations
 
-from deliberun.store import tables_athlete, tables_core, tables_plan, tables_practice  # noqa: F401
+from deliberun.store import (  # noqa: F401
+    tables_athlete,
+    tables_core,
+    tables_courses,
+    tables_plan,
+    tables_practice,
+)
 from deliberun.store.base import Base
 
 metadata = Base.metadata

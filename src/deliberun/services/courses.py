@@ -1,0 +1,297 @@
+"""Use cases of courses: find them (incrementally), list them, one course's history, rename.
+
+``sync_courses`` profiles every run not yet profiled (its streams are read once; the
+profile is kept in ``course_tracks``) and puts it on a course (``practice.courses``).
+Every read command syncs first, so a fresh import shows on its course at once. The
+courses' order of creation is the runs' order of import; ``--rebuild`` starts again in
+time order (names given by the runner are kept when the course's first run is the same).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+
+from deliberun.practice.course_progress import Pass, adjust, progress
+from deliberun.practice.course_tracks import PathShape, TrackProfile, profile_from_streams
+from deliberun.practice.courses import MIN_RUNS, CourseIndex, course_length, run_on_course
+from deliberun.services.athlete import is_running
+from deliberun.store import courses_repo as cr
+from deliberun.store import practice_repo
+from deliberun.store.db import Database
+from deliberun.store.repository import local_start
+from deliberun.store.settings_repo import get_settings
+from deliberun.store.streams import decode_stream
+
+#: A course whose first run ends within this of its start is called a loop [m].
+LOOP_CLOSE_M = 200.0
+
+
+class NoSuchCourse(LookupError):
+    def __init__(self, course_id: int) -> None:
+        super().__init__(f"no course {course_id}; `deliberun courses` lists them")
+
+
+def _profile(row: Any) -> TrackProfile:
+    return TrackProfile.from_arrays(
+        int(row.activity_id), cr.decode_arrays(row.data, row.n), row.distance_m
+    )
+
+
+def _gap_model(db: Database) -> str:
+    with db.session() as s:
+        return get_settings(s).gap_model
+
+
+def sync_courses(
+    db: Database,
+    *,
+    rebuild: bool = False,
+    progress_cb: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Profile and place every run not yet on a course; returns ``{"profiled", "courses"}``.
+
+    A full rebuild happens on ``rebuild``, when a course's first run was deleted, or when
+    the GAP model setting changed (the profiles hold GAP distance).
+    """
+    gap_model = _gap_model(db)
+    now = datetime.now(UTC)
+    with db.session() as s:
+        if rebuild or cr.needs_rebuild(s, gap_model):
+            names = cr.forget_courses(s, tracks=True)
+            s.commit()
+        else:
+            names = {}
+        index = CourseIndex()
+        tracks = cr.track_rows(s)
+        by_id = {int(t.activity_id): t for t in tracks}
+        for c in cr.course_rows(s):
+            ref = by_id.get(int(c.reference_activity_id))
+            if ref is None:
+                continue
+            p = _profile(ref)
+            index.add_course(
+                int(c.id), int(c.reference_activity_id), PathShape(p.latitude, p.longitude)
+            )
+        todo = [(i, sport) for i, sport in cr.unprofiled_activities(s)]
+    profiled = 0
+    for k, (aid, sport) in enumerate(todo):
+        with db.session() as s:
+            p = None
+            if is_running(sport):
+                streams = {
+                    name: decode_stream(dt, blob, n)
+                    for name, dt, blob, n in cr.some_streams(s, aid, cr.PROFILE_STREAMS)
+                }
+                if {"time", "latitude", "longitude"} <= streams.keys():
+                    p = profile_from_streams(
+                        aid,
+                        streams["time"],
+                        streams["latitude"],
+                        streams["longitude"],
+                        distance=streams.get("distance"),
+                        altitude=streams.get("altitude"),
+                        heart_rate=streams.get("heart_rate"),
+                        gap_model=gap_model,
+                    )
+            if p is None:
+                cr.add_track(
+                    s, aid, course_id=None, distance_m=0.0, direction="same",
+                    gap_model=gap_model, arrays=None,
+                )  # fmt: skip
+            else:
+                shape = PathShape(p.latitude, p.longitude)
+                course, _ = index.match(shape)
+                if course is None:
+                    cid = cr.add_course(s, aid, now, name=names.get(aid))
+                    course = index.add_course(cid, aid, shape)
+                course.members.append(aid)
+                direction = "same" if course.reference_id == aid else _direction(course, shape)
+                cr.add_track(
+                    s, aid, course_id=course.key, distance_m=p.distance_m, direction=direction,
+                    gap_model=gap_model, arrays=p.arrays(),
+                )  # fmt: skip
+                profiled += 1
+            s.commit()
+        if progress_cb is not None:
+            progress_cb(k + 1, len(todo))
+    return {"profiled": profiled, "examined": len(todo), "courses": len(index)}
+
+
+def _direction(course: Any, shape: PathShape) -> str:
+    from deliberun.practice.courses import run_direction
+
+    return run_direction(course, shape)
+
+
+def _course_name(row: Any, length: float, ref: TrackProfile) -> str:
+    if row.name:
+        return str(row.name)
+    lat0 = math.radians(float(ref.latitude[0]))
+    dy = (float(ref.latitude[-1]) - float(ref.latitude[0])) * 111195.0
+    dx = (float(ref.longitude[-1]) - float(ref.longitude[0])) * 111195.0 * math.cos(lat0)
+    closed = math.hypot(dx, dy)
+    kind = "loop" if closed <= LOOP_CLOSE_M else "route"
+    return f"{length / 1000:.1f} km {kind} #{row.id}"
+
+
+def _by_course(db: Database) -> tuple[dict[int, Any], dict[int, list[Any]]]:
+    with db.session() as s:
+        courses = {int(c.id): c for c in cr.course_rows(s)}
+        tracks = cr.track_rows(s)
+    groups: dict[int, list[Any]] = {}
+    for t in tracks:
+        if t.course_id is not None:
+            groups.setdefault(int(t.course_id), []).append(t)
+    return courses, groups
+
+
+def list_courses(
+    db: Database, *, min_runs: int = MIN_RUNS, sync: bool = True
+) -> list[dict[str, Any]]:
+    """Recurring courses (``min_runs`` runs or more), most runs first.
+
+    Each: ``id, name, distance_m, runs, first_date, last_date, best_time_s,
+    best_activity_id, last_time_s, last_activity_id`` (times over the course's length).
+    """
+    if sync:
+        sync_courses(db)
+    courses, groups = _by_course(db)
+    out = []
+    for cid, tracks in groups.items():
+        if len(tracks) < min_runs or cid not in courses:
+            continue
+        profiles = [_profile(t) for t in tracks]
+        length = course_length(profiles)
+        times = [run_on_course(p, length)["time_s"] for p in profiles]
+        ref = next(
+            (p for p in profiles if p.activity_id == courses[cid].reference_activity_id),
+            profiles[0],
+        )
+        b = int(np.argmin(times))
+        out.append(
+            {
+                "id": cid,
+                "name": _course_name(courses[cid], length, ref),
+                "distance_m": length,
+                "runs": len(tracks),
+                "first_date": tracks[0].local_date.isoformat(),
+                "last_date": tracks[-1].local_date.isoformat(),
+                "best_time_s": times[b],
+                "best_activity_id": int(tracks[b].activity_id),
+                "last_time_s": times[-1],
+                "last_activity_id": int(tracks[-1].activity_id),
+            }
+        )
+    out.sort(key=lambda c: (-c["runs"], c["id"]))
+    return out
+
+
+def _temperatures(s: Any, ids: list[int]) -> dict[int, float]:
+    out = {}
+    for aid, dtype, blob, n in practice_repo.temperature_rows(s, ids):
+        t = decode_stream(dtype, blob, n)
+        if np.isfinite(t).any():
+            out[aid] = float(np.nanmean(t))
+    return out
+
+
+def _form_by_day(db: Database, today: date) -> dict[date, dict[str, float | None]]:
+    from deliberun.services.athlete_state import daily_state
+
+    try:
+        return daily_state(db, today=today)
+    except (ValueError, KeyError):  # no load model possible (no runs with load)
+        return {}
+
+
+def course_detail(
+    db: Database, course_id: int, *, today: date, sync: bool = True
+) -> dict[str, Any]:
+    """One course: every run on it (raw and adjusted, with the adjustments), its progress
+    (best, last, trend with 95 % interval, 3 fastest) and the path of its first run."""
+    if sync:
+        sync_courses(db)
+    with db.session() as s:
+        row = cr.get_course(s, course_id)
+        if row is None:
+            raise NoSuchCourse(course_id)
+        tracks = [t for t in cr.track_rows(s, course_id) if t.local_date <= today]
+        ids = [int(t.activity_id) for t in tracks]
+        temps = _temperatures(s, ids)
+        metrics = cr.metric_values(s, ids)
+    if not tracks:
+        raise NoSuchCourse(course_id)
+    profiles = [_profile(t) for t in tracks]
+    length = course_length(profiles)
+    ref = next((p for p in profiles if p.activity_id == row.reference_activity_id), profiles[0])
+    passes = []
+    for t, p in zip(tracks, profiles, strict=True):
+        r = run_on_course(p, length)
+        passes.append(
+            Pass(
+                activity_id=int(t.activity_id), local_date=t.local_date, time_s=r["time_s"],
+                elapsed_s=r["elapsed_s"], gap_time_s=r["gap_time_s"], avg_hr_bpm=r["avg_hr_bpm"],
+                temperature_c=temps.get(int(t.activity_id)),
+            )
+        )  # fmt: skip
+    rows = adjust(passes)
+    form = _form_by_day(db, today)
+    for r, t in zip(rows, tracks, strict=True):
+        start = local_start(t)
+        r.update(
+            name=t.name,
+            start_time=start.isoformat(),
+            local_hour=start.hour + start.minute / 60.0,
+            run_distance_m=float(t.distance_m),
+            direction=t.direction,
+            decoupling_pct=metrics.get(int(t.activity_id), {}).get("decoupling_pct"),
+            form=(form.get(t.local_date) or {}).get("form"),
+        )
+    step = max(1, ref.n // 400)
+    return {
+        "id": int(row.id),
+        "name": _course_name(row, length, ref),
+        "distance_m": length,
+        "runs": len(rows),
+        "reference_activity_id": int(row.reference_activity_id),
+        "as_of": today.isoformat(),
+        "adjustments": {
+            "gap": f"grade: time at the same effort on the flat (GAP model {tracks[0].gap_model})",
+            "heat": "time x (1 - 0.3 % per degC above 10 degC), Ely et al. 2007",
+            "hr_normalised": "adjusted time at the course's median heart rate "
+            "(speed per beat constant)",
+        },
+        "progress": progress(rows),
+        "passes": rows,
+        "path": {
+            "latitude": [float(x) for x in ref.latitude[::step]],
+            "longitude": [float(x) for x in ref.longitude[::step]],
+        },
+    }
+
+
+def rename_course(db: Database, course_id: int, name: str) -> dict[str, Any]:
+    """Give a course the runner's name (kept across rebuilds)."""
+    name = name.strip()
+    if not name:
+        raise ValueError("give the course a name that is not empty")
+    with db.session() as s:
+        row = cr.get_course(s, course_id)
+        if row is None:
+            raise NoSuchCourse(course_id)
+        row.name = name
+        s.commit()
+        return {"id": int(row.id), "name": name}
+
+
+def course_of_activity(db: Database, activity_id: int) -> int | None:
+    """The course a run is on (after a sync), or None."""
+    sync_courses(db)
+    with db.session() as s:
+        t = cr.track_of(s, activity_id)
+        return int(t.course_id) if t is not None and t.course_id is not None else None
