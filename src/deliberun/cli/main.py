@@ -12,6 +12,7 @@ import typer
 
 from deliberun.cli import (
     cmd_athlete,
+    cmd_courses,
     cmd_demo,
     cmd_import,
     cmd_plan,
@@ -41,6 +42,7 @@ REGISTRY = (
     cmd_serve,
     cmd_report,
     cmd_demo,
+    cmd_courses,
 )
 
 
