@@ -102,8 +102,8 @@ def courses_cmd(
 
     db = _db(ctx)
     info = svc.sync_courses(db, rebuild=rebuild)
-    if info["examined"]:
-        stderr.print(f"placed {info['profiled']} new runs on courses", highlight=False)
+    if info["placed"]:
+        stderr.print(f"placed {info['placed']} runs on courses", highlight=False)
     data = svc.list_courses(db, min_runs=min_runs, sync=False)
     if as_json:
         print_json(data)
@@ -135,12 +135,17 @@ def course_cmd(
             res = svc.rename_course(db, course_id, rename)
         except ValueError as exc:
             fail(str(exc), code=2)
+        except LookupError as exc:
+            fail(str(exc).strip("'\""))
         if as_json:
             print_json(res)
         else:
             stderr.print(f"course {res['id']} is now {res['name']!r}", highlight=False)
         return
-    data = svc.course_detail(db, course_id, today=_today(today_))
+    try:
+        data = svc.course_detail(db, course_id, today=_today(today_))
+    except LookupError as exc:
+        fail(str(exc).strip("'\""))
     if as_json:
         print_json(data)
         return
@@ -176,7 +181,7 @@ def segment_add(
             fail("give ACTIVITY --from KM --to KM, or --gpx FILE", code=2)
         else:
             res = svc.add_segment_from_run(db, activity, from_km * 1000, to_km * 1000, name=name)
-    except ValueError as exc:
+    except (ValueError, LookupError) as exc:
         fail(str(exc))
     if as_json:
         print_json(res)
@@ -214,7 +219,10 @@ def segment_show(
     """
     from deliberun.services import segments as svc
 
-    data = svc.segment_detail(_db(ctx), segment_id, today=_today(today_))
+    try:
+        data = svc.segment_detail(_db(ctx), segment_id, today=_today(today_))
+    except LookupError as exc:
+        fail(str(exc).strip("'\""))
     if as_json:
         print_json(data)
         return
@@ -235,7 +243,10 @@ def compare_cmd(
     """
     from deliberun.services import compare as svc
 
-    data = svc.compare(_db(ctx), activity, today=_today(today_))
+    try:
+        data = svc.compare(_db(ctx), activity, today=_today(today_))
+    except LookupError as exc:
+        fail(str(exc).strip("'\""))
     if as_json:
         print_json(data)
         return
@@ -283,8 +294,8 @@ def race_plan_cmd(
         plan = svc.make_plan(
             _db(ctx), course, goal_s, unit=unit, temperature_c=temp, temperature_end_c=temp_end
         )
-    except ValueError as exc:
-        fail(str(exc))
+    except (ValueError, LookupError) as exc:
+        fail(str(exc).strip("'\""))
     if fit is not None:
         fit.write_bytes(svc.fit_workout(plan))
         stderr.print(f"Wrote {fit} ({len(plan['splits'])} steps)", highlight=False)

@@ -39,6 +39,30 @@ class SessionShape:
     summary: str = ""
     reps: list[dict[str, Any]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.reps = work_reps(self.reps)
+
+
+#: An end rep slower than this fraction of the median rep speed is a warm-up or
+#: cool-down the watch's laps counted as a rep (it is dropped from the structure).
+END_REP_SPEED_FRACTION = 0.9
+
+
+def work_reps(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reps without warm-up/cool-down laps at either end (slower than
+    ``END_REP_SPEED_FRACTION`` of the median rep)."""
+    out = list(reps)
+    while len(out) >= 3:
+        v = np.array([r.get("speed_m_per_s") or 0.0 for r in out], dtype=float)
+        slow = END_REP_SPEED_FRACTION * float(np.median(v))
+        if v[0] < slow:
+            out = out[1:]
+        elif v[-1] < slow:
+            out = out[:-1]
+        else:
+            break
+    return out
+
 
 def _sizes(reps: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
     d = np.array([r.get("distance_m") or np.nan for r in reps], dtype=float)

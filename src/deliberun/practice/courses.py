@@ -2,7 +2,7 @@
 
 A course is a group of runs whose tracks match (:mod:`deliberun.practice.course_tracks`:
 each track's points lie on the other's path, in either direction, from any start
-point on a loop). Runs are grouped in time order by *leader* clustering: a run joins
+point on a loop). Runs are grouped by *leader* clustering (longest first): a run joins
 the course whose reference track (its first run) it matches best, else it starts a
 new course. Comparing with one reference per course, not with every run, keeps a
 course from drifting (A like B, B like C, but A unlike C) and keeps matching fast:
@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from deliberun.practice.course_tracks import (
+    MATCH_FRACTION,
     MIN_CELL_JACCARD,
     PathShape,
     TrackProfile,
@@ -32,6 +33,9 @@ from deliberun.practice.course_tracks import (
 
 #: Courses tested point by point per run (the best by cell overlap).
 MAX_CANDIDATES = 6
+#: A run extends a course's reference when this much more of it is off the reference
+#: than of the reference off it.
+EXTEND_MARGIN = 0.02
 #: A course is "recurring" (listed) from this many runs.
 MIN_RUNS = 2
 
@@ -88,30 +92,56 @@ class CourseIndex:
 
     def match(self, shape: PathShape) -> tuple[Course | None, float]:
         """The course ``shape`` matches best (and the lower on-path share), or (None, 0)."""
+        course, share, _ = self.match_shares(shape)
+        return course, share
+
+    def match_shares(self, shape: PathShape) -> tuple[Course | None, float, bool]:
+        """As :meth:`match`, plus whether ``shape`` *extends* the course's reference (more
+        of the run lies off the reference than of the reference off the run)."""
         best: Course | None = None
         best_share = 0.0
+        extends = False
         for pos, _ in self.candidates(shape)[:MAX_CANDIDATES]:
             course = self.courses[pos]
-            ok, share = course.reference.matches(shape)
-            if ok and share > best_share:
+            run_on_ref, ref_on_run = course.reference.coverage_of(shape)
+            share = min(run_on_ref, ref_on_run)
+            if share >= MATCH_FRACTION and share > best_share:
                 best, best_share = course, share
-        return best, best_share
+                extends = run_on_ref + EXTEND_MARGIN < ref_on_run
+        return best, best_share, extends
+
+    def replace_reference(self, course: Course, reference_id: int, shape: PathShape) -> None:
+        """Make ``shape`` the course's reference (a run that covers more of the path)."""
+        pos = self.courses.index(course)
+        for c in course.reference.cells.tolist():
+            self._postings[c].remove(pos)
+        for c in shape.cells.tolist():
+            self._postings.setdefault(c, []).append(pos)
+        self._n_cells[pos] = len(shape.cells)
+        course.reference, course.reference_id = shape, int(reference_id)
 
     def assign(self, activity_id: int, shape: PathShape, *, new_key: int | None = None) -> Course:
-        """Put a run on the course it matches, else on a new course keyed ``new_key``."""
-        course, _ = self.match(shape)
+        """Put a run on the course it matches, else on a new course keyed ``new_key``.
+
+        A run that matches and extends the reference becomes the new reference, so a
+        course first seen on a run that cut a corner grows to the whole path.
+        """
+        course, _, extends = self.match_shares(shape)
         if course is None:
             course = self.add_course(
                 len(self.courses) if new_key is None else new_key, activity_id, shape
             )
+        elif extends:
+            self.replace_reference(course, activity_id, shape)
         course.members.append(int(activity_id))
         return course
 
 
 def build_courses(profiles: Iterable[TrackProfile]) -> CourseIndex:
-    """Group runs (given in time order) into courses."""
+    """Group runs into courses, longest run first (so a course's first reference is its
+    most complete run)."""
     index = CourseIndex()
-    for p in profiles:
+    for p in sorted(profiles, key=lambda p: -p.distance_m):
         index.assign(p.activity_id, PathShape(p.latitude, p.longitude))
     return index
 

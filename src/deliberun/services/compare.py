@@ -60,7 +60,8 @@ def compare(db: Database, activity_id: int, *, today: date) -> dict[str, Any]:
     if activity_id not in by_id:
         raise NoSuchActivity(activity_id)
     n_target, _ = _reps_info(by_id[activity_id].reps_info)
-    same_n = {i for i, r in by_id.items() if _reps_info(r.reps_info)[0] == n_target}
+    # warm-up and cool-down laps may count as reps: read the reps of runs within 2
+    same_n = {i for i, r in by_id.items() if abs(_reps_info(r.reps_info)[0] - n_target) <= 2}
     shapes = _shapes(db, today, with_reps=same_n)
     target = next(x for x in shapes if x.activity_id == activity_id)
     peers = comparable(target, shapes)

@@ -47,38 +47,12 @@ def _gap_model(db: Database) -> str:
         return get_settings(s).gap_model
 
 
-def sync_courses(
-    db: Database,
-    *,
-    rebuild: bool = False,
-    progress_cb: Callable[[int, int], None] | None = None,
-) -> dict[str, Any]:
-    """Profile and place every run not yet on a course; returns ``{"profiled", "courses"}``.
-
-    A full rebuild happens on ``rebuild``, when a course's first run was deleted, or when
-    the GAP model setting changed (the profiles hold GAP distance).
-    """
-    gap_model = _gap_model(db)
-    now = datetime.now(UTC)
+def _profile_new_runs(
+    db: Database, gap_model: str, progress_cb: Callable[[int, int], None] | None
+) -> int:
+    """Phase 1: a profile for every run not yet profiled (none for a run without a track)."""
     with db.session() as s:
-        if rebuild or cr.needs_rebuild(s, gap_model):
-            names = cr.forget_courses(s, tracks=True)
-            s.commit()
-        else:
-            names = {}
-        index = CourseIndex()
-        tracks = cr.track_rows(s)
-        by_id = {int(t.activity_id): t for t in tracks}
-        for c in cr.course_rows(s):
-            ref = by_id.get(int(c.reference_activity_id))
-            if ref is None:
-                continue
-            p = _profile(ref)
-            index.add_course(
-                int(c.id), int(c.reference_activity_id), PathShape(p.latitude, p.longitude)
-            )
-        todo = [(i, sport) for i, sport in cr.unprofiled_activities(s)]
-    profiled = 0
+        todo = cr.unprofiled_activities(s)
     for k, (aid, sport) in enumerate(todo):
         with db.session() as s:
             p = None
@@ -98,28 +72,72 @@ def sync_courses(
                         heart_rate=streams.get("heart_rate"),
                         gap_model=gap_model,
                     )
-            if p is None:
-                cr.add_track(
-                    s, aid, course_id=None, distance_m=0.0, direction="same",
-                    gap_model=gap_model, arrays=None,
-                )  # fmt: skip
-            else:
-                shape = PathShape(p.latitude, p.longitude)
-                course, _ = index.match(shape)
-                if course is None:
-                    cid = cr.add_course(s, aid, now, name=names.get(aid))
-                    course = index.add_course(cid, aid, shape)
-                course.members.append(aid)
-                direction = "same" if course.reference_id == aid else _direction(course, shape)
-                cr.add_track(
-                    s, aid, course_id=course.key, distance_m=p.distance_m, direction=direction,
-                    gap_model=gap_model, arrays=p.arrays(),
-                )  # fmt: skip
-                profiled += 1
+            cr.add_track(
+                s, aid, course_id=None, distance_m=p.distance_m if p else 0.0, direction="same",
+                gap_model=gap_model, arrays=p.arrays() if p else None,
+            )  # fmt: skip
             s.commit()
         if progress_cb is not None:
             progress_cb(k + 1, len(todo))
-    return {"profiled": profiled, "examined": len(todo), "courses": len(index)}
+    return len(todo)
+
+
+def sync_courses(
+    db: Database,
+    *,
+    rebuild: bool = False,
+    progress_cb: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Profile every new run and put every run not on a course on one.
+
+    Phase 1 profiles new runs; phase 2 places runs not on a course (new ones, and those
+    whose course lost its first run when that was deleted), longest first, against the
+    stored courses. Everything starts again on ``rebuild`` or when the GAP model
+    setting changed (the profiles hold GAP distance). Returns ``{"examined",
+    "placed", "courses"}``.
+    """
+    gap_model = _gap_model(db)
+    now = datetime.now(UTC)
+    names: dict[int, str] = {}
+    with db.session() as s:
+        if rebuild or cr.needs_rebuild(s, gap_model):
+            names = cr.forget_courses(s, tracks=True)
+            s.commit()
+    examined = _profile_new_runs(db, gap_model, progress_cb)
+    with db.session() as s:
+        index = CourseIndex()
+        tracks = cr.track_rows(s)
+        by_id = {int(t.activity_id): t for t in tracks}
+        for c in cr.course_rows(s):
+            ref = by_id.get(int(c.reference_activity_id))
+            if ref is None:
+                continue
+            p = _profile(ref)
+            index.add_course(
+                int(c.id), int(c.reference_activity_id), PathShape(p.latitude, p.longitude)
+            )
+        todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
+        for t in todo:
+            aid = int(t.activity_id)
+            p = _profile(t)
+            shape = PathShape(p.latitude, p.longitude)
+            course, _, extends = index.match_shares(shape)
+            if course is None:
+                cid = cr.add_course(s, aid, now, name=names.get(aid))
+                course = index.add_course(cid, aid, shape)
+                direction = "same"
+            else:
+                direction = _direction(course, shape)
+                if extends:
+                    if direction == "reverse":  # keep the members' directions relative to it
+                        cr.flip_directions(s, course.key)
+                        direction = "same"
+                    index.replace_reference(course, aid, shape)
+                    cr.set_reference(s, course.key, aid)
+            course.members.append(aid)
+            cr.set_track_course(s, aid, course.key, direction)
+        s.commit()
+    return {"examined": examined, "placed": len(todo), "courses": len(index)}
 
 
 def _direction(course: Any, shape: PathShape) -> str:

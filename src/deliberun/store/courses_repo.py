@@ -109,17 +109,11 @@ def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
 
 
 def needs_rebuild(session: Session, gap_model: str) -> bool:
-    """True when a track lost its course (a reference run was deleted) or was
-    profiled with another GAP model."""
-    lost = select(CourseTrackRow.activity_id).where(
-        CourseTrackRow.n > 0, CourseTrackRow.course_id.is_(None)
-    )
+    """True when a track was profiled with another GAP model."""
     other = select(CourseTrackRow.activity_id).where(
         CourseTrackRow.n > 0, CourseTrackRow.gap_model != gap_model
     )
-    return session.execute(lost.limit(1)).first() is not None or (
-        session.execute(other.limit(1)).first() is not None
-    )
+    return session.execute(other.limit(1)).first() is not None
 
 
 def metric_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -188,6 +182,23 @@ def set_track_course(session: Session, activity_id: int, course_id: int, directi
         .where(CourseTrackRow.activity_id == int(activity_id))
         .values(course_id=int(course_id), direction=direction)
     )
+
+
+def set_reference(session: Session, course_id: int, activity_id: int) -> None:
+    session.execute(
+        update(CourseRow)
+        .where(CourseRow.id == int(course_id))
+        .values(reference_activity_id=int(activity_id))
+    )
+
+
+def flip_directions(session: Session, course_id: int) -> None:
+    """Swap ``same`` and ``reverse`` for every run on a course (its reference turned)."""
+    tracks = session.scalars(
+        select(CourseTrackRow).where(CourseTrackRow.course_id == int(course_id))
+    )
+    for t in tracks:
+        t.direction = "reverse" if t.direction == "same" else "same"
 
 
 def forget_courses(session: Session, *, tracks: bool = False) -> dict[int, str]:
