@@ -23,22 +23,15 @@ BAND_S_PER_KM = 4.0
 
 
 def _course_arrays(path: Path) -> tuple[np.ndarray, np.ndarray, str]:
-    from deliberun.io.gpx import read_gpx
+    from deliberun.io.errors import ReadError
+    from deliberun.io.gpx_course import read_gpx_course
 
     try:
-        act = read_gpx(path)
-    except Exception as exc:  # the reader's typed errors and OS errors alike
+        lat, lon, ele = read_gpx_course(path)
+    except (ReadError, OSError) as exc:
         raise ValueError(f"{path}: {exc}") from None
-    st = act.streams
-    lat, lon = st.get("latitude"), st.get("longitude")
-    if st.get("distance") is not None and np.isfinite(st["distance"]).sum() >= 2:
-        d = st["distance"]
-    elif lat is not None and lon is not None:
-        d = haversine_cumulative(lat, lon)
-    else:
-        raise ValueError(f"{path}: no positions or distance in the file")
-    alt = st.get("altitude", np.full(len(d), np.nan))
-    return np.asarray(d, float), np.asarray(alt, float), path.stem
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    return haversine_cumulative(lat[ok], lon[ok]), ele[ok], path.stem
 
 
 def _stored_course(db: Database, course_id: int) -> tuple[np.ndarray, np.ndarray, str]:

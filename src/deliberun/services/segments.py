@@ -48,16 +48,14 @@ def add_segment_from_gpx(
     db: Database, path: str | Path, *, name: str | None = None
 ) -> dict[str, Any]:
     """A segment from the track of a GPX file (its first track or route)."""
-    from deliberun.io.gpx import read_gpx
+    from deliberun.io.errors import ReadError
+    from deliberun.io.gpx_course import read_gpx_course
 
     p = Path(path)
     try:
-        act = read_gpx(p)
-    except Exception as exc:  # the reader's typed errors and OS errors alike
+        lat, lon, _ = read_gpx_course(p)
+    except (ReadError, OSError) as exc:
         raise ValueError(f"{p}: {exc}") from None
-    lat, lon = act.streams.get("latitude"), act.streams.get("longitude")
-    if lat is None or lon is None:
-        raise ValueError(f"{p}: no positions in the file")
     try:
         lat, lon, length = resample_path(lat, lon)
     except ValueError as exc:
