@@ -27,6 +27,8 @@ from deliberun.store.repository import local_start
 from deliberun.store.settings_repo import get_settings
 from deliberun.store.streams import decode_stream
 
+#: Rounds of placing runs again after a course's reference grew.
+MAX_PLACING_ROUNDS = 4
 #: A course whose first run ends within this of its start is called a loop [m].
 LOOP_CLOSE_M = 200.0
 
@@ -116,28 +118,57 @@ def sync_courses(
             index.add_course(
                 int(c.id), int(c.reference_activity_id), PathShape(p.latitude, p.longitude)
             )
-        todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
-        for t in todo:
+        shapes: dict[int, PathShape] = {}
+
+        def shape_of(t: Any) -> PathShape:
             aid = int(t.activity_id)
-            p = _profile(t)
-            shape = PathShape(p.latitude, p.longitude)
-            course, _, extends = index.match_shares(shape)
-            if course is None:
-                cid = cr.add_course(s, aid, now, name=names.get(aid))
-                course = index.add_course(cid, aid, shape)
-                direction = "same"
-            else:
-                direction = _direction(course, shape)
-                if extends:
-                    if direction == "reverse":  # keep the members' directions relative to it
-                        cr.flip_directions(s, course.key)
-                        direction = "same"
-                    index.replace_reference(course, aid, shape)
-                    cr.set_reference(s, course.key, aid)
-            course.members.append(aid)
-            cr.set_track_course(s, aid, course.key, direction)
+            if aid not in shapes:
+                p = _profile(t)
+                shapes[aid] = PathShape(p.latitude, p.longitude)
+            return shapes[aid]
+
+        todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
+        placed = len(todo)
+        for _round in range(MAX_PLACING_ROUNDS):
+            turned: set[int] = set()
+            for t in todo:
+                aid = int(t.activity_id)
+                shape = shape_of(t)
+                course, _, extends = index.match_shares(shape)
+                if course is None:
+                    cid = cr.add_course(s, aid, now, name=names.get(aid))
+                    course = index.add_course(cid, aid, shape)
+                    direction = "same"
+                else:
+                    direction = _direction(course, shape)
+                    if extends:
+                        if direction == "reverse":  # keep the members' directions relative to it
+                            cr.flip_directions(s, course.key)
+                            direction = "same"
+                        index.replace_reference(course, aid, shape)
+                        cr.set_reference(s, course.key, aid)
+                        turned.add(course.key)
+                course.members.append(aid)
+                cr.set_track_course(s, aid, course.key, direction)
+            s.flush()
+            # a course whose reference grew: its runs must still match the new reference
+            todo = []
+            if turned:
+                courses = {c.key: c for c in index.courses}
+                for t in cr.track_rows(s):
+                    if t.course_id in turned:
+                        ref = courses[int(t.course_id)].reference
+                        if (
+                            int(t.activity_id) != courses[int(t.course_id)].reference_id
+                            and not (ref.matches(shape_of(t))[0])
+                        ):
+                            cr.clear_track_course(s, int(t.activity_id))
+                            todo.append(t)
+            if not todo:
+                break
+            todo.sort(key=lambda t: -t.distance_m)
         s.commit()
-    return {"examined": examined, "placed": len(todo), "courses": len(index)}
+    return {"examined": examined, "placed": placed, "courses": len(index)}
 
 
 def _direction(course: Any, shape: PathShape) -> str:

@@ -184,6 +184,14 @@ def set_track_course(session: Session, activity_id: int, course_id: int, directi
     )
 
 
+def clear_track_course(session: Session, activity_id: int) -> None:
+    session.execute(
+        update(CourseTrackRow)
+        .where(CourseTrackRow.activity_id == int(activity_id))
+        .values(course_id=None)
+    )
+
+
 def set_reference(session: Session, course_id: int, activity_id: int) -> None:
     session.execute(
         update(CourseRow)
