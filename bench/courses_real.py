@@ -98,7 +98,9 @@ def main() -> int:
             xy = local_xy(rp.latitude, rp.longitude, origin)
             ax.plot(xy[:, 0], xy[:, 1], color="black", lw=1.2)
             ax.set_aspect("equal")
-            ax.set_title(f"#{c['id']}: {c['runs']} runs, {c['distance_m'] / 1000:.1f} km", fontsize=10)
+            ax.set_title(
+                f"#{c['id']}: {c['runs']} runs, {c['distance_m'] / 1000:.1f} km", fontsize=10
+            )
             ax.tick_params(labelsize=7)
             ax.set_xlabel("m east of the first point", fontsize=7)
         fig.suptitle(

@@ -152,3 +152,28 @@ def test_every_repeat_of_a_structured_session_is_grouped_with_its_peers(sim_db):
     res = CliRunner().invoke(app, ["--db", str(path), "compare", str(ids[0]), "--json"])
     data = json.loads(res.stdout)
     assert data["sessions"][0]["reps"][0]["pace_s_per_km"] > 0
+
+
+def test_dashboard_pages_and_their_json_twins(sim_db):
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    db, truth, path = sim_db
+    today = date.fromisoformat(truth["end"]) + timedelta(days=1)
+    client = TestClient(create_app(str(path), today=today, warm=False))
+    listed = client.get("/api/courses").json()["courses"]
+    assert listed and listed[0]["runs"] >= listed[-1]["runs"]
+    html = client.get("/courses").text
+    assert f'href="/courses/{listed[0]["id"]}"' in html
+    one = client.get(f"/api/courses/{listed[0]['id']}").json()
+    assert one["runs"] == listed[0]["runs"] and len(one["passes"]) == one["runs"]
+    page = client.get(f"/courses/{listed[0]['id']}").text
+    assert "Trend of the adjusted time" in page and "heat adj." in page
+    assert client.get("/api/courses/99999").status_code == 404
+    truth_of = _by_start(db, truth)
+    aid = next(a for a, s in truth_of.items() if s["workout_type"] == "intervals")
+    cmp = client.get(f"/api/compare/{aid}").json()
+    assert any(s["activity_id"] == aid for s in cmp["sessions"])
+    assert "Same session" in client.get(f"/compare/{aid}").text
+    assert client.get("/api/compare/99999").status_code == 404

@@ -45,6 +45,7 @@ NAV = (
     ("/targets", "Targets"),
     ("/experiments", "Experiments"),
     ("/plan", "Plan"),
+    ("/courses", "Courses"),
 )
 
 
@@ -190,9 +191,10 @@ def create_app(
     async def _http(request: Request, exc: HTTPException) -> Response:
         return error_response(request, exc.status_code, str(exc.detail))
 
-    from deliberun.web import routes
+    from deliberun.web import routes, routes_courses
 
     routes.register(app)
+    routes_courses.register(app)
     return app
 
 
