@@ -257,19 +257,20 @@ class PathShape:
         self.cells = cell_keys(latitude, longitude)
 
     def coverage_of(self, other: PathShape) -> tuple[float, float]:
-        """(share of ``other``'s points on this path, share of this path's points on ``other``)."""
-        other_xy = local_xy(other.latitude, other.longitude, self.origin)
-        a = on_path_fraction(other_xy, self.tree)
-        b = on_path_fraction(self.xy, cKDTree(other_xy))
+        """(share of ``other``'s points on this path, share of this path's points on ``other``).
+
+        Each side is measured on the other's own k-d tree (its map differs from this one's
+        by a shift and a scale error below 0.1 % within 20 km)."""
+        a = on_path_fraction(local_xy(other.latitude, other.longitude, self.origin), self.tree)
+        b = on_path_fraction(local_xy(self.latitude, self.longitude, other.origin), other.tree)
         return a, b
 
     def matches(self, other: PathShape, fraction: float = MATCH_FRACTION) -> tuple[bool, float]:
         """Whether the two tracks match (both ways), and the lower of the two shares."""
-        other_xy = local_xy(other.latitude, other.longitude, self.origin)
-        a = on_path_fraction(other_xy, self.tree)
+        a = on_path_fraction(local_xy(other.latitude, other.longitude, self.origin), self.tree)
         if a < fraction:
             return False, a
-        b = on_path_fraction(self.xy, cKDTree(other_xy))
+        b = on_path_fraction(local_xy(self.latitude, self.longitude, other.origin), other.tree)
         return b >= fraction, min(a, b)
 
 

@@ -27,6 +27,8 @@ from deliberun.store.repository import local_start
 from deliberun.store.settings_repo import get_settings
 from deliberun.store.streams import decode_stream
 
+#: Runs profiled per stream query and commit.
+PROFILE_BATCH = 100
 #: Rounds of placing runs again after a course's reference grew.
 MAX_PLACING_ROUNDS = 4
 #: A course whose first run ends within this of its start is called a loop [m].
@@ -52,35 +54,40 @@ def _gap_model(db: Database) -> str:
 def _profile_new_runs(
     db: Database, gap_model: str, progress_cb: Callable[[int, int], None] | None
 ) -> int:
-    """Phase 1: a profile for every run not yet profiled (none for a run without a track)."""
+    """Phase 1: a profile for every run not yet profiled (none for a run without a track).
+
+    Runs are read and written ``PROFILE_BATCH`` at a time (one stream query, one commit).
+    """
     with db.session() as s:
         todo = cr.unprofiled_activities(s)
-    for k, (aid, sport) in enumerate(todo):
+    for k in range(0, len(todo), PROFILE_BATCH):
+        batch = todo[k : k + PROFILE_BATCH]
         with db.session() as s:
-            p = None
-            if is_running(sport):
-                streams = {
-                    name: decode_stream(dt, blob, n)
-                    for name, dt, blob, n in cr.some_streams(s, aid, cr.PROFILE_STREAMS)
-                }
-                if {"time", "latitude", "longitude"} <= streams.keys():
+            running = [aid for aid, sport in batch if is_running(sport)]
+            streams: dict[int, dict[str, np.ndarray]] = {}
+            for aid, name, dt, blob, n in cr.streams_of(s, running, cr.PROFILE_STREAMS):
+                streams.setdefault(aid, {})[name] = decode_stream(dt, blob, n)
+            for aid, _sport in batch:
+                st = streams.get(aid, {})
+                p = None
+                if {"time", "latitude", "longitude"} <= st.keys():
                     p = profile_from_streams(
                         aid,
-                        streams["time"],
-                        streams["latitude"],
-                        streams["longitude"],
-                        distance=streams.get("distance"),
-                        altitude=streams.get("altitude"),
-                        heart_rate=streams.get("heart_rate"),
+                        st["time"],
+                        st["latitude"],
+                        st["longitude"],
+                        distance=st.get("distance"),
+                        altitude=st.get("altitude"),
+                        heart_rate=st.get("heart_rate"),
                         gap_model=gap_model,
                     )
-            cr.add_track(
-                s, aid, course_id=None, distance_m=p.distance_m if p else 0.0, direction="same",
-                gap_model=gap_model, arrays=p.arrays() if p else None,
-            )  # fmt: skip
+                cr.add_track(
+                    s, aid, course_id=None, distance_m=p.distance_m if p else 0.0,
+                    direction="same", gap_model=gap_model, arrays=p.arrays() if p else None,
+                )  # fmt: skip
             s.commit()
         if progress_cb is not None:
-            progress_cb(k + 1, len(todo))
+            progress_cb(min(k + PROFILE_BATCH, len(todo)), len(todo))
     return len(todo)
 
 
@@ -131,6 +138,7 @@ def sync_courses(
         placed = len(todo)
         for _round in range(MAX_PLACING_ROUNDS):
             turned: set[int] = set()
+            moves: list[tuple[int, int, str]] = []
             for t in todo:
                 aid = int(t.activity_id)
                 shape = shape_of(t)
@@ -149,7 +157,8 @@ def sync_courses(
                         cr.set_reference(s, course.key, aid)
                         turned.add(course.key)
                 course.members.append(aid)
-                cr.set_track_course(s, aid, course.key, direction)
+                moves.append((aid, course.key, direction))
+            cr.set_track_courses(s, moves)
             s.flush()
             # a course whose reference grew: its runs must still match the new reference
             todo = []

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
@@ -75,6 +75,18 @@ def some_streams(session: Session, activity_id: int, names: tuple[str, ...]) -> 
         StreamRow.activity_id == int(activity_id), StreamRow.name.in_(names)
     )
     return list(session.execute(q).all())
+
+
+def streams_of(
+    session: Session, ids: list[int], names: tuple[str, ...]
+) -> list[tuple[int, str, str, bytes, int]]:
+    """``(activity_id, name, dtype, data, n)`` of the named streams of several activities."""
+    if not ids:
+        return []
+    q = select(
+        StreamRow.activity_id, StreamRow.name, StreamRow.dtype, StreamRow.data, StreamRow.n
+    ).where(StreamRow.activity_id.in_([int(i) for i in ids]), StreamRow.name.in_(names))
+    return [(int(a), n, dt, b, k) for a, n, dt, b, k in session.execute(q)]
 
 
 def course_rows(session: Session) -> list[CourseRow]:
@@ -181,6 +193,21 @@ def set_track_course(session: Session, activity_id: int, course_id: int, directi
         update(CourseTrackRow)
         .where(CourseTrackRow.activity_id == int(activity_id))
         .values(course_id=int(course_id), direction=direction)
+    )
+
+
+def set_track_courses(session: Session, moves: list[tuple[int, int, str]]) -> None:
+    """Put runs on courses: ``(activity_id, course_id, direction)`` (one executemany)."""
+    if not moves:
+        return
+    table = CourseTrackRow.__table__
+    stmt = (
+        update(table)
+        .where(table.c.activity_id == bindparam("aid"))
+        .values(course_id=bindparam("cid"), direction=bindparam("dir"))
+    )
+    session.connection().execute(
+        stmt, [{"aid": int(a), "cid": int(c), "dir": d} for a, c, d in moves]
     )
 
 
