@@ -177,3 +177,37 @@ def test_dashboard_pages_and_their_json_twins(sim_db):
     assert any(s["activity_id"] == aid for s in cmp["sessions"])
     assert "Same session" in client.get(f"/compare/{aid}").text
     assert client.get("/api/compare/99999").status_code == 404
+
+
+def test_a_segment_from_a_gpx_path_finds_the_runs_over_it(sim_db, tmp_path):
+    import numpy as np
+
+    from deliberun.sim.profile import Profile
+
+    db, truth, path = sim_db
+    route = default_routes(np.random.default_rng([truth.get("seed", 4), 1]))["park"]
+    d = np.arange(2000.0, 3500.0, 10.0)
+    x, y, _ = route.at(d)
+    from deliberun.sim.routes import to_lat_lon
+
+    lat, lon = to_lat_lon(x, y, Profile().home)
+    pts = "".join(f'<rtept lat="{a:.7f}" lon="{b:.7f}"/>' for a, b in zip(lat, lon, strict=True))
+    gpx = tmp_path / "park_stretch.gpx"
+    gpx.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" creator="t" '
+        f'xmlns="http://www.topografix.com/GPX/1/1"><rte>{pts}</rte></gpx>'
+    )
+    runner = CliRunner()
+    res = runner.invoke(app, ["--db", str(path), "segment", "add", "--gpx", str(gpx), "--json"])
+    assert res.exit_code == 0, res.output
+    seg = json.loads(res.stdout)
+    assert seg["distance_m"] == pytest.approx(1500, rel=0.02)
+    res = runner.invoke(app, ["--db", str(path), "segment", "show", str(seg["id"]), "--json"])
+    passes = json.loads(res.stdout)["passes"]
+    truth_of = _by_start(db, truth)
+    assert len(passes) >= 10
+    assert {ROUTE_OF[truth_of[p["activity_id"]]["workout_type"]] for p in passes} == {"park"}
+    bad = tmp_path / "bad.gpx"
+    bad.write_text("<gpx><rte><rtept lat='1' lon='1'/></rte></gpx>")
+    res = runner.invoke(app, ["--db", str(path), "segment", "add", "--gpx", str(bad)])
+    assert res.exit_code == 1 and "bad.gpx" in res.output

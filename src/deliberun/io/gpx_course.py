@@ -66,7 +66,7 @@ def parse_gpx_course(data: bytes, name: str = "<gpx>") -> tuple[np.ndarray, np.n
     feed(parser, data, name)
     pts = found["trkpt"] if len(found["trkpt"]) >= 2 else found["rtept"]
     if len(pts) < 2:
-        raise NotAnActivityError(f"{name}: no route or track with two points or more")
+        raise NotAnActivityError(name, "no route or track with two points or more")
     arr = np.asarray(pts, dtype=float)
     return arr[:, 0], arr[:, 1], arr[:, 2]
 

@@ -45,7 +45,7 @@ class SessionShape:
 
 #: An end rep slower than this fraction of the median rep speed is a warm-up or
 #: cool-down the watch's laps counted as a rep (it is dropped from the structure).
-END_REP_SPEED_FRACTION = 0.9
+END_REP_SPEED_FRACTION = 0.85
 
 
 def work_reps(reps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,14 +145,15 @@ def session_table(s: SessionShape) -> dict[str, Any]:
                 "recovery_s": r.get("recovery_s"),
             }
         )
-    paces = [r["gap_pace_s_per_km"] or r["pace_s_per_km"] for r in reps]
-    paces = [p for p in paces if p]
+    paces: list[float] = [
+        float(p) for p in (r["gap_pace_s_per_km"] or r["pace_s_per_km"] for r in reps) if p
+    ]
     fade = None
     if len(paces) >= 3:
         first = float(np.mean(paces[:2]))
         fade = 100.0 * (paces[-1] - first) / first
     hrs = [r["avg_hr_bpm"] for r in reps if r["avg_hr_bpm"]]
-    recs = [r["recovery_s"] for r in reps if r["recovery_s"] is not None]
+    recs = [float(r["recovery_s"]) for r in reps if r["recovery_s"] is not None]
     return {
         "activity_id": s.activity_id,
         "local_date": s.local_date.isoformat(),

@@ -91,16 +91,16 @@ class TrackProfile:
     def from_arrays(
         cls, activity_id: int, arrays: dict[str, np.ndarray], distance_m: float
     ) -> TrackProfile:
-        return cls(
-            activity_id,
-            *(np.asarray(arrays[k], dtype=float) for k in ARRAY_NAMES),
-            distance_m=float(distance_m),
-        )
+        a = {k: np.asarray(arrays[k], dtype=np.float64) for k in ARRAY_NAMES}
+        return cls(activity_id, **a, distance_m=float(distance_m))
 
     def at(self, name: str, distance: npt.ArrayLike) -> FloatArray:
         """A running total (``time_s``, ``gap_m``...) at ``distance`` [m] along the run."""
         grid = np.arange(self.n, dtype=float) * STEP_M
-        return np.asarray(np.interp(distance, grid, getattr(self, name)), dtype=float)
+        return np.asarray(
+            np.interp(np.asarray(distance, dtype=np.float64), grid, getattr(self, name)),
+            dtype=np.float64,
+        )
 
 
 ARRAY_NAMES = ("latitude", "longitude", "time_s", "moving_s", "gap_m", "beats", "hr_s")

@@ -28,8 +28,10 @@ def _course_arrays(path: Path) -> tuple[np.ndarray, np.ndarray, str]:
 
     try:
         lat, lon, ele = read_gpx_course(path)
-    except (ReadError, OSError) as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    except ReadError as exc:
+        raise ValueError(str(exc)) from None
+    except OSError as exc:
+        raise ValueError(f"{path}: {exc.strerror or exc}") from None
     ok = np.isfinite(lat) & np.isfinite(lon)
     return haversine_cumulative(lat[ok], lon[ok]), ele[ok], path.stem
 

@@ -54,8 +54,10 @@ def add_segment_from_gpx(
     p = Path(path)
     try:
         lat, lon, _ = read_gpx_course(p)
-    except (ReadError, OSError) as exc:
-        raise ValueError(f"{p}: {exc}") from None
+    except ReadError as exc:
+        raise ValueError(str(exc)) from None
+    except OSError as exc:
+        raise ValueError(f"{p}: {exc.strerror or exc}") from None
     try:
         lat, lon, length = resample_path(lat, lon)
     except ValueError as exc:
