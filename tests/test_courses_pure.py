@@ -224,3 +224,31 @@ def test_race_plan_cli_writes_a_fit_workout_and_a_pace_band(tmp_path):
         ],
     )
     assert res.exit_code == 1 and "no.gpx" in res.output
+
+
+def test_climbs_and_the_runs_that_rehearsed_them():
+    from deliberun.metrics.grade import strava_speed_factor
+    from deliberun.plan.rehearsals import climbs, rehearsals
+
+    d = np.arange(0.0, 3001.0, 1.0)
+    alt = 100 + np.clip(d - 1000, 0, 500) * 0.05
+    [c] = climbs(d, alt)
+    assert c["length_m"] == pytest.approx(500, abs=110) and c["grade"] == pytest.approx(
+        0.05, abs=0.01
+    )
+    effort = 4.0  # m/s flat-equivalent: 250 s/km
+    slow = effort / float(strava_speed_factor(0.05))
+
+    def run(altitude, aid):
+        speed = np.where((d >= 1000) & (d < 1500) & (altitude is alt), slow, effort)
+        t = np.concatenate([[0.0], np.cumsum(np.diff(d) / speed[1:])])
+        lat = HOME[0] + d / 111195.0
+        return profile_from_streams(
+            aid, t, lat, np.full_like(d, HOME[1]), distance=d, altitude=altitude
+        )
+
+    hilly, flat = run(alt, 1), run(np.full_like(d, 100.0), 2)
+    found = rehearsals(c, [hilly, flat], 250.0)
+    assert [r["activity_id"] for r in found] == [1]
+    assert found[0]["gap_pace_s_per_km"] == pytest.approx(250, rel=0.05)
+    assert rehearsals(c, [hilly], 200.0) == []  # not at race effort

@@ -319,6 +319,14 @@ def race_plan_cmd(
         f"effort {sp['effort_pace_s_per_km']:.1f} s/km, raw pace {sp['pace_s_per_km']:.1f} s/km",
         highlight=False,
     )
+    for h in plan.get("rehearsals", []):
+        runs = ", ".join(f"#{r['activity_id']} {r['local_date']}" for r in h["recent"])
+        stdout.print(
+            f"climb at km {h['start_m'] / 1000:.1f}: {h['length_m']:.0f} m at "
+            f"{100 * h['grade']:.1f} % — rehearsed at race effort in {h['runs']} runs"
+            + (f" (latest: {runs})" if runs else ""),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,10 +1,10 @@
 """Use cases of courses: find them (incrementally), list them, one course's history, rename.
 
 ``sync_courses`` profiles every run not yet profiled (its streams are read once; the
-profile is kept in ``course_tracks``) and puts it on a course (``practice.courses``).
-Every read command syncs first, so a fresh import shows on its course at once. The
-courses' order of creation is the runs' order of import; ``--rebuild`` starts again in
-time order (names given by the runner are kept when the course's first run is the same).
+profile is kept in ``course_tracks``) and places every run not on a course, longest
+first (``practice.courses``). Every read command syncs first, so a fresh import shows
+on its course at once. ``--rebuild`` starts again (names given by the runner are kept
+when the course's reference run is the same).
 """
 
 from __future__ import annotations

@@ -81,7 +81,37 @@ def make_plan(
         temperature_end_c=temperature_end_c,
     )  # fmt: skip
     plan["course"] = name
+    plan["rehearsals"] = _rehearsals(db, d, alt, plan) if db is not None else []
     return plan
+
+
+#: Rehearsals listed per climb (the most recent).
+MAX_REHEARSALS = 5
+
+
+def _rehearsals(
+    db: Database, distance: np.ndarray, altitude: np.ndarray, plan: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Per climb of the course, the training runs that rehearsed it (most recent first)."""
+    from deliberun.plan.rehearsals import climbs, rehearsals
+    from deliberun.services.courses import _profile, sync_courses
+
+    hills = climbs(distance, altitude)
+    if not hills:
+        return []
+    sync_courses(db)
+    with db.session() as s:
+        tracks = cr.track_rows(s)
+    profiles = [_profile(t) for t in tracks]
+    dates = {int(t.activity_id): t.local_date.isoformat() for t in tracks}
+    out = []
+    for h in hills:
+        found = rehearsals(h, profiles, plan["effort_pace_s_per_km"], gap_model=plan["gap_model"])
+        for r in found:
+            r["local_date"] = dates[r["activity_id"]]
+        found.sort(key=lambda r: r["local_date"], reverse=True)
+        out.append({**h, "runs": len(found), "recent": found[:MAX_REHEARSALS]})
+    return out
 
 
 def fit_workout(plan: dict[str, Any]) -> bytes:
