@@ -1,7 +1,7 @@
 """Courses and same-session groups on the real 16-month history (slalom007).
 
 Read in place from ../shared (personal GPS tracks: never copied); skipped when absent.
-The figures (23 recurring courses of 102 runs, 8 same-session pairs, as of 2025-09-30)
+The figures (23 recurring courses of 102 runs, 7 same-session pairs, as of 2025-09-30)
 are in docs/courses.md, with a picture drawn by bench/courses_real.py.
 """
 
@@ -64,7 +64,7 @@ def test_real_interval_sessions_of_the_same_structure_are_grouped(real_db):
     from deliberun.services import compare as svc
 
     groups = [g for g in svc.session_groups(real_db, today=AS_OF) if len(g) >= 2]
-    assert len(groups) >= 6  # 8 as of 2025-09-30
+    assert len(groups) >= 6  # 7 as of 2025-09-30
     for g in groups:
         data = svc.compare(real_db, g[0], today=AS_OF)
         got = {s["activity_id"] for s in data["sessions"]}
