@@ -14,6 +14,7 @@ from deliberun.cli import (
     asof,
     cmd_athlete,
     cmd_backup,
+    cmd_courses,
     cmd_demo,
     cmd_import,
     cmd_plan,
@@ -48,6 +49,7 @@ REGISTRY = (
     cmd_demo,
     cmd_backup,
     cmd_strava,
+    cmd_courses,
 )
 
 

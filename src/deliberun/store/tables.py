@@ -9,11 +9,18 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
 | tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |
 | tables_practice.py  | 0007_experiment_plan (experiments' plan and arms)     | practice loop |
+| tables_courses.py   | 0008_courses (courses, run track profiles, segments) | courses |
 """
 
 from __future__ import annotations
 
-from deliberun.store import tables_athlete, tables_core, tables_plan, tables_practice  # noqa: F401
+from deliberun.store import (  # noqa: F401
+    tables_athlete,
+    tables_core,
+    tables_courses,
+    tables_plan,
+    tables_practice,
+)
 from deliberun.store.base import Base
 
 metadata = Base.metadata

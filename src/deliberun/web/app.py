@@ -46,6 +46,7 @@ NAV = (
     ("/targets", "Targets"),
     ("/experiments", "Experiments"),
     ("/plan", "Plan"),
+    ("/courses", "Courses"),
 )
 
 
@@ -214,10 +215,11 @@ def create_app(
     async def _http(request: Request, exc: HTTPException) -> Response:
         return error_response(request, exc.status_code, str(exc.detail))
 
-    from deliberun.web import routes, strava_routes
+    from deliberun.web import routes, routes_courses, strava_routes
 
     routes.register(app)
     strava_routes.register(app)
+    routes_courses.register(app)
     return app
 
 

@@ -1,0 +1,355 @@
+"""Use cases of courses: find them (incrementally), list them, one course's history, rename.
+
+``sync_courses`` profiles every run not yet profiled (its streams are read once; the
+profile is kept in ``course_tracks``) and places every run not on a course, longest
+first (``practice.courses``). Every read command syncs first, so a fresh import shows
+on its course at once. ``--rebuild`` starts again (names given by the runner are kept
+when the course's reference run is the same).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+
+from deliberun.practice.course_progress import Pass, adjust, progress
+from deliberun.practice.course_tracks import PathShape, TrackProfile, profile_from_streams
+from deliberun.practice.courses import MIN_RUNS, CourseIndex, course_length, run_on_course
+from deliberun.services.athlete import is_running
+from deliberun.store import courses_repo as cr
+from deliberun.store import practice_repo
+from deliberun.store.db import Database
+from deliberun.store.repository import local_start
+from deliberun.store.settings_repo import get_settings
+from deliberun.store.streams import decode_stream
+
+#: Runs profiled per stream query and commit.
+PROFILE_BATCH = 100
+#: Rounds of placing runs again after a course's reference grew.
+MAX_PLACING_ROUNDS = 4
+#: A course whose first run ends within this of its start is called a loop [m].
+LOOP_CLOSE_M = 200.0
+
+
+class NoSuchCourse(LookupError):
+    def __init__(self, course_id: int) -> None:
+        super().__init__(f"no course {course_id}; `deliberun courses` lists them")
+
+
+def _profile(row: Any) -> TrackProfile:
+    return TrackProfile.from_arrays(
+        int(row.activity_id), cr.decode_arrays(row.data, row.n), row.distance_m
+    )
+
+
+def _gap_model(db: Database) -> str:
+    with db.session() as s:
+        return get_settings(s).gap_model
+
+
+def _profile_new_runs(
+    db: Database, gap_model: str, progress_cb: Callable[[int, int], None] | None
+) -> int:
+    """Phase 1: a profile for every run not yet profiled (none for a run without a track).
+
+    Runs are read and written ``PROFILE_BATCH`` at a time (one stream query, one commit).
+    """
+    with db.session() as s:
+        todo = cr.unprofiled_activities(s)
+    for k in range(0, len(todo), PROFILE_BATCH):
+        batch = todo[k : k + PROFILE_BATCH]
+        with db.session() as s:
+            running = [aid for aid, sport in batch if is_running(sport)]
+            streams: dict[int, dict[str, np.ndarray]] = {}
+            for aid, name, dt, blob, n in cr.streams_of(s, running, cr.PROFILE_STREAMS):
+                streams.setdefault(aid, {})[name] = decode_stream(dt, blob, n)
+            for aid, _sport in batch:
+                st = streams.get(aid, {})
+                p = None
+                if {"time", "latitude", "longitude"} <= st.keys():
+                    p = profile_from_streams(
+                        aid,
+                        st["time"],
+                        st["latitude"],
+                        st["longitude"],
+                        distance=st.get("distance"),
+                        altitude=st.get("altitude"),
+                        heart_rate=st.get("heart_rate"),
+                        gap_model=gap_model,
+                    )
+                cr.add_track(
+                    s, aid, course_id=None, distance_m=p.distance_m if p else 0.0,
+                    direction="same", gap_model=gap_model, arrays=p.arrays() if p else None,
+                )  # fmt: skip
+            s.commit()
+        if progress_cb is not None:
+            progress_cb(min(k + PROFILE_BATCH, len(todo)), len(todo))
+    return len(todo)
+
+
+def sync_courses(
+    db: Database,
+    *,
+    rebuild: bool = False,
+    progress_cb: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Profile every new run and put every run not on a course on one.
+
+    Phase 1 profiles new runs; phase 2 places runs not on a course (new ones, and those
+    whose course lost its first run when that was deleted), longest first, against the
+    stored courses. Everything starts again on ``rebuild`` or when the GAP model
+    setting changed (the profiles hold GAP distance). Returns ``{"examined",
+    "placed", "courses"}``.
+    """
+    gap_model = _gap_model(db)
+    now = datetime.now(UTC)
+    names: dict[int, str] = {}
+    with db.session() as s:
+        if rebuild or cr.needs_rebuild(s, gap_model):
+            names = cr.forget_courses(s, tracks=True)
+            s.commit()
+    examined = _profile_new_runs(db, gap_model, progress_cb)
+    with db.session() as s:
+        index = CourseIndex()
+        tracks = cr.track_rows(s)
+        by_id = {int(t.activity_id): t for t in tracks}
+        for c in cr.course_rows(s):
+            ref = by_id.get(int(c.reference_activity_id))
+            if ref is None:
+                continue
+            p = _profile(ref)
+            index.add_course(
+                int(c.id), int(c.reference_activity_id), PathShape(p.latitude, p.longitude)
+            )
+        shapes: dict[int, PathShape] = {}
+
+        def shape_of(t: Any) -> PathShape:
+            aid = int(t.activity_id)
+            if aid not in shapes:
+                p = _profile(t)
+                shapes[aid] = PathShape(p.latitude, p.longitude)
+            return shapes[aid]
+
+        todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
+        placed = len(todo)
+        for _round in range(MAX_PLACING_ROUNDS):
+            turned: set[int] = set()
+            moves: list[tuple[int, int, str]] = []
+            for t in todo:
+                aid = int(t.activity_id)
+                shape = shape_of(t)
+                course, _, extends = index.match_shares(shape)
+                if course is None:
+                    cid = cr.add_course(s, aid, now, name=names.get(aid))
+                    course = index.add_course(cid, aid, shape)
+                    direction = "same"
+                else:
+                    direction = _direction(course, shape)
+                    if extends:
+                        if direction == "reverse":  # keep the members' directions relative to it
+                            cr.flip_directions(s, course.key)
+                            direction = "same"
+                        index.replace_reference(course, aid, shape)
+                        cr.set_reference(s, course.key, aid)
+                        turned.add(course.key)
+                course.members.append(aid)
+                moves.append((aid, course.key, direction))
+            cr.set_track_courses(s, moves)
+            s.flush()
+            # a course whose reference grew: its runs must still match the new reference
+            todo = []
+            if turned:
+                courses = {c.key: c for c in index.courses}
+                for t in cr.track_rows(s):
+                    if t.course_id in turned:
+                        ref = courses[int(t.course_id)].reference
+                        if (
+                            int(t.activity_id) != courses[int(t.course_id)].reference_id
+                            and not (ref.matches(shape_of(t))[0])
+                        ):
+                            cr.clear_track_course(s, int(t.activity_id))
+                            todo.append(t)
+            if not todo:
+                break
+            todo.sort(key=lambda t: -t.distance_m)
+        s.commit()
+    return {"examined": examined, "placed": placed, "courses": len(index)}
+
+
+def _direction(course: Any, shape: PathShape) -> str:
+    from deliberun.practice.courses import run_direction
+
+    return run_direction(course, shape)
+
+
+def _course_name(row: Any, length: float, ref: TrackProfile) -> str:
+    if row.name:
+        return str(row.name)
+    lat0 = math.radians(float(ref.latitude[0]))
+    dy = (float(ref.latitude[-1]) - float(ref.latitude[0])) * 111195.0
+    dx = (float(ref.longitude[-1]) - float(ref.longitude[0])) * 111195.0 * math.cos(lat0)
+    closed = math.hypot(dx, dy)
+    kind = "loop" if closed <= LOOP_CLOSE_M else "route"
+    return f"{length / 1000:.1f} km {kind} #{row.id}"
+
+
+def _by_course(db: Database) -> tuple[dict[int, Any], dict[int, list[Any]]]:
+    with db.session() as s:
+        courses = {int(c.id): c for c in cr.course_rows(s)}
+        tracks = cr.track_rows(s)
+    groups: dict[int, list[Any]] = {}
+    for t in tracks:
+        if t.course_id is not None:
+            groups.setdefault(int(t.course_id), []).append(t)
+    return courses, groups
+
+
+def list_courses(
+    db: Database, *, min_runs: int = MIN_RUNS, sync: bool = True
+) -> list[dict[str, Any]]:
+    """Recurring courses (``min_runs`` runs or more), most runs first.
+
+    Each: ``id, name, distance_m, runs, first_date, last_date, best_time_s,
+    best_activity_id, last_time_s, last_activity_id`` (times over the course's length).
+    """
+    if sync:
+        sync_courses(db)
+    courses, groups = _by_course(db)
+    out = []
+    for cid, tracks in groups.items():
+        if len(tracks) < min_runs or cid not in courses:
+            continue
+        profiles = [_profile(t) for t in tracks]
+        length = course_length(profiles)
+        times = [run_on_course(p, length)["time_s"] for p in profiles]
+        ref = next(
+            (p for p in profiles if p.activity_id == courses[cid].reference_activity_id),
+            profiles[0],
+        )
+        b = int(np.argmin(times))
+        out.append(
+            {
+                "id": cid,
+                "name": _course_name(courses[cid], length, ref),
+                "distance_m": length,
+                "runs": len(tracks),
+                "first_date": tracks[0].local_date.isoformat(),
+                "last_date": tracks[-1].local_date.isoformat(),
+                "best_time_s": times[b],
+                "best_activity_id": int(tracks[b].activity_id),
+                "last_time_s": times[-1],
+                "last_activity_id": int(tracks[-1].activity_id),
+            }
+        )
+    out.sort(key=lambda c: (-c["runs"], c["id"]))
+    return out
+
+
+def _temperatures(s: Any, ids: list[int]) -> dict[int, float]:
+    out = {}
+    for aid, dtype, blob, n in practice_repo.temperature_rows(s, ids):
+        t = decode_stream(dtype, blob, n)
+        if np.isfinite(t).any():
+            out[aid] = float(np.nanmean(t))
+    return out
+
+
+def _form_by_day(db: Database, today: date) -> dict[date, dict[str, float | None]]:
+    from deliberun.services.athlete_state import daily_state
+
+    try:
+        return daily_state(db, today=today)
+    except (ValueError, KeyError):  # no load model possible (no runs with load)
+        return {}
+
+
+def course_detail(
+    db: Database, course_id: int, *, today: date, sync: bool = True
+) -> dict[str, Any]:
+    """One course: every run on it (raw and adjusted, with the adjustments), its progress
+    (best, last, trend with 95 % interval, 3 fastest) and the path of its first run."""
+    if sync:
+        sync_courses(db)
+    with db.session() as s:
+        row = cr.get_course(s, course_id)
+        if row is None:
+            raise NoSuchCourse(course_id)
+        tracks = [t for t in cr.track_rows(s, course_id) if t.local_date <= today]
+        ids = [int(t.activity_id) for t in tracks]
+        temps = _temperatures(s, ids)
+        metrics = cr.metric_values(s, ids)
+    if not tracks:
+        raise NoSuchCourse(course_id)
+    profiles = [_profile(t) for t in tracks]
+    length = course_length(profiles)
+    ref = next((p for p in profiles if p.activity_id == row.reference_activity_id), profiles[0])
+    passes = []
+    for t, p in zip(tracks, profiles, strict=True):
+        r = run_on_course(p, length)
+        passes.append(
+            Pass(
+                activity_id=int(t.activity_id), local_date=t.local_date, time_s=r["time_s"],
+                elapsed_s=r["elapsed_s"], gap_time_s=r["gap_time_s"], avg_hr_bpm=r["avg_hr_bpm"],
+                temperature_c=temps.get(int(t.activity_id)),
+            )
+        )  # fmt: skip
+    rows = adjust(passes)
+    form = _form_by_day(db, today)
+    for r, t in zip(rows, tracks, strict=True):
+        start = local_start(t)
+        r.update(
+            name=t.name,
+            start_time=start.isoformat(),
+            local_hour=start.hour + start.minute / 60.0,
+            run_distance_m=float(t.distance_m),
+            direction=t.direction,
+            decoupling_pct=metrics.get(int(t.activity_id), {}).get("decoupling_pct"),
+            form=(form.get(t.local_date) or {}).get("form"),
+        )
+    step = max(1, ref.n // 400)
+    return {
+        "id": int(row.id),
+        "name": _course_name(row, length, ref),
+        "distance_m": length,
+        "runs": len(rows),
+        "reference_activity_id": int(row.reference_activity_id),
+        "as_of": today.isoformat(),
+        "adjustments": {
+            "gap": f"grade: time at the same effort on the flat (GAP model {tracks[0].gap_model})",
+            "heat": "time x (1 - 0.3 % per degC above 10 degC), Ely et al. 2007",
+            "hr_normalised": "adjusted time at the course's median heart rate "
+            "(speed per beat constant)",
+        },
+        "progress": progress(rows),
+        "passes": rows,
+        "path": {
+            "latitude": [float(x) for x in ref.latitude[::step]],
+            "longitude": [float(x) for x in ref.longitude[::step]],
+        },
+    }
+
+
+def rename_course(db: Database, course_id: int, name: str) -> dict[str, Any]:
+    """Give a course the runner's name (kept across rebuilds)."""
+    name = name.strip()
+    if not name:
+        raise ValueError("give the course a name that is not empty")
+    with db.session() as s:
+        row = cr.get_course(s, course_id)
+        if row is None:
+            raise NoSuchCourse(course_id)
+        row.name = name
+        s.commit()
+        return {"id": int(row.id), "name": name}
+
+
+def course_of_activity(db: Database, activity_id: int) -> int | None:
+    """The course a run is on (after a sync), or None."""
+    sync_courses(db)
+    with db.session() as s:
+        t = cr.track_of(s, activity_id)
+        return int(t.course_id) if t is not None and t.course_id is not None else None

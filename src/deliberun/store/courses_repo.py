@@ -1,0 +1,286 @@
+"""Read and write courses, run track profiles and segments (tables_courses.py).
+
+A profile is stored as one zlib blob: latitude and longitude as float64, the running
+totals as float32 (time to a few ms, beats to a fraction of a beat), ``n`` points
+each. No function commits: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import Session
+
+from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
+from deliberun.store.tables_courses import CourseRow, CourseTrackRow, SegmentRow
+
+#: Profile arrays in stored order: the first ``N_F8`` as float64, the rest float32.
+PROFILE_ARRAYS = ("latitude", "longitude", "time_s", "moving_s", "gap_m", "beats", "hr_s")
+N_F8 = 2
+#: Streams a profile is made from.
+PROFILE_STREAMS = ("time", "latitude", "longitude", "distance", "altitude", "heart_rate")
+
+
+def encode_arrays(
+    arrays: dict[str, np.ndarray], names: tuple[str, ...] = PROFILE_ARRAYS
+) -> tuple[int, bytes]:
+    """``(n, blob)`` for equal-length arrays named ``names``."""
+    n = len(arrays[names[0]])
+    parts = [
+        np.asarray(arrays[k], dtype="<f8" if i < N_F8 else "<f4").tobytes()
+        for i, k in enumerate(names)
+    ]
+    return n, zlib.compress(b"".join(parts), 1)
+
+
+def decode_arrays(
+    blob: bytes, n: int, names: tuple[str, ...] = PROFILE_ARRAYS
+) -> dict[str, np.ndarray]:
+    """The arrays :func:`encode_arrays` stored (float64)."""
+    raw = zlib.decompress(blob)
+    out: dict[str, np.ndarray] = {}
+    pos = 0
+    for i, k in enumerate(names):
+        dtype = "<f8" if i < N_F8 else "<f4"
+        size = n * (8 if i < N_F8 else 4)
+        out[k] = np.frombuffer(raw[pos : pos + size], dtype=dtype).astype(np.float64)
+        pos += size
+    if pos != len(raw):
+        raise ValueError("stored course track has the wrong size; rebuild with --rebuild")
+    return out
+
+
+# ----------------------------------------------------------------------------- reads
+
+
+def unprofiled_activities(session: Session) -> list[tuple[int, str]]:
+    """``(id, sport)`` of activities with a latitude stream and no profile yet, by start."""
+    has_track = select(StreamRow.activity_id).where(StreamRow.name == "latitude")
+    done = select(CourseTrackRow.activity_id)
+    q = (
+        select(ActivityRow.id, ActivityRow.sport)
+        .where(ActivityRow.id.in_(has_track), ActivityRow.id.not_in(done))
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )
+    return [(int(i), str(s)) for i, s in session.execute(q)]
+
+
+def some_streams(session: Session, activity_id: int, names: tuple[str, ...]) -> list[Any]:
+    """``(name, dtype, data, n)`` of the named streams of one activity."""
+    q = select(StreamRow.name, StreamRow.dtype, StreamRow.data, StreamRow.n).where(
+        StreamRow.activity_id == int(activity_id), StreamRow.name.in_(names)
+    )
+    return list(session.execute(q).all())
+
+
+def streams_of(
+    session: Session, ids: list[int], names: tuple[str, ...]
+) -> list[tuple[int, str, str, bytes, int]]:
+    """``(activity_id, name, dtype, data, n)`` of the named streams of several activities."""
+    if not ids:
+        return []
+    q = select(
+        StreamRow.activity_id, StreamRow.name, StreamRow.dtype, StreamRow.data, StreamRow.n
+    ).where(StreamRow.activity_id.in_([int(i) for i in ids]), StreamRow.name.in_(names))
+    return [(int(a), n, dt, b, k) for a, n, dt, b, k in session.execute(q)]
+
+
+def course_rows(session: Session) -> list[CourseRow]:
+    return list(session.scalars(select(CourseRow).order_by(CourseRow.id)))
+
+
+def get_course(session: Session, course_id: int) -> CourseRow | None:
+    return session.get(CourseRow, int(course_id))
+
+
+def track_rows(session: Session, course_id: int | None = None) -> list[Any]:
+    """Profiles with a track, by their run's start: ``(activity_id, course_id, distance_m,
+    direction, gap_model, n, data, start_time, utc_offset_s, local_date, name, sport)``."""
+    q = (
+        select(
+            CourseTrackRow.activity_id, CourseTrackRow.course_id, CourseTrackRow.distance_m,
+            CourseTrackRow.direction, CourseTrackRow.gap_model, CourseTrackRow.n,
+            CourseTrackRow.data, ActivityRow.start_time, ActivityRow.utc_offset_s,
+            ActivityRow.local_date, ActivityRow.name, ActivityRow.sport,
+        )
+        .join(ActivityRow, ActivityRow.id == CourseTrackRow.activity_id)
+        .where(CourseTrackRow.n > 0)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )  # fmt: skip
+    if course_id is not None:
+        q = q.where(CourseTrackRow.course_id == int(course_id))
+    return list(session.execute(q).all())
+
+
+def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
+    return session.get(CourseTrackRow, int(activity_id))
+
+
+def needs_rebuild(session: Session, gap_model: str) -> bool:
+    """True when a track was profiled with another GAP model."""
+    other = select(CourseTrackRow.activity_id).where(
+        CourseTrackRow.n > 0, CourseTrackRow.gap_model != gap_model
+    )
+    return session.execute(other.limit(1)).first() is not None
+
+
+def metric_values(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``{id: {"decoupling_pct", "efficiency_factor"}}`` from the stored metrics."""
+    if not ids:
+        return {}
+    d = MetricsRow.data
+    q = select(
+        MetricsRow.activity_id,
+        d["decoupling_pct"].as_float(),
+        d["efficiency_factor"].as_float(),
+    ).where(MetricsRow.activity_id.in_(ids))
+    return {
+        int(a): {"decoupling_pct": dc, "efficiency_factor": ef} for a, dc, ef in session.execute(q)
+    }
+
+
+def segment_rows(session: Session) -> list[SegmentRow]:
+    return list(session.scalars(select(SegmentRow).order_by(SegmentRow.id)))
+
+
+def get_segment(session: Session, segment_id: int) -> SegmentRow | None:
+    return session.get(SegmentRow, int(segment_id))
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+def add_course(
+    session: Session, reference_activity_id: int, now: datetime, name: str | None = None
+) -> int:
+    row = CourseRow(reference_activity_id=int(reference_activity_id), created_at=now, name=name)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def add_track(
+    session: Session,
+    activity_id: int,
+    *,
+    course_id: int | None,
+    distance_m: float,
+    direction: str,
+    gap_model: str,
+    arrays: dict[str, np.ndarray] | None,
+) -> None:
+    """Store a run's profile (``arrays`` None: examined, no usable track)."""
+    n, blob = encode_arrays(arrays) if arrays is not None else (0, b"")
+    session.add(
+        CourseTrackRow(
+            activity_id=int(activity_id),
+            course_id=course_id,
+            distance_m=float(distance_m),
+            direction=direction,
+            gap_model=gap_model,
+            n=n,
+            data=blob,
+        )
+    )
+
+
+def set_track_course(session: Session, activity_id: int, course_id: int, direction: str) -> None:
+    session.execute(
+        update(CourseTrackRow)
+        .where(CourseTrackRow.activity_id == int(activity_id))
+        .values(course_id=int(course_id), direction=direction)
+    )
+
+
+def set_track_courses(session: Session, moves: list[tuple[int, int, str]]) -> None:
+    """Put runs on courses: ``(activity_id, course_id, direction)`` (one executemany)."""
+    if not moves:
+        return
+    table = CourseTrackRow.__table__
+    stmt = (
+        update(table)
+        .where(table.c.activity_id == bindparam("aid"))
+        .values(course_id=bindparam("cid"), direction=bindparam("dir"))
+    )
+    session.connection().execute(
+        stmt, [{"aid": int(a), "cid": int(c), "dir": d} for a, c, d in moves]
+    )
+
+
+def clear_track_course(session: Session, activity_id: int) -> None:
+    session.execute(
+        update(CourseTrackRow)
+        .where(CourseTrackRow.activity_id == int(activity_id))
+        .values(course_id=None)
+    )
+
+
+def set_reference(session: Session, course_id: int, activity_id: int) -> None:
+    session.execute(
+        update(CourseRow)
+        .where(CourseRow.id == int(course_id))
+        .values(reference_activity_id=int(activity_id))
+    )
+
+
+def flip_directions(session: Session, course_id: int) -> None:
+    """Swap ``same`` and ``reverse`` for every run on a course (its reference turned)."""
+    tracks = session.scalars(
+        select(CourseTrackRow).where(CourseTrackRow.course_id == int(course_id))
+    )
+    for t in tracks:
+        t.direction = "reverse" if t.direction == "same" else "same"
+
+
+def forget_courses(session: Session, *, tracks: bool = False) -> dict[int, str]:
+    """Delete every course (and with ``tracks`` every profile); returns the names the
+    runner gave, by reference activity, so a rebuild can keep them."""
+    names = {
+        int(r.reference_activity_id): r.name for r in course_rows(session) if r.name is not None
+    }
+    session.execute(update(CourseTrackRow).values(course_id=None))
+    if tracks:
+        session.execute(delete(CourseTrackRow))
+    session.execute(delete(CourseRow))
+    return names
+
+
+def add_segment(
+    session: Session,
+    *,
+    name: str,
+    distance_m: float,
+    source: str,
+    latitude: np.ndarray,
+    longitude: np.ndarray,
+    now: datetime,
+) -> int:
+    n, blob = encode_arrays(
+        {"latitude": latitude, "longitude": longitude}, ("latitude", "longitude")
+    )
+    row = SegmentRow(
+        name=name, distance_m=float(distance_m), source=source, n=n, data=blob, created_at=now
+    )
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def segment_points(row: SegmentRow) -> tuple[np.ndarray, np.ndarray]:
+    arrays = decode_arrays(row.data, row.n, ("latitude", "longitude"))
+    return arrays["latitude"], arrays["longitude"]
+
+
+def interval_rows(session: Session, ids: list[int]) -> list[tuple[int, Any, Any]]:
+    """``(activity id, intervals summary, reps)`` (full rep records) of the given activities."""
+    if not ids:
+        return []
+    d = MetricsRow.data
+    q = select(
+        MetricsRow.activity_id, d[("intervals", "summary")].as_string(), d[("intervals", "reps")]
+    ).where(MetricsRow.activity_id.in_(ids))
+    return [(int(a), summary, reps) for a, summary, reps in session.execute(q)]
