@@ -9,12 +9,14 @@ from typing import Any
 
 import typer
 
+from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import clock
 
 segment_app = typer.Typer(
-    help="Your measured segments: every later pass over them is found and timed.",
+    help="Your measured segments: every later pass over them is found and timed.\n\n"
+    'Example: deliberun segment add 42 --from 2.0 --to 3.6 --name "Park hill"',
     no_args_is_help=True,
 )
 
@@ -25,7 +27,7 @@ def _db(ctx: typer.Context) -> Database:
 
 def _today(text: str | None) -> date:
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(text) if text else asof.today()
     except ValueError:
         fail(f"--today {text}: give a date as YYYY-MM-DD", code=2)
 
@@ -196,7 +198,10 @@ def segment_list(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """List your segments."""
+    """List your segments.
+
+    Example: deliberun segment list --json
+    """
     from deliberun.services import segments as svc
 
     data = svc.list_segments(_db(ctx))
