@@ -192,8 +192,10 @@ def import_manual_rows(
     now: datetime | None = None,
 ) -> None:
     """Import the rows without a file of the exports among ``paths`` (see the module notes)."""
-    from deliberun.services.importer import _take_meta
+    from deliberun.services.importer import _take_meta, store_error
     from deliberun.services.same_run_store import find_same_run
+    from deliberun.store.errors import is_fatal
+    from deliberun.store.retry import retry_write
 
     stamp = now or datetime.now(UTC)
     for export in find_export_rows(paths):
@@ -219,29 +221,40 @@ def import_manual_rows(
                 )
                 continue
             sha = hashlib.sha256(row.original).hexdigest()
-            with db.session() as s, s.begin():
-                known = repo.source_for_sha(s, sha)
-                if known is not None:
-                    entry.update(status="known", activity_id=known.activity_id)
-                    continue
-                values = _values(row)
-                duration = values["elapsed_time_s"] or values["moving_time_s"]
-                fp = Footprint(row.start_time, duration, values["distance_m"])
-                match = find_same_run(s, fp)
-                if match is not None and not match[0].manual:
-                    # the run is stored from another source: the row lends its text
-                    same = match[0]
+
+            def step(row: StravaRow = row, reason: str = reason, sha: str = sha,
+                     display: str = display) -> tuple[str, int]:  # fmt: skip
+                """One row, one transaction: (status, activity id)."""
+                with db.session() as s, s.begin():
+                    known = repo.source_for_sha(s, sha)
+                    if known is not None:
+                        return "known", known.activity_id
+                    values = _values(row)
+                    duration = values["elapsed_time_s"] or values["moving_time_s"]
+                    fp = Footprint(row.start_time, duration, values["distance_m"])
+                    match = find_same_run(s, fp)
                     repo.add_original(s, sha, row.original, os.path.basename(display), stamp)
-                    repo.add_source(
-                        s, same.id, sha256=sha, source_path=display, format=MANUAL_FORMAT,
-                        meta=_meta(row, reason),
-                    )  # fmt: skip
-                    _take_meta(same, _meta(row, reason))
-                    entry.update(status="has a file", activity_id=same.id)
-                    continue
-                repo.add_original(s, sha, row.original, os.path.basename(display), stamp)
-                aid = _insert_manual(s, row, reason, sha, display, settings, stamp)
-                entry.update(status="imported", activity_id=aid)
+                    if match is not None and not match[0].manual:
+                        # the run is stored from another source: the row lends its text
+                        same = match[0]
+                        repo.add_source(
+                            s, same.id, sha256=sha, source_path=display, format=MANUAL_FORMAT,
+                            meta=_meta(row, reason),
+                        )  # fmt: skip
+                        _take_meta(same, _meta(row, reason))
+                        return "has a file", same.id
+                    return "imported", _insert_manual(s, row, reason, sha, display, settings, stamp)
+
+            try:
+                # another import writing the same row meanwhile: retried, then "known"
+                status, aid = retry_write(step, retry_integrity=True)
+            except Exception as exc:  # noqa: BLE001 - one row's fault, the rest go on
+                if is_fatal(exc):
+                    raise
+                entry.update(status="failed", activity_id=None)
+                report.failed.append({"path": display, "error": store_error(exc)})
+                continue
+            entry.update(status=status, activity_id=aid)
 
 
 def manual_counts(report: ImportReport) -> dict[str, int]:

@@ -136,6 +136,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+#: Key of the PostgreSQL advisory lock held while migrating (any fixed 64-bit number).
+MIGRATION_LOCK_KEY = 0x64656C6962
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every Alembic migration not yet applied (named, ordered, transactional)."""
     from alembic import command
@@ -147,7 +151,11 @@ def upgrade(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # IMMEDIATE: a second process opening a new database waits for the first
     # one's migration, then finds the schema at head (instead of "database is locked").
+    # PostgreSQL: a transaction-scoped advisory lock does the same (without it the second
+    # process's CREATE TABLE fails on the first one's uncommitted catalogue rows).
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
