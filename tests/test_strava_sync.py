@@ -154,17 +154,17 @@ def test_expired_token_is_refreshed_before_use_and_after_401(runs, connect, tmp_
 
 def test_429_waits_for_the_window_and_finishes(runs, connect, tmp_path, monkeypatch):
     # short windows on both sides so the test waits seconds, not a quarter hour
-    monkeypatch.setenv("DELIBERUN_STRAVA_RATE_WINDOW_S", "2")
-    srv = connect(runs[:3], window_s=2.0, limit_short=4)
+    monkeypatch.setenv("DELIBERUN_STRAVA_RATE_WINDOW_S", "3")
+    srv = connect(runs[:3], window_s=3.0, limit_short=4)
+    db = Database(tmp_path / "sync.db")  # migrated before the window is used up: the
+    client = StravaClient(sv.token_store(), StravaConfig.from_env())  # sync starts in it
     httpx.post(f"{srv.url}/_standin/usage", json={"short": 4, "day": 4})  # used up elsewhere
-    db = Database(tmp_path / "sync.db")
-    client = StravaClient(sv.token_store(), StravaConfig.from_env())
     t0 = time.monotonic()
     rep = sv.sync(db, client=client)
     assert len(rep.new) == 3 and rep.stopped is None
     assert srv.state.counts.get("429", 0) >= 1  # the first answer
     assert client.waited_s > 0 and time.monotonic() - t0 < 30
-    # 7 requests, 4 per 2-s window: the client waited for the window instead of a 429 storm
+    # 7 requests, 4 per 3-s window: the client waited for the window instead of a 429 storm
     assert srv.state.counts["429"] <= 2
 
 
