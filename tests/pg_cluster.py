@@ -10,11 +10,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from free_port import free_port
 
 
 @dataclass
@@ -41,12 +42,6 @@ class Cluster:
         subprocess.run([*self.user, *args], check=check, capture_output=True, timeout=120)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start() -> Cluster | str:
     """A running cluster, or the reason there is none."""
     try:
@@ -63,7 +58,7 @@ def start() -> Cluster | str:
         shutil.chown(root, "nobody")
         os.chmod(root, 0o700)
         user = ["runuser", "-u", "nobody", "--"]
-    port = _free_port()
+    port = free_port()
     cluster = Cluster(root, bindir, port, user)
     try:
         cluster._run(str(bindir / "initdb"), "-D", str(root / "data"), "-A", "trust", "-U", "pg")

@@ -15,21 +15,8 @@ import pytest
 from deliberun.services import strava_sync as sv
 from deliberun.strava.standin import StandinServer
 from strava_helpers import env_for, fresh_state
-from test_web_browser import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
@@ -116,8 +103,8 @@ def test_dashboard_sync_button_fetches_the_runs(browser, standin, tmp_path) -> N
     from conftest import REAL
     from deliberun.strava.standin_data import from_strava_export
     from deliberun.web.app import create_app
+    from free_port import free_port
     from strava_helpers import get_code
-    from test_web_browser import free_port
 
     export = REAL / "strava_export" / "slalom007"
     if not (export / "activities.csv").is_file():

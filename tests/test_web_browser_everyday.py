@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from deliberun.web.app import create_app
-from test_web_browser import ARGS, CHROMIUM, PAGES, free_port
+from free_port import free_port
+from test_web_browser import PAGES
 from test_web_data import LAST_DAY, build_db, simulated_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -43,18 +44,6 @@ def _serve(path: Path, today: date) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

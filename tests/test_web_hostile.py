@@ -18,8 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from free_port import free_port
 from hostile import ROOT, write_runs
-from test_web_serve import free_port, start, stop, wait_up
+from test_web_serve import start, stop, wait_up
 
 HTML = {"accept": "text/html"}
 
