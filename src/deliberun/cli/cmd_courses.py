@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from deliberun.cli import asof
-from deliberun.cli.output import fail, print_json, stderr, stdout, table
+from deliberun.cli.output import fail, print_json, safe, stderr, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import clock
 
@@ -23,13 +22,6 @@ segment_app = typer.Typer(
 
 def _db(ctx: typer.Context) -> Database:
     return Database((ctx.obj or {}).get("db"))
-
-
-def _today(text: str | None) -> date:
-    try:
-        return date.fromisoformat(text) if text else asof.today()
-    except ValueError:
-        fail(f"--today {text}: give a date as YYYY-MM-DD", code=2)
 
 
 def _t(x: Any) -> str:
@@ -123,7 +115,6 @@ def course_cmd(
     course_id: int = typer.Argument(..., help="Course id (from `deliberun courses`)."),
     rename: str = typer.Option(None, "--rename", help="Give the course this name."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    today_: str = typer.Option(None, "--today", help="Treat this day as today (YYYY-MM-DD)."),
 ) -> None:
     """Every run on one course, raw and adjusted (grade, heat, heart rate), with its trend.
 
@@ -142,17 +133,17 @@ def course_cmd(
         if as_json:
             print_json(res)
         else:
-            stderr.print(f"course {res['id']} is now {res['name']!r}", highlight=False)
+            stderr.print(f"course {res['id']} is now {safe(repr(res['name']))}", highlight=False)
         return
     try:
-        data = svc.course_detail(db, course_id, today=_today(today_))
+        data = svc.course_detail(db, course_id, today=asof.today())
     except LookupError as exc:
         fail(str(exc).strip("'\""))
     if as_json:
         print_json(data)
         return
     stdout.print(
-        f"[b]{data['name']}[/b]: {data['distance_m'] / 1000:.2f} km, {data['runs']} runs "
+        f"[b]{safe(data['name'])}[/b]: {data['distance_m'] / 1000:.2f} km, {data['runs']} runs "
         f"(as of {data['as_of']}; times are moving time over the course length)",
         highlight=False,
     )
@@ -189,7 +180,7 @@ def segment_add(
         print_json(res)
     else:
         stderr.print(
-            f"segment {res['id']} {res['name']!r}: {res['distance_m'] / 1000:.2f} km",
+            f"segment {res['id']} {safe(repr(res['name']))}: {res['distance_m'] / 1000:.2f} km",
             highlight=False,
         )
 
@@ -216,7 +207,6 @@ def segment_show(
     ctx: typer.Context,
     segment_id: int = typer.Argument(..., help="Segment id."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    today_: str = typer.Option(None, "--today", help="Treat this day as today (YYYY-MM-DD)."),
 ) -> None:
     """Every pass over a segment, raw and adjusted, with its trend.
 
@@ -225,13 +215,15 @@ def segment_show(
     from deliberun.services import segments as svc
 
     try:
-        data = svc.segment_detail(_db(ctx), segment_id, today=_today(today_))
+        data = svc.segment_detail(_db(ctx), segment_id, today=asof.today())
     except LookupError as exc:
         fail(str(exc).strip("'\""))
     if as_json:
         print_json(data)
         return
-    stdout.print(f"[b]{data['name']}[/b]: {data['distance_m'] / 1000:.2f} km", highlight=False)
+    stdout.print(
+        f"[b]{safe(data['name'])}[/b]: {data['distance_m'] / 1000:.2f} km", highlight=False
+    )
     _passes_table("Passes", data["passes"], course=False)
     _progress_lines(data["progress"])
 
@@ -240,7 +232,6 @@ def compare_cmd(
     ctx: typer.Context,
     activity: int = typer.Argument(..., help="Activity id."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    today_: str = typer.Option(None, "--today", help="Treat this day as today (YYYY-MM-DD)."),
 ) -> None:
     """The sessions of the same structure as this one, side by side, rep by rep.
 
@@ -249,7 +240,7 @@ def compare_cmd(
     from deliberun.services import compare as svc
 
     try:
-        data = svc.compare(_db(ctx), activity, today=_today(today_))
+        data = svc.compare(_db(ctx), activity, today=asof.today())
     except LookupError as exc:
         fail(str(exc).strip("'\""))
     if as_json:
