@@ -110,3 +110,19 @@ def test_goal_race_day_and_distance_count() -> None:
     run.goal_race_day = True
     v = classify(run, hr_max_bpm=HR_MAX, season=season, goals_m=(12000.0,))
     assert v.is_race and any("goal race" in e for e in v.evidence)
+
+
+def test_a_planned_progression_run_is_not_a_race() -> None:
+    # the demo's case: a hard 10-mile progression run (E + M + T), the fastest of the
+    # season at its distance at 85% of max HR, unnamed: a race on its effort alone ...
+    season = _season(16000.0, 330.0)
+    run = _run("Progression run", 15700.0, 4680.0, 0.85 * HR_MAX, cv=None)
+    assert classify(run, hr_max_bpm=HR_MAX, season=season).is_race
+    # ... but the runner's plan had a progression session that day
+    run.planned = "progression"
+    v = classify(run, hr_max_bpm=HR_MAX, season=season)
+    assert not v.is_race and any("plan had a progression" in e for e in v.evidence)
+    # a real race on a day the plan had an easy run still reads as one
+    race = _run("Budapest Félmaraton", 21097.5, 5700.0, 0.89 * HR_MAX)
+    race.planned = "easy"
+    assert classify(race, hr_max_bpm=HR_MAX, season=_season(18000.0, 330.0)).is_race

@@ -241,3 +241,18 @@ def test_stale_data_is_said_first() -> None:
     assert rev.notice and "2026-02-09" in rev.notice and rev.to_dict()["notice"] == rev.notice
     assert to_markdown(rev).splitlines()[2].startswith("> Your newest run")
     assert today_advice(runs, d - timedelta(days=19)).notice is None
+
+
+def test_no_stretch_session_in_the_week_of_a_planned_race() -> None:
+    d = date(2026, 3, 10)
+    ok = [Session(d - timedelta(days=1), activity_id=1, form=-5, acwr=1.0)]
+    assert today_advice(ok, d).advice == "push"
+    for ahead, word in ((0, "Race day"), (4, "Race week")):
+        race = PlannedDay(d + timedelta(days=ahead), "race", "race 10km")
+        rev = today_advice(ok, d, planned=[race])
+        text = rev.sections[0].sentences[-1].text
+        assert rev.advice == "hold" and text.startswith(word), text
+        assert "no stretch session" in text and "form -5" in text
+    # a race more than a week ahead leaves the advice alone
+    later = PlannedDay(d + timedelta(days=9), "race", "race 10km")
+    assert today_advice(ok, d, planned=[later]).advice == "push"

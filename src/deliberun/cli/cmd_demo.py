@@ -91,7 +91,8 @@ def _print_practice(practice: dict[str, Any]) -> None:
     nemeses = practice.get("nemeses") or []
     if not nemeses:
         stdout.print(
-            "Nemesis workouts: none — no workout type failed in most of its recent attempts."
+            "Nemesis workouts: none — no workout type is failing clearly more often lately "
+            "than it usually does."
         )
     for n in nemeses:
         top = f"; {n['explanation']}" if n.get("explanation") else ""

@@ -540,8 +540,9 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
         return
     if not found:
         stdout.print(
-            "No nemesis workout: no type failed in most of its recent attempts more often "
-            "than it used to."
+            "No nemesis workout: no workout type is failing clearly more often lately "
+            "than it usually does (half or more of its last 6 attempts, and more than "
+            "its own record before)."
         )
         return
 

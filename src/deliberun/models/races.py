@@ -17,8 +17,11 @@ helped by what the run is called:
   apart (a shorter, slower run that ended less than 2 h before the start, the same
   day: the routine of a race morning); the date of one of the runner's **goal races**
   (+2); against: **stops** (elapsed time more than 10 %
-  over the moving time: a race clock does not stop) and detected **structure** (three
-  or more work reps with recoveries: a workout, whose moving time flatters it);
+  over the moving time: a race clock does not stop), detected **structure** (three
+  or more work reps with recoveries: a workout, whose moving time flatters it) and a
+  **planned workout** other than a race on that day in the runner's plan (a
+  progression run or a tempo is run hard on purpose, and may be the fastest of the
+  season at its distance);
 - **words** in the name and description, in the main running languages (strong:
   "race", "verseny", "maraton", "Wettkampf", "carrera", "gara", "wedstrijd", ...;
   weak: "night run", "futás", "Lauf", "course", "loop", a personal best, ...), and
@@ -243,6 +246,7 @@ class RaceFacts:
     elapsed_s: float | None = None
     n_reps: int = 0  # detected work reps
     goal_race_day: bool = False  # the date of one of the runner's goal races
+    planned: str | None = None  # workout type the runner's plan had that day (None: none)
     mark: bool | None = None  # the runner's own mark: True race, False not a race
 
     @cached_property
@@ -397,6 +401,9 @@ def classify(
     if run.n_reps >= 3:
         score -= 2
         ev.append(f"-2 a structured session: {run.n_reps} work reps with recoveries")
+    if run.planned and run.planned not in ("race", "rest") and not run.goal_race_day:
+        score -= 2
+        ev.append(f"-2 your plan had a {run.planned.replace('_', ' ')} session that day")
     if run.goal_race_day:
         score += 2
         ev.append("+2 on the date of one of your goal races (`deliberun cycle`)")

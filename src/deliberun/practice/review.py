@@ -42,6 +42,8 @@ LOAD_ADVICE_RULES: dict[str, float] = {
     "race_recovery_days_per_km": 1 / 1.609344,
     "acwr_back_off": 1.5,
     "acwr_push_max": 1.3,
+    #: days before a planned race in which no stretch session is suggested (the taper)
+    "race_week_days": 7,
     "acwr_low": 0.8,
     "form_back_off": -30.0,
     "form_push_min": -10.0,
@@ -568,6 +570,22 @@ def today_advice(
                                last_run, run_days)  # fmt: skip
     rev.advice = advice
     todays = [p for p in planned or [] if p.date == today]
+    race = min(
+        (p.date for p in planned or [] if p.workout_type == "race" and 0 <= (p.date - today).days
+         <= LOAD_ADVICE_RULES["race_week_days"]),
+        default=None,
+    )  # fmt: skip
+    if race is not None and advice == "push":
+        # no stretch session in the week of a planned race: the taper is the plan
+        rev.advice = "hold"
+        vals = sent.evidence[0].values if sent.evidence else {}
+        form, acwr = vals.get("form"), vals.get("acwr")
+        when = "today" if race == today else f"on {race.isoformat()}"
+        sent = Sentence(
+            f"Race {'day' if race == today else 'week'}: your race is {when}; keep to the plan, "
+            f"no stretch session (form {_fmt(form, 0)}, ACWR {_fmt(acwr, 2)}).",
+            sent.evidence,
+        )
     sec = Section("Today")
     hard = {"tempo", "cruise_intervals", "intervals", "hills", "mp_long", "long", "progression"}
     # a key session that fell short in the last two days asks for recovery before the next

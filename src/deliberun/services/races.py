@@ -123,6 +123,19 @@ def goal_races(db: Database) -> list[tuple[float, date]]:
     return [(c.goal_race.distance_m, c.goal_race.date) for c in cycles if c.goal_race]
 
 
+def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
+    """The workout type the plan in force had on each of ``days`` (quality first)."""
+    from deliberun.services.plan import days_in_force
+
+    if not days:
+        return {}
+    out: dict[date, str] = {}
+    for p in days_in_force(db, min(days), max(days)):
+        if p.workout_type not in ("easy", "recovery", "rest") or p.date not in out:
+            out[p.date] = p.workout_type
+    return out
+
+
 def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[int, rc.RaceVerdict]:
     """Verdicts on the running activities among ``pairs`` (``(row, metrics)``)."""
     from deliberun.services.athlete import is_running
@@ -133,8 +146,10 @@ def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[i
     facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
     goals = goal_races(db)
     days = {d for _, d in goals}
+    planned = _planned_types(db, [f.day for f in facts])
     for f in facts:
         f.goal_race_day = f.day in days
+        f.planned = planned.get(f.day)
     out = rc.classify_history(facts, hr_max_bpm=hr_max, goals_m=tuple(m for m, _ in goals))
     return {int(k): v for k, v in out.items() if k is not None}
 

@@ -62,7 +62,10 @@ def today(db: Database, *, today: date) -> Review:
     return rv.today_advice(
         sessions,
         today,
-        planned=svc.planned_days(db, today, today),
+        # today's workouts, and the week ahead for a planned race (the taper)
+        planned=svc.planned_days(
+            db, today, today + timedelta(days=int(rv.LOAD_ADVICE_RULES["race_week_days"]))
+        ),
         state=load_state_on(db, today, state),
         last_run=athlete.last_run_day(db, today=today),
         run_days=athlete.run_days(db, today=today),
