@@ -140,9 +140,8 @@ def test_demo_practice_agrees_with_truth_and_athlete(demo: tuple[Path, dict]) ->
     db = Database(out / "demo.db")
     today = date.fromisoformat(doc["today"])
     cur = athlete.fitness(db, today=today, days=1)["current"]
-    assert f"form {cur['form']:.0f} and ACWR {cur['acwr']:.2f}" in " ".join(
-        prac["today"]["sentences"]
-    )
+    said = " ".join(prac["today"]["sentences"])
+    assert f"form {cur['form']:.0f}" in said and f"ACWR {cur['acwr']:.2f}" in said, said
     sessions = practice.build_sessions(db, today=today)
     truth_vdot = {x["date"]: x["vdot"] for x in truth["sessions"]}
     paced = [s for s in sessions if s.workout_type in ("intervals", "cruise_intervals", "tempo")]
