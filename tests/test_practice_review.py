@@ -256,3 +256,13 @@ def test_no_stretch_session_in_the_week_of_a_planned_race() -> None:
     # a race more than a week ahead leaves the advice alone
     later = PlannedDay(d + timedelta(days=9), "race", "race 10km")
     assert today_advice(ok, d, planned=[later]).advice == "push"
+
+
+def test_a_quiet_week_is_not_room_to_push() -> None:
+    # the real history on 2025-09-30: 9 days without a run, form +20, ACWR 0.00
+    d = date(2025, 9, 30)
+    quiet = [Session(d - timedelta(days=9), activity_id=1, form=20, acwr=0.0)]
+    adv, sent = load_advice(quiet, d, LoadState(d, form=20.0, acwr=0.0))
+    assert adv == "hold" and "ran little" in sent.text and "ACWR 0.00" in sent.text
+    usual = [Session(d - timedelta(days=1), activity_id=1, form=5, acwr=0.9)]
+    assert load_advice(usual, d, LoadState(d, form=5.0, acwr=0.9))[0] == "push"

@@ -44,6 +44,7 @@ LOAD_ADVICE_RULES: dict[str, float] = {
     "acwr_push_max": 1.3,
     #: days before a planned race in which no stretch session is suggested (the taper)
     "race_week_days": 7,
+    #: below it the last week held too little running to call for a stretch session
     "acwr_low": 0.8,
     "form_back_off": -30.0,
     "form_push_min": -10.0,
@@ -298,6 +299,14 @@ def load_advice(
     elif reasons:
         advice = "back_off"
         text = "Back off: " + "; ".join(reasons) + "."
+    elif acwr is not None and acwr < r["acwr_low"]:
+        # little running in the last week: a fresh form is rest, not room for a stretch
+        advice = "hold"
+        text = (
+            f"Hold: you ran little in the last 7 days (ACWR {acwr:.2f}, below "
+            f"{r['acwr_low']:g}; form {_fmt(form, 0)}); get back to your usual week "
+            "before a stretch session."
+        )
     elif (
         (acwr is None or acwr <= r["acwr_push_max"])
         and (form is None or form >= r["form_push_min"])
