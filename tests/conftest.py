@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SHARED = Path(os.environ.get("DELIBERUN_SHARED", ROOT.parent / "shared"))
 REAL = SHARED / "data" / "real"
-REFERENCE = SHARED / "reference"
+#: Published values, copied into the repo with their sources (tests/data/reference/README.md).
+REFERENCE = DATA / "reference"
+SHARED_REFERENCE = SHARED / "reference"
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +28,7 @@ def real_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """../shared/reference (published values); skipped when absent."""
-    if not REFERENCE.is_dir():
-        pytest.skip(f"reference values not found at {REFERENCE} (set DELIBERUN_SHARED)")
+    """tests/data/reference: published values, in the repo so a bare clone tests them."""
     return REFERENCE
 
 

@@ -1,6 +1,8 @@
 """Grade of the ground and grade-adjusted speed (GAP).
 
-Two models compete (``/work/shared/reference/grade.json``):
+Two models compete (Minetti et al. 2002, J Appl Physiol 93:1039-1046, and Strava's
+2017 GAP factors as reverse-engineered in aaron-schroeder/specialsauce; values tested
+against ``tests/data/reference/grade.json``):
 
 - ``"strava"``: Strava's 2017 heart-rate-equivalent model, as a grade -> speed-factor
   table reverse-engineered by A. Schroeder [1]_. Downhill gets *harder* again below

@@ -1,6 +1,6 @@
 """Heart-rate metrics: zones, time in zone, aerobic decoupling, efficiency factor.
 
-Definitions follow ``/work/shared/reference/misc.json``: decoupling as
+Definitions (tested against ``tests/data/reference/misc.json``): decoupling as
 GoldenCheetah computes it (positive = the pace:HR ratio fell in the second
 half, i.e. drift), efficiency factor as TrainingPeaks defines it (normalised
 graded speed over average heart rate).

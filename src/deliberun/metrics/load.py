@@ -6,7 +6,8 @@ the default is ``trimp_banister`` because it needs only heart rate (every sport,
 trails and hills included, where pace-based load misleads), its constants are
 published, and it weighs hard minutes exponentially, so interval days are not
 under-counted the way average-pace load under-counts them.
-Constants: ``/work/shared/reference/load.json``.
+Constants: Banister's TRIMP (Morton, Fitz-Clarke & Banister 1990, J Appl Physiol
+69:1171-1177), tested against ``tests/data/reference/load.json``.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.signal import lfilter
 
 #: Weight given to today's load for a time constant of N days, by convention.
-#: Sources: ../shared/reference/load.json "fitness_fatigue.conventions".
+#: Sources: Banister et al. (1975) impulse-response model; the conventions of GoldenCheetah
+#: and Runalyze, tested against ``tests/data/reference/load.json`` "fitness_fatigue".
 LOAD_WEIGHTINGS: dict[str, dict[str, str]] = {
     "exp": {
         "weight": "1 - exp(-1/N)",

@@ -17,7 +17,8 @@ import numpy as np
 
 from deliberun.models import vdot as _vdot
 
-#: Riegel (1981) endurance model ``T2 = T1 (D2/D1)^k``. Source: ../shared/reference/misc.json.
+#: Riegel P. S. (1981) Athletic records and human endurance, American Scientist 69:285-290:
+#: ``T2 = T1 (D2/D1)^k`` (tested against ``tests/data/reference/misc.json``).
 RIEGEL: dict[str, Any] = {
     "exponent": 1.06,
     "valid_minutes": (3.5, 230.0),

@@ -14,7 +14,8 @@ from scipy.optimize import brentq
 
 #: Daniels & Gilbert (1979) constants as used by GoldenCheetah
 #: src/Metrics/VDOTCalculator.cpp (Runalyze uses 0.182253 for ``b``; a few tenths of a
-#: second). Source: ../shared/reference/vdot.json "equations".
+#: second). Daniels J. & Gilbert J. (1979) *Oxygen Power*; tested against
+#: ``tests/data/reference/vdot.json`` "equations".
 DANIELS_GILBERT: dict[str, float] = {
     # oxygen cost VO2(v) = a + b v + c v^2, v [m/min] -> ml/kg/min
     "a": -4.60,
@@ -34,7 +35,7 @@ DANIELS_GILBERT: dict[str, float] = {
 
 #: Intensity of each training pace as a fraction of VO2max (low, high), solved through
 #: the oxygen-cost equation. Bands from Daniels' Running Formula (3rd ed.) as quoted in
-#: ../shared/reference/vdot.json "training_paces": E 59-74 %, T 83-88 %, I 95-100 %,
+#: ``tests/data/reference/vdot.json`` "training_paces": E 59-74 %, T 83-88 %, I 95-100 %,
 #: R "about 105 %" (we use 105-110 %). M is Daniels' own definition instead: from the
 #: predicted marathon race pace (about 80-83 % VO2max) up to the band's top, 84 %.
 TRAINING_INTENSITY: dict[str, tuple[float, float]] = {

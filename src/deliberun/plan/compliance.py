@@ -1,7 +1,7 @@
 """Planned vs done: match activities to planned workouts, score execution and compliance.
 
-Compliance colours follow TrainingPeaks (``../shared/reference/misc.json``
-``compliance_colours_trainingpeaks``): green within ±20 % of the planned duration,
+Compliance colours follow TrainingPeaks' help page on workout compliance (tested against
+``tests/data/reference/misc.json`` ``compliance_colours_trainingpeaks``): green within ±20 % of the planned duration,
 yellow 50-79 % or 121-150 %, red below 50 %, above 150 % or missed.
 
 Execution compares the detected interval reps (``metrics.intervals.reps``, see

@@ -3,7 +3,7 @@
 The load of a planned workout is a pace-based training stress in the manner of
 rTSS: ``100 * hours * IF^2`` with ``IF = speed / threshold speed`` (T pace);
 fitness and fatigue are exponentially weighted averages of daily load with the
-GoldenCheetah weights ``1 - exp(-1/N)`` (``../shared/reference/load.json``).
+GoldenCheetah weights ``1 - exp(-1/N)`` (tested against ``tests/data/reference/load.json``).
 
 References
 ----------

@@ -21,7 +21,7 @@ from deliberun.models import race_input
 from deliberun.models import vdot as vdot_model
 
 #: Training speed per zone as a fraction of vVDOT (GoldenCheetah VDOTCalculator.cpp,
-#: ``../shared/reference/vdot.json`` ``goldencheetah_fractions_of_vvdot``).
+#: tested against ``tests/data/reference/vdot.json`` ``goldencheetah_fractions_of_vvdot``).
 ZONE_FRACTIONS = vdot_model.GOLDENCHEETAH_PACE_FRACTIONS
 
 #: Half-width of each zone's band as a fraction of speed (project convention, 2-3 %:

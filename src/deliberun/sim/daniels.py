@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 #: Daniels & Gilbert (1979) oxygen-cost and %VO2max-duration coefficients, as in
-#: ``../shared/reference/vdot.json`` (GoldenCheetah ``VDOTCalculator.cpp``).
+#: GoldenCheetah ``VDOTCalculator.cpp`` (Daniels & Gilbert, *Oxygen Power*, 1979).
 DANIELS_GILBERT: dict[str, float] = {
     "c0": -4.60,
     "c1": 0.182258,
