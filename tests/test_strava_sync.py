@@ -124,14 +124,21 @@ def test_incremental_sync_fetches_only_new_runs(runs, connect, tmp_path, monkeyp
     db = Database(tmp_path / "sync.db")
     assert len(sv.sync(db).new) == 4
     assert srv.state.counts["list"] == 2  # 3 + 1
+    streams = srv.state.counts["streams"]
     again = sv.sync(db)
-    assert (len(again.new), len(again.updated), again.requests) == (0, 0, 2)
+    # the 4 runs are inside the 30-day recheck window: 2 list pages + one detail each
+    assert (len(again.new), len(again.updated), len(again.skipped)) == (0, 0, 4)
+    assert again.requests == 2 + 4
+    # no recheck: only what is after the newest stored run, one (empty) page
+    assert sv.sync(db, recheck_days=0).requests == 1
+    assert srv.state.counts["streams"] == streams  # nothing known is fetched twice
     srv.state.add(runs[4:])
-    more = sv.sync(db)
+    more = sv.sync(db, recheck_days=0)
     assert [d["strava_id"] for d in more.new] == [str(a.id) for a in runs[4:]]
-    # 6 runs in the 14-day window at 3 a page: 2 full pages and an empty third
-    assert more.requests == 3 + 2 * (N_RUNS - 4)
+    # the 2 new runs on one page, then a detail and a streams request each
+    assert more.requests == 1 + 2 * (N_RUNS - 4)
     assert len(list_activities(db)) == N_RUNS
+    assert srv.state.counts["streams"] == streams + 2
 
 
 def test_expired_token_is_refreshed_before_use_and_after_401(runs, connect, tmp_path):
@@ -148,7 +155,8 @@ def test_expired_token_is_refreshed_before_use_and_after_401(runs, connect, tmp_
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     # revoked early on the server: the client sees 401, refreshes once and goes on
     httpx.post(f"{srv.url}/_standin/expire-tokens")
-    assert sv.sync(db).requests == 2  # the refused list request and its retry
+    # the refused list request and its retry (no recheck: nothing else to ask)
+    assert sv.sync(db, recheck_days=0).requests == 2
     assert srv.state.counts.get("refresh") == 2
 
 
@@ -238,11 +246,17 @@ def test_runs_imported_from_the_export_are_matched_not_duplicated(runs, connect,
 
 
 def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_path):
+    from deliberun.services.dashboard_sources import journal_for, save_journal
+
     srv = connect(runs[:4])
-    db = Database(tmp_path / "sync.db")
+    db_file = tmp_path / "sync.db"
+    db = Database(db_file)
     sv.sync(db)
     a, b = runs[1].id, runs[2].id
+    rows = {x["extra"]["strava_id"]: x for x in list_activities(db)}
+    save_journal(db, rows[str(b)]["id"], {"rpe": 6, "notes": "felt flat"})
     headers = {"Authorization": f"Bearer {sv.token_store().load().access_token}"}
+    # the runner edits on Strava: the API's own update, and the website-only fields
     r = httpx.put(
         f"{srv.api_url}/activities/{a}",
         json={"name": "Track 6x800", "description": "windy", "sport_type": "Run"},
@@ -254,25 +268,89 @@ def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_
         json={"workout_type": 1, "private_note": "left calf tight", "perceived_exertion": 8},
     )
     httpx.post(f"{srv.url}/_standin/activities/{b}/delete")
-    rep = sv.sync(db)
-    changed = {d["strava_id"]: d for d in rep.updated}
-    assert set(changed) == {str(a), str(b)}
+    details = srv.state.counts["detail"]
+    rep = sv.sync(db)  # a plain sync, no --since
+    assert [d["strava_id"] for d in rep.updated] == [str(a)]
     assert {"name", "description", "race", "private_note", "perceived_exertion"} <= set(
-        changed[str(a)]["changes"]
+        rep.updated[0]["changes"]
     )
+    # the deleted run: its 404 confirmed it (3 known runs re-read + 1 confirmation)
+    assert [(d["strava_id"], d["activity_id"]) for d in rep.deleted] == [
+        (str(b), rows[str(b)]["id"])
+    ]
+    assert srv.state.counts["detail"] == details + 4
     rows = {x["extra"]["strava_id"]: x for x in list_activities(db)}
-    assert len(rows) == 4  # the deleted one is kept
+    assert len(rows) == 4  # the deleted one is kept, with its journal
     ra = rows[str(a)]
     assert (ra["name"], ra["description"]) == ("Track 6x800", "windy")
     assert ra["extra"]["race"] is True and ra["extra"]["private_note"] == "left calf tight"
     assert ra["extra"]["perceived_exertion"] == 8
     assert show_activity(db, ra["id"])["metrics"]["load"]["session_rpe"] is not None
-    assert rows[str(b)]["extra"].get("strava_deleted")
-    # edits the list does not show (description only) are read with --since
+    rb = rows[str(b)]
+    assert rb["extra"].get("strava_deleted")
+    assert (journal_for(db, rb["id"]) or {}).get("notes") == "felt flat"
+    # an edit the list does not show (the description only) needs no --since either
     httpx.post(f"{srv.url}/_standin/activities/{a}/set", json={"description": "very windy"})
-    assert sv.sync(db).updated == []
-    since = sv.sync(db, since=runs[0].start.date())
-    assert [d["changes"] for d in since.updated] == [["description"]]
+    again = sv.sync(db)
+    assert [d["changes"] for d in again.updated] == [["description"]]
+    assert again.deleted == []  # flagged once; no request for it any more
+    assert srv.state.counts["detail"] == details + 4 + 3
+    # the flag is shown: `show`, `activities` (and --json), the dashboard's activity page
+    env = {**os.environ, "DELIBERUN_DB": str(db_file), "COLUMNS": "200"}
+    base = [sys.executable, "-m", "deliberun.cli.main"]
+    shown = subprocess.run([*base, "show", str(rb["id"])], env=env, capture_output=True, text=True)
+    assert shown.returncode == 0 and "deleted on Strava" in shown.stdout
+    listed = subprocess.run(
+        [*base, "activities", "--since", "2024-01-01"], env=env, capture_output=True, text=True
+    )
+    assert listed.stdout.count("(deleted on Strava)") == 1
+    lj = subprocess.run(
+        [*base, "activities", "--since", "2024-01-01", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    flagged = [x["id"] for x in json.loads(lj.stdout) if x["extra"].get("strava_deleted")]
+    assert flagged == [rb["id"]]
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    web = TestClient(create_app(str(db_file)), base_url="http://127.0.0.1:8765")
+    page = web.get(f"/activities/{rb['id']}")
+    assert page.status_code == 200 and 'id="strava-deleted"' in page.text
+    # back on Strava (restored from its trash): the flag goes
+    srv.state.add([next(x for x in runs if x.id == b)])
+    back = sv.sync(db)
+    assert [(d["strava_id"], "restored" in d["changes"]) for d in back.updated] == [(str(b), True)]
+    rb = next(x for x in list_activities(db) if x["id"] == rb["id"])
+    assert "strava_deleted" not in rb["extra"]
+
+
+def test_a_run_missing_from_the_list_is_not_flagged_while_strava_still_has_it(
+    runs, connect, tmp_path
+):
+    srv = connect(runs[:3])
+    db = Database(tmp_path / "sync.db")
+    sv.sync(db)
+    hidden = runs[1].id
+    srv.state.unlisted.add(hidden)  # e.g. made private with a token without read_all
+    rep = sv.sync(db)
+    assert rep.deleted == [] and not rep.failed
+    row = next(x for x in list_activities(db) if x["extra"]["strava_id"] == str(hidden))
+    assert "strava_deleted" not in row["extra"]
+
+
+def test_dry_run_reports_a_deletion_without_flagging_it(runs, connect, tmp_path):
+    srv = connect(runs[:3])
+    db = Database(tmp_path / "sync.db")
+    sv.sync(db)
+    httpx.post(f"{srv.url}/_standin/activities/{runs[0].id}/delete")
+    dry = sv.sync(db, dry_run=True)
+    assert [d["strava_id"] for d in dry.deleted] == [str(runs[0].id)]
+    assert not any(x["extra"].get("strava_deleted") for x in list_activities(db))
+    # outside the recheck window a deletion is not looked for (no request spent on it)
+    assert sv.sync(db, recheck_days=0).deleted == []
 
 
 def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, tmp_path):
