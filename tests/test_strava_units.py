@@ -93,3 +93,29 @@ def test_token_file_is_private_and_replaced_whole(tmp_path) -> None:
     with pytest.raises(ValueError, match="damaged Strava token file"):
         store.load()
     assert store.delete() and store.load() is None
+
+
+def test_recheck_days_setting_and_option_refuse_bad_values(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from deliberun.cli.main import app
+    from deliberun.strava.config import DEFAULT_RECHECK_DAYS, StravaConfig, recheck_days
+
+    assert (recheck_days(None), recheck_days(" "), recheck_days("7")) == (
+        DEFAULT_RECHECK_DAYS,
+        DEFAULT_RECHECK_DAYS,
+        7,
+    )
+    monkeypatch.setenv("DELIBERUN_STRAVA_RECHECK_DAYS", "0")
+    assert StravaConfig.from_env().recheck_days == 0
+    runner = CliRunner()
+    db = str(tmp_path / "x.db")
+    for bad in ("-3", "a week"):
+        monkeypatch.setenv("DELIBERUN_STRAVA_RECHECK_DAYS", bad)
+        with pytest.raises(ValueError, match="whole number of days"):
+            StravaConfig.from_env()
+        out = runner.invoke(app, ["--db", db, "sync"])
+        assert out.exit_code == 2 and "DELIBERUN_STRAVA_RECHECK_DAYS" in out.output
+    monkeypatch.delenv("DELIBERUN_STRAVA_RECHECK_DAYS")
+    out = runner.invoke(app, ["--db", db, "sync", "--recheck-days", "-1"])
+    assert out.exit_code == 2
