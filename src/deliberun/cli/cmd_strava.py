@@ -57,7 +57,7 @@ def connect_cmd(
         fail(str(exc))
     stdout.print(
         f"Connected to Strava as {tokens.athlete_name or tokens.athlete_id}; "
-        f"tokens saved to {sv.token_store().path} (mode 0600)."
+        f"tokens saved in {sv.token_store().where()}."
     )
 
 
@@ -91,7 +91,7 @@ def status_cmd(
     if as_json:
         print_json(st)
     elif st["connected"]:
-        stdout.print(f"Connected as {st['athlete']} (token file {st['token_file']}).")
+        stdout.print(f"Connected as {st['athlete']} (tokens in {st['token_store']}).")
     else:
         stdout.print("Not connected; run `deliberun strava connect`.")
 

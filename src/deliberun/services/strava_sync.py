@@ -63,7 +63,7 @@ from deliberun.strava.client import (
 from deliberun.strava.config import StravaConfig, client_credentials
 from deliberun.strava.models import WATCHED_FIELDS, DetailedActivity, SummaryActivity
 from deliberun.strava.oauth import Listener, OAuthError, authorize_url
-from deliberun.strava.tokens import Tokens, TokenStore
+from deliberun.strava.tokens import Tokens, TokenStore, usable_keyring
 
 PER_PAGE = 200
 #: Called after each activity: (done, total, label).
@@ -78,7 +78,11 @@ class StravaSetupError(ValueError):
 
 
 def token_store(config: StravaConfig | None = None) -> TokenStore:
-    return TokenStore((config or StravaConfig.from_env()).tokens_file())
+    """The system keyring when usable (``tokens.usable_keyring``), else the 0600 file;
+    always the file when ``DELIBERUN_STRAVA_TOKENS`` names one."""
+    config = config or StravaConfig.from_env()
+    keyring = None if config.token_path is not None else usable_keyring()
+    return TokenStore(config.tokens_file(), keyring)
 
 
 def _credentials(client_id: str | None, client_secret: str | None) -> tuple[str, str]:
@@ -159,16 +163,18 @@ def disconnect(config: StravaConfig | None = None) -> bool:
 
 def status(config: StravaConfig | None = None) -> dict[str, Any]:
     config = config or StravaConfig.from_env()
-    tokens = token_store(config).load()
+    store = token_store(config)
+    tokens = store.load()
     if tokens is None:
-        return {"connected": False}
+        return {"connected": False, "token_store": store.where()}
     return {
         "connected": True,
         "athlete_id": tokens.athlete_id,
         "athlete": tokens.athlete_name,
         "scope": tokens.scope,
         "expires_at": datetime.fromtimestamp(tokens.expires_at, UTC).isoformat(),
-        "token_file": str(config.tokens_file()),
+        "token_file": str(store.path) if store.keyring is None else None,
+        "token_store": store.where(),
     }
 
 
