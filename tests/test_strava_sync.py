@@ -343,11 +343,22 @@ def test_a_run_missing_from_the_list_is_not_flagged_while_strava_still_has_it(
 
 def test_dry_run_reports_a_deletion_without_flagging_it(runs, connect, tmp_path):
     srv = connect(runs[:3])
-    db = Database(tmp_path / "sync.db")
+    db_file = tmp_path / "sync.db"
+    db = Database(db_file)
     sv.sync(db)
     httpx.post(f"{srv.url}/_standin/activities/{runs[0].id}/delete")
     dry = sv.sync(db, dry_run=True)
     assert [d["strava_id"] for d in dry.deleted] == [str(runs[0].id)]
+    # the CLI says it too, in its table and in --json
+    env = {**os.environ, "DELIBERUN_DB": str(db_file), "COLUMNS": "200"}
+    cmd = [sys.executable, "-m", "deliberun.cli.main", "sync", "--dry-run", "-q"]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "deleted on Strava, kept here (flagged)" in out.stdout
+    assert "Dry run, nothing written: 0 new, 0 updated" in out.stdout
+    assert "1 deleted on Strava" in out.stdout
+    doc = json.loads(subprocess.run([*cmd, "--json"], env=env, capture_output=True).stdout)
+    assert [d["strava_id"] for d in doc["deleted"]] == [str(runs[0].id)]
     assert not any(x["extra"].get("strava_deleted") for x in list_activities(db))
     # outside the recheck window a deletion is not looked for (no request spent on it)
     assert sv.sync(db, recheck_days=0).deleted == []
@@ -363,7 +374,8 @@ def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, t
     )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert len(doc["new"]) == 3 and doc["updated"] == doc["skipped"] == doc["failed"] == []
+    assert len(doc["new"]) == 3
+    assert doc["updated"] == doc["skipped"] == doc["failed"] == doc["deleted"] == []
     assert list_activities(Database(db_file)) == []
     st = subprocess.run(
         [*base, "strava", "status", "--json"], env=env, capture_output=True, text=True

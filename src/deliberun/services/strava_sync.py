@@ -263,15 +263,16 @@ def _watched(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apply_detail(
-    db: Database, activity_id: int, detail: dict[str, Any], now: datetime
+    db: Database, activity_id: int, detail: dict[str, Any], now: datetime, *, write: bool = True
 ) -> list[str]:
     """Put Strava's metadata on a stored activity; returns what changed. Metrics follow
-    when the type or the perceived exertion changed."""
+    when the type or the perceived exertion changed. ``write=False``: only say what
+    would change (a dry run)."""
     from deliberun.services.importer import compute_metrics
 
     meta = strava_meta(detail)
     changes: list[str] = []
-    with db.session() as s, s.begin():
+    with db.session() as s:
         row = repo.get_activity(s, activity_id)
         if row is None:
             return []
@@ -315,12 +316,16 @@ def _apply_detail(
         if extra.pop("strava_deleted", None):
             changes.append("restored")  # flagged as deleted, back on Strava
         row.extra = repo.jsonable(extra)
+        if not write:
+            s.rollback()
+            return changes
         if resport or "perceived_exertion" in changes:
             s.flush()
             full = repo.load_activity(s, row.id)
             metrics, version = compute_metrics(full, get_settings(s))
             if metrics is not None and version is not None:
                 repo.save_metrics(s, row.id, metrics, version, now=now)
+        s.commit()
     return changes
 
 
@@ -431,14 +436,9 @@ def _known(
     if not (changed or recheck or not row_extra.get("strava_summary")):
         report.skipped.append({**entry, "activity_id": activity_id, "reason": "unchanged"})
         return
-    if dry_run:
-        report.updated.append(
-            {**entry, "activity_id": activity_id, "changes": changed, "reason": "would re-read"}
-        )
-        return
-    raw = client.activity(int(entry["strava_id"]))
+    raw = client.activity(int(entry["strava_id"]))  # a dry run reads too, writes nothing
     DetailedActivity.model_validate(raw)
-    changes = _apply_detail(db, activity_id, raw, now)
+    changes = _apply_detail(db, activity_id, raw, now, write=not dry_run)
     if changes:
         report.updated.append({**entry, "activity_id": activity_id, "changes": changes})
     else:
@@ -465,13 +465,10 @@ def _unknown(
         same_id = same.id if same is not None else None
     if same_id is not None:
         reason = "same run as a stored activity"
-        if dry_run:
-            report.updated.append({**entry, "activity_id": same_id, "reason": reason})
-        else:
-            changes = _apply_detail(db, same_id, client.activity(int(sid)), now)
-            report.updated.append(
-                {**entry, "activity_id": same_id, "changes": changes, "reason": reason}
-            )
+        changes = _apply_detail(db, same_id, client.activity(int(sid)), now, write=not dry_run)
+        report.updated.append(
+            {**entry, "activity_id": same_id, "changes": changes, "reason": reason}
+        )
         return
     if dry_run:
         report.new.append(entry)
@@ -520,9 +517,8 @@ def _check_deleted(
                         {**(row.extra or {}), "strava_deleted": now.isoformat()}
                     )
         return
-    if dry_run:
-        return
-    changes = _apply_detail(db, aid, raw, now)  # on Strava, but not listed (privacy?)
+    # on Strava, but not listed (privacy?): follow its detail
+    changes = _apply_detail(db, aid, raw, now, write=not dry_run)
     if changes:
         report.updated.append({**entry, "activity_id": aid, "changes": changes})
 
@@ -578,7 +574,15 @@ def _sync(
     # deletions: known ids inside the fully listed window that Strava no longer lists
     for sid, (aid, start) in sorted(index.items()):
         if start > after and sid not in listed:
-            _check_deleted(db, client, report, sid, aid, start, dry_run, now)
+            try:
+                _check_deleted(db, client, report, sid, aid, start, dry_run, now)
+            except RateLimited:
+                raise
+            except StravaError as exc:  # not confirmed: not flagged; the next sync asks again
+                report.failed.append(
+                    {"strava_id": sid, "activity_id": aid, "start_time": start.isoformat(),
+                     "error": str(exc)}
+                )  # fmt: skip
     if not dry_run:
         with db.session() as s, s.begin():
             st = strava_repo.get_state(s)
