@@ -405,3 +405,20 @@ def test_a_run_without_a_recording_is_skipped_and_a_broken_one_fails_alone(runs,
     broken.streams = {**broken.streams, "distance": good}
     again = sv.sync(db)
     assert [d["strava_id"] for d in again.new] == [str(runs[1].id)] and again.failed == []
+
+
+def test_cli_connect_with_a_pasted_code(tmp_path, monkeypatch):
+    with StandinServer(fresh_state([])) as srv:
+        env = {**os.environ, **env_for(srv, tmp_path / "tokens.json")}
+        base = [sys.executable, "-m", "deliberun.cli.main", "strava"]
+        out = subprocess.run(
+            [*base, "connect", "--code", get_code(srv)], env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        assert "Connected to Strava as Stand In" in out.stdout and "(mode 0600)" in out.stdout
+        assert stat.S_IMODE((tmp_path / "tokens.json").stat().st_mode) == 0o600
+        bad = subprocess.run(
+            [*base, "connect", "--code", "not-a-code"], env=env, capture_output=True, text=True
+        )
+        assert bad.returncode == 1 and "refused the token request" in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) <= 2  # a short error, no traceback
