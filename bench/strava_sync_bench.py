@@ -86,6 +86,7 @@ def main() -> None:
         return
     import httpx
 
+    from deliberun.services import strava_connect as sc
     from deliberun.services import strava_sync as sv
     from deliberun.store.db import Database
     from deliberun.strava.config import DEFAULT_RECHECK_DAYS
@@ -111,7 +112,7 @@ def main() -> None:
             f"{srv.oauth_url}/accept",
             params={"redirect_uri": "http://127.0.0.1:9/cb", "scope": "read,activity:read_all"},
         )
-        sv.connect_with_code(
+        sc.connect_with_code(
             httpx.URL(r.headers["location"]).params["code"], state.client_id, state.client_secret
         )
         db = Database(tmp / "sync.db")

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from conftest import REAL
+from deliberun.services import strava_connect as sc
 from deliberun.services import strava_sync as sv
 from deliberun.services.activities import list_activities, show_activity
 from deliberun.services.importer import import_paths
@@ -53,7 +54,7 @@ def connect(tmp_path, monkeypatch):
         servers.append(srv)
         for k, v in env_for(srv, tmp_path / "tokens.json").items():
             monkeypatch.setenv(k, v)
-        sv.connect_with_code(get_code(srv))
+        sc.connect_with_code(get_code(srv))
         return srv
 
     yield start
@@ -143,7 +144,7 @@ def test_incremental_sync_fetches_only_new_runs(runs, connect, tmp_path, monkeyp
 
 def test_expired_token_is_refreshed_before_use_and_after_401(runs, connect, tmp_path):
     srv = connect(runs[:2])
-    store = sv.token_store()
+    store = sc.token_store()
     tok = store.load()
     store.save(tok.model_copy(update={"expires_at": int(time.time()) - 10}))
     db = Database(tmp_path / "sync.db")
@@ -165,7 +166,7 @@ def test_429_waits_for_the_window_and_finishes(runs, connect, tmp_path, monkeypa
     monkeypatch.setenv("DELIBERUN_STRAVA_RATE_WINDOW_S", "3")
     srv = connect(runs[:3], window_s=3.0, limit_short=4)
     db = Database(tmp_path / "sync.db")  # migrated before the window is used up: the
-    client = StravaClient(sv.token_store(), StravaConfig.from_env())  # sync starts in it
+    client = StravaClient(sc.token_store(), StravaConfig.from_env())  # sync starts in it
     httpx.post(f"{srv.url}/_standin/usage", json={"short": 4, "day": 4})  # used up elsewhere
     t0 = time.monotonic()
     rep = sv.sync(db, client=client)
@@ -255,7 +256,7 @@ def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_
     a, b = runs[1].id, runs[2].id
     rows = {x["extra"]["strava_id"]: x for x in list_activities(db)}
     save_journal(db, rows[str(b)]["id"], {"rpe": 6, "notes": "felt flat"})
-    headers = {"Authorization": f"Bearer {sv.token_store().load().access_token}"}
+    headers = {"Authorization": f"Bearer {sc.token_store().load().access_token}"}
     # the runner edits on Strava: the API's own update, and the website-only fields
     r = httpx.put(
         f"{srv.api_url}/activities/{a}",
@@ -382,7 +383,7 @@ def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, t
     )
     assert json.loads(st.stdout)["connected"] is True
     dis = subprocess.run([*base, "strava", "disconnect"], env=env, capture_output=True, text=True)
-    assert dis.returncode == 0 and not sv.token_store().path.exists()
+    assert dis.returncode == 0 and not sc.token_store().path.exists()
     assert srv.state.counts.get("deauthorize") == 1 and not srv.state.access
     again = subprocess.run([*base, "sync"], env=env, capture_output=True, text=True)
     assert again.returncode == 1 and "strava connect" in again.stderr

@@ -166,7 +166,7 @@ TOK = Tokens(access_token="a", refresh_token="r", expires_at=1, client_id="1", c
 def test_tokens_go_to_the_system_keyring_when_it_has_a_backend(
     tmp_path, monkeypatch, system_keyring
 ) -> None:
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
     from deliberun.strava.config import StravaConfig
     from deliberun.strava.tokens import KEYRING_SERVICE, KEYRING_USER
 
@@ -176,13 +176,13 @@ def test_tokens_go_to_the_system_keyring_when_it_has_a_backend(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     old_file = StravaConfig().tokens_file()
     TokenStore(old_file).save(TOK)  # connected before the keyring was there
-    store = sv.token_store(StravaConfig())
+    store = sc.token_store(StravaConfig())
     assert store.keyring is mem and "system keyring" in store.where()
     assert store.load() == TOK  # read from the old file
     store.save(TOK.model_copy(update={"access_token": "b"}))  # e.g. a refresh
     assert not old_file.exists()  # moved into the keyring, no copy left in the file
     assert "b" in mem.data[(KEYRING_SERVICE, KEYRING_USER)] and store.load().access_token == "b"
-    assert sv.status(StravaConfig())["token_file"] is None
+    assert sc.status(StravaConfig())["token_file"] is None
     mem.locked = True  # a locked keyring: the file, still private
     store.save(TOK)
     assert (old_file.stat().st_mode & 0o777) == 0o600 and store.load() == TOK
@@ -190,9 +190,9 @@ def test_tokens_go_to_the_system_keyring_when_it_has_a_backend(
     assert store.delete() and store.load() is None and not old_file.exists()
     assert mem.data == {}
     # DELIBERUN_STRAVA_TOKENS names a file: the file, whatever the keyring
-    assert sv.token_store(StravaConfig(token_path=tmp_path / "t.json")).keyring is None
+    assert sc.token_store(StravaConfig(token_path=tmp_path / "t.json")).keyring is None
     monkeypatch.setenv("DELIBERUN_STRAVA_KEYRING", "0")
-    assert sv.token_store(StravaConfig()).keyring is None
+    assert sc.token_store(StravaConfig()).keyring is None
 
 
 def test_without_a_keyring_backend_the_tokens_go_to_the_private_file(
@@ -200,7 +200,7 @@ def test_without_a_keyring_backend_the_tokens_go_to_the_private_file(
 ) -> None:
     from keyring.backends import fail
 
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
     from deliberun.strava.config import StravaConfig
     from deliberun.strava.tokens import usable_keyring
 
@@ -208,9 +208,9 @@ def test_without_a_keyring_backend_the_tokens_go_to_the_private_file(
     monkeypatch.delenv("DELIBERUN_STRAVA_TOKENS", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert usable_keyring() is None
-    store = sv.token_store(StravaConfig())
+    store = sc.token_store(StravaConfig())
     assert store.keyring is None and store.where().endswith("(mode 0600)")
     store.save(TOK)
     assert store.path == tmp_path / "data" / "deliberun" / "strava-tokens.json"
     assert (store.path.stat().st_mode & 0o777) == 0o600 and store.load() == TOK
-    assert sv.status(StravaConfig())["token_file"] == str(store.path)
+    assert sc.status(StravaConfig())["token_file"] == str(store.path)

@@ -34,7 +34,7 @@ def connect_cmd(
 
     Example: deliberun strava connect --client-id 12345 --client-secret abc...
     """
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
     from deliberun.strava.client import StravaError
 
     def show(url: str) -> None:
@@ -43,9 +43,9 @@ def connect_cmd(
 
     try:
         if code:
-            tokens = sv.connect_with_code(code, client_id, client_secret)
+            tokens = sc.connect_with_code(code, client_id, client_secret)
         else:
-            tokens = sv.connect_browser(
+            tokens = sc.connect_browser(
                 client_id,
                 client_secret,
                 port=port,
@@ -53,11 +53,11 @@ def connect_cmd(
                 timeout_s=timeout,
                 show_url=show,
             )
-    except (sv.StravaSetupError, StravaError) as exc:
+    except (sc.StravaSetupError, StravaError) as exc:
         fail(str(exc))
     stdout.print(
         f"Connected to Strava as {tokens.athlete_name or tokens.athlete_id}; "
-        f"tokens saved in {sv.token_store().where()}."
+        f"tokens saved in {sc.token_store().where()}."
     )
 
 
@@ -67,11 +67,11 @@ def disconnect_cmd() -> None:
 
     Example: deliberun strava disconnect
     """
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
     from deliberun.strava.client import StravaError
 
     try:
-        was = sv.disconnect()
+        was = sc.disconnect()
     except StravaError as exc:
         fail(f"{exc} (the local tokens were deleted)")
     stdout.print("Disconnected from Strava." if was else "Not connected to Strava.")
@@ -85,9 +85,9 @@ def status_cmd(
 
     Example: deliberun strava status --json
     """
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
 
-    st = sv.status()
+    st = sc.status()
     if as_json:
         print_json(st)
     elif st["connected"]:
