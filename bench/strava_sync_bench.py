@@ -8,6 +8,8 @@
    default read ("non-upload") limits, 100 requests per 15 minutes and 1,000 per day
    (https://developers.strava.com/docs/rate-limits/), with the client's own waiting rule
    (``deliberun.strava.ratelimit.RateLimit``) on a virtual clock, from two start times.
+3. States what the recheck of later syncs costs (1 list page + 1 detail per stored run
+   of the ``--recheck-days`` window), measured on the stand-in and for typical weeks.
 
 Usage: .venv/bin/python bench/strava_sync_bench.py [--n 1000] [--base 20] [--real-runs 2000]
 """
@@ -84,8 +86,10 @@ def main() -> None:
         return
     import httpx
 
+    from deliberun.services import strava_connect as sc
     from deliberun.services import strava_sync as sv
     from deliberun.store.db import Database
+    from deliberun.strava.config import DEFAULT_RECHECK_DAYS
     from deliberun.strava.standin import StandinServer, StandinState
     from deliberun.strava.standin_data import from_strava_export, replicate
 
@@ -108,7 +112,7 @@ def main() -> None:
             f"{srv.oauth_url}/accept",
             params={"redirect_uri": "http://127.0.0.1:9/cb", "scope": "read,activity:read_all"},
         )
-        sv.connect_with_code(
+        sc.connect_with_code(
             httpx.URL(r.headers["location"]).params["code"], state.client_id, state.client_secret
         )
         db = Database(tmp / "sync.db")
@@ -120,10 +124,18 @@ def main() -> None:
             f"in {wall:.1f} s = {len(rep.new) / wall:.1f} activities/s, {rep.requests / wall:.1f} requests/s "
             f"({1000 * wall / rep.requests:.1f} ms per request incl. parsing and storing)"
         )
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         again = sv.sync(db)
         print(
-            f"incremental sync (nothing new): {again.requests} request(s), {len(again.skipped)} unchanged, {time.perf_counter() - t0:.2f} s"
+            f"incremental sync (nothing new, default {DEFAULT_RECHECK_DAYS}-day recheck): "
+            f"{again.requests} request(s) = 1 list page + {len(again.skipped)} stored runs re-read, "
+            f"{time.process_time() - t0:.2f} s CPU"
+        )
+        t0 = time.process_time()
+        bare = sv.sync(db, recheck_days=0)
+        print(
+            f"incremental sync with --recheck-days 0: {bare.requests} request(s), "
+            f"{time.process_time() - t0:.2f} s CPU"
         )
     n_req = requests_for(args.real_runs)
     per_req = wall / rep.requests
@@ -148,9 +160,18 @@ def main() -> None:
     )
     print(
         "  after importing the bulk export first: runs already there cost no streams request; "
-        f"a sync lists only the runs from {sv.LOOKBACK_DAYS} days before the newest stored one "
-        "and reads their details once"
+        "a sync re-reads only the details of the stored runs of the recheck window"
     )
+    print("\nthe recheck of every later sync (edits, deletions), requests per sync:")
+    for per_week in (3, 5, 10):
+        cells = []
+        for days in (7, 14, 30):
+            n = math.ceil(per_week * days / 7)
+            cells.append(
+                f"{days} d: {1 + n} ({100 * (1 + n) / READ_LIMIT_15MIN:.0f} % of 15 min, "
+                f"{100 * (1 + n) / READ_LIMIT_DAY:.1f} % of a day)"
+            )
+        print(f"  {per_week} runs/week: " + "; ".join(cells))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from deliberun.services import strava_sync as sv
+from deliberun.services import strava_connect as sc
 from deliberun.strava.standin import StandinServer
 from strava_helpers import env_for, fresh_state
 
@@ -37,7 +37,7 @@ def _connect_in_thread() -> tuple[threading.Thread, dict[str, Any], threading.Ev
 
     def run() -> None:
         try:
-            box["tokens"] = sv.connect_browser(open_browser=False, timeout_s=30, show_url=show)
+            box["tokens"] = sc.connect_browser(open_browser=False, timeout_s=30, show_url=show)
         except Exception as exc:  # noqa: BLE001 - handed to the test
             box["error"] = exc
             ready.set()
@@ -62,9 +62,9 @@ def test_browser_authorizes_and_the_listener_stores_the_tokens(browser, standin)
     assert "error" not in box, box.get("error")
     tokens = box["tokens"]
     assert tokens.athlete_id == 1 and "activity:read_all" in (tokens.scope or "")
-    path = sv.token_store().path
+    path = sc.token_store().path
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert sv.token_store().load() == tokens
+    assert sc.token_store().load() == tokens
     page.close()
 
 
@@ -78,7 +78,7 @@ def test_a_redirect_with_another_state_is_refused(browser, standin) -> None:
     assert "does not match" in page.inner_text("#result")
     t.join(15)
     assert "state parameter does not match" in str(box["error"])
-    assert not sv.token_store().path.exists()
+    assert not sc.token_store().path.exists()
     page.close()
 
 
@@ -90,7 +90,7 @@ def test_cancel_on_the_authorize_page_connects_nothing(browser, standin) -> None
     page.wait_for_selector("#result")
     t.join(15)
     assert "access_denied" in str(box["error"])
-    assert not sv.token_store().path.exists()
+    assert not sc.token_store().path.exists()
     page.close()
 
 
@@ -110,7 +110,7 @@ def test_dashboard_sync_button_fetches_the_runs(browser, standin, tmp_path) -> N
     if not (export / "activities.csv").is_file():
         pytest.skip(f"real Strava export not found at {export}")
     standin.state.add(from_strava_export(export, limit=2))
-    sv.connect_with_code(get_code(standin))
+    sc.connect_with_code(get_code(standin))
     port = free_port()
     app = create_app(str(tmp_path / "web.db"))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from conftest import REAL
+from deliberun.services import strava_connect as sc
 from deliberun.services import strava_sync as sv
 from deliberun.services.activities import list_activities, show_activity
 from deliberun.services.importer import import_paths
@@ -53,7 +54,7 @@ def connect(tmp_path, monkeypatch):
         servers.append(srv)
         for k, v in env_for(srv, tmp_path / "tokens.json").items():
             monkeypatch.setenv(k, v)
-        sv.connect_with_code(get_code(srv))
+        sc.connect_with_code(get_code(srv))
         return srv
 
     yield start
@@ -124,19 +125,26 @@ def test_incremental_sync_fetches_only_new_runs(runs, connect, tmp_path, monkeyp
     db = Database(tmp_path / "sync.db")
     assert len(sv.sync(db).new) == 4
     assert srv.state.counts["list"] == 2  # 3 + 1
+    streams = srv.state.counts["streams"]
     again = sv.sync(db)
-    assert (len(again.new), len(again.updated), again.requests) == (0, 0, 2)
+    # the 4 runs are inside the 30-day recheck window: 2 list pages + one detail each
+    assert (len(again.new), len(again.updated), len(again.skipped)) == (0, 0, 4)
+    assert again.requests == 2 + 4
+    # no recheck: only what is after the newest stored run, one (empty) page
+    assert sv.sync(db, recheck_days=0).requests == 1
+    assert srv.state.counts["streams"] == streams  # nothing known is fetched twice
     srv.state.add(runs[4:])
-    more = sv.sync(db)
+    more = sv.sync(db, recheck_days=0)
     assert [d["strava_id"] for d in more.new] == [str(a.id) for a in runs[4:]]
-    # 6 runs in the 14-day window at 3 a page: 2 full pages and an empty third
-    assert more.requests == 3 + 2 * (N_RUNS - 4)
+    # the 2 new runs on one page, then a detail and a streams request each
+    assert more.requests == 1 + 2 * (N_RUNS - 4)
     assert len(list_activities(db)) == N_RUNS
+    assert srv.state.counts["streams"] == streams + 2
 
 
 def test_expired_token_is_refreshed_before_use_and_after_401(runs, connect, tmp_path):
     srv = connect(runs[:2])
-    store = sv.token_store()
+    store = sc.token_store()
     tok = store.load()
     store.save(tok.model_copy(update={"expires_at": int(time.time()) - 10}))
     db = Database(tmp_path / "sync.db")
@@ -148,7 +156,8 @@ def test_expired_token_is_refreshed_before_use_and_after_401(runs, connect, tmp_
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     # revoked early on the server: the client sees 401, refreshes once and goes on
     httpx.post(f"{srv.url}/_standin/expire-tokens")
-    assert sv.sync(db).requests == 2  # the refused list request and its retry
+    # the refused list request and its retry (no recheck: nothing else to ask)
+    assert sv.sync(db, recheck_days=0).requests == 2
     assert srv.state.counts.get("refresh") == 2
 
 
@@ -157,7 +166,7 @@ def test_429_waits_for_the_window_and_finishes(runs, connect, tmp_path, monkeypa
     monkeypatch.setenv("DELIBERUN_STRAVA_RATE_WINDOW_S", "3")
     srv = connect(runs[:3], window_s=3.0, limit_short=4)
     db = Database(tmp_path / "sync.db")  # migrated before the window is used up: the
-    client = StravaClient(sv.token_store(), StravaConfig.from_env())  # sync starts in it
+    client = StravaClient(sc.token_store(), StravaConfig.from_env())  # sync starts in it
     httpx.post(f"{srv.url}/_standin/usage", json={"short": 4, "day": 4})  # used up elsewhere
     t0 = time.monotonic()
     rep = sv.sync(db, client=client)
@@ -238,11 +247,17 @@ def test_runs_imported_from_the_export_are_matched_not_duplicated(runs, connect,
 
 
 def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_path):
+    from deliberun.services.dashboard_sources import journal_for, save_journal
+
     srv = connect(runs[:4])
-    db = Database(tmp_path / "sync.db")
+    db_file = tmp_path / "sync.db"
+    db = Database(db_file)
     sv.sync(db)
     a, b = runs[1].id, runs[2].id
-    headers = {"Authorization": f"Bearer {sv.token_store().load().access_token}"}
+    rows = {x["extra"]["strava_id"]: x for x in list_activities(db)}
+    save_journal(db, rows[str(b)]["id"], {"rpe": 6, "notes": "felt flat"})
+    headers = {"Authorization": f"Bearer {sc.token_store().load().access_token}"}
+    # the runner edits on Strava: the API's own update, and the website-only fields
     r = httpx.put(
         f"{srv.api_url}/activities/{a}",
         json={"name": "Track 6x800", "description": "windy", "sport_type": "Run"},
@@ -254,25 +269,100 @@ def test_edits_on_strava_are_reflected_and_deletions_flagged(runs, connect, tmp_
         json={"workout_type": 1, "private_note": "left calf tight", "perceived_exertion": 8},
     )
     httpx.post(f"{srv.url}/_standin/activities/{b}/delete")
-    rep = sv.sync(db)
-    changed = {d["strava_id"]: d for d in rep.updated}
-    assert set(changed) == {str(a), str(b)}
+    details = srv.state.counts["detail"]
+    rep = sv.sync(db)  # a plain sync, no --since
+    assert [d["strava_id"] for d in rep.updated] == [str(a)]
     assert {"name", "description", "race", "private_note", "perceived_exertion"} <= set(
-        changed[str(a)]["changes"]
+        rep.updated[0]["changes"]
     )
+    # the deleted run: its 404 confirmed it (3 known runs re-read + 1 confirmation)
+    assert [(d["strava_id"], d["activity_id"]) for d in rep.deleted] == [
+        (str(b), rows[str(b)]["id"])
+    ]
+    assert srv.state.counts["detail"] == details + 4
     rows = {x["extra"]["strava_id"]: x for x in list_activities(db)}
-    assert len(rows) == 4  # the deleted one is kept
+    assert len(rows) == 4  # the deleted one is kept, with its journal
     ra = rows[str(a)]
     assert (ra["name"], ra["description"]) == ("Track 6x800", "windy")
     assert ra["extra"]["race"] is True and ra["extra"]["private_note"] == "left calf tight"
     assert ra["extra"]["perceived_exertion"] == 8
     assert show_activity(db, ra["id"])["metrics"]["load"]["session_rpe"] is not None
-    assert rows[str(b)]["extra"].get("strava_deleted")
-    # edits the list does not show (description only) are read with --since
+    rb = rows[str(b)]
+    assert rb["extra"].get("strava_deleted")
+    assert (journal_for(db, rb["id"]) or {}).get("notes") == "felt flat"
+    # an edit the list does not show (the description only) needs no --since either
     httpx.post(f"{srv.url}/_standin/activities/{a}/set", json={"description": "very windy"})
-    assert sv.sync(db).updated == []
-    since = sv.sync(db, since=runs[0].start.date())
-    assert [d["changes"] for d in since.updated] == [["description"]]
+    again = sv.sync(db)
+    assert [d["changes"] for d in again.updated] == [["description"]]
+    assert again.deleted == []  # flagged once; no request for it any more
+    assert srv.state.counts["detail"] == details + 4 + 3
+    # the flag is shown: `show`, `activities` (and --json), the dashboard's activity page
+    env = {**os.environ, "DELIBERUN_DB": str(db_file), "COLUMNS": "200"}
+    base = [sys.executable, "-m", "deliberun.cli.main"]
+    shown = subprocess.run([*base, "show", str(rb["id"])], env=env, capture_output=True, text=True)
+    assert shown.returncode == 0 and "deleted on Strava" in shown.stdout
+    listed = subprocess.run(
+        [*base, "activities", "--since", "2024-01-01"], env=env, capture_output=True, text=True
+    )
+    assert listed.stdout.count("(deleted on Strava)") == 1
+    lj = subprocess.run(
+        [*base, "activities", "--since", "2024-01-01", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    flagged = [x["id"] for x in json.loads(lj.stdout) if x["extra"].get("strava_deleted")]
+    assert flagged == [rb["id"]]
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    web = TestClient(create_app(str(db_file)), base_url="http://127.0.0.1:8765")
+    page = web.get(f"/activities/{rb['id']}")
+    assert page.status_code == 200 and 'id="strava-deleted"' in page.text
+    # back on Strava (restored from its trash): the flag goes
+    srv.state.add([next(x for x in runs if x.id == b)])
+    back = sv.sync(db)
+    assert [(d["strava_id"], "restored" in d["changes"]) for d in back.updated] == [(str(b), True)]
+    rb = next(x for x in list_activities(db) if x["id"] == rb["id"])
+    assert "strava_deleted" not in rb["extra"]
+
+
+def test_a_run_missing_from_the_list_is_not_flagged_while_strava_still_has_it(
+    runs, connect, tmp_path
+):
+    srv = connect(runs[:3])
+    db = Database(tmp_path / "sync.db")
+    sv.sync(db)
+    hidden = runs[1].id
+    srv.state.unlisted.add(hidden)  # e.g. made private with a token without read_all
+    rep = sv.sync(db)
+    assert rep.deleted == [] and not rep.failed
+    row = next(x for x in list_activities(db) if x["extra"]["strava_id"] == str(hidden))
+    assert "strava_deleted" not in row["extra"]
+
+
+def test_dry_run_reports_a_deletion_without_flagging_it(runs, connect, tmp_path):
+    srv = connect(runs[:3])
+    db_file = tmp_path / "sync.db"
+    db = Database(db_file)
+    sv.sync(db)
+    httpx.post(f"{srv.url}/_standin/activities/{runs[0].id}/delete")
+    dry = sv.sync(db, dry_run=True)
+    assert [d["strava_id"] for d in dry.deleted] == [str(runs[0].id)]
+    # the CLI says it too, in its table and in --json
+    env = {**os.environ, "DELIBERUN_DB": str(db_file), "COLUMNS": "200"}
+    cmd = [sys.executable, "-m", "deliberun.cli.main", "sync", "--dry-run", "-q"]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "deleted on Strava, kept here (flagged)" in out.stdout
+    assert "Dry run, nothing written: 0 new, 0 updated" in out.stdout
+    assert "1 deleted on Strava" in out.stdout
+    doc = json.loads(subprocess.run([*cmd, "--json"], env=env, capture_output=True).stdout)
+    assert [d["strava_id"] for d in doc["deleted"]] == [str(runs[0].id)]
+    assert not any(x["extra"].get("strava_deleted") for x in list_activities(db))
+    # outside the recheck window a deletion is not looked for (no request spent on it)
+    assert sv.sync(db, recheck_days=0).deleted == []
 
 
 def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, tmp_path):
@@ -285,14 +375,15 @@ def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, t
     )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert len(doc["new"]) == 3 and doc["updated"] == doc["skipped"] == doc["failed"] == []
+    assert len(doc["new"]) == 3
+    assert doc["updated"] == doc["skipped"] == doc["failed"] == doc["deleted"] == []
     assert list_activities(Database(db_file)) == []
     st = subprocess.run(
         [*base, "strava", "status", "--json"], env=env, capture_output=True, text=True
     )
     assert json.loads(st.stdout)["connected"] is True
     dis = subprocess.run([*base, "strava", "disconnect"], env=env, capture_output=True, text=True)
-    assert dis.returncode == 0 and not sv.token_store().path.exists()
+    assert dis.returncode == 0 and not sc.token_store().path.exists()
     assert srv.state.counts.get("deauthorize") == 1 and not srv.state.access
     again = subprocess.run([*base, "sync"], env=env, capture_output=True, text=True)
     assert again.returncode == 1 and "strava connect" in again.stderr
@@ -315,3 +406,20 @@ def test_a_run_without_a_recording_is_skipped_and_a_broken_one_fails_alone(runs,
     broken.streams = {**broken.streams, "distance": good}
     again = sv.sync(db)
     assert [d["strava_id"] for d in again.new] == [str(runs[1].id)] and again.failed == []
+
+
+def test_cli_connect_with_a_pasted_code(tmp_path, monkeypatch):
+    with StandinServer(fresh_state([])) as srv:
+        env = {**os.environ, **env_for(srv, tmp_path / "tokens.json")}
+        base = [sys.executable, "-m", "deliberun.cli.main", "strava"]
+        out = subprocess.run(
+            [*base, "connect", "--code", get_code(srv)], env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        assert "Connected to Strava as Stand In" in out.stdout and "(mode 0600)" in out.stdout
+        assert stat.S_IMODE((tmp_path / "tokens.json").stat().st_mode) == 0o600
+        bad = subprocess.run(
+            [*base, "connect", "--code", "not-a-code"], env=env, capture_output=True, text=True
+        )
+        assert bad.returncode == 1 and "refused the token request" in bad.stderr
+        assert len(bad.stderr.strip().splitlines()) <= 2  # a short error, no traceback

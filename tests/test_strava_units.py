@@ -93,3 +93,124 @@ def test_token_file_is_private_and_replaced_whole(tmp_path) -> None:
     with pytest.raises(ValueError, match="damaged Strava token file"):
         store.load()
     assert store.delete() and store.load() is None
+
+
+def test_recheck_days_setting_and_option_refuse_bad_values(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from deliberun.cli.main import app
+    from deliberun.strava.config import DEFAULT_RECHECK_DAYS, StravaConfig, recheck_days
+
+    assert (recheck_days(None), recheck_days(" "), recheck_days("7")) == (
+        DEFAULT_RECHECK_DAYS,
+        DEFAULT_RECHECK_DAYS,
+        7,
+    )
+    monkeypatch.setenv("DELIBERUN_STRAVA_RECHECK_DAYS", "0")
+    assert StravaConfig.from_env().recheck_days == 0
+    runner = CliRunner()
+    db = str(tmp_path / "x.db")
+    for bad in ("-3", "a week"):
+        monkeypatch.setenv("DELIBERUN_STRAVA_RECHECK_DAYS", bad)
+        with pytest.raises(ValueError, match="whole number of days"):
+            StravaConfig.from_env()
+        out = runner.invoke(app, ["--db", db, "sync"])
+        assert out.exit_code == 2 and "DELIBERUN_STRAVA_RECHECK_DAYS" in out.output
+    monkeypatch.delenv("DELIBERUN_STRAVA_RECHECK_DAYS")
+    out = runner.invoke(app, ["--db", db, "sync", "--recheck-days", "-1"])
+    assert out.exit_code == 2
+
+
+def _memory_keyring():
+    """A real ``keyring`` backend kept in memory (a desktop's Secret Service stand-in);
+    built inside a function because ``keyring`` is imported only when installed."""
+    from keyring.backend import KeyringBackend
+    from keyring.errors import KeyringLocked, PasswordDeleteError
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        locked = False
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.data: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            if self.locked:
+                raise KeyringLocked("locked")
+            return self.data.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            if self.locked:
+                raise KeyringLocked("locked")
+            self.data[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.data.pop((service, username), None) is None:
+                raise PasswordDeleteError("no such password")
+
+    return Memory()
+
+
+@pytest.fixture()
+def system_keyring(monkeypatch):
+    keyring = pytest.importorskip("keyring")
+    before = keyring.get_keyring()
+    yield lambda backend: keyring.set_keyring(backend)
+    keyring.set_keyring(before)
+
+
+TOK = Tokens(access_token="a", refresh_token="r", expires_at=1, client_id="1", client_secret="s")
+
+
+def test_tokens_go_to_the_system_keyring_when_it_has_a_backend(
+    tmp_path, monkeypatch, system_keyring
+) -> None:
+    from deliberun.services import strava_connect as sc
+    from deliberun.strava.config import StravaConfig
+    from deliberun.strava.tokens import KEYRING_SERVICE, KEYRING_USER
+
+    mem = _memory_keyring()
+    system_keyring(mem)
+    monkeypatch.delenv("DELIBERUN_STRAVA_TOKENS", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    old_file = StravaConfig().tokens_file()
+    TokenStore(old_file).save(TOK)  # connected before the keyring was there
+    store = sc.token_store(StravaConfig())
+    assert store.keyring is mem and "system keyring" in store.where()
+    assert store.load() == TOK  # read from the old file
+    store.save(TOK.model_copy(update={"access_token": "b"}))  # e.g. a refresh
+    assert not old_file.exists()  # moved into the keyring, no copy left in the file
+    assert "b" in mem.data[(KEYRING_SERVICE, KEYRING_USER)] and store.load().access_token == "b"
+    assert sc.status(StravaConfig())["token_file"] is None
+    mem.locked = True  # a locked keyring: the file, still private
+    store.save(TOK)
+    assert (old_file.stat().st_mode & 0o777) == 0o600 and store.load() == TOK
+    mem.locked = False
+    assert store.delete() and store.load() is None and not old_file.exists()
+    assert mem.data == {}
+    # DELIBERUN_STRAVA_TOKENS names a file: the file, whatever the keyring
+    assert sc.token_store(StravaConfig(token_path=tmp_path / "t.json")).keyring is None
+    monkeypatch.setenv("DELIBERUN_STRAVA_KEYRING", "0")
+    assert sc.token_store(StravaConfig()).keyring is None
+
+
+def test_without_a_keyring_backend_the_tokens_go_to_the_private_file(
+    tmp_path, monkeypatch, system_keyring
+) -> None:
+    from keyring.backends import fail
+
+    from deliberun.services import strava_connect as sc
+    from deliberun.strava.config import StravaConfig
+    from deliberun.strava.tokens import usable_keyring
+
+    system_keyring(fail.Keyring())  # what a headless machine has
+    monkeypatch.delenv("DELIBERUN_STRAVA_TOKENS", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert usable_keyring() is None
+    store = sc.token_store(StravaConfig())
+    assert store.keyring is None and store.where().endswith("(mode 0600)")
+    store.save(TOK)
+    assert store.path == tmp_path / "data" / "deliberun" / "strava-tokens.json"
+    assert (store.path.stat().st_mode & 0o777) == 0o600 and store.load() == TOK
+    assert sc.status(StravaConfig())["token_file"] == str(store.path)

@@ -201,7 +201,9 @@ def activities_cmd(
             a["id"],
             a["start_time"][:16].replace("T", " "),
             a["sport"],
-            (a["name"] or "") + (" (manual)" if a.get("manual") else ""),
+            (a["name"] or "")
+            + (" (manual)" if a.get("manual") else "")
+            + (" (deleted on Strava)" if (a.get("extra") or {}).get("strava_deleted") else ""),
             (a["session_type"] or "")
             + (" (race)" if a["is_race"] and a["session_type"] != "race" else ""),
             fmt_distance(a["distance_m"], units),

@@ -34,7 +34,7 @@ def connect_cmd(
 
     Example: deliberun strava connect --client-id 12345 --client-secret abc...
     """
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
     from deliberun.strava.client import StravaError
 
     def show(url: str) -> None:
@@ -43,9 +43,9 @@ def connect_cmd(
 
     try:
         if code:
-            tokens = sv.connect_with_code(code, client_id, client_secret)
+            tokens = sc.connect_with_code(code, client_id, client_secret)
         else:
-            tokens = sv.connect_browser(
+            tokens = sc.connect_browser(
                 client_id,
                 client_secret,
                 port=port,
@@ -53,11 +53,11 @@ def connect_cmd(
                 timeout_s=timeout,
                 show_url=show,
             )
-    except (sv.StravaSetupError, StravaError) as exc:
+    except (sc.StravaSetupError, StravaError) as exc:
         fail(str(exc))
     stdout.print(
         f"Connected to Strava as {tokens.athlete_name or tokens.athlete_id}; "
-        f"tokens saved to {sv.token_store().path} (mode 0600)."
+        f"tokens saved in {sc.token_store().where()}."
     )
 
 
@@ -67,11 +67,11 @@ def disconnect_cmd() -> None:
 
     Example: deliberun strava disconnect
     """
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
     from deliberun.strava.client import StravaError
 
     try:
-        was = sv.disconnect()
+        was = sc.disconnect()
     except StravaError as exc:
         fail(f"{exc} (the local tokens were deleted)")
     stdout.print("Disconnected from Strava." if was else "Not connected to Strava.")
@@ -85,13 +85,13 @@ def status_cmd(
 
     Example: deliberun strava status --json
     """
-    from deliberun.services import strava_sync as sv
+    from deliberun.services import strava_connect as sc
 
-    st = sv.status()
+    st = sc.status()
     if as_json:
         print_json(st)
     elif st["connected"]:
-        stdout.print(f"Connected as {st['athlete']} (token file {st['token_file']}).")
+        stdout.print(f"Connected as {st['athlete']} (tokens in {st['token_store']}).")
     else:
         stdout.print("Not connected; run `deliberun strava connect`.")
 
@@ -101,6 +101,13 @@ def sync_cmd(
     since: str = typer.Option(
         None, "--since", help="Re-read everything from this date, YYYY-MM-DD (edits too)."
     ),
+    recheck_days: int = typer.Option(
+        None,
+        "--recheck-days",
+        min=0,
+        help="Days before the newest stored run checked again for edits and deletions "
+        "(default 30, or DELIBERUN_STRAVA_RECHECK_DAYS; about one request per run in them).",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -109,6 +116,9 @@ def sync_cmd(
     ),
 ) -> None:
     """Fetch new and edited activities from Strava (after `deliberun strava connect`).
+
+    Runs of the last --recheck-days before the newest stored one are checked again:
+    edits on Strava are followed, and a run deleted there is flagged (never removed).
 
     Example: deliberun sync --since 2026-01-01 --json
     """
@@ -128,10 +138,17 @@ def sync_cmd(
     try:
         with _progress(quiet or as_json, "syncing", "activities") as progress:
             report = sv.sync(
-                db, since=since_d, dry_run=dry_run, progress=progress, max_wait_s=max_wait
+                db,
+                since=since_d,
+                recheck_days=recheck_days,
+                dry_run=dry_run,
+                progress=progress,
+                max_wait_s=max_wait,
             )
     except StravaError as exc:
         fail(str(exc))
+    except ValueError as exc:  # a bad DELIBERUN_STRAVA_* setting or a damaged token file
+        fail(str(exc), code=2)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -158,12 +175,22 @@ def sync_cmd(
             ["failed", d["start_time"][:16].replace("T", " "), d["error"], ""]
             for d in report.failed
         ]
+        rows += [
+            [
+                "deleted",
+                d["start_time"][:16].replace("T", " "),
+                f"{d.get('name') or ''}: deleted on Strava, kept here (flagged)",
+                d.get("activity_id") or "",
+            ]
+            for d in report.deleted
+        ]
         if rows:
             stdout.print(table(None, ["result", "start", "name / change", "activity"], rows))
-        verb = "would be " if dry_run else ""
         stdout.print(
-            f"{len(report.new)} new, {len(report.updated)} updated, {len(report.skipped)} "
-            f"unchanged, {len(report.failed)} failed {verb}({report.requests} requests)"
+            ("Dry run, nothing written: " if dry_run else "")
+            + f"{len(report.new)} new, {len(report.updated)} updated, {len(report.skipped)} "
+            f"unchanged, {len(report.failed)} failed, {len(report.deleted)} deleted on Strava "
+            f"({report.requests} requests)"
         )
         for d in report.failed:
             stderr.print(

@@ -197,6 +197,9 @@ def render_activity(item: dict[str, Any], units: str) -> list[RenderableType]:
     ]
     if item.get("description"):
         head.insert(4, ["description", item["description"]])
+    deleted = (item.get("extra") or {}).get("strava_deleted")
+    if deleted:
+        head.insert(4, ["strava", f"deleted on Strava (seen {deleted[:10]}); kept here"])
     session, race = item.get("session"), item.get("race")
     if session:
         head.append(

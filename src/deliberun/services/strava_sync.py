@@ -1,22 +1,26 @@
-"""Keep the store up to date from Strava: connect, disconnect, sync.
+"""Keep the store up to date from Strava (connecting: ``strava_connect``).
 
-A sync lists the activities after the newest one already known (less
-:data:`LOOKBACK_DAYS`, to see recent edits and deletions; ``since`` widens it), page by
-page, then handles them oldest first:
+Strava's activity list has no "updated since" filter, so a sync lists again a
+**recheck window**: the ``recheck_days`` (default 30, ``--recheck-days``,
+``DELIBERUN_STRAVA_RECHECK_DAYS``) before the newest run already stored, and everything
+after it (``since`` sets the start instead), page by page; then it handles the runs
+oldest first:
 
 * **new**: detail + streams -> ``io.strava_streams.to_activity`` -> the importer's own
   write path (one transaction: the original JSON, the activity, its streams, its
   metrics), so the dedup rules are the import's: a run already imported from a file
   (start within 60 s, distance within 2 %) is merged, not duplicated;
-* **matched**: a Strava id the store already has (from the bulk export or an earlier
-  sync) costs no request; a run matched by start and distance to a file costs only the
-  detail request (its metadata), never the streams;
-* **edited**: a known activity whose list item changed (name, type, workout type, gear,
-  commute, privacy), or every known one in the window with ``since``: its detail is
-  read again and name, description, type, gear, perceived exertion, private note and
-  race flag follow Strava;
-* **deleted**: a known Strava id inside the listed window that Strava no longer lists
-  is flagged (``extra.strava_deleted``), never removed with its journal.
+* **matched**: a run matched by start and distance to a file costs only the detail
+  request (its metadata), never the streams;
+* **known, in the recheck window**: its detail is read again (the list does not show
+  the description, perceived exertion or private note) and name, description, type,
+  gear, perceived exertion, private note and race flag follow Strava; one request each;
+* **known, older** (listed only because a failed run moved the window back, or with
+  ``since``): the detail is read when a field the list shows changed (name, type,
+  workout type, gear, commute, privacy), or always with ``since``;
+* **deleted**: a known Strava id inside the fully listed window that Strava no longer
+  lists, and whose detail answers 404, is flagged (``extra.strava_deleted``), never
+  removed with its journal; a flagged run that comes back loses the flag.
 
 Each run is written in its own transaction, so a kill leaves whole runs only; the next
 sync starts from the newest run stored, and runs that failed are retried (their start
@@ -26,7 +30,6 @@ the sync stops cleanly (``stopped``) and the next one resumes.
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -43,134 +46,17 @@ from deliberun.io.strava_streams import (
     strava_meta,
     to_activity,
 )
+from deliberun.services.strava_connect import token_store
 from deliberun.store import repository as repo
 from deliberun.store import strava_repo
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
-from deliberun.strava.client import (
-    NotFound,
-    RateLimited,
-    StravaClient,
-    StravaError,
-    deauthorize,
-    exchange_token,
-    tokens_from,
-)
-from deliberun.strava.config import StravaConfig, client_credentials
+from deliberun.strava.client import NotFound, RateLimited, StravaClient, StravaError
 from deliberun.strava.models import WATCHED_FIELDS, DetailedActivity, SummaryActivity
-from deliberun.strava.oauth import Listener, OAuthError, authorize_url
-from deliberun.strava.tokens import Tokens, TokenStore
 
-#: Days before the newest known run that every sync lists again (edits, deletions).
-LOOKBACK_DAYS = 14
 PER_PAGE = 200
 #: Called after each activity: (done, total, label).
 Progress = Callable[[int, int | None, str], None]
-
-
-class StravaSetupError(ValueError):
-    """Connecting failed for a reason the runner can fix (one line)."""
-
-
-# ----------------------------------------------------------------------------- connect
-
-
-def token_store(config: StravaConfig | None = None) -> TokenStore:
-    return TokenStore((config or StravaConfig.from_env()).tokens_file())
-
-
-def _credentials(client_id: str | None, client_secret: str | None) -> tuple[str, str]:
-    cid, secret = client_credentials(client_id, client_secret)
-    if not cid or not secret:
-        raise StravaSetupError(
-            "no Strava API application: give --client-id and --client-secret (or set "
-            "DELIBERUN_STRAVA_CLIENT_ID / DELIBERUN_STRAVA_CLIENT_SECRET); create one at "
-            "https://www.strava.com/settings/api"
-        )
-    return cid, secret
-
-
-def connect_with_code(
-    code: str,
-    client_id: str | None = None,
-    client_secret: str | None = None,
-    config: StravaConfig | None = None,
-) -> Tokens:
-    """Finish the flow with a code the runner pasted; the tokens are saved (0600)."""
-    config = config or StravaConfig.from_env()
-    cid, secret = _credentials(client_id, client_secret)
-    resp = exchange_token(config, cid, secret, code=code)
-    tokens = tokens_from(resp, cid, secret)
-    token_store(config).save(tokens)
-    return tokens
-
-
-def connect_browser(
-    client_id: str | None = None,
-    client_secret: str | None = None,
-    config: StravaConfig | None = None,
-    *,
-    port: int = 0,
-    open_browser: bool = True,
-    timeout_s: float = 300.0,
-    show_url: Callable[[str], None] | None = None,
-) -> Tokens:
-    """The whole flow: authorize URL, browser, one-shot listener, token exchange."""
-    config = config or StravaConfig.from_env()
-    cid, secret = _credentials(client_id, client_secret)
-    listener = Listener(port=port)
-    url = authorize_url(config.oauth_url, cid, listener.redirect_uri, listener.state)
-    if show_url is not None:
-        show_url(url)
-    if open_browser:
-        webbrowser.open(url)
-    try:
-        cb = listener.wait(timeout_s)
-    except OAuthError as exc:
-        raise StravaSetupError(str(exc)) from None
-    if cb.error or not cb.code:
-        raise StravaSetupError(f"not connected: {cb.error}")
-    if cb.scope is not None and "activity:read" not in cb.scope:
-        raise StravaSetupError(
-            "Strava gave no access to activities (the activity box was unticked); connect again"
-        )
-    return connect_with_code(cb.code, cid, secret, config)
-
-
-def disconnect(config: StravaConfig | None = None) -> bool:
-    """Revoke the access on Strava and delete the token file; False when not connected."""
-    config = config or StravaConfig.from_env()
-    store = token_store(config)
-    tokens = store.load()
-    if tokens is None:
-        return False
-    try:
-        if tokens.expires_at <= datetime.now(UTC).timestamp() + 60:
-            with StravaClient(store, config) as client:
-                client.refresh()
-                tokens = client.tokens
-        deauthorize(config, tokens)
-    finally:
-        store.delete()
-    return True
-
-
-def status(config: StravaConfig | None = None) -> dict[str, Any]:
-    config = config or StravaConfig.from_env()
-    tokens = token_store(config).load()
-    if tokens is None:
-        return {"connected": False}
-    return {
-        "connected": True,
-        "athlete_id": tokens.athlete_id,
-        "athlete": tokens.athlete_name,
-        "scope": tokens.scope,
-        "expires_at": datetime.fromtimestamp(tokens.expires_at, UTC).isoformat(),
-        "token_file": str(config.tokens_file()),
-    }
-
-
-# ----------------------------------------------------------------------------- sync
 
 
 @dataclass
@@ -179,6 +65,7 @@ class SyncReport:
     updated: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[dict[str, Any]] = field(default_factory=list)
     stopped: str | None = None
     requests: int = 0
     waited_s: float = 0.0
@@ -189,6 +76,7 @@ class SyncReport:
             "updated": self.updated,
             "skipped": self.skipped,
             "failed": self.failed,
+            "deleted": self.deleted,
             "stopped": self.stopped,
         }
 
@@ -197,23 +85,30 @@ def _start_of(summary: dict[str, Any]) -> datetime:
     return parse_time(summary.get("start_date"))
 
 
-def _window_start(
-    index: dict[str, tuple[int, datetime]], state: dict[str, Any], since: date | None
-) -> datetime:
+def _windows(
+    index: dict[str, tuple[int, datetime]],
+    state: dict[str, Any],
+    since: date | None,
+    recheck_days: int,
+) -> tuple[datetime, datetime]:
+    """(list after, recheck after): the list starts at the first, and the known runs
+    after the second have their detail read again."""
     if since is not None:
-        return datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)
-    starts = [t for _, t in index.values()]
-    after = (
-        (max(starts) - timedelta(days=LOOKBACK_DAYS))
-        if starts
-        else datetime(1970, 1, 1, tzinfo=UTC)
-    )
+        recheck = datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)
+    else:
+        starts = [t for _, t in index.values()]
+        recheck = (
+            (max(starts) - timedelta(days=recheck_days))
+            if starts
+            else datetime(1970, 1, 1, tzinfo=UTC)
+        )
+    after = recheck
     for f in (state.get("failed") or {}).values():
         try:
             after = min(after, datetime.fromisoformat(f["start"]) - timedelta(seconds=1))
         except (KeyError, ValueError):
             continue
-    return after
+    return after, recheck
 
 
 def _changed(row_extra: dict[str, Any], row_name: str | None, item: dict[str, Any]) -> list[str]:
@@ -246,15 +141,16 @@ def _watched(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _apply_detail(
-    db: Database, activity_id: int, detail: dict[str, Any], now: datetime
+    db: Database, activity_id: int, detail: dict[str, Any], now: datetime, *, write: bool = True
 ) -> list[str]:
     """Put Strava's metadata on a stored activity; returns what changed. Metrics follow
-    when the type or the perceived exertion changed."""
+    when the type or the perceived exertion changed. ``write=False``: only say what
+    would change (a dry run)."""
     from deliberun.services.importer import compute_metrics
 
     meta = strava_meta(detail)
     changes: list[str] = []
-    with db.session() as s, s.begin():
+    with db.session() as s:
         row = repo.get_activity(s, activity_id)
         if row is None:
             return []
@@ -295,14 +191,19 @@ def _apply_detail(
             row.sport, row.sub_sport = sport, sub
             changes.append("sport")
         extra["strava_summary"] = _watched(detail)
-        extra.pop("strava_deleted", None)
+        if extra.pop("strava_deleted", None):
+            changes.append("restored")  # flagged as deleted, back on Strava
         row.extra = repo.jsonable(extra)
+        if not write:
+            s.rollback()
+            return changes
         if resport or "perceived_exertion" in changes:
             s.flush()
             full = repo.load_activity(s, row.id)
             metrics, version = compute_metrics(full, get_settings(s))
             if metrics is not None and version is not None:
                 repo.save_metrics(s, row.id, metrics, version, now=now)
+        s.commit()
     return changes
 
 
@@ -342,18 +243,26 @@ def sync(
     *,
     client: StravaClient | None = None,
     since: date | None = None,
+    recheck_days: int | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
     now: datetime | None = None,
     max_wait_s: float = 960.0,
 ) -> SyncReport:
-    """Bring the store up to date from Strava (see the module notes)."""
+    """Bring the store up to date from Strava (see the module notes).
+
+    ``recheck_days``: the window before the newest stored run listed and checked again
+    for edits and deletions (default: the config's, 30 days).
+    """
+    if recheck_days is not None and recheck_days < 0:
+        raise ValueError(f"recheck days must be >= 0, not {recheck_days}")
     own = client is None
     client = client or StravaClient(token_store(), max_wait_s=max_wait_s)
+    days = client.config.recheck_days if recheck_days is None else recheck_days
     now = now or datetime.now(UTC)
     report = SyncReport()
     try:
-        _sync(db, client, report, since, dry_run, progress, now)
+        _sync(db, client, report, since, days, dry_run, progress, now)
     except RateLimited as exc:
         report.stopped = str(exc)
     finally:
@@ -363,20 +272,8 @@ def sync(
     return report
 
 
-def _sync(
-    db: Database,
-    client: StravaClient,
-    report: SyncReport,
-    since: date | None,
-    dry_run: bool,
-    progress: Progress | None,
-    now: datetime,
-) -> None:
-    with db.session() as s:
-        index = strava_repo.strava_index(s)
-        state = strava_repo.get_state(s)
-        settings = get_settings(s).to_dict()
-    after = _window_start(index, state, since)
+def _list_window(client: StravaClient, after: datetime) -> list[dict[str, Any]]:
+    """Every activity after ``after``, all pages, oldest first."""
     items: list[dict[str, Any]] = []
     page = 1
     while True:
@@ -388,6 +285,138 @@ def _sync(
             break
         page += 1
     items.sort(key=_start_of)
+    return items
+
+
+def _stored(db: Database, activity_id: int) -> tuple[dict[str, Any], str | None]:
+    with db.session() as s:
+        row = repo.get_activity(s, activity_id)
+        return (dict(row.extra or {}), row.name) if row else ({}, None)
+
+
+def _known(
+    db: Database,
+    client: StravaClient,
+    report: SyncReport,
+    item: dict[str, Any],
+    entry: dict[str, Any],
+    activity_id: int,
+    recheck: bool,
+    dry_run: bool,
+    now: datetime,
+) -> None:
+    """A run the store already has: read its detail again when it is in the recheck
+    window (or a field the list shows changed) and follow Strava's edits."""
+    row_extra, row_name = _stored(db, activity_id)
+    changed = _changed(row_extra, row_name, item)
+    if row_extra.get("strava_deleted"):
+        changed.append("restored")
+    if not (changed or recheck or not row_extra.get("strava_summary")):
+        report.skipped.append({**entry, "activity_id": activity_id, "reason": "unchanged"})
+        return
+    raw = client.activity(int(entry["strava_id"]))  # a dry run reads too, writes nothing
+    DetailedActivity.model_validate(raw)
+    changes = _apply_detail(db, activity_id, raw, now, write=not dry_run)
+    if changes:
+        report.updated.append({**entry, "activity_id": activity_id, "changes": changes})
+    else:
+        report.skipped.append({**entry, "activity_id": activity_id, "reason": "unchanged"})
+
+
+def _unknown(
+    db: Database,
+    client: StravaClient,
+    report: SyncReport,
+    item: dict[str, Any],
+    entry: dict[str, Any],
+    settings: dict[str, Any],
+    dry_run: bool,
+    now: datetime,
+) -> None:
+    """A Strava id the store does not have: a new run, or one imported from a file."""
+    sid = entry["strava_id"]
+    if item.get("manual"):
+        report.skipped.append({**entry, "reason": "manual entry without a recording"})
+        return
+    with db.session() as s:
+        same = repo.find_same_run(s, _start_of(item), item.get("distance"))
+        same_id = same.id if same is not None else None
+    if same_id is not None:
+        reason = "same run as a stored activity"
+        changes = _apply_detail(db, same_id, client.activity(int(sid)), now, write=not dry_run)
+        report.updated.append(
+            {**entry, "activity_id": same_id, "changes": changes, "reason": reason}
+        )
+        return
+    if dry_run:
+        report.new.append(entry)
+        return
+    raw = client.activity(int(sid))
+    DetailedActivity.model_validate(raw)
+    streams = client.streams(int(sid), REQUEST_KEYS)
+    status_, aid, reason = _import_new(db, raw, streams, settings, now)
+    if status_ == "failed":
+        raise StravaError(reason)
+    if aid is not None:
+        _apply_detail(db, aid, raw, now)
+    if status_ == "new":
+        report.new.append({**entry, "activity_id": aid})
+    else:
+        report.updated.append({**entry, "activity_id": aid, "reason": reason})
+
+
+def _check_deleted(
+    db: Database,
+    client: StravaClient,
+    report: SyncReport,
+    sid: str,
+    aid: int,
+    start: datetime,
+    dry_run: bool,
+    now: datetime,
+) -> None:
+    """A known run inside the listed window that Strava no longer lists: flag it when
+    its detail answers 404 (kept, with its journal); else follow its detail."""
+    row_extra, row_name = _stored(db, aid)
+    if row_extra.get("strava_deleted"):
+        return  # flagged by an earlier sync
+    entry = {"strava_id": sid, "name": row_name, "start_time": start.isoformat()}
+    try:
+        raw = client.activity(int(sid))
+    except NotFound:
+        report.deleted.append(
+            {**entry, "activity_id": aid, "reason": "deleted on Strava (kept here, flagged)"}
+        )
+        if not dry_run:
+            with db.session() as s, s.begin():
+                row = repo.get_activity(s, aid)
+                if row is not None:
+                    row.extra = repo.jsonable(
+                        {**(row.extra or {}), "strava_deleted": now.isoformat()}
+                    )
+        return
+    # on Strava, but not listed (privacy?): follow its detail
+    changes = _apply_detail(db, aid, raw, now, write=not dry_run)
+    if changes:
+        report.updated.append({**entry, "activity_id": aid, "changes": changes})
+
+
+def _sync(
+    db: Database,
+    client: StravaClient,
+    report: SyncReport,
+    since: date | None,
+    recheck_days: int,
+    dry_run: bool,
+    progress: Progress | None,
+    now: datetime,
+) -> None:
+    with db.session() as s:
+        index = strava_repo.strava_index(s)
+        state = strava_repo.get_state(s)
+        settings = get_settings(s).to_dict()
+    after, recheck_after = _windows(index, state, since, recheck_days)
+    items = _list_window(client, after)
     listed = {str(i["id"]) for i in items}
     failed_state: dict[str, Any] = dict(state.get("failed") or {})
     total = len(items)
@@ -399,79 +428,10 @@ def _sync(
         try:
             known = index.get(sid)
             if known is not None:
-                with db.session() as s:
-                    row = repo.get_activity(s, known[0])
-                    row_extra, row_name = (
-                        dict(row.extra or {}) if row else {},
-                        row.name if row else None,
-                    )
-                changed = _changed(row_extra, row_name, item)
-                if not changed and since is None and row_extra.get("strava_summary"):
-                    report.skipped.append({**entry, "activity_id": known[0], "reason": "unchanged"})
-                elif dry_run:
-                    report.updated.append(
-                        {
-                            **entry,
-                            "activity_id": known[0],
-                            "changes": changed,
-                            "reason": "would re-read",
-                        }
-                    )
-                else:
-                    raw = client.activity(int(sid))
-                    DetailedActivity.model_validate(raw)
-                    changes = _apply_detail(db, known[0], raw, now)
-                    if changes:
-                        report.updated.append(
-                            {**entry, "activity_id": known[0], "changes": changes}
-                        )
-                    else:
-                        report.skipped.append(
-                            {**entry, "activity_id": known[0], "reason": "unchanged"}
-                        )
-            elif item.get("manual"):
-                report.skipped.append({**entry, "reason": "manual entry without a recording"})
+                recheck = since is not None or start > recheck_after
+                _known(db, client, report, item, entry, known[0], recheck, dry_run, now)
             else:
-                with db.session() as s:
-                    same = repo.find_same_run(s, start, item.get("distance"))
-                    same_id = same.id if same is not None else None
-                if same_id is not None:
-                    if dry_run:
-                        report.updated.append(
-                            {
-                                **entry,
-                                "activity_id": same_id,
-                                "reason": "same run as a stored activity",
-                            }
-                        )
-                    else:
-                        raw = client.activity(int(sid))
-                        changes = _apply_detail(db, same_id, raw, now)
-                        report.updated.append(
-                            {
-                                **entry,
-                                "activity_id": same_id,
-                                "changes": changes,
-                                "reason": "same run as a stored activity",
-                            }
-                        )
-                elif dry_run:
-                    report.new.append(entry)
-                else:
-                    raw = client.activity(int(sid))
-                    DetailedActivity.model_validate(raw)
-                    streams = client.streams(int(sid), REQUEST_KEYS)
-                    status_, aid, reason = _import_new(db, raw, streams, settings, now)
-                    if status_ == "new":
-                        if aid is not None:
-                            _apply_detail(db, aid, raw, now)
-                        report.new.append({**entry, "activity_id": aid})
-                    elif status_ == "matched":
-                        if aid is not None:
-                            _apply_detail(db, aid, raw, now)
-                        report.updated.append({**entry, "activity_id": aid, "reason": reason})
-                    else:
-                        raise StravaError(reason)
+                _unknown(db, client, report, item, entry, settings, dry_run, now)
             failed_state.pop(sid, None)
         except RateLimited:
             raise
@@ -489,29 +449,18 @@ def _sync(
         if progress is not None:
             progress(n, total, item.get("name") or sid)
 
-    # deletions: known ids inside the listed window that Strava no longer lists
+    # deletions: known ids inside the fully listed window that Strava no longer lists
     for sid, (aid, start) in sorted(index.items()):
         if start > after and sid not in listed:
-            with db.session() as s:
-                row = repo.get_activity(s, aid)
-                flagged = bool(row is not None and (row.extra or {}).get("strava_deleted"))
-            if flagged:
-                continue
-            entry = {
-                "strava_id": sid,
-                "activity_id": aid,
-                "start_time": start.isoformat(),
-                "reason": "deleted on Strava (kept here, flagged)",
-                "changes": ["strava_deleted"],
-            }
-            report.updated.append(entry)
-            if not dry_run:
-                with db.session() as s, s.begin():
-                    row = repo.get_activity(s, aid)
-                    if row is not None:
-                        row.extra = repo.jsonable(
-                            {**(row.extra or {}), "strava_deleted": now.isoformat()}
-                        )
+            try:
+                _check_deleted(db, client, report, sid, aid, start, dry_run, now)
+            except RateLimited:
+                raise
+            except StravaError as exc:  # not confirmed: not flagged; the next sync asks again
+                report.failed.append(
+                    {"strava_id": sid, "activity_id": aid, "start_time": start.isoformat(),
+                     "error": str(exc)}
+                )  # fmt: skip
     if not dry_run:
         with db.session() as s, s.begin():
             st = strava_repo.get_state(s)

@@ -19,17 +19,21 @@ DEFAULT_DAY_S = 86400.0
 #: Scopes asked for: the profile, and every activity including private ones and their
 #: private notes.
 SCOPE = "read,activity:read_all"
+#: Days before the newest run already stored that every sync lists and checks again
+#: (Strava's list has no "updated since" filter): edits and deletions in them are seen.
+DEFAULT_RECHECK_DAYS = 30
 
 
 @dataclass(frozen=True)
 class StravaConfig:
-    """Base URLs and rate-limit windows (env ``DELIBERUN_STRAVA_*``)."""
+    """Base URLs, rate-limit windows and the recheck window (env ``DELIBERUN_STRAVA_*``)."""
 
     api_url: str = DEFAULT_API_URL
     oauth_url: str = DEFAULT_OAUTH_URL
     window_s: float = DEFAULT_WINDOW_S
     day_s: float = DEFAULT_DAY_S
     token_path: Path | None = None
+    recheck_days: int = DEFAULT_RECHECK_DAYS
 
     @classmethod
     def from_env(cls) -> StravaConfig:
@@ -40,6 +44,7 @@ class StravaConfig:
             window_s=float(env.get("DELIBERUN_STRAVA_RATE_WINDOW_S") or DEFAULT_WINDOW_S),
             day_s=float(env.get("DELIBERUN_STRAVA_RATE_DAY_S") or DEFAULT_DAY_S),
             token_path=Path(p) if (p := env.get("DELIBERUN_STRAVA_TOKENS")) else None,
+            recheck_days=recheck_days(env.get("DELIBERUN_STRAVA_RECHECK_DAYS")),
         )
 
     def tokens_file(self) -> Path:
@@ -50,6 +55,21 @@ class StravaConfig:
         import platformdirs
 
         return Path(platformdirs.user_data_dir("deliberun")) / "strava-tokens.json"
+
+
+def recheck_days(text: str | None) -> int:
+    """``DELIBERUN_STRAVA_RECHECK_DAYS`` as a whole number of days >= 0 (default 30)."""
+    if text is None or not text.strip():
+        return DEFAULT_RECHECK_DAYS
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise ValueError(
+            f"DELIBERUN_STRAVA_RECHECK_DAYS={text!r} is not a whole number of days >= 0"
+        )
+    return days
 
 
 def client_credentials(

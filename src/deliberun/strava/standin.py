@@ -13,15 +13,16 @@ authentication/rate-limit documents:
   ``after``, ``page``, ``per_page`` (SummaryActivity; ascending by start when ``after``
   is given, newest first otherwise, as Strava answers); ``GET /api/v3/activities/{id}``
   (DetailedActivity); ``PUT /api/v3/activities/{id}`` (UpdatableActivity: name, type,
-  sport_type, description, gear_id, commute, trainer); ``GET
+  sport_type, description, gear_id, commute, trainer, hide_from_home); ``GET
   /api/v3/activities/{id}/streams?keys=...&key_by_type=true``;
 * 401 ``Authorization Error`` for a missing, revoked or expired token; 404 ``Record Not
   Found``; 429 ``Rate Limit Exceeded`` once a window is used up, with
   ``X-RateLimit-Limit``/``-Usage`` and ``X-ReadRateLimit-Limit``/``-Usage`` on every API
   answer (windows reset at natural boundaries of ``window_s`` and ``day_s``).
 
-Test hooks (not Strava's) live under ``/_standin``: delete an activity, change fields
-the runner edits on the website (private note, perceived exertion, workout type), set
+Test hooks (not Strava's) live under ``/_standin``: delete an activity (the public API
+has no delete; the runner deletes on the website or the app), change fields the runner
+edits on the website (private note, perceived exertion, workout type), set
 the usage counters, expire every token, read request counts, slow the streams down.
 """
 
@@ -51,7 +52,16 @@ ATHLETE = {
     "country": None,
 }
 #: The ``DetailedActivity`` fields ``PUT /activities/{id}`` may change (UpdatableActivity).
-UPDATABLE = ("name", "type", "sport_type", "description", "gear_id", "commute", "trainer")
+UPDATABLE = (
+    "name",
+    "type",
+    "sport_type",
+    "description",
+    "gear_id",
+    "commute",
+    "trainer",
+    "hide_from_home",
+)
 
 
 @dataclass
@@ -59,6 +69,9 @@ class StandinState:
     """Everything the stand-in knows; tests read and change it between requests."""
 
     activities: dict[int, StandinActivity] = field(default_factory=dict)
+    #: ids left out of the list although their detail answers (as Strava leaves out an
+    #: "only me" activity for a token without ``activity:read_all``)
+    unlisted: set[int] = field(default_factory=set)
     client_id: str = "12345"
     client_secret: str = "standin-secret"
     token_life_s: int = 21600
@@ -248,7 +261,11 @@ def create_app(state: StandinState) -> FastAPI:
         if bad:
             return bad
         per_page = max(1, min(per_page, 200))
-        items = sorted(state.activities.values(), key=lambda a: a.start, reverse=after is None)
+        items = sorted(
+            (a for a in state.activities.values() if a.id not in state.unlisted),
+            key=lambda a: a.start,
+            reverse=after is None,
+        )
         if after is not None:
             items = [a for a in items if a.start.timestamp() > after]
         if before is not None:

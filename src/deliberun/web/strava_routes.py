@@ -28,7 +28,7 @@ def register(app: FastAPI) -> None:
 
         try:
             report = await run_in_threadpool(sv.sync, db, max_wait_s=WEB_MAX_WAIT_S)
-        except StravaError as exc:
+        except (StravaError, ValueError) as exc:  # ValueError: a bad setting, damaged tokens
             result: dict[str, object] = {"error": str(exc)}
             message = str(exc)
         else:
@@ -36,7 +36,13 @@ def register(app: FastAPI) -> None:
             result = report.to_dict()
             message = (
                 f"{len(report.new)} new, {len(report.updated)} updated, "
-                f"{len(report.failed)} failed" + (f"; {report.stopped}" if report.stopped else "")
+                f"{len(report.failed)} failed"
+                + (
+                    f", {len(report.deleted)} deleted on Strava (kept here, flagged)"
+                    if report.deleted
+                    else ""
+                )
+                + (f"; {report.stopped}" if report.stopped else "")
             )
         if wants_json(request):
             return json_response(result, status_code=400 if "error" in result else 200)
