@@ -407,14 +407,14 @@ def plan_show(
     form = {p["date"]: p["form"] for p in doc["projection"]}
     stdout.print(
         table(
-            doc["name"],
+            doc["title"],
             ["id", "date", "day", "type", "workout", "status", "form"],
             [
                 [
                     d.get("id", ""),
                     d["date"],
                     date.fromisoformat(d["date"]).strftime("%a"),
-                    d["workout_type"],
+                    d["workout_type"].replace("_", " "),
                     d["text"],
                     d["status"],
                     form.get(d["date"], ""),
@@ -475,9 +475,9 @@ def plan_move(
     db = _db(ctx)
     try:
         if workout_id is None:
-            workout_id = svc.workout_on(db, _date(source)).id  # type: ignore[arg-type]
+            workout_id = svc.workout_on(db, _date(str(source))).id
         before = next(d for d in svc.current_plan(db)[1].days if d.id == workout_id).date
-        moved = svc.move_workout(db, int(workout_id), to, today=_today())  # type: ignore[arg-type]
+        moved = svc.move_workout(db, int(workout_id or 0), to, today=_today())
     except StopIteration:
         fail(f"no workout #{workout_id} in the current plan: see 'deliberun plan show'", 2)
     except ValueError as exc:
@@ -622,7 +622,7 @@ def plan_compliance(
             [
                 [
                     r["date"],
-                    r["workout_type"],
+                    r["workout_type"].replace("_", " "),
                     r["text"],
                     r["status"],
                     r["duration_ratio"],

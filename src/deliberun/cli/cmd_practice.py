@@ -18,6 +18,7 @@ from rich.markup import escape
 from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stdout, table
 from deliberun.store.db import Database
+from deliberun.units import plain
 
 cycle_app = typer.Typer(
     help="Training cycles: dates, goal race, 2-3 targets.\n\n"
@@ -179,7 +180,7 @@ def cycle_show(
         rows.append(
             [
                 p.target.id,
-                p.target.name or p.target.kind,
+                p.target.name or plain(p.target.kind),
                 target_value(p.baseline, p.unit, units),
                 target_value(p.current, p.unit, units),
                 target_value(p.target.goal, p.unit, units),
@@ -226,7 +227,10 @@ def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
         table(
             "Cycles",
             ["id", "name", "start", "end", "targets"],
-            [[c.id, c.name, c.start, c.end, ", ".join(t.kind for t in c.targets)] for c in cycles],
+            [
+                [c.id, c.name, c.start, c.end, ", ".join(plain(t.kind) for t in c.targets)]
+                for c in cycles
+            ],
         )
     )
 
@@ -357,7 +361,7 @@ def target_list(
             [
                 [
                     p.target.id,
-                    p.target.kind,
+                    plain(p.target.kind),
                     target_value(p.baseline, p.unit, units),
                     target_value(p.current, p.unit, units),
                     target_value(p.target.goal, p.unit, units),
@@ -397,7 +401,7 @@ def target_show(
                 else:
                     stdout.print(
                         table(
-                            f"{t.kind} (goal {t.goal:g} {p.unit})",
+                            f"{plain(t.kind)} (goal {t.goal:g} {p.unit})",
                             ["date", "value"],
                             [[day, _fmt(v)] for day, v in p.values],
                         )
@@ -574,7 +578,7 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
                 ["cause", "effect", "90% interval", "p", "adjusted p", "adverse group"],
                 [
                     [
-                        c.cause,
+                        plain(c.cause),
                         eff(c),
                         iv(c),
                         f"{c.p_value:.3f}",

@@ -278,9 +278,12 @@ def show(
             end=plan.days[-1].date,
             weekly_volume_km=float(plan.params.get("volume_km") or 0.0),
         )
+    from deliberun.services.dashboard_pages import plan_title
+
     return {
         "plan_id": plan_id,
         "name": plan.name,
+        "title": plan_title(plan.name, plan.params),
         "params": plan.params,
         "vdot": round(v, 2),
         "paces_s_per_km": {z: [round(a, 1), round(b, 1)] for z, (a, b) in paces.items()},
