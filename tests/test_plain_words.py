@@ -104,3 +104,15 @@ def test_plan_is_titled_in_words_and_json_keeps_names(demo: tuple[Path, str, str
     doc = json.loads(_read(demo, "predict", "--json"))
     models = {p["model"] for plist in doc["predictions"].values() for p in plist}
     assert {"vdot", "riegel"} <= models  # the internal names stay in --json
+
+
+def test_nemesis_groups_and_experiment_counts_in_words() -> None:
+    from deliberun.practice.experiments import more_sessions_words
+    from deliberun.practice.nemesis import NUMERIC_CAUSES, usual_words
+
+    heat = usual_words(NUMERIC_CAUSES["heat"][2], +1, 18.5)
+    assert heat == "temperature above its usual (18.5 °C)" and offending(heat) == []
+    sleep = usual_words(NUMERIC_CAUSES["sleep"][2], -1, 7.25)
+    assert sleep == "sleep the night before below its usual (7.25 h)"
+    assert more_sessions_words(12) == "about 12 more sessions needed"
+    assert "3312" not in more_sessions_words(3312) and "too small" in more_sessions_words(3312)
