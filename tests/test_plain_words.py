@@ -116,3 +116,21 @@ def test_nemesis_groups_and_experiment_counts_in_words() -> None:
     assert sleep == "sleep the night before below its usual (7.25 h)"
     assert more_sessions_words(12) == "about 12 more sessions needed"
     assert "3312" not in more_sessions_words(3312) and "too small" in more_sessions_words(3312)
+
+
+def test_a_finished_cycle_forecasts_no_past_date(demo: tuple[Path, str, str]) -> None:
+    """Read long after the cycle: no "reaches the goal about <a day already past>"."""
+    from datetime import date, timedelta
+
+    out, day, _ = demo
+    now = date.fromisoformat(day)
+    assert re.search(r"reaches the goal about", _read(demo, "review", "--cycle"))
+    late = (now + timedelta(days=400)).isoformat()
+    for args in (["review", "--cycle"], ["target", "list"], ["cycle", "show"]):
+        res = runner.invoke(
+            app, ["--db", str(out / "demo.db"), "--today", late, *args], env={"COLUMNS": "200"}
+        )
+        assert res.exit_code == 0, res.output
+        dates = re.findall(r"\b(\d{4}-\d\d-\d\d)\b", res.stdout)
+        future = [d for d in dates if date.fromisoformat(d) > now]
+        assert all(d > late for d in future), (args, future)

@@ -55,6 +55,15 @@ def _db(ctx: typer.Context) -> Database:
     return Database((ctx.obj or {}).get("db"))
 
 
+def _projected(p: Any) -> str:
+    """When a target's trend reaches the goal: a coming date only (a finished cycle's
+    projection to a day already past is no forecast), "reached" when it is."""
+    if p.reached:
+        return "reached"
+    when = p.projected_date
+    return str(when) if when is not None and when > _today() else ""
+
+
 def _today() -> date:
     return asof.today()
 
@@ -188,7 +197,7 @@ def cycle_show(
                 f"({target_change(iv[0], p.unit, units)} .. {target_change(iv[1], p.unit, units)})"
                 if iv and p.slope_per_week is not None
                 else "",
-                p.projected_date or ("reached" if p.reached else ""),
+                _projected(p),
                 len(p.session_ids),
             ]
         )
@@ -365,7 +374,7 @@ def target_list(
                     target_value(p.baseline, p.unit, units),
                     target_value(p.current, p.unit, units),
                     target_value(p.target.goal, p.unit, units),
-                    p.projected_date or ("reached" if p.reached else ""),
+                    _projected(p),
                 ]
                 for p in prog
             ],

@@ -720,7 +720,7 @@ def cycle_retrospective(
             )
         rev.sections.append(esec)
     nems = find_nemeses(inside, end, seed=seed)
-    rev.sections.append(_next_cycle_section(progs, summ, nems, results))
+    rev.sections.append(_next_cycle_section(progs, summ, nems, results, today))
     return rev
 
 
@@ -799,8 +799,10 @@ def _next_cycle_section(
     summ: comfort.ComfortSummary,
     nems: list[Nemesis],
     results: list[ExperimentResult],
+    today: date | None = None,
 ) -> Section:
-    """What to try next cycle, from the targets, the comfort zone, nemeses and experiments."""
+    """What to try next cycle, from the targets, the comfort zone, nemeses and experiments
+    (a projected date already past on ``today`` is no forecast: it is not said)."""
     sec = Section("What to try next cycle")
     for pr in progs:
         t = pr.target
@@ -811,10 +813,19 @@ def _next_cycle_section(
             )
         elif pr.reached:
             text = f"{t.name or plain(t.kind)}: reached; set a harder goal or pick a new target."
-        elif pr.slope_per_week is not None and pr.projected_date:
+        elif (
+            pr.slope_per_week is not None
+            and pr.projected_date
+            and (today is None or pr.projected_date > today)
+        ):
             text = (
                 f"{t.name or plain(t.kind)}: keep it; on its trend it reaches the goal about "
                 f"{pr.projected_date}."
+            )
+        elif pr.slope_per_week is not None and pr.projected_date:
+            text = (
+                f"{t.name or plain(t.kind)}: it was moving towards the goal but did not reach "
+                "it; keep it, with more of the sessions that work on it."
             )
         else:
             text = (
