@@ -134,7 +134,7 @@ def test_goals_as_runners_write_them_and_target_lifecycle(db_path: Path) -> None
     code, out, _ = _run(db_path, "target", "remove", str(ids["mp_endurance"]), "--json")
     assert code == 0 and json.loads(out)["kind"] == "mp_endurance"
     code, _, err = _run(db_path, "target", "add", "weekly_volume", "40mi", "--cycle", cid)
-    assert code == 1 and "already has a weekly_volume target" in err
+    assert code == 1 and "already has a weekly volume target" in err
     code, out, _ = _run(db_path, "target", "add", "easy_cadence", "178", "--cycle", cid, "--json")
     assert code == 0 and json.loads(out)["goal"] == 178
     # change a goal, per mile

@@ -72,3 +72,20 @@ def test_a_big_week_is_one_stretch_not_one_per_run() -> None:
     assert len(by_volume) == 2, {i: (pts[i].zone, pts[i].dimension) for i in range(600, 605)}
     assert [pts[i].zone for i in by_volume] == ["stretch", "over_reach"]
     assert all(pts[i].zone == "comfort" for i in range(600, 605) if i not in by_volume)
+
+
+def test_a_race_is_not_an_over_reach() -> None:
+    """The goal marathon is run all out by design: zone "race", not over-reach, and the
+    reasons name no internal dimension."""
+    ss = _runs(10)
+    nxt = D0 + timedelta(days=70)
+    long = Session(nxt, activity_id=701, distance_m=24000.0)
+    race = Session(
+        nxt + timedelta(days=3), activity_id=700, distance_m=42195.0, workout_type="race", acwr=1.8
+    )
+    pts = {p.activity_id: p for p in classify(ss + [race, long])}
+    assert pts[700].zone == "race" and pts[700].reasons == ["a race"]
+    assert pts[701].zone == "over_reach"
+    assert pts[701].reasons[0].startswith("the run's distance above")
+    summ = summarize(list(pts.values()), D0, nxt + timedelta(days=3))
+    assert summ.over_reach_sessions == 1

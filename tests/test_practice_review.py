@@ -182,7 +182,7 @@ def test_cycle_retrospective_what_improved_and_what_next() -> None:
     assert "Goal race on" in improved[2] and "40:00" in improved[2] and "goal met" in improved[2]
     assert "VDOT 51.9" in improved[2] or "VDOT 52.0" in improved[2]
     nxt = [x.text for x in rev.sections[-1].sentences]
-    assert any(t.startswith("interval_execution: reached") for t in nxt)
+    assert any(t.startswith("interval execution: reached") for t in nxt)
     assert any("Keep '50% more rest between reps': it helped" in t for t in nxt)
     assert any(t.startswith("intervals kept failing") and "cool" in t for t in nxt)
     assert all(e.activity_ids for sec in rev.sections for x in sec.sentences for e in x.evidence)

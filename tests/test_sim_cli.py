@@ -119,7 +119,7 @@ def test_demo_text_output_says_how_to_explore(
     text = capsys.readouterr().out
     assert f"deliberun --db {out / 'demo.db'} --today {doc['today']} activities" in text
     assert "VDOT (planted truth)" in text and "Training paces" in text
-    assert "nemesis: intervals last_rep_fade_pct" in text
+    assert "nemesis: intervals, last-rep fade +3.5 points (cause: load in the 48 h before)" in text
 
 
 def test_demo_practice_agrees_with_truth_and_athlete(demo: tuple[Path, dict]) -> None:

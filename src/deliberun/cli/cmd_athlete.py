@@ -11,7 +11,7 @@ from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import clock as format_duration
-from deliberun.units import pace
+from deliberun.units import pace, plain
 
 RACE_NAMES = {"5000": "5k", "10000": "10k", "21097.5": "half", "42195": "marathon"}
 
@@ -70,9 +70,10 @@ def fitness_cmd(
         )
         for d in data["days"]
     ]
+    form_day = "up to the day before" if st["form_convention"] == "yesterday" else "with the day"
     title = (
-        f"Fitness ({st['load_model']}, {st['fitness_days']}/{st['fatigue_days']} d, "
-        f"{st['load_weighting']}, form: {st['form_convention']})"
+        f"Fitness (load: {plain(st['load_model'])}; fitness over {st['fitness_days']} days, "
+        f"fatigue over {st['fatigue_days']} days; form {form_day})"
     )
     stdout.print(
         table(title, ["date", "load", "fitness", "fatigue", "form", "ACWR", "monotony"], rows)
@@ -159,7 +160,7 @@ def predict_cmd(
     rows = []
     for name, plist in data["predictions"].items():
         for p in plist:
-            rows.append((name, p["model"], format_duration(p["time_s"]), p["rests_on"]))
+            rows.append((name, plain(p["model"]), format_duration(p["time_s"]), p["rests_on"]))
     stdout.print(
         table(f"Predictions (VDOT {data['vdot']:.1f})", ["race", "model", "time", "rests on"], rows)
     )

@@ -158,9 +158,7 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     effects = truth["effects"]
     stdout.print("Planted truths (what the review should find):")
     for e in effects:
-        stdout.print(
-            f"  - {e['kind']}: {e['workout_type']} {e['metric']} {e['size']:+g} (cause {e['cause']})"
-        )
+        stdout.print(f"  - {_truth_words(e)}", highlight=False)
     for note in report.get("notes", []):
         stdout.print(f"[yellow]note[/yellow]: {note}")
     day = report["today"]
@@ -225,3 +223,19 @@ def register(app: typer.Typer) -> None:
             print_json(report)
         else:
             _print(report, time.perf_counter() - t0)
+
+
+def _truth_words(e: dict[str, Any]) -> str:
+    """A planted effect as said: ``nemesis: intervals, last-rep fade +3.5 points (cause:
+    load in the 48 h before)`` (the names stay in --json and truth.json)."""
+    from deliberun.units import plain
+
+    metric = str(e.get("metric") or "")
+    unit = "s/km" if metric.endswith("_s_per_km") else "points" if metric.endswith("_pct") else ""
+    name = plain(metric).removesuffix(" (%)")
+    cause = e.get("cause")
+    why = "no cause" if cause in (None, "", "none") else f"cause: {plain(cause)}"
+    what = str(e.get("workout_type") or "").replace("_", " ")
+    return f"{e.get('kind')}: {what}, {name} {float(e.get('size') or 0):+g} {unit} ({why})".replace(
+        "  ", " "
+    )

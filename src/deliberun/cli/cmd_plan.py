@@ -407,13 +407,14 @@ def plan_show(
     form = {p["date"]: p["form"] for p in doc["projection"]}
     stdout.print(
         table(
-            doc["name"],
-            ["date", "day", "type", "workout", "status", "form"],
+            doc["title"],
+            ["id", "date", "day", "type", "workout", "status", "form"],
             [
                 [
+                    d.get("id", ""),
                     d["date"],
                     date.fromisoformat(d["date"]).strftime("%a"),
-                    d["workout_type"],
+                    d["workout_type"].replace("_", " "),
                     d["text"],
                     d["status"],
                     form.get(d["date"], ""),
@@ -438,16 +439,57 @@ def _edited(days: list[Any]) -> None:
 @plan_app.command("move")
 def plan_move(
     ctx: typer.Context,
-    day: str = typer.Argument(..., help="YYYY-MM-DD"),
-    to: str = typer.Argument(..., help="YYYY-MM-DD"),
+    day_arg: str = typer.Argument(None, metavar="[DATE]", help="Day of the workout (YYYY-MM-DD)."),
+    to_arg: str = typer.Argument(None, metavar="[TO]", help="Day to move it to (YYYY-MM-DD)."),
+    from_day: str = typer.Option(
+        None, "--from", help="Day of the workout to move (YYYY-MM-DD).", show_default=False
+    ),
+    to_day: str = typer.Option(
+        None, "--to", help="Day to move it to (YYYY-MM-DD).", show_default=False
+    ),
+    workout_id: int = typer.Option(
+        None, "--id", help="The workout's id (plan show lists them).", show_default=False
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Move a planned workout to another date. Example: deliberun plan move 2027-03-02 2027-03-03"""
+    """Move a planned workout to another day, by its date or by its id.
+
+    Refused, with the reason, when the new day already has a session, lies in the
+    past or before the plan starts, or when the day holds two sessions (give --id).
+
+    Example: deliberun plan move --from 2027-03-02 --to 2027-03-03
+    """
     from deliberun.services import plan as svc
 
+    if day_arg is not None and from_day is not None:
+        fail("give the workout's day once: DATE or --from DATE", 2)
+    if to_arg is not None and to_day is not None:
+        fail("give the new day once: TO or --to DATE", 2)
+    source = from_day or day_arg
+    target = to_day or to_arg
+    if target is None:
+        fail("say where to move it: --to YYYY-MM-DD", 2)
+    if (source is None) == (workout_id is None):
+        fail("say which workout: --from YYYY-MM-DD or --id N (plan show lists the ids)", 2)
+    to = _date(target)
+    db = _db(ctx)
     try:
-        _edited(svc.edit(_db(ctx), "move", _date(day), _date(to)))
+        if workout_id is None:
+            workout_id = svc.workout_on(db, _date(str(source))).id
+        before = next(d for d in svc.current_plan(db)[1].days if d.id == workout_id).date
+        moved = svc.move_workout(db, int(workout_id or 0), to, today=_today())
+    except StopIteration:
+        fail(f"no workout #{workout_id} in the current plan: see 'deliberun plan show'", 2)
     except ValueError as exc:
         fail(str(exc), _code(exc))
+    if as_json:
+        print_json({"moved": moved.to_dict(), "from": before.isoformat()})
+        return
+    stdout.print(
+        f"Moved #{moved.id} ({moved.workout_type.replace('_', ' ')}: {moved.text}) "
+        f"from {before} ({before:%a}) to {moved.date} ({moved.date:%a}).",
+        highlight=False,
+    )
 
 
 @plan_app.command("swap")
@@ -580,7 +622,7 @@ def plan_compliance(
             [
                 [
                     r["date"],
-                    r["workout_type"],
+                    r["workout_type"].replace("_", " "),
                     r["text"],
                     r["status"],
                     r["duration_ratio"],

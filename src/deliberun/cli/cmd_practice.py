@@ -18,6 +18,7 @@ from rich.markup import escape
 from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stdout, table
 from deliberun.store.db import Database
+from deliberun.units import plain
 
 cycle_app = typer.Typer(
     help="Training cycles: dates, goal race, 2-3 targets.\n\n"
@@ -52,6 +53,15 @@ def _errors(fn: F) -> F:
 
 def _db(ctx: typer.Context) -> Database:
     return Database((ctx.obj or {}).get("db"))
+
+
+def _projected(p: Any) -> str:
+    """When a target's trend reaches the goal: a coming date only (a finished cycle's
+    projection to a day already past is no forecast), "reached" when it is."""
+    if p.reached:
+        return "reached"
+    when = p.projected_date
+    return str(when) if when is not None and when > _today() else ""
 
 
 def _today() -> date:
@@ -179,7 +189,7 @@ def cycle_show(
         rows.append(
             [
                 p.target.id,
-                p.target.name or p.target.kind,
+                p.target.name or plain(p.target.kind),
                 target_value(p.baseline, p.unit, units),
                 target_value(p.current, p.unit, units),
                 target_value(p.target.goal, p.unit, units),
@@ -187,7 +197,7 @@ def cycle_show(
                 f"({target_change(iv[0], p.unit, units)} .. {target_change(iv[1], p.unit, units)})"
                 if iv and p.slope_per_week is not None
                 else "",
-                p.projected_date or ("reached" if p.reached else ""),
+                _projected(p),
                 len(p.session_ids),
             ]
         )
@@ -226,7 +236,10 @@ def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
         table(
             "Cycles",
             ["id", "name", "start", "end", "targets"],
-            [[c.id, c.name, c.start, c.end, ", ".join(t.kind for t in c.targets)] for c in cycles],
+            [
+                [c.id, c.name, c.start, c.end, ", ".join(plain(t.kind) for t in c.targets)]
+                for c in cycles
+            ],
         )
     )
 
@@ -357,11 +370,11 @@ def target_list(
             [
                 [
                     p.target.id,
-                    p.target.kind,
+                    plain(p.target.kind),
                     target_value(p.baseline, p.unit, units),
                     target_value(p.current, p.unit, units),
                     target_value(p.target.goal, p.unit, units),
-                    p.projected_date or ("reached" if p.reached else ""),
+                    _projected(p),
                 ]
                 for p in prog
             ],
@@ -397,7 +410,7 @@ def target_show(
                 else:
                     stdout.print(
                         table(
-                            f"{t.kind} (goal {t.goal:g} {p.unit})",
+                            f"{plain(t.kind)} (goal {t.goal:g} {p.unit})",
                             ["date", "value"],
                             [[day, _fmt(v)] for day, v in p.values],
                         )
@@ -574,7 +587,7 @@ def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
                 ["cause", "effect", "90% interval", "p", "adjusted p", "adverse group"],
                 [
                     [
-                        c.cause,
+                        plain(c.cause),
                         eff(c),
                         iv(c),
                         f"{c.p_value:.3f}",

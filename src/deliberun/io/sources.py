@@ -13,8 +13,12 @@ Recognised layouts:
   time, distance and elevation gain go into ``Source.meta``. The CSV columns are
   found by their English header, else by position (Strava keeps the column order
   in every language, e.g. the Italian export).
-* **Garmin Connect export** zip: the ``DI_CONNECT/.../UploadedFiles*.zip`` archives
-  inside are opened (nested zip) and their FIT files read.
+* **Garmin Connect export** (a zip or its unzipped folder): the
+  ``DI_CONNECT/.../UploadedFiles*.zip`` archives inside are opened (nested zip) and
+  their FIT files read; the ``*_summarizedActivities.json`` files beside them give
+  each FIT file its name, Garmin's activity type and the device's summary
+  (``deliberun.io.garmin_export``), joined by the activity id in the FIT file's name,
+  else (``Source.match``, once the file is read) by its start time.
 
 Inside folders and archives only activity-looking files (``.fit``, ``.gpx``,
 ``.tcx``, each optionally ``.gz``, and ``.zip``) are sources; others (.csv, .json,
@@ -31,6 +35,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -41,6 +46,7 @@ from deliberun.io.errors import (
     ReadError,
     UnsafeInputError,
 )
+from deliberun.io.garmin_export import GarminIndex, is_summary_name
 
 #: Safety limits for archives.
 LIMITS: dict[str, int] = {
@@ -63,6 +69,8 @@ class Source:
     meta: dict[str, Any] = field(default_factory=dict)
     error: ReadError | None = None
     _loader: Callable[[], bytes] | None = field(default=None, repr=False)
+    #: metadata by the parsed start time (Garmin export entries the file name did not give)
+    match: Callable[[datetime], dict[str, Any] | None] | None = field(default=None, repr=False)
 
     def read_bytes(self) -> bytes:
         """The original bytes (before gunzip). Raises the expansion error if any."""
@@ -219,7 +227,19 @@ def _member_loader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) -> 
     return load
 
 
-def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]:
+def _garmin_meta(
+    garmin: GarminIndex | None, name: str
+) -> tuple[dict[str, Any], Callable[[datetime], dict[str, Any] | None] | None]:
+    """A Garmin export file's metadata by the id in its name, else a matcher by start time."""
+    if not garmin:
+        return {}, None
+    hit = garmin.for_name(name)
+    return (hit, None) if hit is not None else ({}, garmin.for_start)
+
+
+def _iter_zip(
+    zf: zipfile.ZipFile, display: str, depth: int, garmin: GarminIndex | None = None
+) -> Iterator[Source]:
     if depth > LIMITS["max_zip_depth"]:
         yield _error(
             display,
@@ -254,6 +274,18 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             except (*_ZIP_ERRORS, csv.Error):
                 strava = {}
             break
+    for info in infos:
+        if (
+            is_summary_name(info.filename)
+            and _unsafe_member(info.filename) is None
+            and _check_size(info) is None
+        ):
+            try:
+                data = zf.read(info)
+            except _ZIP_ERRORS:
+                continue
+            garmin = garmin if garmin is not None else GarminIndex()
+            garmin.add_json(data)
     for info in sorted(infos, key=lambda i: i.filename):
         member = info.filename
         mdisplay = f"{display}!{member}"
@@ -271,28 +303,32 @@ def _iter_zip(zf: zipfile.ZipFile, display: str, depth: int) -> Iterator[Source]
             except _ZIP_ERRORS as exc:
                 yield _error(mdisplay, CorruptFileError(mdisplay, f"damaged zip ({exc})"))
                 continue
-            yield from _iter_zip(inner_zf, mdisplay, depth + 1)
+            yield from _iter_zip(inner_zf, mdisplay, depth + 1, garmin)
             continue
         rel = member[len(csv_prefix) :] if csv_prefix and member.startswith(csv_prefix) else member
         meta = dict(strava.get(rel, {}))
+        match = None
         if meta:
             meta["source"] = "strava_export"
+        else:
+            meta, match = _garmin_meta(garmin, member)
         yield Source(
             display_path=mdisplay,
             name=PurePosixPath(member).name,
             meta=meta,
             _loader=_member_loader(zf, info, mdisplay),
+            match=match,
         )
 
 
-def _iter_zip_path(path: Path) -> Iterator[Source]:
+def _iter_zip_path(path: Path, garmin: GarminIndex | None = None) -> Iterator[Source]:
     display = str(path)
     try:
         zf = zipfile.ZipFile(path)  # kept open by the loaders; closed when collected
     except _ZIP_ERRORS as exc:  # e.g. a member name that is not UTF-8 despite its flag
         yield _error(display, CorruptFileError(display, f"not a readable zip archive ({exc})"))
         return
-    yield from _iter_zip(zf, display, 1)
+    yield from _iter_zip(zf, display, 1, garmin)
 
 
 # ---------------------------------------------------------------- files and folders
@@ -326,11 +362,41 @@ def not_regular(path: Path) -> str | None:
     return None
 
 
-def _file_source(path: Path, meta: dict[str, Any] | None = None) -> Source:
+def _file_source(
+    path: Path,
+    meta: dict[str, Any] | None = None,
+    match: Callable[[datetime], dict[str, Any] | None] | None = None,
+) -> Source:
     why = not_regular(path)
     if why is not None:
         return _error(str(path), NotAnActivityError(str(path), why))
-    return Source(display_path=str(path), name=path.name, meta=meta or {}, _loader=path.read_bytes)
+    return Source(
+        display_path=str(path),
+        name=path.name,
+        meta=meta or {},
+        _loader=path.read_bytes,
+        match=match,
+    )
+
+
+#: Where an unzipped Garmin export keeps its activity summaries, from the folder named.
+GARMIN_SUMMARY_DIRS = ("DI_CONNECT/DI-Connect-Fitness", "DI-Connect-Fitness", ".")
+
+
+def _garmin_dir_index(root: Path) -> GarminIndex | None:
+    """The summaries of an unzipped Garmin export named by its top folder (or DI_CONNECT)."""
+    index = GarminIndex()
+    for sub in GARMIN_SUMMARY_DIRS:
+        folder = root / sub
+        if not folder.is_dir():
+            continue
+        for p in sorted(folder.iterdir()):
+            if is_summary_name(p.name) and not_regular(p) is None:
+                try:
+                    index.add_json(p.read_bytes())
+                except OSError:
+                    continue
+    return index if len(index) else None
 
 
 def _iter_dir(root: Path) -> Iterator[Source]:
@@ -341,6 +407,7 @@ def _iter_dir(root: Path) -> Iterator[Source]:
             strava = parse_strava_csv(decode_csv(csv_path.read_bytes()))
         except (OSError, csv.Error):
             strava = {}
+    garmin = None if strava else _garmin_dir_index(root)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for fn in sorted(filenames):
@@ -349,16 +416,19 @@ def _iter_dir(root: Path) -> Iterator[Source]:
             if low.endswith(".zip"):
                 why = not_regular(p)
                 if why is None:
-                    yield from _iter_zip_path(p)
+                    yield from _iter_zip_path(p, garmin)
                 else:
                     yield _error(str(p), NotAnActivityError(str(p), why))
             elif is_activity_name(low):
                 meta = None
+                match = None
                 if strava:
                     rel = p.relative_to(root).as_posix()
                     if rel in strava:
                         meta = dict(strava[rel], source="strava_export")
-                yield _file_source(p, meta)
+                else:
+                    meta, match = _garmin_meta(garmin, fn)
+                yield _file_source(p, meta, match)
 
 
 def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:

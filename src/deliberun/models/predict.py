@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from deliberun.models import vdot as _vdot
+from deliberun.units import clock
 
 #: Riegel P. S. (1981) Athletic records and human endurance, American Scientist 69:285-290:
 #: ``T2 = T1 (D2/D1)^k`` (tested against ``tests/data/reference/misc.json``).
@@ -385,7 +386,7 @@ def predict_races(
                 "vdot",
                 dist,
                 _vdot.race_time(best_vdot, dist),
-                f"VDOT {best_vdot:.1f} from {best.distance_m:.0f} m in {best.duration_s:.0f} s "
+                f"VDOT {best_vdot:.1f} from your {effort_words(best.distance_m, best.duration_s)} "
                 f"on {best.day.isoformat()} (Daniels/Gilbert)",
                 [best.activity_id],
             )
@@ -396,8 +397,8 @@ def predict_races(
                 "riegel",
                 dist,
                 riegel(near.duration_s, near.distance_m, dist),
-                f"{near.distance_m:.0f} m in {near.duration_s:.0f} s on {near.day.isoformat()}, "
-                "exponent 1.06 (Riegel 1981)",
+                f"your {effort_words(near.distance_m, near.duration_s)} on "
+                f"{near.day.isoformat()}, exponent 1.06 (Riegel 1981)",
                 [near.activity_id],
             )
         )
@@ -421,7 +422,8 @@ def predict_races(
                         "critical_speed",
                         dist,
                         t,
-                        f"CS {cs.cs:.2f} m/s, D' {cs.d_prime:.0f} m from {len(cs_efforts)} "
+                        f"critical speed {clock(1000.0 / cs.cs)} /km, D' {cs.d_prime:.0f} m "
+                        f"from {len(cs_efforts)} "
                         "efforts of 2-20 min (Monod & Scherrer)",
                         [e.activity_id for e in cs_efforts],
                     )
@@ -441,3 +443,21 @@ def predict_races(
                     )
                 )
     return out
+
+
+#: Race distances named in words (metres); an effort within 1.5 % of one is called by it.
+NAMED_DISTANCES = {
+    "mile": 1609.344,
+    "5k": 5000.0,
+    "10k": 10000.0,
+    "half marathon": 21097.5,
+    "marathon": 42195.0,
+}
+
+
+def effort_words(distance_m: float, duration_s: float) -> str:
+    """An effort as a runner says it: ``marathon in 3:17:40``, ``12.3 km in 58:10``."""
+    for name, d in NAMED_DISTANCES.items():
+        if abs(distance_m - d) <= 0.015 * d:
+            return f"{name} in {clock(duration_s)}"
+    return f"{distance_m / 1000:.1f} km in {clock(duration_s)}"

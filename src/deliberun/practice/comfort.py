@@ -54,12 +54,22 @@ DIMENSIONS: dict[str, tuple[Callable[[Session], float | None], str]] = {
     "mp_stretch_s": (_metric("mp_stretch_s"), "longest stretch at marathon pace [s]"),
 }
 
+#: The dimensions in a runner's words (the week's volume is measured beside them).
+DIMENSION_WORDS: dict[str, str] = {
+    "longest_run_m": "the run's distance",
+    "time_at_t_pace_s": "time at threshold pace",
+    "time_at_i_pace_s": "time at interval pace",
+    "rep_count": "reps done",
+    "mp_stretch_s": "longest stretch at marathon pace",
+    "weekly_volume_m": "the week's volume",
+}
+
 
 @dataclass
 class ComfortPoint:
     activity_id: int | str
     local_date: date
-    zone: str
+    zone: str  # comfort, stretch, over_reach, or race (a race is not a training stretch)
     dimension: str | None  # the dimension that went furthest
     value: float | None
     percentile: float | None  # of the value among the previous 12 weeks [0-100]
@@ -127,13 +137,17 @@ def classify(sessions: list[Session]) -> list[ComfortPoint]:
                 best = (pct, name, float(v), ratio)
         reasons: list[str] = []
         zone = "comfort"
-        if best is not None and best[0] > COMFORT_RULES["stretch_percentile"]:
+        if s.workout_type == "race" or "race" in s.tags:
+            # a race is run all out by design: not a training stretch, nor an over-reach
+            zone = "race"
+            reasons.append("a race")
+        elif best is not None and best[0] > COMFORT_RULES["stretch_percentile"]:
             zone = "stretch"
-            reasons.append(f"{best[1]} at the {best[0]:.0f}th percentile of 12 weeks")
+            reasons.append(f"{DIMENSION_WORDS[best[1]]} above {best[0]:.0f} % of the last 12 weeks")
             if best[3] > COMFORT_RULES["overreach_ratio"]:
                 zone = "over_reach"
                 reasons.append(f"{(best[3] - 1) * 100:.0f}% beyond the 12-week best")
-        if s.acwr is not None and s.acwr > COMFORT_RULES["acwr_overreach"]:
+        if zone != "race" and s.acwr is not None and s.acwr > COMFORT_RULES["acwr_overreach"]:
             zone = "over_reach"
             reasons.append(f"ACWR {s.acwr:.2f} above 1.5")
         out.append(

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from deliberun.practice.targets import TargetSpec
+from deliberun.units import plain
 
 MAX_TARGETS = 3
 
@@ -67,7 +68,7 @@ class Cycle:
     def _refuse_twice(self, target: TargetSpec, others: list[TargetSpec]) -> None:
         if any((o.kind, o.name) == (target.kind, target.name) for o in others):
             raise ValueError(
-                f"cycle {self.name!r} already has a {target.name or target.kind} target; "
+                f"cycle {self.name!r} already has a {target.name or plain(target.kind)} target; "
                 "change its goal instead (custom targets need different --name values)"
             )
 

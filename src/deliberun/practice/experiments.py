@@ -45,6 +45,19 @@ DEFAULT_PLANNED = 24
 MIN_PER_ARM = 3
 
 
+#: More sessions than this is more than a season holds: say so instead of the number.
+MAX_SESSIONS_WORTH_SAYING = 60
+
+
+def more_sessions_words(n: int | None) -> str:
+    """``about 12 more sessions needed``, or that the difference is too small to tell apart."""
+    if n is None or n <= 0:
+        return "more sessions needed"
+    if n > MAX_SESSIONS_WORTH_SAYING:
+        return "the difference is too small to tell apart in the sessions a season holds"
+    return f"about {n} more sessions needed"
+
+
 @dataclass
 class ExperimentSpec:
     """What is being tried. ``workout_type`` None means every session counts."""
@@ -152,11 +165,11 @@ class ExperimentResult:
         if self.effect is None or self.interval_90 is None:
             return (
                 f"{head}: not enough data yet ({len(self.sessions_a)} vs "
-                f"{len(self.sessions_b)} sessions); about {self.more_sessions_needed} more needed."
+                f"{len(self.sessions_b)} sessions); {more_sessions_words(self.more_sessions_needed)}."
             )
         lo, hi = self.interval_90
         nums = (
-            f"{m.name} changed by {self.effect:+.2f} {m.unit} (90% interval {lo:+.2f} to "
+            f"{m.description} changed by {self.effect:+.2f} {m.unit} (90% interval {lo:+.2f} to "
             f"{hi:+.2f}, p={self.p_value:.3f}, {len(self.sessions_a)} vs "
             f"{len(self.sessions_b)} sessions)"
         )
@@ -166,7 +179,7 @@ class ExperimentResult:
             "no_meaningful_difference": "no meaningful difference (the interval lies "
             f"within the smallest worthwhile change, {m.smallest_worthwhile:g} {m.unit})",
             "no_clear_difference": "no clear difference, but a worthwhile change is not ruled out",
-            "not_enough_data": f"no verdict yet, {self.more_sessions_needed} more sessions planned",
+            "not_enough_data": "no verdict yet; " + more_sessions_words(self.more_sessions_needed),
             "withheld": "no verdict (see the warnings)",
         }[self.verdict]
         stage = (

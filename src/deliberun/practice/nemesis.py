@@ -27,6 +27,7 @@ from deliberun.practice.nemesis_stats import (
     within_period_split,
 )
 from deliberun.practice.session import QUALITY_TYPES, Session
+from deliberun.units import plain
 
 CAUSES = (
     "prior_48h_load",
@@ -59,6 +60,14 @@ NUMERIC_CAUSES: dict[str, tuple[Callable[[Session], float | None], int, str]] = 
     "sleep": (lambda s: s.sleep_h, -1, "sleep the night before [h]"),
     "heat": (lambda s: s.temperature_c, +1, "temperature [degC]"),
 }
+
+
+def usual_words(label: str, direction: int, median: float) -> str:
+    """``temperature above its usual (18.5 °C)`` from ``temperature [degC]`` (units as said)."""
+    name, _, unit = label.partition(" [")
+    unit = unit.rstrip("]").replace("degC", "°C")
+    value = f"{median:.3g}" + (f" {unit}" if unit and unit != "%" else unit)
+    return f"{name} {'above' if direction > 0 else 'below'} its usual ({value})"
 
 
 def _time_bin(s: Session) -> str | None:
@@ -181,12 +190,14 @@ class Nemesis:
                 f"{top.effect:+.1f}" if top.outcome == "last_rep_fade_pct" else f"{top.effect:+.0%}"
             )
             return (
-                f"{top.cause} stands out ({top.adverse}: {eff} {unit}, adjusted p="
+                f"{plain(top.cause)} stands out ({top.adverse}: {eff} {unit}, adjusted p="
                 f"{top.p_adjusted:.3f})"
             )
         text = NO_CAUSE
         if self.not_recorded:
-            text += f"; not examinable, not recorded: {', '.join(self.not_recorded)}"
+            text += (
+                f"; not examinable, not recorded: {', '.join(plain(c) for c in self.not_recorded)}"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,7 +262,7 @@ def _hypotheses(
             vals = np.array([v if u else np.nan for v, u in zip(raw, used, strict=True)], float)
             adv = within_period_split(vals, used, periods, direction)
             med = round(float(np.median(vals[used])), 6) + 0.0  # no -0 in the words
-            words = f"{label} {'above' if direction > 0 else 'below'} its usual ({med:.3g})"
+            words = usual_words(label, direction, med)
             h = Hypothesis(cause, words, used, adv)
             if h.prepare(periods):
                 hyps.append(h)

@@ -20,6 +20,7 @@ from deliberun.practice.experiments import (
     ExperimentResult,
     ExperimentSpec,
     analyze_experiment,
+    more_sessions_words,
     session_key,
 )
 from deliberun.practice.journal import rpe_disagreement
@@ -27,7 +28,7 @@ from deliberun.practice.nemesis import Nemesis, find_nemeses
 from deliberun.practice.session import Session
 from deliberun.practice.stats import robust_trend
 from deliberun.practice.targets import TargetProgress, progress
-from deliberun.units import clock, target_change, target_value
+from deliberun.units import clock, plain, target_change, target_value
 
 #: Push / hold / back off thresholds. ACWR: Gabbett (2016) Br J Sports Med 50:273-280
 #: (sweet spot 0.8-1.3, danger above 1.5). Form (TSB) bands: the TrainingPeaks
@@ -364,6 +365,18 @@ def _week_sessions(sessions: list[Session], start: date, end: date) -> list[Sess
     )
 
 
+def planned_words(p: PlannedDay, joint: str = " (") -> str:
+    """A planned workout as said: ``easy (8km E)`` / ``easy: 8km E``, and a text that
+    starts with its type once (``race 42.195km @4:41/km``, not ``race race ...``)."""
+    kind = p.workout_type.replace("_", " ")
+    text = (p.text or "").strip()
+    if not text:
+        return kind
+    if text.lower().startswith(kind.lower()):
+        return text
+    return f"{kind}{joint}{text}" + (")" if joint == " (" else "")
+
+
 def _planned_section(planned: list[PlannedDay], done: list[Session]) -> Section:
     sec = Section("Planned vs done")
     for p in sorted(planned, key=lambda p: p.date):
@@ -438,7 +451,11 @@ def weekly_review(
         for t in cycle.targets:
             pr = progress(t, upto, cycle.start, end)
             iv = pr.slope_interval_90
-            proj = f", reaches the goal about {pr.projected_date}" if pr.projected_date else ""
+            proj = (
+                f", reaches the goal about {pr.projected_date}"
+                if pr.projected_date and pr.projected_date > end and not pr.reached
+                else ""
+            )
             trend = (
                 f", trend {target_change(pr.slope_per_week, pr.unit)} a week (90% "
                 f"{target_change(iv[0], pr.unit)} to {target_change(iv[1], pr.unit)})"
@@ -447,7 +464,7 @@ def weekly_review(
             )
             sec.sentences.append(
                 Sentence(
-                    f"{t.name or t.kind}: baseline {target_value(pr.baseline, pr.unit)}, now "
+                    f"{t.name or plain(t.kind)}: baseline {target_value(pr.baseline, pr.unit)}, now "
                     f"{target_value(pr.current, pr.unit)}, goal "
                     f"{target_value(t.goal, pr.unit)}{trend}{proj}.",
                     [
@@ -464,7 +481,7 @@ def weekly_review(
     week_pts = [p for p in pts if week_start <= p.local_date <= end]
     csec = Section("Comfort zone")
     for p in week_pts:
-        if p.zone != "comfort":
+        if p.zone in ("stretch", "over_reach"):
             csec.sentences.append(
                 Sentence(
                     f"{p.local_date}: {p.zone.replace('_', '-')} ({'; '.join(p.reasons)}).",
@@ -479,7 +496,15 @@ def weekly_review(
     for w in summary.warnings:
         csec.sentences.append(Sentence(w, [Evidence([], {"quiet_weeks": summary.quiet_weeks})]))
     if not csec.sentences:
-        csec.sentences.append(Sentence("Every run this week stayed in the comfort zone.", []))
+        raced = any(p.zone == "race" for p in week_pts)
+        csec.sentences.append(
+            Sentence(
+                "Every training run this week stayed in the comfort zone (a race is not counted)."
+                if raced
+                else "Every run this week stayed in the comfort zone.",
+                [],
+            )
+        )
     rev.sections.append(csec)
     jsec = Section("Journal")
     for s in done:
@@ -609,18 +634,18 @@ def today_advice(
         sec.sentences.append(Sentence("Nothing planned today: rest or an easy run.", []))
     for p in todays:
         if advice == "back_off" and p.workout_type in hard:
-            text = f"Planned {p.workout_type} ({p.text}): make it an easy run instead."
+            text = f"Planned {planned_words(p)}: make it an easy run instead."
             sec.sentences.append(Sentence(text, []))
         elif missed and p.workout_type in hard:
             m = missed[-1]
             text = (
-                f"Planned {p.workout_type} ({p.text}): make it an easy run and move it back a "
+                f"Planned {planned_words(p)}: make it an easy run and move it back a "
                 f"day or two; the {m.workout_type} on {m.local_date.isoformat()} fell short "
                 f"({'; '.join(m.failure_reasons())}), so recover before the next hard session."
             )
             sec.sentences.append(Sentence(text, [Evidence([session_key(m)])]))
         else:
-            text = f"Planned {p.workout_type}: {p.text or 'as planned'}."
+            text = f"Planned {planned_words(p, ': ')}."
             sec.sentences.append(Sentence(text, []))
     sec.sentences.append(sent)
     rev.sections.append(sec)
@@ -645,7 +670,7 @@ def cycle_retrospective(
         state = "reached" if pr.reached else "not reached"
         sec.sentences.append(
             Sentence(
-                f"{t.name or t.kind}: {target_value(pr.baseline, pr.unit)} -> "
+                f"{t.name or plain(t.kind)}: {target_value(pr.baseline, pr.unit)} -> "
                 f"{target_value(pr.current, pr.unit)} (goal {target_value(t.goal, pr.unit)}, "
                 f"{state}).",
                 [
@@ -666,7 +691,15 @@ def cycle_retrospective(
                 Sentence(
                     f"Left the comfort zone in {summ.weeks_with_stretch} of {summ.weeks} weeks "
                     f"({summ.stretch_sessions} stretch, {summ.over_reach_sessions} over-reach sessions).",
-                    [Evidence([p.activity_id for p in summ.points if p.zone != "comfort"])],
+                    [
+                        Evidence(
+                            [
+                                p.activity_id
+                                for p in summ.points
+                                if p.zone in ("stretch", "over_reach")
+                            ]
+                        )
+                    ],
                 )
             ],
         )
@@ -687,7 +720,7 @@ def cycle_retrospective(
             )
         rev.sections.append(esec)
     nems = find_nemeses(inside, end, seed=seed)
-    rev.sections.append(_next_cycle_section(progs, summ, nems, results))
+    rev.sections.append(_next_cycle_section(progs, summ, nems, results, today))
     return rev
 
 
@@ -766,26 +799,37 @@ def _next_cycle_section(
     summ: comfort.ComfortSummary,
     nems: list[Nemesis],
     results: list[ExperimentResult],
+    today: date | None = None,
 ) -> Section:
-    """What to try next cycle, from the targets, the comfort zone, nemeses and experiments."""
+    """What to try next cycle, from the targets, the comfort zone, nemeses and experiments
+    (a projected date already past on ``today`` is no forecast: it is not said)."""
     sec = Section("What to try next cycle")
     for pr in progs:
         t = pr.target
         if pr.current is None:
             text = (
-                f"{t.name or t.kind}: nothing measured it this cycle; plan the sessions that do "
+                f"{t.name or plain(t.kind)}: nothing measured it this cycle; plan the sessions that do "
                 "(deliberun target list --kinds)."
             )
         elif pr.reached:
-            text = f"{t.name or t.kind}: reached; set a harder goal or pick a new target."
+            text = f"{t.name or plain(t.kind)}: reached; set a harder goal or pick a new target."
+        elif (
+            pr.slope_per_week is not None
+            and pr.projected_date
+            and (today is None or pr.projected_date > today)
+        ):
+            text = (
+                f"{t.name or plain(t.kind)}: keep it; on its trend it reaches the goal about "
+                f"{pr.projected_date}."
+            )
         elif pr.slope_per_week is not None and pr.projected_date:
             text = (
-                f"{t.name or t.kind}: keep it; on its trend it reaches the goal about "
-                f"{pr.projected_date}."
+                f"{t.name or plain(t.kind)}: it was moving towards the goal but did not reach "
+                "it; keep it, with more of the sessions that work on it."
             )
         else:
             text = (
-                f"{t.name or t.kind}: no progress towards the goal; change the sessions that "
+                f"{t.name or plain(t.kind)}: no progress towards the goal; change the sessions that "
                 "work on it (more of them, or a different kind)."
             )
         sec.sentences.append(Sentence(text, [Evidence(pr.session_ids[-10:])]))
@@ -794,7 +838,11 @@ def _next_cycle_section(
             Sentence(
                 f"Leave the comfort zone more often: only {summ.weeks_with_stretch} of "
                 f"{summ.weeks} weeks held a stretch.",
-                [Evidence([p.activity_id for p in summ.points if p.zone != "comfort"])],
+                [
+                    Evidence(
+                        [p.activity_id for p in summ.points if p.zone in ("stretch", "over_reach")]
+                    )
+                ],
             )
         )
     if summ.over_reach_sessions > summ.weeks / 3:
@@ -822,8 +870,8 @@ def _next_cycle_section(
             text = f"Drop '{res.spec.change}': it hurt ({res.spec.id})."
         elif res.verdict == "not_enough_data":
             text = (
-                f"Carry experiment '{res.spec.id}' on: about {res.more_sessions_needed} more "
-                "sessions are needed for a verdict."
+                f"Carry experiment '{res.spec.id}' on: "
+                f"{more_sessions_words(res.more_sessions_needed)} for a verdict."
             )
         elif res.verdict == "withheld":
             text = (

@@ -42,9 +42,24 @@ SIDE_FILES = frozenset({"deliberun-journal.yaml", "plan.yaml"})
 #: ``deliberun import run.fit`` should not pay it).
 IN_PROCESS_FIRST = 2
 
-#: Strava CSV fields that describe the run better than the file does.
+#: Export fields (Strava CSV, Garmin summaries) that describe the run better than the file does.
 STRAVA_TEXT_FIELDS = ("name", "description")
-STRAVA_EXTRA_FIELDS = ("perceived_exertion", "gear", "strava_id", "type", "commute")
+STRAVA_EXTRA_FIELDS = (
+    "perceived_exertion",
+    "gear",
+    "strava_id",
+    "type",
+    "commute",
+    "garmin_id",
+    "garmin_type",
+)
+#: ``extra["name_source"]`` of a name given by an export (kept over a file's name on merge).
+EXPORT_NAME_SOURCES = frozenset({"strava", "garmin"})
+
+
+def name_source(meta: dict[str, Any]) -> str:
+    """Which export named the run: ``garmin`` for a Garmin Connect export, else ``strava``."""
+    return "garmin" if meta.get("source") == "garmin_export" else "strava"
 
 
 @dataclass
@@ -103,6 +118,17 @@ class _Job:
     meta: dict[str, Any]
     future: Future[tuple[str, Any]] | None = None
     result: tuple[str, Any] | None = None
+    #: metadata by start time, for a file its export did not name (``Source.match``)
+    match: Callable[[datetime], dict[str, Any] | None] | None = None
+
+    def matched(self, start: datetime) -> dict[str, Any]:
+        """Take the export's metadata for a run starting at ``start`` (once); {} if none."""
+        if self.match is None or self.meta:
+            return {}
+        found = self.match(start) or {}
+        self.meta.update(found)
+        self.match = None
+        return found
 
 
 # ----------------------------------------------------------------------------- worker side
@@ -270,7 +296,14 @@ def _jobs_of(top: str, report: ImportReport) -> Iterator[_Job]:
             error = f"internal error: {exc!r}"
         else:
             sha = hashlib.sha256(data).hexdigest()
-            yield _Job(path, printable(str(src.name)), sha, data, dict(src.meta or {}))
+            yield _Job(
+                path,
+                printable(str(src.name)),
+                sha,
+                data,
+                dict(src.meta or {}),
+                match=getattr(src, "match", None),
+            )
             continue
         report.failed.append({"path": path, "error": error})
         yield _Job(path, "", "", b"", {}, result=("reported", None))
@@ -365,6 +398,10 @@ def import_paths(
         if job.result is None and job.future is not None:
             job.result = job.future.result()
         reported = job.result is not None and job.result[0] == "reported"
+        if job.result is not None and job.result[0] == "ok":
+            found = job.matched(job.result[1].activity.start_time)
+            if found:
+                apply_meta(job.result[1].activity, found)
         _store_one(job, report, lambda: _write(db, job, report, settings, now))
         if not reported:
             pending.pop(job.sha256, None)
@@ -539,6 +576,8 @@ def _known(
         if src is None:
             return False
         row = repo.get_activity(s, src.activity_id)
+        if row is not None:
+            job.matched(row.start_time)
         if row is not None and job.meta:
             rpe_before = (row.extra or {}).get("perceived_exertion")
             _take_meta(row, job.meta)
@@ -555,11 +594,11 @@ def _known(
 
 
 def _take_meta(row: ActivityRow, meta: dict[str, Any]) -> None:
-    """Strava's name, description and perceived exertion win over the file's."""
+    """The export's name, description and perceived exertion win over the file's."""
     extra = dict(row.extra or {})
     if meta.get("name") not in (None, ""):
         row.name = str(meta["name"])
-        extra["name_source"] = "strava"
+        extra["name_source"] = name_source(meta)
     if meta.get("description") not in (None, ""):
         row.description = str(meta["description"])
     for key in STRAVA_EXTRA_FIELDS:
@@ -662,7 +701,7 @@ def _insert(s: Session, job: _Job, parsed: Parsed, stamp: datetime) -> int:
     row.description = act.description
     extra = dict(act.extra)
     if job.meta.get("name") not in (None, ""):
-        extra["name_source"] = "strava"
+        extra["name_source"] = name_source(job.meta)
     row.extra = repo.jsonable(extra)
     repo.add_activity(s, row)
     repo.add_source(
@@ -696,7 +735,7 @@ def _merge(
     new_streams = kept_streams(act)
     richer = (len(new_streams), act.n_samples) > (kinds_old, row.n_samples)
     old_extra = dict(row.extra or {})
-    strava_named = old_extra.get("name_source") == "strava"
+    strava_named = old_extra.get("name_source") in EXPORT_NAME_SOURCES
     if richer:
         old_name, old_desc = row.name, row.description
         repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)

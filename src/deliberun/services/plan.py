@@ -219,6 +219,26 @@ def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> Pla
     return moved
 
 
+def workout_on(db: Database, day: date) -> PlannedDay:
+    """The one session of the current plan on ``day`` that can move.
+
+    ``ValueError`` with the reason when the day holds none, or more than one (name
+    them by id: the reason lists them).
+    """
+    _, plan = current_plan(db)
+    found = [
+        d
+        for d in plan.days
+        if d.date == day and d.status not in ("moved", "skipped") and d.workout_type != "rest"
+    ]
+    if not found:
+        raise ValueError(f"no planned workout on {day}: see 'deliberun plan show'")
+    if len(found) > 1:
+        which = ", ".join(f"#{d.id} ({d.workout_type.replace('_', ' ')}: {d.text})" for d in found)
+        raise ValueError(f"{day} has {len(found)} sessions: {which}; choose one by its id")
+    return found[0]
+
+
 def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
     """Apply ``move``/``swap``/``replace``/``skip`` to the current plan and store it."""
     funcs = {
@@ -258,9 +278,12 @@ def show(
             end=plan.days[-1].date,
             weekly_volume_km=float(plan.params.get("volume_km") or 0.0),
         )
+    from deliberun.services.dashboard_pages import plan_title
+
     return {
         "plan_id": plan_id,
         "name": plan.name,
+        "title": plan_title(plan.name, plan.params),
         "params": plan.params,
         "vdot": round(v, 2),
         "paces_s_per_km": {z: [round(a, 1), round(b, 1)] for z, (a, b) in paces.items()},
