@@ -46,6 +46,45 @@ def _profile(row: Any) -> TrackProfile:
     )
 
 
+def profile_of(
+    activity_id: int, streams: dict[str, np.ndarray], gap_model: str
+) -> TrackProfile | None:
+    """The profile of a run from its decoded ``PROFILE_STREAMS`` (None without a track)."""
+    if not {"time", "latitude", "longitude"} <= streams.keys():
+        return None
+    return profile_from_streams(
+        activity_id,
+        streams["time"],
+        streams["latitude"],
+        streams["longitude"],
+        distance=streams.get("distance"),
+        altitude=streams.get("altitude"),
+        heart_rate=streams.get("heart_rate"),
+        gap_model=gap_model,
+    )
+
+
+def profiles_of(db: Database, ids: list[int], gap_model: str) -> list[TrackProfile]:
+    """The profiles of the given runs (those with a track): stored ones when made with
+    ``gap_model``, the others profiled in memory from their streams (nothing written,
+    so a read-only dashboard can call it)."""
+    out: list[TrackProfile] = []
+    with db.session() as s:
+        known = cr.profiles_for(s, ids)
+        todo = [i for i in ids if i not in known or known[i].gap_model != gap_model]
+        for row in known.values():
+            if row.gap_model == gap_model and row.n > 0:
+                out.append(_profile(row))
+        streams: dict[int, dict[str, np.ndarray]] = {}
+        for aid, name, dt, blob, n in cr.streams_of(s, todo, cr.PROFILE_STREAMS):
+            streams.setdefault(aid, {})[name] = decode_stream(dt, blob, n)
+    for aid in todo:
+        p = profile_of(aid, streams.get(aid, {}), gap_model)
+        if p is not None:
+            out.append(p)
+    return out
+
+
 def _gap_model(db: Database) -> str:
     with db.session() as s:
         return get_settings(s).gap_model
@@ -68,19 +107,7 @@ def _profile_new_runs(
             for aid, name, dt, blob, n in cr.streams_of(s, running, cr.PROFILE_STREAMS):
                 streams.setdefault(aid, {})[name] = decode_stream(dt, blob, n)
             for aid, _sport in batch:
-                st = streams.get(aid, {})
-                p = None
-                if {"time", "latitude", "longitude"} <= st.keys():
-                    p = profile_from_streams(
-                        aid,
-                        st["time"],
-                        st["latitude"],
-                        st["longitude"],
-                        distance=st.get("distance"),
-                        altitude=st.get("altitude"),
-                        heart_rate=st.get("heart_rate"),
-                        gap_model=gap_model,
-                    )
+                p = profile_of(aid, streams.get(aid, {}), gap_model)
                 cr.add_track(
                     s, aid, course_id=None, distance_m=p.distance_m if p else 0.0,
                     direction="same", gap_model=gap_model, arrays=p.arrays() if p else None,

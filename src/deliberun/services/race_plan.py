@@ -55,6 +55,25 @@ def _stored_course(db: Database, course_id: int) -> tuple[np.ndarray, np.ndarray
     return d, streams.get("altitude", np.full(len(d), np.nan)), name
 
 
+def gap_model_of(db: Database | None) -> str:
+    """The athlete's GAP model setting (``strava`` without a database)."""
+    if db is None:
+        return "strava"
+    with db.session() as s:
+        return get_settings(s).gap_model
+
+
+def course_arrays(db: Database | None, course: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Cumulative distance [m], altitude [m] and name of ``course``: a GPX path, or the
+    id of a stored course (needs ``db``)."""
+    p = Path(course)
+    if p.suffix.lower() == ".gpx" or p.exists():
+        return _course_arrays(p)
+    if course.isdigit() and db is not None:
+        return _stored_course(db, int(course))
+    raise ValueError(f"{course}: not a GPX file nor a course id (`deliberun courses`)")
+
+
 def make_plan(
     db: Database | None,
     course: str,
@@ -65,17 +84,8 @@ def make_plan(
     temperature_end_c: float | None = None,
 ) -> dict[str, Any]:
     """The plan for ``course``: a GPX path, or the id of a stored course (needs ``db``)."""
-    gap_model = "strava"
-    if db is not None:
-        with db.session() as s:
-            gap_model = get_settings(s).gap_model
-    p = Path(course)
-    if p.suffix.lower() == ".gpx" or p.exists():
-        d, alt, name = _course_arrays(p)
-    elif course.isdigit() and db is not None:
-        d, alt, name = _stored_course(db, int(course))
-    else:
-        raise ValueError(f"{course}: not a GPX file nor a course id (`deliberun courses`)")
+    gap_model = gap_model_of(db)
+    d, alt, name = course_arrays(db, course)
     plan = race_plan(
         d, alt, goal_s, unit=unit, gap_model=gap_model, temperature_c=temperature_c,
         temperature_end_c=temperature_end_c,

@@ -116,6 +116,18 @@ def track_rows(session: Session, course_id: int | None = None) -> list[Any]:
     return list(session.execute(q).all())
 
 
+def profiles_for(session: Session, ids: list[int]) -> dict[int, Any]:
+    """``{activity_id: (activity_id, gap_model, n, data, distance_m)}`` of the stored
+    profiles of the given runs (``n`` 0: examined, no usable track)."""
+    if not ids:
+        return {}
+    t = CourseTrackRow
+    q = select(t.activity_id, t.gap_model, t.n, t.data, t.distance_m).where(
+        t.activity_id.in_([int(i) for i in ids])
+    )
+    return {int(r.activity_id): r for r in session.execute(q)}
+
+
 def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
     return session.get(CourseTrackRow, int(activity_id))
 
