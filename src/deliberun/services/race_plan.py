@@ -144,7 +144,16 @@ def fit_workout(plan: dict[str, Any]) -> bytes:
         for s in plan["splits"]
     )
     name = f"{plan['course']} {clock(plan['goal_s'])}"
-    return write_fit_workout(Workout(steps, "race", name), {}, name=name)
+    notes = [split_note(plan, s) for s in plan["splits"]]
+    return write_fit_workout(Workout(steps, "race", name), {}, name=name, notes=notes)
+
+
+def split_note(plan: dict[str, Any], split: dict[str, Any]) -> str:
+    """A split as the watch shows it: ``km 3 4:38 at 13:48`` (split time, then the
+    cumulative time at its end; ``fin`` for a last part-split)."""
+    per = 1000.0 if plan["unit"] == "km" else 1609.344
+    label = f"{plan['unit']} {split['split']}" if split["distance_m"] >= 0.5 * per else "fin"
+    return f"{label} {clock(split['time_s'])} at {clock(split['cumulative_s'])}"
 
 
 def pace_band_html(plan: dict[str, Any]) -> str:
