@@ -109,7 +109,7 @@ ARRAY_NAMES = ("latitude", "longitude", "time_s", "moving_s", "gap_m", "beats", 
 def _cumulative(values: FloatArray, time: FloatArray) -> FloatArray:
     """Running integral of ``values`` over ``time`` (NaN counts as 0), from 0."""
     dt = np.diff(time, prepend=time[:1])
-    return np.cumsum(np.nan_to_num(values, nan=0.0) * dt)
+    return np.cumsum(np.where(np.isnan(values), 0.0, values) * dt)
 
 
 def profile_from_streams(
