@@ -119,6 +119,21 @@ def test_rehearsals_of_the_race_course_climb_are_counted_with_their_sessions(reh
     [p] = json.loads(res.stdout)["progress"]
     assert p["target"]["kind"] == "course_rehearsals" and p["current"] == 2.0
 
+    # the dashboard's Targets page (read-only: runs are profiled in memory) and its twin
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    client = TestClient(create_app(db, read_only=True, today=date(2026, 4, 1)))
+    page = client.get("/targets")
+    assert page.status_code == 200
+    assert "1 of 1 climbs of the course rehearsed" in page.text
+    assert f'href="/activities/{ids["2026-03-05"]}"' in page.text
+    [twin] = client.get("/api/targets").json()["targets"]["targets"]
+    assert twin["detail"]["climbs_rehearsed"] == 1 and twin["current"] == 2.0
+
 
 def test_rehearsal_target_needs_a_course_with_a_climb_and_a_race_time(rehearsal_db):
     db, root = rehearsal_db
