@@ -12,11 +12,11 @@ lists each climb with the sessions that rehearsed it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from deliberun.practice.session import Session
-from deliberun.practice.targets import TargetSpec, metric_key
+from deliberun.practice.targets import BASELINE_DAYS, TargetSpec, metric_key
 from deliberun.store.db import Database
 
 KIND = "course_rehearsals"
@@ -44,7 +44,9 @@ def fill_rehearsals(
     """Measure the ``course_rehearsals`` targets over ``sessions``: set each session's
     count of rehearsed climbs under the target's metric key, and return per target (by
     id) the detail of the sessions from ``start`` to ``end``: each climb with the
-    sessions that rehearsed it, and how many of the course's climbs were rehearsed."""
+    sessions that rehearsed it, and how many of the course's climbs were rehearsed.
+    Only the sessions from ``BASELINE_DAYS`` before ``start`` to ``end`` are looked at
+    (the baseline and the cycle), so a dashboard's year of sessions costs no more."""
     from deliberun.plan.rehearsals import climbs_from_params, rehearsed_climbs
     from deliberun.services.courses import profiles_of
     from deliberun.services.race_plan import gap_model_of
@@ -53,7 +55,12 @@ def fill_rehearsals(
     if not wanted:
         return {}
     gap_model = gap_model_of(db)
-    by_id = {int(s.activity_id): s for s in sessions if s.activity_id is not None}
+    since = start - timedelta(days=BASELINE_DAYS)  # the baseline's weeks and the cycle only
+    by_id = {
+        int(s.activity_id): s
+        for s in sessions
+        if s.activity_id is not None and since <= s.local_date <= end
+    }
     profiles = profiles_of(db, sorted(by_id), gap_model)
     out: dict[int | None, dict[str, Any]] = {}
     for t in wanted:
@@ -63,7 +70,7 @@ def fill_rehearsals(
         key = metric_key(t)
         assert key is not None
         for s in sessions:
-            s.metrics.pop(key, None)
+            s.metrics.pop(key, None)  # none outside the window either
         for aid, which in found.items():
             by_id[aid].metrics[key] = float(len(which))
         in_cycle = {
