@@ -262,9 +262,20 @@ def target_add(
     lower_is_better: bool = typer.Option(
         False, "--lower-is-better", help="Custom targets: lower values are better."
     ),
+    course: str = typer.Option(
+        None, "--course", help="course_rehearsals: the race course, a GPX file or a course id."
+    ),
+    race_goal: str = typer.Option(
+        None,
+        "--race-goal",
+        help="course_rehearsals: the race's goal time, h:mm:ss (default: the cycle's).",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Add a target to a cycle (a fourth is refused: focus is the point).
+
+    course_rehearsals counts the sessions that ran a climb like the race course's at the
+    race plan's effort: deliberun target add course_rehearsals 6 --course boston.gpx
 
     Example: deliberun target add threshold_pace 4:15
     """
@@ -272,12 +283,43 @@ def target_add(
     from deliberun.services import practice as svc
 
     value = _goal(kind, goal)
-    spec = TargetSpec(kind, value, name=name, higher_is_better=(False if lower_is_better else None))
-    spec.id = svc.add_target(_db(ctx), cycle_id, spec, today=_today())
+    db = _db(ctx)
+    if kind == "course_rehearsals":
+        spec = _rehearsal_spec(db, cycle_id, course, race_goal, value, name)
+    elif course is not None or race_goal is not None:
+        fail("--course and --race-goal are for course_rehearsals targets only", 2)
+    else:
+        spec = TargetSpec(
+            kind, value, name=name, higher_is_better=(False if lower_is_better else None)
+        )
+    spec.id = svc.add_target(db, cycle_id, spec, today=_today())
     if as_json:
         print_json(spec.to_dict())
     else:
         stdout.print(f"Added target {spec.id}: {kind} goal {value:g}.")
+
+
+def _rehearsal_spec(
+    db: Any, cycle_id: int | None, course: str | None, race_goal: str | None, goal: float, name: str
+) -> Any:
+    """The ``course_rehearsals`` target for ``target add`` (usage errors exit 2)."""
+    from deliberun.models.race_input import parse_duration
+    from deliberun.services import practice as svc
+    from deliberun.services.target_rehearsals import rehearsal_target
+
+    if course is None:
+        fail("course_rehearsals needs --course COURSE.gpx (or a course id)", 2)
+    if race_goal is not None:
+        try:
+            race_s = parse_duration(race_goal)
+        except ValueError:
+            fail(f"--race-goal {race_goal}: give a time as h:mm:ss", 2)
+    else:
+        race = svc.get_cycle(db, cycle_id, today=_today()).goal_race
+        if race is None or not race.goal_time_s:
+            fail("the cycle has no goal time: give --race-goal h:mm:ss", 2)
+        race_s = float(race.goal_time_s)
+    return rehearsal_target(db, course, race_s, goal, name=name)
 
 
 @target_app.command("set")
@@ -415,8 +457,29 @@ def target_show(
                             [[day, _fmt(v)] for day, v in p.values],
                         )
                     )
+                    _print_detail(p.detail)
                 return
     fail(f"no target {target_id}; see `deliberun target list`")
+
+
+def _print_detail(detail: dict[str, Any] | None) -> None:
+    """A course_rehearsals target's climbs, each with the sessions that rehearsed it."""
+    if not detail:
+        return
+    from deliberun.units import clock
+
+    stdout.print(
+        f"{detail['climbs_rehearsed']} of {detail['climbs_total']} climbs rehearsed this cycle "
+        f"at {clock(detail['effort_pace_s_per_km'])}/km flat-equivalent effort",
+        highlight=False,
+    )
+    for c in detail["climbs"]:
+        runs = ", ".join(f"#{r['activity_id']} {r['local_date']}" for r in c["sessions"])
+        stdout.print(
+            f"climb {c['climb']} at km {c['start_m'] / 1000:.1f}: {c['length_m']:.0f} m at "
+            f"{100 * c['grade']:.1f} % — {runs or 'not rehearsed yet'}",
+            highlight=False,
+        )
 
 
 # --------------------------------------------------------------------------- log

@@ -17,7 +17,7 @@ References
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +49,7 @@ def write_fit_workout(
     name: str | None = None,
     created: datetime | None = None,
     serial: int = 0x0DE11BE2,
+    notes: Sequence[str] | None = None,
 ) -> bytes:
     """The bytes of a FIT workout file for ``workout`` (zones resolved with ``paces``).
 
@@ -67,6 +68,9 @@ def write_fit_workout(
         ``serial_number`` of the file (1 to 2**32-1). A device or Garmin Connect takes
         files with the same (manufacturer, product, serial number, time created) for one
         file: give each workout of a plan its own (``plan export`` uses the workout's id).
+    notes : sequence of str, optional
+        A note per written step, in message order (a repeat is a step too), shown by
+        watches that show step notes; e.g. a race plan's split and cumulative times.
 
     A ``rest`` step (standing still) is written with intensity ``rest``, other
     recoveries (``jog``, ``walk``) with ``recovery``.
@@ -102,6 +106,8 @@ def write_fit_workout(
         m = WorkoutStepMessage()
         m.message_index = len(steps)
         m.workout_step_name = format_step(step)[:50]
+        if notes is not None and len(steps) < len(notes) and notes[len(steps)]:
+            m.notes = notes[len(steps)][:50]
         kind = "rest" if step.kind == "recovery" and step.label == "rest" else step.kind
         m.intensity = getattr(Intensity, _INTENSITY[kind])
         if step.distance_m is not None:

@@ -100,3 +100,68 @@ def rehearsals(
             }
         )
     return out
+
+
+# ----------------------------------------------------------------------------- as a target
+#
+# A cycle target of kind ``course_rehearsals`` keeps the race course's climbs and the
+# plan's effort in its parameters (flat numbers, so the target needs neither the GPX
+# file nor the course again): ``effort_pace_s_per_km``, ``goal_s``, ``climbs`` and, per
+# climb ``i`` from 1, ``climb_i_start_m``, ``climb_i_length_m`` and ``climb_i_grade``.
+
+
+def rehearsal_params(
+    climbs_: list[dict[str, float]], effort_pace_s_per_km: float, goal_s: float
+) -> dict[str, float]:
+    """The parameters of a ``course_rehearsals`` target (see above)."""
+    if not climbs_:
+        raise ValueError(
+            f"the course has no climb to rehearse (none of {MIN_CLIMB_M:.0f} m or more at "
+            f"{100 * MIN_CLIMB_GRADE:.0f} % or steeper)"
+        )
+    out = {
+        "effort_pace_s_per_km": float(effort_pace_s_per_km),
+        "goal_s": float(goal_s),
+        "climbs": float(len(climbs_)),
+    }
+    for i, c in enumerate(climbs_, start=1):
+        out[f"climb_{i}_start_m"] = float(c["start_m"])
+        out[f"climb_{i}_length_m"] = float(c["length_m"])
+        out[f"climb_{i}_grade"] = float(c["grade"])
+    return out
+
+
+def climbs_from_params(params: dict[str, float]) -> list[dict[str, float]]:
+    """The climbs kept by :func:`rehearsal_params` (``ValueError`` when they are missing)."""
+    try:
+        n = int(params["climbs"])
+        return [
+            {
+                "start_m": float(params[f"climb_{i}_start_m"]),
+                "length_m": float(params[f"climb_{i}_length_m"]),
+                "end_m": float(params[f"climb_{i}_start_m"] + params[f"climb_{i}_length_m"]),
+                "grade": float(params[f"climb_{i}_grade"]),
+            }
+            for i in range(1, n + 1)
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(
+            "this course_rehearsals target has no climbs stored; remove it and add it again "
+            "with --course"
+        ) from None
+
+
+def rehearsed_climbs(
+    climbs_: list[dict[str, float]],
+    profiles: list[TrackProfile],
+    effort_pace_s_per_km: float,
+    *,
+    gap_model: str = "strava",
+) -> dict[int, list[int]]:
+    """For each run (``activity_id``) that rehearsed one of ``climbs_`` at the race's
+    effort, the climbs it rehearsed (numbers from 1, in course order)."""
+    out: dict[int, list[int]] = {}
+    for i, c in enumerate(climbs_, start=1):
+        for r in rehearsals(c, profiles, effort_pace_s_per_km, gap_model=gap_model):
+            out.setdefault(int(r["activity_id"]), []).append(i)
+    return out

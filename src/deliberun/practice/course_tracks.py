@@ -109,7 +109,7 @@ ARRAY_NAMES = ("latitude", "longitude", "time_s", "moving_s", "gap_m", "beats", 
 def _cumulative(values: FloatArray, time: FloatArray) -> FloatArray:
     """Running integral of ``values`` over ``time`` (NaN counts as 0), from 0."""
     dt = np.diff(time, prepend=time[:1])
-    return np.cumsum(np.nan_to_num(values, nan=0.0) * dt)
+    return np.cumsum(np.where(np.isnan(values), 0.0, values) * dt)
 
 
 def profile_from_streams(
@@ -239,10 +239,18 @@ def on_path_fraction(points: FloatArray, tree: cKDTree, tol_m: float = MATCH_TOL
     The path's points are ``STEP_M`` apart, so a point on the path lies within
     ``STEP_M / 2`` of one of them; the tolerance is widened by that much.
     """
+    return nearest_on_path(points, tree, tol_m)[0]
+
+
+def nearest_on_path(
+    points: FloatArray, tree: cKDTree, tol_m: float = MATCH_TOL_M
+) -> tuple[float, np.ndarray]:
+    """As :func:`on_path_fraction`, and the index of each point's nearest path point
+    (``tree.n`` for a point off the path): one k-d tree query gives both."""
     if len(points) == 0:
-        return 0.0
-    dist, _ = tree.query(points, k=1, distance_upper_bound=tol_m + STEP_M / 2)
-    return float(np.mean(np.isfinite(dist)))
+        return 0.0, np.zeros(0, dtype=np.intp)
+    dist, idx = tree.query(points, k=1, distance_upper_bound=tol_m + STEP_M / 2)
+    return float(np.mean(np.isfinite(dist))), idx
 
 
 class PathShape:
@@ -256,14 +264,21 @@ class PathShape:
         self.tree = cKDTree(self.xy)
         self.cells = cell_keys(latitude, longitude)
 
+    def share_on_path(self, other: PathShape) -> float:
+        """Share of ``other``'s points on this path (measured on this path's k-d tree)."""
+        return self.nearest_of(other)[0]
+
+    def nearest_of(self, other: PathShape) -> tuple[float, np.ndarray]:
+        """:meth:`share_on_path` and each of ``other``'s points' nearest point on this
+        path (``len(self.xy)`` off it), for :func:`direction`."""
+        return nearest_on_path(local_xy(other.latitude, other.longitude, self.origin), self.tree)
+
     def coverage_of(self, other: PathShape) -> tuple[float, float]:
         """(share of ``other``'s points on this path, share of this path's points on ``other``).
 
         Each side is measured on the other's own k-d tree (its map differs from this one's
         by a shift and a scale error below 0.1 % within 20 km)."""
-        a = on_path_fraction(local_xy(other.latitude, other.longitude, self.origin), self.tree)
-        b = on_path_fraction(local_xy(self.latitude, self.longitude, other.origin), other.tree)
-        return a, b
+        return self.share_on_path(other), other.share_on_path(self)
 
     def matches(self, other: PathShape, fraction: float = MATCH_FRACTION) -> tuple[bool, float]:
         """Whether the two tracks match (both ways), and the lower of the two shares."""
@@ -274,15 +289,23 @@ class PathShape:
         return b >= fraction, min(a, b)
 
 
-def direction(reference: PathShape, track: PathShape) -> str:
+def direction(reference: PathShape, track: PathShape, nearest: np.ndarray | None = None) -> str:
     """``"same"`` or ``"reverse"``: whether ``track`` runs the reference path its way.
 
     Each point of the track is placed at its nearest reference point; the direction
     is the sign most steps move (modulo the path, so a loop started elsewhere counts).
+    ``nearest``: the nearest points already found within the match tolerance
+    (:meth:`PathShape.nearest_of`); only the points off the path are looked up again.
     """
     xy = local_xy(track.latitude, track.longitude, reference.origin)
-    _, idx = reference.tree.query(xy, k=1)
     n = len(reference.xy)
+    if nearest is None:
+        _, idx = reference.tree.query(xy, k=1)
+    else:
+        idx = np.array(nearest, dtype=np.intp)
+        off = idx >= n
+        if off.any():
+            idx[off] = reference.tree.query(xy[off], k=1)[1]
     step = np.diff(idx.astype(np.int64))
     step = (step + n // 2) % n - n // 2  # wrap: a loop passing its start
     moving = step[np.abs(step) <= 10]

@@ -98,17 +98,34 @@ class CourseIndex:
     def match_shares(self, shape: PathShape) -> tuple[Course | None, float, bool]:
         """As :meth:`match`, plus whether ``shape`` *extends* the course's reference (more
         of the run lies off the reference than of the reference off the run)."""
+        course, share, extends, _ = self._match(shape)
+        return course, share, extends
+
+    def match_direction(self, shape: PathShape) -> tuple[Course | None, float, bool, str]:
+        """As :meth:`match_shares`, plus the run's direction on the course (``same`` or
+        ``reverse``, :func:`run_direction`; ``same`` without a course), from the same
+        k-d tree query."""
+        course, share, extends, nearest = self._match(shape)
+        if course is None:
+            return None, share, extends, "same"
+        return course, share, extends, direction(course.reference, shape, nearest)
+
+    def _match(self, shape: PathShape) -> tuple[Course | None, float, bool, np.ndarray | None]:
         best: Course | None = None
         best_share = 0.0
         extends = False
+        best_nearest = None
         for pos, _ in self.candidates(shape)[:MAX_CANDIDATES]:
             course = self.courses[pos]
-            run_on_ref, ref_on_run = course.reference.coverage_of(shape)
+            run_on_ref, nearest = course.reference.nearest_of(shape)
+            if run_on_ref < MATCH_FRACTION or run_on_ref <= best_share:
+                continue  # the lower share cannot pass: the other side is not measured
+            ref_on_run = shape.share_on_path(course.reference)
             share = min(run_on_ref, ref_on_run)
             if share >= MATCH_FRACTION and share > best_share:
-                best, best_share = course, share
+                best, best_share, best_nearest = course, share, nearest
                 extends = run_on_ref + EXTEND_MARGIN < ref_on_run
-        return best, best_share, extends
+        return best, best_share, extends, best_nearest
 
     def replace_reference(self, course: Course, reference_id: int, shape: PathShape) -> None:
         """Make ``shape`` the course's reference (a run that covers more of the path)."""

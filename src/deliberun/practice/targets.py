@@ -143,6 +143,14 @@ TARGET_KINDS: dict[str, TargetKind] = {
             _details,
             "count",
         ),
+        TargetKind(
+            "course_rehearsals",
+            "sessions",
+            True,
+            "sessions rehearsing a climb of the race course at goal effort (measured from GPS)",
+            lambda s, p: None,  # read by metric_key: the service fills it per target
+            "count",
+        ),
         TargetKind("custom", "", True, "a value the runner logs", _metric("custom")),
     )
 }
@@ -208,6 +216,13 @@ class TargetSpec:
             raise ValueError(f"unknown target kind {self.kind!r}; use one of: {known}")
         if not np.isfinite(self.goal):
             raise ValueError(f"target {self.kind}: the goal must be a number")
+        if self.kind == "course_rehearsals" and not {"climbs", "effort_pace_s_per_km"} <= set(
+            self.params
+        ):
+            raise ValueError(
+                "a course_rehearsals target needs the race course: add it with "
+                "--course COURSE.gpx (or a course id) and the race's goal time"
+            )
 
     @property
     def better_higher(self) -> bool:
@@ -238,6 +253,9 @@ class TargetProgress:
     reached: bool
     session_ids: list[int | str]
     values: list[tuple[date, float]]
+    #: What the value is made of, where a kind has more to show (``course_rehearsals``:
+    #: each climb of the course with the sessions that rehearsed it).
+    detail: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -258,7 +276,20 @@ class TargetProgress:
             ]
             if len(self.values) == len(self.session_ids)
             else [{"date": d.isoformat(), "value": v} for d, v in self.values],
+            "detail": self.detail,
         }
+
+
+def metric_key(target: TargetSpec) -> str | None:
+    """The ``Session.metrics`` name a target reads when its value is per target, not per
+    kind: a custom target's logged value (``custom:NAME``) and, for ``course_rehearsals``,
+    the number of the course's climbs the session rehearsed (filled by the service,
+    ``course_rehearsals:ID``)."""
+    if target.kind == "custom":
+        return f"custom:{target.name}" if target.name else None
+    if target.kind == "course_rehearsals":
+        return f"course_rehearsals:{target.id if target.id is not None else target.name}"
+    return None
 
 
 def target_values(
@@ -271,8 +302,11 @@ def target_values(
     weekly: dict[date, float] = {}
     count = 0.0
     for s in sorted(sessions, key=lambda s: s.local_date):
-        if target.kind == "custom":
-            v = s.metrics.get(f"custom:{target.name}") if target.name else None
+        key = metric_key(target)
+        if key is not None:
+            v = s.metrics.get(key)
+            if target.kind == "course_rehearsals":
+                v = 1.0 if v else None  # one session, however many climbs
         else:
             v = kind.value(s, target.params)
         if v is None or not np.isfinite(v):

@@ -46,17 +46,65 @@ def _profile(row: Any) -> TrackProfile:
     )
 
 
+def profile_of(
+    activity_id: int, streams: dict[str, np.ndarray], gap_model: str
+) -> TrackProfile | None:
+    """The profile of a run from its decoded ``PROFILE_STREAMS`` (None without a track)."""
+    if not {"time", "latitude", "longitude"} <= streams.keys():
+        return None
+    return profile_from_streams(
+        activity_id,
+        streams["time"],
+        streams["latitude"],
+        streams["longitude"],
+        distance=streams.get("distance"),
+        altitude=streams.get("altitude"),
+        heart_rate=streams.get("heart_rate"),
+        gap_model=gap_model,
+    )
+
+
+def profiles_of(db: Database, ids: list[int], gap_model: str) -> list[TrackProfile]:
+    """The profiles of the given runs (those with a track): stored ones when made with
+    ``gap_model``, the others profiled in memory from their streams (nothing written,
+    so a read-only dashboard can call it)."""
+    out: list[TrackProfile] = []
+    with db.session() as s:
+        known = cr.profiles_for(s, ids)
+        todo = [i for i in ids if i not in known or known[i].gap_model != gap_model]
+        for row in known.values():
+            if row.gap_model == gap_model and row.n > 0:
+                out.append(_profile(row))
+        streams: dict[int, dict[str, np.ndarray]] = {}
+        for aid, name, dt, blob, n in cr.streams_of(s, todo, cr.PROFILE_STREAMS):
+            streams.setdefault(aid, {})[name] = decode_stream(dt, blob, n)
+    for aid in todo:
+        p = profile_of(aid, streams.get(aid, {}), gap_model)
+        if p is not None:
+            out.append(p)
+    return out
+
+
 def _gap_model(db: Database) -> str:
     with db.session() as s:
         return get_settings(s).gap_model
 
 
+#: Positions of a run's profile (latitude, longitude [deg]), by activity id: what
+#: placing needs, kept from profiling so a sync does not decode what it just encoded.
+Positions = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
 def _profile_new_runs(
-    db: Database, gap_model: str, progress_cb: Callable[[int, int], None] | None
+    db: Database,
+    gap_model: str,
+    progress_cb: Callable[[int, int], None] | None,
+    positions: Positions,
 ) -> int:
     """Phase 1: a profile for every run not yet profiled (none for a run without a track).
 
-    Runs are read and written ``PROFILE_BATCH`` at a time (one stream query, one commit).
+    Runs are read and written ``PROFILE_BATCH`` at a time (one stream query, one
+    ``executemany``, one commit). Each new profile's positions go into ``positions``.
     """
     with db.session() as s:
         todo = cr.unprofiled_activities(s)
@@ -67,24 +115,15 @@ def _profile_new_runs(
             streams: dict[int, dict[str, np.ndarray]] = {}
             for aid, name, dt, blob, n in cr.streams_of(s, running, cr.PROFILE_STREAMS):
                 streams.setdefault(aid, {})[name] = decode_stream(dt, blob, n)
+            rows: list[tuple[int, int | None, float, str, dict[str, np.ndarray] | None]] = []
             for aid, _sport in batch:
-                st = streams.get(aid, {})
-                p = None
-                if {"time", "latitude", "longitude"} <= st.keys():
-                    p = profile_from_streams(
-                        aid,
-                        st["time"],
-                        st["latitude"],
-                        st["longitude"],
-                        distance=st.get("distance"),
-                        altitude=st.get("altitude"),
-                        heart_rate=st.get("heart_rate"),
-                        gap_model=gap_model,
-                    )
-                cr.add_track(
-                    s, aid, course_id=None, distance_m=p.distance_m if p else 0.0,
-                    direction="same", gap_model=gap_model, arrays=p.arrays() if p else None,
-                )  # fmt: skip
+                p = profile_of(aid, streams.pop(aid, {}), gap_model)
+                if p is not None:
+                    positions[aid] = (p.latitude, p.longitude)
+                rows.append(
+                    (aid, None, p.distance_m if p else 0.0, "same", p.arrays() if p else None)
+                )
+            cr.add_tracks(s, rows, gap_model=gap_model)
             s.commit()
         if progress_cb is not None:
             progress_cb(min(k + PROFILE_BATCH, len(todo)), len(todo))
@@ -112,50 +151,48 @@ def sync_courses(
         if rebuild or cr.needs_rebuild(s, gap_model):
             names = cr.forget_courses(s, tracks=True)
             s.commit()
-    examined = _profile_new_runs(db, gap_model, progress_cb)
+    positions: Positions = {}
+    examined = _profile_new_runs(db, gap_model, progress_cb, positions)
     with db.session() as s:
         index = CourseIndex()
-        tracks = cr.track_rows(s)
-        by_id = {int(t.activity_id): t for t in tracks}
-        for c in cr.course_rows(s):
-            ref = by_id.get(int(c.reference_activity_id))
-            if ref is None:
-                continue
-            p = _profile(ref)
-            index.add_course(
-                int(c.id), int(c.reference_activity_id), PathShape(p.latitude, p.longitude)
-            )
+        tracks = cr.track_rows(s, with_data=False)
+        refs = [(int(c.id), int(c.reference_activity_id)) for c in cr.course_rows(s)]
+        todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
+        # positions of the stored profiles this sync needs (one query for them all)
+        need = [a for _, a in refs] + [int(t.activity_id) for t in todo]
+        missing = [a for a in need if a not in positions]
+        for aid, row in cr.profiles_for(s, missing).items():
+            if row.n > 0:
+                p = _profile(row)
+                positions[aid] = (p.latitude, p.longitude)
         shapes: dict[int, PathShape] = {}
 
-        def shape_of(t: Any) -> PathShape:
-            aid = int(t.activity_id)
+        def shape_of(aid: int) -> PathShape:
             if aid not in shapes:
-                p = _profile(t)
-                shapes[aid] = PathShape(p.latitude, p.longitude)
+                shapes[aid] = PathShape(*positions[aid])
             return shapes[aid]
 
-        todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
+        for cid, ref_id in refs:
+            if ref_id in positions:
+                index.add_course(cid, ref_id, shape_of(ref_id))
         placed = len(todo)
         for _round in range(MAX_PLACING_ROUNDS):
             turned: set[int] = set()
             moves: list[tuple[int, int, str]] = []
             for t in todo:
                 aid = int(t.activity_id)
-                shape = shape_of(t)
-                course, _, extends = index.match_shares(shape)
+                shape = shape_of(aid)
+                course, _, extends, direction = index.match_direction(shape)
                 if course is None:
                     cid = cr.add_course(s, aid, now, name=names.get(aid))
                     course = index.add_course(cid, aid, shape)
-                    direction = "same"
-                else:
-                    direction = _direction(course, shape)
-                    if extends:
-                        if direction == "reverse":  # keep the members' directions relative to it
-                            cr.flip_directions(s, course.key)
-                            direction = "same"
-                        index.replace_reference(course, aid, shape)
-                        cr.set_reference(s, course.key, aid)
-                        turned.add(course.key)
+                elif extends:
+                    if direction == "reverse":  # keep the members' directions relative to it
+                        cr.flip_directions(s, course.key)
+                        direction = "same"
+                    index.replace_reference(course, aid, shape)
+                    cr.set_reference(s, course.key, aid)
+                    turned.add(course.key)
                 course.members.append(aid)
                 moves.append((aid, course.key, direction))
             cr.set_track_courses(s, moves)
@@ -164,26 +201,25 @@ def sync_courses(
             todo = []
             if turned:
                 courses = {c.key: c for c in index.courses}
-                for t in cr.track_rows(s):
+                for t in cr.track_rows(s, with_data=False):
                     if t.course_id in turned:
-                        ref = courses[int(t.course_id)].reference
+                        aid = int(t.activity_id)
+                        course = courses[int(t.course_id)]
+                        if aid not in positions:  # placed by an earlier sync
+                            row = cr.profiles_for(s, [aid])[aid]
+                            p = _profile(row)
+                            positions[aid] = (p.latitude, p.longitude)
                         if (
-                            int(t.activity_id) != courses[int(t.course_id)].reference_id
-                            and not (ref.matches(shape_of(t))[0])
+                            aid != course.reference_id
+                            and not (course.reference.matches(shape_of(aid))[0])
                         ):
-                            cr.clear_track_course(s, int(t.activity_id))
+                            cr.clear_track_course(s, aid)
                             todo.append(t)
             if not todo:
                 break
             todo.sort(key=lambda t: -t.distance_m)
         s.commit()
     return {"examined": examined, "placed": placed, "courses": len(index)}
-
-
-def _direction(course: Any, shape: PathShape) -> str:
-    from deliberun.practice.courses import run_direction
-
-    return run_direction(course, shape)
 
 
 def _course_name(row: Any, length: float, ref: TrackProfile) -> str:

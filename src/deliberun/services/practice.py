@@ -24,6 +24,7 @@ from deliberun.services.practice_sessions import HISTORY_DAYS as HISTORY_DAYS  #
 from deliberun.services.practice_sessions import _entry_from_row
 from deliberun.services.practice_sessions import build_sessions as build_sessions
 from deliberun.services.practice_sessions import planned_days as planned_days
+from deliberun.services.target_rehearsals import fill_rehearsals
 from deliberun.store import practice_repo, repository
 from deliberun.store.db import Database
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
@@ -247,7 +248,13 @@ def target_progress(
     since = cycle.start - timedelta(days=BASELINE_DAYS)  # the baseline's 6 weeks
     ss = sessions if sessions is not None else build_sessions(db, today=today, since=since)
     end = min(today, cycle.end)
-    return cycle, [progress(t, ss, cycle.start, end) for t in cycle.targets]
+    details = fill_rehearsals(db, cycle.targets, ss, start=cycle.start, end=end)
+    out = []
+    for t in cycle.targets:
+        p = progress(t, ss, cycle.start, end)
+        p.detail = details.get(t.id) if t.kind == "course_rehearsals" else None
+        out.append(p)
+    return cycle, out
 
 
 # --------------------------------------------------------------------------- nemesis, experiments

@@ -55,6 +55,25 @@ def _stored_course(db: Database, course_id: int) -> tuple[np.ndarray, np.ndarray
     return d, streams.get("altitude", np.full(len(d), np.nan)), name
 
 
+def gap_model_of(db: Database | None) -> str:
+    """The athlete's GAP model setting (``strava`` without a database)."""
+    if db is None:
+        return "strava"
+    with db.session() as s:
+        return get_settings(s).gap_model
+
+
+def course_arrays(db: Database | None, course: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Cumulative distance [m], altitude [m] and name of ``course``: a GPX path, or the
+    id of a stored course (needs ``db``)."""
+    p = Path(course)
+    if p.suffix.lower() == ".gpx" or p.exists():
+        return _course_arrays(p)
+    if course.isdigit() and db is not None:
+        return _stored_course(db, int(course))
+    raise ValueError(f"{course}: not a GPX file nor a course id (`deliberun courses`)")
+
+
 def make_plan(
     db: Database | None,
     course: str,
@@ -65,17 +84,8 @@ def make_plan(
     temperature_end_c: float | None = None,
 ) -> dict[str, Any]:
     """The plan for ``course``: a GPX path, or the id of a stored course (needs ``db``)."""
-    gap_model = "strava"
-    if db is not None:
-        with db.session() as s:
-            gap_model = get_settings(s).gap_model
-    p = Path(course)
-    if p.suffix.lower() == ".gpx" or p.exists():
-        d, alt, name = _course_arrays(p)
-    elif course.isdigit() and db is not None:
-        d, alt, name = _stored_course(db, int(course))
-    else:
-        raise ValueError(f"{course}: not a GPX file nor a course id (`deliberun courses`)")
+    gap_model = gap_model_of(db)
+    d, alt, name = course_arrays(db, course)
     plan = race_plan(
         d, alt, goal_s, unit=unit, gap_model=gap_model, temperature_c=temperature_c,
         temperature_end_c=temperature_end_c,
@@ -134,7 +144,16 @@ def fit_workout(plan: dict[str, Any]) -> bytes:
         for s in plan["splits"]
     )
     name = f"{plan['course']} {clock(plan['goal_s'])}"
-    return write_fit_workout(Workout(steps, "race", name), {}, name=name)
+    notes = [split_note(plan, s) for s in plan["splits"]]
+    return write_fit_workout(Workout(steps, "race", name), {}, name=name, notes=notes)
+
+
+def split_note(plan: dict[str, Any], split: dict[str, Any]) -> str:
+    """A split as the watch shows it: ``km 3 4:38 at 13:48`` (split time, then the
+    cumulative time at its end; ``fin`` for a last part-split)."""
+    per = 1000.0 if plan["unit"] == "km" else 1609.344
+    label = f"{plan['unit']} {split['split']}" if split["distance_m"] >= 0.5 * per else "fin"
+    return f"{label} {clock(split['time_s'])} at {clock(split['cumulative_s'])}"
 
 
 def pace_band_html(plan: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
@@ -97,14 +97,18 @@ def get_course(session: Session, course_id: int) -> CourseRow | None:
     return session.get(CourseRow, int(course_id))
 
 
-def track_rows(session: Session, course_id: int | None = None) -> list[Any]:
+def track_rows(
+    session: Session, course_id: int | None = None, *, with_data: bool = True
+) -> list[Any]:
     """Profiles with a track, by their run's start: ``(activity_id, course_id, distance_m,
-    direction, gap_model, n, data, start_time, utc_offset_s, local_date, name, sport)``."""
+    direction, gap_model, n, data, start_time, utc_offset_s, local_date, name, sport)``
+    (``data`` None unless ``with_data``: the blobs are most of what is read)."""
+    data = CourseTrackRow.data if with_data else null().label("data")
     q = (
         select(
             CourseTrackRow.activity_id, CourseTrackRow.course_id, CourseTrackRow.distance_m,
             CourseTrackRow.direction, CourseTrackRow.gap_model, CourseTrackRow.n,
-            CourseTrackRow.data, ActivityRow.start_time, ActivityRow.utc_offset_s,
+            data, ActivityRow.start_time, ActivityRow.utc_offset_s,
             ActivityRow.local_date, ActivityRow.name, ActivityRow.sport,
         )
         .join(ActivityRow, ActivityRow.id == CourseTrackRow.activity_id)
@@ -114,6 +118,18 @@ def track_rows(session: Session, course_id: int | None = None) -> list[Any]:
     if course_id is not None:
         q = q.where(CourseTrackRow.course_id == int(course_id))
     return list(session.execute(q).all())
+
+
+def profiles_for(session: Session, ids: list[int]) -> dict[int, Any]:
+    """``{activity_id: (activity_id, gap_model, n, data, distance_m)}`` of the stored
+    profiles of the given runs (``n`` 0: examined, no usable track)."""
+    if not ids:
+        return {}
+    t = CourseTrackRow
+    q = select(t.activity_id, t.gap_model, t.n, t.data, t.distance_m).where(
+        t.activity_id.in_([int(i) for i in ids])
+    )
+    return {int(r.activity_id): r for r in session.execute(q)}
 
 
 def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
@@ -163,29 +179,31 @@ def add_course(
     return int(row.id)
 
 
-def add_track(
+def add_tracks(
     session: Session,
-    activity_id: int,
+    tracks: list[tuple[int, int | None, float, str, dict[str, np.ndarray] | None]],
     *,
-    course_id: int | None,
-    distance_m: float,
-    direction: str,
     gap_model: str,
-    arrays: dict[str, np.ndarray] | None,
 ) -> None:
-    """Store a run's profile (``arrays`` None: examined, no usable track)."""
-    n, blob = encode_arrays(arrays) if arrays is not None else (0, b"")
-    session.add(
-        CourseTrackRow(
-            activity_id=int(activity_id),
-            course_id=course_id,
-            distance_m=float(distance_m),
-            direction=direction,
-            gap_model=gap_model,
-            n=n,
-            data=blob,
+    """Store several profiles in one ``executemany``: ``(activity_id, course_id,
+    distance_m, direction, arrays)`` each (``arrays`` None: examined, no usable track)."""
+    if not tracks:
+        return
+    rows = []
+    for aid, cid, dist, direction, arrays in tracks:
+        n, blob = encode_arrays(arrays) if arrays is not None else (0, b"")
+        rows.append(
+            {
+                "activity_id": int(aid),
+                "course_id": cid,
+                "distance_m": float(dist),
+                "direction": direction,
+                "gap_model": gap_model,
+                "n": n,
+                "data": blob,
+            }
         )
-    )
+    session.execute(insert(CourseTrackRow), rows)
 
 
 def set_track_course(session: Session, activity_id: int, course_id: int, direction: str) -> None:
