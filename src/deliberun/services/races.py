@@ -49,16 +49,20 @@ def imported_race_flag(row: Any) -> bool:
 def _warmups(rows: list[Any]) -> set[int]:
     """Ids of runs that a shorter, slower run ended less than 2 h before (a warm-up)."""
     out: set[int] = set()
-    timed = [r for r in rows if r.start_time is not None and r.distance_m and r.moving_time_s]
-    for r in timed:
-        for w in timed:
-            if w is r or w.local_date != r.local_date:
-                continue
-            end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
-            gap = (r.start_time - end).total_seconds()
-            slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
-            if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
-                out.add(int(r.id))
+    by_day: dict[Any, list[Any]] = {}  # only runs of one day are compared: group by day
+    for r in rows:
+        if r.start_time is not None and r.distance_m and r.moving_time_s:
+            by_day.setdefault(r.local_date, []).append(r)
+    for same in by_day.values():
+        for r in same:
+            for w in same:
+                if w is r:
+                    continue
+                end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
+                gap = (r.start_time - end).total_seconds()
+                slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
+                if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
+                    out.add(int(r.id))
     return out
 
 
