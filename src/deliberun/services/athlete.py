@@ -78,10 +78,9 @@ def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
     return out
 
 
-#: Within one use case (e.g. ``summary``) the activities are read once and shared.
-_HISTORY: ContextVar[dict[tuple[int, date], list[tuple[Any, dict[str, Any]]]] | None] = ContextVar(
-    "athlete_history", default=None
-)
+#: Within one use case (e.g. ``summary``) the activities are read once and shared: keys
+#: ``(id(db), until, since)`` (``since`` None: the whole history up to ``until``).
+_HISTORY: ContextVar[dict[Any, Any] | None] = ContextVar("athlete_history", default=None)
 
 
 #: The parts of each activity's metrics the athlete models read (the rest is not loaded).
@@ -98,23 +97,48 @@ METRIC_KEYS = (
 def _rows_and_metrics(
     db: Database, until: date, since: date | None = None
 ) -> list[tuple[Any, dict[str, Any]]]:
-    """Activities up to ``until`` (from ``since``) with their stored metrics, by start time."""
+    """Activities up to ``until`` (from ``since``) with their stored metrics, by start time.
+
+    Only the window asked for is read. Inside :func:`shared_history` a read is kept
+    and a later window it covers (same ``until``, an earlier or equal ``since``) is
+    taken from it instead of read again.
+    """
     cache = _HISTORY.get()
-    key = (id(db), until)
     if cache is None:  # nothing to share: read only the window asked for
         with db.session() as s:
             return athlete_repo.activities_with_metrics(
                 s, until=until, since=since, keys=METRIC_KEYS
             )
-    if key in cache:
-        pairs = cache[key]
-    else:
-        with db.session() as s:
-            pairs = athlete_repo.activities_with_metrics(s, until=until, keys=METRIC_KEYS)
-        cache[key] = pairs
-    if since is None:
-        return pairs
-    return [(r, m) for r, m in pairs if r.local_date >= since]
+    covering = [
+        (k[3], pairs)
+        for k, pairs in cache.items()
+        if k[:3] == ("history", id(db), until)
+        and (k[3] is None or (since is not None and k[3] <= since))
+    ]
+    if covering:
+        start, pairs = min(covering, key=lambda c: (c[0] is not None, c[0] or date.min))
+        if since is None or (start is not None and start == since):
+            return list(pairs)
+        return [(r, m) for r, m in pairs if r.local_date >= since]
+    with db.session() as s:
+        pairs = athlete_repo.activities_with_metrics(s, until=until, since=since, keys=METRIC_KEYS)
+    cache[("history", id(db), until, since)] = pairs
+    return list(pairs)
+
+
+def run_days_and_sports(db: Database, *, today: date) -> list[tuple[date, str]]:
+    """``(local date, sport)`` of every activity up to ``today`` (one light read, shared
+    inside :func:`shared_history`)."""
+    cache = _HISTORY.get()
+    key = ("days", id(db), today)
+    if cache is not None and key in cache:
+        days: list[tuple[date, str]] = cache[key]
+        return days
+    with db.session() as s:
+        days = athlete_repo.activity_days(s, until=today)
+    if cache is not None:
+        cache[key] = days
+    return days
 
 
 @contextmanager
@@ -143,13 +167,12 @@ def _reads_history_once(fn: F) -> F:
 
 def run_days(db: Database, *, today: date) -> list[date]:
     """Local dates of every run up to ``today``, oldest first (breaks are read from them)."""
-    return sorted({r.local_date for r, _ in _rows_and_metrics(db, until=today)
-                   if is_running(r.sport)})  # fmt: skip
+    return sorted({d for d, sport in run_days_and_sports(db, today=today) if is_running(sport)})
 
 
 def last_run_day(db: Database, *, today: date) -> date | None:
     """Local date of the latest run up to ``today`` (None when there is none)."""
-    days = [r.local_date for r, _ in _rows_and_metrics(db, until=today) if is_running(r.sport)]
+    days = [d for d, sport in run_days_and_sports(db, today=today) if is_running(sport)]
     return max(days) if days else None
 
 
@@ -306,7 +329,7 @@ def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
     from deliberun.services.races import race_ids
 
     since = today - timedelta(days=window_days)
-    races = race_ids(db, today=today)
+    races = race_ids(db, today=today, since=since)
     out: list[pr.Effort] = []
     for r, m in _rows_and_metrics(db, until=today, since=since):
         if not is_running(r.sport):
@@ -383,8 +406,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         for r, _ in _rows_and_metrics(db, until=as_of, since=as_of - timedelta(days=182))
         if is_running(r.sport) and r.distance_m
     ]
-    history = _rows_and_metrics(db, until=today)
-    first_day = history[0][0].local_date if history else None
+    with db.session() as s:
+        first_day = athlete_repo.first_activity_day(s, until=today)
     if runs:
         shape = pr.marathon_shape(best.vdot, runs, as_of, first_day)
     preds = pr.predict_races(usable, shape_pct=shape["shape_pct"] if shape else None)
@@ -578,9 +601,10 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
     end = last_run_day(db, today=today) or today
     from deliberun.services.races import race_ids
 
-    races = race_ids(db, today=today)
+    since = end - timedelta(days=window)
+    races = race_ids(db, today=today, since=since)
     facts = []
-    for r, m in _rows_and_metrics(db, until=today, since=end - timedelta(days=window)):
+    for r, m in _rows_and_metrics(db, until=today, since=since):
         if not is_running(r.sport):
             continue
         extra = r.extra or {}

@@ -179,13 +179,14 @@ NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
-def _session_types(db: Database, today: date) -> dict[int, str]:
-    """The practice workout type of every unplanned run, from ``models.sessions`` (detected
-    structure only when it is clearly a workout; races from ``models.races``)."""
+def _session_types(db: Database, today: date, since: date) -> dict[int, str]:
+    """The practice workout type of every run from ``since`` to ``today``, from
+    ``models.sessions`` (detected structure only when it is clearly a workout; races
+    from ``models.races``)."""
     from deliberun.models.sessions import practice_type
     from deliberun.services.session_types import session_types
 
-    return {k: practice_type(v) for k, v in session_types(db, today=today).items()}
+    return {k: practice_type(v) for k, v in session_types(db, today=today, since=since).items()}
 
 
 def _classify(row: Any) -> str:
@@ -325,7 +326,7 @@ def build_sessions(
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
     by_day = athlete.state_by_day(state_all, since - timedelta(days=2))
     plan = {p.date: p for p in planned_days(db, since, today)}
-    judged = _session_types(db, today)
+    judged = _session_types(db, today, since)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
     quality = [i for i, wt in types.items() if wt in REPS_TYPES]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from deliberun.models import races as rc
 from deliberun.models import thresholds
+from deliberun.store import athlete_repo
 from deliberun.store import repository as repo
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
@@ -116,6 +117,27 @@ def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> f
     return est.value if est else None
 
 
+def hr_max_until(db: Database, today: date) -> float | None:
+    """:func:`hr_max_for_races` over every run up to ``today``, from one light query
+    (the heart-rate maxima only, not the runs with their metrics)."""
+    from deliberun.services.athlete import is_running
+
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+        if st.hr_max_bpm:
+            return float(st.hr_max_bpm)
+        rows = athlete_repo.heart_rate_maxima(s, until=today)
+    facts = [
+        thresholds.ActivityFacts(
+            activity_id=aid, day=day, max_hr_bpm=_num(hr_max), hr_best_30s_bpm=_num(best_30s)
+        )
+        for aid, day, sport, hr_max, best_30s in rows
+        if is_running(sport)
+    ]
+    est = thresholds.estimate_hr_max(facts)
+    return est.value if est else None
+
+
 def goal_races(db: Database) -> list[tuple[float, date]]:
     """``(distance m, date)`` of the goal races of the runner's cycles."""
     from deliberun.services.practice import list_cycles
@@ -140,12 +162,21 @@ def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     return out
 
 
-def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[int, rc.RaceVerdict]:
-    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``)."""
+def verdicts_of(
+    db: Database,
+    pairs: list[tuple[Any, dict[str, Any]]],
+    *,
+    hr_max_bpm: float | None | Literal["estimate"] = "estimate",
+) -> dict[int, rc.RaceVerdict]:
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``).
+
+    ``hr_max_bpm``: the max HR effort is measured against; by default estimated over
+    the runs among ``pairs`` (:func:`hr_max_for_races`).
+    """
     from deliberun.services.athlete import is_running
 
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
-    hr_max = hr_max_for_races(db, runs)
+    hr_max = hr_max_for_races(db, runs) if hr_max_bpm == "estimate" else hr_max_bpm
     warm = _warmups([r for r, _ in runs])
     facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
     goals = goal_races(db)
@@ -158,24 +189,48 @@ def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[i
     return {int(k): v for k, v in out.items() if k is not None}
 
 
-def race_verdicts(db: Database, *, today: date) -> dict[int, rc.RaceVerdict]:
-    """``{activity id: verdict}`` for every run up to ``today`` (judged once per use case:
-    within ``athlete.shared_history`` the verdicts are kept beside the history)."""
+def race_verdicts(
+    db: Database, *, today: date, since: date | None = None
+) -> dict[int, rc.RaceVerdict]:
+    """``{activity id: verdict}`` for every run up to ``today`` (from ``since``: the same
+    verdicts, on the runs from that day only).
+
+    A run is judged against the runs of the year before it and the max HR of every run
+    up to ``today``, so the verdicts from ``since`` need only the runs of the year
+    before ``since`` and one light read of the heart-rate maxima. Judged once per use
+    case: within ``athlete.shared_history`` the verdicts are kept beside the history.
+    """
     from deliberun.services.athlete import _HISTORY, _rows_and_metrics
 
     cache: Any = _HISTORY.get()
-    key = ("race_verdicts", id(db), today)
+    whole = ("race_verdicts", id(db), today, None)
+    key = ("race_verdicts", id(db), today, since)
+    if cache is not None and whole in cache:
+        found = cache[whole]
+        if since is None:
+            return dict(found)
+        return {k: v for k, v in found.items() if cache[("race_days", id(db), today)][k] >= since}
     if cache is not None and key in cache:
         return dict(cache[key])
-    out = verdicts_of(db, _rows_and_metrics(db, until=today))
+    if since is None:
+        pairs = _rows_and_metrics(db, until=today)
+        out = verdicts_of(db, pairs)
+    else:
+        season = timedelta(days=int(rc.RACE_RULES["season_days"]))
+        pairs = _rows_and_metrics(db, until=today, since=since - season)
+        judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
+        shown = {int(r.id) for r, _ in pairs if r.local_date >= since}
+        out = {k: v for k, v in judged.items() if k in shown}
     if cache is not None:
         cache[key] = out
+        if since is None:
+            cache[("race_days", id(db), today)] = {int(r.id): r.local_date for r, _ in pairs}
     return dict(out)
 
 
-def race_ids(db: Database, *, today: date) -> set[int]:
-    """Ids of the runs up to ``today`` that were races."""
-    return {k for k, v in race_verdicts(db, today=today).items() if v.is_race}
+def race_ids(db: Database, *, today: date, since: date | None = None) -> set[int]:
+    """Ids of the runs up to ``today`` (from ``since``) that were races."""
+    return {k for k, v in race_verdicts(db, today=today, since=since).items() if v.is_race}
 
 
 def mark_race(
