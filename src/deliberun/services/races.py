@@ -120,13 +120,26 @@ def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> f
 def hr_max_until(db: Database, today: date) -> float | None:
     """:func:`hr_max_for_races` over every run up to ``today``, from one light query
     (the heart-rate maxima only, not the runs with their metrics)."""
-    from deliberun.services.athlete import is_running
+    from deliberun.services.athlete import _HISTORY, is_running
 
+    cache = _HISTORY.get()  # shared within one use case
+    key = ("hr_max", id(db), today)
+    if cache is not None and key in cache:
+        known: float | None = cache[key]
+        return known
     with db.session() as s:
         st = settings_repo.get_settings(s)
-        if st.hr_max_bpm:
-            return float(st.hr_max_bpm)
-        rows = athlete_repo.heart_rate_maxima(s, until=today)
+        rows = [] if st.hr_max_bpm else athlete_repo.heart_rate_maxima(s, until=today)
+    if st.hr_max_bpm:
+        value: float | None = float(st.hr_max_bpm)
+    else:
+        value = _estimated_hr_max(rows, is_running)
+    if cache is not None:
+        cache[key] = value
+    return value
+
+
+def _estimated_hr_max(rows: list[Any], is_running: Any) -> float | None:
     facts = [
         thresholds.ActivityFacts(
             activity_id=aid, day=day, max_hr_bpm=_num(hr_max), hr_best_30s_bpm=_num(best_30s)
@@ -203,28 +216,32 @@ def race_verdicts(
     from deliberun.services.athlete import _HISTORY, _rows_and_metrics
 
     cache: Any = _HISTORY.get()
-    whole = ("race_verdicts", id(db), today, None)
-    key = ("race_verdicts", id(db), today, since)
-    if cache is not None and whole in cache:
-        found = cache[whole]
-        if since is None:
-            return dict(found)
-        return {k: v for k, v in found.items() if cache[("race_days", id(db), today)][k] >= since}
-    if cache is not None and key in cache:
-        return dict(cache[key])
+    key = ("race_verdicts", id(db), today)
+    # (first day judged or None for all, {id: verdict}, {id: local date})
+    done: tuple[date | None, dict[int, rc.RaceVerdict], dict[int, date]] | None = (
+        cache.get(key) if cache is not None else None
+    )
+    if done is not None and (done[0] is None or (since is not None and done[0] <= since)):
+        _, found, days = done
+        return {k: v for k, v in found.items() if since is None or days[k] >= since}
+    # judge the runs from ``since`` up to the first day already judged (or ``today``)
+    end = done[0] - timedelta(days=1) if done is not None and done[0] is not None else today
     if since is None:
         pairs = _rows_and_metrics(db, until=today)
-        out = verdicts_of(db, pairs)
+        pairs = [(r, m) for r, m in pairs if r.local_date <= end]
+        judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
     else:
         season = timedelta(days=int(rc.RACE_RULES["season_days"]))
-        pairs = _rows_and_metrics(db, until=today, since=since - season)
+        pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=since - season)
+                 if r.local_date <= end]  # fmt: skip
         judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
-        shown = {int(r.id) for r, _ in pairs if r.local_date >= since}
-        out = {k: v for k, v in judged.items() if k in shown}
+    days = {int(r.id): r.local_date for r, _ in pairs if since is None or r.local_date >= since}
+    out = {k: v for k, v in judged.items() if k in days}
+    if done is not None:
+        out.update(done[1])
+        days.update(done[2])
     if cache is not None:
-        cache[key] = out
-        if since is None:
-            cache[("race_days", id(db), today)] = {int(r.id): r.local_date for r, _ in pairs}
+        cache[key] = (since, out, days)
     return dict(out)
 
 

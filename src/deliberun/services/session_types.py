@@ -87,8 +87,9 @@ def session_types(
                  if is_running(r.sport)]  # fmt: skip
         if not pairs:
             return {}
-        races = race_verdicts(db, today=today, since=since)
+        # the threshold first: its year of runs covers the verdicts of a shorter window
         thr = threshold_speed(db, today=today)
+        races = race_verdicts(db, today=today, since=since)
         first = min(r.local_date for r, _ in pairs)
         plan = {p.date: p.workout_type for p in planned_days(db, first - timedelta(days=1), today)}
         return {
