@@ -126,6 +126,12 @@ def _rows_and_metrics(
     return list(pairs)
 
 
+def read_history(db: Database, *, today: date, since: date) -> None:
+    """Inside :func:`shared_history`: read the activities from ``since`` to ``today`` now,
+    so the models that ask for shorter windows later take them from this one read."""
+    _rows_and_metrics(db, until=today, since=since)
+
+
 def run_days_and_sports(db: Database, *, today: date) -> list[tuple[date, str]]:
     """``(local date, sport)`` of every activity up to ``today`` (one light read, shared
     inside :func:`shared_history`)."""

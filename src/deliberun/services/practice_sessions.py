@@ -321,6 +321,32 @@ def build_sessions(
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
+    with athlete.shared_history():  # every model below reads one window of the history
+        athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
+        return _build_sessions(db, today=today, since=since, state=state)
+
+
+def _first_day_read(db: Database, today: date, since: date) -> date:
+    """The first day of history the sessions from ``since`` rest on: the runs of the
+    prediction window before ``since`` (the VDOT of each day) and of the threshold
+    window before the last run, each with the year before them (the race verdicts)."""
+    from deliberun.models.races import RACE_RULES
+    from deliberun.services import athlete
+
+    models = athlete.model_settings(db)
+    season = int(RACE_RULES["season_days"])
+    last = athlete.last_run_day(db, today=today) or today
+    return min(
+        since - timedelta(days=int(models["prediction_window_days"]) + season),
+        last - timedelta(days=int(models["threshold_window_days"]) + season),
+    )
+
+
+def _build_sessions(
+    db: Database, *, today: date, since: date, state: dict[str, Any] | None
+) -> list[Session]:
+    from deliberun.services import athlete
+
     state_all = state if state is not None else athlete.load_state(db, today=today)
     settings = state_all["settings"]
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
