@@ -378,6 +378,12 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     def usable_efforts(as_of: date) -> list[pr.Effort]:
         return vev.select(efforts(db, today=as_of, window_days=window))
 
+    # one read for the efforts, the VDOT history (12 weeks and two windows) and the
+    # race verdicts of their runs (each against the year before it)
+    from deliberun.models.races import RACE_RULES
+
+    span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + int(RACE_RULES["season_days"])
+    read_history(db, today=today, since=today - timedelta(days=span))
     usable = usable_efforts(today)
     as_of = today
     last = last_run_day(db, today=today)
@@ -459,9 +465,13 @@ def _training_only_note(db: Database, as_of: date, window: int, best: pr.Effort)
     return text + "; mark a race with `deliberun race ID`"
 
 
+#: Weeks of VDOT history the predictions show (one value per Monday).
+VDOT_HISTORY_WEEKS = 12
+
+
 @_reads_history_once
 def vdot_history(
-    db: Database, *, today: date, window_days: int, weeks: int = 12
+    db: Database, *, today: date, window_days: int, weeks: int = VDOT_HISTORY_WEEKS
 ) -> list[dict[str, Any]]:
     """The VDOT on each Monday of the last ``weeks`` weeks and on ``today``, each with
     what it rests on (``models.vdot_history.vdot_evidence_as_of``)."""
