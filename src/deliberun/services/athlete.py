@@ -132,13 +132,13 @@ def read_history(db: Database, *, today: date, since: date) -> None:
     _rows_and_metrics(db, until=today, since=since)
 
 
-def run_days_and_sports(db: Database, *, today: date) -> list[tuple[date, str]]:
-    """``(local date, sport)`` of every activity up to ``today`` (one light read, shared
-    inside :func:`shared_history`)."""
+def run_days_and_sports(db: Database, *, today: date) -> list[tuple[date, str, float | None]]:
+    """``(local date, sport, distance m)`` of every activity up to ``today`` by start time
+    (one light read, shared inside :func:`shared_history`)."""
     cache = _HISTORY.get()
     key = ("days", id(db), today)
     if cache is not None and key in cache:
-        days: list[tuple[date, str]] = cache[key]
+        days: list[tuple[date, str, float | None]] = cache[key]
         return days
     with db.session() as s:
         days = athlete_repo.activity_days(s, until=today)
@@ -173,12 +173,12 @@ def _reads_history_once(fn: F) -> F:
 
 def run_days(db: Database, *, today: date) -> list[date]:
     """Local dates of every run up to ``today``, oldest first (breaks are read from them)."""
-    return sorted({d for d, sport in run_days_and_sports(db, today=today) if is_running(sport)})
+    return sorted({d for d, sport, _ in run_days_and_sports(db, today=today) if is_running(sport)})
 
 
 def last_run_day(db: Database, *, today: date) -> date | None:
     """Local date of the latest run up to ``today`` (None when there is none)."""
-    days = [d for d, sport in run_days_and_sports(db, today=today) if is_running(sport)]
+    days = [d for d, sport, _ in run_days_and_sports(db, today=today) if is_running(sport)]
     return max(days) if days else None
 
 
@@ -289,10 +289,11 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     shown = first + timedelta(days=start_i)
     week_start = max(first, shown - timedelta(days=shown.weekday()))
     w0 = (week_start - first).days
-    pairs = _rows_and_metrics(db, until=today, since=week_start)
+    runs = [(d, dist) for d, sport, dist in run_days_and_sports(db, today=today)
+            if d >= week_start and is_running(sport)]  # fmt: skip
     weeks, dist = lr.weekly_totals(
-        [r.local_date for r, _ in pairs if is_running(r.sport)],
-        [r.distance_m for r, _ in pairs if is_running(r.sport)],
+        [d for d, _ in runs],
+        [x for _, x in runs],
         week_start,
         today,
     )

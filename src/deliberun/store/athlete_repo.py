@@ -64,15 +64,15 @@ def activity_loads(
     return [(d, None if v is None else float(v)) for d, v in session.execute(q)]
 
 
-def activity_days(session: Session, *, until: date) -> list[tuple[date, str]]:
-    """``(local date, sport)`` of every activity up to ``until`` by start time: the
-    lightest read of the history (when the runner ran, not what)."""
+def activity_days(session: Session, *, until: date) -> list[tuple[date, str, float | None]]:
+    """``(local date, sport, distance m)`` of every activity up to ``until`` by start time:
+    the lightest read of the history (when and how far the runner ran, not how)."""
     q = (
-        select(ActivityRow.local_date, ActivityRow.sport)
+        select(ActivityRow.local_date, ActivityRow.sport, ActivityRow.distance_m)
         .where(ActivityRow.local_date <= until)
         .order_by(ActivityRow.start_time, ActivityRow.id)
     )
-    return [(d, sport) for d, sport in session.execute(q)]
+    return [(d, sport, dist) for d, sport, dist in session.execute(q)]
 
 
 def first_activity_day(session: Session, *, until: date) -> date | None:
