@@ -328,18 +328,20 @@ def build_sessions(
 
 def _first_day_read(db: Database, today: date, since: date) -> date:
     """The first day of history the sessions from ``since`` rest on: the runs of the
-    prediction window before ``since`` (the VDOT of each day) and of the threshold
-    window before the last run, each with the year before them (the race verdicts)."""
+    prediction window before ``since`` (the VDOT of each day) and, when a run has no
+    planned type (the session classifier then needs the threshold), of the threshold
+    window before the last run; each with the year before them (the race verdicts)."""
     from deliberun.models.races import RACE_RULES
     from deliberun.services import athlete
 
     models = athlete.model_settings(db)
     season = int(RACE_RULES["season_days"])
+    first = since - timedelta(days=int(models["prediction_window_days"]) + season)
+    named = {p.date for p in planned_days(db, since - timedelta(days=1), today) if p.workout_type}
+    if all(d in named for d in athlete.run_days(db, today=today) if d >= since):
+        return first
     last = athlete.last_run_day(db, today=today) or today
-    return min(
-        since - timedelta(days=int(models["prediction_window_days"]) + season),
-        last - timedelta(days=int(models["threshold_window_days"]) + season),
-    )
+    return min(first, last - timedelta(days=int(models["threshold_window_days"]) + season))
 
 
 def _build_sessions(

@@ -87,11 +87,14 @@ def session_types(
                  if is_running(r.sport)]  # fmt: skip
         if not pairs:
             return {}
-        # the threshold first: its year of runs covers the verdicts of a shorter window
-        thr = threshold_speed(db, today=today)
-        races = race_verdicts(db, today=today, since=since)
         first = min(r.local_date for r, _ in pairs)
         plan = {p.date: p.workout_type for p in planned_days(db, first - timedelta(days=1), today)}
+        # the threshold and the race verdicts judge only the runs the plan does not name
+        # (``classify_session`` takes a planned type as it is); the threshold first: its
+        # year of runs covers the verdicts of a shorter window
+        unplanned = any(not plan.get(r.local_date) for r, _ in pairs)
+        thr = threshold_speed(db, today=today) if unplanned else None
+        races = race_verdicts(db, today=today, since=since) if unplanned else {}
         return {
             int(r.id): ses.classify_session(
                 facts_of(
