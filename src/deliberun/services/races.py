@@ -13,9 +13,8 @@ from typing import Any, Literal
 
 from deliberun.models import races as rc
 from deliberun.models import thresholds
-from deliberun.store import athlete_repo
+from deliberun.store import athlete_repo, settings_repo
 from deliberun.store import repository as repo
-from deliberun.store import settings_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_core import ActivityRow
 
