@@ -78,10 +78,9 @@ def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
     return out
 
 
-#: Within one use case (e.g. ``summary``) the activities are read once and shared.
-_HISTORY: ContextVar[dict[tuple[int, date], list[tuple[Any, dict[str, Any]]]] | None] = ContextVar(
-    "athlete_history", default=None
-)
+#: Within one use case (e.g. ``summary``) the activities are read once and shared: keys
+#: ``(id(db), until, since)`` (``since`` None: the whole history up to ``until``).
+_HISTORY: ContextVar[dict[Any, Any] | None] = ContextVar("athlete_history", default=None)
 
 
 #: The parts of each activity's metrics the athlete models read (the rest is not loaded).
@@ -98,23 +97,54 @@ METRIC_KEYS = (
 def _rows_and_metrics(
     db: Database, until: date, since: date | None = None
 ) -> list[tuple[Any, dict[str, Any]]]:
-    """Activities up to ``until`` (from ``since``) with their stored metrics, by start time."""
+    """Activities up to ``until`` (from ``since``) with their stored metrics, by start time.
+
+    Only the window asked for is read. Inside :func:`shared_history` a read is kept
+    and a later window it covers (same ``until``, an earlier or equal ``since``) is
+    taken from it instead of read again.
+    """
     cache = _HISTORY.get()
-    key = (id(db), until)
     if cache is None:  # nothing to share: read only the window asked for
         with db.session() as s:
             return athlete_repo.activities_with_metrics(
                 s, until=until, since=since, keys=METRIC_KEYS
             )
-    if key in cache:
-        pairs = cache[key]
-    else:
-        with db.session() as s:
-            pairs = athlete_repo.activities_with_metrics(s, until=until, keys=METRIC_KEYS)
-        cache[key] = pairs
-    if since is None:
-        return pairs
-    return [(r, m) for r, m in pairs if r.local_date >= since]
+    covering = [
+        (k[3], pairs)
+        for k, pairs in cache.items()
+        if k[:3] == ("history", id(db), until)
+        and (k[3] is None or (since is not None and k[3] <= since))
+    ]
+    if covering:
+        start, pairs = min(covering, key=lambda c: (c[0] is not None, c[0] or date.min))
+        if since is None or (start is not None and start == since):
+            return list(pairs)
+        return [(r, m) for r, m in pairs if r.local_date >= since]
+    with db.session() as s:
+        pairs = athlete_repo.activities_with_metrics(s, until=until, since=since, keys=METRIC_KEYS)
+    cache[("history", id(db), until, since)] = pairs
+    return list(pairs)
+
+
+def read_history(db: Database, *, today: date, since: date) -> None:
+    """Inside :func:`shared_history`: read the activities from ``since`` to ``today`` now,
+    so the models that ask for shorter windows later take them from this one read."""
+    _rows_and_metrics(db, until=today, since=since)
+
+
+def run_days_and_sports(db: Database, *, today: date) -> list[tuple[date, str, float | None]]:
+    """``(local date, sport, distance m)`` of every activity up to ``today`` by start time
+    (one light read, shared inside :func:`shared_history`)."""
+    cache = _HISTORY.get()
+    key = ("days", id(db), today)
+    if cache is not None and key in cache:
+        days: list[tuple[date, str, float | None]] = cache[key]
+        return days
+    with db.session() as s:
+        days = athlete_repo.activity_days(s, until=today)
+    if cache is not None:
+        cache[key] = days
+    return days
 
 
 @contextmanager
@@ -143,13 +173,12 @@ def _reads_history_once(fn: F) -> F:
 
 def run_days(db: Database, *, today: date) -> list[date]:
     """Local dates of every run up to ``today``, oldest first (breaks are read from them)."""
-    return sorted({r.local_date for r, _ in _rows_and_metrics(db, until=today)
-                   if is_running(r.sport)})  # fmt: skip
+    return sorted({d for d, sport, _ in run_days_and_sports(db, today=today) if is_running(sport)})
 
 
 def last_run_day(db: Database, *, today: date) -> date | None:
     """Local date of the latest run up to ``today`` (None when there is none)."""
-    days = [r.local_date for r, _ in _rows_and_metrics(db, until=today) if is_running(r.sport)]
+    days = [d for d, sport, _ in run_days_and_sports(db, today=today) if is_running(sport)]
     return max(days) if days else None
 
 
@@ -260,10 +289,11 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     shown = first + timedelta(days=start_i)
     week_start = max(first, shown - timedelta(days=shown.weekday()))
     w0 = (week_start - first).days
-    pairs = _rows_and_metrics(db, until=today, since=week_start)
+    runs = [(d, dist) for d, sport, dist in run_days_and_sports(db, today=today)
+            if d >= week_start and is_running(sport)]  # fmt: skip
     weeks, dist = lr.weekly_totals(
-        [r.local_date for r, _ in pairs if is_running(r.sport)],
-        [r.distance_m for r, _ in pairs if is_running(r.sport)],
+        [d for d, _ in runs],
+        [x for _, x in runs],
         week_start,
         today,
     )
@@ -306,7 +336,7 @@ def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
     from deliberun.services.races import race_ids
 
     since = today - timedelta(days=window_days)
-    races = race_ids(db, today=today)
+    races = race_ids(db, today=today, since=since)
     out: list[pr.Effort] = []
     for r, m in _rows_and_metrics(db, until=today, since=since):
         if not is_running(r.sport):
@@ -349,6 +379,12 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     def usable_efforts(as_of: date) -> list[pr.Effort]:
         return vev.select(efforts(db, today=as_of, window_days=window))
 
+    # one read for the efforts, the VDOT history (12 weeks and two windows) and the
+    # race verdicts of their runs (each against the year before it)
+    from deliberun.models.races import RACE_RULES
+
+    span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + int(RACE_RULES["season_days"])
+    read_history(db, today=today, since=today - timedelta(days=span))
     usable = usable_efforts(today)
     as_of = today
     last = last_run_day(db, today=today)
@@ -383,8 +419,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         for r, _ in _rows_and_metrics(db, until=as_of, since=as_of - timedelta(days=182))
         if is_running(r.sport) and r.distance_m
     ]
-    history = _rows_and_metrics(db, until=today)
-    first_day = history[0][0].local_date if history else None
+    with db.session() as s:
+        first_day = athlete_repo.first_activity_day(s, until=today)
     if runs:
         shape = pr.marathon_shape(best.vdot, runs, as_of, first_day)
     preds = pr.predict_races(usable, shape_pct=shape["shape_pct"] if shape else None)
@@ -430,9 +466,13 @@ def _training_only_note(db: Database, as_of: date, window: int, best: pr.Effort)
     return text + "; mark a race with `deliberun race ID`"
 
 
+#: Weeks of VDOT history the predictions show (one value per Monday).
+VDOT_HISTORY_WEEKS = 12
+
+
 @_reads_history_once
 def vdot_history(
-    db: Database, *, today: date, window_days: int, weeks: int = 12
+    db: Database, *, today: date, window_days: int, weeks: int = VDOT_HISTORY_WEEKS
 ) -> list[dict[str, Any]]:
     """The VDOT on each Monday of the last ``weeks`` weeks and on ``today``, each with
     what it rests on (``models.vdot_history.vdot_evidence_as_of``)."""
@@ -578,9 +618,10 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
     end = last_run_day(db, today=today) or today
     from deliberun.services.races import race_ids
 
-    races = race_ids(db, today=today)
+    since = end - timedelta(days=window)
+    races = race_ids(db, today=today, since=since)
     facts = []
-    for r, m in _rows_and_metrics(db, until=today, since=end - timedelta(days=window)):
+    for r, m in _rows_and_metrics(db, until=today, since=since):
         if not is_running(r.sport):
             continue
         extra = r.extra or {}

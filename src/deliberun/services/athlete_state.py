@@ -36,6 +36,18 @@ def load_state(db: Database, *, today: date) -> dict[str, Any]:
     "settings": AthleteSettings, "model": FitnessFatigue | None}``. ACWR is the
     rolling coupled ratio (the one :func:`fitness` reports as ``acwr``).
     """
+    from deliberun.services.athlete import _HISTORY
+
+    cache = _HISTORY.get()  # one model per use case (``athlete.shared_history``)
+    key = ("load_state", id(db), today)
+    if cache is not None:
+        if key not in cache:
+            cache[key] = _load_state(db, today=today)
+        return dict(cache[key])
+    return _load_state(db, today=today)
+
+
+def _load_state(db: Database, *, today: date) -> dict[str, Any]:
     from deliberun.services.athlete import daily_load
 
     with db.session() as s:

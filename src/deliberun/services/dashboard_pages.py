@@ -120,7 +120,8 @@ def _race_verdict(db: Database, activity_id: int, act: dict[str, Any]) -> dict[s
     day = act.get("local_date")
     if not day:
         return None
-    verdict = race_verdicts(db, today=_date.fromisoformat(str(day))).get(activity_id)
+    on = _date.fromisoformat(str(day))  # judged as of its day: the runs of that day only
+    verdict = race_verdicts(db, today=on, since=on).get(activity_id)
     return verdict.to_dict() if verdict else None
 
 

@@ -179,13 +179,14 @@ NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
-def _session_types(db: Database, today: date) -> dict[int, str]:
-    """The practice workout type of every unplanned run, from ``models.sessions`` (detected
-    structure only when it is clearly a workout; races from ``models.races``)."""
+def _session_types(db: Database, today: date, since: date) -> dict[int, str]:
+    """The practice workout type of every run from ``since`` to ``today``, from
+    ``models.sessions`` (detected structure only when it is clearly a workout; races
+    from ``models.races``)."""
     from deliberun.models.sessions import practice_type
     from deliberun.services.session_types import session_types
 
-    return {k: practice_type(v) for k, v in session_types(db, today=today).items()}
+    return {k: practice_type(v) for k, v in session_types(db, today=today, since=since).items()}
 
 
 def _classify(row: Any) -> str:
@@ -320,12 +321,40 @@ def build_sessions(
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
+    with athlete.shared_history():  # every model below reads one window of the history
+        athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
+        return _build_sessions(db, today=today, since=since, state=state)
+
+
+def _first_day_read(db: Database, today: date, since: date) -> date:
+    """The first day of history the sessions from ``since`` rest on: the runs of the
+    prediction window before ``since`` (the VDOT of each day) and, when a run has no
+    planned type (the session classifier then needs the threshold), of the threshold
+    window before the last run; each with the year before them (the race verdicts)."""
+    from deliberun.models.races import RACE_RULES
+    from deliberun.services import athlete
+
+    models = athlete.model_settings(db)
+    season = int(RACE_RULES["season_days"])
+    first = since - timedelta(days=int(models["prediction_window_days"]) + season)
+    named = {p.date for p in planned_days(db, since - timedelta(days=1), today) if p.workout_type}
+    if all(d in named for d in athlete.run_days(db, today=today) if d >= since):
+        return first
+    last = athlete.last_run_day(db, today=today) or today
+    return min(first, last - timedelta(days=int(models["threshold_window_days"]) + season))
+
+
+def _build_sessions(
+    db: Database, *, today: date, since: date, state: dict[str, Any] | None
+) -> list[Session]:
+    from deliberun.services import athlete
+
     state_all = state if state is not None else athlete.load_state(db, today=today)
     settings = state_all["settings"]
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
     by_day = athlete.state_by_day(state_all, since - timedelta(days=2))
     plan = {p.date: p for p in planned_days(db, since, today)}
-    judged = _session_types(db, today)
+    judged = _session_types(db, today, since)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
     quality = [i for i, wt in types.items() if wt in REPS_TYPES]

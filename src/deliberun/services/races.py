@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from deliberun.models import races as rc
 from deliberun.models import thresholds
+from deliberun.store import athlete_repo, settings_repo
 from deliberun.store import repository as repo
-from deliberun.store import settings_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_core import ActivityRow
 
@@ -49,16 +49,20 @@ def imported_race_flag(row: Any) -> bool:
 def _warmups(rows: list[Any]) -> set[int]:
     """Ids of runs that a shorter, slower run ended less than 2 h before (a warm-up)."""
     out: set[int] = set()
-    timed = [r for r in rows if r.start_time is not None and r.distance_m and r.moving_time_s]
-    for r in timed:
-        for w in timed:
-            if w is r or w.local_date != r.local_date:
-                continue
-            end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
-            gap = (r.start_time - end).total_seconds()
-            slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
-            if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
-                out.add(int(r.id))
+    by_day: dict[Any, list[Any]] = {}  # only runs of one day are compared: group by day
+    for r in rows:
+        if r.start_time is not None and r.distance_m and r.moving_time_s:
+            by_day.setdefault(r.local_date, []).append(r)
+    for same in by_day.values():
+        for r in same:
+            for w in same:
+                if w is r:
+                    continue
+                end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
+                gap = (r.start_time - end).total_seconds()
+                slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
+                if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
+                    out.add(int(r.id))
     return out
 
 
@@ -112,6 +116,40 @@ def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> f
     return est.value if est else None
 
 
+def hr_max_until(db: Database, today: date) -> float | None:
+    """:func:`hr_max_for_races` over every run up to ``today``, from one light query
+    (the heart-rate maxima only, not the runs with their metrics)."""
+    from deliberun.services.athlete import _HISTORY, is_running
+
+    cache = _HISTORY.get()  # shared within one use case
+    key = ("hr_max", id(db), today)
+    if cache is not None and key in cache:
+        known: float | None = cache[key]
+        return known
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+        rows = [] if st.hr_max_bpm else athlete_repo.heart_rate_maxima(s, until=today)
+    if st.hr_max_bpm:
+        value: float | None = float(st.hr_max_bpm)
+    else:
+        value = _estimated_hr_max(rows, is_running)
+    if cache is not None:
+        cache[key] = value
+    return value
+
+
+def _estimated_hr_max(rows: list[Any], is_running: Any) -> float | None:
+    facts = [
+        thresholds.ActivityFacts(
+            activity_id=aid, day=day, max_hr_bpm=_num(hr_max), hr_best_30s_bpm=_num(best_30s)
+        )
+        for aid, day, sport, hr_max, best_30s in rows
+        if is_running(sport)
+    ]
+    est = thresholds.estimate_hr_max(facts)
+    return est.value if est else None
+
+
 def goal_races(db: Database) -> list[tuple[float, date]]:
     """``(distance m, date)`` of the goal races of the runner's cycles."""
     from deliberun.services.practice import list_cycles
@@ -136,12 +174,21 @@ def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     return out
 
 
-def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[int, rc.RaceVerdict]:
-    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``)."""
+def verdicts_of(
+    db: Database,
+    pairs: list[tuple[Any, dict[str, Any]]],
+    *,
+    hr_max_bpm: float | None | Literal["estimate"] = "estimate",
+) -> dict[int, rc.RaceVerdict]:
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``).
+
+    ``hr_max_bpm``: the max HR effort is measured against; by default estimated over
+    the runs among ``pairs`` (:func:`hr_max_for_races`).
+    """
     from deliberun.services.athlete import is_running
 
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
-    hr_max = hr_max_for_races(db, runs)
+    hr_max = hr_max_for_races(db, runs) if hr_max_bpm == "estimate" else hr_max_bpm
     warm = _warmups([r for r, _ in runs])
     facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
     goals = goal_races(db)
@@ -154,24 +201,52 @@ def verdicts_of(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[i
     return {int(k): v for k, v in out.items() if k is not None}
 
 
-def race_verdicts(db: Database, *, today: date) -> dict[int, rc.RaceVerdict]:
-    """``{activity id: verdict}`` for every run up to ``today`` (judged once per use case:
-    within ``athlete.shared_history`` the verdicts are kept beside the history)."""
+def race_verdicts(
+    db: Database, *, today: date, since: date | None = None
+) -> dict[int, rc.RaceVerdict]:
+    """``{activity id: verdict}`` for every run up to ``today`` (from ``since``: the same
+    verdicts, on the runs from that day only).
+
+    A run is judged against the runs of the year before it and the max HR of every run
+    up to ``today``, so the verdicts from ``since`` need only the runs of the year
+    before ``since`` and one light read of the heart-rate maxima. Judged once per use
+    case: within ``athlete.shared_history`` the verdicts are kept beside the history.
+    """
     from deliberun.services.athlete import _HISTORY, _rows_and_metrics
 
     cache: Any = _HISTORY.get()
     key = ("race_verdicts", id(db), today)
-    if cache is not None and key in cache:
-        return dict(cache[key])
-    out = verdicts_of(db, _rows_and_metrics(db, until=today))
+    # (first day judged or None for all, {id: verdict}, {id: local date})
+    done: tuple[date | None, dict[int, rc.RaceVerdict], dict[int, date]] | None = (
+        cache.get(key) if cache is not None else None
+    )
+    if done is not None and (done[0] is None or (since is not None and done[0] <= since)):
+        _, found, days = done
+        return {k: v for k, v in found.items() if since is None or days[k] >= since}
+    # judge the runs from ``since`` up to the first day already judged (or ``today``)
+    end = done[0] - timedelta(days=1) if done is not None and done[0] is not None else today
+    if since is None:
+        pairs = _rows_and_metrics(db, until=today)
+        pairs = [(r, m) for r, m in pairs if r.local_date <= end]
+        judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
+    else:
+        season = timedelta(days=int(rc.RACE_RULES["season_days"]))
+        pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=since - season)
+                 if r.local_date <= end]  # fmt: skip
+        judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
+    days = {int(r.id): r.local_date for r, _ in pairs if since is None or r.local_date >= since}
+    out = {k: v for k, v in judged.items() if k in days}
+    if done is not None:
+        out.update(done[1])
+        days.update(done[2])
     if cache is not None:
-        cache[key] = out
+        cache[key] = (since, out, days)
     return dict(out)
 
 
-def race_ids(db: Database, *, today: date) -> set[int]:
-    """Ids of the runs up to ``today`` that were races."""
-    return {k for k, v in race_verdicts(db, today=today).items() if v.is_race}
+def race_ids(db: Database, *, today: date, since: date | None = None) -> set[int]:
+    """Ids of the runs up to ``today`` (from ``since``) that were races."""
+    return {k for k, v in race_verdicts(db, today=today, since=since).items() if v.is_race}
 
 
 def mark_race(

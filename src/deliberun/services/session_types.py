@@ -75,19 +75,26 @@ def facts_of(
     )
 
 
-def session_types(db: Database, *, today: date) -> dict[int, ses.SessionType]:
-    """``{activity id: SessionType}`` of every run up to ``today``."""
+def session_types(
+    db: Database, *, today: date, since: date | None = None
+) -> dict[int, ses.SessionType]:
+    """``{activity id: SessionType}`` of every run up to ``today`` (from ``since``)."""
     from deliberun.services.athlete import _rows_and_metrics, is_running, shared_history
     from deliberun.services.practice_sessions import planned_days
 
     with shared_history():
-        pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today) if is_running(r.sport)]
+        pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=since)
+                 if is_running(r.sport)]  # fmt: skip
         if not pairs:
             return {}
-        races = race_verdicts(db, today=today)
-        thr = threshold_speed(db, today=today)
         first = min(r.local_date for r, _ in pairs)
         plan = {p.date: p.workout_type for p in planned_days(db, first - timedelta(days=1), today)}
+        # the threshold and the race verdicts judge only the runs the plan does not name
+        # (``classify_session`` takes a planned type as it is); the threshold first: its
+        # year of runs covers the verdicts of a shorter window
+        unplanned = any(not plan.get(r.local_date) for r, _ in pairs)
+        thr = threshold_speed(db, today=today) if unplanned else None
+        races = race_verdicts(db, today=today, since=since) if unplanned else {}
         return {
             int(r.id): ses.classify_session(
                 facts_of(

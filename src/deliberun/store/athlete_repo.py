@@ -64,6 +64,44 @@ def activity_loads(
     return [(d, None if v is None else float(v)) for d, v in session.execute(q)]
 
 
+def activity_days(session: Session, *, until: date) -> list[tuple[date, str, float | None]]:
+    """``(local date, sport, distance m)`` of every activity up to ``until`` by start time:
+    the lightest read of the history (when and how far the runner ran, not how)."""
+    q = (
+        select(ActivityRow.local_date, ActivityRow.sport, ActivityRow.distance_m)
+        .where(ActivityRow.local_date <= until)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )
+    return [(d, sport, dist) for d, sport, dist in session.execute(q)]
+
+
+def first_activity_day(session: Session, *, until: date) -> date | None:
+    """The local date of the first activity (by start time) up to ``until``."""
+    q = (
+        select(ActivityRow.local_date)
+        .where(ActivityRow.local_date <= until)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+        .limit(1)
+    )
+    day: date | None = session.execute(q).scalar()
+    return day
+
+
+def heart_rate_maxima(session: Session, *, until: date) -> list[Any]:
+    """Rows ``(id, local_date, sport, max_hr_bpm, hr_best_30s_bpm)`` of every activity up
+    to ``until`` by start time: one light query (the best 30 s by JSON path)."""
+    q = (
+        select(
+            ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.max_hr_bpm,
+            MetricsRow.data["hr_best_30s_bpm"].as_json(),
+        )
+        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
+        .where(ActivityRow.local_date <= until)
+        .order_by(ActivityRow.start_time, ActivityRow.id)
+    )  # fmt: skip
+    return list(session.execute(q).all())
+
+
 def best_effort_rows(session: Session, *, since: date, until: date) -> list[Any]:
     """Rows ``(id, local_date, sport, sub_sport, name, extra, distance_m, moving_time_s,
     timer_time_s, best_efforts_s)`` of activities within local dates ``[since, until]``:
