@@ -232,7 +232,7 @@ def _severity(sessions: list[Session], fail: np.ndarray) -> tuple[np.ndarray, st
 
 
 def _hypotheses(
-    sessions: list[Session], periods: np.ndarray
+    sessions: list[Session], periods: np.ndarray, days: np.ndarray
 ) -> tuple[list[Hypothesis], dict[str, dict[int | str, float]], list[str]]:
     """Every cause (and level) that can be examined, their signed values, and the causes
     that could not (never or too rarely recorded)."""
@@ -249,11 +249,12 @@ def _hypotheses(
                 missing.append(cause)
                 continue
             vals = np.array([v if u else np.nan for v, u in zip(raw, used, strict=True)], float)
-            adv = within_period_split(vals, used, periods, direction)
+            signed = np.where(used, direction * np.nan_to_num(vals), 0.0)
+            adv = within_period_split(signed, used, periods, days)
             med = round(float(np.median(vals[used])), 6) + 0.0  # no -0 in the words
             words = f"{label} {'above' if direction > 0 else 'below'} its usual ({med:.3g})"
-            h = Hypothesis(cause, words, used, adv)
-            if h.prepare(periods):
+            h = Hypothesis(cause, words, used, adv, value=signed)
+            if h.prepare(periods, days):
                 hyps.append(h)
                 values[cause] = {
                     session_key(sessions[i]): direction * float(vals[i])
@@ -272,7 +273,7 @@ def _hypotheses(
                 if m.sum() < 2 or m.sum() == used.sum():
                     continue
                 h = Hypothesis(cause, f"{cause.replace('_', ' ')} {lev}", used, m)
-                if h.prepare(periods):
+                if h.prepare(periods, days):
                     hyps.append(h)
     del n
     return hyps, values, missing
@@ -298,10 +299,11 @@ def rank_causes(
         return []
     ordered = sorted(sessions, key=lambda s: (s.local_date, s.local_hour or 0.0))
     first = ordered[0].local_date
-    periods = np.array([(s.local_date - first).days // PERIOD_DAYS for s in sessions])
+    days = np.array([(s.local_date - first).days + (s.local_hour or 0.0) / 24 for s in sessions])
+    periods = (days // PERIOD_DAYS).astype(int)
     fail = np.array([1.0 if s.failed else 0.0 for s in sessions], dtype=float)
     y, outcome = _severity(sessions, fail)
-    hyps, values, _ = _hypotheses(sessions, periods)
+    hyps, values, _ = _hypotheses(sessions, periods, days)
     if not hyps:
         return []
     res = max_t(y, hyps, periods, rng, permutations)
@@ -338,7 +340,7 @@ def rank_causes(
 def not_recorded(sessions: list[Session]) -> list[str]:
     """The causes that cannot be examined: recorded for fewer than 4 of the sessions."""
     periods = np.zeros(len(sessions), dtype=int)
-    return _hypotheses(sessions, periods)[2]
+    return _hypotheses(sessions, periods, np.arange(len(sessions), dtype=float))[2]
 
 
 #: Two causes whose adverse halves agree on at least this share of sessions are
