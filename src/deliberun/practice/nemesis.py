@@ -334,7 +334,8 @@ def rank_causes(
     z_of = {c: float(res.z[i]) for c, i in best.items()}
     results.sort(key=lambda c: (c.effect <= 0, c.p_adjusted, -z_of[c.cause]))
     sev_by_key = {session_key(x): float(v) for x, v in zip(sessions, y, strict=True)}
-    return _untangle(results, sev_by_key)
+    contrasts = {c: hyps[i].contrast for c, i in best.items()}
+    return _untangle(results, sev_by_key, lambda a, b: _joint(y, contrasts[a], contrasts[b]))
 
 
 def not_recorded(sessions: list[Session]) -> list[str]:
@@ -363,9 +364,29 @@ def _partial(a: CauseEffect, b: CauseEffect, sev: dict[int | str, float]) -> flo
     return total / weight if weight else None
 
 
-def _untangle(results: list[CauseEffect], sev: dict[int | str, float]) -> list[CauseEffect]:
+def _joint(y: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> tuple[float, float] | None:
+    """Both causes in one stratified regression (their detrended values side by side,
+    see :mod:`deliberun.practice.nemesis_stats`): each cause's coefficient over its
+    standard error up to the common residual SD, adverse positive. None when the two
+    cannot be separated (collinear)."""
+    x = np.column_stack([ca, cb])
+    xtx = x.T @ x
+    if abs(float(np.linalg.det(xtx))) <= 1e-12 * float(np.trace(xtx)) ** 2:
+        return None
+    inv = np.linalg.inv(xtx)
+    beta = inv @ (x.T @ y)
+    return float(beta[0] / np.sqrt(inv[0, 0])), float(beta[1] / np.sqrt(inv[1, 1]))
+
+
+def _untangle(
+    results: list[CauseEffect],
+    sev: dict[int | str, float],
+    joint: Callable[[str, str], tuple[float, float] | None] | None = None,
+) -> list[CauseEffect]:
     """When the two leading causes are confounded, lead with the one that still matters
-    when the other is held fixed (a stratified comparison), and mark both."""
+    when the other is held fixed, and mark both: ``joint`` puts both in one regression
+    (each cause's standardised coefficient given the other); without it, a comparison
+    within the halves of the other cause."""
     if len(results) < 2 or results[0].effect <= 0 or results[1].effect <= 0:
         return results
     a, b = results[0], results[1]
@@ -377,7 +398,8 @@ def _untangle(results: list[CauseEffect], sev: dict[int | str, float]) -> list[C
     if agree < CONFOUNDING_AGREEMENT:
         return results
     a.confounded_with, b.confounded_with = b.cause, a.cause
-    pa, pb = _partial(a, b, sev), _partial(b, a, sev)
+    both = joint(a.cause, b.cause) if joint else None
+    pa, pb = both if both else (_partial(a, b, sev), _partial(b, a, sev))
     if (pa is None or pb is None) and a.values and b.values:
         # the halves coincide: compare how closely severity follows each cause's value
         pa, pb = _rank_corr(a, common, sev), _rank_corr(b, common, sev)
