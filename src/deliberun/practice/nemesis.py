@@ -96,8 +96,9 @@ ADJUSTMENTS: dict[str, tuple[str, str]] = {
 
 @dataclass
 class CauseEffect:
-    """One candidate explanation: the outcome in its adverse group minus the favourable
-    one, within periods (see :mod:`deliberun.practice.nemesis_stats`).
+    """One candidate explanation: the difference in the outcome between the cause's
+    adverse and favourable halves, read off a regression on the cause's departures from
+    each period's trend in time (see :mod:`deliberun.practice.nemesis_stats`).
 
     ``effect`` and ``interval_90`` are in the unit of ``outcome`` (``failure``: share of
     sessions failed; ``last_rep_fade_pct``: % points of last-rep fade), the same
