@@ -114,3 +114,36 @@ def test_interval_execution_target_counts_paced_repeats_only() -> None:
     ok = Session(date(2026, 5, 1), workout_type="intervals", rep_paces_s_per_km=[246, 250, 258],
                  target_pace_s_per_km=247.0)  # fmt: skip
     assert value(ok, {}) == pytest.approx(2 / 3)
+
+
+def _active_only(*blocks: tuple[float, float]) -> dict:
+    """A watch that marks every lap active (the lap button pressed at every change)."""
+    return {"laps": [_lap(p, d) for p, d in blocks]}
+
+
+def test_laps_all_active_recoveries_are_the_slower_laps_between() -> None:
+    from deliberun.practice.execution import clearly_a_workout
+
+    # 2 x 1000 m + 2 x 400 m with 90 s jogs / standing rests, every lap "active"
+    m = _active_only((340, 900), (222, 222), (700, 90), (220, 220), (900, 90),
+                     (205, 82), (0, 90), (204, 82), (345, 600))  # fmt: skip
+    reps = work_reps(m)
+    assert reps.raw_paces_s_per_km == [222, 220, 205, 204]
+    assert reps.rests_s == [90, 90, 90]
+    assert clearly_a_workout(m, reps, 290.0)
+    # the same reps with a last lap run on at a good clip: trimmed, not a rep
+    m2 = _active_only((340, 900), (222, 222), (700, 90), (220, 220), (900, 90),
+                      (221, 221), (225, 500))  # fmt: skip
+    assert work_reps(m2).raw_paces_s_per_km == [222, 220, 221]
+
+
+def test_easy_run_with_lap_presses_and_pace_noise_is_not_a_workout() -> None:
+    from deliberun.practice.execution import clearly_a_workout
+
+    # steady 5:20-5:40/km, the lap button pressed now and then: no slower laps between
+    m = _active_only((330, 600), (322, 400), (335, 380), (326, 420), (338, 390), (324, 410))
+    reps = work_reps(m)
+    assert not clearly_a_workout(m, reps, 330.0)
+    # reps of unrelated lengths (no two alike), even with recoveries, are not "clearly"
+    m2 = _active_only((340, 600), (230, 60), (600, 90), (228, 300), (600, 90), (226, 700))
+    assert not clearly_a_workout(m2, work_reps(m2), 300.0)

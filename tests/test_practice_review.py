@@ -22,15 +22,17 @@ from deliberun.practice.targets import TargetSpec
 
 
 def _athlete() -> tuple[list[Session], date]:
-    """24 interval sessions failing in the heat; the first 10 in the cool went well and
-    the last 7 in a hot spell failed, so the recent failure rate is above the runner's
-    own earlier rate (a nemesis) and heat stands out."""
+    """24 interval sessions failing in the heat: the first 10 in the cool went well, then
+    hot days (failed) alternate with cool ones (fine), and the last 6, in a hot spell,
+    failed. The recent failure rate is above the runner's own earlier rate (a nemesis),
+    and heat stands out within the period, not only along it (a hot spell alone is
+    indistinguishable from any other change over time)."""
     ss = nemesis_sessions(np.random.default_rng(1), "heat", n=24, strength=3.0)
     for k, s in enumerate(ss):
-        if k < 10:
-            s.temperature_c, s.last_rep_fade_pct, s.rpe = 6.0 + k % 3, 2.0 + 0.1 * k, 7.0
-        elif k >= 17:
+        if k >= 18 or (k >= 10 and k % 2 == 1):
             s.temperature_c, s.last_rep_fade_pct = 27.0 + k % 3, 9.0 + 0.1 * k
+        else:
+            s.temperature_c, s.last_rep_fade_pct, s.rpe = 6.0 + k % 5, 2.0 + 0.1 * (k % 4), 7.0
     for s in ss:
         s.distance_m = 10000.0
         s.form, s.acwr = -5.0, 1.0

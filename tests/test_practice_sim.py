@@ -19,6 +19,21 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def nemesis_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], date]:
+    return _simulated(tmp_path_factory, "0.25")
+
+
+@pytest.fixture(scope="module")
+def nemesis_db_long(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, dict[str, Any], date]:
+    # the scenario's own 0.4 years (about 21 interval sessions): causes are compared within
+    # 8-week periods against each period's trend, which 0.25 years (13) is too short for
+    return _simulated(tmp_path_factory, "0.4")
+
+
+def _simulated(
+    tmp_path_factory: pytest.TempPathFactory, years: str
+) -> tuple[Path, dict[str, Any], date]:
     from deliberun.services import importer
     from deliberun.services import plan as plan_svc
     from deliberun.services import practice as svc
@@ -27,7 +42,7 @@ def nemesis_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     out = root / "sim"
     res = runner.invoke(
         app,
-        ["simulate", "--scenario", "nemesis_fatigue", "--seed", "1", "--years", "0.25",
+        ["simulate", "--scenario", "nemesis_fatigue", "--seed", "1", "--years", years,
          "--out", str(out), "--quiet"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
@@ -42,10 +57,12 @@ def nemesis_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     return db_path, truth, date.fromisoformat(truth["end"]) + timedelta(days=1)
 
 
-def test_planted_nemesis_cause_ranks_first(nemesis_db: tuple[Path, dict[str, Any], date]) -> None:
+def test_planted_nemesis_cause_ranks_first(
+    nemesis_db_long: tuple[Path, dict[str, Any], date],
+) -> None:
     from deliberun.services import practice as svc
 
-    db_path, truth, today = nemesis_db
+    db_path, truth, today = nemesis_db_long
     planted = next(e for e in truth["effects"] if e["kind"] == "nemesis")
     db = Database(db_path)
     sessions = svc.build_sessions(db, today=today)

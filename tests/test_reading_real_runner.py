@@ -176,3 +176,34 @@ def test_shown_metrics_follow_the_thresholds(own_db: Path) -> None:
     assert out["recomputed"]["recomputed"] > 100
     used = _cli(own_db, "show", str(led["id"]), "--json")["metrics"]["thresholds_used"]
     assert used["hr_max_bpm"] == {"value": 193.0, "source": "settings"}
+
+
+def test_real_interval_sessions_are_clearly_workouts_and_easy_runs_are_not(
+    real_db: Path,
+) -> None:
+    # the runner's watch marks every lap "active": recoveries are the slower laps between
+    from deliberun.practice.execution import clearly_a_workout, work_reps
+    from deliberun.store import athlete_repo
+
+    today = date(2025, 9, 21)
+    easy = _easy_by_the_data(real_db, today)
+    with Database(str(real_db)).session() as s:
+        pairs = athlete_repo.activities_with_metrics(s, until=today, keys=("laps", "intervals"))
+
+    def verdict(row: Any, m: dict[str, Any]) -> bool:
+        avg = 1000.0 * row.moving_time_s / row.distance_m if row.distance_m else None
+        return clearly_a_workout(m, work_reps(m), avg)
+
+    by_day = {(str(r.local_date), r.name): (r, m) for r, m in pairs}
+    # 7 x 2 min at ~3:45/km, 90 s rests; 10 x 3 min with 60 s; 5 x 75 s then 4 x 50 s
+    for key, n_reps in (
+        (("2025-02-08", "fueled by swiss chocolate"), 7),
+        (("2025-08-19", "Afternoon Run"), 10),
+        (("2025-01-03", "Syma résztáv"), 4),
+    ):
+        row, m = by_day[key]
+        assert verdict(row, m), key
+        assert len(work_reps(m).paces_s_per_km) == n_reps, key
+    # every run with nothing fast in it stays rejected (pace noise is not a workout)
+    wrongly = [int(r.id) for r, m in pairs if int(r.id) in easy and verdict(r, m)]
+    assert len(easy) >= 20 and wrongly == []

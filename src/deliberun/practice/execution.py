@@ -139,6 +139,48 @@ def _drop_slow(laps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [lap for lap in laps if (_lap_pace(lap) or math.inf) <= limit]
 
 
+def _slower_than(lap: dict[str, Any], pace_s_per_km: float) -> bool:
+    """A lap slower than the pace, or standing (no distance: no pace at all)."""
+    p = _lap_pace(lap)
+    return (_f(lap.get("duration_s")) or 0.0) > 0 and (p is None or p <= 0 or p > pace_s_per_km)
+
+
+def _recovery_s(laps: list[dict[str, Any]], i: int, j: int) -> float:
+    """Recovery [s] between work laps ``i`` and ``j`` of ``laps``: the laps between them
+    run more than :data:`SLOW_LAP_FRACTION` slower than the slower of the two (a jog or
+    a standing rest); 0 when nothing slower lies between (one continuous effort)."""
+    ref = max(_lap_pace(laps[i]) or 0.0, _lap_pace(laps[j]) or 0.0)
+    if ref <= 0:
+        return 0.0
+    limit = (1.0 + SLOW_LAP_FRACTION) * ref
+    return sum(
+        _f(lap.get("duration_s")) or 0.0 for lap in laps[i + 1 : j] if _slower_than(lap, limit)
+    )
+
+
+def _recoveries_between(laps: list[dict[str, Any]], chosen: list[dict[str, Any]]) -> list[float]:
+    """Recoveries [s] a watch did not mark as rest (every lap "active"), one per pair of
+    consecutive work laps that has one (see :func:`_recovery_s`)."""
+    at = [i for i, lap in enumerate(laps) if any(lap is c for c in chosen)]
+    return [r for r in (_recovery_s(laps, i, j) for i, j in zip(at, at[1:], strict=False)) if r > 0]
+
+
+def _trim_unseparated_ends(
+    laps: list[dict[str, Any]], chosen: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Without rest laps, drop a first or last work lap run on without a recovery from its
+    neighbour (the warm-up's end, a cool-down at a good clip), while recoveries separate
+    the others; unchanged when no recovery separates any of them (a continuous run)."""
+    at = [i for i, lap in enumerate(laps) if any(lap is c for c in chosen)]
+    if not any(_recovery_s(laps, i, j) > 0 for i, j in zip(at, at[1:], strict=False)):
+        return chosen
+    while len(at) >= 3 and _recovery_s(laps, at[0], at[1]) <= 0:
+        at.pop(0)
+    while len(at) >= 3 and _recovery_s(laps, at[-2], at[-1]) <= 0:
+        at.pop()
+    return [laps[i] for i in at]
+
+
 def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
     """The work reps of a run from its metrics (see the module docstring).
 
@@ -157,6 +199,9 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
     # a lap over (nearly) the whole run is no structure: just the lap button unused
     if work and len(laps) >= 2 and longest < 0.9 * total:
         chosen = _trim_ends(work, n_planned) if n_planned else _drop_slow(work)
+        marked_rest = any(str(lap.get("intensity") or "").lower() in REST_LAPS for lap in laps)
+        if not n_planned and not marked_rest:
+            chosen = _trim_unseparated_ends(laps, chosen)
         raw = [_f(lap.get("pace_s_per_km")) for lap in chosen]
         gap = [_f(lap.get("gap_pace_s_per_km")) for lap in chosen]
         keep = [i for i, p in enumerate(raw) if p and p > 0]
@@ -169,7 +214,7 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
                     if str(lap.get("intensity") or "").lower() in REST_LAPS
                 )
                 if v
-            ]
+            ] or _recoveries_between(laps, [chosen[i] for i in keep])
             return Reps(
                 [gap[i] or raw[i] for i in keep],  # type: ignore[misc]
                 [raw[i] for i in keep],  # type: ignore[misc]
@@ -230,43 +275,56 @@ def best_sustained_pace(
 
 
 #: An unplanned run counts as a workout (its reps are judged) only with at least this
-#: many reps of similar length (coefficient of variation of the rep durations at most
-#: ``REP_DURATION_CV``), separated by recoveries, and run clearly faster than the run's
-#: mean pace (by ``REP_FASTER_FRACTION``). Coaching convention: an interval session is
-#: repeated work bouts with recoveries; one detected "rep" in a steady run is not one.
-WORKOUT_STRUCTURE = {"min_reps": 3, "rep_duration_cv": 0.35, "rep_faster_fraction": 0.05}
+#: many reps of similar length, separated by recoveries, and run clearly faster than the
+#: run's mean pace (by ``rep_faster_fraction``). Similar length: detected reps (no lap
+#: button) within a coefficient of variation of ``rep_duration_cv``; reps the runner
+#: marked with the lap button may come in groups (2 x 1000 m + 2 x 400 m): every rep has
+#: another within ``rep_partner_ratio`` of its duration. Coaching convention: an interval
+#: session is repeated work bouts with recoveries; one detected "rep" in a steady run, or
+#: pace noise in an easy run, is not one.
+WORKOUT_STRUCTURE = {
+    "min_reps": 3,
+    "rep_duration_cv": 0.35,
+    "rep_faster_fraction": 0.05,
+    "rep_partner_ratio": 0.25,
+}
+
+
+def _similar_lengths(durs: list[float], grouped: bool) -> bool:
+    rule = WORKOUT_STRUCTURE
+    mean = sum(durs) / len(durs)
+    sd = (sum((d - mean) ** 2 for d in durs) / len(durs)) ** 0.5
+    if sd / mean <= rule["rep_duration_cv"]:
+        return True
+    if not grouped:
+        return False
+    tol = rule["rep_partner_ratio"]
+    return all(
+        any(j != i and abs(e - d) <= tol * max(d, e) for j, e in enumerate(durs))
+        for i, d in enumerate(durs)
+    )
 
 
 def clearly_a_workout(
     metrics: dict[str, Any], reps: Reps | None, avg_pace_s_per_km: float | None
 ) -> bool:
     """True when the detected structure of an unplanned run is clearly a workout (see
-    :data:`WORKOUT_STRUCTURE`): several reps of similar length, recoveries between them,
-    and reps clearly faster than the run as a whole."""
+    :data:`WORKOUT_STRUCTURE`): several reps of similar length, recoveries between them
+    (rest laps, or slower laps between the work laps when the watch marks every lap
+    active), and reps clearly faster than the run as a whole."""
     rule = WORKOUT_STRUCTURE
     if reps is None or len(reps.paces_s_per_km) < rule["min_reps"]:
         return False
     if len(reps.rests_s) < len(reps.paces_s_per_km) - 1:
         return False
-    if reps.source == "laps":
-        durs = [
-            _f(lap.get("duration_s")) or 0.0
-            for lap in metrics.get("laps") or []
-            if str(lap.get("intensity") or "").lower() in WORK_LAPS
-            and str(lap.get("trigger") or "").lower() not in AUTO_LAP_TRIGGERS
-        ]
-    else:
+    durs = list(reps.durations_s)
+    if len(durs) != len(reps.paces_s_per_km):
         durs = [
             _f(r.get("duration_s")) or 0.0
             for r in (metrics.get("intervals") or {}).get("reps") or []
         ]
     durs = [d for d in durs if d > 0]
-    if len(durs) < rule["min_reps"]:
-        return False
-    arr = sorted(durs)
-    mean = sum(arr) / len(arr)
-    sd = (sum((d - mean) ** 2 for d in arr) / len(arr)) ** 0.5
-    if sd / mean > rule["rep_duration_cv"]:
+    if len(durs) < rule["min_reps"] or not _similar_lengths(durs, reps.source == "laps"):
         return False
     if not avg_pace_s_per_km:
         return False

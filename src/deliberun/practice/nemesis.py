@@ -105,8 +105,9 @@ ADJUSTMENTS: dict[str, tuple[str, str]] = {
 
 @dataclass
 class CauseEffect:
-    """One candidate explanation: the outcome in its adverse group minus the favourable
-    one, within periods (see :mod:`deliberun.practice.nemesis_stats`).
+    """One candidate explanation: the difference in the outcome between the cause's
+    adverse and favourable halves, read off a regression on the cause's departures from
+    each period's trend in time (see :mod:`deliberun.practice.nemesis_stats`).
 
     ``effect`` and ``interval_90`` are in the unit of ``outcome`` (``failure``: share of
     sessions failed; ``last_rep_fade_pct``: % points of last-rep fade), the same
@@ -243,7 +244,7 @@ def _severity(sessions: list[Session], fail: np.ndarray) -> tuple[np.ndarray, st
 
 
 def _hypotheses(
-    sessions: list[Session], periods: np.ndarray
+    sessions: list[Session], periods: np.ndarray, days: np.ndarray
 ) -> tuple[list[Hypothesis], dict[str, dict[int | str, float]], list[str]]:
     """Every cause (and level) that can be examined, their signed values, and the causes
     that could not (never or too rarely recorded)."""
@@ -260,11 +261,12 @@ def _hypotheses(
                 missing.append(cause)
                 continue
             vals = np.array([v if u else np.nan for v, u in zip(raw, used, strict=True)], float)
-            adv = within_period_split(vals, used, periods, direction)
+            signed = np.where(used, direction * np.nan_to_num(vals), 0.0)
+            adv = within_period_split(signed, used, periods, days)
             med = round(float(np.median(vals[used])), 6) + 0.0  # no -0 in the words
             words = usual_words(label, direction, med)
-            h = Hypothesis(cause, words, used, adv)
-            if h.prepare(periods):
+            h = Hypothesis(cause, words, used, adv, value=signed)
+            if h.prepare(periods, days):
                 hyps.append(h)
                 values[cause] = {
                     session_key(sessions[i]): direction * float(vals[i])
@@ -283,7 +285,7 @@ def _hypotheses(
                 if m.sum() < 2 or m.sum() == used.sum():
                     continue
                 h = Hypothesis(cause, f"{cause.replace('_', ' ')} {lev}", used, m)
-                if h.prepare(periods):
+                if h.prepare(periods, days):
                     hyps.append(h)
     del n
     return hyps, values, missing
@@ -309,10 +311,11 @@ def rank_causes(
         return []
     ordered = sorted(sessions, key=lambda s: (s.local_date, s.local_hour or 0.0))
     first = ordered[0].local_date
-    periods = np.array([(s.local_date - first).days // PERIOD_DAYS for s in sessions])
+    days = np.array([(s.local_date - first).days + (s.local_hour or 0.0) / 24 for s in sessions])
+    periods = (days // PERIOD_DAYS).astype(int)
     fail = np.array([1.0 if s.failed else 0.0 for s in sessions], dtype=float)
     y, outcome = _severity(sessions, fail)
-    hyps, values, _ = _hypotheses(sessions, periods)
+    hyps, values, _ = _hypotheses(sessions, periods, days)
     if not hyps:
         return []
     res = max_t(y, hyps, periods, rng, permutations)
@@ -343,13 +346,14 @@ def rank_causes(
     z_of = {c: float(res.z[i]) for c, i in best.items()}
     results.sort(key=lambda c: (c.effect <= 0, c.p_adjusted, -z_of[c.cause]))
     sev_by_key = {session_key(x): float(v) for x, v in zip(sessions, y, strict=True)}
-    return _untangle(results, sev_by_key)
+    contrasts = {c: hyps[i].contrast for c, i in best.items()}
+    return _untangle(results, sev_by_key, lambda a, b: _joint(y, contrasts[a], contrasts[b]))
 
 
 def not_recorded(sessions: list[Session]) -> list[str]:
     """The causes that cannot be examined: recorded for fewer than 4 of the sessions."""
     periods = np.zeros(len(sessions), dtype=int)
-    return _hypotheses(sessions, periods)[2]
+    return _hypotheses(sessions, periods, np.arange(len(sessions), dtype=float))[2]
 
 
 #: Two causes whose adverse halves agree on at least this share of sessions are
@@ -372,9 +376,29 @@ def _partial(a: CauseEffect, b: CauseEffect, sev: dict[int | str, float]) -> flo
     return total / weight if weight else None
 
 
-def _untangle(results: list[CauseEffect], sev: dict[int | str, float]) -> list[CauseEffect]:
+def _joint(y: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> tuple[float, float] | None:
+    """Both causes in one stratified regression (their detrended values side by side,
+    see :mod:`deliberun.practice.nemesis_stats`): each cause's coefficient over its
+    standard error up to the common residual SD, adverse positive. None when the two
+    cannot be separated (collinear)."""
+    x = np.column_stack([ca, cb])
+    xtx = x.T @ x
+    if abs(float(np.linalg.det(xtx))) <= 1e-12 * float(np.trace(xtx)) ** 2:
+        return None
+    inv = np.linalg.inv(xtx)
+    beta = inv @ (x.T @ y)
+    return float(beta[0] / np.sqrt(inv[0, 0])), float(beta[1] / np.sqrt(inv[1, 1]))
+
+
+def _untangle(
+    results: list[CauseEffect],
+    sev: dict[int | str, float],
+    joint: Callable[[str, str], tuple[float, float] | None] | None = None,
+) -> list[CauseEffect]:
     """When the two leading causes are confounded, lead with the one that still matters
-    when the other is held fixed (a stratified comparison), and mark both."""
+    when the other is held fixed, and mark both: ``joint`` puts both in one regression
+    (each cause's standardised coefficient given the other); without it, a comparison
+    within the halves of the other cause."""
     if len(results) < 2 or results[0].effect <= 0 or results[1].effect <= 0:
         return results
     a, b = results[0], results[1]
@@ -386,7 +410,8 @@ def _untangle(results: list[CauseEffect], sev: dict[int | str, float]) -> list[C
     if agree < CONFOUNDING_AGREEMENT:
         return results
     a.confounded_with, b.confounded_with = b.cause, a.cause
-    pa, pb = _partial(a, b, sev), _partial(b, a, sev)
+    both = joint(a.cause, b.cause) if joint else None
+    pa, pb = both if both else (_partial(a, b, sev), _partial(b, a, sev))
     if (pa is None or pb is None) and a.values and b.values:
         # the halves coincide: compare how closely severity follows each cause's value
         pa, pb = _rank_corr(a, common, sev), _rank_corr(b, common, sev)

@@ -15,6 +15,7 @@ from typing import Any
 from deliberun.io.activity import FOOT_SPORTS
 from deliberun.metrics import grade
 from deliberun.models import vdot
+from deliberun.practice.experiment_looks import experiment_looks
 from deliberun.practice.journal import JournalEntry
 from deliberun.services import athlete, practice, review
 from deliberun.services import plan as plan_svc
@@ -208,12 +209,19 @@ def nemesis(db: Database, today: date, sessions: Any = None) -> list[dict[str, A
 
 
 def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[str, Any]]:
-    """Every experiment with its analysis (effect, 90 % interval, verdict)."""
+    """Every experiment with its analysis (effect, 90 % interval, verdict), its arms
+    (which session was A, which B, and the drawn arms still to come) and its looks (the
+    verdict at every weekly review, against the boundary of that look)."""
     out = []
-    for spec in practice.list_experiments(db):
+    specs = practice.list_experiments(db)
+    if specs and sessions is None:
+        sessions = practice.build_sessions(db, today=today)
+    for spec in specs:
         row = practice.show_experiment(db, spec.id, today=today, sessions=sessions).to_dict()
         row["status"] = spec.status
         row["workout_type"] = spec.workout_type
+        ss = sessions or []
+        row["looks"] = experiment_looks(spec, [x for x in ss if x.local_date <= today], today)
         out.append(row)
     return out
 
