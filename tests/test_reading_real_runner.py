@@ -80,6 +80,16 @@ def test_no_recent_race_is_said_with_its_range(real_db: Path) -> None:
     # with a race in the window the range is the race itself
     rng = _cli(real_db, "--today", "2024-10-20", "predict", "--json")["vdot_range"]
     assert rng["basis"] == "race" and rng["low"] == rng["high"]
+    # the dashboard's Fitness page says it too
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    client = TestClient(create_app(str(real_db), today=date(2025, 9, 30), read_only=True),
+                        base_url="http://127.0.0.1:8765")  # fmt: skip
+    page = client.get("/fitness", headers={"accept": "text/html"}).text
+    assert 'id="vdot-range"' in page and "no race in the last 180 days" in page
+    assert client.get("/api/fitness").json()["athlete"]["vdot_range"]["high"] > 50
 
 
 def test_races_found_in_any_language_and_the_jog_is_not(real_db: Path, real_dir: Path) -> None:
