@@ -48,7 +48,7 @@ def _training(db: Database, today: date) -> list[Effort]:
     """Every sustained training effort, undiscounted (VDOT as run)."""
     return [
         replace(e, discount=1.0)
-        for e in athlete.efforts(db, today=today, window_days=5000)
+        for e in athlete.efforts(db, today=today, window_days=50_000)
         if not e.is_race
     ]
 
@@ -59,10 +59,7 @@ def _best_before(efforts: list[Effort], day: date) -> Effort | None:
 
 
 def _summary(xs: list[float]) -> str:
-    return (
-        f"n={len(xs)}, median {statistics.median(xs):.3f}, "
-        f"range {min(xs):.3f}-{max(xs):.3f}"
-    )
+    return f"n={len(xs)}, median {statistics.median(xs):.3f}, range {min(xs):.3f}-{max(xs):.3f}"
 
 
 def simulated(tmp: Path, scenario: str) -> None:
@@ -97,7 +94,7 @@ def real(tmp: Path, folder: Path) -> None:
     assert res.exit_code == 0, res.output
     db = Database(str(db_path))
     last = date(2100, 1, 1)
-    effs = athlete.efforts(db, today=last, window_days=5000)
+    effs = athlete.efforts(db, today=last, window_days=50_000)
     races = [e for e in effs if e.is_race]
     train = _training(db, last)
     ratios = []

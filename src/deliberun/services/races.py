@@ -17,6 +17,7 @@ from deliberun.store import settings_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_core import ActivityRow
 
+
 def _num(x: Any) -> float | None:
     try:
         v = float(x)

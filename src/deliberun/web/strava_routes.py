@@ -25,9 +25,8 @@ def register(app: FastAPI) -> None:
     async def strava_sync(request: Request) -> Response:
         await checked_form(request)
         from deliberun.services import strava_sync as sv
-        from deliberun.strava.client import StravaError
-
         from deliberun.services.threshold_refresh import after_new_runs, describe
+        from deliberun.strava.client import StravaError
 
         try:
             report = await run_in_threadpool(sv.sync, db, max_wait_s=WEB_MAX_WAIT_S)

@@ -33,7 +33,9 @@ _activities = sa.table(
 
 
 def _rows(conn: sa.Connection) -> list[Any]:
-    return list(conn.execute(sa.select(_activities.c.id, _activities.c.extra, _activities.c.race_mark)))
+    return list(
+        conn.execute(sa.select(_activities.c.id, _activities.c.extra, _activities.c.race_mark))
+    )
 
 
 def upgrade() -> None:
