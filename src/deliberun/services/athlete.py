@@ -324,7 +324,7 @@ def is_structured(metrics: dict[str, Any]) -> bool:
 
 def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effort]:
     """A running activity's efforts: the whole run when it was a race, else its sustained
-    best efforts (none from a structured session), discounted."""
+    best efforts (none from a structured session), calibrated (``vdot_evidence``)."""
     from deliberun.models.vdot_evidence import run_efforts
 
     return run_efforts(
@@ -478,7 +478,7 @@ def vdot_history(
 @_reads_history_once
 def performances(db: Database, *, today: date) -> list[tuple[date, float, int | None]]:
     """Near-maximal performances as VDOT: races, and each unstructured run's sustained
-    best-effort VDOT (discounted) when it is at least 92 % of the best within 60 days
+    best-effort VDOT (calibrated) when it is at least 92 % of the best within 60 days
     around it."""
     from deliberun.services.races import race_ids
 
