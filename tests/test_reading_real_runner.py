@@ -77,6 +77,10 @@ def test_no_recent_race_is_said_with_its_range(real_db: Path) -> None:
     # ... and the range reaches up to the last race: the data do not carry a drop of 10
     assert rng["low"] <= pred["vdot"] <= rng["high"] == pytest.approx(last["vdot"], abs=0.01)
     assert any("lower bound" in n and "2024-12-31" in n for n in pred["notes"]), pred["notes"]
+    from deliberun.services.athlete import summary  # what `deliberun athlete` shows
+
+    shown = summary(Database(str(real_db)), today=date(2025, 9, 30), save=False)
+    assert shown["vdot_range"] == pred["vdot_range"]
     # with a race in the window the range is the race itself
     rng = _cli(real_db, "--today", "2024-10-20", "predict", "--json")["vdot_range"]
     assert rng["basis"] == "race" and rng["low"] == rng["high"]

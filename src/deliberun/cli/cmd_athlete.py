@@ -220,7 +220,13 @@ def athlete_cmd(
     ]
     stdout.print(table("Settings", ["key", "value"], sorted(other.items())))
     if data.get("vdot"):
-        stdout.print(f"VDOT {data['vdot']:.1f}", highlight=False)
+        rng = data.get("vdot_range") or {}
+        said = (
+            f" ({rng['low']:.1f}–{rng['high']:.1f}: {rng['basis']})"
+            if rng.get("basis", "race") != "race"
+            else ""
+        )
+        stdout.print(f"VDOT {data['vdot']:.1f}{said}", highlight=False)
         stdout.print(
             table(
                 "Training paces",

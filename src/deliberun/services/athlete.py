@@ -683,6 +683,7 @@ def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
         "threshold_history": history,
         "vdot": pred.get("vdot"),
         "vdot_rests_on": pred.get("vdot_rests_on"),
+        "vdot_range": pred.get("vdot_range"),
         "predictions": pred.get("predictions", {}),
         "marathon_shape": pred.get("marathon_shape"),
         "notes": pred.get("notes", []),
