@@ -89,6 +89,22 @@ def test_a_training_rep_cannot_set_the_vdot() -> None:
     assert offered[0].discount == pytest.approx(1 / EVIDENCE_RULES["training_ratio"])
 
 
+def test_riegel_reads_a_training_effort_as_the_vdot_does() -> None:
+    from deliberun.models import vdot as vd
+    from deliberun.models.predict import predict_races
+
+    d = date(2025, 9, 21)
+    (e,) = run_efforts(1, d, 5000.0, 1516.0, {5000.0: 1516.0}, race=False, structured=False)
+    # as a race it stands for the Daniels time at its calibrated VDOT: faster than run
+    assert e.race_equivalent_s == pytest.approx(vd.race_time(e.vdot, 5000.0))
+    assert e.race_equivalent_s < 1516.0
+    preds = {p.model: p for p in predict_races([e])["5k"]}
+    assert preds["riegel"].time_s == pytest.approx(preds["vdot"].time_s, rel=1e-6)
+    assert "training; as a race" in preds["riegel"].rests_on
+    race = Effort(5000.0, 1222.0, d, 2, True)
+    assert race.race_equivalent_s == 1222.0  # a race is its own time
+
+
 def test_training_range_widens_up_to_the_last_race() -> None:
     d = date(2025, 9, 21)
     (e,) = run_efforts(1, d, 5000.0, 1500.0, {5000.0: 1500.0}, race=False, structured=False)

@@ -261,6 +261,16 @@ class Effort:
         )
         return raw * self.discount
 
+    @cached_property
+    def race_equivalent_s(self) -> float:
+        """The time [s] this effort stands for as a race over its distance: its own time
+        for a race (``discount`` 1), else the Daniels/Gilbert time at its (calibrated or
+        capped) VDOT, so Riegel and critical speed read a training effort as the VDOT
+        does (``models.vdot_evidence``)."""
+        if self.discount == 1.0:
+            return self.duration_s
+        return float(_vdot.race_time(self.vdot, self.distance_m))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "distance_m": self.distance_m,
@@ -317,7 +327,7 @@ def _best_per_distance(efforts: list[Effort]) -> list[Effort]:
     best: dict[int, Effort] = {}
     for e in efforts:
         key = round(e.distance_m)
-        if key not in best or e.duration_s < best[key].duration_s:
+        if key not in best or e.vdot > best[key].vdot:
             best[key] = e
     return sorted(best.values(), key=lambda e: e.distance_m)
 
@@ -365,16 +375,16 @@ def predict_races(
     ]
     own: tuple[float, float] | None = None
     if len(per_distance) >= 2:
-        k, a = fit_riegel_exponent([(e.distance_m, e.duration_s) for e in per_distance])
+        k, a = fit_riegel_exponent([(e.distance_m, e.race_equivalent_s) for e in per_distance])
         if 0.95 < k < 1.35:
             own = (k, a)
-    cs_efforts = [e for e in per_distance if 120 <= e.duration_s <= 1500]
+    cs_efforts = [e for e in per_distance if 120 <= e.race_equivalent_s <= 1500]
     cs: CriticalSpeed | None = None
     if len(cs_efforts) >= 2:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                cs = critical_speed([(e.distance_m, e.duration_s) for e in cs_efforts])
+                cs = critical_speed([(e.distance_m, e.race_equivalent_s) for e in cs_efforts])
         except ValueError:
             cs = None
     for name, dist in targets.items():
@@ -394,9 +404,14 @@ def predict_races(
             Prediction(
                 "riegel",
                 dist,
-                riegel(near.duration_s, near.distance_m, dist),
-                f"{near.distance_m:.0f} m in {near.duration_s:.0f} s on {near.day.isoformat()}, "
-                "exponent 1.06 (Riegel 1981)",
+                riegel(near.race_equivalent_s, near.distance_m, dist),
+                f"{near.distance_m:.0f} m in {near.duration_s:.0f} s on {near.day.isoformat()}"
+                + (
+                    ""
+                    if near.discount == 1.0
+                    else f" (training; as a race {near.race_equivalent_s:.0f} s)"
+                )
+                + ", exponent 1.06 (Riegel 1981)",
                 [near.activity_id],
             )
         )
