@@ -8,7 +8,14 @@ import pytest
 
 from deliberun.models.predict import Effort
 from deliberun.models.sessions import Rep, SessionFacts, classify_session, practice_type
-from deliberun.models.vdot_evidence import best, run_efforts, select
+from deliberun.models.vdot_evidence import (
+    EVIDENCE_RULES,
+    as_run,
+    best,
+    run_efforts,
+    select,
+    training_range,
+)
 
 T_SPEED = 1000.0 / 250.0  # threshold 4:10/km
 
@@ -77,7 +84,37 @@ def test_a_training_rep_cannot_set_the_vdot() -> None:
     assert run_efforts(1, d, 6000.0, 1600.0, {1000.0: 196.0}, race=False, structured=True) == []
     offered = run_efforts(1, d, 8000.0, 2400.0, {1000.0: 200.0, 5000.0: 1400.0},
                           race=False, structured=False)  # fmt: skip
-    assert [e.distance_m for e in offered] == [5000.0] and offered[0].discount < 1
+    assert [e.distance_m for e in offered] == [5000.0]
+    # a training effort counts divided by the calibrated ratio (it reads ~92.5 % of races)
+    assert offered[0].discount == pytest.approx(1 / EVIDENCE_RULES["training_ratio"])
+
+
+def test_riegel_reads_a_training_effort_as_the_vdot_does() -> None:
+    from deliberun.models import vdot as vd
+    from deliberun.models.predict import predict_races
+
+    d = date(2025, 9, 21)
+    (e,) = run_efforts(1, d, 5000.0, 1516.0, {5000.0: 1516.0}, race=False, structured=False)
+    # as a race it stands for the Daniels time at its calibrated VDOT: faster than run
+    assert e.race_equivalent_s == pytest.approx(vd.race_time(e.vdot, 5000.0))
+    assert e.race_equivalent_s < 1516.0
+    preds = {p.model: p for p in predict_races([e])["5k"]}
+    assert preds["riegel"].time_s == pytest.approx(preds["vdot"].time_s, rel=1e-6)
+    assert "training; as a race" in preds["riegel"].rests_on
+    race = Effort(5000.0, 1222.0, d, 2, True)
+    assert race.race_equivalent_s == 1222.0  # a race is its own time
+
+
+def test_training_range_widens_up_to_the_last_race() -> None:
+    d = date(2025, 9, 21)
+    (e,) = run_efforts(1, d, 5000.0, 1500.0, {5000.0: 1500.0}, race=False, structured=False)
+    low, high = training_range(e)
+    assert low < e.vdot < high  # the calibration's spread around the value
+    assert as_run(e) < low  # as run, a training effort understates race fitness
+    race = Effort(5000.0, 1222.0, date(2024, 12, 31), 9, True)
+    assert race.vdot > high
+    assert training_range(e, race) == (low, pytest.approx(race.vdot))
+    assert training_range(race) == (race.vdot, race.vdot)
 
 
 def test_race_snaps_to_the_standard_distance_and_its_clock() -> None:
@@ -88,8 +125,8 @@ def test_race_snaps_to_the_standard_distance_and_its_clock() -> None:
 
 def test_training_counts_only_after_the_last_race_and_within_its_evidence() -> None:
     race = Effort(5000.0, 1225.0, date(2024, 9, 23), 1, True)
-    before = Effort(5000.0, 1150.0, date(2024, 9, 1), 2, False, 0.97)
-    after = Effort(5000.0, 1100.0, date(2024, 10, 1), 3, False, 0.97)  # much faster
+    before = Effort(5000.0, 1150.0, date(2024, 9, 1), 2, False, 1 / 0.925)
+    after = Effort(5000.0, 1100.0, date(2024, 10, 1), 3, False, 1 / 0.925)  # much faster
     chosen = select([race, before, after])
     assert before not in chosen
     top = best([race, before, after])

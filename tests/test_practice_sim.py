@@ -135,14 +135,23 @@ def test_sessions_use_the_athlete_models(nemesis_db: tuple[Path, dict[str, Any],
         assert v is not None and s.metrics["vdot_of_day"] == v
         lo, hi = zone_paces(v)["I"]
         assert s.target_pace_s_per_km == pytest.approx((lo + hi) / 2)
-    # without races, training bests are a lower bound of the planted fitness (never above
-    # it, so no rep counts as too slow because of the yardstick), and not far below it
+    # without races, the VDOT rests on sustained efforts of unstructured runs divided by
+    # the calibrated ratio (models/vdot_evidence.py TRAINING_CALIBRATION): close to the
+    # planted fitness (median -4.5 when they were only discounted 3 %), never far above
     truth_vdot = {x["date"]: x["vdot"] for x in truth["sessions"]}
     errs = [(vdots[s.local_date] or 0) - truth_vdot[s.local_date.isoformat()] for s in intervals]
-    # (no race in this history: the VDOT rests on sustained efforts of unstructured runs,
-    # discounted 3 % (models/vdot_evidence.py), which read about 5 points low here)
-    assert max(errs) < 0.5 and -6.0 < median(errs) < 0, errs
-    assert not any("pace missed" in r for s in intervals for r in s.failure_reasons())
+    assert max(errs) < 1.5 and abs(median(errs)) < 1.0, errs
+    # so a rep pace missed is a planted one: only sessions the simulator made fade (the
+    # low yardstick of before read every rep 5-6 % ahead of target, faded or not)
+    fade = {x["date"]: x["fade_pct"] or 0.0 for x in truth["sessions"]}
+    missed = {
+        s.local_date.isoformat()
+        for s in intervals
+        if any("pace missed" in r for r in s.failure_reasons())
+    }
+    assert all(fade[d] > 2.5 for d in missed), {d: fade[d] for d in missed}
+    to_plan = {s.local_date.isoformat() for s in intervals if fade[s.local_date.isoformat()] < 2}
+    assert to_plan and not to_plan & missed
 
 
 def test_sessions_read_no_streams_but_temperature(

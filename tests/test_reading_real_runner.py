@@ -65,6 +65,37 @@ def test_vdot_rests_on_the_runners_races(real_db: Path) -> None:
     assert pred["vdot_rests_on"]["date"] != "2024-10-08"
 
 
+def test_no_recent_race_is_said_with_its_range(real_db: Path) -> None:
+    # 2025-09-30: the last race (2024-12-31, VDOT 50.3) is older than the 180-day window,
+    # after a 7-week break; the training since holds no hard sustained effort
+    pred = _cli(real_db, "--today", "2025-09-30", "predict", "--json")
+    last, rng, on = pred["last_race"], pred["vdot_range"], pred["vdot_rests_on"]
+    assert last["date"] == "2024-12-31" and last["vdot"] > 50
+    assert on["kind"] == "training effort" and rng["basis"] == "no race in the last 180 days"
+    # calibrated above the effort as run (not discounted below it) ...
+    assert on["vdot"] > on["vdot"] / on["discount"]
+    # ... and the range reaches up to the last race: the data do not carry a drop of 10
+    assert rng["low"] <= pred["vdot"] <= rng["high"] == pytest.approx(last["vdot"], abs=0.01)
+    assert any("lower bound" in n and "2024-12-31" in n for n in pred["notes"]), pred["notes"]
+    from deliberun.services.athlete import summary  # what `deliberun athlete` shows
+
+    shown = summary(Database(str(real_db)), today=date(2025, 9, 30), save=False)
+    assert shown["vdot_range"] == pred["vdot_range"]
+    # with a race in the window the range is the race itself
+    rng = _cli(real_db, "--today", "2024-10-20", "predict", "--json")["vdot_range"]
+    assert rng["basis"] == "race" and rng["low"] == rng["high"]
+    # the dashboard's Fitness page says it too
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.app import create_app
+
+    client = TestClient(create_app(str(real_db), today=date(2025, 9, 30), read_only=True),
+                        base_url="http://127.0.0.1:8765")  # fmt: skip
+    page = client.get("/fitness", headers={"accept": "text/html"}).text
+    assert 'id="vdot-range"' in page and "no race in the last 180 days" in page
+    assert client.get("/api/fitness").json()["athlete"]["vdot_range"]["high"] > 50
+
+
 def test_races_found_in_any_language_and_the_jog_is_not(real_db: Path, real_dir: Path) -> None:
     items = _cli(real_db, "--today", "2025-01-01", "activities", "--json")
     for name in ("Led's Night Run", "Spar Maraton Váltó", "Szilveszteri futógála"):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
+
+import pytest
 
 from deliberun.store.db import Database
 
@@ -50,3 +53,90 @@ def test_migrations_are_idempotent(db_path):
     with db.engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert version is not None and version >= "0001_core"
+
+
+def _alembic(engine, verb: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from deliberun.store.db import MIGRATIONS_DIR, WRITE_OPTION
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, verb)(cfg, revision)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path_factory) -> Iterator[Callable[[], str]]:
+    """Makes a new empty database: a SQLite file, or one on a throwaway PostgreSQL
+    cluster (tests/pg_cluster.py; skipped when it cannot run here)."""
+    if request.param == "sqlite":
+        root = tmp_path_factory.mktemp("mig")
+        names = iter(range(1000))
+        yield lambda: f"sqlite:///{root / f'm{next(names)}.db'}"
+        return
+    from pg_cluster import start
+
+    got = start()
+    if isinstance(got, str):
+        pytest.skip(got)
+    names = iter(range(1000))
+    yield lambda: got.createdb(f"mig{next(names)}")
+    got.stop()
+
+
+def test_race_marks_move_from_extra_to_their_column_and_back(empty_url) -> None:
+    """0009_race_mark: marks stored in ``extra`` (0008) survive the upgrade, in the column,
+    and go back into ``extra`` on downgrade; other ``extra`` keys are untouched."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+
+    from deliberun.store.db import make_engine
+
+    url = empty_url()
+    engine = make_engine(url)
+    _alembic(engine, "upgrade", "0008_courses")
+    at = datetime(2024, 9, 23, 18, tzinfo=UTC)
+    extras = {1: {"race_mark": True, "perceived_exertion": 9}, 2: {"race_mark": False},
+              3: {"name_source": "strava"}}  # fmt: skip
+    with engine.begin() as conn:
+        meta = sa.MetaData()
+        meta.reflect(conn, only=["originals", "activities"])
+        conn.execute(meta.tables["originals"].insert().values(
+            sha256="ab", data=b"\0", size=1, name="a.fit", imported_at=at))  # fmt: skip
+        for id_, extra in extras.items():
+            conn.execute(meta.tables["activities"].insert().values(
+                id=id_, start_time=at, local_date=date(2024, 9, 23), sport="running",
+                source_path="a.fit", source_format="fit", sha256="ab", n_samples=0,
+                extra=extra, structure={}, created_at=at, manual=False))  # fmt: skip
+    engine.dispose()
+
+    def read(columns: str) -> dict[int, tuple]:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            meta = sa.MetaData()
+            meta.reflect(conn, only=["activities"])
+            t = meta.tables["activities"]
+            cols = [t.c[c] for c in columns.split()]
+            got = {r[0]: tuple(r[1:]) for r in conn.execute(sa.select(t.c.id, *cols))}
+        engine.dispose()
+        return got
+
+    Database(url).dispose()  # opening migrates to head
+    assert read("race_mark extra") == {
+        1: (True, {"perceived_exertion": 9}),
+        2: (False, {}),
+        3: (None, {"name_source": "strava"}),
+    }
+    engine = make_engine(url)
+    _alembic(engine, "downgrade", "0008_courses")
+    engine.dispose()
+    back = read("extra")
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert "race_mark" not in {c["name"] for c in sa.inspect(conn).get_columns("activities")}
+    engine.dispose()
+    assert back == {i: (e,) for i, e in extras.items()}

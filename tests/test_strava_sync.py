@@ -377,6 +377,7 @@ def test_dry_run_writes_nothing_and_cli_json_has_the_four_lists(runs, connect, t
     doc = json.loads(out.stdout)
     assert len(doc["new"]) == 3
     assert doc["updated"] == doc["skipped"] == doc["failed"] == doc["deleted"] == []
+    assert doc["recomputed"] is None  # nothing written, nothing to recompute
     assert list_activities(Database(db_file)) == []
     st = subprocess.run(
         [*base, "strava", "status", "--json"], env=env, capture_output=True, text=True
@@ -423,3 +424,54 @@ def test_cli_connect_with_a_pasted_code(tmp_path, monkeypatch):
         )
         assert bad.returncode == 1 and "refused the token request" in bad.stderr
         assert len(bad.stderr.strip().splitlines()) <= 2  # a short error, no traceback
+
+
+def _thresholds_used(db: Database) -> list[float]:
+    """The max HR each synced run's stored metrics were computed with."""
+    return [
+        show_activity(db, a["id"])["metrics"]["thresholds_used"]["hr_max_bpm"]["value"]
+        for a in list_activities(db)
+    ]
+
+
+def test_cli_sync_recomputes_for_the_new_threshold_estimates(runs, connect, tmp_path):
+    """Synced runs give the first estimates: the metrics are recomputed on them, and said."""
+    from deliberun.services.threshold_refresh import in_use
+
+    connect(runs)
+    db_file = tmp_path / "cli.db"
+    env = {**os.environ, "DELIBERUN_DB": str(db_file)}
+    out = subprocess.run([sys.executable, "-m", "deliberun.cli.main", "sync", "--json", "-q"],
+                         env=env, capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert len(doc["new"]) == N_RUNS
+    assert doc["recomputed"]["changed"]["hr_max_bpm"][0] is None  # no estimate before
+    assert doc["recomputed"]["recomputed"] == N_RUNS
+    db = Database(db_file)
+    assert _thresholds_used(db) == [pytest.approx(in_use(db)["hr_max_bpm"])] * N_RUNS
+    text = subprocess.run([sys.executable, "-m", "deliberun.cli.main", "sync"],
+                          env=env, capture_output=True, text=True)  # fmt: skip
+    assert text.returncode == 0 and "recomputed" not in text.stdout  # nothing new: silent
+
+
+def test_dashboard_sync_recomputes_for_the_new_threshold_estimates(runs, connect, tmp_path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from deliberun.services.threshold_refresh import in_use
+    from deliberun.web.app import create_app
+
+    connect(runs)
+    path = tmp_path / "web.db"
+    client = TestClient(create_app(str(path)), base_url="http://127.0.0.1:8765")
+    page = client.get("/activities", headers={"accept": "text/html"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    same = {"origin": "http://127.0.0.1:8765", "accept": "text/html"}
+    r = client.post("/strava/sync", data={"csrf_token": token}, headers=same,
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    assert "recomputed+the+metrics+of" in r.headers["location"]
+    db = Database(path)
+    assert _thresholds_used(db) == [pytest.approx(in_use(db)["hr_max_bpm"])] * N_RUNS

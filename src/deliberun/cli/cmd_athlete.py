@@ -161,9 +161,11 @@ def predict_cmd(
     for name, plist in data["predictions"].items():
         for p in plist:
             rows.append((name, plain(p["model"]), format_duration(p["time_s"]), p["rests_on"]))
-    stdout.print(
-        table(f"Predictions (VDOT {data['vdot']:.1f})", ["race", "model", "time", "rests on"], rows)
-    )
+    title = f"Predictions (VDOT {data['vdot']:.1f}"
+    rng = data.get("vdot_range") or {}
+    if rng.get("basis", "race") != "race":  # no recent race: the range says how sure
+        title += f", {rng['low']:.1f}–{rng['high']:.1f}: {rng['basis']}"
+    stdout.print(table(title + ")", ["race", "model", "time", "rests on"], rows))
     proj = data.get("projection")
     if proj:
         vdot_text = (
@@ -219,7 +221,13 @@ def athlete_cmd(
     ]
     stdout.print(table("Settings", ["key", "value"], sorted(other.items())))
     if data.get("vdot"):
-        stdout.print(f"VDOT {data['vdot']:.1f}", highlight=False)
+        rng = data.get("vdot_range") or {}
+        said = (
+            f" ({rng['low']:.1f}–{rng['high']:.1f}: {rng['basis']})"
+            if rng.get("basis", "race") != "race"
+            else ""
+        )
+        stdout.print(f"VDOT {data['vdot']:.1f}{said}", highlight=False)
         stdout.print(
             table(
                 "Training paces",

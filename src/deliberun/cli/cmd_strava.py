@@ -122,7 +122,7 @@ def sync_cmd(
 
     Example: deliberun sync --since 2026-01-01 --json
     """
-    from deliberun.cli.cmd_import import _progress
+    from deliberun.cli.cmd_import import _progress, refresh_thresholds, say_refreshed
     from deliberun.services import strava_sync as sv
     from deliberun.strava.client import StravaError
 
@@ -149,8 +149,11 @@ def sync_cmd(
         fail(str(exc))
     except ValueError as exc:  # a bad DELIBERUN_STRAVA_* setting or a damaged token file
         fail(str(exc), code=2)
+    refreshed = None
+    if not dry_run and (report.new or report.updated):  # new thresholds may follow
+        refreshed = refresh_thresholds(db, quiet or as_json)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "recomputed": refreshed})
     else:
         rows: list[list[Any]] = []
         rows += [
@@ -198,6 +201,8 @@ def sync_cmd(
             )
         if report.stopped:
             stderr.print(f"[yellow]Stopped:[/yellow] {report.stopped}", highlight=False)
+        if refreshed is not None:
+            say_refreshed(refreshed)
     if report.failed or report.stopped:
         raise typer.Exit(1)
 

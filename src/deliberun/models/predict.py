@@ -263,6 +263,16 @@ class Effort:
         )
         return raw * self.discount
 
+    @cached_property
+    def race_equivalent_s(self) -> float:
+        """The time [s] this effort stands for as a race over its distance: its own time
+        for a race (``discount`` 1), else the Daniels/Gilbert time at its (calibrated or
+        capped) VDOT, so Riegel and critical speed read a training effort as the VDOT
+        does (``models.vdot_evidence``)."""
+        if self.discount == 1.0:
+            return self.duration_s
+        return float(_vdot.race_time(self.vdot, self.distance_m))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "distance_m": self.distance_m,
@@ -319,7 +329,7 @@ def _best_per_distance(efforts: list[Effort]) -> list[Effort]:
     best: dict[int, Effort] = {}
     for e in efforts:
         key = round(e.distance_m)
-        if key not in best or e.duration_s < best[key].duration_s:
+        if key not in best or e.vdot > best[key].vdot:
             best[key] = e
     return sorted(best.values(), key=lambda e: e.distance_m)
 
@@ -367,16 +377,16 @@ def predict_races(
     ]
     own: tuple[float, float] | None = None
     if len(per_distance) >= 2:
-        k, a = fit_riegel_exponent([(e.distance_m, e.duration_s) for e in per_distance])
+        k, a = fit_riegel_exponent([(e.distance_m, e.race_equivalent_s) for e in per_distance])
         if 0.95 < k < 1.35:
             own = (k, a)
-    cs_efforts = [e for e in per_distance if 120 <= e.duration_s <= 1500]
+    cs_efforts = [e for e in per_distance if 120 <= e.race_equivalent_s <= 1500]
     cs: CriticalSpeed | None = None
     if len(cs_efforts) >= 2:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                cs = critical_speed([(e.distance_m, e.duration_s) for e in cs_efforts])
+                cs = critical_speed([(e.distance_m, e.race_equivalent_s) for e in cs_efforts])
         except ValueError:
             cs = None
     for name, dist in targets.items():
@@ -396,9 +406,11 @@ def predict_races(
             Prediction(
                 "riegel",
                 dist,
-                riegel(near.duration_s, near.distance_m, dist),
+                riegel(near.race_equivalent_s, near.distance_m, dist),
                 f"your {effort_words(near.distance_m, near.duration_s)} on "
-                f"{near.day.isoformat()}, exponent 1.06 (Riegel 1981)",
+                f"{near.day.isoformat()}"
+                + ("" if near.discount == 1.0 else " (a training effort, read as a race)")
+                + ", exponent 1.06 (Riegel 1981)",
                 [near.activity_id],
             )
         )

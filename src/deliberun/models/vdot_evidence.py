@@ -1,4 +1,4 @@
-"""What the VDOT may rest on: races, and sustained best efforts of training runs, discounted.
+"""What the VDOT may rest on: races, and sustained best efforts of training runs, calibrated.
 
 Rules (:data:`EVIDENCE_RULES`):
 
@@ -10,10 +10,14 @@ Rules (:data:`EVIDENCE_RULES`):
 - A **training effort** counts only when it was sustained: a best effort of at least
   ``min_sustained_s`` (6 min) continuous, from a run that was not a structured session
   (a rep inside 6 × 1000 m is not a 1000 m race: the recoveries around it make it
-  faster than the runner could go once). Its VDOT is discounted by
-  ``training_discount`` (a best effort inside a run is run fresh, with no race-day
-  taper but also with no start line; Daniels advises against setting VDOT from
-  training, Daniels' Running Formula 3rd ed., ch. 5).
+  faster than the runner could go once). A best effort inside a training run is not
+  run all out (Daniels advises against setting VDOT from training, Daniels' Running
+  Formula 3rd ed., ch. 5): the best sustained effort of a 180-day window reads about
+  ``training_ratio`` of the VDOT the runner races at, so its VDOT counts divided by
+  that ratio (:data:`TRAINING_CALIBRATION` gives the data; ``training_ratio_low`` and
+  ``training_ratio_high`` the spread, from which :func:`training_range` gives the
+  uncertainty). A window whose training holds no hard sustained effort reads lower
+  still: :func:`training_range` then widens up to the last race's VDOT.
 - A training effort counts only when **no race is more recent**: a race after it is the
   better evidence of the fitness of the time.
 - **One effort cannot move the VDOT more than its evidence allows**: with a race in the
@@ -34,8 +38,22 @@ from deliberun.models.predict import Effort, is_usable
 
 EVIDENCE_RULES: dict[str, float] = {
     "min_sustained_s": 360.0,
-    "training_discount": 0.97,
+    "training_ratio": 0.925,
+    "training_ratio_low": 0.89,
+    "training_ratio_high": 0.95,
     "training_max_rise": 1.0,
+}
+
+#: Where ``training_ratio`` comes from: the best sustained (>= 6 min, unstructured)
+#: training effort in the 180 days before a day, as a share of the runner's VDOT that day
+#: (the planted VDOT on the simulator; the race's VDOT on a real history). Measured
+#: 2026-12-05 with bench/vdot_calibration.py (simulate --seed 1; slalom007's four races):
+#: ``{source: (days or races, median, lowest, highest)}``.
+TRAINING_CALIBRATION: dict[str, tuple[int, float, float, float]] = {
+    "sim marathon": (119, 0.927, 0.880, 0.941),
+    "sim nemesis_fatigue": (75, 0.932, 0.928, 0.940),
+    "sim illness": (60, 0.902, 0.898, 0.912),
+    "real slalom007 (races)": (4, 0.930, 0.912, 0.950),
 }
 
 
@@ -51,7 +69,7 @@ def run_efforts(
     elapsed_s: float | None = None,
 ) -> list[Effort]:
     """The efforts one run offers: the whole run when it was a race; else its sustained
-    best efforts (none from a structured session), discounted."""
+    best efforts (none from a structured session), divided by ``training_ratio``."""
     if race:
         if distance_m and duration_s and distance_m > 0 and duration_s > 0:
             d, t = race_distance(float(distance_m)), float(duration_s)
@@ -63,7 +81,7 @@ def run_efforts(
         return []
     r = EVIDENCE_RULES
     return [
-        Effort(d, t, day, activity_id, False, r["training_discount"])
+        Effort(d, t, day, activity_id, False, 1.0 / r["training_ratio"])
         for d, t in best_efforts_s.items()
         if d > 0 and t >= r["min_sustained_s"]
     ]
@@ -104,14 +122,38 @@ def best(efforts: Iterable[Effort]) -> Effort | None:
     return max(chosen, key=lambda e: e.vdot) if chosen else None
 
 
+def as_run(effort: Effort) -> float:
+    """The VDOT of ``effort`` as run (before any calibration or cap) [ml/kg/min]."""
+    return effort.vdot / effort.discount
+
+
+def training_range(effort: Effort, last_race: Effort | None = None) -> tuple[float, float]:
+    """``(low, high)`` VDOT [ml/kg/min] a training effort's value stands for.
+
+    The effort's VDOT as run divided by ``training_ratio_high`` and ``training_ratio_low``
+    (the spread of :data:`TRAINING_CALIBRATION`). When the last race (older than the
+    window) gave more than that, ``high`` reaches up to it: training with no hard
+    sustained effort says only that the runner is at least this fit, and nothing in the
+    data says the fitness of the last race was lost. A race effort has no range.
+    """
+    if effort.is_race:
+        return effort.vdot, effort.vdot
+    r = EVIDENCE_RULES
+    raw = as_run(effort)
+    low, high = raw / r["training_ratio_high"], raw / r["training_ratio_low"]
+    if last_race is not None and last_race.vdot > high:
+        high = last_race.vdot
+    return low, high
+
+
 def rests_on(effort: Effort) -> dict[str, Any]:
     """What a VDOT resting on ``effort`` says about it, for the runner."""
-    what = (
-        "race"
-        if effort.is_race
-        else (
-            f"training effort of {effort.duration_s / 60:.0f} min, counted at "
-            f"{effort.discount * 100:.0f}%"
+    if effort.is_race:
+        what = "race"
+    else:
+        what = (
+            f"training effort of {effort.duration_s / 60:.0f} min (VDOT {as_run(effort):.1f} "
+            f"as run), counted at {effort.discount * 100:.0f}%: a best sustained training "
+            f"effort reads about {EVIDENCE_RULES['training_ratio'] * 100:.1f}% of race fitness"
         )
-    )
     return {**effort.to_dict(), "rests_on": what}

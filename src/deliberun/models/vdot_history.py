@@ -3,7 +3,7 @@
 A rep pace planned "at I pace" on a given day means the I pace of the runner's fitness
 *then*, not today's. :func:`vdot_as_of` gives, for each day, the VDOT the athlete area
 would have reported on that morning: the best VDOT of the efforts the evidence rules
-allow (races, and sustained training efforts discounted and only when no race is more
+allow (races, and sustained training efforts calibrated and only when no race is more
 recent: ``models.vdot_evidence``) in the ``window_days`` before the day. The day itself is left out, so a session never sets
 the yardstick it is judged by.
 
@@ -16,10 +16,10 @@ before the day, only the past counts. Likewise a history of a few days says litt
 the first ``min_history_days`` after the first effort, the VDOT is the best of those
 first weeks.
 
-Without races, best efforts inside training runs remain a lower bound: on simulated
-training-only histories the VDOT of the day reads 2-4 points under the planted one
-(pace targets are then a little slow, so reps count as on or ahead of target, never as
-failures).
+Without races, best efforts inside training runs count divided by the calibrated
+``training_ratio`` (``models.vdot_evidence``): on simulated training-only histories the
+VDOT of the day reads −1.2 to +0.4 (median by scenario) from the planted one, where
+discounted efforts read 4.5-5.9 points under it (bench/vdot_calibration.py).
 """
 
 from __future__ import annotations

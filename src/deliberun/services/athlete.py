@@ -354,7 +354,7 @@ def is_structured(metrics: dict[str, Any]) -> bool:
 
 def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effort]:
     """A running activity's efforts: the whole run when it was a race, else its sustained
-    best efforts (none from a structured session), discounted."""
+    best efforts (none from a structured session), calibrated (``vdot_evidence``)."""
     from deliberun.models.vdot_evidence import run_efforts
 
     return run_efforts(
@@ -411,8 +411,10 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             "notes": notes,
         }
     best = max(usable, key=lambda e: e.vdot)
+    last_race = _last_race(db, as_of)
+    vdot_range = vev.training_range(best, last_race)
     if not best.is_race:
-        notes.append(_training_only_note(db, as_of, window, best))
+        notes.append(_training_only_note(window, best, vdot_range, last_race))
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
@@ -436,6 +438,12 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "window_days": window,
         "vdot": round(best.vdot, 2),
         "vdot_rests_on": vev.rests_on(best),
+        "vdot_range": {
+            "low": round(vdot_range[0], 2),
+            "high": round(vdot_range[1], 2),
+            "basis": "race" if best.is_race else f"no race in the last {window} days",
+        },
+        "last_race": last_race.to_dict() if last_race is not None else None,
         "vdot_history": vdot_history(db, today=as_of, window_days=window),
         "marathon_shape": shape,
         "predictions": out_preds,
@@ -444,8 +452,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     }
 
 
-def _training_only_note(db: Database, as_of: date, window: int, best: pr.Effort) -> str:
-    """Why a VDOT resting on a training effort is a lower bound, and the last race."""
+def _last_race(db: Database, as_of: date) -> pr.Effort | None:
+    """The runner's last race up to ``as_of`` (any age), as an effort, or None."""
     from deliberun.services.races import race_ids
 
     races = race_ids(db, today=as_of)
@@ -454,15 +462,30 @@ def _training_only_note(db: Database, as_of: date, window: int, best: pr.Effort)
         for r, m in _rows_and_metrics(db, until=as_of)
         if r.id in races
         for e in efforts_of(r, m, race=True)
+        if pr.is_usable(e)
     ]
+    return max(last, key=lambda x: (x.day, x.vdot)) if last else None
+
+
+def _training_only_note(
+    window: int, best: pr.Effort, vdot_range: tuple[float, float], last: pr.Effort | None
+) -> str:
+    """What a VDOT resting on a training effort stands for: its range, and the last race."""
+    low, high = vdot_range
     text = (
-        f"no race in the last {window} days: the VDOT rests on a training effort "
-        f"({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min on {best.day.isoformat()}, "
-        f"counted at {best.discount * 100:.0f}%), a lower bound of your fitness"
+        f"no race in the last {window} days: VDOT {best.vdot:.1f} ({low:.1f}–{high:.1f}) "
+        f"from a training effort ({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min "
+        f"on {best.day.isoformat()}, VDOT {vev.as_run(best):.1f} as run; a best sustained "
+        f"training effort reads about {vev.EVIDENCE_RULES['training_ratio'] * 100:.1f}% of "
+        "race fitness)"
     )
-    if last:
-        e = max(last, key=lambda x: x.day)
-        text += f"; your last race ({e.day.isoformat()}) gave VDOT {e.vdot:.1f}"
+    if last is not None:
+        text += f"; your last race ({last.day.isoformat()}) gave VDOT {last.vdot:.1f}"
+        if last.vdot > best.vdot:
+            text += (
+                ", more than your training shows: no hard sustained effort since, so this "
+                "VDOT is a lower bound"
+            )
     return text + "; mark a race with `deliberun race ID`"
 
 
@@ -495,7 +518,7 @@ def vdot_history(
 @_reads_history_once
 def performances(db: Database, *, today: date) -> list[tuple[date, float, int | None]]:
     """Near-maximal performances as VDOT: races, and each unstructured run's sustained
-    best-effort VDOT (discounted) when it is at least 92 % of the best within 60 days
+    best-effort VDOT (calibrated) when it is at least 92 % of the best within 60 days
     around it."""
     from deliberun.services.races import race_ids
 
@@ -701,6 +724,7 @@ def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
         "threshold_history": history,
         "vdot": pred.get("vdot"),
         "vdot_rests_on": pred.get("vdot_rests_on"),
+        "vdot_range": pred.get("vdot_range"),
         "predictions": pred.get("predictions", {}),
         "marathon_shape": pred.get("marathon_shape"),
         "notes": pred.get("notes", []),

@@ -108,6 +108,8 @@ def athlete_summary(db: Database, today: date) -> dict[str, Any]:
     out: dict[str, Any] = {
         "vdot": pred.get("vdot"),
         "vdot_rests_on": pred.get("vdot_rests_on"),
+        "vdot_range": pred.get("vdot_range"),
+        "last_race": pred.get("last_race"),
         "efforts": pred.get("efforts") or [],
         "predictions": [p for plist in (pred.get("predictions") or {}).values() for p in plist],
         "notes": pred.get("notes") or [],

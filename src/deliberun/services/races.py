@@ -1,8 +1,8 @@
 """Which runs were races (``models.races`` over the stored history), and the runner's marks.
 
 The runner's mark (``deliberun race ID`` / ``--not``, or the dashboard button) is stored
-in the activity's ``extra["race_mark"]`` (kept across re-imports and merges) and always
-wins over the classifier. Verdicts are judged as of ``today``: only runs up to it count.
+in the activity's ``race_mark`` column (migration 0009; kept across re-imports and
+merges) and always wins over the classifier. Verdicts are judged as of ``today``: only runs up to it count.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from typing import Any, Literal
 from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.store import athlete_repo, settings_repo
-from deliberun.store import repository as repo
 from deliberun.store.db import Database
 from deliberun.store.tables_core import ActivityRow
-
-MARK_KEY = "race_mark"
 
 
 def _num(x: Any) -> float | None:
@@ -30,12 +27,9 @@ def _num(x: Any) -> float | None:
 
 
 def mark_of(row: Any) -> bool | None:
-    """The runner's mark on ``row`` (True, False), or the importer's race flag, or None."""
-    extra = getattr(row, "extra", None) or {}
-    mark = extra.get(MARK_KEY)
-    if isinstance(mark, bool):
-        return mark
-    return None
+    """The runner's mark on ``row``: True, False, or None (no mark)."""
+    mark = getattr(row, "race_mark", None)
+    return mark if isinstance(mark, bool) else None
 
 
 def imported_race_flag(row: Any) -> bool:
@@ -257,12 +251,7 @@ def mark_race(
         row = s.get(ActivityRow, activity_id)
         if row is None:
             raise LookupError(f"no activity with id {activity_id}")
-        extra = dict(row.extra or {})
-        if is_race is None:
-            extra.pop(MARK_KEY, None)
-        else:
-            extra[MARK_KEY] = bool(is_race)
-        row.extra = repo.jsonable(extra)
+        row.race_mark = None if is_race is None else bool(is_race)
         day = row.local_date
         name = row.name
     verdict = race_verdicts(db, today=max(today, day)).get(activity_id)

@@ -3,7 +3,7 @@
 The thresholds every metric uses are the runner's settings, else the latest estimate
 from their runs (``settings_repo.estimates_in_use``, see ``metrics.thresholds``). When
 either changes (``deliberun athlete set hr_max_bpm 193``, a new estimate after an
-import or ``deliberun athlete``), the activities whose stored metrics were computed with
+import, a Strava sync (CLI or dashboard) or ``deliberun athlete``), the activities whose stored metrics were computed with
 other values are recomputed at once (with a progress bar on the CLI), and the caller
 says so.
 """
@@ -85,6 +85,17 @@ def refresh(
         report = recompute(db, only=ids, progress=progress, workers=workers)
         failed = len(report.failed)
     return {"in_use": after, "changed": changed, "recomputed": len(ids), "failed": failed}
+
+
+def after_new_runs(
+    db: Database,
+    changed: bool,
+    today: date,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> dict[str, Any] | None:
+    """After runs arrived (an import, a Strava sync): re-estimate and recompute
+    (:func:`refresh`) when ``changed``; None when nothing arrived."""
+    return refresh(db, today=today, progress=progress) if changed else None
 
 
 def describe(result: dict[str, Any]) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import Integer, String, cast, func, select
 from sqlalchemy.orm import Session, defer
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow
@@ -124,7 +124,8 @@ def history_stamp(session: Session) -> tuple[Any, ...]:
 
     Activity count, max id, total distance and moving time, and the length of the
     descriptive text columns (stored before the large ``structure`` JSON, so a scan
-    skips its pages); the metrics count and latest computation time (a recompute after
+    skips its pages), the runner's race marks (weighted by id: moving a mark from one run
+    to another changes it); the metrics count and latest computation time (a recompute after
     a settings or code change keeps the count); and the stored settings.
     """
     from deliberun.store.tables_athlete import AthleteSettingsRow
@@ -142,6 +143,7 @@ def history_stamp(session: Session) -> tuple[Any, ...]:
             func.sum(ActivityRow.distance_m),
             func.sum(ActivityRow.moving_time_s),
             func.sum(text),
+            func.sum(ActivityRow.id * func.coalesce(cast(ActivityRow.race_mark, Integer) + 1, 0)),
         )
     ).one()
     # the latest computation time too: a recompute keeps the count but changes values

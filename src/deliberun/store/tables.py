@@ -5,6 +5,7 @@ Each area owns one module and one migration (the chain is fixed):
 | module              | migration                       | area |
 |---------------------|---------------------------------|------|
 | tables_core.py      | 0001_core (files, activities, streams, metrics), 0006_manual_activities | import, metrics |
+| tables_core.py      | 0009_race_mark (the runner's race mark, a column)  | races |
 | tables_athlete.py   | 0002_athlete (settings, threshold history)      | athlete models |
 | tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
 | tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |

@@ -108,6 +108,9 @@ class ActivityRow(Base):
     manual: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
+    #: the runner's mark (``deliberun race ID`` / ``--not``): True, False, or None (the
+    #: classifier decides); migration 0009_race_mark
+    race_mark: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     __table_args__ = (
         Index("ix_activities_start_time", "start_time"),

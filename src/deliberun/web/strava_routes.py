@@ -1,5 +1,6 @@
 """The dashboard's "Sync from Strava" button: ``POST /strava/sync`` (CSRF-checked,
-refused when read-only like every write). Runs the same sync as ``deliberun sync``; a
+refused when read-only like every write). Runs the same sync as ``deliberun sync`` (then, as
+it does, recomputes the metrics a new threshold estimate changes and says so); a
 rate-limit wait longer than :data:`WEB_MAX_WAIT_S` stops it (the next press resumes)."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def register(app: FastAPI) -> None:
     async def strava_sync(request: Request) -> Response:
         await checked_form(request)
         from deliberun.services import strava_sync as sv
+        from deliberun.services.threshold_refresh import after_new_runs, describe
         from deliberun.strava.client import StravaError
 
         try:
@@ -32,8 +34,12 @@ def register(app: FastAPI) -> None:
             result: dict[str, object] = {"error": str(exc)}
             message = str(exc)
         else:
+            # new runs may move the estimated thresholds: recompute what they change
+            refreshed = await run_in_threadpool(
+                after_new_runs, db, bool(report.new or report.updated), request.app.state.today()
+            )
             request.app.state.cache.clear()
-            result = report.to_dict()
+            result = {**report.to_dict(), "recomputed": refreshed}
             message = (
                 f"{len(report.new)} new, {len(report.updated)} updated, "
                 f"{len(report.failed)} failed"
@@ -44,6 +50,9 @@ def register(app: FastAPI) -> None:
                 )
                 + (f"; {report.stopped}" if report.stopped else "")
             )
+            said = describe(refreshed) if refreshed else None
+            if said:
+                message += f"; {said}"
         if wants_json(request):
             return json_response(result, status_code=400 if "error" in result else 200)
         return RedirectResponse("/activities?" + urlencode({"synced": message}), status_code=303)
