@@ -16,6 +16,7 @@ from deliberun.models.vdot_evidence import (
     select,
     training_range,
 )
+from deliberun.units import clock
 
 T_SPEED = 1000.0 / 250.0  # threshold 4:10/km
 
@@ -100,7 +101,9 @@ def test_riegel_reads_a_training_effort_as_the_vdot_does() -> None:
     assert e.race_equivalent_s < 1516.0
     preds = {p.model: p for p in predict_races([e])["5k"]}
     assert preds["riegel"].time_s == pytest.approx(preds["vdot"].time_s, rel=1e-6)
-    assert "training; as a race" in preds["riegel"].rests_on
+    words = preds["riegel"].rests_on
+    assert f"training effort; as a race {clock(e.race_equivalent_s)}" in words
+    assert "your 5k in 25:16 on 2025-09-21" in words
     race = Effort(5000.0, 1222.0, d, 2, True)
     assert race.race_equivalent_s == 1222.0  # a race is its own time
 

@@ -409,7 +409,11 @@ def predict_races(
                 riegel(near.race_equivalent_s, near.distance_m, dist),
                 f"your {effort_words(near.distance_m, near.duration_s)} on "
                 f"{near.day.isoformat()}"
-                + ("" if near.discount == 1.0 else " (a training effort, read as a race)")
+                + (
+                    ""
+                    if near.discount == 1.0
+                    else f" (a training effort; as a race {clock(near.race_equivalent_s)})"
+                )
                 + ", exponent 1.06 (Riegel 1981)",
                 [near.activity_id],
             )
