@@ -475,3 +475,18 @@ def test_dashboard_sync_recomputes_for_the_new_threshold_estimates(runs, connect
     assert "recomputed+the+metrics+of" in r.headers["location"]
     db = Database(path)
     assert _thresholds_used(db) == [pytest.approx(in_use(db)["hr_max_bpm"])] * N_RUNS
+
+
+def test_runs_synced_after_the_first_use_the_thresholds_in_use(runs, connect, tmp_path):
+    """As an import does: a later sync computes its new runs on the thresholds in use, so
+    the refresh after it has nothing to redo unless an estimate moved."""
+    from deliberun.services.threshold_refresh import in_use, refresh
+
+    srv = connect(runs[:4])
+    db = Database(tmp_path / "sync.db")
+    sv.sync(db)
+    refresh(db, today=runs[3].start.date(), workers=1)  # the first estimates
+    values = in_use(db)["hr_max_bpm"]
+    srv.state.add(runs[4:])
+    assert len(sv.sync(db, recheck_days=0).new) == N_RUNS - 4
+    assert _thresholds_used(db) == [pytest.approx(values)] * N_RUNS

@@ -50,7 +50,7 @@ from deliberun.services.strava_connect import token_store
 from deliberun.store import repository as repo
 from deliberun.store import strava_repo
 from deliberun.store.db import Database
-from deliberun.store.settings_repo import get_settings
+from deliberun.store.settings_repo import estimates_in_use, get_settings
 from deliberun.strava.client import NotFound, RateLimited, StravaClient, StravaError
 from deliberun.strava.models import WATCHED_FIELDS, DetailedActivity, SummaryActivity
 
@@ -144,8 +144,8 @@ def _apply_detail(
     db: Database, activity_id: int, detail: dict[str, Any], now: datetime, *, write: bool = True
 ) -> list[str]:
     """Put Strava's metadata on a stored activity; returns what changed. Metrics follow
-    when the type or the perceived exertion changed. ``write=False``: only say what
-    would change (a dry run)."""
+    (on the thresholds in use) when the type or the perceived exertion changed.
+    ``write=False``: only say what would change (a dry run)."""
     from deliberun.services.importer import compute_metrics
 
     meta = strava_meta(detail)
@@ -200,7 +200,7 @@ def _apply_detail(
         if resport or "perceived_exertion" in changes:
             s.flush()
             full = repo.load_activity(s, row.id)
-            metrics, version = compute_metrics(full, get_settings(s))
+            metrics, version = compute_metrics(full, get_settings(s), estimates_in_use(s))
             if metrics is not None and version is not None:
                 repo.save_metrics(s, row.id, metrics, version, now=now)
         s.commit()
@@ -214,7 +214,9 @@ def _import_new(
     settings: dict[str, Any],
     now: datetime,
 ) -> tuple[str, int | None, str]:
-    """Write one new run through the importer's write path: (status, activity id, reason)."""
+    """Write one new run through the importer's write path: (status, activity id, reason).
+    Its metrics use the thresholds in use (``settings[importer.ESTIMATES_KEY]``), as an
+    import's do, so the refresh after the sync recomputes only when an estimate moved."""
     import hashlib
 
     from deliberun.services import importer
@@ -223,7 +225,11 @@ def _import_new(
     sid = str(detail["id"])
     name = f"strava-{sid}{STRAVA_JSON_SUFFIX}"
     activity = to_activity(detail, streams)
-    parsed = importer.analyse(activity, AthleteSettings.from_dict(settings))
+    parsed = importer.analyse(
+        activity,
+        AthleteSettings.from_dict(settings),
+        estimates=settings.get(importer.ESTIMATES_KEY),
+    )
     meta = {k: v for k, v in strava_meta(detail).items() if v not in (None, "")}
     job = importer._Job(f"strava-api/{name}", name, hashlib.sha256(data).hexdigest(), data, meta)
     job.result = ("ok", parsed)
@@ -411,10 +417,13 @@ def _sync(
     progress: Progress | None,
     now: datetime,
 ) -> None:
+    from deliberun.services.importer import ESTIMATES_KEY
+
     with db.session() as s:
         index = strava_repo.strava_index(s)
         state = strava_repo.get_state(s)
         settings = get_settings(s).to_dict()
+        settings[ESTIMATES_KEY] = estimates_in_use(s)  # the import's way: metrics on them
     after, recheck_after = _windows(index, state, since, recheck_days)
     items = _list_window(client, after)
     listed = {str(i["id"]) for i in items}
