@@ -355,7 +355,7 @@ def test_dry_run_reports_a_deletion_without_flagging_it(runs, connect, tmp_path)
     cmd = [sys.executable, "-m", "deliberun.cli.main", "sync", "--dry-run", "-q"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "deleted on Strava, kept here (flagged)" in out.stdout
+    assert "deleted on Strava, kept here (would be flagged)" in out.stdout
     assert "Dry run, nothing written: 0 new, 0 updated" in out.stdout
     assert "1 deleted on Strava" in out.stdout
     doc = json.loads(subprocess.run([*cmd, "--json"], env=env, capture_output=True).stdout)
@@ -453,6 +453,9 @@ def test_cli_sync_recomputes_for_the_new_threshold_estimates(runs, connect, tmp_
     text = subprocess.run([sys.executable, "-m", "deliberun.cli.main", "sync"],
                           env=env, capture_output=True, text=True)  # fmt: skip
     assert text.returncode == 0 and "recomputed" not in text.stdout  # nothing new: silent
+    bare = subprocess.run([sys.executable, "-m", "deliberun.cli.main", "sync", "--recheck-days",
+                           "0"], env=env, capture_output=True, text=True)  # fmt: skip
+    assert bare.stdout.strip().endswith("0 deleted on Strava (1 request)")
 
 
 def test_dashboard_sync_recomputes_for_the_new_threshold_estimates(runs, connect, tmp_path):

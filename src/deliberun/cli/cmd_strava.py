@@ -182,7 +182,8 @@ def sync_cmd(
             [
                 "deleted",
                 d["start_time"][:16].replace("T", " "),
-                f"{d.get('name') or ''}: deleted on Strava, kept here (flagged)",
+                f"{d.get('name') or ''}: deleted on Strava, kept here "
+                + ("(would be flagged)" if dry_run else "(flagged)"),
                 d.get("activity_id") or "",
             ]
             for d in report.deleted
@@ -193,7 +194,7 @@ def sync_cmd(
             ("Dry run, nothing written: " if dry_run else "")
             + f"{len(report.new)} new, {len(report.updated)} updated, {len(report.skipped)} "
             f"unchanged, {len(report.failed)} failed, {len(report.deleted)} deleted on Strava "
-            f"({report.requests} requests)"
+            f"({report.requests} request{'' if report.requests == 1 else 's'})"
         )
         for d in report.failed:
             stderr.print(
