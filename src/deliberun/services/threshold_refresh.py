@@ -87,17 +87,6 @@ def refresh(
     return {"in_use": after, "changed": changed, "recomputed": len(ids), "failed": failed}
 
 
-def after_new_runs(
-    db: Database,
-    changed: bool,
-    today: date,
-    progress: Callable[[int, int | None, str], None] | None = None,
-) -> dict[str, Any] | None:
-    """After runs arrived (an import, a Strava sync): re-estimate and recompute
-    (:func:`refresh`) when ``changed``; None when nothing arrived."""
-    return refresh(db, today=today, progress=progress) if changed else None
-
-
 def describe(result: dict[str, Any]) -> str | None:
     """One line for the runner, or None when nothing was recomputed."""
     if not result["recomputed"]:

@@ -5,6 +5,7 @@ rate-limit wait longer than :data:`WEB_MAX_WAIT_S` stops it (the next press resu
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -25,7 +26,7 @@ def register(app: FastAPI) -> None:
     async def strava_sync(request: Request) -> Response:
         await checked_form(request)
         from deliberun.services import strava_sync as sv
-        from deliberun.services.threshold_refresh import after_new_runs, describe
+        from deliberun.services.threshold_refresh import describe, refresh
         from deliberun.strava.client import StravaError
 
         try:
@@ -34,10 +35,9 @@ def register(app: FastAPI) -> None:
             result: dict[str, object] = {"error": str(exc)}
             message = str(exc)
         else:
-            # new runs may move the estimated thresholds: recompute what they change
-            refreshed = await run_in_threadpool(
-                after_new_runs, db, bool(report.new or report.updated), request.app.state.today()
-            )
+            refreshed: dict[str, Any] | None = None
+            if report.new or report.updated:  # new thresholds may follow, as in the CLI
+                refreshed = await run_in_threadpool(refresh, db, today=request.app.state.today())
             request.app.state.cache.clear()
             result = {**report.to_dict(), "recomputed": refreshed}
             message = (
