@@ -219,11 +219,12 @@ def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[st
     if specs and sessions is None:
         sessions = practice.build_sessions(db, today=today)
     for spec in specs:
-        row = practice.show_experiment(db, spec.id, today=today, sessions=sessions).to_dict()
+        res = practice.show_experiment(db, spec.id, today=today, sessions=sessions)
+        row = res.to_dict()
         row["status"] = spec.status
         row["workout_type"] = spec.workout_type
-        ss = sessions or []
-        row["looks"] = experiment_looks(spec, [x for x in ss if x.local_date <= today], today)
+        ss = [x for x in sessions or [] if x.local_date <= today]
+        row["looks"] = experiment_looks(spec, ss, today, now=res)
         out.append(row)
     return out
 
