@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from deliberun.practice.experiment_design import draw_assignment
-from deliberun.practice.experiments import ExperimentSpec
+from deliberun.practice.experiments import ExperimentSpec, more_sessions_words
 from deliberun.services import practice
 from deliberun.web.app import create_app
 from test_web_data import LAST_DAY, build_db
@@ -77,6 +77,10 @@ def test_arms_and_looks_on_the_page(client: TestClient) -> None:
     assert ids == [r["activity_id"] for r in exp["assignment"] if r["activity_id"] is not None]
     assert 'class="looks"' in block and block.count("<tr><td>20") >= len(exp["looks"])
     assert exp["verdict"].replace("_", " ") in block
+    # the sessions still needed, in the words the CLI uses (one function says it)
+    assert exp["more_sessions_needed"] > 0, exp["verdict"]
+    assert exp["more_sessions_words"] == more_sessions_words(exp["more_sessions_needed"])
+    assert f"<small>{exp['more_sessions_words']}</small>" in html
 
 
 def test_todays_look_is_the_analysis_shown_beside_it() -> None:

@@ -16,6 +16,7 @@ from deliberun.io.activity import FOOT_SPORTS
 from deliberun.metrics import grade
 from deliberun.models import vdot
 from deliberun.practice.experiment_looks import experiment_looks
+from deliberun.practice.experiments import more_sessions_words
 from deliberun.practice.journal import JournalEntry
 from deliberun.services import athlete, practice, review
 from deliberun.services import plan as plan_svc
@@ -225,6 +226,8 @@ def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[st
         row["workout_type"] = spec.workout_type
         ss = [x for x in sessions or [] if x.local_date <= today]
         row["looks"] = experiment_looks(spec, ss, today, now=res)
+        n_more = res.more_sessions_needed
+        row["more_sessions_words"] = more_sessions_words(n_more) if n_more else None
         out.append(row)
     return out
 
