@@ -253,3 +253,12 @@ def test_a_placebo_across_the_break_claims_nothing(own_db: Path) -> None:
         assert any("break of 48 days" in w for w in shown["warnings"]), shown["warnings"]
         said = _cli(own_db, "--today", day, "experiment", "show", "placebo").splitlines()[0]
         assert "no verdict, see the warnings" in said and "more sessions" not in said, said
+
+
+def test_the_first_run_back_from_the_break_is_no_over_reach(real_db: Path) -> None:
+    # 2025-05-13: 4.2 km after 49 days without running; the advice says "return", and the
+    # comfort section does not call the jog an over-reach (its ACWR of 1.99 divides by a
+    # chronic load of swims and rides)
+    review = _cli(real_db, "--today", "2025-05-14", "review")
+    assert "Return: back from a 49-day break" in review, review
+    assert "over-reach" not in review, review
