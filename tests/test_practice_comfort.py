@@ -89,3 +89,21 @@ def test_a_race_is_not_an_over_reach() -> None:
     assert pts[701].reasons[0].startswith("the run's distance above")
     summ = summarize(list(pts.values()), D0, nxt + timedelta(days=3))
     assert summ.over_reach_sessions == 1
+
+
+def test_the_first_runs_back_from_a_break_are_no_over_reach_by_the_ratio() -> None:
+    """After 7 weeks without running a 4 km jog shows a high ACWR (the chronic load is
+    cross-training or nothing): no over-reach for 28 days from the first run back; the
+    same ratio later still is one."""
+    ss = _runs(10)
+    back = D0 + timedelta(days=70 + 49)
+    jog = Session(back, activity_id=600, distance_m=4000.0, acwr=2.0)
+    later = Session(back + timedelta(days=27), activity_id=601, distance_m=5000.0, acwr=1.8)
+    after = Session(back + timedelta(days=28), activity_id=602, distance_m=5000.0, acwr=1.8)
+    between = [
+        Session(back + timedelta(days=d), activity_id=610 + d, distance_m=4000.0)
+        for d in range(3, 27, 3)
+    ]
+    pts = {p.activity_id: p for p in classify(ss + [jog, *between, later, after])}
+    assert pts[600].zone == "comfort" and pts[601].zone == "comfort", pts[600].reasons
+    assert pts[602].zone == "over_reach" and "ACWR 1.80 above 1.5" in pts[602].reasons

@@ -238,3 +238,27 @@ def test_real_interval_sessions_are_clearly_workouts_and_easy_runs_are_not(
     # every run with nothing fast in it stays rejected (pace noise is not a workout)
     wrongly = [int(r.id) for r, m in pairs if int(r.id) in easy and verdict(r, m)]
     assert len(easy) >= 20 and wrongly == []
+
+
+def test_a_placebo_across_the_break_claims_nothing(own_db: Path) -> None:
+    # nothing changed on 2025-05-14, the day after the runner's 49-day break: the
+    # break sits next to the "change", so no verdict, and no promise that more sessions
+    # would give one (the planned sessions are in)
+    _cli(own_db, "--today", "2025-09-21", "experiment", "create", "placebo", "--change",
+         "nothing", "--metric", "avg_pace_s_per_km", "--assignment", "before_after",
+         "--change-date", "2025-05-14", "--start", "2025-01-15")  # fmt: skip
+    for day in ("2025-07-15", "2025-09-30"):
+        shown = _cli(own_db, "--today", day, "experiment", "show", "placebo", "--json")
+        assert shown["verdict"] == "withheld", shown
+        assert any("break of 48 days" in w for w in shown["warnings"]), shown["warnings"]
+        said = _cli(own_db, "--today", day, "experiment", "show", "placebo").splitlines()[0]
+        assert "no verdict, see the warnings" in said and "more sessions" not in said, said
+
+
+def test_the_first_run_back_from_the_break_is_no_over_reach(real_db: Path) -> None:
+    # 2025-05-13: 4.2 km after 49 days without running; the advice says "return", and the
+    # comfort section does not call the jog an over-reach (its ACWR of 1.99 divides by a
+    # chronic load of swims and rides)
+    review = _cli(real_db, "--today", "2025-05-14", "review")
+    assert "Return: back from a 49-day break" in review, review
+    assert "over-reach" not in review, review

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from deliberun.practice.experiment_design import draw_assignment
-from deliberun.practice.experiments import ExperimentSpec
+from deliberun.practice.experiments import ExperimentSpec, more_sessions_words
 from deliberun.services import practice
 from deliberun.web.app import create_app
 from test_web_data import LAST_DAY, build_db
@@ -77,3 +77,31 @@ def test_arms_and_looks_on_the_page(client: TestClient) -> None:
     assert ids == [r["activity_id"] for r in exp["assignment"] if r["activity_id"] is not None]
     assert 'class="looks"' in block and block.count("<tr><td>20") >= len(exp["looks"])
     assert exp["verdict"].replace("_", " ") in block
+    # the sessions still needed, in the words the CLI uses (one function says it)
+    assert exp["more_sessions_needed"] > 0, exp["verdict"]
+    assert exp["more_sessions_words"] == more_sessions_words(exp["more_sessions_needed"])
+    assert f"<small>{exp['more_sessions_words']}</small>" in html
+
+
+def test_todays_look_is_the_analysis_shown_beside_it() -> None:
+    # the last look is today's: the caller's analysis (all its permutations), not a
+    # second, coarser one that could read the boundary differently
+    from datetime import date
+
+    from deliberun.practice.experiment_looks import experiment_looks
+    from deliberun.practice.experiments import analyze_experiment
+    from deliberun.practice.session import Session
+
+    d0 = date(2026, 3, 2)
+    spec = ExperimentSpec(id="x", change="c", metric="avg_hr_bpm", assignment="alternating",
+                          start=d0, planned_sessions=PLANNED)  # fmt: skip
+    ss = [Session(d0 + timedelta(days=2 * i), activity_id=i, avg_hr_bpm=150.0 + i % 3)
+          for i in range(12)]  # fmt: skip
+    today = d0 + timedelta(days=30)
+    now = analyze_experiment(spec, ss)
+    now.verdict = "helps"  # marked: only the given analysis can say it here
+    looks = experiment_looks(spec, ss, today, now=now)
+    # (the last look is the Sunday after the last session: nothing came in since)
+    assert looks[-1]["date"] == "2026-03-29" and looks[-1]["verdict"] == "helps"
+    assert all(lk["verdict"] != "helps" for lk in looks[:-1])
+    assert experiment_looks(spec, ss, today)[-1]["verdict"] != "helps"

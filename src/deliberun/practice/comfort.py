@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.models.load_ratios import BREAK_DAYS
 from deliberun.practice.experiments import session_key
 from deliberun.practice.session import Session
 
@@ -89,9 +90,31 @@ def _place(v: float, history: np.ndarray) -> tuple[float, float]:
     return pct, float(v / history.max())
 
 
+#: The graded return after a break: the first ``RETURN_DAYS`` days (the ACWR's 28-day
+#: chronic window) from the first run after ``BREAK_DAYS`` or more days without one. The
+#: ratio then divides by a chronic load that is not the runner's running (cross-training
+#: or nothing), so it marks no over-reach; the load advice reads no ACWR then either
+#: (``review.LOAD_ADVICE_RULES`` break_days and rebuild_days).
+RETURN_DAYS = 28
+
+
+def _returning(ordered: list[Session]) -> list[bool]:
+    """For each session in date order: inside a graded return (see :data:`RETURN_DAYS`)."""
+    out: list[bool] = []
+    back: date | None = None  # the first run after the latest break
+    prev: date | None = None
+    for s in ordered:
+        if prev is not None and (s.local_date - prev).days >= BREAK_DAYS:
+            back = s.local_date
+        out.append(back is not None and (s.local_date - back).days < RETURN_DAYS)
+        prev = s.local_date
+    return out
+
+
 def classify(sessions: list[Session]) -> list[ComfortPoint]:
     """Comfort / stretch / over-reach for each session, in date order."""
     ordered = sorted(sessions, key=lambda s: (s.local_date, s.local_hour or 0.0))
+    returning = _returning(ordered)
     hist_days = int(COMFORT_RULES["history_days"])
     # each dimension's value per session, and the weekly totals by Monday, read once
     dim_values = {name: [fn(p) for p in ordered] for name, (fn, _d) in DIMENSIONS.items()}
@@ -147,7 +170,12 @@ def classify(sessions: list[Session]) -> list[ComfortPoint]:
             if best[3] > COMFORT_RULES["overreach_ratio"]:
                 zone = "over_reach"
                 reasons.append(f"{(best[3] - 1) * 100:.0f}% beyond the 12-week best")
-        if zone != "race" and s.acwr is not None and s.acwr > COMFORT_RULES["acwr_overreach"]:
+        if (
+            zone != "race"
+            and not returning[i]
+            and s.acwr is not None
+            and s.acwr > COMFORT_RULES["acwr_overreach"]
+        ):
             zone = "over_reach"
             reasons.append(f"ACWR {s.acwr:.2f} above 1.5")
         out.append(

@@ -12,7 +12,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from deliberun.practice.experiments import DEFAULT_PLANNED, ExperimentSpec, analyze_experiment
+from deliberun.practice.experiments import (
+    DEFAULT_PLANNED,
+    ExperimentResult,
+    ExperimentSpec,
+    analyze_experiment,
+)
 from deliberun.practice.session import Session
 
 
@@ -54,15 +59,25 @@ def experiment_looks(
     *,
     seed: int = 0,
     permutations: int = 199,
+    now: ExperimentResult | None = None,
 ) -> list[dict[str, Any]]:
     """One row per look (see :func:`look_days`): the sessions in per arm, the share of
     the planned sessions, the nominal p the look had to reach, the effect with its 90%
-    interval and the verdict then. The last row is today's look."""
+    interval and the verdict then. The last row holds every session up to today: it is
+    ``now`` when the caller has today's analysis already (the verdict shown beside it)."""
     planned = int(spec.planned_sessions or DEFAULT_PLANNED)
     rows = []
-    for d in look_days(spec, sessions, today):
-        res = analyze_experiment(
-            spec, [s for s in sessions if s.local_date <= d], seed=seed, permutations=permutations
+    days = look_days(spec, sessions, today)
+    for d in days:
+        res = (
+            now  # the last look holds every session up to today: today's analysis
+            if now is not None and d == days[-1]
+            else analyze_experiment(
+                spec,
+                [s for s in sessions if s.local_date <= d],
+                seed=seed,
+                permutations=permutations,
+            )
         )
         n = len(res.sessions_a) + len(res.sessions_b)
         rows.append(

@@ -163,9 +163,12 @@ class ExperimentResult:
         m = get_outcome_metric(self.spec.metric)
         head = f"Experiment '{self.spec.id}' ({self.spec.change})"
         if self.effect is None or self.interval_90 is None:
+            counts = f"({len(self.sessions_a)} vs {len(self.sessions_b)} sessions)"
+            if self.verdict == "withheld":  # more sessions would not give one
+                return f"{head}: no verdict, see the warnings {counts}."
             return (
-                f"{head}: not enough data yet ({len(self.sessions_a)} vs "
-                f"{len(self.sessions_b)} sessions); {more_sessions_words(self.more_sessions_needed)}."
+                f"{head}: not enough data yet {counts}; "
+                f"{more_sessions_words(self.more_sessions_needed)}."
             )
         lo, hi = self.interval_90
         nums = (

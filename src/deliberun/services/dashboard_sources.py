@@ -16,6 +16,7 @@ from deliberun.io.activity import FOOT_SPORTS
 from deliberun.metrics import grade
 from deliberun.models import vdot
 from deliberun.practice.experiment_looks import experiment_looks
+from deliberun.practice.experiments import more_sessions_words
 from deliberun.practice.journal import JournalEntry
 from deliberun.services import athlete, practice, review
 from deliberun.services import plan as plan_svc
@@ -219,11 +220,14 @@ def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[st
     if specs and sessions is None:
         sessions = practice.build_sessions(db, today=today)
     for spec in specs:
-        row = practice.show_experiment(db, spec.id, today=today, sessions=sessions).to_dict()
+        res = practice.show_experiment(db, spec.id, today=today, sessions=sessions)
+        row = res.to_dict()
         row["status"] = spec.status
         row["workout_type"] = spec.workout_type
-        ss = sessions or []
-        row["looks"] = experiment_looks(spec, [x for x in ss if x.local_date <= today], today)
+        ss = [x for x in sessions or [] if x.local_date <= today]
+        row["looks"] = experiment_looks(spec, ss, today, now=res)
+        n_more = res.more_sessions_needed
+        row["more_sessions_words"] = more_sessions_words(n_more) if n_more else None
         out.append(row)
     return out
 
