@@ -383,7 +383,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     # race verdicts of their runs (each against the year before it)
     from deliberun.models.races import RACE_RULES
 
-    span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + int(RACE_RULES["season_days"])
+    season = int(RACE_RULES["season_days"])
+    span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + season
     read_history(db, today=today, since=today - timedelta(days=span))
     usable = usable_efforts(today)
     as_of = today
@@ -411,7 +412,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             "notes": notes,
         }
     best = max(usable, key=lambda e: e.vdot)
-    last_race = _last_race(db, as_of)
+    last_race = _last_race(db, as_of, near=today - timedelta(days=span - season))
     vdot_range = vev.training_range(best, last_race)
     if not best.is_race:
         notes.append(_training_only_note(window, best, vdot_range, last_race))
@@ -452,19 +453,26 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     }
 
 
-def _last_race(db: Database, as_of: date) -> pr.Effort | None:
-    """The runner's last race up to ``as_of`` (any age), as an effort, or None."""
+def _last_race(db: Database, as_of: date, *, near: date | None = None) -> pr.Effort | None:
+    """The runner's last race up to ``as_of`` (any age), as an effort, or None.
+
+    The runs from ``near`` are searched first (the window already read): a race among
+    them is the last one; the whole history is read only when none of them was a race.
+    """
     from deliberun.services.races import race_ids
 
-    races = race_ids(db, today=as_of)
-    last = [
-        e
-        for r, m in _rows_and_metrics(db, until=as_of)
-        if r.id in races
-        for e in efforts_of(r, m, race=True)
-        if pr.is_usable(e)
-    ]
-    return max(last, key=lambda x: (x.day, x.vdot)) if last else None
+    for since in (near, None) if near is not None else (None,):
+        races = race_ids(db, today=as_of, since=since)
+        last = [
+            e
+            for r, m in _rows_and_metrics(db, until=as_of, since=since)
+            if r.id in races
+            for e in efforts_of(r, m, race=True)
+            if pr.is_usable(e)
+        ]
+        if last:
+            return max(last, key=lambda x: (x.day, x.vdot))
+    return None
 
 
 def _training_only_note(
