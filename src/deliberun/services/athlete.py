@@ -491,8 +491,8 @@ def _training_only_note(
         text += f"; your last race ({last.day.isoformat()}) gave VDOT {last.vdot:.1f}"
         if last.vdot > best.vdot:
             text += (
-                ", more than your training shows: no hard sustained effort since, so this "
-                "VDOT is a lower bound"
+                ", more than your training shows: with no hard sustained effort since, "
+                "your fitness may be anywhere up to it"
             )
     return text + "; mark a race with `deliberun race ID`"
 
