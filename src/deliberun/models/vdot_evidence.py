@@ -47,8 +47,10 @@ EVIDENCE_RULES: dict[str, float] = {
 #: Where ``training_ratio`` comes from: the best sustained (>= 6 min, unstructured)
 #: training effort in the 180 days before a day, as a share of the runner's VDOT that day
 #: (the planted VDOT on the simulator; the race's VDOT on a real history). Measured
-#: 2026-12-05 with bench/vdot_calibration.py (simulate --seed 1; slalom007's four races):
-#: ``{source: (days or races, median, lowest, highest)}``.
+#: 2026-12-05 with bench/vdot_calibration.py (simulate --seed 1; slalom007's four races,
+#: three of which have the same best training effort before them):
+#: ``{source: (days or races, median, lowest, highest)}``. In-sample: the ratio and its
+#: spread were chosen from these; away from races a runner's training reads lower.
 TRAINING_CALIBRATION: dict[str, tuple[int, float, float, float]] = {
     "sim marathon": (119, 0.927, 0.880, 0.941),
     "sim nemesis_fatigue": (75, 0.932, 0.928, 0.940),
