@@ -413,9 +413,17 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         }
     best = max(usable, key=lambda e: e.vdot)
     last_race = _last_race(db, as_of, near=today - timedelta(days=span - season))
-    vdot_range = vev.training_range(best, last_race)
+    window_races = [e.vdot for e in usable if e.is_race]
+    window_race = max(window_races) if window_races else None
+    vdot_range = vev.training_range(best, last_race, window_race)
+    if best.is_race:
+        basis = "race"
+    elif window_race is not None and last_race is not None:
+        basis = f"a training effort since your race of {last_race.day.isoformat()}"
+    else:
+        basis = f"no race in the last {window} days"
     if not best.is_race:
-        notes.append(_training_only_note(window, best, vdot_range, last_race))
+        notes.append(_training_only_note(basis, best, vdot_range, last_race))
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
@@ -442,7 +450,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "vdot_range": {
             "low": round(vdot_range[0], 2),
             "high": round(vdot_range[1], 2),
-            "basis": "race" if best.is_race else f"no race in the last {window} days",
+            "basis": basis,
         },
         "last_race": last_race.to_dict() if last_race is not None else None,
         "vdot_history": vdot_history(db, today=as_of, window_days=window),
@@ -476,12 +484,12 @@ def _last_race(db: Database, as_of: date, *, near: date | None = None) -> pr.Eff
 
 
 def _training_only_note(
-    window: int, best: pr.Effort, vdot_range: tuple[float, float], last: pr.Effort | None
+    basis: str, best: pr.Effort, vdot_range: tuple[float, float], last: pr.Effort | None
 ) -> str:
     """What a VDOT resting on a training effort stands for: its range, and the last race."""
     low, high = vdot_range
     text = (
-        f"no race in the last {window} days: VDOT {best.vdot:.1f} ({low:.1f}–{high:.1f}) "
+        f"{basis}: VDOT {best.vdot:.1f} ({low:.1f}–{high:.1f}) "
         f"from a training effort ({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min "
         f"on {best.day.isoformat()}, VDOT {vev.as_run(best):.1f} as run; a best sustained "
         f"training effort reads about {vev.EVIDENCE_RULES['training_ratio'] * 100:.1f}% of "
