@@ -118,6 +118,11 @@ def test_training_range_widens_up_to_the_last_race() -> None:
     assert race.vdot > high
     assert training_range(e, race) == (low, pytest.approx(race.vdot))
     assert training_range(race) == (race.vdot, race.vdot)
+    # a race in the window: neither end more than training_max_rise above it (as the VDOT)
+    in_window = as_run(e) / 0.94  # a race the training effort reads 94 % of
+    low, high = training_range(e, None, in_window)
+    assert high == pytest.approx(in_window + EVIDENCE_RULES["training_max_rise"])
+    assert low <= high and training_range(e)[1] > high
 
 
 def test_race_snaps_to_the_standard_distance_and_its_clock() -> None:

@@ -9,8 +9,8 @@ before that change:
   the code before the change (``tests/data/page_twins_marathon.json``);
 - a window's race verdicts and session types are exactly the whole history's on the
   runs of that window;
-- the warm-up detector that compares runs of one day finds what the every-pair
-  comparison found.
+- the warm-up detector, which compares runs of one day only, finds the warm-ups of
+  hand-built days on each side of its rules.
 """
 
 from __future__ import annotations
@@ -137,23 +137,9 @@ def _run(i: int, day: int, hour: float, km: float, minutes: float) -> Any:
     )
 
 
-def _warmups_every_pair(rows: list[Any]) -> set[int]:
-    """The detector as it was: every pair of runs compared (same rule)."""
-    out: set[int] = set()
-    timed = [r for r in rows if r.start_time is not None and r.distance_m and r.moving_time_s]
-    for r in timed:
-        for w in timed:
-            if w is r or w.local_date != r.local_date:
-                continue
-            end = w.start_time + timedelta(seconds=float(w.elapsed_time_s or w.moving_time_s))
-            gap = (r.start_time - end).total_seconds()
-            slower = w.moving_time_s / w.distance_m > r.moving_time_s / r.distance_m
-            if 0 <= gap <= 7200 and w.distance_m < 0.6 * r.distance_m and slower:
-                out.add(int(r.id))
-    return out
-
-
-def test_warm_ups_found_within_a_day_as_over_every_pair() -> None:
+def test_warm_ups_found_only_within_one_day() -> None:
+    """Hand-built runs on each side of every rule (2 h gap, 60 % distance, slower, one
+    local day): the answer is written out, not computed by a second copy of the rule."""
     rows = [
         _run(1, 1, 8.0, 3, 18),  # warm-up, then the 10 km race 15 min after it ended
         _run(2, 1, 8.55, 10, 40),
@@ -164,7 +150,14 @@ def test_warm_ups_found_within_a_day_as_over_every_pair() -> None:
         _run(7, 5, 7.0, 2, 12),  # two warm-ups before one race
         _run(8, 5, 7.3, 2, 11),
         _run(9, 5, 7.7, 21.1, 90),
+        _run(10, 6, 8.0, 7, 42),  # 7 km before a 10 km: 70 % of it, not a warm-up
+        _run(11, 6, 9.0, 10, 40),
+        _run(12, 7, 8.0, 3, 11),  # 3 km faster than the 10 km after it: a race itself
+        _run(13, 7, 8.5, 10, 40),
+        _run(14, 8, 8.0, 3, 18),  # the 3 km ends after the 10 km starts: no
+        _run(15, 8, 8.2, 10, 40),
+        _run(16, 9, 8.0, 3, 18),  # ended 1 h 58 min before the start: within 2 h
+        _run(17, 9, 10.27, 10, 40),
     ]
-    found = _warmups(rows)
-    assert found == {2, 9}
-    assert found == _warmups_every_pair(rows)
+    assert _warmups(rows) == {2, 9, 17}
+    assert _warmups(list(reversed(rows))) == {2, 9, 17}  # the order read does not matter

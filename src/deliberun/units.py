@@ -149,7 +149,7 @@ def target_change(value: Any, unit: str | None, units: str = "metric") -> str:
 PLAIN = {
     "vdot": "VDOT (Daniels)",
     "vdot_shape": "VDOT with your speed–endurance shape",
-    "riegel": "Riegel, from your best race",
+    "riegel": "Riegel, from your effort nearest the distance",
     "riegel_own": "Riegel with your own fatigue exponent",
     "critical_speed": "critical speed (Monod)",
     "trimp_banister": "TRIMP (Banister)",

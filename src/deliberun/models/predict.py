@@ -397,7 +397,9 @@ def predict_races(
                 dist,
                 _vdot.race_time(best_vdot, dist),
                 f"VDOT {best_vdot:.1f} from your {effort_words(best.distance_m, best.duration_s)} "
-                f"on {best.day.isoformat()} (Daniels/Gilbert)",
+                f"on {best.day.isoformat()}"
+                + ("" if best.is_race else " (a training effort)")
+                + " (Daniels/Gilbert)",
                 [best.activity_id],
             )
         )

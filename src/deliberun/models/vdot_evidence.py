@@ -47,8 +47,10 @@ EVIDENCE_RULES: dict[str, float] = {
 #: Where ``training_ratio`` comes from: the best sustained (>= 6 min, unstructured)
 #: training effort in the 180 days before a day, as a share of the runner's VDOT that day
 #: (the planted VDOT on the simulator; the race's VDOT on a real history). Measured
-#: 2026-12-05 with bench/vdot_calibration.py (simulate --seed 1; slalom007's four races):
-#: ``{source: (days or races, median, lowest, highest)}``.
+#: 2026-12-05 with bench/vdot_calibration.py (simulate --seed 1; slalom007's four races,
+#: three of which have the same best training effort before them):
+#: ``{source: (days or races, median, lowest, highest)}``. In-sample: the ratio and its
+#: spread were chosen from these; away from races a runner's training reads lower.
 TRAINING_CALIBRATION: dict[str, tuple[int, float, float, float]] = {
     "sim marathon": (119, 0.927, 0.880, 0.941),
     "sim nemesis_fatigue": (75, 0.932, 0.928, 0.940),
@@ -127,14 +129,18 @@ def as_run(effort: Effort) -> float:
     return effort.vdot / effort.discount
 
 
-def training_range(effort: Effort, last_race: Effort | None = None) -> tuple[float, float]:
+def training_range(
+    effort: Effort, last_race: Effort | None = None, window_race: float | None = None
+) -> tuple[float, float]:
     """``(low, high)`` VDOT [ml/kg/min] a training effort's value stands for.
 
     The effort's VDOT as run divided by ``training_ratio_high`` and ``training_ratio_low``
     (the spread of :data:`TRAINING_CALIBRATION`). When the last race (older than the
     window) gave more than that, ``high`` reaches up to it: training with no hard
     sustained effort says only that the runner is at least this fit, and nothing in the
-    data says the fitness of the last race was lost. A race effort has no range.
+    data says the fitness of the last race was lost. With a race in the window (its
+    best VDOT ``window_race``) neither end passes ``training_max_rise`` above it, as
+    the VDOT does not (:func:`select`). A race effort has no range.
     """
     if effort.is_race:
         return effort.vdot, effort.vdot
@@ -143,6 +149,9 @@ def training_range(effort: Effort, last_race: Effort | None = None) -> tuple[flo
     low, high = raw / r["training_ratio_high"], raw / r["training_ratio_low"]
     if last_race is not None and last_race.vdot > high:
         high = last_race.vdot
+    if window_race is not None:
+        cap = window_race + r["training_max_rise"]
+        low, high = min(low, cap), min(high, cap)
     return low, high
 
 

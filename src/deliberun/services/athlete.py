@@ -383,7 +383,8 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     # race verdicts of their runs (each against the year before it)
     from deliberun.models.races import RACE_RULES
 
-    span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + int(RACE_RULES["season_days"])
+    season = int(RACE_RULES["season_days"])
+    span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + season
     read_history(db, today=today, since=today - timedelta(days=span))
     usable = usable_efforts(today)
     as_of = today
@@ -411,10 +412,18 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             "notes": notes,
         }
     best = max(usable, key=lambda e: e.vdot)
-    last_race = _last_race(db, as_of)
-    vdot_range = vev.training_range(best, last_race)
+    last_race = _last_race(db, as_of, near=today - timedelta(days=span - season))
+    window_races = [e.vdot for e in usable if e.is_race]
+    window_race = max(window_races) if window_races else None
+    vdot_range = vev.training_range(best, last_race, window_race)
+    if best.is_race:
+        basis = "race"
+    elif window_race is not None and last_race is not None:
+        basis = f"a training effort since your race of {last_race.day.isoformat()}"
+    else:
+        basis = f"no race in the last {window} days"
     if not best.is_race:
-        notes.append(_training_only_note(window, best, vdot_range, last_race))
+        notes.append(_training_only_note(basis, best, vdot_range, last_race))
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
@@ -441,7 +450,7 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "vdot_range": {
             "low": round(vdot_range[0], 2),
             "high": round(vdot_range[1], 2),
-            "basis": "race" if best.is_race else f"no race in the last {window} days",
+            "basis": basis,
         },
         "last_race": last_race.to_dict() if last_race is not None else None,
         "vdot_history": vdot_history(db, today=as_of, window_days=window),
@@ -452,28 +461,35 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     }
 
 
-def _last_race(db: Database, as_of: date) -> pr.Effort | None:
-    """The runner's last race up to ``as_of`` (any age), as an effort, or None."""
+def _last_race(db: Database, as_of: date, *, near: date | None = None) -> pr.Effort | None:
+    """The runner's last race up to ``as_of`` (any age), as an effort, or None.
+
+    The runs from ``near`` are searched first (the window already read): a race among
+    them is the last one; the whole history is read only when none of them was a race.
+    """
     from deliberun.services.races import race_ids
 
-    races = race_ids(db, today=as_of)
-    last = [
-        e
-        for r, m in _rows_and_metrics(db, until=as_of)
-        if r.id in races
-        for e in efforts_of(r, m, race=True)
-        if pr.is_usable(e)
-    ]
-    return max(last, key=lambda x: (x.day, x.vdot)) if last else None
+    for since in (near, None) if near is not None else (None,):
+        races = race_ids(db, today=as_of, since=since)
+        last = [
+            e
+            for r, m in _rows_and_metrics(db, until=as_of, since=since)
+            if r.id in races
+            for e in efforts_of(r, m, race=True)
+            if pr.is_usable(e)
+        ]
+        if last:
+            return max(last, key=lambda x: (x.day, x.vdot))
+    return None
 
 
 def _training_only_note(
-    window: int, best: pr.Effort, vdot_range: tuple[float, float], last: pr.Effort | None
+    basis: str, best: pr.Effort, vdot_range: tuple[float, float], last: pr.Effort | None
 ) -> str:
     """What a VDOT resting on a training effort stands for: its range, and the last race."""
     low, high = vdot_range
     text = (
-        f"no race in the last {window} days: VDOT {best.vdot:.1f} ({low:.1f}–{high:.1f}) "
+        f"{basis}: VDOT {best.vdot:.1f} ({low:.1f}–{high:.1f}) "
         f"from a training effort ({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min "
         f"on {best.day.isoformat()}, VDOT {vev.as_run(best):.1f} as run; a best sustained "
         f"training effort reads about {vev.EVIDENCE_RULES['training_ratio'] * 100:.1f}% of "
@@ -483,8 +499,8 @@ def _training_only_note(
         text += f"; your last race ({last.day.isoformat()}) gave VDOT {last.vdot:.1f}"
         if last.vdot > best.vdot:
             text += (
-                ", more than your training shows: no hard sustained effort since, so this "
-                "VDOT is a lower bound"
+                ", more than your training shows: with no hard sustained effort since, "
+                "your fitness may be anywhere up to it"
             )
     return text + "; mark a race with `deliberun race ID`"
 

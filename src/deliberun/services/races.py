@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from deliberun.models import races as rc
 from deliberun.models import thresholds
@@ -90,29 +90,10 @@ def facts_of(row: Any, metrics: dict[str, Any], warmup_before: bool = False) -> 
     )
 
 
-def hr_max_for_races(db: Database, pairs: list[tuple[Any, dict[str, Any]]]) -> float | None:
-    """The max HR the classifier measures effort against: the runner's setting, else the
-    robust estimate (best 30 s, see ``models.thresholds``) over the runs given."""
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
-    if st.hr_max_bpm:
-        return float(st.hr_max_bpm)
-    facts = [
-        thresholds.ActivityFacts(
-            activity_id=r.id,
-            day=r.local_date,
-            max_hr_bpm=_num(r.max_hr_bpm),
-            hr_best_30s_bpm=_num(m.get("hr_best_30s_bpm")),
-        )
-        for r, m in pairs
-    ]
-    est = thresholds.estimate_hr_max(facts)
-    return est.value if est else None
-
-
 def hr_max_until(db: Database, today: date) -> float | None:
-    """:func:`hr_max_for_races` over every run up to ``today``, from one light query
-    (the heart-rate maxima only, not the runs with their metrics)."""
+    """The max HR the classifier measures effort against: the runner's setting, else the
+    robust estimate (best 30 s, see ``models.thresholds``) over every run up to
+    ``today``, from one light query (the heart-rate maxima only, not the metrics)."""
     from deliberun.services.athlete import _HISTORY, is_running
 
     cache = _HISTORY.get()  # shared within one use case
@@ -169,20 +150,13 @@ def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
 
 
 def verdicts_of(
-    db: Database,
-    pairs: list[tuple[Any, dict[str, Any]]],
-    *,
-    hr_max_bpm: float | None | Literal["estimate"] = "estimate",
+    db: Database, pairs: list[tuple[Any, dict[str, Any]]], *, hr_max_bpm: float | None
 ) -> dict[int, rc.RaceVerdict]:
-    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``).
-
-    ``hr_max_bpm``: the max HR effort is measured against; by default estimated over
-    the runs among ``pairs`` (:func:`hr_max_for_races`).
-    """
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``), effort
+    measured against ``hr_max_bpm`` (:func:`hr_max_until`)."""
     from deliberun.services.athlete import is_running
 
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
-    hr_max = hr_max_for_races(db, runs) if hr_max_bpm == "estimate" else hr_max_bpm
     warm = _warmups([r for r, _ in runs])
     facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
     goals = goal_races(db)
@@ -191,7 +165,7 @@ def verdicts_of(
     for f in facts:
         f.goal_race_day = f.day in days
         f.planned = planned.get(f.day)
-    out = rc.classify_history(facts, hr_max_bpm=hr_max, goals_m=tuple(m for m, _ in goals))
+    out = rc.classify_history(facts, hr_max_bpm=hr_max_bpm, goals_m=tuple(m for m, _ in goals))
     return {int(k): v for k, v in out.items() if k is not None}
 
 
@@ -219,15 +193,11 @@ def race_verdicts(
         return {k: v for k, v in found.items() if since is None or days[k] >= since}
     # judge the runs from ``since`` up to the first day already judged (or ``today``)
     end = done[0] - timedelta(days=1) if done is not None and done[0] is not None else today
-    if since is None:
-        pairs = _rows_and_metrics(db, until=today)
-        pairs = [(r, m) for r, m in pairs if r.local_date <= end]
-        judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
-    else:
-        season = timedelta(days=int(rc.RACE_RULES["season_days"]))
-        pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=since - season)
-                 if r.local_date <= end]  # fmt: skip
-        judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
+    season = timedelta(days=int(rc.RACE_RULES["season_days"]))
+    start = None if since is None else since - season  # each run against its year before
+    pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=start)
+             if r.local_date <= end]  # fmt: skip
+    judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
     days = {int(r.id): r.local_date for r, _ in pairs if since is None or r.local_date >= since}
     out = {k: v for k, v in judged.items() if k in days}
     if done is not None:
