@@ -148,20 +148,30 @@ def fit_workout(plan: dict[str, Any]) -> bytes:
     return write_fit_workout(Workout(steps, "race", name), {}, name=name, notes=notes)
 
 
+def _unit_m(plan: dict[str, Any]) -> float:
+    """The plan's split unit [m]: a km or a mile."""
+    return 1000.0 if plan["unit"] == "km" else 1609.344
+
+
+def _split_label(plan: dict[str, Any], split: dict[str, Any]) -> str:
+    """The split's number, or ``fin`` for a last split shorter than half a unit."""
+    return str(split["split"]) if split["distance_m"] >= 0.5 * _unit_m(plan) else "fin"
+
+
 def split_note(plan: dict[str, Any], split: dict[str, Any]) -> str:
     """A split as the watch shows it: ``km 3 4:38 at 13:48`` (split time, then the
     cumulative time at its end; ``fin`` for a last part-split)."""
-    per = 1000.0 if plan["unit"] == "km" else 1609.344
-    label = f"{plan['unit']} {split['split']}" if split["distance_m"] >= 0.5 * per else "fin"
+    label = _split_label(plan, split)
+    label = label if label == "fin" else f"{plan['unit']} {label}"
     return f"{label} {clock(split['time_s'])} at {clock(split['cumulative_s'])}"
 
 
 def pace_band_html(plan: dict[str, Any]) -> str:
     """A printable pace band: split, cumulative time, split time, pace, grade."""
     unit = plan["unit"]
-    per = 1000.0 if unit == "km" else 1609.344
+    per = _unit_m(plan)
     rows = "".join(
-        f"<tr><td>{s['split'] if s['distance_m'] >= 0.5 * per else 'fin'}</td>"
+        f"<tr><td>{_split_label(plan, s)}</td>"
         f"<td><b>{clock(s['cumulative_s'])}</b></td><td>{clock(s['time_s'])}</td>"
         f"<td>{clock(s['pace_s_per_km'] * per / 1000)}</td><td>{s['grade_pct']:+.1f}%</td></tr>"
         for s in plan["splits"]
