@@ -296,7 +296,12 @@ def target_add(
     if as_json:
         print_json(spec.to_dict())
     else:
-        stdout.print(f"Added target {spec.id}: {kind} goal {value:g}.")
+        from deliberun.practice.targets import TARGET_KINDS
+        from deliberun.services.dashboard_base import units_of
+        from deliberun.units import target_value
+
+        said = target_value(value, TARGET_KINDS[kind].unit, units_of(db))
+        stdout.print(f"Added target {spec.id}: {plain(kind)}, goal {said}.", highlight=False)
 
 
 def _rehearsal_spec(
@@ -436,6 +441,7 @@ def target_show(
     Example: deliberun target show 1
     """
     from deliberun.services import practice as svc
+    from deliberun.services.dashboard_base import units_of
 
     db = _db(ctx)
     today = _today()
@@ -457,26 +463,26 @@ def target_show(
                             [[day, _fmt(v)] for day, v in p.values],
                         )
                     )
-                    _print_detail(p.detail)
+                    _print_detail(p.detail, units_of(db))
                 return
     fail(f"no target {target_id}; see `deliberun target list`")
 
 
-def _print_detail(detail: dict[str, Any] | None) -> None:
+def _print_detail(detail: dict[str, Any] | None, units: str) -> None:
     """A course_rehearsals target's climbs, each with the sessions that rehearsed it."""
     if not detail:
         return
-    from deliberun.units import clock
+    from deliberun.units import distance, pace
 
     stdout.print(
         f"{detail['climbs_rehearsed']} of {detail['climbs_total']} climbs rehearsed this cycle "
-        f"at {clock(detail['effort_pace_s_per_km'])}/km flat-equivalent effort",
+        f"at {pace(detail['effort_pace_s_per_km'], units)} flat-equivalent effort",
         highlight=False,
     )
     for c in detail["climbs"]:
         runs = ", ".join(f"#{r['activity_id']} {r['local_date']}" for r in c["sessions"])
         stdout.print(
-            f"climb {c['climb']} at km {c['start_m'] / 1000:.1f}: {c['length_m']:.0f} m at "
+            f"climb {c['climb']} at {distance(c['start_m'], units, 1)}: {c['length_m']:.0f} m at "
             f"{100 * c['grade']:.1f} % — {runs or 'not rehearsed yet'}",
             highlight=False,
         )
