@@ -314,6 +314,7 @@ def _rehearsal_spec(
 
     if course is None:
         fail("course_rehearsals needs --course COURSE.gpx (or a course id)", 2)
+    race_m = None
     if race_goal is not None:
         try:
             race_s = parse_duration(race_goal)
@@ -323,8 +324,8 @@ def _rehearsal_spec(
         race = svc.get_cycle(db, cycle_id, today=_today()).goal_race
         if race is None or not race.goal_time_s:
             fail("the cycle has no goal time: give --race-goal h:mm:ss", 2)
-        race_s = float(race.goal_time_s)
-    return rehearsal_target(db, course, race_s, goal, name=name)
+        race_s, race_m = float(race.goal_time_s), float(race.distance_m)
+    return rehearsal_target(db, course, race_s, goal, name=name, race_distance_m=race_m)
 
 
 @target_app.command("set")

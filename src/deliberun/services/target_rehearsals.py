@@ -21,18 +21,40 @@ from deliberun.store.db import Database
 
 KIND = "course_rehearsals"
 
+#: How far a course's length may be from the race's for the race's goal time to apply.
+RACE_DISTANCE_TOLERANCE = 0.10
+
 
 def rehearsal_target(
-    db: Database, course: str, race_goal_s: float, goal: float, *, name: str = ""
+    db: Database,
+    course: str,
+    race_goal_s: float,
+    goal: float,
+    *,
+    name: str = "",
+    race_distance_m: float | None = None,
 ) -> TargetSpec:
     """A ``course_rehearsals`` target for ``course`` (a GPX path or a course id) run in
     ``race_goal_s`` [s]; ``goal`` is the number of rehearsal sessions aimed at.
-    ``ValueError`` when the course has no climb."""
+    ``race_distance_m``: the distance the goal time is for (the cycle's race), which
+    the course must have (within 10 %), else the plan's effort would be another race's.
+    ``ValueError`` when the course has no climb, or is not that distance."""
     from deliberun.plan.race_plan import race_plan
     from deliberun.plan.rehearsals import climbs, rehearsal_params
     from deliberun.services.race_plan import course_arrays, gap_model_of
+    from deliberun.units import distance as said
 
     distance, altitude, course_name = course_arrays(db, course)
+    length = float(distance[-1]) if len(distance) else 0.0
+    if (
+        race_distance_m
+        and abs(length - race_distance_m) > RACE_DISTANCE_TOLERANCE * race_distance_m
+    ):
+        raise ValueError(
+            f"the course is {said(length, digits=1)} and the cycle's race "
+            f"{said(race_distance_m, digits=1)}: give the goal time for this course "
+            "with --race-goal h:mm:ss"
+        )
     plan = race_plan(distance, altitude, race_goal_s, gap_model=gap_model_of(db))
     params = rehearsal_params(climbs(distance, altitude), plan["effort_pace_s_per_km"], race_goal_s)
     return TargetSpec(KIND, float(goal), name=name or course_name, params=params)
