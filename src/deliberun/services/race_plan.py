@@ -14,7 +14,6 @@ from deliberun.io.geo import haversine_cumulative
 from deliberun.plan.race_plan import race_plan
 from deliberun.store import courses_repo as cr
 from deliberun.store.db import Database
-from deliberun.store.settings_repo import get_settings
 from deliberun.store.streams import decode_stream
 from deliberun.units import clock
 
@@ -55,14 +54,6 @@ def _stored_course(db: Database, course_id: int) -> tuple[np.ndarray, np.ndarray
     return d, streams.get("altitude", np.full(len(d), np.nan)), name
 
 
-def gap_model_of(db: Database | None) -> str:
-    """The athlete's GAP model setting (``strava`` without a database)."""
-    if db is None:
-        return "strava"
-    with db.session() as s:
-        return get_settings(s).gap_model
-
-
 def course_arrays(db: Database | None, course: str) -> tuple[np.ndarray, np.ndarray, str]:
     """Cumulative distance [m], altitude [m] and name of ``course``: a GPX path, or the
     id of a stored course (needs ``db``)."""
@@ -84,6 +75,8 @@ def make_plan(
     temperature_end_c: float | None = None,
 ) -> dict[str, Any]:
     """The plan for ``course``: a GPX path, or the id of a stored course (needs ``db``)."""
+    from deliberun.services.courses import gap_model_of
+
     gap_model = gap_model_of(db)
     d, alt, name = course_arrays(db, course)
     plan = race_plan(

@@ -41,7 +41,8 @@ def rehearsal_target(
     ``ValueError`` when the course has no climb, or is not that distance."""
     from deliberun.plan.race_plan import race_plan
     from deliberun.plan.rehearsals import climbs, rehearsal_params
-    from deliberun.services.race_plan import course_arrays, gap_model_of
+    from deliberun.services.courses import gap_model_of
+    from deliberun.services.race_plan import course_arrays
     from deliberun.units import distance as said
 
     distance, altitude, course_name = course_arrays(db, course)
@@ -70,8 +71,7 @@ def fill_rehearsals(
     Only the sessions from ``BASELINE_DAYS`` before ``start`` to ``end`` are looked at
     (the baseline and the cycle), so a dashboard's year of sessions costs no more."""
     from deliberun.plan.rehearsals import climbs_from_params, rehearsed_climbs
-    from deliberun.services.courses import profiles_of
-    from deliberun.services.race_plan import gap_model_of
+    from deliberun.services.courses import gap_model_of, profiles_of
 
     wanted = [t for t in targets if t.kind == KIND]
     if not wanted:
