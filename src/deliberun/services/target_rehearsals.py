@@ -5,8 +5,8 @@ Adding one (:func:`rehearsal_target`) reads the course (a GPX file or a stored c
 plans the race for the goal time (``plan.race_plan``: the even effort) and keeps the
 course's climbs and that effort in the target's parameters. Measuring it
 (:func:`fill_rehearsals`) looks for the climbs in every session's track profile
-(``plan.rehearsals``) and writes, per session, how many climbs it rehearsed under the
-target's metric key; the generic target progress then counts the sessions. The detail
+(``plan.rehearsals``) and marks each session that rehearsed one under the target's
+metric key; the generic target progress then counts the sessions. The detail
 lists each climb with the sessions that rehearsed it.
 """
 
@@ -64,8 +64,8 @@ def rehearsal_target(
 def fill_rehearsals(
     db: Database, targets: list[TargetSpec], sessions: list[Session], *, start: date, end: date
 ) -> dict[int | None, dict[str, Any]]:
-    """Measure the ``course_rehearsals`` targets over ``sessions``: set each session's
-    count of rehearsed climbs under the target's metric key, and return per target (by
+    """Measure the ``course_rehearsals`` targets over ``sessions``: mark (1.0) each
+    session that rehearsed a climb under the target's metric key, and return per target (by
     id) the detail of the sessions from ``start`` to ``end``: each climb with the
     sessions that rehearsed it, and how many of the course's climbs were rehearsed.
     Only the sessions from ``BASELINE_DAYS`` before ``start`` to ``end`` are looked at
@@ -93,8 +93,8 @@ def fill_rehearsals(
         assert key is not None
         for s in sessions:
             s.metrics.pop(key, None)  # none outside the window either
-        for aid, which in found.items():
-            by_id[aid].metrics[key] = float(len(which))
+        for aid in found:
+            by_id[aid].metrics[key] = 1.0  # a session that rehearsed (any number of climbs)
         in_cycle = {
             aid: which for aid, which in found.items() if start <= by_id[aid].local_date <= end
         }
