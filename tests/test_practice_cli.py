@@ -141,6 +141,8 @@ def test_goals_as_runners_write_them_and_target_lifecycle(db_path: Path) -> None
     tid = str(ids["threshold_pace"])
     code, out, _ = _run(db_path, "target", "set", tid, "6:50/mi", "--json")
     assert code == 0 and abs(json.loads(out)["goal"] - 410 / 1.609344) < 1e-9
+    code, out, _ = _run(db_path, "target", "set", tid, "6:50/mi")  # the same goal, said
+    assert code == 0 and "(threshold pace): goal 4:15 /km." in out
     code, _, err = _run(db_path, "target", "set", tid, "fast")
     assert code == 2 and "cannot read goal 'fast' for threshold_pace" in " ".join(err.split())
     code, _, err = _run(db_path, "target", "remove", "999")

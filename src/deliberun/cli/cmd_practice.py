@@ -87,6 +87,16 @@ def _goal(kind: str, text: str, where: str = "") -> float:
         fail(f"{where}{exc}", 2)
 
 
+def _said_goal(db: Database, kind: str, value: float) -> str:
+    """A goal as it was read, in the kind's unit and the runner's units (``4:15 /km``,
+    ``0.1 km``: a plain 60 for a distance is metres, and the runner sees it)."""
+    from deliberun.practice.targets import TARGET_KINDS
+    from deliberun.services.dashboard_base import units_of
+    from deliberun.units import target_value
+
+    return target_value(value, TARGET_KINDS[kind].unit, units_of(db))
+
+
 def _fmt(v: Any, nd: int = 2) -> str:
     if v is None:
         return ""
@@ -296,12 +306,10 @@ def target_add(
     if as_json:
         print_json(spec.to_dict())
     else:
-        from deliberun.practice.targets import TARGET_KINDS
-        from deliberun.services.dashboard_base import units_of
-        from deliberun.units import target_value
-
-        said = target_value(value, TARGET_KINDS[kind].unit, units_of(db))
-        stdout.print(f"Added target {spec.id}: {plain(kind)}, goal {said}.", highlight=False)
+        stdout.print(
+            f"Added target {spec.id}: {plain(kind)}, goal {_said_goal(db, kind, value)}.",
+            highlight=False,
+        )
 
 
 def _rehearsal_spec(
@@ -349,7 +357,10 @@ def target_set(
     if as_json:
         print_json(spec.to_dict())
     else:
-        stdout.print(f"Target {target_id} ({spec.kind}): goal {value:g}.")
+        stdout.print(
+            f"Target {target_id} ({plain(spec.kind)}): goal {_said_goal(db, spec.kind, value)}.",
+            highlight=False,
+        )
 
 
 @target_app.command("remove")
