@@ -11,10 +11,9 @@ change meant to change the courses: ``python tests/test_courses_same_after_speed
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,31 +23,18 @@ from deliberun.store.db import Database
 GOLDEN = Path(__file__).parent / "data" / "courses_sim_1y.json"
 
 
-def _store(db: Database) -> None:
-    from deliberun.sim.simulation import Simulation
-    from deliberun.store import repository as repo
-    from deliberun.store.tables_core import ActivityRow
+_BENCH = Path(__file__).resolve().parents[1] / "bench" / "courses_bench.py"
+_spec = importlib.util.spec_from_file_location("courses_bench", _BENCH)
+assert _spec is not None and _spec.loader is not None
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
 
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    with db.session() as s:
-        for k, sess in enumerate(Simulation("marathon", seed=0, years=1).sessions()):
-            tr = sess.track
-            sha = hashlib.sha256(f"sim-{k}".encode()).hexdigest()
-            repo.add_original(s, sha, b"sim", f"sim-{k}", now)
-            row = ActivityRow(
-                start_time=tr.start_time, utc_offset_s=tr.utc_offset_s,
-                local_date=sess.local_date, sport="running", name=tr.name,
-                distance_m=float(tr.distance[-1]), source_path=f"sim-{k}",
-                source_format="fit", sha256=sha, n_samples=len(tr.time), extra={},
-                structure={}, created_at=now,
-            )  # fmt: skip
-            aid = repo.add_activity(s, row)
-            repo.replace_streams(
-                s, aid,
-                {"time": tr.time, "latitude": tr.latitude, "longitude": tr.longitude,
-                 "distance": tr.distance, "altitude": tr.altitude, "heart_rate": tr.heart_rate},
-            )  # fmt: skip
-        s.commit()
+
+def _store(db: Database) -> None:
+    """The simulated year in the store, as the courses benchmark writes it."""
+    from deliberun.sim.simulation import Simulation
+
+    bench._store(db, Simulation("marathon", seed=0, years=1).sessions())
 
 
 def _courses(db: Database) -> dict:

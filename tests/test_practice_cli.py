@@ -135,12 +135,14 @@ def test_goals_as_runners_write_them_and_target_lifecycle(db_path: Path) -> None
     assert code == 0 and json.loads(out)["kind"] == "mp_endurance"
     code, _, err = _run(db_path, "target", "add", "weekly_volume", "40mi", "--cycle", cid)
     assert code == 1 and "already has a weekly volume target" in err
-    code, out, _ = _run(db_path, "target", "add", "easy_cadence", "178", "--cycle", cid, "--json")
-    assert code == 0 and json.loads(out)["goal"] == 178
+    code, out, _ = _run(db_path, "target", "add", "easy_cadence", "178", "--cycle", cid)
+    assert code == 0 and "easy cadence, goal 178.0 spm." in out  # as read, in words
     # change a goal, per mile
     tid = str(ids["threshold_pace"])
     code, out, _ = _run(db_path, "target", "set", tid, "6:50/mi", "--json")
     assert code == 0 and abs(json.loads(out)["goal"] - 410 / 1.609344) < 1e-9
+    code, out, _ = _run(db_path, "target", "set", tid, "6:50/mi")  # the same goal, said
+    assert code == 0 and "(threshold pace): goal 4:15 /km." in out
     code, _, err = _run(db_path, "target", "set", tid, "fast")
     assert code == 2 and "cannot read goal 'fast' for threshold_pace" in " ".join(err.split())
     code, _, err = _run(db_path, "target", "remove", "999")

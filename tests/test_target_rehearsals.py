@@ -155,3 +155,18 @@ def test_a_rehearsal_target_without_its_course_is_refused():
 
     with pytest.raises(ValueError, match="--course"):
         TargetSpec("course_rehearsals", 4).validate()
+
+
+def test_the_cycle_goal_time_is_taken_only_for_a_course_of_the_race_distance(rehearsal_db):
+    """A marathon's goal time over a 3 km course would make a race effort of no race."""
+    from deliberun.services.target_rehearsals import rehearsal_target
+    from deliberun.store.db import Database
+
+    db, root = rehearsal_db
+    store = Database(db)
+    race = str(root / "race.gpx")
+    with pytest.raises(ValueError, match=r"3\.0 km and the cycle's race 42\.2 km.*--race-goal"):
+        rehearsal_target(store, race, RACE_GOAL_S, 4, race_distance_m=42195.0)
+    spec = rehearsal_target(store, race, RACE_GOAL_S, 4, race_distance_m=3000.0)
+    assert spec.params["climbs"] == 1
+    store.dispose()

@@ -476,12 +476,11 @@ def plan_move(
     try:
         if workout_id is None:
             workout_id = svc.workout_on(db, _date(str(source))).id
-        before = next(d for d in svc.current_plan(db)[1].days if d.id == workout_id).date
-        moved = svc.move_workout(db, int(workout_id or 0), to, today=_today())
-    except StopIteration:
-        fail(f"no workout #{workout_id} in the current plan: see 'deliberun plan show'", 2)
+        dates = {d.id: d.date for d in svc.current_plan(db)[1].days}
+        moved = svc.move_workout(db, workout_id, to, today=_today())  # refuses an unknown id
     except ValueError as exc:
         fail(str(exc), _code(exc))
+    before = dates[workout_id]
     if as_json:
         print_json({"moved": moved.to_dict(), "from": before.isoformat()})
         return

@@ -87,6 +87,16 @@ def _goal(kind: str, text: str, where: str = "") -> float:
         fail(f"{where}{exc}", 2)
 
 
+def _said_goal(db: Database, kind: str, value: float) -> str:
+    """A goal as it was read, in the kind's unit and the runner's units (``4:15 /km``,
+    ``0.1 km``: a plain 60 for a distance is metres, and the runner sees it)."""
+    from deliberun.practice.targets import TARGET_KINDS
+    from deliberun.services.dashboard_base import units_of
+    from deliberun.units import target_value
+
+    return target_value(value, TARGET_KINDS[kind].unit, units_of(db))
+
+
 def _fmt(v: Any, nd: int = 2) -> str:
     if v is None:
         return ""
@@ -296,7 +306,10 @@ def target_add(
     if as_json:
         print_json(spec.to_dict())
     else:
-        stdout.print(f"Added target {spec.id}: {kind} goal {value:g}.")
+        stdout.print(
+            f"Added target {spec.id}: {plain(kind)}, goal {_said_goal(db, kind, value)}.",
+            highlight=False,
+        )
 
 
 def _rehearsal_spec(
@@ -309,6 +322,7 @@ def _rehearsal_spec(
 
     if course is None:
         fail("course_rehearsals needs --course COURSE.gpx (or a course id)", 2)
+    race_m = None
     if race_goal is not None:
         try:
             race_s = parse_duration(race_goal)
@@ -318,8 +332,8 @@ def _rehearsal_spec(
         race = svc.get_cycle(db, cycle_id, today=_today()).goal_race
         if race is None or not race.goal_time_s:
             fail("the cycle has no goal time: give --race-goal h:mm:ss", 2)
-        race_s = float(race.goal_time_s)
-    return rehearsal_target(db, course, race_s, goal, name=name)
+        race_s, race_m = float(race.goal_time_s), float(race.distance_m)
+    return rehearsal_target(db, course, race_s, goal, name=name, race_distance_m=race_m)
 
 
 @target_app.command("set")
@@ -343,7 +357,10 @@ def target_set(
     if as_json:
         print_json(spec.to_dict())
     else:
-        stdout.print(f"Target {target_id} ({spec.kind}): goal {value:g}.")
+        stdout.print(
+            f"Target {target_id} ({plain(spec.kind)}): goal {_said_goal(db, spec.kind, value)}.",
+            highlight=False,
+        )
 
 
 @target_app.command("remove")
@@ -436,6 +453,7 @@ def target_show(
     Example: deliberun target show 1
     """
     from deliberun.services import practice as svc
+    from deliberun.services.dashboard_base import units_of
 
     db = _db(ctx)
     today = _today()
@@ -457,26 +475,26 @@ def target_show(
                             [[day, _fmt(v)] for day, v in p.values],
                         )
                     )
-                    _print_detail(p.detail)
+                    _print_detail(p.detail, units_of(db))
                 return
     fail(f"no target {target_id}; see `deliberun target list`")
 
 
-def _print_detail(detail: dict[str, Any] | None) -> None:
+def _print_detail(detail: dict[str, Any] | None, units: str) -> None:
     """A course_rehearsals target's climbs, each with the sessions that rehearsed it."""
     if not detail:
         return
-    from deliberun.units import clock
+    from deliberun.units import distance, pace
 
     stdout.print(
         f"{detail['climbs_rehearsed']} of {detail['climbs_total']} climbs rehearsed this cycle "
-        f"at {clock(detail['effort_pace_s_per_km'])}/km flat-equivalent effort",
+        f"at {pace(detail['effort_pace_s_per_km'], units)} flat-equivalent effort",
         highlight=False,
     )
     for c in detail["climbs"]:
         runs = ", ".join(f"#{r['activity_id']} {r['local_date']}" for r in c["sessions"])
         stdout.print(
-            f"climb {c['climb']} at km {c['start_m'] / 1000:.1f}: {c['length_m']:.0f} m at "
+            f"climb {c['climb']} at {distance(c['start_m'], units, 1)}: {c['length_m']:.0f} m at "
             f"{100 * c['grade']:.1f} % — {runs or 'not rehearsed yet'}",
             highlight=False,
         )

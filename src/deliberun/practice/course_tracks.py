@@ -273,19 +273,15 @@ class PathShape:
         path (``len(self.xy)`` off it), for :func:`direction`."""
         return nearest_on_path(local_xy(other.latitude, other.longitude, self.origin), self.tree)
 
-    def coverage_of(self, other: PathShape) -> tuple[float, float]:
-        """(share of ``other``'s points on this path, share of this path's points on ``other``).
+    def matches(self, other: PathShape, fraction: float = MATCH_FRACTION) -> tuple[bool, float]:
+        """Whether the two tracks match (both ways), and the lower of the two shares.
 
         Each side is measured on the other's own k-d tree (its map differs from this one's
         by a shift and a scale error below 0.1 % within 20 km)."""
-        return self.share_on_path(other), other.share_on_path(self)
-
-    def matches(self, other: PathShape, fraction: float = MATCH_FRACTION) -> tuple[bool, float]:
-        """Whether the two tracks match (both ways), and the lower of the two shares."""
-        a = on_path_fraction(local_xy(other.latitude, other.longitude, self.origin), self.tree)
+        a = self.share_on_path(other)
         if a < fraction:
             return False, a
-        b = on_path_fraction(local_xy(self.latitude, self.longitude, other.origin), other.tree)
+        b = other.share_on_path(self)
         return b >= fraction, min(a, b)
 
 

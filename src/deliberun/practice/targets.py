@@ -283,8 +283,8 @@ class TargetProgress:
 def metric_key(target: TargetSpec) -> str | None:
     """The ``Session.metrics`` name a target reads when its value is per target, not per
     kind: a custom target's logged value (``custom:NAME``) and, for ``course_rehearsals``,
-    the number of the course's climbs the session rehearsed (filled by the service,
-    ``course_rehearsals:ID``)."""
+    1 for a session that rehearsed a climb of the course (filled by the service,
+    ``course_rehearsals:ID``; a count target counts it once, however many climbs)."""
     if target.kind == "custom":
         return f"custom:{target.name}" if target.name else None
     if target.kind == "course_rehearsals":
@@ -301,14 +301,9 @@ def target_values(
     ids: list[int | str] = []
     weekly: dict[date, float] = {}
     count = 0.0
+    key = metric_key(target)
     for s in sorted(sessions, key=lambda s: s.local_date):
-        key = metric_key(target)
-        if key is not None:
-            v = s.metrics.get(key)
-            if target.kind == "course_rehearsals":
-                v = 1.0 if v else None  # one session, however many climbs
-        else:
-            v = kind.value(s, target.params)
+        v = s.metrics.get(key) if key is not None else kind.value(s, target.params)
         if v is None or not np.isfinite(v):
             continue
         ids.append(s.activity_id if s.activity_id is not None else s.local_date.isoformat())

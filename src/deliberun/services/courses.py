@@ -85,7 +85,10 @@ def profiles_of(db: Database, ids: list[int], gap_model: str) -> list[TrackProfi
     return out
 
 
-def _gap_model(db: Database) -> str:
+def gap_model_of(db: Database | None) -> str:
+    """The athlete's GAP model setting (``strava`` without a database)."""
+    if db is None:
+        return "strava"
     with db.session() as s:
         return get_settings(s).gap_model
 
@@ -144,7 +147,7 @@ def sync_courses(
     setting changed (the profiles hold GAP distance). Returns ``{"examined",
     "placed", "courses"}``.
     """
-    gap_model = _gap_model(db)
+    gap_model = gap_model_of(db)
     now = datetime.now(UTC)
     names: dict[int, str] = {}
     with db.session() as s:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -364,28 +363,6 @@ def _phases(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-#: Race distances a runner names by word [m].
-RACE_NAMES = {5000.0: "5 km", 10000.0: "10 km", 21097.5: "half marathon", 42195.0: "marathon"}
-
-
-def plan_title(name: Any, params: dict[str, Any]) -> str:
-    """A plan's title in a runner's words: "Marathon on Sun 26 Apr 2026" for a generated
-    plan, "Plan from plan.yaml" for an imported file (not its full path)."""
-    from deliberun.units import day
-
-    dist, when = params.get("race_distance_m"), params.get("race_date")
-    if isinstance(dist, int | float) and when:
-        race = RACE_NAMES.get(round(float(dist), 1), f"{float(dist) / 1000:g} km race")
-        return f"{race[0].upper()}{race[1:]} on {day(when)}"
-    src = params.get("source")
-    text = str(name or "")
-    if isinstance(src, dict) and src.get("file"):
-        return f"Plan from {Path(str(src['file'])).name}"
-    if "/" in text or "\\" in text:
-        return f"Plan from {Path(text).name}"
-    return text or "Current plan"
-
-
 #: Weeks of the plan shown by default: the last one and the coming ones.
 PLAN_WEEKS_BEFORE = 1
 PLAN_WEEKS_SHOWN = 6
@@ -418,7 +395,6 @@ def plan_page(db: Database, *, today: date, all_weeks: bool = False) -> dict[str
                     "planned",
                 )
         out["weeks"] = weeks
-        out["title"] = plan_title(out.get("name"), out.get("params") or {})
         out["phases"] = _phases(days)
         out["n_workouts"] = len(days)
         proj = out.get("projection") or []

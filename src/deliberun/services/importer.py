@@ -43,8 +43,8 @@ SIDE_FILES = frozenset({"deliberun-journal.yaml", "plan.yaml"})
 IN_PROCESS_FIRST = 2
 
 #: Export fields (Strava CSV, Garmin summaries) that describe the run better than the file does.
-STRAVA_TEXT_FIELDS = ("name", "description")
-STRAVA_EXTRA_FIELDS = (
+EXPORT_TEXT_FIELDS = ("name", "description")
+EXPORT_EXTRA_FIELDS = (
     "perceived_exertion",
     "gear",
     "strava_id",
@@ -135,12 +135,12 @@ class _Job:
 
 
 def apply_meta(activity: Activity, meta: dict[str, Any]) -> None:
-    """Put a source's metadata (Strava CSV: name, description, RPE, gear) on the activity."""
-    for key in STRAVA_TEXT_FIELDS:
+    """Put a source's metadata (an export's name, description, RPE, gear, ids) on the activity."""
+    for key in EXPORT_TEXT_FIELDS:
         value = meta.get(key)
         if value not in (None, ""):
             setattr(activity, key, str(value))
-    for key in STRAVA_EXTRA_FIELDS:
+    for key in EXPORT_EXTRA_FIELDS:
         value = meta.get(key)
         if value not in (None, ""):
             activity.extra[key] = value
@@ -601,7 +601,7 @@ def _take_meta(row: ActivityRow, meta: dict[str, Any]) -> None:
         extra["name_source"] = name_source(meta)
     if meta.get("description") not in (None, ""):
         row.description = str(meta["description"])
-    for key in STRAVA_EXTRA_FIELDS:
+    for key in EXPORT_EXTRA_FIELDS:
         if meta.get(key) not in (None, ""):
             extra[key] = meta[key]
     row.extra = repo.jsonable(extra)
@@ -735,15 +735,15 @@ def _merge(
     new_streams = kept_streams(act)
     richer = (len(new_streams), act.n_samples) > (kinds_old, row.n_samples)
     old_extra = dict(row.extra or {})
-    strava_named = old_extra.get("name_source") in EXPORT_NAME_SOURCES
+    export_named = old_extra.get("name_source") in EXPORT_NAME_SOURCES
     if richer:
         old_name, old_desc = row.name, row.description
         repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
         repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(new_streams))
         merged_extra = {**act.extra, **{k: v for k, v in old_extra.items() if k not in act.extra}}
-        if strava_named:
+        if export_named:
             row.name, row.description = old_name, old_desc
-            for key in (*STRAVA_EXTRA_FIELDS, "name_source"):
+            for key in (*EXPORT_EXTRA_FIELDS, "name_source"):
                 if key in old_extra:
                     merged_extra[key] = old_extra[key]
         else:
@@ -751,7 +751,7 @@ def _merge(
             row.description = act.description or old_desc
         row.extra = repo.jsonable(merged_extra)
     else:
-        if not strava_named and not row.name and act.name:
+        if not export_named and not row.name and act.name:
             row.name = act.name
     if job.meta:
         _take_meta(row, job.meta)

@@ -255,6 +255,28 @@ def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
     return days
 
 
+#: Race distances a runner names by word [m].
+RACE_NAMES = {5000.0: "5 km", 10000.0: "10 km", 21097.5: "half marathon", 42195.0: "marathon"}
+
+
+def plan_title(name: Any, params: dict[str, Any]) -> str:
+    """A plan's title in a runner's words: "Marathon on Sun 26 Apr 2026" for a generated
+    plan, "Plan from plan.yaml" for an imported file (not its full path)."""
+    from deliberun.units import day
+
+    dist, when = params.get("race_distance_m"), params.get("race_date")
+    if isinstance(dist, int | float) and when:
+        race = RACE_NAMES.get(round(float(dist), 1), f"{float(dist) / 1000:g} km race")
+        return f"{race[0].upper()}{race[1:]} on {day(when)}"
+    src = params.get("source")
+    text = str(name or "")
+    if isinstance(src, dict) and src.get("file"):
+        return f"Plan from {Path(str(src['file'])).name}"
+    if "/" in text or "\\" in text:
+        return f"Plan from {Path(text).name}"
+    return text or "Current plan"
+
+
 def show(
     db: Database, *, today: date, week: int | None = None, vdot: float | None = None
 ) -> dict[str, Any]:
@@ -278,8 +300,6 @@ def show(
             end=plan.days[-1].date,
             weekly_volume_km=float(plan.params.get("volume_km") or 0.0),
         )
-    from deliberun.services.dashboard_pages import plan_title
-
     return {
         "plan_id": plan_id,
         "name": plan.name,

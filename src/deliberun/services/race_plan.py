@@ -14,7 +14,6 @@ from deliberun.io.geo import haversine_cumulative
 from deliberun.plan.race_plan import race_plan
 from deliberun.store import courses_repo as cr
 from deliberun.store.db import Database
-from deliberun.store.settings_repo import get_settings
 from deliberun.store.streams import decode_stream
 from deliberun.units import clock
 
@@ -55,14 +54,6 @@ def _stored_course(db: Database, course_id: int) -> tuple[np.ndarray, np.ndarray
     return d, streams.get("altitude", np.full(len(d), np.nan)), name
 
 
-def gap_model_of(db: Database | None) -> str:
-    """The athlete's GAP model setting (``strava`` without a database)."""
-    if db is None:
-        return "strava"
-    with db.session() as s:
-        return get_settings(s).gap_model
-
-
 def course_arrays(db: Database | None, course: str) -> tuple[np.ndarray, np.ndarray, str]:
     """Cumulative distance [m], altitude [m] and name of ``course``: a GPX path, or the
     id of a stored course (needs ``db``)."""
@@ -84,6 +75,8 @@ def make_plan(
     temperature_end_c: float | None = None,
 ) -> dict[str, Any]:
     """The plan for ``course``: a GPX path, or the id of a stored course (needs ``db``)."""
+    from deliberun.services.courses import gap_model_of
+
     gap_model = gap_model_of(db)
     d, alt, name = course_arrays(db, course)
     plan = race_plan(
@@ -148,20 +141,30 @@ def fit_workout(plan: dict[str, Any]) -> bytes:
     return write_fit_workout(Workout(steps, "race", name), {}, name=name, notes=notes)
 
 
+def _unit_m(plan: dict[str, Any]) -> float:
+    """The plan's split unit [m]: a km or a mile."""
+    return 1000.0 if plan["unit"] == "km" else 1609.344
+
+
+def _split_label(plan: dict[str, Any], split: dict[str, Any]) -> str:
+    """The split's number, or ``fin`` for a last split shorter than half a unit."""
+    return str(split["split"]) if split["distance_m"] >= 0.5 * _unit_m(plan) else "fin"
+
+
 def split_note(plan: dict[str, Any], split: dict[str, Any]) -> str:
     """A split as the watch shows it: ``km 3 4:38 at 13:48`` (split time, then the
     cumulative time at its end; ``fin`` for a last part-split)."""
-    per = 1000.0 if plan["unit"] == "km" else 1609.344
-    label = f"{plan['unit']} {split['split']}" if split["distance_m"] >= 0.5 * per else "fin"
+    label = _split_label(plan, split)
+    label = label if label == "fin" else f"{plan['unit']} {label}"
     return f"{label} {clock(split['time_s'])} at {clock(split['cumulative_s'])}"
 
 
 def pace_band_html(plan: dict[str, Any]) -> str:
     """A printable pace band: split, cumulative time, split time, pace, grade."""
     unit = plan["unit"]
-    per = 1000.0 if unit == "km" else 1609.344
+    per = _unit_m(plan)
     rows = "".join(
-        f"<tr><td>{s['split'] if s['distance_m'] >= 0.5 * per else 'fin'}</td>"
+        f"<tr><td>{_split_label(plan, s)}</td>"
         f"<td><b>{clock(s['cumulative_s'])}</b></td><td>{clock(s['time_s'])}</td>"
         f"<td>{clock(s['pace_s_per_km'] * per / 1000)}</td><td>{s['grade_pct']:+.1f}%</td></tr>"
         for s in plan["splits"]
