@@ -305,3 +305,22 @@ def test_same_file_again_with_strava_rpe_updates_the_load(db_path, run_fit, tmp_
     recompute(db, workers=1)
     with db.session() as s:
         assert repo.get_metrics(s, aid)["load"]["session_rpe"] == pytest.approx(stored)
+
+
+def test_a_second_source_is_computed_on_the_thresholds_in_use(tmp_path: Path) -> None:
+    """The richer file of a run already here is merged on the estimated max HR, as a new
+    run would be (not on the default, to be recomputed once more by the refresh)."""
+    from datetime import date
+
+    from deliberun.store import settings_repo
+
+    real = Path(__file__).parent / "data" / "real"
+    db = Database(tmp_path / "t.db")
+    import_paths(db, [real / "heartandsole__testdata.gpx"], workers=1)
+    with db.session() as s, s.begin():
+        settings_repo.add_estimate(s, "hr_max_bpm", 187.0, date(2020, 1, 1), date(2020, 1, 1),
+                                   [], "test")  # fmt: skip
+    report = import_paths(db, [real / "heartandsole__testdata.fit"], workers=1)
+    assert [d["reason"] for d in report.duplicates] == ["same run"]
+    used = show_activity(db, 1)["metrics"]["thresholds_used"]["hr_max_bpm"]
+    assert used["value"] == pytest.approx(187.0)

@@ -667,7 +667,7 @@ def _write(
             if same is None:
                 outcome = ("imported", _insert(s, job, parsed, stamp), "")
             else:
-                _merge(s, same, job, parsed, AthleteSettings.from_dict(settings), stamp)
+                _merge(s, same, job, parsed, settings, stamp)
                 outcome = ("duplicate", same.id, "same run")
     kind, activity_id, reason = outcome
     if kind == "imported":
@@ -720,10 +720,11 @@ def _merge(
     row: ActivityRow,
     job: _Job,
     parsed: Parsed,
-    settings: AthleteSettings,
+    settings: dict[str, Any],
     stamp: datetime,
 ) -> None:
-    """Fold a second source of the same run into ``row`` (a manual activity gets its file)."""
+    """Fold a second source of the same run into ``row`` (a manual activity gets its file);
+    its metrics use the thresholds in use, as a new run's do."""
     act = parsed.activity
     if row.manual:  # the export row's file arrived: the activity is no longer manual
         row.manual = False
@@ -759,6 +760,8 @@ def _merge(
         full = repo.load_activity(s, row.id) if not richer else act
         if richer:
             full.name, full.description, full.extra = row.name, row.description, dict(row.extra)
-        metrics, version = compute_metrics(full, settings)
+        metrics, version = compute_metrics(
+            full, AthleteSettings.from_dict(settings), settings.get(ESTIMATES_KEY)
+        )
         if metrics is not None and version is not None:
             repo.save_metrics(s, row.id, metrics, version, now=stamp)
