@@ -134,3 +134,20 @@ def test_a_finished_cycle_forecasts_no_past_date(demo: tuple[Path, str, str]) ->
         dates = re.findall(r"\b(\d{4}-\d\d-\d\d)\b", res.stdout)
         future = [d for d in dates if date.fromisoformat(d) > now]
         assert all(d > late for d in future), (args, future)
+
+
+def test_the_threshold_line_is_in_words() -> None:
+    from deliberun.services.threshold_refresh import describe
+
+    line = describe(
+        {
+            "recomputed": 3,
+            "failed": 0,
+            "changed": {"threshold_pace_s_per_km": (None, 314.134), "hr_max_bpm": (190.0, 193.0)},
+        }
+    )
+    assert line == (
+        "thresholds changed (max heart rate 190 bpm → 193 bpm, threshold pace none → 5:14 /km): "
+        "recomputed the metrics of 3 activities"
+    )
+    assert describe({"recomputed": 0, "failed": 0, "changed": {}}) is None

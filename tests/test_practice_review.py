@@ -268,3 +268,17 @@ def test_a_quiet_week_is_not_room_to_push() -> None:
     assert adv == "hold" and "ran little" in sent.text and "ACWR 0.00" in sent.text
     usual = [Session(d - timedelta(days=1), activity_id=1, form=5, acwr=0.9)]
     assert load_advice(usual, d, LoadState(d, form=5.0, acwr=0.9))[0] == "push"
+
+
+def test_a_week_without_a_run_says_so_and_one_run_is_one_run() -> None:
+    ss, last = _athlete()
+    after = last + timedelta(days=14 - last.weekday())  # a Monday two weeks on: no run
+    empty = weekly_review(ss, after, seed=1)
+    comfort = next(s for s in empty.sections if s.title == "Comfort zone")
+    assert comfort.sentences[0].text.startswith("No run this week")
+    assert all("stayed in the comfort zone" not in s.text for s in comfort.sentences)
+    assert empty.sections[0].sentences[0].text.startswith("0 runs,")
+    one = weekly_review(ss, last - timedelta(days=last.weekday()), seed=1)
+    n = sum(1 for s in ss if s.local_date >= last - timedelta(days=last.weekday()))
+    head = one.sections[0].sentences[0].text
+    assert head.startswith(f"{n} run{'' if n == 1 else 's'},")

@@ -435,7 +435,7 @@ def weekly_review(
     summ = Section("Load and form")
     summ.sentences.append(
         Sentence(
-            f"{len(done)} runs, {dist:.1f} km, load {load:.0f}.",
+            f"{len(done)} run{'' if len(done) == 1 else 's'}, {dist:.1f} km, load {load:.0f}.",
             [Evidence(_ids(done), {"distance_km": dist, "load": load, "runs": len(done)})],
         )
     )
@@ -492,10 +492,9 @@ def weekly_review(
                     ],
                 )
             )
-    summary = comfort.summarize(pts, cycle.start if cycle else end - timedelta(days=83), end)
-    for w in summary.warnings:
-        csec.sentences.append(Sentence(w, [Evidence([], {"quiet_weeks": summary.quiet_weeks})]))
-    if not csec.sentences:
+    if not week_pts:
+        csec.sentences.append(Sentence("No run this week to place against the comfort zone.", []))
+    elif not csec.sentences:
         raced = any(p.zone == "race" for p in week_pts)
         csec.sentences.append(
             Sentence(
@@ -505,6 +504,9 @@ def weekly_review(
                 [],
             )
         )
+    summary = comfort.summarize(pts, cycle.start if cycle else end - timedelta(days=83), end)
+    for w in summary.warnings:
+        csec.sentences.append(Sentence(w, [Evidence([], {"quiet_weeks": summary.quiet_weeks})]))
     rev.sections.append(csec)
     jsec = Section("Journal")
     for s in done:

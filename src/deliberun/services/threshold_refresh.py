@@ -17,6 +17,7 @@ from typing import Any
 from deliberun.services.athlete_settings import THRESHOLD_KEYS
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
+from deliberun.units import pace, plain
 
 #: Stored values closer than this to the value in use are the same (bpm, s/km).
 TOLERANCE = 0.05
@@ -92,9 +93,16 @@ def describe(result: dict[str, Any]) -> str | None:
     if not result["recomputed"]:
         return None
     moved = ", ".join(
-        f"{k} {'-' if a is None else f'{a:g}'} → {b:g}"
+        f"{plain(k)} {_value(k, a)} → {_value(k, b)}"
         for k, (a, b) in sorted(result["changed"].items())
     )
     what = f"thresholds changed ({moved}): " if moved else "thresholds in use: "
     tail = f", {result['failed']} failed" if result["failed"] else ""
     return f"{what}recomputed the metrics of {result['recomputed']} activities{tail}"
+
+
+def _value(key: str, value: float | None) -> str:
+    """A threshold as a runner reads it: a pace per km, heart rate in bpm."""
+    if value is None:
+        return "none"
+    return pace(value) if key.endswith("_s_per_km") else f"{value:.0f} bpm"
