@@ -151,3 +151,12 @@ def test_the_threshold_line_is_in_words() -> None:
         "recomputed the metrics of 3 activities"
     )
     assert describe({"recomputed": 0, "failed": 0, "changed": {}}) is None
+
+
+def test_a_workout_says_its_type_once() -> None:
+    from deliberun.units import workout_words
+
+    assert workout_words("race", "race 42.195km @4:41/km") == "race 42.195km @4:41/km"
+    assert workout_words("long_run", "28km E") == "long run: 28km E"
+    assert workout_words("easy", "8km E", " (") == "easy (8km E)"
+    assert workout_words("tempo", "") == "tempo"

@@ -185,6 +185,18 @@ def plain(name: Any) -> str:
     return PLAIN.get(text, text.replace("_", " "))
 
 
+def workout_words(workout_type: Any, text: Any, joint: str = ": ") -> str:
+    """A workout as said: ``easy: 8km E`` (or ``easy (8km E)`` with ``joint=" ("``), and a
+    text that starts with its type once (``race 42.195km``, not ``race: race 42.195km``)."""
+    kind = plain(workout_type)
+    words = str(text or "").strip()
+    if not words:
+        return kind
+    if words.lower().startswith(kind.lower()):
+        return words
+    return f"{kind}{joint}{words}" + (")" if joint == " (" else "")
+
+
 FILTERS = {
     "plain": plain,
     "target_value": target_value,

@@ -13,7 +13,7 @@ from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.io.errors import ReadError
 from deliberun.store.db import Database
-from deliberun.units import clock, pace_value
+from deliberun.units import clock, pace_value, workout_words
 
 workout_app = typer.Typer(
     help="Structured workouts: parse, export to a watch, library.\n\n"
@@ -485,7 +485,7 @@ def plan_move(
         print_json({"moved": moved.to_dict(), "from": before.isoformat()})
         return
     stdout.print(
-        f"Moved #{moved.id} ({moved.workout_type.replace('_', ' ')}: {moved.text}) "
+        f"Moved #{moved.id} ({workout_words(moved.workout_type, moved.text)}) "
         f"from {before} ({before:%a}) to {moved.date} ({moved.date:%a}).",
         highlight=False,
     )

@@ -20,7 +20,7 @@ from typing import Any
 from deliberun.plan.planned import PlannedDay
 from deliberun.plan.text import format_step
 from deliberun.plan.workout import Step
-from deliberun.units import UNIT_LABEL, clock, pace_value
+from deliberun.units import UNIT_LABEL, clock, pace_value, workout_words
 
 PRODID = "-//deliberun//plan//EN"
 
@@ -102,7 +102,7 @@ def write_ics(
             )
         ev.add("dtstart", d.date)
         ev.add("dtend", d.date + timedelta(days=1))
-        ev.add("summary", f"{d.workout_type.replace('_', ' ')}: {d.text}")
+        ev.add("summary", workout_words(d.workout_type, d.text))
         desc = "\n".join(_lines(d.workout().steps, paces, units=units))
         if d.notes:
             desc += f"\n\n{d.notes}"

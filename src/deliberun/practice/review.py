@@ -28,7 +28,7 @@ from deliberun.practice.nemesis import Nemesis, find_nemeses
 from deliberun.practice.session import Session
 from deliberun.practice.stats import robust_trend
 from deliberun.practice.targets import TargetProgress, progress
-from deliberun.units import clock, plain, target_change, target_value
+from deliberun.units import clock, plain, target_change, target_value, workout_words
 
 #: Push / hold / back off thresholds. ACWR: Gabbett (2016) Br J Sports Med 50:273-280
 #: (sweet spot 0.8-1.3, danger above 1.5). Form (TSB) bands: the TrainingPeaks
@@ -366,15 +366,8 @@ def _week_sessions(sessions: list[Session], start: date, end: date) -> list[Sess
 
 
 def planned_words(p: PlannedDay, joint: str = " (") -> str:
-    """A planned workout as said: ``easy (8km E)`` / ``easy: 8km E``, and a text that
-    starts with its type once (``race 42.195km @4:41/km``, not ``race race ...``)."""
-    kind = p.workout_type.replace("_", " ")
-    text = (p.text or "").strip()
-    if not text:
-        return kind
-    if text.lower().startswith(kind.lower()):
-        return text
-    return f"{kind}{joint}{text}" + (")" if joint == " (" else "")
+    """A planned workout as said: ``easy (8km E)`` / ``easy: 8km E`` (``units.workout_words``)."""
+    return workout_words(p.workout_type, p.text, joint)
 
 
 def _planned_section(planned: list[PlannedDay], done: list[Session]) -> Section:

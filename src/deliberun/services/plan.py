@@ -19,6 +19,7 @@ from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
 from deliberun.store import athlete_repo, plan_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
+from deliberun.units import workout_words
 
 DEFAULT_VDOT = 45.0
 
@@ -209,7 +210,7 @@ def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> Pla
     if taken:
         o = taken[0]
         raise ValueError(
-            f"{to} already has a session ({o.workout_type.replace('_', ' ')}: {o.text}): "
+            f"{to} already has a session ({workout_words(o.workout_type, o.text)}): "
             "move or skip that one first"
         )
     note = f"moved from {w.date}" + (f"; {w.notes}" if w.notes else "")
@@ -234,7 +235,7 @@ def workout_on(db: Database, day: date) -> PlannedDay:
     if not found:
         raise ValueError(f"no planned workout on {day}: see 'deliberun plan show'")
     if len(found) > 1:
-        which = ", ".join(f"#{d.id} ({d.workout_type.replace('_', ' ')}: {d.text})" for d in found)
+        which = ", ".join(f"#{d.id} ({workout_words(d.workout_type, d.text)})" for d in found)
         raise ValueError(f"{day} has {len(found)} sessions: {which}; choose one by its id")
     return found[0]
 
