@@ -33,7 +33,7 @@ typecheck: $(STAMP_TEST)
 	$(BIN)/mypy $(PURE)
 
 pytest: $(STAMP_TEST)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadscope -q
 
 test: lint typecheck pytest
 
