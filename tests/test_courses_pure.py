@@ -209,6 +209,15 @@ def test_race_plan_cli_writes_a_fit_workout_and_a_pace_band(tmp_path):
     assert wk.steps[0].distance_m == pytest.approx(plan["splits"][0]["distance_m"], abs=1)
     assert "45:00" in band.read_text()
     res = CliRunner().invoke(
+        app,
+        ["--db", str(tmp_path / "db.sqlite"), "race-plan", str(gpx), "--goal", "45:00",
+         "--unit", "mi", "--band", str(band)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    # 45:00 over 10 km is 4:30 /km = 7:14 /mi: every pace a miler reads is per mile
+    assert "pace /mi" in res.stdout and "/km" not in res.stdout
+    assert "/km" not in band.read_text() and "/mi" in band.read_text()
+    res = CliRunner().invoke(
         app, ["--db", str(tmp_path / "db.sqlite"), "race-plan", str(gpx), "--goal", "soon"]
     )
     assert res.exit_code == 2 and "h:mm:ss" in res.output

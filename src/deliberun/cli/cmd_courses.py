@@ -11,7 +11,7 @@ import typer
 from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, safe, stderr, stdout, table
 from deliberun.store.db import Database
-from deliberun.units import clock
+from deliberun.units import METRES_PER_UNIT, clock
 
 segment_app = typer.Typer(
     help="Your measured segments: every later pass over them is found and timed.\n\n"
@@ -301,24 +301,29 @@ def race_plan_cmd(
     if as_json:
         print_json(plan)
         return
+    u = plan["unit"]
+    per = METRES_PER_UNIT["imperial" if u == "mi" else "metric"] / 1000.0  # per split unit
     rows = [
         [s["split"], f"{s['distance_m']:.0f}", _t(s["time_s"]), _t(s["cumulative_s"]),
-         _t(s["pace_s_per_km"]), _t(s["gap_pace_s_per_km"]), f"{s['grade_pct']:+.1f}"]
+         _t(s["pace_s_per_km"] * per), _t(s["gap_pace_s_per_km"] * per),
+         f"{s['grade_pct']:+.1f}"]
         for s in plan["splits"]
     ]  # fmt: skip
-    cols = ["split", "m", "time", "at", "pace /km", "GAP /km", "grade %"]
+    cols = ["split", "m", "time", "at", f"pace /{u}", f"GAP /{u}", "grade %"]
     stdout.print(table(f"{plan['course']}: goal {_t(plan['goal_s'])}", cols, rows))
     sp = plan["spread"]
     stdout.print(
-        f"sum of splits {_t(plan['total_s'])}; even effort {_t(plan['effort_pace_s_per_km'])}/km "
-        f"flat-equivalent; spread over full splits: GAP {sp['gap_pace_s_per_km']:.1f} s/km, "
-        f"effort {sp['effort_pace_s_per_km']:.1f} s/km, raw pace {sp['pace_s_per_km']:.1f} s/km",
+        f"sum of splits {_t(plan['total_s'])}; even effort "
+        f"{_t(plan['effort_pace_s_per_km'] * per)}/{u} "
+        f"flat-equivalent; spread over full splits: GAP {sp['gap_pace_s_per_km'] * per:.1f} s/{u}, "
+        f"effort {sp['effort_pace_s_per_km'] * per:.1f} s/{u}, "
+        f"raw pace {sp['pace_s_per_km'] * per:.1f} s/{u}",
         highlight=False,
     )
     for h in plan.get("rehearsals", []):
         runs = ", ".join(f"#{r['activity_id']} {r['local_date']}" for r in h["recent"])
         stdout.print(
-            f"climb at km {h['start_m'] / 1000:.1f}: {h['length_m']:.0f} m at "
+            f"climb at {u} {h['start_m'] / (per * 1000):.1f}: {h['length_m']:.0f} m at "
             f"{100 * h['grade']:.1f} % — rehearsed at race effort in {h['runs']} runs"
             + (f" (latest: {runs})" if runs else ""),
             highlight=False,

@@ -178,6 +178,7 @@ def pace_band_html(plan: dict[str, Any]) -> str:
         "caption{font-weight:bold}@media print{@page{margin:5mm}}</style></head><body>"
         f"<table><caption>{title}</caption><tr><th>{unit}</th><th>at</th><th>split</th>"
         f"<th>/{unit}</th><th>grade</th></tr>{rows}</table>"
-        f"<p>Even effort {clock(plan['effort_pace_s_per_km'])}/km flat-equivalent</p>"
+        f"<p>Even effort {clock(plan['effort_pace_s_per_km'] * per / 1000)}/{unit} "
+        "flat-equivalent</p>"
         "</body></html>"
     )
