@@ -39,8 +39,10 @@ def test_a_fourth_target_is_refused_with_the_reason() -> None:
     c = Cycle("Spring", START, START + timedelta(days=90))
     for kind in ("threshold_pace", "interval_execution", "weekly_volume"):
         c.add_target(TargetSpec(kind, 1.0))
-    with pytest.raises(TooManyTargetsError, match="focus is the point"):
+    with pytest.raises(TooManyTargetsError, match="focus is the point") as refused:
         c.add_target(TargetSpec("easy_cadence", 178))
+    # the reason names the targets in words, not their internal kinds
+    assert "threshold pace, interval execution, weekly volume" in str(refused.value)
     with pytest.raises(ValueError, match="unknown target kind"):
         TargetSpec("speed", 1.0).validate()
     with pytest.raises(ValueError, match="before it starts"):

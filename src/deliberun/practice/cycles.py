@@ -77,7 +77,7 @@ class Cycle:
         target.validate()
         self._refuse_twice(target, self.targets)
         if len(self.targets) >= MAX_TARGETS:
-            names = ", ".join(t.kind for t in self.targets)
+            names = ", ".join(t.name or plain(t.kind) for t in self.targets)
             raise TooManyTargetsError(
                 f"cycle {self.name!r} already has {MAX_TARGETS} targets ({names}); "
                 "focus is the point: drop one before adding another"
