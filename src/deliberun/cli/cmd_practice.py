@@ -495,7 +495,7 @@ def _print_detail(detail: dict[str, Any] | None, units: str) -> None:
         runs = ", ".join(f"#{r['activity_id']} {r['local_date']}" for r in c["sessions"])
         stdout.print(
             f"climb {c['climb']} at {distance(c['start_m'], units, 1)}: {c['length_m']:.0f} m at "
-            f"{100 * c['grade']:.1f} % — {runs or 'not rehearsed yet'}",
+            f"{100 * c['grade']:.1f} % — {runs or 'not rehearsed in this cycle'}",
             highlight=False,
         )
 
