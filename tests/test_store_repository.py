@@ -240,3 +240,24 @@ def test_history_stamp_sees_a_recompute(db_path):
         repo.save_metrics(s, aid, {"x": 2.0}, "1", now=t0 + timedelta(hours=1))
     with db.session() as s:
         assert history_stamp(s) != before
+
+
+def test_history_stamp_tells_race_marks_on_different_runs_apart(db_path):
+    """Run 2 marked a race and run 4 marked 'not a race' weighed the same (2·2 = 4·1)
+    in the memo key, so the page cache of one state could be served for the other."""
+    from deliberun.store.athlete_repo import history_stamp
+    from deliberun.store.tables_core import ActivityRow
+
+    db = Database(db_path)
+    ids = [store(db, make_activity(START + timedelta(days=i)), tag=str(i)) for i in range(4)]
+    assert ids == [1, 2, 3, 4]
+
+    def stamp_with(marks: dict[int, bool]) -> tuple:
+        with db.session() as s, s.begin():
+            for aid in ids:
+                s.get(ActivityRow, aid).race_mark = marks.get(aid)
+        with db.session() as s:
+            return history_stamp(s)
+
+    assert stamp_with({2: True}) != stamp_with({4: False})
+    assert stamp_with({2: True}) == stamp_with({2: True})

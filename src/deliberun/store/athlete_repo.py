@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, String, cast, func, select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session, defer
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow
@@ -124,8 +124,8 @@ def history_stamp(session: Session) -> tuple[Any, ...]:
 
     Activity count, max id, total distance and moving time, and the length of the
     descriptive text columns (stored before the large ``structure`` JSON, so a scan
-    skips its pages), the runner's race marks (weighted by id: moving a mark from one run
-    to another changes it); the metrics count and latest computation time (a recompute after
+    skips its pages), the runner's race marks (the ids marked a race and marked not one, by
+    sum and sum of squares); the metrics count and latest computation time (a recompute after
     a settings or code change keeps the count); and the stored settings.
     """
     from deliberun.store.tables_athlete import AthleteSettingsRow
@@ -143,7 +143,13 @@ def history_stamp(session: Session) -> tuple[Any, ...]:
             func.sum(ActivityRow.distance_m),
             func.sum(ActivityRow.moving_time_s),
             func.sum(text),
-            func.sum(ActivityRow.id * func.coalesce(cast(ActivityRow.race_mark, Integer) + 1, 0)),
+            # the runs marked a race and marked not one, each by its ids' sum and sum of
+            # squares (one weighted sum let "run 2 a race" equal "run 4 not a race")
+            *(
+                func.sum(case((ActivityRow.race_mark.is_(mark), ActivityRow.id * p), else_=0))
+                for mark in (True, False)
+                for p in (1, ActivityRow.id)
+            ),
         )
     ).one()
     # the latest computation time too: a recompute keeps the count but changes values
