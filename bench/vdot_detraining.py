@@ -76,3 +76,37 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def simulated(out_dir: Path, db_path: Path) -> list[tuple[date, float, float, float, float, str]]:
+    """On a simulated runner (``deliberun simulate --scenario-file``, imported into
+    ``db_path``): a 5 km race planted on the first session day at the simulator's VDOT
+    of that day (the scenario files have no races), then the VDOT of each Monday from
+    the pipeline's own training efforts and run days. Rows: (day, planted, ours, low,
+    high, words)."""
+    import json
+
+    from deliberun.models import vdot as vd
+    from deliberun.models.predict import Effort
+    from deliberun.models.vdot_history import vdot_days_as_of
+    from deliberun.services import athlete
+    from deliberun.store.db import Database
+
+    truth = json.loads((out_dir / "truth.json").read_text())
+    planted = {date.fromisoformat(s["date"]): float(s["vdot"]) for s in truth["sessions"]}
+    first = min(planted)
+    race = Effort(5000.0, vd.race_time(planted[first], 5000.0), first, None, True)
+    db = Database(str(db_path))
+    end = max(planted) + timedelta(days=1)
+    runs, others = athlete.detraining_days(db, today=end)
+    efforts = athlete.efforts(db, today=end, window_days=(end - first).days + 1)
+    mondays = [first + timedelta(days=7 * k + (7 - first.weekday()) % 7) for k in range(60)]
+    mondays = [d for d in mondays if first + timedelta(days=7) <= d <= end]
+    days = vdot_days_as_of([race, *efforts], mondays, 180, run_days=runs, other_days=others)
+    rows = []
+    for d in mondays:
+        v = days[d]
+        truth_v = planted[max(x for x in planted if x < d)]
+        if v is not None:
+            rows.append((d, truth_v, v.vdot, v.low, v.high, v.words))
+    return rows
