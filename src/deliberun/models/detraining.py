@@ -44,6 +44,7 @@ Pure functions: no database, no clock.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,10 +98,27 @@ def time_off_factor(days_off: float, cross_trained: bool = False) -> float:
     """
     if not np.isfinite(days_off) or days_off < 0:
         raise ValueError(f"days off must be zero or more, got {days_off!r}")
-    col = 1 if cross_trained else 0
-    xs = list(DANIELS_TIME_OFF)
-    ys = [v[col] for v in DANIELS_TIME_OFF.values()]
-    return float(np.interp(days_off, xs, ys))
+    xs = _TABLE_DAYS
+    ys = _TABLE_F2 if cross_trained else _TABLE_F1
+    if days_off <= xs[0]:
+        return ys[0]
+    if days_off >= xs[-1]:
+        return ys[-1]
+    i = bisect.bisect_right(xs, days_off)
+    x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+    return y0 + (y1 - y0) * (days_off - x0) / (x1 - x0)
+
+
+_TABLE_DAYS = [float(d) for d in DANIELS_TIME_OFF]
+_TABLE_F1 = [v[0] for v in DANIELS_TIME_OFF.values()]
+_TABLE_F2 = [v[1] for v in DANIELS_TIME_OFF.values()]
+
+
+def ordinals(days: Iterable[date] | np.ndarray) -> np.ndarray:
+    """Sorted unique ordinals of ``days`` (an array of ordinals is taken as it is)."""
+    if isinstance(days, np.ndarray):
+        return days
+    return np.unique(np.fromiter((d.toordinal() for d in days), dtype=np.int64))
 
 
 @dataclass
@@ -147,8 +165,8 @@ def _span(days: int) -> str:
 def detraining(
     race_day: date,
     day: date,
-    run_days: Iterable[date],
-    other_days: Iterable[date] = (),
+    run_days: Iterable[date] | np.ndarray,
+    other_days: Iterable[date] | np.ndarray = (),
 ) -> Detraining:
     """What the days from ``race_day`` to ``day`` (excluded) cost a race's VDOT.
 
@@ -157,8 +175,10 @@ def detraining(
     race_day : the race's local date.
     day : the day judged (its own runs do not count: the VDOT is the morning's).
     run_days : local dates of the runner's runs (any range; only those before ``day``
-        count, and the ``baseline_days`` before the race for the usual frequency).
-    other_days : local dates of other endurance activities (cycling, swimming, ...).
+        count, and the ``baseline_days`` before the race for the usual frequency), or
+        their sorted unique ordinals (:func:`ordinals`, to prepare once for many days).
+    other_days : local dates of other endurance activities (cycling, swimming, ...),
+        likewise.
 
     Returns
     -------
@@ -169,11 +189,11 @@ def detraining(
     r = DETRAINING_RULES
     if day <= race_day:
         return Detraining(1.0, 1.0, 1.0)
-    runs = np.unique(np.fromiter((d.toordinal() for d in run_days), dtype=np.int64))
-    runs = runs[runs < day.toordinal()]
+    runs = ordinals(run_days)
+    runs = runs[: np.searchsorted(runs, day.toordinal())]
     r0, d0 = race_day.toordinal(), day.toordinal()
     after = runs[runs >= r0]
-    others = np.sort(np.fromiter((d.toordinal() for d in other_days), dtype=np.int64))
+    others = ordinals(other_days)
     # 1. run-free gaps (a gap of n days between runs is n - 1 days off)
     breaks: list[tuple[date, int, bool]] = []
     marks = [*after.tolist(), d0] if after.size else [r0, d0]

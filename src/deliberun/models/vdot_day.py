@@ -27,7 +27,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from deliberun.models.detraining import Detraining, detraining
+import numpy as np
+
+from deliberun.models.detraining import Detraining, detraining, ordinals
 from deliberun.models.predict import Effort
 
 VDOT_DAY_RULES: dict[str, float] = {
@@ -78,8 +80,9 @@ def vdot_of_day(
     window_days: int,
     *,
     last_race: Effort | None = None,
-    run_days: Iterable[date] | None = None,
-    other_days: Iterable[date] = (),
+    run_days: Iterable[date] | np.ndarray | None = None,
+    other_days: Iterable[date] | np.ndarray = (),
+    every: bool = True,
 ) -> tuple[DayVdot | None, list[Effort]]:
     """The VDOT of ``day`` and the efforts it rests on (see the module docstring).
 
@@ -91,6 +94,8 @@ def vdot_of_day(
     last_race : the runner's last race before the window (any age), as run.
     run_days : local dates of every run (None: no detraining is applied).
     other_days : local dates of aerobic cross-training (``detraining.is_cross_training``).
+    every : detrain every effort (for predictions); False: only those that can still be
+        the best (detraining only lowers a VDOT), and the races (for the VDOT alone).
 
     Returns
     -------
@@ -100,23 +105,34 @@ def vdot_of_day(
     """
     from deliberun.models.vdot_evidence import EVIDENCE_RULES, select, training_range
 
-    runs = sorted(set(run_days)) if run_days is not None else None
-    others = sorted(set(other_days))
+    runs = ordinals(run_days) if run_days is not None else None
+    others = ordinals(other_days)
+    cache: dict[date, Detraining] = {}
 
     def detrain(e: Effort) -> tuple[Effort, Detraining | None]:
         if runs is None:
             return e, None
-        dt = detraining(e.day, day, runs, others)
+        if e.day not in cache:
+            cache[e.day] = detraining(e.day, day, runs, others)
+        dt = cache[e.day]
         return (replace(e, discount=e.discount * dt.factor) if dt.factor < 1.0 else e), dt
 
     chosen = select(window)
     races = [e for e in chosen if e.is_race]
     base = max(races, key=lambda e: (e.day, e.vdot)) if races else last_race
-    out: list[Effort] = [detrain(e)[0] for e in chosen]
+    candidates = list(chosen)
     if not races and last_race is not None:
-        out.append(detrain(last_race)[0])
-    if not out:
+        candidates.append(last_race)
+    if not candidates:
         return None, []
+    if every:
+        out: list[Effort] = [detrain(e)[0] for e in candidates]
+    else:  # detraining only lowers: stop once no effort left can beat the best so far
+        out = []
+        for e in sorted(candidates, key=lambda e: -e.vdot):
+            if out and e.vdot <= max(x.vdot for x in out) and not e.is_race:
+                continue
+            out.append(detrain(e)[0])
     best = max(out, key=lambda e: e.vdot)
     # the race the day starts from: the best detrained race, else the last race
     race_eff = [e for e in out if e.is_race]

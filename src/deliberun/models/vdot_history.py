@@ -119,8 +119,10 @@ def vdot_days_as_of(
     usable = sorted(
         (e for e in efforts if is_usable(e) and np.isfinite(e.vdot)), key=lambda e: e.day
     )
-    runs = sorted(set(run_days)) if run_days is not None else None
-    others = sorted(set(other_days))
+    from deliberun.models.detraining import ordinals
+
+    runs = ordinals(run_days) if run_days is not None else None
+    others = ordinals(other_days)
     ords = np.array([e.day.toordinal() for e in usable], dtype=np.int64)
     races = [e for e in usable if e.is_race]
     race_ords = np.array([e.day.toordinal() for e in races], dtype=np.int64)
@@ -143,6 +145,7 @@ def vdot_days_as_of(
             last_race=before,
             run_days=runs,
             other_days=others,
+            every=False,
         )
         if rj == ri and before is None:  # no race before at all: borrow the next race's
             nxt = int(np.searchsorted(race_ords, hi, side="right"))
