@@ -141,3 +141,17 @@ def test_t_band_from_a_credible_recent_threshold():
     assert t_band_source((40.0, 42.0), None, None)[0] == "vdot"
     # a pace the runner set always counts
     assert t_band_source((40.0, 42.0), pace, None, set_by_runner=True)[0] == "threshold"
+
+
+def test_predictions_say_a_race_counts_less_detraining():
+    from deliberun.models.predict import predict_races
+
+    race = _race(RACE, 5, 20)
+    day = RACE + timedelta(days=100)
+    v, used = vdot_of_day([], day, 180, last_race=race, run_days=[RACE])  # no run since
+    assert v is not None and v.vdot < race.vdot
+    riegel = predict_races(used)["10k"]
+    said = next(p.rests_on for p in riegel if p.model == "riegel")
+    assert "a race, less detraining" in said and "training effort" not in said
+    # the reduced race predicts slower than the race as run would
+    assert next(p.time_s for p in riegel if p.model == "riegel") > vd.race_time(race.vdot, 10000)
