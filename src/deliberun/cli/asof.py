@@ -35,3 +35,10 @@ def pin(day: date | None) -> None:
 def today() -> date:
     """The as-of date of the running command (the local date when none was given)."""
     return _PINNED.get() or date.today()
+
+
+def looking_back() -> bool:
+    """Whether the command looks back (``--today`` before the local date): it reads as of
+    that day and writes nothing (no estimate stored, no metric recomputed)."""
+    pinned = _PINNED.get()
+    return pinned is not None and pinned < date.today()

@@ -26,6 +26,10 @@ def _service() -> Any:
     return athlete
 
 
+#: What a look back reports instead of a threshold refresh (``threshold_refresh.refresh``).
+_NOTHING_REFRESHED: dict[str, Any] = {"in_use": {}, "changed": {}, "recomputed": 0, "failed": 0}
+
+
 def _pace(s_per_km: float | None, units: str = "metric") -> str:
     return "" if s_per_km is None else pace(s_per_km, units)
 
@@ -199,8 +203,9 @@ def athlete_cmd(
     from deliberun.cli.cmd_import import refresh_thresholds, say_refreshed
 
     db = _db(ctx)
-    refreshed = refresh_thresholds(db, as_json)
-    data = _service().summary(db, today=asof.today(), save=True)
+    back = asof.looking_back()  # a look back (--today in the past) writes nothing
+    refreshed = _NOTHING_REFRESHED if back else refresh_thresholds(db, as_json)
+    data = _service().summary(db, today=asof.today(), save=not back)
     if as_json:
         print_json({**data, "recomputed": refreshed})
         return
@@ -238,6 +243,8 @@ def athlete_cmd(
                 ],
             )
         )
+        if data.get("t_pace_words"):
+            stdout.print(data["t_pace_words"], highlight=False)
 
 
 @athlete_app.command("set")

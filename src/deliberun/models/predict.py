@@ -296,6 +296,12 @@ USABLE_EFFORT: dict[str, float] = {
 }
 
 
+def _what_discounted(effort: Effort) -> str:
+    """Why an effort counts for another time than its own: a race reduced for the breaks
+    since (``models.detraining``), or a training effort (``models.vdot_evidence``)."""
+    return "a race, less detraining" if effort.is_race else "a training effort"
+
+
 def is_usable(effort: Effort) -> bool:
     """Whether an effort can set the VDOT (3 min - 5 h, at least 1 km)."""
     u = USABLE_EFFORT
@@ -414,7 +420,7 @@ def predict_races(
                 + (
                     ""
                     if near.discount == 1.0
-                    else f" (a training effort; as a race {clock(near.race_equivalent_s)})"
+                    else f" ({_what_discounted(near)}; as a race {clock(near.race_equivalent_s)})"
                 )
                 + ", exponent 1.06 (Riegel 1981)",
                 [near.activity_id],

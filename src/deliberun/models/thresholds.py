@@ -248,3 +248,20 @@ def estimate_thresholds(activities: list[ActivityFacts]) -> dict[str, Estimate]:
     if hr is not None:
         out[hr.key] = hr
     return out
+
+
+def threshold_pace_as_of(
+    activities: list[ActivityFacts], days: list[date], window_days: int
+) -> dict[date, Estimate | None]:
+    """The threshold-pace estimate each morning: :func:`estimate_threshold_pace` over the
+    activities dated in ``[day - window_days, day)`` (the day's own run does not count)."""
+    per_run = sorted(
+        ((a.day, e) for a in activities if (e := estimate_threshold_pace([a])) is not None),
+        key=lambda x: x[0],
+    )
+    out: dict[date, Estimate | None] = {}
+    for d in days:
+        lo = d.toordinal() - window_days
+        inside = [e for day, e in per_run if lo <= day.toordinal() < d.toordinal()]
+        out[d] = min(inside, key=lambda e: e.value) if inside else None
+    return out

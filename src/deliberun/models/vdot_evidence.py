@@ -157,8 +157,13 @@ def training_range(
 
 def rests_on(effort: Effort) -> dict[str, Any]:
     """What a VDOT resting on ``effort`` says about it, for the runner."""
-    if effort.is_race:
+    if effort.is_race and effort.discount == 1.0:
         what = "race"
+    elif effort.is_race:
+        what = (
+            f"race (VDOT {as_run(effort):.1f} as run), counted at {effort.discount * 100:.1f}% "
+            "for the breaks since (Daniels' VDOT adjustment after time off)"
+        )
     else:
         what = (
             f"training effort of {effort.duration_s / 60:.0f} min (VDOT {as_run(effort):.1f} "

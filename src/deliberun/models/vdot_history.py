@@ -32,6 +32,7 @@ import numpy as np
 from deliberun.models.predict import USABLE_EFFORT as USABLE_EFFORT  # re-exported
 from deliberun.models.predict import Effort
 from deliberun.models.predict import is_usable as is_usable
+from deliberun.models.vdot_day import DayVdot
 
 #: (``USABLE_EFFORT`` and ``is_usable`` live beside ``Effort`` in ``models.predict``.)
 
@@ -66,10 +67,49 @@ def vdot_as_of(
 
 
 def vdot_evidence_as_of(
-    efforts: Iterable[Effort], days: Iterable[date], window_days: int, min_history_days: int = 28
+    efforts: Iterable[Effort],
+    days: Iterable[date],
+    window_days: int,
+    min_history_days: int = 28,
+    *,
+    run_days: Iterable[date] | None = None,
+    other_days: Iterable[date] = (),
+    last_race: Effort | None = None,
 ) -> dict[date, Effort | None]:
-    """The effort each day's VDOT rests on (see :func:`vdot_as_of`), or None."""
-    from deliberun.models.vdot_evidence import select
+    """The effort each day's VDOT rests on (see :func:`vdot_as_of`), or None; a race's
+    ``discount`` carries its detraining (:func:`vdot_days_as_of`)."""
+    return {
+        d: (v.effort if v is not None else None)
+        for d, v in vdot_days_as_of(
+            efforts,
+            days,
+            window_days,
+            min_history_days,
+            run_days=run_days,
+            other_days=other_days,
+            last_race=last_race,
+        ).items()
+    }
+
+
+def vdot_days_as_of(
+    efforts: Iterable[Effort],
+    days: Iterable[date],
+    window_days: int,
+    min_history_days: int = 28,
+    *,
+    run_days: Iterable[date] | None = None,
+    other_days: Iterable[date] = (),
+    last_race: Effort | None = None,
+) -> dict[date, DayVdot | None]:
+    """The VDOT of each day with its range and words (``models.vdot_day.vdot_of_day``).
+
+    ``run_days`` (every run's local date) and ``other_days`` (cross-training) let the
+    races be reduced for the breaks since them (``models.detraining``; None: no
+    reduction); ``last_race`` is the runner's last race before the first of ``efforts``
+    (the last race of any age counts when none is in a day's window).
+    """
+    from deliberun.models.vdot_day import vdot_of_day
 
     if window_days < 1:
         raise ValueError("the VDOT window must be at least one day")
@@ -79,25 +119,47 @@ def vdot_evidence_as_of(
     usable = sorted(
         (e for e in efforts if is_usable(e) and np.isfinite(e.vdot)), key=lambda e: e.day
     )
+    from deliberun.models.detraining import ordinals
+
+    runs = ordinals(run_days) if run_days is not None else None
+    others = ordinals(other_days)
     ords = np.array([e.day.toordinal() for e in usable], dtype=np.int64)
     races = [e for e in usable if e.is_race]
     race_ords = np.array([e.day.toordinal() for e in races], dtype=np.int64)
-    out: dict[date, Effort | None] = {d: None for d in wanted}
+    out: dict[date, DayVdot | None] = {d: None for d in wanted}
     settled = int(ords[0]) + min_history_days if ords.size else 0
     for d in wanted:
         hi = max(d.toordinal(), settled)
         lo = hi - window_days
         i, j = np.searchsorted(ords, lo, side="left"), np.searchsorted(ords, hi, side="left")
-        chosen = select(usable[i:j])
-        best = max(chosen, key=lambda e: e.vdot) if chosen else None
-        ri = np.searchsorted(race_ords, lo, side="left")
+        ri = int(np.searchsorted(race_ords, lo, side="left"))
         rj = np.searchsorted(race_ords, hi, side="left")
-        if rj == ri:  # no race before: borrow the next race's VDOT
+        before = races[ri - 1] if ri > 0 else last_race
+        if before is not None and before.day.toordinal() >= lo:
+            before = None
+        judged = date.fromordinal(hi)
+        day_v, _ = vdot_of_day(
+            usable[i:j],
+            judged,
+            window_days,
+            last_race=before,
+            run_days=runs,
+            other_days=others,
+            every=False,
+        )
+        if rj == ri and before is None:  # no race before at all: borrow the next race's
             nxt = int(np.searchsorted(race_ords, hi, side="right"))
             if nxt < race_ords.size and race_ords[nxt] <= hi + window_days:
                 same_day = [e for e in races if e.day.toordinal() == race_ords[nxt]]
                 nxt_best = max(same_day, key=lambda e: e.vdot)
-                if best is None or nxt_best.vdot > best.vdot:
-                    best = nxt_best
-        out[d] = best
+                if day_v is None or nxt_best.vdot > day_v.vdot:
+                    day_v = DayVdot(
+                        judged,
+                        nxt_best,
+                        nxt_best.vdot,
+                        nxt_best.vdot,
+                        f"the next race, of {nxt_best.day.isoformat()} (no race before it)",
+                        nxt_best,
+                    )
+        out[d] = day_v
     return out

@@ -115,3 +115,51 @@ def parse_race_distance(text: str) -> float:
     if value < 800:
         raise ValueError(f"race distance {text!r} is too short: give at least 800 m")
     return value
+
+
+#: When the runner's own threshold pace sets the T band instead of the VDOT: its evidence
+#: no older than ``max_age_days`` (the prediction window), and the VDOT it reads
+#: (:func:`vdot_from_threshold_pace`) within ``margin_vdot`` of the day's VDOT range (a
+#: best 20-60 min effort that was not run hard reads below it; one faster than every
+#: other evidence, above). Project conventions; the margin is ``training_max_rise``.
+THRESHOLD_BAND_RULES: dict[str, float] = {"max_age_days": 180.0, "margin_vdot": 1.0}
+
+
+def threshold_band(threshold_pace_s_per_km: float) -> tuple[float, float]:
+    """The T band (fast, slow) [s/km] around a threshold pace: the Daniels T band of the
+    VDOT whose T pace it is (:func:`vdot_from_threshold_pace`)."""
+    v = vdot_from_threshold_pace(threshold_pace_s_per_km)
+    return zone_paces(min(100.0, max(10.0, v)))["T"]
+
+
+def t_band_source(
+    vdot_range: tuple[float, float],
+    threshold_pace_s_per_km: float | None,
+    evidence_age_days: int | None,
+    *,
+    set_by_runner: bool = False,
+) -> tuple[str, str]:
+    """Which evidence sets the T band, and why in words: ``("threshold", ...)`` or
+    ``("vdot", ...)`` (see :data:`THRESHOLD_BAND_RULES`; a pace the runner set always
+    counts)."""
+    if not threshold_pace_s_per_km or threshold_pace_s_per_km <= 0:
+        return "vdot", "T pace from the VDOT (no threshold pace estimated)"
+    if set_by_runner:
+        return "threshold", "T pace from your threshold pace setting"
+    r = THRESHOLD_BAND_RULES
+    implied = vdot_from_threshold_pace(threshold_pace_s_per_km)
+    if evidence_age_days is None or evidence_age_days > r["max_age_days"]:
+        return "vdot", (
+            f"T pace from the VDOT: your threshold estimate rests on an effort "
+            f"{evidence_age_days} days old, more than {r['max_age_days']:.0f}"
+        )
+    low, high = vdot_range
+    if not low - r["margin_vdot"] <= implied <= high + r["margin_vdot"]:
+        return "vdot", (
+            f"T pace from the VDOT: your threshold estimate reads VDOT {implied:.1f}, "
+            f"outside the day's {low:.1f}–{high:.1f}"
+        )
+    return "threshold", (
+        f"T pace from your threshold estimate (reads VDOT {implied:.1f}, "
+        f"{evidence_age_days} days old)"
+    )

@@ -43,6 +43,7 @@ from deliberun.services.athlete_state import daily_state as daily_state  # re-ex
 from deliberun.services.athlete_state import load_state as load_state
 from deliberun.services.athlete_state import state_by_day as state_by_day
 from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
+from deliberun.services.athlete_state import vdot_days as vdot_days
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
 
@@ -180,6 +181,19 @@ def last_run_day(db: Database, *, today: date) -> date | None:
     """Local date of the latest run up to ``today`` (None when there is none)."""
     days = [d for d, sport, _ in run_days_and_sports(db, today=today) if is_running(sport)]
     return max(days) if days else None
+
+
+def detraining_days(db: Database, *, today: date) -> tuple[list[date], list[date]]:
+    """Local dates of every run, and of every aerobic cross-training activity, up to
+    ``today`` (what ``models.detraining`` reads the breaks from)."""
+    from deliberun.models.detraining import is_cross_training
+
+    rows = run_days_and_sports(db, today=today)
+    runs = sorted({d for d, sport, _ in rows if is_running(sport)})
+    others = sorted(
+        {d for d, sport, _ in rows if not is_running(sport) and is_cross_training(sport)}
+    )
+    return runs, others
 
 
 # --------------------------------------------------------------------------- fitness
@@ -376,9 +390,6 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     window = int(models["prediction_window_days"])
     notes: list[str] = []
 
-    def usable_efforts(as_of: date) -> list[pr.Effort]:
-        return vev.select(efforts(db, today=as_of, window_days=window))
-
     # one read for the efforts, the VDOT history (12 weeks and two windows) and the
     # race verdicts of their runs (each against the year before it)
     from deliberun.models.races import RACE_RULES
@@ -386,19 +397,35 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
     season = int(RACE_RULES["season_days"])
     span = 7 * VDOT_HISTORY_WEEKS + 7 + 2 * window + season
     read_history(db, today=today, since=today - timedelta(days=span))
-    usable = usable_efforts(today)
+    runs_, others = detraining_days(db, today=today)
+
+    def day_vdot(as_of: date) -> tuple[Any, list[pr.Effort], pr.Effort | None]:
+        from deliberun.models.vdot_day import vdot_of_day
+
+        lr = _last_race(db, as_of, near=today - timedelta(days=span - season))
+        dv, chosen = vdot_of_day(
+            efforts(db, today=as_of, window_days=window),
+            as_of + timedelta(days=1),  # the day's own runs count: the VDOT of its evening
+            window,
+            last_race=lr,
+            run_days=runs_,
+            other_days=others,
+        )
+        return dv, chosen, lr
+
+    dv, usable, last_race = day_vdot(today)
     as_of = today
     last = last_run_day(db, today=today)
-    if not usable and last is not None and last < today - timedelta(days=window):
-        usable = usable_efforts(last)
-        if usable:
+    if dv is None and last is not None and last < today - timedelta(days=window):
+        dv, usable, last_race = day_vdot(last)
+        if dv is not None:
             as_of = last
             notes.append(
                 f"no races or best efforts in the last {window} days: these predictions rest "
                 f"on the {window} days up to your last run ({last.isoformat()}); "
                 "your fitness has likely changed since"
             )
-    if not usable:
+    if dv is None:
         notes.append(
             f"no races or sustained best efforts (6 min or more) in the last {window} days; "
             "import runs with distance, or use `deliberun paces --race DIST TIME`"
@@ -411,19 +438,19 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
             "efforts": [],
             "notes": notes,
         }
-    best = max(usable, key=lambda e: e.vdot)
-    last_race = _last_race(db, as_of, near=today - timedelta(days=span - season))
-    window_races = [e.vdot for e in usable if e.is_race]
-    window_race = max(window_races) if window_races else None
-    vdot_range = vev.training_range(best, last_race, window_race)
-    if best.is_race:
-        basis = "race"
-    elif window_race is not None and last_race is not None:
+    best = dv.effort
+    window_races = [e for e in usable if e.is_race and e.day >= as_of - timedelta(days=window)]
+    vdot_range = (dv.low, dv.high)
+    if best.is_race and best.day >= as_of - timedelta(days=window):
+        basis = "race" if best.discount == 1.0 else "race, less detraining"
+    elif best.is_race:
+        basis = f"your last race ({best.day.isoformat()}), less detraining"
+    elif window_races and last_race is not None:
         basis = f"a training effort since your race of {last_race.day.isoformat()}"
     else:
         basis = f"no race in the last {window} days"
-    if not best.is_race:
-        notes.append(_training_only_note(basis, best, vdot_range, last_race))
+    if not (best.is_race and best.discount == 1.0):
+        notes.append(_day_note(basis, dv))
     shape = None
     runs = [
         (r.local_date, float(r.distance_m))
@@ -446,12 +473,13 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "window_days": window,
         "vdot": round(best.vdot, 2),
-        "vdot_rests_on": vev.rests_on(best),
+        "vdot_rests_on": {**vev.rests_on(best), "words": dv.words},
         "vdot_range": {
             "low": round(vdot_range[0], 2),
             "high": round(vdot_range[1], 2),
             "basis": basis,
         },
+        "detraining_factor": round(dv.detraining.factor, 4) if dv.detraining else None,
         "last_race": last_race.to_dict() if last_race is not None else None,
         "vdot_history": vdot_history(db, today=as_of, window_days=window),
         "marathon_shape": shape,
@@ -483,25 +511,19 @@ def _last_race(db: Database, as_of: date, *, near: date | None = None) -> pr.Eff
     return None
 
 
-def _training_only_note(
-    basis: str, best: pr.Effort, vdot_range: tuple[float, float], last: pr.Effort | None
-) -> str:
-    """What a VDOT resting on a training effort stands for: its range, and the last race."""
-    low, high = vdot_range
-    text = (
-        f"{basis}: VDOT {best.vdot:.1f} ({low:.1f}–{high:.1f}) "
-        f"from a training effort ({best.distance_m:.0f} m in {best.duration_s / 60:.0f} min "
-        f"on {best.day.isoformat()}, VDOT {vev.as_run(best):.1f} as run; a best sustained "
-        f"training effort reads about {vev.EVIDENCE_RULES['training_ratio'] * 100:.1f}% of "
-        "race fitness)"
-    )
-    if last is not None:
-        text += f"; your last race ({last.day.isoformat()}) gave VDOT {last.vdot:.1f}"
-        if last.vdot > best.vdot:
-            text += (
-                ", more than your training shows: with no hard sustained effort since, "
-                "your fitness may be anywhere up to it"
-            )
+def _day_note(basis: str, dv: Any) -> str:
+    """What a VDOT not resting on a fresh race stands for: its range and its evidence."""
+    text = f"{basis}: VDOT {dv.vdot:.1f} ({dv.low:.1f}–{dv.high:.1f}) from the {dv.words}"
+    if not dv.effort.is_race:
+        text += (
+            f" (a best sustained training effort reads about "
+            f"{vev.EVIDENCE_RULES['training_ratio'] * 100:.1f}% of race fitness)"
+        )
+    if dv.race is not None and dv.race.vdot > dv.vdot:
+        text += (
+            f"; your last race ({dv.race.day.isoformat()}) gave VDOT {dv.race.vdot:.1f}, "
+            "reduced for the breaks since by Daniels' adjustment after time off"
+        )
     return text + "; mark a race with `deliberun race ID`"
 
 
@@ -515,16 +537,16 @@ def vdot_history(
 ) -> list[dict[str, Any]]:
     """The VDOT on each Monday of the last ``weeks`` weeks and on ``today``, each with
     what it rests on (``models.vdot_history.vdot_evidence_as_of``)."""
-    from deliberun.models.vdot_history import vdot_evidence_as_of
+    from deliberun.services.athlete_state import vdot_days
 
     monday = today - timedelta(days=today.weekday())
     days = [monday - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)] + [today]
-    span = (today - days[0]).days + 2 * window_days
-    chosen = vdot_evidence_as_of(efforts(db, today=today, window_days=span), days, window_days)
+    chosen = vdot_days(db, today=today, days=days)
     return [
-        {"date": d.isoformat(), "vdot": round(e.vdot, 2) if e else None,
-         "rests_on": vev.rests_on(e) if e else None}
-        for d, e in sorted(chosen.items())
+        {"date": d.isoformat(), "vdot": round(v.vdot, 2) if v else None,
+         "low": round(v.low, 2) if v else None, "high": round(v.high, 2) if v else None,
+         "rests_on": {**vev.rests_on(v.effort), "words": v.words} if v else None}
+        for d, v in sorted(chosen.items())
     ]  # fmt: skip
 
 
@@ -648,16 +670,10 @@ def project_race(
 # --------------------------------------------------------------------------- thresholds
 
 
-@_reads_history_once
-def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict[str, Any]:
-    """Estimate thresholds from the data; store a new history row when a value changed."""
-    window = int(model_settings(db)["threshold_window_days"])
-    # the window ends at the last run: a break from running does not erase the thresholds
-    # (each estimate carries the date of its evidence, so its age is visible)
-    end = last_run_day(db, today=today) or today
+def threshold_facts(db: Database, *, today: date, since: date) -> list[thresholds.ActivityFacts]:
+    """What the threshold estimates read from each run from ``since`` to ``today``."""
     from deliberun.services.races import race_ids
 
-    since = end - timedelta(days=window)
     races = race_ids(db, today=today, since=since)
     facts = []
     for r, m in _rows_and_metrics(db, until=today, since=since):
@@ -685,6 +701,17 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
                 best_efforts_s=_float_keys(m.get("best_efforts_s")),
             )
         )
+    return facts
+
+
+@_reads_history_once
+def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict[str, Any]:
+    """Estimate thresholds from the data; store a new history row when a value changed."""
+    window = int(model_settings(db)["threshold_window_days"])
+    # the window ends at the last run: a break from running does not erase the thresholds
+    # (each estimate carries the date of its evidence, so its age is visible)
+    end = last_run_day(db, today=today) or today
+    facts = threshold_facts(db, today=today, since=end - timedelta(days=window))
     est = thresholds.estimate_thresholds(facts)
     if save and est:
         with db.session() as s, s.begin():
@@ -698,6 +725,26 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
                 ):
                     settings_repo.add_estimate(s, key, e.value, e.day, today, e.evidence, e.method)
     return {k: e.to_dict() for k, e in est.items()}
+
+
+def _training_paces(pred: dict[str, Any], thr: dict[str, Any], today: date) -> dict[str, Any]:
+    """Training paces of the VDOT, the T band from the threshold pace when it is credible
+    and recent (``plan.paces.t_band_source``), and which it used."""
+    from deliberun.plan.paces import t_band_source, threshold_band
+
+    paces = {k: [a, b] for k, (a, b) in vd.training_paces(float(pred["vdot"])).items()}
+    rng = pred.get("vdot_range") or {}
+    est = thr.get("estimate")
+    age = (today - date.fromisoformat(est["date"])).days if est else None
+    source, words = t_band_source(
+        (float(rng.get("low", pred["vdot"])), float(rng.get("high", pred["vdot"]))),
+        thr.get("value"),
+        age,
+        set_by_runner=thr.get("source") == "set",
+    )
+    if source == "threshold":
+        paces["T"] = list(threshold_band(float(thr["value"])))
+    return {"paces_s_per_km": paces, "t_pace_source": source, "t_pace_words": words}
 
 
 @_reads_history_once
@@ -746,8 +793,6 @@ def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
         "notes": pred.get("notes", []),
     }
     if pred.get("vdot"):
-        out["paces_s_per_km"] = {
-            k: [a, b] for k, (a, b) in vd.training_paces(float(pred["vdot"])).items()
-        }
+        out.update(_training_paces(pred, thr["threshold_pace_s_per_km"], today))
     out["banister"] = banister(db, today=today)
     return out

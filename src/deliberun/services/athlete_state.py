@@ -102,17 +102,37 @@ def state_by_day(
 
 
 def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, float | None]:
-    """The VDOT as of each day (best usable effort in the prediction window before it).
+    """The VDOT as of each day (:func:`vdot_days`), as a number."""
+    return {
+        d: (v.vdot if v is not None else None)
+        for d, v in vdot_days(db, today=today, days=days).items()
+    }
 
-    See :func:`deliberun.models.vdot_history.vdot_as_of`; the window is the
-    ``prediction_window_days`` model setting, so on any day it is the VDOT the race
-    predictions would have shown that morning (races judged as of ``today``).
+
+def vdot_days(db: Database, *, today: date, days: list[date]) -> dict[date, Any]:
+    """The VDOT as of each day, with its range and what it rests on (``DayVdot``).
+
+    See :func:`deliberun.models.vdot_history.vdot_days_as_of`: the evidence of the
+    ``prediction_window_days`` before each day, the last race of any age when none is in
+    it, each reduced for the breaks since (``models.detraining``); so on any day it is
+    the VDOT the race predictions would have shown that morning (races judged as of
+    ``today``).
     """
-    from deliberun.models.vdot_history import vdot_as_of
-    from deliberun.services.athlete import efforts, model_settings
+    from deliberun.models.vdot_history import vdot_days_as_of
+    from deliberun.services.athlete import _last_race, detraining_days, efforts, model_settings
 
     if not days:
         return {}
     window = int(model_settings(db)["prediction_window_days"])
     span = (today - min(days)).days + window
-    return vdot_as_of(efforts(db, today=today, window_days=span), days, window)
+    start = today - timedelta(days=span)
+    runs, others = detraining_days(db, today=today)
+    before = _last_race(db, start - timedelta(days=1), near=start - timedelta(days=window))
+    return vdot_days_as_of(
+        efforts(db, today=today, window_days=span),
+        days,
+        window,
+        run_days=runs,
+        other_days=others,
+        last_race=before,
+    )

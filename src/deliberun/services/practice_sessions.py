@@ -4,8 +4,9 @@ Everything comes from the athlete area's models so every page tells one story:
 
 - load, fitness, form and ACWR of each day from ``services.athlete.daily_state`` (the
   same model and conventions as the Today page and ``deliberun fitness``);
-- the VDOT of each session's day from ``services.athlete.vdot_by_day`` (the best
-  recent effort before that day), so early sessions are judged by the fitness of then;
+- the VDOT of each session's day and its T band from ``services.athlete_zones`` (the
+  evidence before that day; the T band from the runner's threshold when credible and
+  recent), so early sessions are judged by the fitness of then;
 - rep paces, grade-adjusted, and per-step targets from ``deliberun.practice.execution``.
 
 Speed: one light query reads only the fields the sessions need (scalars by JSON path,
@@ -360,11 +361,14 @@ def _build_sessions(
     quality = [i for i, wt in types.items() if wt in REPS_TYPES]
     structure = _read_structure(db, quality)
     temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
-    vdots = athlete.vdot_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
+    from deliberun.services.athlete_zones import zones_by_day
+
+    zones = zones_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
     goal_pace = _goal_pace(db, today)
     sessions = [
         _session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day, plan.get(r.local_date),
-                 vdots.get(r.local_date), goal_pace, temps.get(int(r.id)))
+                 zones[r.local_date].vdot, goal_pace, temps.get(int(r.id)),
+                 (zones[r.local_date].paces or {}).get("T"))
         for r in rows
     ]  # fmt: skip
     _apply_journal(db, sessions, rows)
@@ -413,11 +417,14 @@ def _session(
     vdot: float | None,
     goal_pace: float | None,
     temperature_c: float | None,
+    t_band: tuple[float, float] | None = None,
 ) -> Session:
     d: date = row.local_date
     offset = row.utc_offset_s or 0
     local_start = row.start_time + timedelta(seconds=offset) if row.start_time else None
     paces = _zone_paces(vdot)
+    if paces and t_band:  # the T band of the day (``athlete_zones``: threshold or VDOT)
+        paces = {**paces, "T": t_band}
     work = _plan_work(planned.text, planned.workout_type) if planned and planned.text else ()
     zone = WORK_ZONE.get(wt)
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
