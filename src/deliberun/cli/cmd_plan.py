@@ -140,7 +140,7 @@ def workout_export(
 
     Example: deliberun workout export "2km E + 5x1km @I w/ 400m jog + 2km E" --fit intervals.fit
     """
-    from deliberun.io.fit_workout import write_fit_workout
+    from deliberun.plan.formats.fit_workout import write_fit_workout
     from deliberun.plan.paces import zone_paces
     from deliberun.plan.text import format_workout, parse_workout
 

@@ -391,7 +391,7 @@ def import_file(
     """
     if path.suffix.lower() != ".fit":
         return int(import_plan_file(db, path, now=now)["plan_id"])
-    from deliberun.io.fit_workout import parse_fit_workout
+    from deliberun.plan.formats.fit_workout import parse_fit_workout
     from deliberun.plan.text import format_workout
 
     w = parse_fit_workout(path.read_bytes(), name=str(path))
@@ -416,7 +416,7 @@ def export(
     now = now or datetime.now(UTC)
     written = []
     if ics is not None:
-        from deliberun.io.ics import write_ics
+        from deliberun.plan.formats.ics import write_ics
         from deliberun.services.dashboard_base import units_of
 
         with db.session() as s:
@@ -436,7 +436,7 @@ def export(
         )
         written.append(str(ics))
     if fit_dir is not None:
-        from deliberun.io.fit_workout import write_fit_workout
+        from deliberun.plan.formats.fit_workout import write_fit_workout
 
         fit_dir.mkdir(parents=True, exist_ok=True)
         for i, d in enumerate(plan.days):
