@@ -10,7 +10,8 @@ histories, each answered as of a fixed day:
 - ``real``: the 16-month Strava export ``../shared/data/real/strava_export/slalom007``
   (imported with one worker so activity ids are stable, as of 2025-09-21),
 
-plus the error answers (``show 99999``, ``/api/activities/99999``). One file per
+plus the error answers (``show 99999``, ``/api/activities/99999``). Set
+``DELIBERUN_SNAPSHOT_REAL`` to the export's folder when the script runs from a copy. One file per
 output in the folder; ``--compare`` says, per output, identical or not::
 
     .venv/bin/python bench/behaviour_snapshot.py record /tmp/snap-before
@@ -89,7 +90,8 @@ def build_demo(work: Path) -> tuple[Path, str]:
 
 def build_real(work: Path) -> tuple[Path, str]:
     db = work / "real.db"
-    _checked([CLI, "--db", str(db), "import", str(REAL), "--workers", "1", "-q", "--json"])
+    real = Path(os.environ.get("DELIBERUN_SNAPSHOT_REAL", REAL))
+    _checked([CLI, "--db", str(db), "import", str(real), "--workers", "1", "-q", "--json"])
     return db, REAL_TODAY
 
 
