@@ -6,33 +6,17 @@ application from them (so no module imports ``app`` back).
 
 from __future__ import annotations
 
-import math
-from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-
-def _strict(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _strict(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_strict(v) for v in obj]
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if hasattr(obj, "tolist"):
-        return _strict(obj.tolist())
-    if hasattr(obj, "to_dict"):
-        return _strict(obj.to_dict())
-    return obj
+from deliberun.jsonable import strict
 
 
 def to_jsonable(data: Any) -> Any:
     """Strict JSON values: NaN/inf → null, dates → ISO 8601, arrays → lists."""
-    return _strict(data)
+    return strict(data)
 
 
 def json_response(data: Any, status_code: int = 200) -> JSONResponse:
