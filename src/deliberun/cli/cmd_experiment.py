@@ -220,3 +220,8 @@ def experiment_suggest(
         stdout.print(
             f"{sg.experiment.id}: {sg.advice} (cause: {sg.cause}, metric {sg.experiment.metric})"
         )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``experiment`` group to the root app (after ``cycle`` and ``target``)."""
+    app.add_typer(experiment_app, name="experiment")

@@ -738,9 +738,6 @@ def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.add_typer(cycle_app, name="cycle")
     app.add_typer(target_app, name="target")
-    from deliberun.cli.cmd_experiment import experiment_app  # its own module (size)
-
-    app.add_typer(experiment_app, name="experiment")
     app.command("log")(log)
     app.command("journal")(journal)
     app.command("nemesis")(nemesis)
