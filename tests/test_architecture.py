@@ -6,6 +6,11 @@
 - The pure layers (``io``, ``metrics``, ``models``, ``practice``, ``plan``, ``sim``,
   ``athlete.py``, ``units.py``) import no database, CLI, terminal or web library, and none of the
   impure deliberun packages.
+- ``io/`` is the bottom layer: it imports only itself and the two modules below it,
+  ``errors.py`` (the error contract) and ``jsonable.py`` (the JSON boundary), which import
+  no deliberun at all.
+- No import cycles among modules, function-local imports included; the few known ones
+  (``KNOWN_CYCLE_EDGES``) may only go away.
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "deliberun"
 #: Packages whose modules must not import sqlalchemy.
 NO_SQL = ("services", "cli", "web")
 #: Pure layers (packages, and single modules by file name).
-PURE = ("io", "metrics", "models", "practice", "plan", "sim", "athlete.py", "units.py")
+PURE = (
+    "io", "metrics", "models", "practice", "plan", "sim", "athlete.py", "units.py", "errors.py",
+    "jsonable.py",
+)  # fmt: skip
 #: What a pure layer must not import (a module or any submodule of it).
 PURE_FORBIDDEN = (
     "sqlalchemy",
@@ -258,3 +266,10 @@ def test_io_is_the_bottom_layer(path: Path) -> None:
         f"{path.relative_to(SRC)} imports {above}: io/ reads and writes activity files and "
         "imports nothing above it (a plan format belongs in plan/formats/)"
     )
+
+
+@pytest.mark.parametrize("name", ["errors.py", "jsonable.py"])
+def test_the_bottom_modules_import_no_deliberun(name: str) -> None:
+    """``errors`` and ``jsonable`` sit below io: every layer may import them."""
+    names = imports(SRC / name)
+    assert not [n for n in names if n == "deliberun" or n.startswith("deliberun.")]
