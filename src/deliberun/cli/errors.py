@@ -1,4 +1,4 @@
-"""How the command line answers an error: the one place (``main()`` calls it).
+"""How the command line answers an error: the one place (the root group, ``ErrorMappingGroup``).
 
 - a ``DeliberunError`` (the contract of ``deliberun.errors``): ``Error: <message>``
   on stderr and its ``exit_code``;
