@@ -11,6 +11,8 @@
   no deliberun at all.
 - No import cycles among modules, function-local imports included; the few known ones
   (``KNOWN_CYCLE_EDGES``) may only go away.
+- Services never import table modules (``store.tables*``); the known ones
+  (``KNOWN_TABLE_IMPORTS``) may only go away.
 """
 
 from __future__ import annotations
@@ -273,3 +275,41 @@ def test_the_bottom_modules_import_no_deliberun(name: str) -> None:
     """``errors`` and ``jsonable`` sit below io: every layer may import them."""
     names = imports(SRC / name)
     assert not [n for n in names if n == "deliberun" or n.startswith("deliberun.")]
+
+
+# --- services hand domain objects, not table rows -----------------------------------
+
+#: Services that still import a table module (``store.tables*``), to be replaced by
+#: repository functions that take and return domain types. The list only shrinks.
+KNOWN_TABLE_IMPORTS = frozenset(
+    {
+        ("importer.py", "deliberun.store.tables_core"),
+        ("manual_import.py", "deliberun.store.tables_core"),
+        ("plan.py", "deliberun.store.tables_plan"),
+        ("practice.py", "deliberun.store.tables_practice"),
+        ("practice_sessions.py", "deliberun.store.tables_practice"),
+        ("races.py", "deliberun.store.tables_core"),
+        ("same_run_store.py", "deliberun.store.tables_core"),
+    }
+)
+
+
+def _table_imports() -> set[tuple[str, str]]:
+    found = set()
+    for path in _modules(("services",)):
+        for name in _hits(imports(path), ("deliberun.store",)):
+            module = ".".join(name.split(".")[:3])
+            if module.startswith("deliberun.store.tables"):
+                found.add((path.name, module))
+    return found
+
+
+def test_services_do_not_import_table_modules() -> None:
+    found = _table_imports()
+    new = sorted(found - KNOWN_TABLE_IMPORTS)
+    gone = sorted(KNOWN_TABLE_IMPORTS - found)
+    assert not new, (
+        f"services import table modules {new}: add a repository function in store/ that "
+        "takes and returns domain types, and call it"
+    )
+    assert not gone, f"{gone} no longer import table modules: remove from KNOWN_TABLE_IMPORTS"
