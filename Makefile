@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_TEST := $(VENV)/.installed-test
-PURE := src/deliberun/io src/deliberun/metrics src/deliberun/models src/deliberun/practice src/deliberun/plan src/deliberun/sim src/deliberun/athlete.py src/deliberun/units.py
+PURE := src/deliberun/io src/deliberun/metrics src/deliberun/models src/deliberun/practice src/deliberun/plan src/deliberun/sim src/deliberun/athlete.py src/deliberun/units.py src/deliberun/errors.py src/deliberun/jsonable.py
 
 .PHONY: demo test install lint typecheck pytest bench clean
 

@@ -6,6 +6,13 @@
 - The pure layers (``io``, ``metrics``, ``models``, ``practice``, ``plan``, ``sim``,
   ``athlete.py``, ``units.py``) import no database, CLI, terminal or web library, and none of the
   impure deliberun packages.
+- ``io/`` is the bottom layer: it imports only itself and the two modules below it,
+  ``errors.py`` (the error contract) and ``jsonable.py`` (the JSON boundary), which import
+  no deliberun at all.
+- No import cycles among modules, function-local imports included; the few known ones
+  (``KNOWN_CYCLE_EDGES``) may only go away.
+- Services never import table modules (``store.tables*``); the known ones
+  (``KNOWN_TABLE_IMPORTS``) may only go away.
 """
 
 from __future__ import annotations
@@ -20,7 +27,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "deliberun"
 #: Packages whose modules must not import sqlalchemy.
 NO_SQL = ("services", "cli", "web")
 #: Pure layers (packages, and single modules by file name).
-PURE = ("io", "metrics", "models", "practice", "plan", "sim", "athlete.py", "units.py")
+PURE = (
+    "io", "metrics", "models", "practice", "plan", "sim", "athlete.py", "units.py", "errors.py",
+    "jsonable.py",
+)  # fmt: skip
 #: What a pure layer must not import (a module or any submodule of it).
 PURE_FORBIDDEN = (
     "sqlalchemy",
@@ -126,3 +136,180 @@ def test_pure_layers_stay_pure(path: Path) -> None:
         f"{path.relative_to(SRC)} imports {hits}: pure layers take plain values and "
         "return plain values; do the I/O in services/ or store/"
     )
+
+
+# --- the dependency order: io at the bottom, no import cycles ------------------------
+
+#: What ``io/`` may import of deliberun besides itself: the modules at the very bottom.
+IO_MAY_IMPORT = ("deliberun.io", "deliberun.errors", "deliberun.jsonable")
+
+#: Imports that close a cycle, hidden inside functions, which other issues are taking
+#: apart now (services split for size, not along their dependencies): importer → edge.
+#: Without them the graph has no cycle. The list only shrinks: a new cycle fails the
+#: test, and so does a listed import that is gone or no longer closes a cycle.
+KNOWN_CYCLE_EDGES = frozenset(
+    {
+        # services/athlete <-> athlete_state (issue 15: services/history.py)
+        ("deliberun.services.athlete_state", "deliberun.services.athlete"),
+        # services/practice <-> practice_sessions (the private _entry_from_row)
+        ("deliberun.services.practice_sessions", "deliberun.services.practice"),
+        # athlete -> races -> plan/practice -> ... -> athlete (is_race needs the athlete)
+        ("deliberun.services.athlete", "deliberun.services.races"),
+        # practice_sessions -> session_types -> races -> practice -> practice_sessions
+        ("deliberun.services.practice_sessions", "deliberun.services.session_types"),
+        # importer <-> manual_import (export rows without a file)
+        ("deliberun.services.importer", "deliberun.services.manual_import"),
+    }
+)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """deliberun module → the deliberun modules it imports, at any depth (function-local
+    and ``TYPE_CHECKING`` imports too). ``from package import name`` counts as importing
+    the submodule when ``name`` is one, else the package; a package's ``__init__`` is not
+    counted as imported by its submodules' importers (Python runs it, but it re-exports)."""
+    paths = sorted(SRC.rglob("*.py"))
+    modules = {_module_name(p) for p in paths}
+    graph: dict[str, set[str]] = {}
+    for p in paths:
+        me = _module_name(p)
+        edges: set[str] = set()
+        for name in imports(p):
+            if not name.startswith("deliberun"):
+                continue
+            # the longest module named by the import ("deliberun.plan.text.parse" → plan.text)
+            while name and name not in modules:
+                name = name.rpartition(".")[0]
+            if name and name != me and not me.startswith(name + "."):  # not its own package
+                edges.add(name)
+        graph[me] = edges
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[frozenset[str]] = set()
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            scc = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                scc.add(w)
+                if w == v:
+                    break
+            if len(scc) > 1:
+                found.add(frozenset(scc))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
+    assert cycles(graph) == {frozenset({"a", "b", "c"})}
+    assert cycles({"a": {"b"}, "b": set()}) == set()
+
+
+def test_the_graph_sees_function_local_imports() -> None:
+    graph = import_graph()
+    # web/app.py imports its routes at the top; routes answer through web/responses
+    assert "deliberun.web.routes" in graph["deliberun.web.app"]
+    assert "deliberun.web.responses" in graph["deliberun.web.routes"]
+    # a function-local import (services/plan.py writes FIT workouts inside a function)
+    assert "deliberun.plan.formats.fit_workout" in graph["deliberun.services.plan"]
+
+
+def test_no_new_import_cycles() -> None:
+    graph = import_graph()
+    known = {(a, b) for a, b in KNOWN_CYCLE_EDGES if b in graph.get(a, ())}
+    assert known == set(KNOWN_CYCLE_EDGES), (
+        f"{sorted(KNOWN_CYCLE_EDGES - known)} no longer imported: remove from KNOWN_CYCLE_EDGES"
+    )
+    found = cycles(graph)
+    still = {(a, b) for a, b in known if any({a, b} <= c for c in found)}
+    assert still == known, (
+        f"{sorted(known - still)} no longer close a cycle: remove from KNOWN_CYCLE_EDGES"
+    )
+    rest = {a: {b for b in bs if (a, b) not in known} for a, bs in graph.items()}
+    new = cycles(rest)
+    assert not new, (
+        f"import cycles {[sorted(c) for c in new]}: move what both need into a module "
+        "below them (a function-local import hides a cycle, it does not remove it)"
+    )
+
+
+@pytest.mark.parametrize("path", _modules(("io",)), ids=lambda p: str(p.relative_to(SRC)))
+def test_io_is_the_bottom_layer(path: Path) -> None:
+    names = {n for n in imports(path) if n == "deliberun" or n.startswith("deliberun.")}
+    above = sorted(n for n in names if not _hits({n}, IO_MAY_IMPORT))
+    assert not above, (
+        f"{path.relative_to(SRC)} imports {above}: io/ reads and writes activity files and "
+        "imports nothing above it (a plan format belongs in plan/formats/)"
+    )
+
+
+@pytest.mark.parametrize("name", ["errors.py", "jsonable.py"])
+def test_the_bottom_modules_import_no_deliberun(name: str) -> None:
+    """``errors`` and ``jsonable`` sit below io: every layer may import them."""
+    names = imports(SRC / name)
+    assert not [n for n in names if n == "deliberun" or n.startswith("deliberun.")]
+
+
+# --- services hand domain objects, not table rows -----------------------------------
+
+#: Services that still import a table module (``store.tables*``), to be replaced by
+#: repository functions that take and return domain types. The list only shrinks.
+KNOWN_TABLE_IMPORTS = frozenset(
+    {
+        ("importer.py", "deliberun.store.tables_core"),
+        ("manual_import.py", "deliberun.store.tables_core"),
+        ("plan.py", "deliberun.store.tables_plan"),
+        ("practice.py", "deliberun.store.tables_practice"),
+        ("practice_sessions.py", "deliberun.store.tables_practice"),
+        ("races.py", "deliberun.store.tables_core"),
+        ("same_run_store.py", "deliberun.store.tables_core"),
+    }
+)
+
+
+def _table_imports() -> set[tuple[str, str]]:
+    found = set()
+    for path in _modules(("services",)):
+        for name in _hits(imports(path), ("deliberun.store",)):
+            module = ".".join(name.split(".")[:3])
+            if module.startswith("deliberun.store.tables"):
+                found.add((path.name, module))
+    return found
+
+
+def test_services_do_not_import_table_modules() -> None:
+    found = _table_imports()
+    new = sorted(found - KNOWN_TABLE_IMPORTS)
+    gone = sorted(KNOWN_TABLE_IMPORTS - found)
+    assert not new, (
+        f"services import table modules {new}: add a repository function in store/ that "
+        "takes and returns domain types, and call it"
+    )
+    assert not gone, f"{gone} no longer import table modules: remove from KNOWN_TABLE_IMPORTS"

@@ -178,7 +178,7 @@ def test_race_plan_cli_writes_a_fit_workout_and_a_pace_band(tmp_path):
     from typer.testing import CliRunner
 
     from deliberun.cli.main import app
-    from deliberun.io.fit_workout import parse_fit_workout
+    from deliberun.plan.formats.fit_workout import parse_fit_workout
 
     d, alt = _hilly_course(10000.0)
     route = make_route("hilly", 30000.0, 120.0, np.random.default_rng(3))

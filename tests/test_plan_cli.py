@@ -93,7 +93,7 @@ def test_workout_export_fit_and_library(db_path, tmp_path) -> None:
         "50",
     )
     assert res.exit_code == 0, res.output
-    from deliberun.io.fit_workout import parse_fit_workout
+    from deliberun.plan.formats.fit_workout import parse_fit_workout
     from deliberun.plan.text import format_workout
 
     assert (

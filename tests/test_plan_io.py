@@ -9,8 +9,8 @@ import fitdecode
 import pytest
 
 from deliberun.io.errors import CorruptFileError, NotAnActivityError
-from deliberun.io.fit_workout import parse_fit_workout, write_fit_workout
-from deliberun.io.ics import read_ics, write_ics
+from deliberun.plan.formats.fit_workout import parse_fit_workout, write_fit_workout
+from deliberun.plan.formats.ics import read_ics, write_ics
 from deliberun.plan.generate import generate_plan
 from deliberun.plan.paces import zone_paces
 from deliberun.plan.text import format_workout, parse_workout

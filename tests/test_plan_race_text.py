@@ -111,7 +111,7 @@ def test_the_simulator_writes_race_texts_the_plan_reads() -> None:
 
 
 def test_a_race_survives_a_fit_workout_file() -> None:
-    import deliberun.io.fit_workout as fw
+    import deliberun.plan.formats.fit_workout as fw
 
     w = parse_workout("2km E + race 10k @4:00/km + 1km E", workout_type="race")
     data = fw.write_fit_workout(w, zone_paces(50.0), name="race day")

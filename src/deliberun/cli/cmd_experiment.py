@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from deliberun.cli.cmd_practice import JSON, _date, _db, _errors, _today
+from deliberun.cli.cmd_practice import JSON, _date, _db, _today
 from deliberun.cli.output import print_json, stdout, table
 
 experiment_app = typer.Typer(
@@ -23,7 +23,6 @@ experiment_app = typer.Typer(
 
 
 @experiment_app.command("create")
-@_errors
 def experiment_create(
     ctx: typer.Context,
     exp_id: str = typer.Argument(..., help="Short id, e.g. rest-longer."),
@@ -107,7 +106,6 @@ def experiment_create(
 
 
 @experiment_app.command("list")
-@_errors
 def experiment_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All experiments.
 
@@ -129,7 +127,6 @@ def experiment_list(ctx: typer.Context, as_json: bool = JSON) -> None:
 
 
 @experiment_app.command("show")
-@_errors
 def experiment_show(
     ctx: typer.Context,
     exp_id: str = typer.Argument(..., help="Experiment id."),
@@ -167,7 +164,6 @@ def experiment_show(
 
 
 @experiment_app.command("end")
-@_errors
 def experiment_end(
     ctx: typer.Context,
     exp_id: str = typer.Argument(..., help="Experiment id."),
@@ -194,7 +190,6 @@ def experiment_end(
 
 
 @experiment_app.command("suggest")
-@_errors
 def experiment_suggest(
     ctx: typer.Context,
     save: bool = typer.Option(False, "--save", help="Store the suggested experiments."),
@@ -225,3 +220,8 @@ def experiment_suggest(
         stdout.print(
             f"{sg.experiment.id}: {sg.advice} (cause: {sg.cause}, metric {sg.experiment.metric})"
         )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``experiment`` group to the root app (after ``cycle`` and ``target``)."""
+    app.add_typer(experiment_app, name="experiment")

@@ -241,13 +241,14 @@ def show_cmd(
 
     Example: deliberun show 42 --json
     """
+    from deliberun.errors import InvalidInput
     from deliberun.services.activities import NoSuchActivity, show_activity
 
     db = _db(ctx)
     try:
         item = show_activity(db, activity_id)
-    except NoSuchActivity as exc:  # an id that names nothing: a usage mistake
-        fail(f"{exc}: see 'deliberun activities' for the ids", code=2)
+    except NoSuchActivity as exc:  # an id typed that names nothing: a usage mistake (exit 2)
+        raise InvalidInput(f"{exc}: see 'deliberun activities' for the ids") from exc
     from deliberun.cli import asof
     from deliberun.services.session_types import explain
 

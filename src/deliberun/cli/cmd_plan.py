@@ -11,7 +11,7 @@ import typer
 
 from deliberun.cli import asof
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
-from deliberun.io.errors import ReadError
+from deliberun.errors import InvalidInput
 from deliberun.store.db import Database
 from deliberun.units import clock, pace_value, workout_words
 
@@ -114,10 +114,7 @@ def workout_parse(
     from deliberun.plan.paces import zone_paces
     from deliberun.plan.text import format_workout, parse_workout
 
-    try:
-        w = parse_workout(text)
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    w = parse_workout(text)
     v = _vdot(ctx, vdot)
     doc = {"text": format_workout(w), "vdot": v, **w.to_dict(zone_paces(v))}
     if as_json:
@@ -143,14 +140,11 @@ def workout_export(
 
     Example: deliberun workout export "2km E + 5x1km @I w/ 400m jog + 2km E" --fit intervals.fit
     """
-    from deliberun.io.fit_workout import write_fit_workout
+    from deliberun.plan.formats.fit_workout import write_fit_workout
     from deliberun.plan.paces import zone_paces
     from deliberun.plan.text import format_workout, parse_workout
 
-    try:
-        w = parse_workout(text)
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    w = parse_workout(text)
     v = _vdot(ctx, vdot)
     fit.write_bytes(write_fit_workout(w, zone_paces(v), name=name or format_workout(w)[:40]))
     stderr.print(f"wrote {fit}", highlight=False)
@@ -167,10 +161,7 @@ def workout_library(
     """
     from deliberun.plan.library import library
 
-    try:
-        entries = library(workout_type)
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    entries = library(workout_type)
     if as_json:
         print_json([e.to_dict() for e in entries])
         return
@@ -213,13 +204,6 @@ def _starting_point(
     if point.long_run_km > 0:
         kw["long_run_km"] = point.long_run_km
     return kw, point.to_dict()
-
-
-def _code(exc: Exception) -> int:
-    """Exit code of a refused command (docs/usage.md, "Exit codes"): 1 when the database
-    lacks what it needs (no plan yet), 2 when what was typed is wrong (a workout text, a
-    type, a day with nothing planned)."""
-    return 1 if str(exc).startswith("no plan yet") else 2
 
 
 #: Faster than any human has raced (s/km; the marathon record is ~2:53/km).
@@ -321,7 +305,7 @@ def plan_generate(
                 **start_kw,
             )
     except ValueError as exc:  # a value given on the command line: a usage mistake
-        fail(str(exc), code=2)
+        raise InvalidInput(str(exc)) from exc
     for w in caught:
         stderr.print(f"Note: {w.message}", highlight=False)
     db = _db(ctx)
@@ -389,10 +373,7 @@ def plan_show(
     """
     from deliberun.services import plan as svc
 
-    try:
-        doc = svc.show(_db(ctx), today=_today(), week=week)
-    except ValueError as exc:
-        fail(str(exc))
+    doc = svc.show(_db(ctx), today=_today(), week=week)
     from deliberun.services import practice_experiments as xsvc
 
     last = max((date.fromisoformat(d["date"]) for d in doc["days"]), default=_today())
@@ -473,13 +454,10 @@ def plan_move(
         fail("say which workout: --from YYYY-MM-DD or --id N (plan show lists the ids)", 2)
     to = _date(target)
     db = _db(ctx)
-    try:
-        if workout_id is None:
-            workout_id = svc.workout_on(db, _date(str(source))).id
-        dates = {d.id: d.date for d in svc.current_plan(db)[1].days}
-        moved = svc.move_workout(db, workout_id, to, today=_today())  # refuses an unknown id
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    if workout_id is None:
+        workout_id = svc.workout_on(db, _date(str(source))).id
+    dates = {d.id: d.date for d in svc.current_plan(db)[1].days}
+    moved = svc.move_workout(db, workout_id, to, today=_today())  # refuses an unknown id
     before = dates[workout_id]
     if as_json:
         print_json({"moved": moved.to_dict(), "from": before.isoformat()})
@@ -498,10 +476,7 @@ def plan_swap(
     """Swap the workouts of two dates. Example: deliberun plan swap 2027-03-02 2027-03-04"""
     from deliberun.services import plan as svc
 
-    try:
-        _edited(svc.edit(_db(ctx), "swap", _date(a), _date(b)))
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    _edited(svc.edit(_db(ctx), "swap", _date(a), _date(b)))
 
 
 @plan_app.command("replace")
@@ -514,10 +489,7 @@ def plan_replace(
     """Replace a day's workout. Example: deliberun plan replace 2027-03-02 "8km E" --type easy"""
     from deliberun.services import plan as svc
 
-    try:
-        _edited(svc.edit(_db(ctx), "replace", _date(day), text, workout_type))
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    _edited(svc.edit(_db(ctx), "replace", _date(day), text, workout_type))
 
 
 @plan_app.command("skip")
@@ -525,10 +497,7 @@ def plan_skip(ctx: typer.Context, day: str = typer.Argument(...)) -> None:
     """Mark a day's workout skipped. Example: deliberun plan skip 2027-03-02"""
     from deliberun.services import plan as svc
 
-    try:
-        _edited(svc.edit(_db(ctx), "skip", _date(day)))
-    except ValueError as exc:
-        fail(str(exc), _code(exc))
+    _edited(svc.edit(_db(ctx), "skip", _date(day)))
 
 
 @plan_app.command("export")
@@ -543,12 +512,7 @@ def plan_export(
 
     if ics is None and fit_dir is None and yaml_path is None:
         fail("give --ics FILE, --fit-dir DIR and/or --yaml FILE", 2)
-    try:
-        written = svc.export(
-            _db(ctx), today=_today(), ics=ics, fit_dir=fit_dir, yaml_path=yaml_path
-        )
-    except ValueError as exc:
-        fail(str(exc))
+    written = svc.export(_db(ctx), today=_today(), ics=ics, fit_dir=fit_dir, yaml_path=yaml_path)
     stderr.print(f"wrote {len(written)} file(s)", highlight=False)
 
 
@@ -566,16 +530,13 @@ def plan_import(
     """Import a plan from YAML or one FIT workout. Example: deliberun plan import plan.yaml"""
     from deliberun.services import plan as svc
 
-    try:
-        plan_id = svc.import_file(
-            _db(ctx),
-            path,
-            now=datetime.now(UTC),
-            on=_date(on) if on else None,
-            workout_type=workout_type,
-        )
-    except (ValueError, ReadError) as exc:
-        fail(str(exc))
+    plan_id = svc.import_file(
+        _db(ctx),
+        path,
+        now=datetime.now(UTC),
+        on=_date(on) if on else None,
+        workout_type=workout_type,
+    )
     stderr.print(f"imported as plan {plan_id}", highlight=False)
 
 
@@ -601,12 +562,9 @@ def plan_compliance(
         if first is not None:
             fail("give --since or --weeks, not both", 2)
         first = date.fromordinal(today.toordinal() - today.weekday() - 7 * (weeks - 1))
-    try:
-        doc = svc.compliance_report(
-            _db(ctx), today=today, since=first, until=_date(until) if until else None
-        )
-    except ValueError as exc:
-        fail(str(exc))
+    doc = svc.compliance_report(
+        _db(ctx), today=today, since=first, until=_date(until) if until else None
+    )
     if as_json:
         print_json(doc)
         return
@@ -648,10 +606,7 @@ def plan_adapt(
     """
     from deliberun.services import plan as svc
 
-    try:
-        doc = svc.adapt(_db(ctx), today=_today(), apply=apply)
-    except ValueError as exc:
-        fail(str(exc))
+    doc = svc.adapt(_db(ctx), today=_today(), apply=apply)
     if as_json:
         print_json(doc)
         return

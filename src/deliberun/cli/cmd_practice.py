@@ -7,10 +7,8 @@ table or text. Logic lives in ``deliberun.services.practice`` / ``services.revie
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -32,23 +30,6 @@ target_app = typer.Typer(
 )
 
 JSON = typer.Option(False, "--json", help="Print one JSON document.")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _errors(fn: F) -> F:
-    """A library ``ValueError`` becomes ``Error: ...`` and exit 1 (no traceback)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValueError as exc:
-            if (args and getattr(args[0], "obj", None) or {}).get("debug"):
-                raise
-            fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _db(ctx: typer.Context) -> Database:
@@ -109,7 +90,6 @@ def _fmt(v: Any, nd: int = 2) -> str:
 
 
 @cycle_app.command("create")
-@_errors
 def cycle_create(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Name of the cycle."),
@@ -168,7 +148,6 @@ def _cycle_json(c: Any, progress: list[Any]) -> dict[str, Any]:
 
 
 @cycle_app.command("show")
-@_errors
 def cycle_show(
     ctx: typer.Context,
     cycle_id: int = typer.Argument(None, help="Cycle id (default: the current one)."),
@@ -230,7 +209,6 @@ def cycle_show(
 
 
 @cycle_app.command("list")
-@_errors
 def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
     """All cycles.
 
@@ -258,7 +236,6 @@ def cycle_list(ctx: typer.Context, as_json: bool = JSON) -> None:
 
 
 @target_app.command("add")
-@_errors
 def target_add(
     ctx: typer.Context,
     kind: str = typer.Argument(..., help="Kind (see `deliberun target list --kinds`)."),
@@ -337,7 +314,6 @@ def _rehearsal_spec(
 
 
 @target_app.command("set")
-@_errors
 def target_set(
     ctx: typer.Context,
     target_id: int = typer.Argument(..., help="Target id (see `deliberun target list`)."),
@@ -364,7 +340,6 @@ def target_set(
 
 
 @target_app.command("remove")
-@_errors
 def target_remove(
     ctx: typer.Context,
     target_id: int = typer.Argument(..., help="Target id (see `deliberun target list`)."),
@@ -384,7 +359,6 @@ def target_remove(
 
 
 @target_app.command("list")
-@_errors
 def target_list(
     ctx: typer.Context,
     cycle_id: int = typer.Option(None, "--cycle", help="Cycle id (default: the current one)."),
@@ -442,7 +416,6 @@ def target_list(
 
 
 @target_app.command("show")
-@_errors
 def target_show(
     ctx: typer.Context,
     target_id: int = typer.Argument(..., help="Target id."),
@@ -503,7 +476,6 @@ def _print_detail(detail: dict[str, Any] | None, units: str) -> None:
 # --------------------------------------------------------------------------- log
 
 
-@_errors
 def log(
     ctx: typer.Context,
     activity_id: int = typer.Argument(None, help="Activity id (default: the run on --date)."),
@@ -575,7 +547,6 @@ def log(
         stdout.print(f"Logged {out['date']} ({which}){'; arm ' + ', '.join(arm) if arm else ''}.")
 
 
-@_errors
 def journal(
     ctx: typer.Context,
     since: str = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
@@ -620,7 +591,6 @@ def journal(
 # --------------------------------------------------------------------------- nemesis
 
 
-@_errors
 def nemesis(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Workout types that keep getting the best of you, with ranked likely causes.
 
@@ -712,7 +682,6 @@ def _print_review(rev: Any, markdown: bool) -> None:
             stdout.print(f"- {escape(s.text)}{ref}", highlight=False)
 
 
-@_errors
 def review(
     ctx: typer.Context,
     week: str = typer.Option(
@@ -740,7 +709,6 @@ def review(
         _print_review(rev, markdown)
 
 
-@_errors
 def today(ctx: typer.Context, as_json: bool = JSON) -> None:
     """Today's session, or an adjustment, with why.
 
@@ -770,9 +738,6 @@ def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.add_typer(cycle_app, name="cycle")
     app.add_typer(target_app, name="target")
-    from deliberun.cli.cmd_experiment import experiment_app  # its own module (size)
-
-    app.add_typer(experiment_app, name="experiment")
     app.command("log")(log)
     app.command("journal")(journal)
     app.command("nemesis")(nemesis)

@@ -5,9 +5,6 @@ The registry is explicit (no registration as a side effect of import).
 
 from __future__ import annotations
 
-import os
-import sys
-
 import typer
 
 from deliberun.cli import (
@@ -16,6 +13,7 @@ from deliberun.cli import (
     cmd_backup,
     cmd_courses,
     cmd_demo,
+    cmd_experiment,
     cmd_import,
     cmd_plan,
     cmd_practice,
@@ -25,10 +23,11 @@ from deliberun.cli import (
     cmd_simulate,
     cmd_strava,
 )
-from deliberun.cli.output import print_json, safe, stderr
+from deliberun.cli.errors import ErrorMappingGroup
 
 app = typer.Typer(
     name="deliberun",
+    cls=ErrorMappingGroup,
     help="Deliberate practice for runners: import your runs, model your fitness, "
     "set targets, run experiments.\n\nExample: deliberun import ~/strava_export.zip",
     no_args_is_help=True,
@@ -44,6 +43,7 @@ REGISTRY = (
     cmd_simulate,
     cmd_plan,
     cmd_practice,
+    cmd_experiment,
     cmd_serve,
     cmd_report,
     cmd_demo,
@@ -91,31 +91,12 @@ _markdown_help(app)
 
 
 def main() -> None:
-    debug = "--debug" in sys.argv or os.environ.get("DELIBERUN_DEBUG")
+    """The console script. Errors are answered by ``ErrorMappingGroup``
+    (``deliberun.cli.errors``); here only an interrupt or a closed pipe (exit 130)."""
     try:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         raise SystemExit(130) from None
-    except SystemExit:
-        raise
-    except Exception as exc:  # a library error: one line, exit 1
-        if debug:
-            raise
-        message = one_line(exc)
-        stderr.print(f"[red]Error:[/red] {safe(message)}", highlight=False)
-        if "--json" in sys.argv[1:]:  # the contract: one JSON document on stdout
-            print_json({"error": message})
-        raise SystemExit(1) from None
-
-
-def one_line(exc: Exception) -> str:
-    """The error as one line; a database error names the database and what to do."""
-    from deliberun.services.errors import DatabaseFailure, database_message
-
-    if isinstance(exc, DatabaseFailure):
-        return database_message(exc)
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 if __name__ == "__main__":

@@ -8,16 +8,16 @@ exit 1; usage errors exit 2 (Typer's own).
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from deliberun.jsonable import strict
 
 
 class SafeConsole(Console):
@@ -44,31 +44,9 @@ stdout = SafeConsole(soft_wrap=True)
 stderr = SafeConsole(stderr=True, soft_wrap=True)
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if isinstance(obj, set | frozenset | tuple):
-        return list(obj)
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def _clean(obj: Any) -> Any:
-    """NaN/inf become null so the output is strict JSON."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    return obj
-
-
 def to_json(data: Any) -> str:
-    return json.dumps(_clean(json.loads(json.dumps(data, default=_default))), indent=2)
+    """``data`` as strict JSON (``deliberun.jsonable.strict``), indented for a terminal."""
+    return json.dumps(strict(data), indent=2)
 
 
 def print_json(data: Any) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from deliberun.errors import DeliberunError
 
-class ReadError(Exception):
+
+class ReadError(DeliberunError):
     """An input that cannot be read as an activity.
 
-    ``str(err)`` is one line: ``"<path>: <reason>"``.
+    ``str(err)`` is one line: ``"<path>: <reason>"``. The CLI exits 1; the
+    dashboard answers 422 (the file arrived but is not a readable activity).
     """
+
+    http_status = 422
 
     def __init__(self, path: str, reason: str, *, offset: int | None = None) -> None:
         self.path = str(path)

@@ -17,6 +17,7 @@ import numpy as np
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import FOOT_SPORTS, Activity
+from deliberun.jsonable import strict
 from deliberun.metrics.best import best_efforts, mean_max_speed
 from deliberun.metrics.cadence import fix_cadence, stride_length
 from deliberun.metrics.cleaning import Streams1Hz, clean_streams
@@ -40,31 +41,6 @@ METRICS_VERSION = "4"
 
 #: Decoupling needs a long enough steady effort: 20 min of moving samples with HR.
 DECOUPLING_MIN_S = 1200
-
-
-def _jsonable(value: Any) -> Any:
-    """Plain Python types only; NaN and inf become None."""
-    kind = type(value)
-    if kind is float:
-        return value if math.isfinite(value) else None
-    if kind is dict:
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_jsonable(v) for v in value]
-    if value is None or kind is str or kind is bool or kind is int:
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        f = float(value)
-        return f if math.isfinite(f) else None
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def _summary(activity: Activity, cs: Streams1Hz, cadence_factor: float = 1.0) -> dict[str, Any]:
@@ -276,7 +252,7 @@ def compute_all(
         "thresholds_used": used,
         "warnings": warnings if has_hr or foot else [],
     }
-    return dict(_jsonable(out))
+    return dict(strict(out))
 
 
 def _best_mean(values: np.ndarray, window: int) -> float | None:

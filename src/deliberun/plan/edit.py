@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from deliberun.errors import InvalidInput
 from deliberun.plan.planned import PlannedDay
 from deliberun.plan.text import canonical
 
@@ -11,7 +12,7 @@ from deliberun.plan.text import canonical
 def _one(days: list[PlannedDay], day: date) -> int:
     idx = [i for i, d in enumerate(days) if d.date == day and d.status != "moved"]
     if not idx:
-        raise ValueError(f"no planned workout on {day}: see 'deliberun plan show'")
+        raise InvalidInput(f"no planned workout on {day}: see 'deliberun plan show'")
     return idx[0]
 
 
@@ -26,7 +27,7 @@ def move(days: list[PlannedDay], day: date, to: date) -> list[PlannedDay]:
     9999-12-31 would break every later export and compliance report.
     """
     if abs((to - day).days) > MAX_MOVE_DAYS:
-        raise ValueError(
+        raise InvalidInput(
             f"cannot move the workout of {day} to {to}: choose a date within "
             f"{MAX_MOVE_DAYS} days of it"
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from deliberun.errors import InvalidInput
 from deliberun.plan.text import parse_workout
 from deliberun.plan.workout import WORKOUT_TYPES, Workout
 
@@ -144,7 +145,7 @@ def library(workout_type: str | None = None) -> list[LibraryEntry]:
     if workout_type is None:
         return [e for wt in WORKOUT_TYPES for e in LIBRARY[wt]]
     if workout_type not in LIBRARY:
-        raise ValueError(
+        raise InvalidInput(
             f"unknown workout type {workout_type!r}: use one of {', '.join(WORKOUT_TYPES)}"
         )
     return list(LIBRARY[workout_type])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 
+from deliberun.errors import InvalidInput
 from deliberun.plan.workout import Step, Target, Workout
 from deliberun.units import clock
 
@@ -54,7 +55,7 @@ _AMOUNT_HINT = "a distance (800m, 1km, 2mi) or a duration (10min, 90s)"
 _TARGET_HINT = "a zone (E, M, T, I, R), a pace (@4:10/km), a heart rate (@150bpm) or @RPE7"
 
 
-class WorkoutSyntaxError(ValueError):
+class WorkoutSyntaxError(InvalidInput):
     """Workout text that does not parse; ``position`` is the 1-based character."""
 
     def __init__(self, text: str, position: int, expected: str) -> None:
@@ -290,7 +291,7 @@ def parse_workout(text: str, workout_type: str | None = None, name: str | None =
         A ``ValueError`` saying at which character what was expected.
     """
     if not isinstance(text, str):
-        raise ValueError("workout text must be a string, e.g. '2km E + 6x800m @I w/ 400m jog'")
+        raise InvalidInput("workout text must be a string, e.g. '2km E + 6x800m @I w/ 400m jog'")
     return Workout(steps=_parse_steps(text), workout_type=workout_type, name=name)
 
 

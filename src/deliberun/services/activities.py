@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
+from deliberun.errors import NotFoundError
 from deliberun.io.activity import Activity
 from deliberun.services import importer
 from deliberun.store import repository as repo
@@ -24,7 +25,7 @@ from deliberun.store.db import Database
 from deliberun.store.settings_repo import estimates_in_use, get_settings
 
 
-class NoSuchActivity(LookupError):
+class NoSuchActivity(NotFoundError):
     """``deliberun show 42`` when there is no activity 42."""
 
     def __init__(self, activity_id: int) -> None:

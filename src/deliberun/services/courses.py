@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.errors import NotFoundError
 from deliberun.practice.course_progress import Pass, adjust, progress
 from deliberun.practice.course_tracks import PathShape, TrackProfile, profile_from_streams
 from deliberun.practice.courses import MIN_RUNS, CourseIndex, course_length, run_on_course
@@ -35,7 +36,7 @@ MAX_PLACING_ROUNDS = 4
 LOOP_CLOSE_M = 200.0
 
 
-class NoSuchCourse(LookupError):
+class NoSuchCourse(NotFoundError):
     def __init__(self, course_id: int) -> None:
         super().__init__(f"no course {course_id}; `deliberun courses` lists them")
 

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.errors import NotFoundError
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
 
@@ -45,7 +46,7 @@ HINTS = {
 }
 
 
-class NotFound(LookupError):
+class NotFound(NotFoundError):
     """The page's object does not exist (the web layer answers 404)."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.jsonable import finite_rounded
 from deliberun.units import METRES_PER_UNIT, UNIT_LABEL, clock
 
 MAX_POINTS = 800
@@ -39,10 +40,6 @@ _LAYOUT: dict[str, Any] = {
 def _title(text: str) -> dict[str, Any]:
     return {"text": text, "x": 0.0, "xanchor": "left", "y": 0.99, "yanchor": "top",
             "yref": "container"}  # fmt: skip
-
-
-def _clean(values: np.ndarray, digits: int = 3) -> list[float | None]:
-    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
 
 
 def downsample_index(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -129,7 +126,7 @@ def activity_figures(
     else:
         x = time_s[idx] / 60.0
         x_title = "time (min)"
-    x_list = _clean(x, 3)
+    x_list = finite_rounded(x, 3)
     figures: dict[str, dict[str, Any]] = {}
 
     def has(name: str) -> bool:
@@ -158,7 +155,7 @@ def activity_figures(
                     "mode": "lines",
                     "name": label,
                     "x": x_list,
-                    "y": _clean(p, 1),
+                    "y": finite_rounded(p, 1),
                     "line": {"color": colour, "width": 1.5},
                     "hovertemplate": "%{text}",
                     "text": [f"{label} {clock(v)}" if math.isfinite(v) else "" for v in p],
@@ -199,7 +196,7 @@ def activity_figures(
             "mode": "lines",
             "name": title,
             "x": x_list,
-            "y": _clean(y[idx], 1),
+            "y": finite_rounded(y[idx], 1),
             "line": {"color": colour, "width": 1.5},
         }
         if key == "elevation":

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
+from deliberun.errors import NoPlanYet
 from deliberun.io.activity import FOOT_SPORTS
 from deliberun.metrics import grade
 from deliberun.models import vdot
@@ -122,11 +123,6 @@ def athlete_summary(db: Database, today: date) -> dict[str, Any]:
     return out
 
 
-def _no_plan(exc: ValueError) -> bool:
-    """The plan service's "no plan yet" (other errors are real and propagate)."""
-    return str(exc).startswith("no plan yet")
-
-
 def planned(db: Database, since: date, until: date) -> list[dict[str, Any]]:
     """Planned workouts between two dates (inclusive), each date's from the plan in force
     then (``[]`` when none)."""
@@ -147,10 +143,8 @@ def compliance(
     """
     try:  # one read of the plan (the report reads it)
         rep: dict[str, Any] = plan_svc.compliance_report(db, today=today, since=since, until=until)
-    except ValueError as exc:
-        if _no_plan(exc):
-            return None
-        raise
+    except NoPlanYet:
+        return None
     return {
         "days": {r["date"]: r for r in rep.get("workouts", [])},
         "weeks": {w["week_start"]: w for w in rep.get("weeks", [])},
@@ -162,10 +156,8 @@ def current_plan(db: Database, today: date) -> dict[str, Any]:
     """The current plan: days with steps, paces, projected form (``{}`` when none)."""
     try:
         result: dict[str, Any] = plan_svc.show(db, today=today)
-    except ValueError as exc:
-        if _no_plan(exc):
-            return {}
-        raise
+    except NoPlanYet:
+        return {}
     return result
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from deliberun.errors import InvalidInput
 from deliberun.services import dashboard_sources as src
 from deliberun.services.dashboard_base import NotFound
 from deliberun.store.db import Database
@@ -30,7 +31,7 @@ RACE_DETAILS = ("fuelling", "breakfast", "gear", "course")
 MAX_NOTES = 4000
 
 
-class FormError(ValueError):
+class FormError(InvalidInput):
     """Form input was refused; ``errors`` maps each field to what is wrong."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from deliberun.errors import InvalidInput, NoPlanYet
 from deliberun.plan import adapt as adapt_mod
 from deliberun.plan import edit as edit_mod
 from deliberun.plan.compliance import week_rows, workout_rows
@@ -116,13 +117,11 @@ def _row(plan_id: int | None, d: PlannedDay) -> PlannedWorkoutRow:
 
 
 def current_plan(db: Database) -> tuple[int, Plan]:
-    """The newest plan; ``ValueError`` when there is none."""
+    """The newest plan; ``NoPlanYet`` (a ``ValueError``) when there is none."""
     with db.session() as s:
         row = plan_repo.latest_plan(s)
         if row is None:
-            raise ValueError(
-                "no plan yet: run 'deliberun plan generate' or 'deliberun plan import FILE'"
-            )
+            raise NoPlanYet()
         days = [_day(r) for r in plan_repo.plan_day_rows(s, row.id)]
         return int(row.id), Plan(days=days, name=row.name, params=dict(row.params or {}))
 
@@ -191,16 +190,18 @@ def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> Pla
     plan_id, plan = current_plan(db)
     found = [d for d in plan.days if d.id == workout_id]
     if not found:
-        raise ValueError(f"no workout #{workout_id} in the current plan: see 'deliberun plan show'")
+        raise InvalidInput(
+            f"no workout #{workout_id} in the current plan: see 'deliberun plan show'"
+        )
     w = found[0]
     if w.status not in ("planned",):
-        raise ValueError(f"the {w.workout_type} of {w.date} is {w.status}, not planned: it stays")
+        raise InvalidInput(f"the {w.workout_type} of {w.date} is {w.status}, not planned: it stays")
     if to == w.date:
-        raise ValueError(f"the workout is already on {to}: pick another day")
+        raise InvalidInput(f"the workout is already on {to}: pick another day")
     if to < today:
-        raise ValueError(f"{to} is in the past: move it to {today} or later")
+        raise InvalidInput(f"{to} is in the past: move it to {today} or later")
     if plan.days and to < plan.days[0].date:
-        raise ValueError(f"{to} is before the plan starts ({plan.days[0].date})")
+        raise InvalidInput(f"{to} is before the plan starts ({plan.days[0].date})")
     taken = [
         d
         for d in plan.days
@@ -209,7 +210,7 @@ def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> Pla
     ]  # fmt: skip
     if taken:
         o = taken[0]
-        raise ValueError(
+        raise InvalidInput(
             f"{to} already has a session ({workout_words(o.workout_type, o.text)}): "
             "move or skip that one first"
         )
@@ -233,10 +234,10 @@ def workout_on(db: Database, day: date) -> PlannedDay:
         if d.date == day and d.status not in ("moved", "skipped") and d.workout_type != "rest"
     ]
     if not found:
-        raise ValueError(f"no planned workout on {day}: see 'deliberun plan show'")
+        raise InvalidInput(f"no planned workout on {day}: see 'deliberun plan show'")
     if len(found) > 1:
         which = ", ".join(f"#{d.id} ({workout_words(d.workout_type, d.text)})" for d in found)
-        raise ValueError(f"{day} has {len(found)} sessions: {which}; choose one by its id")
+        raise InvalidInput(f"{day} has {len(found)} sessions: {which}; choose one by its id")
     return found[0]
 
 
@@ -249,7 +250,7 @@ def edit(db: Database, op: str, *args: Any) -> list[PlannedDay]:
         "skip": edit_mod.skip,
     }
     if op not in funcs:
-        raise ValueError(f"unknown edit {op!r}: use move, swap, replace or skip")
+        raise InvalidInput(f"unknown edit {op!r}: use move, swap, replace or skip")
     plan_id, plan = current_plan(db)
     days = funcs[op](plan.days, *args)  # type: ignore[operator]
     replace_days(db, plan_id, days)
@@ -390,7 +391,7 @@ def import_file(
     """
     if path.suffix.lower() != ".fit":
         return int(import_plan_file(db, path, now=now)["plan_id"])
-    from deliberun.io.fit_workout import parse_fit_workout
+    from deliberun.plan.formats.fit_workout import parse_fit_workout
     from deliberun.plan.text import format_workout
 
     w = parse_fit_workout(path.read_bytes(), name=str(path))
@@ -415,7 +416,7 @@ def export(
     now = now or datetime.now(UTC)
     written = []
     if ics is not None:
-        from deliberun.io.ics import write_ics
+        from deliberun.plan.formats.ics import write_ics
         from deliberun.services.dashboard_base import units_of
 
         with db.session() as s:
@@ -435,7 +436,7 @@ def export(
         )
         written.append(str(ics))
     if fit_dir is not None:
-        from deliberun.io.fit_workout import write_fit_workout
+        from deliberun.plan.formats.fit_workout import write_fit_workout
 
         fit_dir.mkdir(parents=True, exist_ok=True)
         for i, d in enumerate(plan.days):

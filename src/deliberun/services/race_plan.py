@@ -119,7 +119,7 @@ def _rehearsals(
 
 def fit_workout(plan: dict[str, Any]) -> bytes:
     """A FIT workout: one distance step per split, its pace +/- ``BAND_S_PER_KM`` as target."""
-    from deliberun.io.fit_workout import write_fit_workout
+    from deliberun.plan.formats.fit_workout import write_fit_workout
     from deliberun.plan.workout import Step, Target, Workout
 
     steps = tuple(

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from deliberun.errors import NotFoundError
 from deliberun.practice.course_progress import Pass, adjust, progress
 from deliberun.practice.course_tracks import cell_keys
 from deliberun.practice.segments import find_passes, resample_path, segment_from_run
@@ -19,7 +20,7 @@ from deliberun.store import courses_repo as cr
 from deliberun.store.db import Database
 
 
-class NoSuchSegment(LookupError):
+class NoSuchSegment(NotFoundError):
     def __init__(self, segment_id: int) -> None:
         super().__init__(f"no segment {segment_id}; `deliberun segment list` lists them")
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from deliberun.errors import DeliberunError
+
 #: The base of every database driver error (what the adapters catch, via services.errors).
 DatabaseFailure = DBAPIError
 
 
-class StorageError(RuntimeError):
+class StorageError(DeliberunError, RuntimeError):
     """The database cannot be opened or written; the message says why and what to do."""
+
+    http_status = 503
 
 
 def _orig(exc: BaseException) -> str:

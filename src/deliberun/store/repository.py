@@ -9,7 +9,6 @@ commits: the caller owns the transaction (one file = one transaction).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -20,6 +19,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, defer
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
+from deliberun.jsonable import storable as jsonable  # the name services call
 from deliberun.store.streams import decode_stream, encode_stream
 from deliberun.store.tables_core import (
     ActivityRow,
@@ -46,28 +46,6 @@ SUMMARY_FIELDS: tuple[str, ...] = (
 SAME_RUN_START_S = 60.0
 #: ... and their distances by at most this fraction of the longer one.
 SAME_RUN_DISTANCE_FRACTION = 0.02
-
-
-def jsonable(obj: Any) -> Any:
-    """A strict-JSON copy: NaN/inf -> None, numpy scalars/arrays -> Python, dates -> ISO."""
-    if isinstance(obj, float | np.floating):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set | frozenset):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if obj is None or isinstance(obj, str):
-        return obj
-    return json.loads(json.dumps(obj, default=str))
 
 
 def num(value: Any) -> float | None:

@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from deliberun.errors import DeliberunError
 from deliberun.strava.config import StravaConfig
 from deliberun.strava.models import TokenResponse
 from deliberun.strava.ratelimit import RateLimit
@@ -43,8 +44,10 @@ RETRY_PAUSE_S = 1.0
 TIMEOUT_S = 60.0
 
 
-class StravaError(Exception):
-    """A Strava request failed (one line: what, and what to do)."""
+class StravaError(DeliberunError):
+    """A Strava request failed (one line: what, and what to do); HTTP 502 (upstream)."""
+
+    http_status = 502
 
 
 class NotConnected(StravaError):

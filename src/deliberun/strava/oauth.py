@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from deliberun.errors import DeliberunError
 from deliberun.strava.config import SCOPE
 
 CALLBACK_PATH = "/callback"
 
 
-class OAuthError(Exception):
+class OAuthError(DeliberunError):
     """The browser half of the flow failed (one line, what to do)."""
 
 

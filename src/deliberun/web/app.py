@@ -10,26 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException
 
-from deliberun.services.dashboard_base import NotFound
-from deliberun.services.errors import DatabaseFailure
 from deliberun.store.db import Database
 from deliberun.units import FILTERS
+from deliberun.web import errors, routes, routes_courses, strava_routes
 from deliberun.web.cache import MAX_ENTRIES, PageCache
+from deliberun.web.responses import to_jsonable
 from deliberun.web.security import FIELD, SecurityMiddleware
 
 log = logging.getLogger(__name__)
@@ -58,31 +55,6 @@ def plotly_js() -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"plotly.min.js not found at {path}: reinstall plotly")
     return path
-
-
-def _strict(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _strict(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_strict(v) for v in obj]
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if hasattr(obj, "tolist"):
-        return _strict(obj.tolist())
-    if hasattr(obj, "to_dict"):
-        return _strict(obj.to_dict())
-    return obj
-
-
-def to_jsonable(data: Any) -> Any:
-    """Strict JSON values: NaN/inf → null, dates → ISO 8601, arrays → lists."""
-    return _strict(data)
-
-
-def json_response(data: Any, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(to_jsonable(data), status_code=status_code)
 
 
 def _tojson_filter(data: Any) -> str:
@@ -178,45 +150,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> Response:
-        return error_response(request, 404, str(exc))
-
-    @app.exception_handler(ValueError)
-    async def _bad_value(request: Request, exc: ValueError) -> Response:
-        return error_response(request, 400, str(exc))
-
-    @app.exception_handler(OverflowError)
-    async def _overflow(request: Request, exc: OverflowError) -> Response:
-        # an id, limit or date past what the database or the calendar can hold
-        return error_response(request, 400, f"bad request: a value is out of range ({exc})")
-
-    @app.exception_handler(DatabaseFailure)
-    async def _storage(request: Request, exc: DatabaseFailure) -> Response:
-        from deliberun.services.errors import database_message, is_busy
-
-        if isinstance(exc.orig, OverflowError):
-            return error_response(request, 400, "bad request: a value is out of range")
-        log.warning("storage error: %s", exc)
-        message = database_message(exc, request.app.state.db.url)
-        if is_busy(exc):
-            message = "the database is busy (an import is writing); try again in a moment"
-        return error_response(request, 503, message)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        parts = [
-            f"{'.'.join(str(x) for x in e.get('loc', ())[1:])}: {e.get('msg')}"
-            for e in exc.errors()
-        ]
-        return error_response(request, 400, "bad request: " + "; ".join(parts))
-
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        return error_response(request, exc.status_code, str(exc.detail))
-
-    from deliberun.web import routes, routes_courses, strava_routes
-
+    errors.install(app)
     routes.register(app)
     strava_routes.register(app)
     routes_courses.register(app)
@@ -229,14 +163,12 @@ WARM_INTERVAL_S = 2.0
 
 def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTERVAL_S) -> None:
     """Rebuild the default pages whenever the database (or the date) changed."""
-    from deliberun.web.routes import warm
-
     last: tuple[Any, ...] | None = None
     while not stop.is_set():
         state = (app.state.cache.fingerprint(), app.state.today())
         if state != last:
             try:
-                warm(app)
+                routes.warm(app)
             except Exception:  # a broken page must not stop the loop; the view will say why
                 log.exception("warming the dashboard pages failed")
             last = state
@@ -252,21 +184,3 @@ async def _warming(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.query_params.get("format") == "json"
-
-
-def error_response(request: Request, status: int, message: str) -> Response:
-    """The error as JSON (``{"error": ...}``), plain text, or a page, as the client asked."""
-    if wants_json(request):
-        return json_response({"error": message, "status": status}, status_code=status)
-    if "text/html" not in request.headers.get("accept", ""):
-        return PlainTextResponse(message, status_code=status)
-    return request.app.state.templates.TemplateResponse(
-        request,
-        "error.html",
-        {"d": {"page": "error", "status": status, "message": message, "units": "metric"}},
-        status_code=status,
-    )

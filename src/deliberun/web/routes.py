@@ -29,7 +29,7 @@ from deliberun.services import dashboard as svc
 from deliberun.services.dashboard import shared_reads
 from deliberun.services.dashboard_writes import FormError
 from deliberun.store.db import Database
-from deliberun.web.app import json_response, wants_json
+from deliberun.web.responses import json_response, wants_json
 from deliberun.web.security import checked_form
 
 Params = Mapping[str, str]

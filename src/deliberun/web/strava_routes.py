@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from deliberun.web.app import json_response, wants_json
+from deliberun.web.responses import json_response, wants_json
 from deliberun.web.security import checked_form
 
 #: A browser request should not hang for a quarter hour.
