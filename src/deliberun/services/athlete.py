@@ -85,7 +85,6 @@ _HISTORY: ContextVar[dict[Any, Any] | None] = ContextVar("athlete_history", defa
 
 #: The parts of each activity's metrics the athlete models read (the rest is not loaded).
 METRIC_KEYS = (
-    "load",
     "best_efforts_s",
     "mean_max_speed",
     "splits_km",

@@ -15,6 +15,10 @@ from sqlalchemy.orm import Session, defer
 
 from deliberun.store.tables_core import ActivityRow, MetricsRow
 
+#: Top-level metrics entries that are also columns of the metrics row (migration
+#: 0010_activity_summary): read from the column, not parsed out of the document.
+SCALAR_KEYS = frozenset({"hr_best_30s_bpm"})
+
 
 def activities_with_metrics(
     session: Session,
@@ -27,13 +31,19 @@ def activities_with_metrics(
 
     Metrics are ``{}`` for an activity without stored metrics (as ``get_metrics``).
     With ``keys``, only those top-level entries of each metrics document are read (by
-    JSON path, in the database) and the activity's ``structure`` (laps, pauses) is not
-    loaded: on a 10-year archive the whole documents are most of the memory and time.
+    JSON path, in the database; ``SCALAR_KEYS`` from their columns) and the activity's
+    ``structure`` (laps, pauses) is not loaded: on a 10-year archive the whole documents
+    are most of the memory and time.
     """
     if keys is None:
         q = select(ActivityRow, MetricsRow.data)
     else:
-        cols = [MetricsRow.data[k].as_json().label(f"m_{i}") for i, k in enumerate(keys)]
+        cols = [
+            (getattr(MetricsRow, k) if k in SCALAR_KEYS else MetricsRow.data[k].as_json()).label(
+                f"m_{i}"
+            )
+            for i, k in enumerate(keys)
+        ]
         q = select(ActivityRow, *cols).options(defer(ActivityRow.structure))
     q = q.outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
     if since is not None:
@@ -52,9 +62,13 @@ def activities_with_metrics(
 def activity_loads(
     session: Session, *, until: date, load_model: str
 ) -> list[tuple[date, float | None]]:
-    """``(local date, load)`` of every activity up to ``until``: one light query that
-    reads only the load value out of the metrics (not the whole metrics document)."""
-    value = MetricsRow.data[("load", load_model)].as_float()
+    """``(local date, load)`` of every activity up to ``until``: one light query of the
+    ``load_<model>`` column of the metrics (no metrics document is parsed)."""
+    from deliberun.store.repository import LOAD_COLUMNS
+
+    if load_model not in LOAD_COLUMNS:
+        raise ValueError(f"unknown load_model {load_model!r}; use one of {', '.join(LOAD_COLUMNS)}")
+    value = getattr(MetricsRow, LOAD_COLUMNS[load_model])
     q = (
         select(ActivityRow.local_date, value)
         .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
@@ -89,11 +103,11 @@ def first_activity_day(session: Session, *, until: date) -> date | None:
 
 def heart_rate_maxima(session: Session, *, until: date) -> list[Any]:
     """Rows ``(id, local_date, sport, max_hr_bpm, hr_best_30s_bpm)`` of every activity up
-    to ``until`` by start time: one light query (the best 30 s by JSON path)."""
+    to ``until`` by start time: one light query (the best 30 s from its column)."""
     q = (
         select(
             ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.max_hr_bpm,
-            MetricsRow.data["hr_best_30s_bpm"].as_json(),
+            MetricsRow.hr_best_30s_bpm,
         )
         .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
         .where(ActivityRow.local_date <= until)

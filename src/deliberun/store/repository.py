@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, defer
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
+from deliberun.metrics.load import LOAD_MODELS
 from deliberun.store.streams import decode_stream, encode_stream
 from deliberun.store.tables_core import (
     ActivityRow,
@@ -213,13 +214,42 @@ def save_metrics(
     """
     now = now or datetime.now(UTC)
     data = jsonable(metrics) if clean else metrics
+    columns = metric_columns(data)
     row = session.get(MetricsRow, int(id))
     if row is None:
-        session.add(MetricsRow(activity_id=int(id), data=data, version=version, computed_at=now))
+        row = MetricsRow(activity_id=int(id), data=data, version=version, computed_at=now)
+        session.add(row)
     else:
         row.data = data
         row.version = version
         row.computed_at = now
+    for name, value in columns.items():
+        setattr(row, name, value)
+
+
+#: The load models whose per-activity load is a ``metrics`` column ``load_<model>``.
+LOAD_COLUMNS: dict[str, str] = {m: f"load_{m}" for m in LOAD_MODELS}
+
+
+def metric_columns(data: dict[str, Any]) -> dict[str, float | None]:
+    """The scalar columns of a metrics row, from its document: the load of every model
+    (``load_<model>``) and ``hr_best_30s_bpm``; None where the value is missing or not a
+    finite number (as the JSON-path reads they replace returned nothing)."""
+    load = data.get("load")
+    load = load if isinstance(load, dict) else {}
+    out = {col: _finite(load.get(m)) for m, col in LOAD_COLUMNS.items()}
+    out["hr_best_30s_bpm"] = _finite(data.get("hr_best_30s_bpm"))
+    return out
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def local_start(row: ActivityRow) -> datetime:
