@@ -143,9 +143,9 @@ def test_race_marks_move_from_extra_to_their_column_and_back(empty_url) -> None:
 
 
 def test_metric_columns_are_filled_from_the_documents_on_upgrade(empty_url) -> None:
-    """0010_activity_summary: metrics stored before it get their load and best 30 s HR
-    columns from their documents (missing, null or non-finite values stay NULL), the same
-    values ``repository.metric_columns`` writes; a downgrade drops the columns."""
+    """0010_activity_summary: metrics stored before it get their columns (loads, scalars,
+    athlete facts) from their documents (missing, null or non-finite values stay NULL), the
+    same values ``repository.metric_columns`` writes; a downgrade drops the columns."""
     from datetime import UTC, date, datetime
 
     import sqlalchemy as sa
@@ -158,8 +158,16 @@ def test_metric_columns_are_filled_from_the_documents_on_upgrade(empty_url) -> N
     _alembic(engine, "upgrade", "0009_race_mark")
     at = datetime(2024, 9, 23, 18, tzinfo=UTC)
     docs = {
-        1: {"load": {"trimp_banister": 55.25, "rtss": 40}, "hr_best_30s_bpm": 182.0, "x": 1},
-        2: {"load": {"session_rpe": None, "trimp_edwards": "n/a"}},
+        1: {
+            "load": {"trimp_banister": 55.25, "rtss": 40},
+            "hr_best_30s_bpm": 182.0,
+            "x": 1,
+            "efficiency_factor": 1.5,
+            "cadence": {"avg_spm": 170},
+            "mean_max_speed": {"60": 5.1},
+            "splits_km": [{"distance_m": 1000, "pace_s_per_km": 290.5}, {"distance_m": 500}],
+        },
+        2: {"load": {"session_rpe": None, "trimp_edwards": "n/a"}, "intervals": {"reps": []}},
         3: {},
     }
     with engine.begin() as conn:
@@ -186,7 +194,9 @@ def test_metric_columns_are_filled_from_the_documents_on_upgrade(empty_url) -> N
                for r in conn.execute(sa.select(t.c.activity_id, *(t.c[n] for n in names)))}  # fmt: skip
     assert got == {i: metric_columns(d) for i, d in docs.items()}
     assert got[1]["load_trimp_banister"] == 55.25 and got[1]["load_rtss"] == 40.0
-    assert got[2] == dict.fromkeys(names)
+    assert got[1]["athlete_facts"] == {"hr_best_30s_bpm": 182.0, "mean_max_speed": {"60": 5.1},
+                                       "km_paces_s_per_km": [290.5]}  # fmt: skip
+    assert got[2] == {**dict.fromkeys(names), "athlete_facts": {"intervals": {"reps": []}}}
     _alembic(engine, "downgrade", "0009_race_mark")
     with engine.connect() as conn:
         left = {c["name"] for c in sa.inspect(conn).get_columns("metrics")}

@@ -87,7 +87,7 @@ _HISTORY: ContextVar[dict[Any, Any] | None] = ContextVar("athlete_history", defa
 METRIC_KEYS = (
     "best_efforts_s",
     "mean_max_speed",
-    "splits_km",
+    "km_paces_s_per_km",  # the whole-km split paces, not the splits (``races.km_paces``)
     "intervals",
     "hr_best_30s_bpm",
 )

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, func, select
 from sqlalchemy.orm import Session, defer
 
+from deliberun.store.repository import FACT_KEYS, KM_PACES, LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow
 
-#: Top-level metrics entries that are also columns of the metrics row (migration
-#: 0010_activity_summary): read from the column, not parsed out of the document.
-SCALAR_KEYS = frozenset({"hr_best_30s_bpm"})
+#: Entries read from the metrics row's small ``athlete_facts`` column (migration
+#: 0010_activity_summary), not parsed out of the whole document.
+FACT_ENTRIES = frozenset((*FACT_KEYS, KM_PACES))
 
 
 def activities_with_metrics(
@@ -30,20 +31,19 @@ def activities_with_metrics(
     """``(activity, metrics)`` pairs by start time within local dates ``[since, until]``.
 
     Metrics are ``{}`` for an activity without stored metrics (as ``get_metrics``).
-    With ``keys``, only those top-level entries of each metrics document are read (by
-    JSON path, in the database; ``SCALAR_KEYS`` from their columns) and the activity's
-    ``structure`` (laps, pauses) is not loaded: on a 10-year archive the whole documents
-    are most of the memory and time.
+    With ``keys``, only those top-level entries of each metrics document are read and
+    the activity's ``structure`` (laps, pauses) is not loaded: on a 10-year archive the
+    whole documents are most of the memory and time. Keys of ``FACT_ENTRIES`` come from
+    the ``athlete_facts`` column (about 1 kB a run; ``km_paces_s_per_km`` exists only
+    there), the others by JSON path in the database; a key whose value is null or
+    missing is left out.
     """
     if keys is None:
         q = select(ActivityRow, MetricsRow.data)
     else:
-        cols = [
-            (getattr(MetricsRow, k) if k in SCALAR_KEYS else MetricsRow.data[k].as_json()).label(
-                f"m_{i}"
-            )
-            for i, k in enumerate(keys)
-        ]
+        by_path = [k for k in keys if k not in FACT_ENTRIES]
+        cols = [MetricsRow.data[k].as_json().label(f"m_{i}") for i, k in enumerate(by_path)]
+        cols.append(MetricsRow.athlete_facts)
         q = select(ActivityRow, *cols).options(defer(ActivityRow.structure))
     q = q.outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
     if since is not None:
@@ -54,8 +54,10 @@ def activities_with_metrics(
     if keys is None:
         return [(row, dict(data or {})) for row, data in session.execute(q)]
     out = []
-    for row, *values in session.execute(q):
-        out.append((row, {k: v for k, v in zip(keys, values, strict=True) if v is not None}))
+    for row, *values, facts in session.execute(q):
+        found = dict(zip(by_path, values, strict=True))
+        found.update(facts or {})
+        out.append((row, {k: found[k] for k in keys if found.get(k) is not None}))
     return out
 
 
@@ -64,8 +66,6 @@ def activity_loads(
 ) -> list[tuple[date, float | None]]:
     """``(local date, load)`` of every activity up to ``until``: one light query of the
     ``load_<model>`` column of the metrics (no metrics document is parsed)."""
-    from deliberun.store.repository import LOAD_COLUMNS
-
     if load_model not in LOAD_COLUMNS:
         raise ValueError(f"unknown load_model {load_model!r}; use one of {', '.join(LOAD_COLUMNS)}")
     value = getattr(MetricsRow, LOAD_COLUMNS[load_model])

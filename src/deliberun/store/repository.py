@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, defer
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
 from deliberun.metrics.load import LOAD_MODELS
+from deliberun.metrics.splits import whole_km_paces
 from deliberun.store.streams import decode_stream, encode_stream
 from deliberun.store.tables_core import (
     ActivityRow,
@@ -229,16 +230,37 @@ def save_metrics(
 
 #: The load models whose per-activity load is a ``metrics`` column ``load_<model>``.
 LOAD_COLUMNS: dict[str, str] = {m: f"load_{m}" for m in LOAD_MODELS}
+#: Entries of the metrics document copied into ``athlete_facts`` as they are ...
+FACT_KEYS = ("best_efforts_s", "mean_max_speed", "intervals", "hr_best_30s_bpm")
+#: ... and the one made from ``splits_km``: paces of the whole-km splits [s/km].
+KM_PACES = "km_paces_s_per_km"
 
 
-def metric_columns(data: dict[str, Any]) -> dict[str, float | None]:
-    """The scalar columns of a metrics row, from its document: the load of every model
-    (``load_<model>``) and ``hr_best_30s_bpm``; None where the value is missing or not a
-    finite number (as the JSON-path reads they replace returned nothing)."""
+def metric_columns(data: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a metrics row made from its document: the load of every model
+    (``load_<model>``), ``hr_best_30s_bpm``, ``decoupling_pct``, ``efficiency_factor`` and
+    ``cadence_avg_spm`` (``cadence.avg_spm``) (None where the value is missing or not a
+    finite number, as the JSON-path reads they replace returned nothing), and
+    ``athlete_facts`` (:func:`athlete_facts`)."""
     load = data.get("load")
     load = load if isinstance(load, dict) else {}
-    out = {col: _finite(load.get(m)) for m, col in LOAD_COLUMNS.items()}
+    out: dict[str, Any] = {col: _finite(load.get(m)) for m, col in LOAD_COLUMNS.items()}
     out["hr_best_30s_bpm"] = _finite(data.get("hr_best_30s_bpm"))
+    out["decoupling_pct"] = _finite(data.get("decoupling_pct"))
+    out["efficiency_factor"] = _finite(data.get("efficiency_factor"))
+    cadence = data.get("cadence")
+    out["cadence_avg_spm"] = _finite(cadence.get("avg_spm") if isinstance(cadence, dict) else None)
+    out["athlete_facts"] = athlete_facts(data)
+    return out
+
+
+def athlete_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """The small part of a metrics document the athlete models and classifiers read
+    (``FACT_KEYS`` that are not null, and ``KM_PACES`` when there are ``splits_km``):
+    about 1 kB instead of the 11 kB document, most of which is the splits."""
+    out = {k: data[k] for k in FACT_KEYS if data.get(k) is not None}
+    if data.get("splits_km") is not None:
+        out[KM_PACES] = whole_km_paces(data["splits_km"])
     return out
 
 

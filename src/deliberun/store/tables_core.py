@@ -168,3 +168,8 @@ class MetricsRow(Base):
     load_rtss: Mapped[float | None] = mapped_column(Float)
     load_session_rpe: Mapped[float | None] = mapped_column(Float)
     hr_best_30s_bpm: Mapped[float | None] = mapped_column(Float)
+    decoupling_pct: Mapped[float | None] = mapped_column(Float)
+    efficiency_factor: Mapped[float | None] = mapped_column(Float)
+    cadence_avg_spm: Mapped[float | None] = mapped_column(Float)
+    #: the entries the athlete models read, without the splits (``repository.athlete_facts``)
+    athlete_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
