@@ -43,7 +43,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -285,6 +285,14 @@ def word_points(name: str | None, description: str | None = None) -> tuple[float
     text = " ".join(t for t in (name, description) if t)
     if not text:
         return 0.0, []
+    pts, ev = _words_found(text)
+    lo, hi = RACE_RULES["min_word_points"], RACE_RULES["max_word_points"]
+    return max(lo, min(hi, pts)), list(ev)
+
+
+@lru_cache(maxsize=4096)
+def _words_found(text: str) -> tuple[float, tuple[str, ...]]:
+    """Unclamped points and evidence of a text (most runs share a few names: kept)."""
     pts, ev = 0.0, []
     strong = sorted({m.group(0).lower() for m in _STRONG_RE.finditer(text)})
     weak = sorted({m.group(0).lower() for m in _WEAK_RE.finditer(text)})
@@ -298,8 +306,7 @@ def word_points(name: str | None, description: str | None = None) -> tuple[float
     if around:
         pts -= 2.0
         ev.append(f"-2 words of training or of the runs around a race: {', '.join(around)}")
-    lo, hi = RACE_RULES["min_word_points"], RACE_RULES["max_word_points"]
-    return max(lo, min(hi, pts)), ev
+    return pts, tuple(ev)
 
 
 def race_hr_share(duration_s: float) -> float:
