@@ -127,3 +127,24 @@ def test_splits_fields_on_uphill():
     assert first["avg_cadence_spm"] == 176.0
     assert [s["index"] for s in out] == [1, 2]
     assert BEST_EFFORT_DISTANCES_M["1609.344"] == MILE_M
+
+
+def test_whole_km_paces_keep_only_whole_kilometres_with_a_pace() -> None:
+    """The race and session classifiers read these paces (stored as athlete facts): a
+    last, partial km, a split without a (finite, positive) pace and anything that is not a
+    split record are left out, the order is kept."""
+    from deliberun.metrics.splits import whole_km_paces
+
+    splits = [
+        {"distance_m": 1000.0, "pace_s_per_km": 300.0},
+        {"distance_m": 990.0, "pace_s_per_km": "305.5"},  # 990 m counts, a number in text
+        {"distance_m": 989.9, "pace_s_per_km": 250.0},  # partial km
+        {"distance_m": 1000.0, "pace_s_per_km": None},
+        {"distance_m": 1000.0, "pace_s_per_km": float("nan")},
+        {"distance_m": 1000.0, "pace_s_per_km": 0.0},
+        {"pace_s_per_km": 280.0},  # no distance
+        "1000",
+        {"distance_m": 1000.0, "pace_s_per_km": 298.0},
+    ]
+    assert whole_km_paces(splits) == [300.0, 305.5, 298.0]
+    assert whole_km_paces(None) == [] and whole_km_paces({"distance_m": 1000.0}) == []

@@ -126,3 +126,29 @@ def test_a_planned_progression_run_is_not_a_race() -> None:
     race = _run("Budapest Félmaraton", 21097.5, 5700.0, 0.89 * HR_MAX)
     race.planned = "easy"
     assert classify(race, hr_max_bpm=HR_MAX, season=_season(18000.0, 330.0)).is_race
+
+
+def test_a_histories_verdicts_are_each_runs_verdict_against_its_season() -> None:
+    """``classify_history`` finds each run's similar runs with arrays; every verdict must
+    be the one ``classify`` gives the run against the whole list (its own loop), on a
+    history with every edge the loop has: runs a year and a day apart, missing, zero and
+    short distances, shared and missing ids, two runs a day, and races among them."""
+    import random
+
+    rng = random.Random(14)
+    runs = []
+    for k in range(400):
+        day = DAY - timedelta(days=rng.randrange(0, 800))
+        distance = rng.choice([None, 0.0, 800.0, 5000.0, 10000.0, 10000.0, 21097.5, 42195.0])
+        pace = rng.uniform(200.0, 420.0)
+        time_s = None if distance is None or rng.random() < 0.05 else (distance / 1000) * pace
+        aid = rng.choice([None, 7]) if k % 50 == 0 else k
+        runs.append(RaceFacts(aid, day, distance, time_s, rng.choice([None, 150.0, 176.0]),
+                              rng.choice([None, "Morning Run", "Parkrun"])))  # fmt: skip
+    runs.append(RaceFacts(1000, runs[0].day + timedelta(days=365), 10000.0, 2500.0))
+    got = classify_history(runs, hr_max_bpm=HR_MAX)
+    ordered = sorted(runs, key=lambda r: r.day)
+    want = {r.activity_id: classify(r, hr_max_bpm=HR_MAX, season=ordered) for r in ordered}
+    assert {k: v.to_dict() for k, v in got.items()} == {k: v.to_dict() for k, v in want.items()}
+    assert sum(v.is_race for v in got.values()) > 0
+    assert any("runs of" in e for v in got.values() for e in v.evidence)

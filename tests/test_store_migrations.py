@@ -140,3 +140,65 @@ def test_race_marks_move_from_extra_to_their_column_and_back(empty_url) -> None:
         assert "race_mark" not in {c["name"] for c in sa.inspect(conn).get_columns("activities")}
     engine.dispose()
     assert back == {i: (e,) for i, e in extras.items()}
+
+
+def test_metric_columns_are_filled_from_the_documents_on_upgrade(empty_url) -> None:
+    """0010_activity_summary: metrics stored before it get their columns (loads, scalars,
+    athlete facts) from their documents (missing, null or non-finite values stay NULL), the
+    same values ``repository.metric_columns`` writes; a downgrade drops the columns."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+
+    from deliberun.store.db import make_engine
+    from deliberun.store.repository import metric_columns
+
+    url = empty_url()
+    engine = make_engine(url)
+    _alembic(engine, "upgrade", "0009_race_mark")
+    at = datetime(2024, 9, 23, 18, tzinfo=UTC)
+    docs = {
+        1: {
+            "load": {"trimp_banister": 55.25, "rtss": 40},
+            "hr_best_30s_bpm": 182.0,
+            "x": 1,
+            "efficiency_factor": 1.5,
+            "cadence": {"avg_spm": 170},
+            "mean_max_speed": {"60": 5.1},
+            "splits_km": [{"distance_m": 1000, "pace_s_per_km": 290.5}, {"distance_m": 500}],
+        },
+        2: {"load": {"session_rpe": None, "trimp_edwards": "n/a"}, "intervals": {"reps": []}},
+        3: {},
+    }
+    with engine.begin() as conn:
+        meta = sa.MetaData()
+        meta.reflect(conn, only=["originals", "activities", "metrics"])
+        conn.execute(meta.tables["originals"].insert().values(
+            sha256="ab", data=b"\0", size=1, name="a.fit", imported_at=at))  # fmt: skip
+        for id_, doc in docs.items():
+            conn.execute(meta.tables["activities"].insert().values(
+                id=id_, start_time=at, local_date=date(2024, 9, 23), sport="running",
+                source_path="a.fit", source_format="fit", sha256="ab", n_samples=0,
+                extra={}, structure={}, created_at=at, manual=False))  # fmt: skip
+            conn.execute(meta.tables["metrics"].insert().values(
+                activity_id=id_, data=doc, version="1", computed_at=at))  # fmt: skip
+    engine.dispose()
+    Database(url).dispose()  # opening migrates to head
+    names = list(metric_columns({}))
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        meta = sa.MetaData()
+        meta.reflect(conn, only=["metrics"])
+        t = meta.tables["metrics"]
+        got = {r[0]: dict(zip(names, r[1:], strict=True))
+               for r in conn.execute(sa.select(t.c.activity_id, *(t.c[n] for n in names)))}  # fmt: skip
+    assert got == {i: metric_columns(d) for i, d in docs.items()}
+    assert got[1]["load_trimp_banister"] == 55.25 and got[1]["load_rtss"] == 40.0
+    assert got[1]["athlete_facts"] == {"hr_best_30s_bpm": 182.0, "mean_max_speed": {"60": 5.1},
+                                       "km_paces_s_per_km": [290.5]}  # fmt: skip
+    assert got[2] == {**dict.fromkeys(names), "athlete_facts": {"intervals": {"reps": []}}}
+    _alembic(engine, "downgrade", "0009_race_mark")
+    with engine.connect() as conn:
+        left = {c["name"] for c in sa.inspect(conn).get_columns("metrics")}
+    engine.dispose()
+    assert left == {"activity_id", "data", "version", "computed_at"}

@@ -155,6 +155,53 @@ def test_metrics_save_replace_and_version(db_path):
         assert repo.get_metrics_version(s, aid) == "2"
 
 
+def test_metric_columns_follow_every_save_of_the_document(db_path):
+    """0010_activity_summary: the load of each model, the scalars the sessions read and the
+    athlete facts are columns written with the document; a recompute changes them, and the
+    athlete history reads the facts (the whole-km split paces, not the splits) from them."""
+    from deliberun.store import athlete_repo
+    from deliberun.store.tables_core import MetricsRow
+
+    db = Database(db_path)
+    aid = store(db, make_activity())
+    splits = [{"distance_m": 1000.0, "pace_s_per_km": 301.5}, {"distance_m": 995.0,
+              "pace_s_per_km": None}, {"distance_m": 1000.0, "pace_s_per_km": 299.0},
+              {"distance_m": 412.0, "pace_s_per_km": 280.0}]  # fmt: skip
+    doc = {"load": {"trimp_banister": 61.5, "trimp_edwards": np.float64(80), "rtss": None,
+                    "session_rpe": float("nan")}, "hr_best_30s_bpm": 171.0,
+           "decoupling_pct": 3.25, "cadence": {"avg_spm": 172.0}, "splits_km": splits,
+           "best_efforts_s": {"1000": 290.0}, "intervals": {"reps": []}, "laps": [1]}  # fmt: skip
+    with db.session() as s, s.begin():
+        repo.save_metrics(s, aid, doc, "1")
+    with db.session() as s:
+        row = s.get(MetricsRow, aid)
+        got = {c: getattr(row, c) for c in repo.metric_columns({})}
+        loads = athlete_repo.activity_loads(s, until=date(2026, 3, 2), load_model="trimp_edwards")
+        pairs = athlete_repo.activities_with_metrics(
+            s, keys=("best_efforts_s", "km_paces_s_per_km", "mean_max_speed", "laps")
+        )
+    facts = {"hr_best_30s_bpm": 171.0, "best_efforts_s": {"1000": 290.0},
+             "intervals": {"reps": []}, "km_paces_s_per_km": [301.5, 299.0]}  # fmt: skip
+    assert got == {"load_trimp_banister": 61.5, "load_trimp_edwards": 80.0, "load_rtss": None,
+                   "load_session_rpe": None, "hr_best_30s_bpm": 171.0, "decoupling_pct": 3.25,
+                   "efficiency_factor": None, "cadence_avg_spm": 172.0, "athlete_facts": facts}  # fmt: skip
+    assert loads == [(date(2026, 3, 2), 80.0)]
+    assert [m for _, m in pairs] == [
+        {"best_efforts_s": {"1000": 290.0}, "km_paces_s_per_km": [301.5, 299.0], "laps": [1]}
+    ]
+    with db.session() as s, s.begin():  # a recompute without heart rate
+        repo.save_metrics(s, aid, {"load": {"session_rpe": 40}}, "2")
+    with db.session() as s:
+        row = s.get(MetricsRow, aid)
+        assert (row.load_trimp_banister, row.load_session_rpe, row.hr_best_30s_bpm) == (
+            None, 40.0, None)  # fmt: skip
+        assert (row.decoupling_pct, row.cadence_avg_spm, row.athlete_facts) == (None, None, {})
+        maxima = athlete_repo.heart_rate_maxima(s, until=date(2026, 3, 2))
+        with pytest.raises(ValueError, match="unknown load_model 'foster'"):
+            athlete_repo.activity_loads(s, until=date(2026, 3, 2), load_model="foster")
+    assert [tuple(r)[-1] for r in maxima] == [None]
+
+
 def test_list_is_ordered_by_start_and_filters_sport(db_path):
     db = Database(db_path)
     b = store(db, make_activity(start=START + timedelta(days=2)), "b")

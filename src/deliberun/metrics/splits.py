@@ -160,3 +160,41 @@ def splits(
             }
         )
     return out
+
+
+#: A split counts as a whole kilometre from this distance [m] (a last, partial km does
+#: not): the race and session classifiers read the pace of whole kilometres only.
+WHOLE_KM_M = 990.0
+
+
+def whole_km_paces(splits_km: Any) -> list[float]:
+    """Paces [s/km] of the whole-kilometre splits of :func:`splits` output, in order.
+
+    Parameters
+    ----------
+    splits_km : list of dict
+        Stored kilometre splits (``distance_m`` [m], ``pace_s_per_km`` [s/km]).
+
+    Returns
+    -------
+    list of float
+        The finite, positive paces of the splits of at least ``WHOLE_KM_M`` metres;
+        splits that are not dicts, or whose values are missing or not numbers, are left
+        out (an empty list for anything that is not a list).
+    """
+    out: list[float] = []
+    for s in splits_km if isinstance(splits_km, list) else []:
+        if not isinstance(s, dict) or (_finite(s.get("distance_m")) or 0.0) < WHOLE_KM_M:
+            continue
+        pace = _finite(s.get("pace_s_per_km"))
+        if pace is not None and pace > 0:
+            out.append(pace)
+    return out
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None

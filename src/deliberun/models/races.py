@@ -43,8 +43,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
+
+import numpy as np
 
 from deliberun.models import vdot as _vdot
 
@@ -283,6 +285,14 @@ def word_points(name: str | None, description: str | None = None) -> tuple[float
     text = " ".join(t for t in (name, description) if t)
     if not text:
         return 0.0, []
+    pts, ev = _words_found(text)
+    lo, hi = RACE_RULES["min_word_points"], RACE_RULES["max_word_points"]
+    return max(lo, min(hi, pts)), list(ev)
+
+
+@lru_cache(maxsize=4096)
+def _words_found(text: str) -> tuple[float, tuple[str, ...]]:
+    """Unclamped points and evidence of a text (most runs share a few names: kept)."""
     pts, ev = 0.0, []
     strong = sorted({m.group(0).lower() for m in _STRONG_RE.finditer(text)})
     weak = sorted({m.group(0).lower() for m in _WEAK_RE.finditer(text)})
@@ -296,8 +306,7 @@ def word_points(name: str | None, description: str | None = None) -> tuple[float
     if around:
         pts -= 2.0
         ev.append(f"-2 words of training or of the runs around a race: {', '.join(around)}")
-    lo, hi = RACE_RULES["min_word_points"], RACE_RULES["max_word_points"]
-    return max(lo, min(hi, pts)), ev
+    return pts, tuple(ev)
 
 
 def race_hr_share(duration_s: float) -> float:
@@ -325,9 +334,12 @@ def classify(
     hr_max_bpm: float | None,
     season: Sequence[RaceFacts] = (),
     goals_m: tuple[float, ...] = (),
+    similar_vdots: Sequence[float] | None = None,
 ) -> RaceVerdict:
     """The verdict on one run; ``season`` holds the runner's other runs (any dates:
-    only those of the 365 days up to the run count)."""
+    only those of the 365 days up to the run count). ``similar_vdots``, when given, are
+    the whole-run VDOTs of the season's runs of a similar distance (what ``season`` is
+    searched for; :func:`classify_history` finds them for every run at once)."""
     if run.mark is not None:
         return RaceVerdict(
             bool(run.mark),
@@ -354,20 +366,7 @@ def classify(
     v = run.vdot
     if v is not None:
         lo, hi = RACE_RULES["similar_distance"]
-        start = run.day - timedelta(days=RACE_RULES["season_days"])
-        others: list[float] = [
-            x
-            for x in (
-                o.vdot
-                for o in season
-                if o is not run
-                and o.activity_id != run.activity_id
-                and start <= o.day <= run.day
-                and o.distance_m
-                and lo <= o.distance_m / d <= hi
-            )
-            if x is not None
-        ]
+        others = list(similar_vdots) if similar_vdots is not None else _similar(run, season)
         if len(others) >= RACE_RULES["season_min_runs"]:
             ratio = v / max(max(others), v)
             what = (
@@ -427,21 +426,66 @@ def classify(
     return RaceVerdict(is_race, score, conf if is_race else 1.0 - conf, ev)
 
 
+def _similar(run: RaceFacts, season: Sequence[RaceFacts]) -> list[float]:
+    """Whole-run VDOTs of the other runs of ``season`` in the 365 days up to ``run`` whose
+    distance is within ``similar_distance`` of its own (``run`` has a distance)."""
+    lo, hi = RACE_RULES["similar_distance"]
+    start = run.day - timedelta(days=RACE_RULES["season_days"])
+    d = run.distance_m or 0.0
+    return [
+        x
+        for x in (
+            o.vdot
+            for o in season
+            if o is not run
+            and o.activity_id != run.activity_id
+            and start <= o.day <= run.day
+            and o.distance_m
+            and lo <= o.distance_m / d <= hi
+        )
+        if x is not None
+    ]
+
+
 def classify_history(
     runs: list[RaceFacts], *, hr_max_bpm: float | None, goals_m: tuple[float, ...] = ()
 ) -> dict[int | None, RaceVerdict]:
-    """Verdicts for every run, each judged against the runs before it (by activity id)."""
+    """Verdicts for every run, each judged against the runs before it (by activity id).
+
+    The runs of a similar distance in each run's year are found with arrays over the
+    runs sorted by day (the same selection as :func:`classify` makes from ``season``,
+    without a Python loop over the year for every run).
+    """
     ordered = sorted(runs, key=lambda r: r.day)
     days = [r.day.toordinal() for r in ordered]
     span = RACE_RULES["season_days"]
+    lo_share, hi_share = RACE_RULES["similar_distance"]
+    dist = np.array([_nan_if_none(r.distance_m) for r in ordered], dtype=float)
+    vdots = np.array([_nan_if_none(r.vdot) for r in ordered], dtype=float)
+    ids = np.empty(len(ordered), dtype=object)
+    ids[:] = [r.activity_id for r in ordered]
     out = {}
-    for r in ordered:  # each against the year before it only (a window, not every run)
+    for i, r in enumerate(ordered):  # each against the year before it only (a window)
         lo = bisect_left(days, r.day.toordinal() - span)
         hi = bisect_right(days, r.day.toordinal())
+        similar = None
+        if r.vdot is not None:
+            with np.errstate(invalid="ignore"):
+                share = dist[lo:hi] / (r.distance_m or 0.0)
+                keep = (share >= lo_share) & (share <= hi_share) & ~np.isnan(vdots[lo:hi])
+            keep &= (ids[lo:hi] != r.activity_id).astype(bool)  # not the run (nor its id)
+            if lo <= i < hi:
+                keep[i - lo] = False
+            similar = vdots[lo:hi][keep].tolist()
         out[r.activity_id] = classify(
-            r, hr_max_bpm=hr_max_bpm, season=ordered[lo:hi], goals_m=goals_m
-        )
+            r, hr_max_bpm=hr_max_bpm, season=ordered[lo:hi], goals_m=goals_m,
+            similar_vdots=similar,
+        )  # fmt: skip
     return out
+
+
+def _nan_if_none(x: float | None) -> float:
+    return math.nan if x is None else float(x)
 
 
 def split_cv_pct(paces_s_per_km: list[float]) -> float | None:

@@ -86,10 +86,9 @@ _HISTORY: ContextVar[dict[Any, Any] | None] = ContextVar("athlete_history", defa
 
 #: The parts of each activity's metrics the athlete models read (the rest is not loaded).
 METRIC_KEYS = (
-    "load",
     "best_efforts_s",
     "mean_max_speed",
-    "splits_km",
+    "km_paces_s_per_km",  # the whole-km split paces, not the splits (``races.km_paces``)
     "intervals",
     "hr_best_30s_bpm",
 )

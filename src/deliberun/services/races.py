@@ -11,10 +11,12 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
+from deliberun.store.repository import KM_PACES
 from deliberun.store.tables_core import ActivityRow
 
 
@@ -60,14 +62,18 @@ def _warmups(rows: list[Any]) -> set[int]:
     return out
 
 
+def km_paces(metrics: dict[str, Any]) -> list[float]:
+    """Paces [s/km] of a run's whole-kilometre splits: stored with its metrics (the
+    ``km_paces_s_per_km`` of ``repository.athlete_facts``), else from its splits."""
+    if KM_PACES in metrics:
+        return list(metrics[KM_PACES])
+    return whole_km_paces(metrics.get("splits_km"))
+
+
 def facts_of(row: Any, metrics: dict[str, Any], warmup_before: bool = False) -> rc.RaceFacts:
     """The classifier's view of one stored run."""
     extra = getattr(row, "extra", None) or {}
-    paces = [
-        _num(s.get("pace_s_per_km"))
-        for s in (metrics.get("splits_km") or [])
-        if isinstance(s, dict) and (_num(s.get("distance_m")) or 0) >= 990
-    ]
+    paces = km_paces(metrics)
     iv = metrics.get("intervals")
     reps = iv.get("reps") if isinstance(iv, dict) else None
     mark = mark_of(row)
@@ -81,7 +87,7 @@ def facts_of(row: Any, metrics: dict[str, Any], warmup_before: bool = False) -> 
         avg_hr_bpm=_num(row.avg_hr_bpm),
         name=row.name,
         description=row.description,
-        split_cv_pct=rc.split_cv_pct([p for p in paces if p is not None]),
+        split_cv_pct=rc.split_cv_pct(paces),
         rpe=_num(extra.get("perceived_exertion")),
         warmup_before=warmup_before,
         elapsed_s=_num(row.elapsed_time_s),

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from deliberun.models import sessions as ses
-from deliberun.services.races import race_verdicts
+from deliberun.services.races import km_paces, race_verdicts
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
 
@@ -56,12 +56,7 @@ def facts_of(
         for r in (iv.get("reps") or [] if isinstance(iv, dict) else [])
         if isinstance(r, dict)
     ]
-    speeds = []
-    for sp in metrics.get("splits_km") or []:
-        if isinstance(sp, dict) and (_f(sp.get("distance_m")) or 0) >= 990:
-            pace = _f(sp.get("pace_s_per_km"))
-            if pace and pace > 0:
-                speeds.append(1000.0 / pace)
+    speeds = [1000.0 / pace for pace in km_paces(metrics)]
     return ses.SessionFacts(
         distance_m=_f(row.distance_m),
         duration_s=_f(row.moving_time_s or row.timer_time_s),

@@ -13,7 +13,12 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session, defer
 
+from deliberun.store.repository import FACT_KEYS, KM_PACES, LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow
+
+#: Entries read from the metrics row's small ``athlete_facts`` column (migration
+#: 0010_activity_summary), not parsed out of the whole document.
+FACT_ENTRIES = frozenset((*FACT_KEYS, KM_PACES))
 
 
 def activities_with_metrics(
@@ -26,14 +31,19 @@ def activities_with_metrics(
     """``(activity, metrics)`` pairs by start time within local dates ``[since, until]``.
 
     Metrics are ``{}`` for an activity without stored metrics (as ``get_metrics``).
-    With ``keys``, only those top-level entries of each metrics document are read (by
-    JSON path, in the database) and the activity's ``structure`` (laps, pauses) is not
-    loaded: on a 10-year archive the whole documents are most of the memory and time.
+    With ``keys``, only those top-level entries of each metrics document are read and
+    the activity's ``structure`` (laps, pauses) is not loaded: on a 10-year archive the
+    whole documents are most of the memory and time. Keys of ``FACT_ENTRIES`` come from
+    the ``athlete_facts`` column (about 1 kB a run; ``km_paces_s_per_km`` exists only
+    there), the others by JSON path in the database; a key whose value is null or
+    missing is left out.
     """
     if keys is None:
         q = select(ActivityRow, MetricsRow.data)
     else:
-        cols = [MetricsRow.data[k].as_json().label(f"m_{i}") for i, k in enumerate(keys)]
+        by_path = [k for k in keys if k not in FACT_ENTRIES]
+        cols = [MetricsRow.data[k].as_json().label(f"m_{i}") for i, k in enumerate(by_path)]
+        cols.append(MetricsRow.athlete_facts)
         q = select(ActivityRow, *cols).options(defer(ActivityRow.structure))
     q = q.outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
     if since is not None:
@@ -44,17 +54,21 @@ def activities_with_metrics(
     if keys is None:
         return [(row, dict(data or {})) for row, data in session.execute(q)]
     out = []
-    for row, *values in session.execute(q):
-        out.append((row, {k: v for k, v in zip(keys, values, strict=True) if v is not None}))
+    for row, *values, facts in session.execute(q):
+        found = dict(zip(by_path, values, strict=True))
+        found.update(facts or {})
+        out.append((row, {k: found[k] for k in keys if found.get(k) is not None}))
     return out
 
 
 def activity_loads(
     session: Session, *, until: date, load_model: str
 ) -> list[tuple[date, float | None]]:
-    """``(local date, load)`` of every activity up to ``until``: one light query that
-    reads only the load value out of the metrics (not the whole metrics document)."""
-    value = MetricsRow.data[("load", load_model)].as_float()
+    """``(local date, load)`` of every activity up to ``until``: one light query of the
+    ``load_<model>`` column of the metrics (no metrics document is parsed)."""
+    if load_model not in LOAD_COLUMNS:
+        raise ValueError(f"unknown load_model {load_model!r}; use one of {', '.join(LOAD_COLUMNS)}")
+    value = getattr(MetricsRow, LOAD_COLUMNS[load_model])
     q = (
         select(ActivityRow.local_date, value)
         .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
@@ -89,11 +103,11 @@ def first_activity_day(session: Session, *, until: date) -> date | None:
 
 def heart_rate_maxima(session: Session, *, until: date) -> list[Any]:
     """Rows ``(id, local_date, sport, max_hr_bpm, hr_best_30s_bpm)`` of every activity up
-    to ``until`` by start time: one light query (the best 30 s by JSON path)."""
+    to ``until`` by start time: one light query (the best 30 s from its column)."""
     q = (
         select(
             ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.max_hr_bpm,
-            MetricsRow.data["hr_best_30s_bpm"].as_json(),
+            MetricsRow.hr_best_30s_bpm,
         )
         .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
         .where(ActivityRow.local_date <= until)

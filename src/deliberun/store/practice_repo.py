@@ -2,7 +2,8 @@
 targets and experiments.
 
 The session reads are tuned for speed (docs/practice.md): one query takes only the
-fields the sessions need (scalars by JSON path, not whole metrics documents); on SQLite
+fields the sessions need (scalars from the metrics row's columns, not whole metrics
+documents; migration 0010_activity_summary); on SQLite
 the km splits, detected reps, laps and reps are reduced to the few fields read, inside
 the database. No function commits: the caller owns the transaction.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, literal_column, select
 from sqlalchemy.orm import Session
 
+from deliberun.store.repository import LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
@@ -70,7 +72,8 @@ def session_rows(session: Session, since: date, today: date, load_model: str) ->
     mean duration s]`` on SQLite (the full reps elsewhere); ``splits`` is ``[[pace,
     seconds], ...]`` on SQLite (the full splits elsewhere), both JSON.
     """
-    d = MetricsRow.data
+    if load_model not in LOAD_COLUMNS:
+        raise ValueError(f"unknown load_model {load_model!r}; use one of {', '.join(LOAD_COLUMNS)}")
     dialect = _dialect(session)
     q = (
         select(
@@ -78,10 +81,9 @@ def session_rows(session: Session, since: date, today: date, load_model: str) ->
             ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport, ActivityRow.name,
             ActivityRow.distance_m, ActivityRow.moving_time_s, ActivityRow.avg_hr_bpm,
             ActivityRow.avg_cadence_spm, ActivityRow.extra,
-            d[("load", load_model)].as_float().label("load"),
-            d["decoupling_pct"].as_float().label("decoupling_pct"),
-            d["efficiency_factor"].as_float().label("efficiency_factor"),
-            d[("cadence", "avg_spm")].as_float().label("cadence_spm"),
+            getattr(MetricsRow, LOAD_COLUMNS[load_model]).label("load"),
+            MetricsRow.decoupling_pct, MetricsRow.efficiency_factor,
+            MetricsRow.cadence_avg_spm.label("cadence_spm"),
             _reps_column(dialect).label("reps_info"),
             _split_column(dialect).label("splits"),
         )

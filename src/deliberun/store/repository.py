@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, defer
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
 from deliberun.jsonable import storable as jsonable  # the name services call
+from deliberun.metrics.load import LOAD_MODELS
+from deliberun.metrics.splits import whole_km_paces
 from deliberun.store.streams import decode_stream, encode_stream
 from deliberun.store.tables_core import (
     ActivityRow,
@@ -191,13 +193,63 @@ def save_metrics(
     """
     now = now or datetime.now(UTC)
     data = jsonable(metrics) if clean else metrics
+    columns = metric_columns(data)
     row = session.get(MetricsRow, int(id))
     if row is None:
-        session.add(MetricsRow(activity_id=int(id), data=data, version=version, computed_at=now))
+        row = MetricsRow(activity_id=int(id), data=data, version=version, computed_at=now)
+        session.add(row)
     else:
         row.data = data
         row.version = version
         row.computed_at = now
+    for name, value in columns.items():
+        setattr(row, name, value)
+
+
+#: The load models whose per-activity load is a ``metrics`` column ``load_<model>``.
+LOAD_COLUMNS: dict[str, str] = {m: f"load_{m}" for m in LOAD_MODELS}
+#: Entries of the metrics document copied into ``athlete_facts`` as they are ...
+FACT_KEYS = ("best_efforts_s", "mean_max_speed", "intervals", "hr_best_30s_bpm")
+#: ... and the one made from ``splits_km``: paces of the whole-km splits [s/km].
+KM_PACES = "km_paces_s_per_km"
+
+
+def metric_columns(data: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a metrics row made from its document: the load of every model
+    (``load_<model>``), ``hr_best_30s_bpm``, ``decoupling_pct``, ``efficiency_factor`` and
+    ``cadence_avg_spm`` (``cadence.avg_spm``) (None where the value is missing or not a
+    finite number, as the JSON-path reads they replace returned nothing), and
+    ``athlete_facts`` (:func:`athlete_facts`)."""
+    load = data.get("load")
+    load = load if isinstance(load, dict) else {}
+    out: dict[str, Any] = {col: _finite(load.get(m)) for m, col in LOAD_COLUMNS.items()}
+    out["hr_best_30s_bpm"] = _finite(data.get("hr_best_30s_bpm"))
+    out["decoupling_pct"] = _finite(data.get("decoupling_pct"))
+    out["efficiency_factor"] = _finite(data.get("efficiency_factor"))
+    cadence = data.get("cadence")
+    out["cadence_avg_spm"] = _finite(cadence.get("avg_spm") if isinstance(cadence, dict) else None)
+    out["athlete_facts"] = athlete_facts(data)
+    return out
+
+
+def athlete_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """The small part of a metrics document the athlete models and classifiers read
+    (``FACT_KEYS`` that are not null, and ``KM_PACES`` when there are ``splits_km``):
+    about 1 kB instead of the 11 kB document, most of which is the splits."""
+    out = {k: data[k] for k in FACT_KEYS if data.get(k) is not None}
+    if data.get("splits_km") is not None:
+        out[KM_PACES] = whole_km_paces(data["splits_km"])
+    return out
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def local_start(row: ActivityRow) -> datetime:

@@ -6,6 +6,7 @@ Each area owns one module and one migration (the chain is fixed):
 |---------------------|---------------------------------|------|
 | tables_core.py      | 0001_core (files, activities, streams, metrics), 0006_manual_activities | import, metrics |
 | tables_core.py      | 0009_race_mark (the runner's race mark, a column)  | races |
+| tables_core.py      | 0010_activity_summary (load and best 30 s HR as metrics columns) | pages |
 | tables_athlete.py   | 0002_athlete (settings, threshold history)      | athlete models |
 | tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
 | tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |

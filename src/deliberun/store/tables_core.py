@@ -160,3 +160,16 @@ class MetricsRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     version: Mapped[str] = mapped_column(String(40), nullable=False)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # The scalars the dashboard pages read, copied from ``data`` by its one write path
+    # (``repository.save_metrics``) so a page need not parse the documents; migration
+    # 0010_activity_summary. NULL where the document has no (finite) value.
+    load_trimp_banister: Mapped[float | None] = mapped_column(Float)
+    load_trimp_edwards: Mapped[float | None] = mapped_column(Float)
+    load_rtss: Mapped[float | None] = mapped_column(Float)
+    load_session_rpe: Mapped[float | None] = mapped_column(Float)
+    hr_best_30s_bpm: Mapped[float | None] = mapped_column(Float)
+    decoupling_pct: Mapped[float | None] = mapped_column(Float)
+    efficiency_factor: Mapped[float | None] = mapped_column(Float)
+    cadence_avg_spm: Mapped[float | None] = mapped_column(Float)
+    #: the entries the athlete models read, without the splits (``repository.athlete_facts``)
+    athlete_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
