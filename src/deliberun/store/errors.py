@@ -19,6 +19,10 @@ class StorageError(RuntimeError):
     """The database cannot be opened or written; the message says why and what to do."""
 
 
+class AthleteError(Exception):
+    """No athlete, an unknown one, or several and none chosen: a usage error (exit 2)."""
+
+
 def _orig(exc: BaseException) -> str:
     from sqlalchemy.exc import DBAPIError
 
