@@ -26,6 +26,7 @@ from deliberun.cli import (
     cmd_strava,
 )
 from deliberun.cli.output import print_json, safe, stderr
+from deliberun.services.errors import AthleteError
 
 app = typer.Typer(
     name="deliberun",
@@ -60,6 +61,13 @@ def _root(
         None, "--db", envvar="DELIBERUN_DB", help="Database path or URL (default: user data dir)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    athlete: str = typer.Option(
+        None,
+        "--athlete",
+        envvar="DELIBERUN_ATHLETE",
+        metavar="NAME",
+        help="Whose data (a coach's database holds several; one athlete needs no flag).",
+    ),
     today: str = typer.Option(
         None,
         "--today",
@@ -70,7 +78,7 @@ def _root(
 ) -> None:
     pinned = asof.parse_today(today)
     asof.pin(pinned)
-    ctx.obj = {"db": db, "debug": debug, "today": pinned}
+    ctx.obj = {"db": db, "athlete": athlete, "debug": debug, "today": pinned}
 
 
 for module in REGISTRY:
@@ -98,6 +106,13 @@ def main() -> None:
         raise SystemExit(130) from None
     except SystemExit:
         raise
+    except AthleteError as exc:  # whose data is a usage question: exit 2
+        if debug:
+            raise
+        stderr.print(f"[red]Error:[/red] {safe(str(exc))}", highlight=False)
+        if "--json" in sys.argv[1:]:
+            print_json({"error": str(exc)})
+        raise SystemExit(2) from None
     except Exception as exc:  # a library error: one line, exit 1
         if debug:
             raise
