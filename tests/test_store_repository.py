@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -97,8 +100,41 @@ def test_streams_choose_float32_only_when_lossless():
         decode_stream("<f4", encode_stream(np.ones(3))[1], 4)
 
 
-def test_activity_round_trip(db_path):
-    db = Database(db_path)
+@pytest.fixture(scope="module")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for this module (tests/pg_cluster.py), or why not."""
+    from pg_cluster import start
+
+    got = start()
+    yield got
+    if not isinstance(got, str):
+        got.stop()
+
+
+_names = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path, pg_cluster) -> str:
+    """A new empty database on each backend: the store must behave the same on both."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    if isinstance(pg_cluster, str):
+        pytest.skip(pg_cluster)
+    return pg_cluster.createdb(f"repo{next(_names)}")
+
+
+def test_migrations_at_head_match_every_table(store_url):
+    """The migrations (0011_athletes included) build exactly the tables the code maps."""
+    db = Database(store_url)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    db.dispose()
+    assert diff == []
+
+
+def test_activity_round_trip(store_url):
+    db = Database(store_url)
     act = make_activity()
     aid = store(db, act)
     with db.session() as s:
@@ -119,8 +155,8 @@ def test_activity_round_trip(db_path):
     assert back.utc_offset_s == 3600
 
 
-def test_activity_to_dict_uses_the_local_offset(db_path):
-    db = Database(db_path)
+def test_activity_to_dict_uses_the_local_offset(store_url):
+    db = Database(store_url)
     aid = store(db, make_activity(offset=-5 * 3600))
     with db.session() as s:
         d = repo.activity_to_dict(repo.get_activity(s, aid))
@@ -132,8 +168,8 @@ def test_activity_to_dict_uses_the_local_offset(db_path):
         assert key in d
 
 
-def test_local_date_follows_the_offset(db_path):
-    db = Database(db_path)
+def test_local_date_follows_the_offset(store_url):
+    db = Database(store_url)
     late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
     aid = store(db, make_activity(start=late, offset=3600))
     with db.session() as s:
@@ -142,8 +178,8 @@ def test_local_date_follows_the_offset(db_path):
         assert repo.list_activities(s, until=date(2026, 3, 2)) == []
 
 
-def test_metrics_save_replace_and_version(db_path):
-    db = Database(db_path)
+def test_metrics_save_replace_and_version(store_url):
+    db = Database(store_url)
     aid = store(db, make_activity())
     with db.session() as s, s.begin():
         repo.save_metrics(s, aid, {"decoupling_pct": float("nan"), "x": np.float64(2.5)}, "1")
@@ -155,8 +191,8 @@ def test_metrics_save_replace_and_version(db_path):
         assert repo.get_metrics_version(s, aid) == "2"
 
 
-def test_list_is_ordered_by_start_and_filters_sport(db_path):
-    db = Database(db_path)
+def test_list_is_ordered_by_start_and_filters_sport(store_url):
+    db = Database(store_url)
     b = store(db, make_activity(start=START + timedelta(days=2)), "b")
     a = store(db, make_activity(start=START), "a")
     with db.session() as s:
@@ -164,8 +200,8 @@ def test_list_is_ordered_by_start_and_filters_sport(db_path):
         assert repo.list_activities(s, sport="cycling") == []
 
 
-def test_list_pages_newest_first_and_counts(db_path):
-    db = Database(db_path)
+def test_list_pages_newest_first_and_counts(store_url):
+    db = Database(store_url)
     ids = [store(db, make_activity(start=START + timedelta(days=i)), f"p{i}") for i in range(5)]
     with db.session() as s:
         assert repo.count_activities(s) == 5
@@ -181,10 +217,10 @@ def test_list_pages_newest_first_and_counts(db_path):
             repo.list_activities(s, offset=-1)
 
 
-def test_list_defers_the_structure_column_but_still_loads_it(db_path):
+def test_list_defers_the_structure_column_but_still_loads_it(store_url):
     from sqlalchemy import inspect
 
-    db = Database(db_path)
+    db = Database(store_url)
     aid = store(db, make_activity())
     with db.session() as s:
         (row,) = repo.list_activities(s)
@@ -195,8 +231,8 @@ def test_list_defers_the_structure_column_but_still_loads_it(db_path):
         assert repo.load_activity(s, aid).laps[0].distance_m == 937.0
 
 
-def test_find_same_run_window(db_path):
-    db = Database(db_path)
+def test_find_same_run_window(store_url):
+    db = Database(store_url)
     aid = store(db, make_activity())
     with db.session() as s:
         d = repo.get_activity(s, aid).distance_m
@@ -206,8 +242,8 @@ def test_find_same_run_window(db_path):
         assert repo.find_same_run(s, START, d * 1.03) is None
 
 
-def test_delete_keeps_the_original(db_path):
-    db = Database(db_path)
+def test_delete_keeps_the_original(store_url):
+    db = Database(store_url)
     aid = store(db, make_activity())
     with db.session() as s:
         sha = repo.get_activity(s, aid).sha256
@@ -219,17 +255,17 @@ def test_delete_keeps_the_original(db_path):
         assert repo.get_original(s, sha) == b"file a"
 
 
-def test_naive_datetimes_are_refused(db_path):
-    db = Database(db_path)
+def test_naive_datetimes_are_refused(store_url):
+    db = Database(store_url)
     with db.session() as s, pytest.raises(Exception, match="timezone-aware"):
         repo.add_original(s, "0" * 64, b"x", "x", datetime(2026, 1, 1))
 
 
-def test_history_stamp_sees_a_recompute(db_path):
+def test_history_stamp_sees_a_recompute(store_url):
     """The dashboard's memo key: same activities and metrics count, new values."""
     from deliberun.store.athlete_repo import history_stamp
 
-    db = Database(db_path)
+    db = Database(store_url)
     aid = store(db, make_activity())
     t0 = datetime(2026, 3, 1, tzinfo=UTC)
     with db.session() as s, s.begin():
