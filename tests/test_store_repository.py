@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import numpy as np
 import pytest
@@ -98,30 +95,6 @@ def test_streams_choose_float32_only_when_lossless():
     assert encode_stream(np.array([46.1234567]))[0] == "<f8"
     with pytest.raises(ValueError, match="re-import"):
         decode_stream("<f4", encode_stream(np.ones(3))[1], 4)
-
-
-@pytest.fixture(scope="module")
-def pg_cluster() -> Iterator[Any]:
-    """A throwaway PostgreSQL cluster for this module (tests/pg_cluster.py), or why not."""
-    from pg_cluster import start
-
-    got = start()
-    yield got
-    if not isinstance(got, str):
-        got.stop()
-
-
-_names = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path, pg_cluster) -> str:
-    """A new empty database on each backend: the store must behave the same on both."""
-    if request.param == "sqlite":
-        return str(tmp_path / "test.db")
-    if isinstance(pg_cluster, str):
-        pytest.skip(pg_cluster)
-    return pg_cluster.createdb(f"repo{next(_names)}")
 
 
 def test_migrations_at_head_match_every_table(store_url):
