@@ -310,5 +310,5 @@ def register(app: typer.Typer) -> None:
 
     from deliberun.cli import cmd_athletes
 
-    cmd_athletes.register(athlete_app)
+    cmd_athletes.register(app, athlete_app)
     app.add_typer(athlete_app, name="athlete")

@@ -111,8 +111,37 @@ def remove_cmd(
     stderr.print(f"Removed athlete {name} and their {doc['runs']} runs{saved}", highlight=False)
 
 
-def register(athlete_app: typer.Typer) -> None:
-    """Add these commands under ``deliberun athlete``."""
+def group_cmd(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Every athlete's last run, form, ACWR and days since their data last arrived,
+    the ones that need a look first.
+
+    Example: deliberun group --json
+    """
+    from deliberun.cli import asof
+    from deliberun.services.group import group
+
+    doc = group(_db(ctx), today=asof.today(), now=datetime.now(UTC))
+    if as_json:
+        print_json(doc)
+        return
+    num = lambda x, d: "" if x is None else f"{x:.{d}f}"  # noqa: E731
+    stdout.print(
+        table(
+            f"group on {doc['today']}",
+            ["athlete", "runs", "last run", "form", "ACWR", "days since data", "look at"],
+            [(a["name"], a["runs"], a["last_run"] or "", num(a["form"], 1), num(a["acwr"], 2),
+              "" if a["days_since_data"] is None else a["days_since_data"],
+              "; ".join(a["flags"])) for a in doc["athletes"]],
+        )
+    )  # fmt: skip
+
+
+def register(app: typer.Typer, athlete_app: typer.Typer) -> None:
+    """Add ``athlete add|list|remove`` under ``athlete`` and ``group`` to the root app."""
     athlete_app.command("add")(add_cmd)
     athlete_app.command("list")(list_cmd)
     athlete_app.command("remove")(remove_cmd)
+    app.command("group")(group_cmd)

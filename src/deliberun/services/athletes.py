@@ -15,12 +15,14 @@ from deliberun.store.db import Database
 
 
 def list_athletes(db: Database) -> list[dict[str, Any]]:
-    """Every athlete: ``id``, ``name``, ``created_at`` (ISO), ``runs``, ``last_run`` (ISO)."""
+    """Every athlete: ``id``, ``name``, ``created_at``, ``runs``, ``last_run``,
+    ``last_import`` (ISO strings)."""
     with db.admin_session() as s:
         rows = repo.athletes(s)
     return [
         {**r, "created_at": r["created_at"].isoformat(),
-         "last_run": r["last_run"].isoformat() if r["last_run"] else None}
+         "last_run": r["last_run"].isoformat() if r["last_run"] else None,
+         "last_import": r["last_import"].isoformat() if r["last_import"] else None}
         for r in rows
     ]  # fmt: skip
 

@@ -6,7 +6,7 @@ the athletes themselves, not one athlete's data.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, func, select
@@ -21,24 +21,38 @@ NAME_MAX = 100
 
 
 def athletes(session: Session) -> list[dict[str, Any]]:
-    """Every athlete by id: ``id``, ``name``, ``created_at``, ``runs`` and ``last_run``
-    (the local date of their latest activity, or None)."""
-    counts = {
-        int(aid): (int(n), last)
-        for aid, n, last in session.execute(
-            select(ActivityRow.athlete_id, func.count(), func.max(ActivityRow.local_date)).group_by(
-                ActivityRow.athlete_id
-            )
-        )
-    }
+    """Every athlete by id: ``id``, ``name``, ``created_at``, ``runs``, ``last_run`` (the
+    local date of their latest activity, or None) and ``last_import`` (when the latest of
+    their activities was stored, or None)."""
+    q = select(
+        ActivityRow.athlete_id,
+        func.count(),
+        func.max(ActivityRow.local_date),
+        func.max(ActivityRow.created_at),
+    ).group_by(ActivityRow.athlete_id)
+    counts = {int(aid): (int(n), last, stored) for aid, n, last, stored in session.execute(q)}
     out = []
     for row in session.scalars(select(AthleteRow).order_by(AthleteRow.id)):
-        n, last = counts.get(int(row.id), (0, None))
+        n, last, stored = counts.get(int(row.id), (0, None, None))
         out.append(
             {"id": int(row.id), "name": row.name, "created_at": row.created_at, "runs": n,
-             "last_run": last if isinstance(last, date) or last is None else date.fromisoformat(str(last))}
+             "last_run": _date(last), "last_import": _utc(stored)}
         )  # fmt: skip
     return out
+
+
+def _date(value: Any) -> date | None:
+    """An aggregate's date (SQLite returns MAX of a date column as text)."""
+    return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
+
+
+def _utc(value: Any) -> datetime | None:
+    """An aggregate's UTC time (SQLite: naive text; PostgreSQL: aware)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def get_athlete(session: Session, name: str) -> AthleteRow | None:

@@ -298,6 +298,13 @@ class Database:
             self._athlete_id = resolve_athlete(self.engine, self.athlete)
         return self._athlete_id
 
+    def for_athlete(self, name: str) -> Database:
+        """The same database (engine and connections shared) for another athlete."""
+        other = object.__new__(Database)
+        other.url, other.engine, other.sessions = self.url, self.engine, self.sessions
+        other.athlete, other._athlete_id = name, None
+        return other
+
     def session(self) -> Session:
         """A session that reads and writes the current athlete's rows only."""
         s = self.sessions()
