@@ -148,32 +148,40 @@ MIGRATION_LOCK_KEY = 0x64656C6962
 
 def upgrade(engine: Engine) -> None:
     """Apply every Alembic migration not yet applied (named, ordered, transactional)."""
+    if at_head(engine):  # nothing to do: a read-only database stays readable
+        return
+    migrate(engine, "upgrade", "head")
+
+
+def migrate(engine: Engine, verb: str, revision: str) -> None:
+    """Run Alembic's ``upgrade``/``downgrade`` to ``revision`` in one write transaction.
+
+    IMMEDIATE: a second process opening a new database waits for the first one's
+    migration, then finds the schema at head (instead of "database is locked").
+    PostgreSQL: a transaction-scoped advisory lock does the same (without it the second
+    process's CREATE TABLE fails on the first one's uncommitted catalogue rows).
+    SQLite: foreign keys off while migrating (they can only change outside a
+    transaction). A batch migration recreates a table (copy, DROP, rename), and with
+    them on, the DROP would cascade into the rows of every table that refers to it.
+    The keys are checked before the commit instead (Alembic docs, "Dealing with
+    Referencing Tables" under batch migrations).
+    """
     from alembic import command
     from alembic.config import Config
 
-    if at_head(engine):  # nothing to do: a read-only database stays readable
-        return
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    # IMMEDIATE: a second process opening a new database waits for the first
-    # one's migration, then finds the schema at head (instead of "database is locked").
-    # PostgreSQL: a transaction-scoped advisory lock does the same (without it the second
-    # process's CREATE TABLE fails on the first one's uncommitted catalogue rows).
-    # SQLite: foreign keys off while migrating (they can only change outside a
-    # transaction). A batch migration recreates a table (copy, DROP, rename), and with
-    # them on, the DROP would cascade into the rows of every table that refers to it.
-    # The keys are checked before the commit instead (Alembic docs, "Dealing with
-    # Referencing Tables" under batch migrations).
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        raw = conn.connection.driver_connection
         if sqlite:
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             with conn.execution_options(**{WRITE_OPTION: True}).begin():
                 if engine.dialect.name == "postgresql":
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                getattr(command, verb)(cfg, revision)
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -182,7 +190,7 @@ def upgrade(engine: Engine) -> None:
                         )
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+                raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def head_revision() -> str | None:

@@ -36,7 +36,19 @@ OWNED = (
 FIRST_ATHLETE = "me"
 
 
+def _refuse_with_foreign_keys_on() -> None:
+    """SQLite: the table rebuilds below would cascade-delete child rows with foreign keys
+    on (``deliberun.store.db.migrate`` turns them off; a bare ``alembic`` run does not)."""
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError(
+            "0011_athletes rebuilds tables: run it through deliberun (store.db.migrate), "
+            "which turns SQLite's foreign keys off, or child rows would be deleted"
+        )
+
+
 def upgrade() -> None:
+    _refuse_with_foreign_keys_on()
     op.create_table(
         "athletes",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -88,6 +100,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _refuse_with_foreign_keys_on()
     conn = op.get_bind()
     others = conn.execute(sa.text("SELECT count(*) FROM athletes WHERE id <> 1")).scalar()
     if others:
