@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STAMP_TEST := $(VENV)/.installed-test
 PURE := src/deliberun/io src/deliberun/metrics src/deliberun/models src/deliberun/practice src/deliberun/plan src/deliberun/sim src/deliberun/athlete.py src/deliberun/units.py src/deliberun/errors.py src/deliberun/jsonable.py
 
-.PHONY: demo test install lint typecheck pytest bench clean
+.PHONY: demo test install install-postgres lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $(STAMP) $@
 
 install: $(STAMP)
+
+# The PostgreSQL driver (psycopg 3), an optional extra: only for --db postgresql://...
+# (docs/coach.md). SQLite, the default, needs nothing more.
+install-postgres: $(STAMP)
+	$(BIN)/pip install -q -e '.[postgres]'
 
 demo: $(STAMP)
 	$(BIN)/deliberun demo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,31 @@ def reference_dir() -> Path:
 def db_path(tmp_path: Path) -> Path:
     """A fresh SQLite file per test."""
     return tmp_path / "test.db"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster per test process (tests/pg_cluster.py), or the
+    reason there is none (a string: the tests that need it skip saying why)."""
+    from pg_cluster import start
+
+    got = start()
+    yield got
+    if not isinstance(got, str):
+        got.stop()
+
+
+_pg_names = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path, pg_cluster: Any) -> str:
+    """A new empty database on each backend (issue 16: the same results on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    if isinstance(pg_cluster, str):
+        pytest.skip(pg_cluster)
+    return str(pg_cluster.createdb(f"t{os.getpid()}x{next(_pg_names)}"))
 
 
 #: Debian's chromium (CI's .ci/run installs it; no browser is ever downloaded).

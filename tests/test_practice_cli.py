@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from deliberun.cli.main import app
 
 runner = CliRunner()
+
+
+@pytest.fixture()
+def db_path(store_url: str) -> str:
+    """Every practice-loop command runs on SQLite and on PostgreSQL (issue 16)."""
+    return store_url
+
 
 JOURNAL = """
 version: 1

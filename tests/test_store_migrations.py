@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -56,16 +57,11 @@ def test_migrations_are_idempotent(db_path):
 
 
 def _alembic(engine, verb: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
+    """Migrate as the code does (SQLite: foreign keys off, so a rebuilt table keeps the
+    rows that refer to it)."""
+    from deliberun.store.db import migrate
 
-    from deliberun.store.db import MIGRATIONS_DIR, WRITE_OPTION
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, verb)(cfg, revision)
+    migrate(engine, verb, revision)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -140,6 +136,85 @@ def test_race_marks_move_from_extra_to_their_column_and_back(empty_url) -> None:
         assert "race_mark" not in {c["name"] for c in sa.inspect(conn).get_columns("activities")}
     engine.dispose()
     assert back == {i: (e,) for i, e in extras.items()}
+
+
+def _value(column: Any, i: int) -> Any:
+    """A value of the column's type for row ``i`` (a foreign key points at row ``i``)."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+
+    if column.foreign_keys:
+        fk = next(iter(column.foreign_keys))
+        return ("ab" if i == 1 else f"ab{i}") if fk.column.name == "sha256" else i
+    t = column.type
+    if isinstance(t, sa.Boolean):
+        return i % 2 == 0
+    if isinstance(t, sa.Integer):
+        return i
+    if isinstance(t, sa.Float):
+        return i + 0.5
+    if isinstance(t, sa.DateTime):
+        return datetime(2024, 9, i, 18, tzinfo=UTC)
+    if isinstance(t, sa.Date):
+        return date(2024, 9, i)
+    if isinstance(t, sa.JSON):
+        return {"k": i, "list": [i, None]}
+    if isinstance(t, sa.LargeBinary):
+        return bytes([i, 0, 255])
+    if column.name == "sha256":
+        return "ab" if i == 1 else f"ab{i}"
+    length = getattr(t, "length", None) or 40
+    return f"{column.name} {i}"[-length:]
+
+
+def test_a_single_runner_database_becomes_athlete_1_with_every_row(empty_url) -> None:
+    """0011_athletes: a database made by 0009 with rows in every table keeps every
+    row, value for value, each now athlete 1's (``me``); the new unique keys hold."""
+    import sqlalchemy as sa
+
+    from deliberun.store.db import make_engine
+
+    url = empty_url()
+    engine = make_engine(url)
+    _alembic(engine, "upgrade", "0009_race_mark")
+    meta = sa.MetaData()
+    with engine.begin() as conn:
+        meta.reflect(conn)
+        tables = [t for t in meta.sorted_tables if t.name != "alembic_version"]
+        for t in tables:
+            for i in (1,) if t.name == "athlete_settings" else (1, 2):  # one row, id 1, ever
+                row = {c.name: _value(c, i) for c in t.columns}
+                conn.execute(t.insert().values(**row))
+
+    def read(engine: Any, name: str) -> list[dict[str, Any]]:
+        m = sa.MetaData()
+        with engine.connect() as conn:
+            m.reflect(conn, only=[name])
+            t = m.tables[name]
+            key = [c for c in t.primary_key.columns] or list(t.columns)
+            return [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(*key))]
+
+    before = {t.name: read(engine, t.name) for t in tables}
+    engine.dispose()
+    assert all(len(rows) == 2 for n, rows in before.items() if n != "athlete_settings")
+
+    Database(url).dispose()  # opening migrates to head
+    engine = make_engine(url)
+    owned = 0
+    for name, rows in before.items():
+        after = read(engine, name)
+        if after and "athlete_id" in after[0]:
+            owned += 1
+            assert {r.pop("athlete_id") for r in after} == {1}, name
+        # columns later migrations add beside (0010's metrics columns) are not compared
+        after = [{k: r[k] for k in rows[0]} for r in after] if rows else after
+        assert after == rows, name
+    assert owned == 15  # every table of a runner's data (originals are shared bytes)
+    assert read(engine, "athletes")[0]["name"] == "me"
+    _alembic(engine, "downgrade", "0009_race_mark")  # and back: still every row
+    assert {t.name: read(engine, t.name) for t in tables} == before
+    engine.dispose()
 
 
 def test_metric_columns_are_filled_from_the_documents_on_upgrade(empty_url) -> None:

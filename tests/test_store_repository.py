@@ -97,8 +97,17 @@ def test_streams_choose_float32_only_when_lossless():
         decode_stream("<f4", encode_stream(np.ones(3))[1], 4)
 
 
-def test_activity_round_trip(db_path):
-    db = Database(db_path)
+def test_migrations_at_head_match_every_table(store_url):
+    """The migrations (0011_athletes included) build exactly the tables the code maps."""
+    db = Database(store_url)
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    db.dispose()
+    assert diff == []
+
+
+def test_activity_round_trip(store_url):
+    db = Database(store_url)
     act = make_activity()
     aid = store(db, act)
     with db.session() as s:
@@ -119,8 +128,8 @@ def test_activity_round_trip(db_path):
     assert back.utc_offset_s == 3600
 
 
-def test_activity_to_dict_uses_the_local_offset(db_path):
-    db = Database(db_path)
+def test_activity_to_dict_uses_the_local_offset(store_url):
+    db = Database(store_url)
     aid = store(db, make_activity(offset=-5 * 3600))
     with db.session() as s:
         d = repo.activity_to_dict(repo.get_activity(s, aid))
@@ -132,8 +141,8 @@ def test_activity_to_dict_uses_the_local_offset(db_path):
         assert key in d
 
 
-def test_local_date_follows_the_offset(db_path):
-    db = Database(db_path)
+def test_local_date_follows_the_offset(store_url):
+    db = Database(store_url)
     late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
     aid = store(db, make_activity(start=late, offset=3600))
     with db.session() as s:
@@ -142,8 +151,8 @@ def test_local_date_follows_the_offset(db_path):
         assert repo.list_activities(s, until=date(2026, 3, 2)) == []
 
 
-def test_metrics_save_replace_and_version(db_path):
-    db = Database(db_path)
+def test_metrics_save_replace_and_version(store_url):
+    db = Database(store_url)
     aid = store(db, make_activity())
     with db.session() as s, s.begin():
         repo.save_metrics(s, aid, {"decoupling_pct": float("nan"), "x": np.float64(2.5)}, "1")
@@ -153,6 +162,93 @@ def test_metrics_save_replace_and_version(db_path):
     with db.session() as s:
         assert repo.get_metrics(s, aid) == {"x": 3.0}
         assert repo.get_metrics_version(s, aid) == "2"
+
+
+def test_list_is_ordered_by_start_and_filters_sport(store_url):
+    db = Database(store_url)
+    b = store(db, make_activity(start=START + timedelta(days=2)), "b")
+    a = store(db, make_activity(start=START), "a")
+    with db.session() as s:
+        assert [r.id for r in repo.list_activities(s)] == [a, b]
+        assert repo.list_activities(s, sport="cycling") == []
+
+
+def test_list_pages_newest_first_and_counts(store_url):
+    db = Database(store_url)
+    ids = [store(db, make_activity(start=START + timedelta(days=i)), f"p{i}") for i in range(5)]
+    with db.session() as s:
+        assert repo.count_activities(s) == 5
+        assert repo.count_activities(s, since=(START + timedelta(days=3)).date()) == 2
+        assert repo.count_activities(s, sport="cycling") == 0
+        newest = repo.list_activities(s, newest_first=True)
+        assert [r.id for r in newest] == ids[::-1]
+        page = repo.list_activities(s, newest_first=True, limit=2, offset=1)
+        assert [r.id for r in page] == ids[::-1][1:3]
+        assert [r.id for r in repo.list_activities(s, offset=3)] == ids[3:]
+        assert repo.list_activities(s, limit=0) == []
+        with pytest.raises(ValueError, match="offset"):
+            repo.list_activities(s, offset=-1)
+
+
+def test_list_defers_the_structure_column_but_still_loads_it(store_url):
+    from sqlalchemy import inspect
+
+    db = Database(store_url)
+    aid = store(db, make_activity())
+    with db.session() as s:
+        (row,) = repo.list_activities(s)
+        assert "structure" in inspect(row).unloaded  # not read with the list
+        assert repo.activity_to_dict(row)["extra"] == {"gear": "shoes"}
+        assert row.structure["pauses"] == [[100.0, 120.0]]  # loaded on first access
+    with db.session() as s:
+        assert repo.load_activity(s, aid).laps[0].distance_m == 937.0
+
+
+def test_find_same_run_window(store_url):
+    db = Database(store_url)
+    aid = store(db, make_activity())
+    with db.session() as s:
+        d = repo.get_activity(s, aid).distance_m
+        assert repo.find_same_run(s, START + timedelta(seconds=59), d * 1.019).id == aid
+        assert repo.find_same_run(s, START - timedelta(seconds=59), d * 0.981).id == aid
+        assert repo.find_same_run(s, START + timedelta(seconds=61), d) is None
+        assert repo.find_same_run(s, START, d * 1.03) is None
+
+
+def test_delete_keeps_the_original(store_url):
+    db = Database(store_url)
+    aid = store(db, make_activity())
+    with db.session() as s:
+        sha = repo.get_activity(s, aid).sha256
+    with db.session() as s, s.begin():
+        repo.delete_activity(s, aid)
+    with db.session() as s:
+        assert repo.get_activity(s, aid) is None
+        assert repo.load_streams(s, aid) == {}
+        assert repo.get_original(s, sha) == b"file a"
+
+
+def test_naive_datetimes_are_refused(store_url):
+    db = Database(store_url)
+    with db.session() as s, pytest.raises(Exception, match="timezone-aware"):
+        repo.add_original(s, "0" * 64, b"x", "x", datetime(2026, 1, 1))
+
+
+def test_history_stamp_sees_a_recompute(store_url):
+    """The dashboard's memo key: same activities and metrics count, new values."""
+    from deliberun.store.athlete_repo import history_stamp
+
+    db = Database(store_url)
+    aid = store(db, make_activity())
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    with db.session() as s, s.begin():
+        repo.save_metrics(s, aid, {"x": 1.0}, "1", now=t0)
+    with db.session() as s:
+        before = history_stamp(s)
+    with db.session() as s, s.begin():
+        repo.save_metrics(s, aid, {"x": 2.0}, "1", now=t0 + timedelta(hours=1))
+    with db.session() as s:
+        assert history_stamp(s) != before
 
 
 def test_metric_columns_follow_every_save_of_the_document(db_path):
@@ -200,93 +296,6 @@ def test_metric_columns_follow_every_save_of_the_document(db_path):
         with pytest.raises(ValueError, match="unknown load_model 'foster'"):
             athlete_repo.activity_loads(s, until=date(2026, 3, 2), load_model="foster")
     assert [tuple(r)[-1] for r in maxima] == [None]
-
-
-def test_list_is_ordered_by_start_and_filters_sport(db_path):
-    db = Database(db_path)
-    b = store(db, make_activity(start=START + timedelta(days=2)), "b")
-    a = store(db, make_activity(start=START), "a")
-    with db.session() as s:
-        assert [r.id for r in repo.list_activities(s)] == [a, b]
-        assert repo.list_activities(s, sport="cycling") == []
-
-
-def test_list_pages_newest_first_and_counts(db_path):
-    db = Database(db_path)
-    ids = [store(db, make_activity(start=START + timedelta(days=i)), f"p{i}") for i in range(5)]
-    with db.session() as s:
-        assert repo.count_activities(s) == 5
-        assert repo.count_activities(s, since=(START + timedelta(days=3)).date()) == 2
-        assert repo.count_activities(s, sport="cycling") == 0
-        newest = repo.list_activities(s, newest_first=True)
-        assert [r.id for r in newest] == ids[::-1]
-        page = repo.list_activities(s, newest_first=True, limit=2, offset=1)
-        assert [r.id for r in page] == ids[::-1][1:3]
-        assert [r.id for r in repo.list_activities(s, offset=3)] == ids[3:]
-        assert repo.list_activities(s, limit=0) == []
-        with pytest.raises(ValueError, match="offset"):
-            repo.list_activities(s, offset=-1)
-
-
-def test_list_defers_the_structure_column_but_still_loads_it(db_path):
-    from sqlalchemy import inspect
-
-    db = Database(db_path)
-    aid = store(db, make_activity())
-    with db.session() as s:
-        (row,) = repo.list_activities(s)
-        assert "structure" in inspect(row).unloaded  # not read with the list
-        assert repo.activity_to_dict(row)["extra"] == {"gear": "shoes"}
-        assert row.structure["pauses"] == [[100.0, 120.0]]  # loaded on first access
-    with db.session() as s:
-        assert repo.load_activity(s, aid).laps[0].distance_m == 937.0
-
-
-def test_find_same_run_window(db_path):
-    db = Database(db_path)
-    aid = store(db, make_activity())
-    with db.session() as s:
-        d = repo.get_activity(s, aid).distance_m
-        assert repo.find_same_run(s, START + timedelta(seconds=59), d * 1.019).id == aid
-        assert repo.find_same_run(s, START - timedelta(seconds=59), d * 0.981).id == aid
-        assert repo.find_same_run(s, START + timedelta(seconds=61), d) is None
-        assert repo.find_same_run(s, START, d * 1.03) is None
-
-
-def test_delete_keeps_the_original(db_path):
-    db = Database(db_path)
-    aid = store(db, make_activity())
-    with db.session() as s:
-        sha = repo.get_activity(s, aid).sha256
-    with db.session() as s, s.begin():
-        repo.delete_activity(s, aid)
-    with db.session() as s:
-        assert repo.get_activity(s, aid) is None
-        assert repo.load_streams(s, aid) == {}
-        assert repo.get_original(s, sha) == b"file a"
-
-
-def test_naive_datetimes_are_refused(db_path):
-    db = Database(db_path)
-    with db.session() as s, pytest.raises(Exception, match="timezone-aware"):
-        repo.add_original(s, "0" * 64, b"x", "x", datetime(2026, 1, 1))
-
-
-def test_history_stamp_sees_a_recompute(db_path):
-    """The dashboard's memo key: same activities and metrics count, new values."""
-    from deliberun.store.athlete_repo import history_stamp
-
-    db = Database(db_path)
-    aid = store(db, make_activity())
-    t0 = datetime(2026, 3, 1, tzinfo=UTC)
-    with db.session() as s, s.begin():
-        repo.save_metrics(s, aid, {"x": 1.0}, "1", now=t0)
-    with db.session() as s:
-        before = history_stamp(s)
-    with db.session() as s, s.begin():
-        repo.save_metrics(s, aid, {"x": 2.0}, "1", now=t0 + timedelta(hours=1))
-    with db.session() as s:
-        assert history_stamp(s) != before
 
 
 def test_history_stamp_tells_race_marks_on_different_runs_apart(db_path):

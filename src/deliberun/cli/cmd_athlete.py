@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from deliberun.cli import asof
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import clock as format_duration
@@ -17,7 +18,7 @@ RACE_NAMES = {"5000": "5k", "10000": "10k", "21097.5": "half", "42195": "maratho
 
 
 def _db(ctx: typer.Context) -> Database:
-    return Database((ctx.obj or {}).get("db"))
+    return open_db(ctx)
 
 
 def _service() -> Any:
@@ -314,4 +315,7 @@ def register(app: typer.Typer) -> None:
         """
         _paces(race[0], race[1], as_json)
 
+    from deliberun.cli import cmd_athletes
+
+    cmd_athletes.register(app, athlete_app)
     app.add_typer(athlete_app, name="athlete")

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from deliberun.cli import asof
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, safe, stderr, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import METRES_PER_UNIT, clock
@@ -21,7 +22,7 @@ segment_app = typer.Typer(
 
 
 def _db(ctx: typer.Context) -> Database:
-    return Database((ctx.obj or {}).get("db"))
+    return open_db(ctx)
 
 
 def _t(x: Any) -> str:

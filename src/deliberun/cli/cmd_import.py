@@ -19,6 +19,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, safe, stderr, stdout, table
 from deliberun.cli.show_view import (
     fmt_distance,
@@ -68,7 +69,7 @@ def _progress(quiet: bool, label: str, unit: str) -> Iterator[Any]:
 
 
 def _db(ctx: typer.Context) -> Database:
-    return Database((ctx.obj or {}).get("db"))
+    return open_db(ctx)
 
 
 def _units(db: Database) -> str:

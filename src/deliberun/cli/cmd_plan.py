@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from deliberun.cli import asof
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
 from deliberun.errors import InvalidInput
 from deliberun.store.db import Database
@@ -26,7 +27,7 @@ plan_app = typer.Typer(
 
 
 def _db(ctx: typer.Context) -> Database:
-    return Database((ctx.obj or {}).get("db"))
+    return open_db(ctx)
 
 
 def _today() -> date:

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from deliberun.cli import asof
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import plain
@@ -33,7 +34,7 @@ JSON = typer.Option(False, "--json", help="Print one JSON document.")
 
 
 def _db(ctx: typer.Context) -> Database:
-    return Database((ctx.obj or {}).get("db"))
+    return open_db(ctx)
 
 
 def _projected(p: Any) -> str:

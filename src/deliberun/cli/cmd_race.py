@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from deliberun.cli import asof
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, stdout, table
-from deliberun.store.db import Database
 
 
 def race_cmd(
@@ -30,7 +30,7 @@ def race_cmd(
     """
     from deliberun.services.races import mark_race, race_verdicts
 
-    db = Database((ctx.obj or {}).get("db"))
+    db = open_db(ctx)
     today = asof.today()
     if activity_id is None:
         if not_race or auto:

@@ -32,8 +32,8 @@ def report(
 
     Example: deliberun report --week 2026-03-02 --out week.png
     """
+    from deliberun.cli.dbopen import open_db
     from deliberun.services.dashboard import week_report
-    from deliberun.store.db import Database
     from deliberun.web.app import render_report
     from deliberun.web.report_image import FORMATS, write_report_image
 
@@ -51,7 +51,7 @@ def report(
             fail(f"--out {out.name}: name the file .png, .pdf or .html", code=2)
         if not out.parent.is_dir():
             fail(f"--out {out}: folder {out.parent} does not exist; create it first", code=2)
-    db = Database(ctx.obj["db"] if ctx.obj else None)
+    db = open_db(ctx)
     data = week_report(db, week=day, today=today)
     if json_:
         print_json(data)

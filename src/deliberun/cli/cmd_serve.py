@@ -45,7 +45,7 @@ def serve(
     """
     import uvicorn
 
-    from deliberun.store.db import Database
+    from deliberun.cli.dbopen import open_db
     from deliberun.web.app import create_app
     from deliberun.web.security import allowed_hosts
 
@@ -58,12 +58,15 @@ def serve(
             highlight=False,
         )
     sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
-    url = Database(ctx.obj["db"] if ctx.obj else None).url
+    db = open_db(ctx)
+    url = db.url
     pinned = (ctx.obj or {}).get("today")
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too
         hosts |= allowed_hosts(socket.gethostname(), port)
-    app = create_app(url, read_only=read_only, warm=True, hosts=hosts, today=pinned)
+    app = create_app(
+        url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
+    )
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(

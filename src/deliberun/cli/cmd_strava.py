@@ -7,8 +7,8 @@ from typing import Any
 
 import typer
 
+from deliberun.cli.dbopen import open_db
 from deliberun.cli.output import fail, print_json, stderr, stdout, table
-from deliberun.store.db import Database
 
 strava_app = typer.Typer(
     help="Connect deliberun to your Strava account (your own API application).\n\n"
@@ -134,7 +134,7 @@ def sync_cmd(
             raise typer.BadParameter(
                 f"{since!r} is not a date; use YYYY-MM-DD", param_hint="--since"
             ) from None
-    db = Database((ctx.obj or {}).get("db"))
+    db = open_db(ctx)
     try:
         with _progress(quiet or as_json, "syncing", "activities") as progress:
             report = sv.sync(

@@ -60,6 +60,13 @@ def _root(
         None, "--db", envvar="DELIBERUN_DB", help="Database path or URL (default: user data dir)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    athlete: str = typer.Option(
+        None,
+        "--athlete",
+        envvar="DELIBERUN_ATHLETE",
+        metavar="NAME",
+        help="Whose data (a coach's database holds several; one athlete needs no flag).",
+    ),
     today: str = typer.Option(
         None,
         "--today",
@@ -70,7 +77,7 @@ def _root(
 ) -> None:
     pinned = asof.parse_today(today)
     asof.pin(pinned)
-    ctx.obj = {"db": db, "debug": debug, "today": pinned}
+    ctx.obj = {"db": db, "athlete": athlete, "debug": debug, "today": pinned}
 
 
 for module in REGISTRY:

@@ -52,7 +52,7 @@ def _data_stamp(db: Database) -> tuple[Any, ...]:
 
 
 def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[Any, Any]]:
-    key = (db.url, today, _data_stamp(db))
+    key = (db.url, db.athlete_id, today, _data_stamp(db))  # whose: two athletes, one url
     hit = _STATE_MEMO.get(key)
     if hit is not None:
         return hit

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import ForeignKey, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -16,3 +16,17 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Owned:
+    """Mixin: the row belongs to one athlete (``tables_athletes``; migration 0011_athletes).
+
+    The store sets ``athlete_id`` on insert and filters every query by it
+    (``deliberun.store.scope``); deleting the athlete deletes the row.
+    """
+
+    @declared_attr
+    def athlete_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr takes the class
+        return mapped_column(
+            ForeignKey("athletes.id", ondelete="CASCADE"), nullable=False, index=True
+        )

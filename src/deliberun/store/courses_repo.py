@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
+from deliberun.store.scope import athlete_of
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_courses import CourseRow, CourseTrackRow, SegmentRow
 
@@ -189,11 +190,13 @@ def add_tracks(
     distance_m, direction, arrays)`` each (``arrays`` None: examined, no usable track)."""
     if not tracks:
         return
+    athlete = athlete_of(session)  # a bulk insert does not pass the flush that sets it
     rows = []
     for aid, cid, dist, direction, arrays in tracks:
         n, blob = encode_arrays(arrays) if arrays is not None else (0, b"")
         rows.append(
             {
+                "athlete_id": athlete,
                 "activity_id": int(aid),
                 "course_id": cid,
                 "distance_m": float(dist),

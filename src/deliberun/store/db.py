@@ -15,6 +15,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session as _Session
 from sqlalchemy.orm import SessionTransaction, sessionmaker
 
+from deliberun.store import scope
+from deliberun.store.scope import ATHLETE_KEY
+
 __all__ = [
     "Database",
     "MIGRATIONS_DIR",
@@ -47,6 +50,9 @@ class Session(_Session):
         if not nested:
             self.connection(execution_options={WRITE_OPTION: True})
         return tx
+
+
+scope.install(Session)
 
 
 def default_db_path() -> Path:
@@ -142,22 +148,49 @@ MIGRATION_LOCK_KEY = 0x64656C6962
 
 def upgrade(engine: Engine) -> None:
     """Apply every Alembic migration not yet applied (named, ordered, transactional)."""
+    if at_head(engine):  # nothing to do: a read-only database stays readable
+        return
+    migrate(engine, "upgrade", "head")
+
+
+def migrate(engine: Engine, verb: str, revision: str) -> None:
+    """Run Alembic's ``upgrade``/``downgrade`` to ``revision`` in one write transaction.
+
+    IMMEDIATE: a second process opening a new database waits for the first one's
+    migration, then finds the schema at head (instead of "database is locked").
+    PostgreSQL: a transaction-scoped advisory lock does the same (without it the second
+    process's CREATE TABLE fails on the first one's uncommitted catalogue rows).
+    SQLite: foreign keys off while migrating (they can only change outside a
+    transaction). A batch migration recreates a table (copy, DROP, rename), and with
+    them on, the DROP would cascade into the rows of every table that refers to it.
+    The keys are checked before the commit instead (Alembic docs, "Dealing with
+    Referencing Tables" under batch migrations).
+    """
     from alembic import command
     from alembic.config import Config
 
-    if at_head(engine):  # nothing to do: a read-only database stays readable
-        return
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    # IMMEDIATE: a second process opening a new database waits for the first
-    # one's migration, then finds the schema at head (instead of "database is locked").
-    # PostgreSQL: a transaction-scoped advisory lock does the same (without it the second
-    # process's CREATE TABLE fails on the first one's uncommitted catalogue rows).
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.execution_options(**{WRITE_OPTION: True}).begin():
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                cfg.attributes["connection"] = conn
+                getattr(command, verb)(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(
+                            f"migration left rows without their parent: {broken[:3]}"
+                        )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def head_revision() -> str | None:
@@ -198,10 +231,53 @@ def at_head(engine: Engine) -> bool:
 OPENED: list[str] = []
 
 
-class Database:
-    """An engine plus a session factory, migrated on open."""
+def resolve_athlete(engine: Engine, name: str | None) -> int:
+    """The id of the athlete named ``name`` (``--athlete``, else ``DELIBERUN_ATHLETE``).
 
-    def __init__(self, db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> None:
+    With no name, the database's only athlete. Raises ``AthleteError`` (one line, the
+    names to choose from) for an unknown name or when several athletes need one.
+    """
+    from sqlalchemy import select
+
+    from deliberun.store.errors import AthleteError
+    from deliberun.store.tables_athletes import AthleteRow
+
+    name = name if name is not None else (os.environ.get("DELIBERUN_ATHLETE") or None)
+    with engine.connect() as conn:
+        rows = conn.execute(select(AthleteRow.id, AthleteRow.name).order_by(AthleteRow.id)).all()
+    names = ", ".join(n for _, n in rows) or "none"
+    if name is not None:
+        for aid, n in rows:
+            if n == name:
+                return int(aid)
+        raise AthleteError(
+            f"no athlete named {name!r} (athletes: {names}); "
+            f"add one with: deliberun athlete add {name}"
+        )
+    if len(rows) == 1:
+        return int(rows[0][0])
+    if not rows:
+        raise AthleteError("this database has no athlete; add one with: deliberun athlete add NAME")
+    raise AthleteError(
+        f"this database holds {len(rows)} athletes ({names}); choose one with --athlete NAME"
+    )
+
+
+class Database:
+    """An engine plus a session factory, migrated on open; its sessions are for one athlete.
+
+    ``athlete`` names the runner (else ``DELIBERUN_ATHLETE``, else the only one); it is
+    resolved on the first session, so a database can be opened to manage its athletes
+    (``admin_session``) whatever their number.
+    """
+
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        migrate: bool = True,
+        athlete: str | None = None,
+    ) -> None:
         from sqlalchemy.exc import DBAPIError
 
         from deliberun.store.errors import StorageError, advice
@@ -220,8 +296,31 @@ class Database:
             except DBAPIError as exc:
                 raise StorageError(advice(exc, self.url)) from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, class_=Session)
+        self.athlete = athlete
+        self._athlete_id: int | None = None
+
+    @property
+    def athlete_id(self) -> int:
+        """The current athlete's id (resolved once, see :func:`resolve_athlete`)."""
+        if self._athlete_id is None:
+            self._athlete_id = resolve_athlete(self.engine, self.athlete)
+        return self._athlete_id
+
+    def for_athlete(self, name: str) -> Database:
+        """The same database (engine and connections shared) for another athlete."""
+        other = object.__new__(Database)
+        other.url, other.engine, other.sessions = self.url, self.engine, self.sessions
+        other.athlete, other._athlete_id = name, None
+        return other
 
     def session(self) -> Session:
+        """A session that reads and writes the current athlete's rows only."""
+        s = self.sessions()
+        s.info[ATHLETE_KEY] = self.athlete_id
+        return s
+
+    def admin_session(self) -> Session:
+        """A session over every athlete's rows: only for the athletes' own bookkeeping."""
         return self.sessions()
 
     def dispose(self) -> None:

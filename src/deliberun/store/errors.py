@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from deliberun.errors import DeliberunError
+from deliberun.errors import DeliberunError, InvalidInput
 
 #: The base of every database driver error (what the adapters catch, via services.errors).
 DatabaseFailure = DBAPIError
@@ -21,6 +21,10 @@ class StorageError(DeliberunError, RuntimeError):
     """The database cannot be opened or written; the message says why and what to do."""
 
     http_status = 503
+
+
+class AthleteError(InvalidInput):
+    """No athlete, an unknown one, or several and none chosen: a usage error (exit 2)."""
 
 
 def _orig(exc: BaseException) -> str:

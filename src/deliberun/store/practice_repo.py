@@ -233,7 +233,7 @@ def delete_target(session: Session, row: TargetRow) -> None:
 
 
 def get_experiment(session: Session, exp_id: str) -> ExperimentRow | None:
-    return session.get(ExperimentRow, exp_id)
+    return session.scalars(select(ExperimentRow).where(ExperimentRow.id == exp_id)).first()
 
 
 def replace_experiment(session: Session, old: ExperimentRow | None, row: ExperimentRow) -> None:

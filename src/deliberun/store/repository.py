@@ -22,6 +22,7 @@ from deliberun.io.activity import Activity, DeviceSummary, Lap
 from deliberun.jsonable import storable as jsonable  # the name services call
 from deliberun.metrics.load import LOAD_MODELS
 from deliberun.metrics.splits import whole_km_paces
+from deliberun.store.scope import athlete_of
 from deliberun.store.streams import decode_stream, encode_stream
 from deliberun.store.tables_core import (
     ActivityRow,
@@ -298,7 +299,11 @@ def source_for_sha(session: Session, sha256: str) -> ActivitySourceRow | None:
 
 
 def get_original(session: Session, sha256: str) -> bytes | None:
-    """The original bytes of an imported file, unchanged."""
+    """The original bytes of an imported file, unchanged (kept after its activity is deleted).
+
+    Originals are shared, content-addressed bytes, not scoped by athlete: the SHA-256 is
+    the key, and only an athlete's own activities and sources name it.
+    """
     row = session.get(OriginalRow, sha256)
     return row.data if row is not None else None
 
@@ -430,8 +435,16 @@ def replace_encoded_streams(
 ) -> None:
     """Store streams already encoded by :func:`encode_streams`, replacing any stored before."""
     session.execute(delete(StreamRow).where(StreamRow.activity_id == int(id)))
+    athlete = athlete_of(session)  # a bulk insert does not pass the flush that sets it
     rows = [
-        {"activity_id": int(id), "name": name, "dtype": dt, "n": n, "data": blob}
+        {
+            "athlete_id": athlete,
+            "activity_id": int(id),
+            "name": name,
+            "dtype": dt,
+            "n": n,
+            "data": blob,
+        }  # fmt: skip
         for name, (dt, n, blob) in encoded.items()
     ]
     if rows:  # one executemany, not one ORM object per stream

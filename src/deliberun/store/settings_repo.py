@@ -15,17 +15,22 @@ from deliberun.store.tables_athlete import AthleteSettingsRow, ThresholdEstimate
 MODELS_KEY = "_models"
 
 
+def settings_row(session: Session) -> AthleteSettingsRow | None:
+    """The current athlete's settings row (the session's scope picks it), or None."""
+    return session.scalars(select(AthleteSettingsRow)).first()
+
+
 def get_settings(session: Session) -> AthleteSettings:
-    row = session.get(AthleteSettingsRow, 1)
+    row = settings_row(session)
     return AthleteSettings.from_dict(row.data if row else None)
 
 
 def set_settings(session: Session, settings: AthleteSettings) -> None:
     """Store the settings; keeps the model choices stored beside them."""
-    row = session.get(AthleteSettingsRow, 1)
+    row = settings_row(session)
     data = settings.to_dict()
     if row is None:
-        session.add(AthleteSettingsRow(id=1, data=data))
+        session.add(AthleteSettingsRow(data=data))
     else:
         for key, value in (row.data or {}).items():  # _models, _strava ... stay
             if key.startswith("_"):
@@ -35,17 +40,17 @@ def set_settings(session: Session, settings: AthleteSettings) -> None:
 
 def get_model_settings(session: Session) -> dict[str, Any]:
     """The athlete area's model choices ({} when none were set)."""
-    row = session.get(AthleteSettingsRow, 1)
+    row = settings_row(session)
     return dict((row.data or {}).get(MODELS_KEY) or {}) if row else {}
 
 
 def set_model_settings(session: Session, models: dict[str, Any]) -> None:
     """Replace the athlete area's model choices."""
-    row = session.get(AthleteSettingsRow, 1)
+    row = settings_row(session)
     if row is None:
         data = AthleteSettings().to_dict()
         data[MODELS_KEY] = dict(models)
-        session.add(AthleteSettingsRow(id=1, data=data))
+        session.add(AthleteSettingsRow(data=data))
     else:
         data = dict(row.data or {})
         data[MODELS_KEY] = dict(models)

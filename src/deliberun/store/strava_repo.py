@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deliberun.store.settings_repo import settings_row
 from deliberun.store.tables_athlete import AthleteSettingsRow
 from deliberun.store.tables_core import ActivityRow
 
@@ -32,17 +33,15 @@ def strava_index(session: Session) -> dict[str, tuple[int, datetime]]:
 
 
 def get_state(session: Session) -> dict[str, Any]:
-    row = session.get(AthleteSettingsRow, 1)
+    row = settings_row(session)
     return dict((row.data or {}).get(STATE_KEY) or {}) if row else {}
 
 
 def set_state(session: Session, state: dict[str, Any]) -> None:
-    row = session.get(AthleteSettingsRow, 1)
+    row = settings_row(session)
     if row is None:
         from deliberun.athlete import AthleteSettings
 
-        session.add(
-            AthleteSettingsRow(id=1, data={**AthleteSettings().to_dict(), STATE_KEY: state})
-        )
+        session.add(AthleteSettingsRow(data={**AthleteSettings().to_dict(), STATE_KEY: state}))
     else:
         row.data = {**(row.data or {}), STATE_KEY: dict(state)}

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deliberun.store.base import Base
+from deliberun.store.base import Base, Owned
 
 
-class AthleteSettingsRow(Base):
-    """One row (id=1): the runner's own settings as JSON (``AthleteSettings.to_dict``).
+class AthleteSettingsRow(Owned, Base):
+    """One row per athlete (unique ``athlete_id``): the runner's own settings as JSON (``AthleteSettings.to_dict``).
 
     The athlete area keeps its model choices (Banister time constants, prediction
     window) under the key ``"_models"`` of the same JSON (see ``settings_repo``).
@@ -22,8 +22,10 @@ class AthleteSettingsRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
 
+    __table_args__ = (UniqueConstraint("athlete_id"),)
 
-class ThresholdEstimateRow(Base):
+
+class ThresholdEstimateRow(Owned, Base):
     """One estimate of a threshold from the data, kept as history.
 
     ``key`` is the ``AthleteSettings`` field it estimates (``hr_max_bpm``,

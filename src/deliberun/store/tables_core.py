@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deliberun.store.base import Base
+from deliberun.store.base import Base, Owned
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -68,7 +68,7 @@ class OriginalRow(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
-class ActivityRow(Base):
+class ActivityRow(Owned, Base):
     """One activity (one run), whatever number of files it came from.
 
     Summary columns are SI; ``start_time`` is UTC, ``utc_offset_s`` the local
@@ -118,7 +118,7 @@ class ActivityRow(Base):
     )
 
 
-class ActivitySourceRow(Base):
+class ActivitySourceRow(Owned, Base):
     """One file an activity came from (the same run from Garmin and Strava: two rows)."""
 
     __tablename__ = "activity_sources"
@@ -133,11 +133,12 @@ class ActivitySourceRow(Base):
 
     __table_args__ = (
         Index("ix_activity_sources_activity_id", "activity_id"),
-        Index("ix_activity_sources_sha256", "sha256", unique=True),
+        # one file once per athlete (migration 0011_athletes: was unique on sha256 alone)
+        Index("ix_activity_sources_athlete_sha256", "athlete_id", "sha256", unique=True),
     )
 
 
-class StreamRow(Base):
+class StreamRow(Owned, Base):
     """One stream of one activity: ``n`` samples, zlib-compressed little-endian ``dtype``."""
 
     __tablename__ = "streams"
@@ -150,7 +151,7 @@ class StreamRow(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
-class MetricsRow(Base):
+class MetricsRow(Owned, Base):
     """The metrics of one activity (``deliberun.metrics.compute_all``) and their code version."""
 
     __tablename__ = "metrics"

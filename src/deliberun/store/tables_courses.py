@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deliberun.store.base import Base
+from deliberun.store.base import Base, Owned
 from deliberun.store.tables_core import UTCDateTime
 
 
-class CourseRow(Base):
+class CourseRow(Owned, Base):
     """A recurring route or loop."""
 
     __tablename__ = "courses"
@@ -33,7 +33,7 @@ class CourseRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
-class CourseTrackRow(Base):
+class CourseTrackRow(Owned, Base):
     """One run's track profile (``n`` points, encoded by ``courses_repo``) and its course."""
 
     __tablename__ = "course_tracks"
@@ -52,7 +52,7 @@ class CourseTrackRow(Base):
     __table_args__ = (Index("ix_course_tracks_course_id", "course_id"),)
 
 
-class SegmentRow(Base):
+class SegmentRow(Owned, Base):
     """A stretch the runner measured: its path (``n`` points every 20 m) and where it came from."""
 
     __tablename__ = "segments"

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deliberun.store.base import Base
+from deliberun.store.base import Base, Owned
 
 
-class PlanRow(Base):
+class PlanRow(Owned, Base):
     """A plan (generated or imported). The newest one is the current plan."""
 
     __tablename__ = "plans"
@@ -22,7 +22,7 @@ class PlanRow(Base):
     cycle_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class PlannedWorkoutRow(Base):
+class PlannedWorkoutRow(Owned, Base):
     """One planned workout of a plan on a local date."""
 
     __tablename__ = "planned_workouts"

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deliberun.store.base import Base
+from deliberun.store.base import Base, Owned
 
 
-class JournalEntryRow(Base):
+class JournalEntryRow(Owned, Base):
     """One journal entry: ratings and notes for a local date, optionally for one activity."""
 
     __tablename__ = "journal_entries"
@@ -32,7 +32,7 @@ class JournalEntryRow(Base):
     details: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
 
 
-class CycleRow(Base):
+class CycleRow(Owned, Base):
     """A training cycle with its optional goal race."""
 
     __tablename__ = "cycles"
@@ -45,7 +45,7 @@ class CycleRow(Base):
     goal_time_s: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
-class TargetRow(Base):
+class TargetRow(Owned, Base):
     """One target of a cycle (a kind from ``deliberun.practice.targets.TARGET_KINDS``)."""
 
     __tablename__ = "targets"
@@ -60,10 +60,16 @@ class TargetRow(Base):
     higher_is_better: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
-class ExperimentRow(Base):
-    """An n-of-1 experiment (``deliberun.practice.experiments.ExperimentSpec``)."""
+class ExperimentRow(Owned, Base):
+    """An n-of-1 experiment (``deliberun.practice.experiments.ExperimentSpec``).
+
+    The runner names it: the key is (athlete, name), so two runners may both run "sleep".
+    """
 
     __tablename__ = "experiments"
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     change: Mapped[str] = mapped_column(Text, nullable=False)
     metric: Mapped[str] = mapped_column(String(64), nullable=False)

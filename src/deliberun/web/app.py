@@ -87,6 +87,7 @@ def create_app(
     page_cache: bool = True,
     warm: bool = False,
     hosts: frozenset[str] | None = None,
+    athlete: str | None = None,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -110,8 +111,10 @@ def create_app(
         refused with 400 (DNS rebinding). ``deliberun serve`` passes the loopback
         names with its port plus its ``--host``; the default accepts the loopback
         names on any port (and the test client's ``testserver``).
+    athlete : str, optional
+        Whose data the dashboard shows (else ``DELIBERUN_ATHLETE``, else the only one).
     """
-    db = Database(db_url)
+    db = Database(db_url, athlete=athlete)
     app = FastAPI(
         title="deliberun",
         docs_url=None,
