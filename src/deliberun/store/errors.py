@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from deliberun.errors import DeliberunError, InvalidInput
+from deliberun.errors import DeliberunError
 
 #: The base of every database driver error (what the adapters catch, via services.errors).
 DatabaseFailure = DBAPIError
@@ -23,8 +23,12 @@ class StorageError(DeliberunError, RuntimeError):
     http_status = 503
 
 
-class AthleteError(InvalidInput):
-    """No athlete, an unknown one, or several and none chosen: a usage error (exit 2)."""
+class AthleteError(DeliberunError):
+    """No athlete, an unknown one, or several and none chosen: a usage error (exit 2).
+
+    Not a ``ValueError``: a command's own ``except ValueError`` (exit 1) must not take it."""
+
+    exit_code = 2
 
 
 def _orig(exc: BaseException) -> str:
