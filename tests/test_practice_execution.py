@@ -147,3 +147,47 @@ def test_easy_run_with_lap_presses_and_pace_noise_is_not_a_workout() -> None:
     # reps of unrelated lengths (no two alike), even with recoveries, are not "clearly"
     m2 = _active_only((340, 600), (230, 60), (600, 90), (228, 300), (600, 90), (226, 700))
     assert not clearly_a_workout(m2, work_reps(m2), 300.0)
+
+
+def _detected(*reps: tuple[float, float, float]) -> list[dict]:
+    """Reps found in the speed stream: (pace [s/km], duration [s], recovery after [s])."""
+    return [{"speed_m_per_s": 1000.0 / p, "duration_s": d, "recovery_s": r} for p, d, r in reps]
+
+
+def test_auto_laps_hide_the_reps_the_stream_shows() -> None:
+    from deliberun.practice.execution import unplanned_workout_reps
+
+    # 1 km auto-laps over 6 x 1000 m with 150 s jogs: the laps say nothing, the stream does
+    laps = [_lap(300 - 5 * k, 300, trigger="distance") for k in range(10)]
+    reps = [(240 - 5 * k, 240 - 5 * k, 150) for k in range(6)]
+    m = {"laps": laps, "intervals": {"reps": _detected(*reps)}}
+    found = unplanned_workout_reps(m, 285.0)
+    assert found is not None and found.source == "intervals"
+    assert len(found.paces_s_per_km) == 6 and found.rests_s == [150] * 5
+    # a jog the detector took for a rep is dropped and becomes part of the recovery
+    m["intervals"] = {"reps": _detected(*reps[:3], (520, 300, 60), *reps[3:])}
+    found = unplanned_workout_reps(m, 285.0)
+    assert found is not None and len(found.paces_s_per_km) == 6
+    assert found.rests_s[2] == 150 + 300 + 60
+
+
+def test_strides_and_steady_pickups_are_not_interval_sessions() -> None:
+    from deliberun.practice.execution import unplanned_workout_reps
+
+    # 10 x 22 s strides with a minute of walking: strides, not reps (under 30 s)
+    strides = {"laps": [], "intervals": {"reps": _detected(*[(175, 22, 60)] * 10)}}
+    assert unplanned_workout_reps(strides, 320.0) is None
+    # three 'reps' of a steady run at its own pace: not clearly faster than the run
+    steady = {"laps": [], "intervals": {"reps": _detected(*[(318, 240, 40)] * 3)}}
+    assert unplanned_workout_reps(steady, 325.0) is None
+
+
+def test_a_ladder_is_a_workout_but_unrelated_lengths_are_not() -> None:
+    from deliberun.practice.execution import unplanned_workout_reps
+
+    ladder = [(238, 360, 90), (232, 300, 90), (231, 240, 90), (230, 180, 90), (222, 120, 90),
+              (193, 60, 0)]  # fmt: skip
+    found = unplanned_workout_reps({"intervals": {"reps": _detected(*ladder)}}, 306.0)
+    assert found is not None and len(found.paces_s_per_km) == 6
+    jumbled = [ladder[i] for i in (0, 3, 1, 5, 2, 4)]
+    assert unplanned_workout_reps({"intervals": {"reps": _detected(*jumbled)}}, 306.0) is None

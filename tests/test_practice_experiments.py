@@ -195,3 +195,28 @@ def test_journal_file_randomised_experiment_with_arms_and_plan() -> None:
     ss[1].tags = ["r:b"]
     spec = ExperimentSpec("r", "c", "rpe", None, "randomised", d0)
     assert [(s.activity_id, a) for s, a in assign_arms(spec, ss)] == [(1, 1)]
+
+
+def test_the_verdict_at_the_planned_count_is_final_and_later_looks_test_nothing() -> None:
+    from deliberun.practice.experiment_looks import experiment_looks
+    from deliberun.practice.experiments import DEFAULT_PLANNED, analyze_experiment
+
+    spec, ss = experiment_sessions(np.random.default_rng(3), effect=0.0, n_per_arm=15)
+    spec.planned_sessions = None  # a journal-file experiment: no stored plan
+    res = analyze_experiment(spec, ss, permutations=99)
+    assert len(res.sessions_a) + len(res.sessions_b) == DEFAULT_PLANNED
+    assert not res.interim
+    assert any("6 later sessions are not tested" in n for n in res.notes)
+    today = max(s.local_date for s in ss)
+    looks = experiment_looks(spec, ss, today, permutations=49)
+    assert [lk["interim"] for lk in looks].count(False) == 1 and not looks[-1]["interim"]
+    assert looks[-1]["date"] < today.isoformat()  # the last look is at the 24th session
+
+
+def test_a_before_after_pre_period_is_said_and_a_long_one_warned() -> None:
+    from deliberun.practice.experiment_design import pre_period_words
+
+    short = pre_period_words(date(2025, 10, 13), date(2026, 1, 5), 24)
+    assert len(short) == 1 and "2025-10-13 to 2026-01-04" in short[0]
+    long = pre_period_words(date(2025, 6, 2), date(2026, 1, 5), 60)
+    assert len(long) == 2 and "31 weeks before the change" in long[1]

@@ -215,3 +215,20 @@ def test_confounded_twin_the_joint_regression_finds_the_planted_one() -> None:
         hits += top.cause == "prior_48h_load"
         marked += top.confounded_with == "form"
     assert hits >= 9 and marked >= 8
+
+
+def test_a_step_past_a_threshold_is_told_from_a_line_in_a_correlated_cause() -> None:
+    # the simulator's nemesis: +3.5 points of fade only after a hard 48 h (load above a
+    # threshold, here 150 of 40-240), form loosely following the load. The load's steps
+    # (its quartiles) are examined beside its line, inside the same max-T test
+    hits = 0
+    for seed in range(10):
+        rng = np.random.default_rng(900 + seed)
+        ss = nemesis_sessions(np.random.default_rng(seed), "none", n=36)
+        for s in ss:
+            load = s.prior_48h_load or 140.0
+            s.form = -6.0 * (load - 140.0) / 58 + float(rng.normal(0, 8))
+            s.last_rep_fade_pct = 3.0 + (3.5 if load > 150.0 else 0.0) + float(rng.normal(0, 2))
+        ranked = rank_causes(ss, np.random.default_rng(seed), permutations=199)
+        hits += ranked[0].cause == "prior_48h_load"
+    assert hits >= 8

@@ -57,6 +57,7 @@ def experiment_create(
     Example: deliberun experiment create rest-longer --change '50% more rest'
     --metric last_rep_fade_pct --workout-type intervals
     """
+    from deliberun.practice.experiment_design import pre_period_words
     from deliberun.practice.experiments import ExperimentSpec
     from deliberun.practice.session import get_outcome_metric
     from deliberun.services import practice_experiments as xsvc
@@ -90,12 +91,22 @@ def experiment_create(
                 "sd": plan.sd,
                 "sd_source": plan.sd_source,
                 "sessions_for_smallest_worthwhile": plan.needed_for_worthwhile,
+                "warnings": (
+                    pre_period_words(spec.start, spec.change_date, plan.n_pre)[1:]
+                    if spec.assignment == "before_after" and spec.start and spec.change_date
+                    else []
+                ),
                 "arms": ["AB"[a] for a in spec.arms] if spec.arms else None,
             }
         )
         return
     stdout.print(f"Created experiment {exp_id} ({spec.assignment}).")
     stdout.print(plan.sentence(m.unit, m.smallest_worthwhile), highlight=False)
+    if spec.assignment == "before_after" and spec.start and spec.change_date:
+        first, *warn = pre_period_words(spec.start, spec.change_date, plan.n_pre)
+        stdout.print(first, highlight=False)
+        for w in warn:
+            stdout.print(f"[yellow]Warning:[/] {w}", highlight=False)
     if spec.arms:
         stdout.print(
             "Arms of your next sessions"

@@ -33,6 +33,8 @@ AUTO_LAP_TRIGGERS = ("distance", "position_lap", "position_start", "position_way
 SLOW_LAP_FRACTION = 0.15
 #: Laps shorter than this [s] do not set the reference pace (a stray button press).
 MIN_REFERENCE_LAP_S = 30.0
+#: Laps shorter than this [s] are never a rep: the lap button pressed twice.
+STRAY_LAP_S = 10.0
 
 #: Daniels zone of the work reps per workout type when the plan does not say.
 WORK_ZONE = {
@@ -193,7 +195,12 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
     structure = [
         lap for lap in laps if str(lap.get("trigger") or "").lower() not in AUTO_LAP_TRIGGERS
     ]
-    work = [lap for lap in structure if str(lap.get("intensity") or "").lower() in WORK_LAPS]
+    work = [
+        lap
+        for lap in structure
+        if str(lap.get("intensity") or "").lower() in WORK_LAPS
+        and (_f(lap.get("duration_s")) or 0.0) >= STRAY_LAP_S
+    ]
     total = sum(_f(lap.get("duration_s")) or 0.0 for lap in laps)
     longest = max((_f(lap.get("duration_s")) or 0.0 for lap in work), default=0.0)
     # a lap over (nearly) the whole run is no structure: just the lap button unused
@@ -222,6 +229,12 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
                 "laps",
                 [_f(chosen[i].get("duration_s")) or 0.0 for i in keep],
             )
+    return detected_reps(metrics)
+
+
+def detected_reps(metrics: dict[str, Any]) -> Reps:
+    """The reps found in the speed stream (``metrics["intervals"]["reps"]``), whatever
+    the laps say."""
     reps = (metrics.get("intervals") or {}).get("reps") or []
     paces: list[float] = []
     raws: list[float] = []
@@ -279,7 +292,9 @@ def best_sustained_pace(
 #: run's mean pace (by ``rep_faster_fraction``). Similar length: detected reps (no lap
 #: button) within a coefficient of variation of ``rep_duration_cv``; reps the runner
 #: marked with the lap button may come in groups (2 x 1000 m + 2 x 400 m): every rep has
-#: another within ``rep_partner_ratio`` of its duration. Coaching convention: an interval
+#: another within ``rep_partner_ratio`` of its duration. Reps found only in the speed
+#: stream (the laps do not show them) last ``min_detected_rep_s`` or more (median): shorter
+#: pick-ups are strides (Daniels 2014: strides are 20-30 s). Coaching convention: an interval
 #: session is repeated work bouts with recoveries; one detected "rep" in a steady run, or
 #: pace noise in an easy run, is not one.
 WORKOUT_STRUCTURE = {
@@ -287,6 +302,8 @@ WORKOUT_STRUCTURE = {
     "rep_duration_cv": 0.35,
     "rep_faster_fraction": 0.05,
     "rep_partner_ratio": 0.25,
+    "min_detected_rep_s": 30.0,
+    "ladder_step": 0.1,
 }
 
 
@@ -296,6 +313,8 @@ def _similar_lengths(durs: list[float], grouped: bool) -> bool:
     sd = (sum((d - mean) ** 2 for d in durs) / len(durs)) ** 0.5
     if sd / mean <= rule["rep_duration_cv"]:
         return True
+    if _ladder(durs):
+        return True
     if not grouped:
         return False
     tol = rule["rep_partner_ratio"]
@@ -303,6 +322,21 @@ def _similar_lengths(durs: list[float], grouped: bool) -> bool:
         any(j != i and abs(e - d) <= tol * max(d, e) for j, e in enumerate(durs))
         for i, d in enumerate(durs)
     )
+
+
+def _ladder(durs: list[float]) -> bool:
+    """A ladder or pyramid: at least 4 reps whose lengths rise, fall, or rise then fall,
+    each step by at least ``ladder_step`` of the longer (6-5-4-3-2-1 min)."""
+    step = WORKOUT_STRUCTURE["ladder_step"]
+    if len(durs) < 4:
+        return False
+    moves = []
+    for a, b in zip(durs, durs[1:], strict=False):
+        if abs(b - a) < step * max(a, b):
+            return False
+        moves.append(b > a)
+    turns = sum(1 for x, y in zip(moves, moves[1:], strict=False) if x != y)
+    return turns == 0 or (turns == 1 and moves[0])
 
 
 def clearly_a_workout(
@@ -331,3 +365,55 @@ def clearly_a_workout(
     raw = sorted(reps.raw_paces_s_per_km)
     median = raw[len(raw) // 2]
     return median <= (1.0 - rule["rep_faster_fraction"]) * avg_pace_s_per_km
+
+
+def _work_only(metrics: dict[str, Any]) -> Reps:
+    """The reps found in the speed stream without those more than
+    :data:`SLOW_LAP_FRACTION` slower than their median (a jog the detector took for a
+    rep) or shorter than ``min_detected_rep_s`` when most are longer (a pick-up); a
+    dropped rep counts as part of the recovery around it."""
+    found = detected_reps(metrics)
+    reps = [
+        r
+        for r in (metrics.get("intervals") or {}).get("reps") or []
+        if _pace(_f(r.get("speed_m_per_s"))) is not None
+    ]
+    raw = sorted(found.raw_paces_s_per_km)
+    if not raw or len(reps) != len(raw):
+        return found
+    limit = (1.0 + SLOW_LAP_FRACTION) * raw[len(raw) // 2]
+    durs = sorted(found.durations_s)
+    floor = WORKOUT_STRUCTURE["min_detected_rep_s"]
+    shortest = floor if durs[len(durs) // 2] >= floor else 0.0
+    keep = [
+        i
+        for i, (p, d) in enumerate(zip(found.raw_paces_s_per_km, found.durations_s, strict=True))
+        if p <= limit and d >= shortest
+    ]
+    rests = []
+    for a, b in zip(keep, keep[1:], strict=False):
+        between = sum(_f(reps[k].get("recovery_s")) or 0.0 for k in range(a, b))
+        rests.append(between + sum(found.durations_s[k] for k in range(a + 1, b)))
+    return Reps(
+        [found.paces_s_per_km[i] for i in keep],
+        [found.raw_paces_s_per_km[i] for i in keep],
+        [r for r in rests if r > 0],
+        found.source,
+        [found.durations_s[i] for i in keep],
+    )
+
+
+def unplanned_workout_reps(metrics: dict[str, Any], avg_pace_s_per_km: float | None) -> Reps | None:
+    """The reps of an unplanned run that is clearly a workout (:func:`clearly_a_workout`),
+    else None. The laps are read first; when they do not show the workout, the reps found
+    in the speed stream are (a watch whose laps do not follow the reps: 1 km auto-laps
+    marked active, a fast last lap that sets the reference pace, a lap over rep and
+    recovery together)."""
+    laps = work_reps(metrics)
+    if laps.source == "laps" and clearly_a_workout(metrics, laps, avg_pace_s_per_km):
+        return laps
+    found = _work_only(metrics)
+    durs = sorted(found.durations_s)
+    if not durs or durs[len(durs) // 2] < WORKOUT_STRUCTURE["min_detected_rep_s"]:
+        return None  # strides (20-30 s pick-ups), not reps
+    return found if clearly_a_workout(metrics, found, avg_pace_s_per_km) else None

@@ -66,6 +66,7 @@ class ExperimentPlan:
     sd: float
     sd_source: str
     needed_for_worthwhile: int | None
+    n_pre: int = 0  # before/after: sessions already in the pre-period
 
     def sentence(self, unit: str, worthwhile: float) -> str:
         need = (
@@ -139,7 +140,30 @@ def plan_experiment(
     else:
         planned = needed if needed is not None else max(MAX_PLANNED, lo)
     mde = _mde(design, planned, cadence_days, n_pre, sd)
-    return ExperimentPlan(planned, mde, sd, sd_source, needed)
+    return ExperimentPlan(planned, mde, sd, sd_source, needed, n_pre)
+
+
+#: Pre-period of a before/after experiment created without ``--start`` [days]: 12 weeks.
+PRE_PERIOD_DAYS = 84
+
+
+def pre_period_words(start: date, change_date: date, n_pre: int) -> list[str]:
+    """What a before/after experiment compares, in sentences: its pre-period (arm A),
+    and a warning when that is longer than :data:`PRE_PERIOD_DAYS` (one straight trend is
+    fitted across all of it; the placebo check says when the history drifts)."""
+    weeks = (change_date - start).days / 7
+    out = [
+        f"Sessions from {start} to {change_date - timedelta(days=1)} are the pre-period (A, "
+        f"{n_pre} so far, {weeks:.0f} weeks); from {change_date} on, B (with the change)."
+    ]
+    if (change_date - start).days > PRE_PERIOD_DAYS:
+        out.append(
+            f"The pre-period starts {weeks:.0f} weeks before the change (--start {start}): one "
+            f"straight fitness trend is fitted across all of it, and over more than "
+            f"{PRE_PERIOD_DAYS // 7} weeks fitness rarely follows one line; the placebo check "
+            "withholds the verdict when it does not. A later --start keeps it shorter."
+        )
+    return out
 
 
 @dataclass(frozen=True)

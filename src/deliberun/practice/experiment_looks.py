@@ -4,7 +4,8 @@ The verdict is recomputed at every weekly review (the end of each week, Sunday) 
 the day asked; each such look is judged against the sequential boundary for the share
 of the planned sessions then in (``stats.sequential_alpha``), so a look can only show
 what the boundary allowed at that point. The dashboard lists them with the arms, so a
-runner sees which sessions were A and which B and how the verdict came about.
+runner sees which sessions were A and which B and how the verdict came about. The look
+at which the planned sessions are in is the last one: its verdict is final.
 """
 
 from __future__ import annotations
@@ -93,4 +94,6 @@ def experiment_looks(
                 "interim": res.interim,
             }
         )
+        if not res.interim:
+            break  # the look at the planned count is the last: later ones test nothing
     return rows

@@ -39,7 +39,9 @@ VERDICTS = (
     "withheld",
 )
 #: Sessions assumed planned when an experiment has no stored plan (made before plans
-#: existed, or from a journal file): every look before then is interim.
+#: existed, or from a journal file without ``planned_sessions``): every look before then
+#: is interim, and the verdict at that count is final (before/after: half of it after the
+#: change, on top of the pre-period).
 DEFAULT_PLANNED = 24
 #: Fewest sessions per arm before any verdict other than ``not_enough_data``.
 MIN_PER_ARM = 3
@@ -345,7 +347,8 @@ def analyze_experiment(
     Looks: until the planned number of sessions is in, the result is ``interim`` and a
     claim needs both p-values below the Lan-DeMets O'Brien-Fleming boundary for the
     share of sessions in (``stats.sequential_alpha``); at the planned number the
-    boundary is ``DECISION["alpha"]`` and later sessions no longer count.
+    boundary is ``DECISION["alpha"]``, that verdict is final and later sessions are not
+    tested (a note counts them; without a stored plan, :data:`DEFAULT_PLANNED`).
 
     Verdicts: ``helps``/``hurts`` when the boundary is crossed and the 90% interval
     excludes zero; ``no_meaningful_difference`` when the interval (90% at the last look,
@@ -364,10 +367,14 @@ def analyze_experiment(
     used = [(s, a, float(v)) for s, a, v in vals if v is not None and np.isfinite(v)]
     notes: list[str] = []
     withhold = short_pre = False
-    if spec.planned_sessions and len(used) > planned:
+    if spec.planned_sessions is None and spec.assignment == "before_after":
+        planned = sum(1 for _, a, _ in used if a == 0) + DEFAULT_PLANNED // 2  # after the change
+    if len(used) > planned:  # the verdict at the planned count is final
+        later = len(used) - planned
         used = used[:planned]
         notes.append(
-            f"the {planned} planned sessions are in: later sessions do not change the verdict."
+            f"the {planned} planned sessions are in and the verdict at the last of them is "
+            f"final; {later} later session{'s are' if later != 1 else ' is'} not tested."
         )
     if spec.assignment == "before_after":
         assert spec.change_date is not None

@@ -243,6 +243,43 @@ def _severity(sessions: list[Session], fail: np.ndarray) -> tuple[np.ndarray, st
     ), "last_rep_fade_pct"
 
 
+#: Quantiles of a numeric cause at which its step ("above the 75th percentile") is
+#: examined beside its straight line: a cause that acts only past a threshold (a hard
+#: 48 h) is a step, which a line in a correlated cause (form) can fit about as well.
+THRESHOLD_QUANTILES = (0.25, 0.5, 0.75)
+
+
+def _thresholds(
+    cause: str,
+    label: str,
+    direction: int,
+    signed: np.ndarray,
+    used: np.ndarray,
+    periods: np.ndarray,
+    days: np.ndarray,
+) -> list[Hypothesis]:
+    """The cause's steps: adverse when its (adverse-up) value is above each of
+    :data:`THRESHOLD_QUANTILES` of its recorded values; each one more level of the cause
+    in the same max-T test (so picking the best step is paid for)."""
+    out: list[Hypothesis] = []
+    seen: set[bytes] = set()
+    for q in THRESHOLD_QUANTILES:
+        cut = float(np.quantile(signed[used], q))
+        adv = used & (signed > cut + 1e-9)
+        key = adv.tobytes()
+        if key in seen:
+            continue
+        seen.add(key)
+        name, _, unit = label.partition(" [")
+        unit = unit.rstrip("]").replace("degC", "°C")
+        value = f"{direction * cut:.3g}" + (f" {unit}" if unit and unit != "%" else unit)
+        words = f"{name} {'above' if direction > 0 else 'below'} {value}"
+        h = Hypothesis(cause, words, used, adv)
+        if h.prepare(periods, days):
+            out.append(h)
+    return out
+
+
 def _hypotheses(
     sessions: list[Session], periods: np.ndarray, days: np.ndarray
 ) -> tuple[list[Hypothesis], dict[str, dict[int | str, float]], list[str]]:
@@ -272,6 +309,7 @@ def _hypotheses(
                     session_key(sessions[i]): direction * float(vals[i])
                     for i in np.flatnonzero(used)
                 }
+            hyps += _thresholds(cause, label, direction, signed, used, periods, days)
         else:
             cfn = CATEGORICAL_CAUSES[cause]
             cats = [cfn(s) for s in sessions]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from deliberun.practice.experiment_design import (
+    PRE_PERIOD_DAYS,
     ExperimentPlan,
     draw_assignment,
     plan_experiment,
@@ -68,7 +69,7 @@ def plan_for(
     cadence = float(np.median(gaps)) if gaps else 3.5
     n_pre = 0
     if spec.assignment == "before_after" and spec.change_date is not None:
-        lo = spec.start or spec.change_date - timedelta(days=84)
+        lo = spec.start or spec.change_date - timedelta(days=PRE_PERIOD_DAYS)
         n_pre = sum(1 for d, _ in pts if lo <= d < spec.change_date)
     return plan_experiment(
         spec.assignment,
@@ -94,6 +95,8 @@ def create_experiment(
     ``seed``, else at random) and store it. Returns the spec as stored and its plan."""
     if spec.start is None and spec.assignment != "before_after":
         spec.start = today
+    if spec.start is None and spec.change_date is not None:  # before/after: 12 weeks before
+        spec.start = spec.change_date - timedelta(days=PRE_PERIOD_DAYS)
     history = svc.build_sessions(db, today=today, since=today - timedelta(days=VARIABILITY_DAYS))
     plan = plan_for(spec, history, today, sessions_planned)
     spec.planned_sessions = plan.planned_sessions

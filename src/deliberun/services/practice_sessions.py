@@ -25,9 +25,9 @@ from typing import Any
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
-    clearly_a_workout,
     planned_work,
     sustained_threshold_pace,
+    unplanned_workout_reps,
     work_reps,
 )
 from deliberun.practice.journal import JournalEntry, apply_entry
@@ -428,12 +428,12 @@ def _session(
     work = _plan_work(planned.text, planned.workout_type) if planned and planned.text else ()
     zone = WORK_ZONE.get(wt)
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
-    reps = work_reps(m, len(work) or None) if m else None
     dist, moving = _f(row.distance_m), _f(row.moving_time_s)
-    if not work and not clearly_a_workout(
-        m, reps, (1000.0 * moving / dist) if dist and moving else None
-    ):
-        reps = None  # an unplanned run without a clear workout structure has no reps to judge
+    if work:
+        reps = work_reps(m, len(work)) if m else None
+    else:  # an unplanned run without a clear workout structure has no reps to judge
+        avg = (1000.0 * moving / dist) if dist and moving else None
+        reps = unplanned_workout_reps(m, avg) if m else None
     if reps and not work and wt in ("intervals", "hills") and paces:
         reps, zone = _unplanned_work(reps, paces)
         vdot_pace = (sum(paces[zone]) / 2) if zone in paces else None

@@ -461,6 +461,7 @@ class Simulation:
                 "id": e["id"], "workout_type": "intervals", "change": e["change"],
                 "metric": "last_rep_fade_pct", "assignment": e["assignment"], "start": first,
                 **({"change_date": change} if e["assignment"] == "before_after" else {}),
+                "planned_sessions": self._arm_sessions(),
             })  # fmt: skip
             eff = self._effect("experiment", "intervals", e["cause"], e["size"],
                                "last_rep_fade_pct", first, last)  # fmt: skip
@@ -470,6 +471,10 @@ class Simulation:
             sick = first + timedelta(days=35)
             self.effects.append(self._effect("illness", "easy", "none", s.illness_vdot, "vdot",
                                              sick, sick + timedelta(days=6)))  # fmt: skip
+
+    def _arm_sessions(self) -> int:
+        """The experiment's sessions, as its runner planned them (every one in an arm)."""
+        return sum(1 for t in self.session_truths if t.get("arm"))
 
     def _finish_custom(self, first: date, last: date) -> None:
         """A scenario file's experiment in the journal, and its effects in the truth."""
@@ -499,6 +504,7 @@ class Simulation:
                     "assignment": "before_after" if before_after else "alternating",
                     "start": first if before_after else e["from"],
                     **({"change_date": e["from"]} if before_after else {}),
+                    "planned_sessions": self._arm_sessions(),
                 })  # fmt: skip
             self.effects.append(eff)
 
