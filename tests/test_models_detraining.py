@@ -137,8 +137,12 @@ def test_t_band_from_a_credible_recent_threshold():
     # too old, or far from the day's VDOT range: the VDOT sets the T band
     assert t_band_source((implied - 0.5, implied + 0.5), pace, 400)[0] == "vdot"
     src, words = t_band_source((40.0, 42.0), pace, 30)
-    assert src == "vdot" and "outside" in words
+    assert src == "vdot" and "outside the day's VDOT 40.0–42.0" in words
+    # a range of one value is said as one value, not "47.9–47.9"
+    words = t_band_source((47.9, 47.9), 300.0, 30)[1]  # 5:00 /km reads VDOT ~41
+    assert "the day's VDOT 47.9" in words and "–" not in words
     assert t_band_source((40.0, 42.0), None, None)[0] == "vdot"
+    assert "None" not in t_band_source((40.0, 42.0), pace, None)[1]
     # a pace the runner set always counts
     assert t_band_source((40.0, 42.0), pace, None, set_by_runner=True)[0] == "threshold"
 

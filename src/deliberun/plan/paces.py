@@ -148,16 +148,19 @@ def t_band_source(
         return "threshold", "T pace from your threshold pace setting"
     r = THRESHOLD_BAND_RULES
     implied = vdot_from_threshold_pace(threshold_pace_s_per_km)
-    if evidence_age_days is None or evidence_age_days > r["max_age_days"]:
+    if evidence_age_days is None:
+        return "vdot", "T pace from the VDOT: your threshold estimate rests on no dated effort"
+    if evidence_age_days > r["max_age_days"]:
         return "vdot", (
             f"T pace from the VDOT: your threshold estimate rests on an effort "
             f"{evidence_age_days} days old, more than {r['max_age_days']:.0f}"
         )
     low, high = vdot_range
     if not low - r["margin_vdot"] <= implied <= high + r["margin_vdot"]:
+        day = f"{low:.1f}" if f"{low:.1f}" == f"{high:.1f}" else f"{low:.1f}–{high:.1f}"
         return "vdot", (
             f"T pace from the VDOT: your threshold estimate reads VDOT {implied:.1f}, "
-            f"outside the day's {low:.1f}–{high:.1f}"
+            f"more than {r['margin_vdot']:g} outside the day's VDOT {day}"
         )
     return "threshold", (
         f"T pace from your threshold estimate (reads VDOT {implied:.1f}, "
