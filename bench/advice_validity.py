@@ -19,9 +19,11 @@ Usage: ``.venv/bin/python bench/advice_validity.py [--seeds N] [--quick] [--sim-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -60,8 +62,10 @@ SIM_SCENARIOS: dict[str, float | None] = {
 }
 
 
-def sim_run(scenario: str, seed: int, years: float | None = None) -> dict[str, object]:
-    """Simulate, import everything, and compare the advice with the planted truth."""
+@contextlib.contextmanager
+def simulated(scenario: str, seed: int, years: float | None = None) -> Iterator[tuple]:
+    """``deliberun simulate`` -> import -> plan and journal -> sessions, in a temporary
+    folder: yields ``(db, truth, today, sessions)`` (today: the day after the last)."""
     import json
     import subprocess
     import tempfile
@@ -83,12 +87,22 @@ def sim_run(scenario: str, seed: int, years: float | None = None) -> dict[str, o
         )  # fmt: skip
         truth = json.loads((out / "truth.json").read_text())
         db = Database(Path(tmp) / "db.sqlite")
-        importer.import_paths(db, [out], workers=1)
-        if (out / "plan.yaml").exists():
-            plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
-        svc.import_journal_file(db, out / "deliberun-journal.yaml")
-        today = date.fromisoformat(truth["end"]) + timedelta(days=1)
-        sessions = svc.build_sessions(db, today=today)
+        try:
+            importer.import_paths(db, [out], workers=1)
+            if (out / "plan.yaml").exists():
+                plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
+            svc.import_journal_file(db, out / "deliberun-journal.yaml")
+            today = date.fromisoformat(truth["end"]) + timedelta(days=1)
+            yield db, truth, today, svc.build_sessions(db, today=today)
+        finally:
+            db.dispose()
+
+
+def sim_run(scenario: str, seed: int, years: float | None = None) -> dict[str, object]:
+    """Simulate, import everything, and compare the advice with the planted truth."""
+    from deliberun.services import practice as svc
+
+    with simulated(scenario, seed, years) as (db, truth, today, sessions):
         row: dict[str, object] = {"scenario": scenario, "seed": seed, "years": truth["years"]}
         for eff in truth["effects"]:
             if eff["kind"] == "nemesis":
@@ -117,7 +131,6 @@ def sim_run(scenario: str, seed: int, years: float | None = None) -> dict[str, o
                     effect=res.effect,
                     n=len(res.sessions_a) + len(res.sessions_b),
                 )
-        db.dispose()
         return row
 
 

@@ -15,45 +15,23 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 
 def build(folder: Path, scenario: str, years: float, seeds: list[int]) -> None:
-    from deliberun.services import importer
-    from deliberun.services import plan as plan_svc
-    from deliberun.services import practice as svc
-    from deliberun.store.db import Database
+    from advice_validity import simulated
 
     folder.mkdir(parents=True, exist_ok=True)
     for seed in seeds:
         dest = folder / f"{scenario}-{seed}.pkl"
         if dest.exists():
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "sim"
-            subprocess.run(
-                [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
-                 "--seed", str(seed), "--out", str(out), "-q", "--years", str(years)],
-                check=True, capture_output=True,
-            )  # fmt: skip
-            truth = json.loads((out / "truth.json").read_text())
-            db = Database(Path(tmp) / "db.sqlite")
-            importer.import_paths(db, [out], workers=1)
-            if (out / "plan.yaml").exists():
-                plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
-            svc.import_journal_file(db, out / "deliberun-journal.yaml")
-            today = date.fromisoformat(truth["end"]) + timedelta(days=1)
-            sessions = svc.build_sessions(db, today=today)
-            db.dispose()
-        dest.write_bytes(pickle.dumps({"truth": truth, "today": today, "sessions": sessions}))
+        with simulated(scenario, seed, years) as (_db, truth, today, sessions):
+            dest.write_bytes(pickle.dumps({"truth": truth, "today": today, "sessions": sessions}))
         sys.stderr.write(f"{scenario} seed {seed}: {len(sessions)} sessions\n")
 
 
