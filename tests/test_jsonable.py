@@ -71,3 +71,11 @@ def test_cli_json_is_the_boundary_indented() -> None:
 
 def test_finite_rounded_is_a_chart_series() -> None:
     assert finite_rounded(np.array([1.23456, np.nan, np.inf, 2.0]), 2) == [1.23, None, None, 2.0]
+
+
+def test_finite_number_reads_a_stored_value_back_as_a_number_or_none():
+    from deliberun.jsonable import finite_number
+
+    assert finite_number(np.float64(80)) == 80.0 and finite_number("4.5") == 4.5
+    for no in (None, "n/a", float("nan"), float("inf"), True, False, [1], {}):
+        assert finite_number(no) is None, no

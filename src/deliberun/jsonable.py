@@ -81,3 +81,15 @@ def storable(obj: Any) -> Any:
 def finite_rounded(values: Any, digits: int = 3) -> list[float | None]:
     """A chart series: each value rounded to ``digits``, NaN and ±inf as ``None``."""
     return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+
+
+def finite_number(value: Any) -> float | None:
+    """A JSON value read back as a number: a finite float, else ``None`` (missing, words,
+    NaN, ±inf; ``True``/``False`` are not numbers here)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from deliberun.jsonable import finite_number
 from deliberun.metrics.elevation import hysteresis_steps
 
 FloatArray = npt.NDArray[np.float64]
@@ -184,17 +185,9 @@ def whole_km_paces(splits_km: Any) -> list[float]:
     """
     out: list[float] = []
     for s in splits_km if isinstance(splits_km, list) else []:
-        if not isinstance(s, dict) or (_finite(s.get("distance_m")) or 0.0) < WHOLE_KM_M:
+        if not isinstance(s, dict) or (finite_number(s.get("distance_m")) or 0.0) < WHOLE_KM_M:
             continue
-        pace = _finite(s.get("pace_s_per_km"))
+        pace = finite_number(s.get("pace_s_per_km"))
         if pace is not None and pace > 0:
             out.append(pace)
     return out
-
-
-def _finite(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if np.isfinite(v) else None

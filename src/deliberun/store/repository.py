@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, defer
 
 from deliberun.io.activity import Activity, DeviceSummary, Lap
+from deliberun.jsonable import finite_number
 from deliberun.jsonable import storable as jsonable  # the name services call
 from deliberun.metrics.load import LOAD_MODELS
 from deliberun.metrics.splits import whole_km_paces
@@ -223,12 +224,14 @@ def metric_columns(data: dict[str, Any]) -> dict[str, Any]:
     ``athlete_facts`` (:func:`athlete_facts`)."""
     load = data.get("load")
     load = load if isinstance(load, dict) else {}
-    out: dict[str, Any] = {col: _finite(load.get(m)) for m, col in LOAD_COLUMNS.items()}
-    out["hr_best_30s_bpm"] = _finite(data.get("hr_best_30s_bpm"))
-    out["decoupling_pct"] = _finite(data.get("decoupling_pct"))
-    out["efficiency_factor"] = _finite(data.get("efficiency_factor"))
+    out: dict[str, Any] = {col: finite_number(load.get(m)) for m, col in LOAD_COLUMNS.items()}
+    out["hr_best_30s_bpm"] = finite_number(data.get("hr_best_30s_bpm"))
+    out["decoupling_pct"] = finite_number(data.get("decoupling_pct"))
+    out["efficiency_factor"] = finite_number(data.get("efficiency_factor"))
     cadence = data.get("cadence")
-    out["cadence_avg_spm"] = _finite(cadence.get("avg_spm") if isinstance(cadence, dict) else None)
+    out["cadence_avg_spm"] = finite_number(
+        cadence.get("avg_spm") if isinstance(cadence, dict) else None
+    )
     out["athlete_facts"] = athlete_facts(data)
     return out
 
@@ -241,16 +244,6 @@ def athlete_facts(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("splits_km") is not None:
         out[KM_PACES] = whole_km_paces(data["splits_km"])
     return out
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def local_start(row: ActivityRow) -> datetime:
