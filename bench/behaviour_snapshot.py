@@ -28,12 +28,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +53,21 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("review", "--cycle"),
     ("today",),
     ("show", "99999"),
+    # the practice and plan commands whose documents moved into services (#15)
+    ("cycle", "show"),
+    ("cycle", "list"),
+    ("target", "list"),
+    ("target", "show", "1"),
+    ("target", "show", "99999"),
+    ("journal", "--since", "{month_ago}"),
+    ("nemesis",),
+    ("plan", "show"),
+    ("plan", "compliance", "--weeks", "2"),
+    ("workout", "parse", "2km E + 6x800m @I w/ 400m jog + 2km E"),
+    ("workout", "parse", "25min E + 3x(10min @T, 2min rest)", "--vdot", "50"),
+    # last: these store a new plan
+    ("plan", "generate", "--race", "10k", "--date", "{race_day}"),
+    ("plan", "generate", "--race", "half", "--date", "{race_day}", "--goal", "1:45:00"),
 )
 #: The dashboard's JSON twins.
 PAGES = (
@@ -105,19 +122,28 @@ def _normalised(text: str, work: Path) -> str:
     return text.replace(str(work), "<work>")
 
 
+def _slug(args: tuple[str, ...]) -> str:
+    words = "_".join(a.lstrip("-") for a in args).replace("{id}", "newest")
+    return re.sub(r"[^A-Za-z0-9_.{}-]+", "-", words).strip("-")
+
+
 def record_cli(db: Path, today: str, ident: int, name: str, out: Path, work: Path) -> None:
+    day = date.fromisoformat(today)
+    fill = {
+        "id": ident,
+        "month_ago": (day - timedelta(days=30)).isoformat(),
+        "race_day": (day + timedelta(days=84)).isoformat(),
+    }
     for cmd in COMMANDS:
-        argv = [a.format(id=ident) for a in cmd]
+        argv = [a.format(**fill) for a in cmd]
         for extra in ((), ("--json",)):
             r = _run([CLI, "--db", str(db), "--today", today, *argv, *extra])
-            slug = "_".join(a.lstrip("-") for a in (*cmd, *extra)).replace("{id}", "newest")
+            slug = _slug((*cmd, *extra))
             text = f"exit {r.returncode}\n--- stdout\n{r.stdout}--- stderr\n{r.stderr}"
             (out / f"{name}__cli_{slug}.txt").write_text(_normalised(text, work), encoding="utf-8")
 
 
 def record_web(db: Path, today: str, ident: int, name: str, out: Path, work: Path) -> None:
-    from datetime import date
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
