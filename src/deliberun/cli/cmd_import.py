@@ -242,18 +242,16 @@ def show_cmd(
 
     Example: deliberun show 42 --json
     """
+    from deliberun.cli import asof
     from deliberun.errors import InvalidInput
-    from deliberun.services.activities import NoSuchActivity, show_activity
+    from deliberun.services.activities import NoSuchActivity
+    from deliberun.services.activity_view import activity_document
 
     db = _db(ctx)
     try:
-        item = show_activity(db, activity_id)
+        item = activity_document(db, activity_id, today=asof.today())
     except NoSuchActivity as exc:  # an id typed that names nothing: a usage mistake (exit 2)
         raise InvalidInput(f"{exc}: see 'deliberun activities' for the ids") from exc
-    from deliberun.cli import asof
-    from deliberun.services.session_types import explain
-
-    explain(db, item, today=asof.today())
     if as_json:
         print_json(item)
         return

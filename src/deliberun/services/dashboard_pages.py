@@ -9,6 +9,7 @@ import numpy as np
 
 from deliberun.services import dashboard_charts as charts
 from deliberun.services import dashboard_sources as src
+from deliberun.services.activity_view import activity_document
 from deliberun.services.dashboard_base import (
     HINTS,
     NotFound,
@@ -65,8 +66,14 @@ def activities_page(
     return data
 
 
-def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -> dict[str, Any]:
-    """One activity: summary, charts, splits, laps, intervals, best efforts, route, journal."""
+def activity_page(
+    db: Database, activity_id: int, *, today: date, x_axis: str = "distance"
+) -> dict[str, Any]:
+    """One activity: summary, charts, splits, laps, intervals, best efforts, route, journal.
+
+    ``activity`` is the document ``deliberun show ID --json`` prints
+    (``services.activity_view.activity_document``); the rest is drawn from it and the streams.
+    """
     detail = src.activity_detail(db, activity_id)
     if not detail:
         raise NotFound(f"no activity with id {activity_id}: see the list at /activities")
@@ -87,7 +94,7 @@ def activity_page(db: Database, activity_id: int, *, x_axis: str = "distance") -
         "page": "activity",
         "units": units,
         "x_axis": x_axis,
-        "activity": act,
+        "activity": activity_document(db, activity_id, today=today),
         "summary": metrics.get("summary") or {},
         "load": metrics.get("load") or {},
         "splits": metrics.get(split_key) or [],

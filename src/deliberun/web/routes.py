@@ -180,9 +180,10 @@ def register(app: FastAPI) -> None:
 
     def activity(request: Request, activity_id: int) -> Response:
         x_axis = request.query_params.get("x", "distance")
-        key = page_key(request.url.path, request.query_params, _today(request))
+        today = _today(request)
+        key = page_key(request.url.path, request.query_params, today)
         data = request.app.state.cache.get(
-            key, lambda: svc.activity_page(db, activity_id, x_axis=x_axis)
+            key, lambda: svc.activity_page(db, activity_id, today=today, x_axis=x_axis)
         )
         return render(request, "activity.html", data)
 
@@ -199,7 +200,9 @@ def register(app: FastAPI) -> None:
         try:
             stored = await run_in_threadpool(svc.save_journal, db, activity_id, values)
         except FormError as exc:
-            data = await run_in_threadpool(svc.activity_page, db, activity_id)
+            data = await run_in_threadpool(
+                lambda: svc.activity_page(db, activity_id, today=_today(request))
+            )
             data["journal"]["errors"] = exc.errors
             data["journal"]["submitted"] = values
             return render(request, "activity.html", data, status_code=400)
