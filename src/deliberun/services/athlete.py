@@ -335,7 +335,7 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     }
 
 
-def _num(x: float) -> float | None:
+def _num(x: Any) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
 
 
@@ -362,7 +362,7 @@ def is_structured(metrics: dict[str, Any]) -> bool:
     """A structured session: at least two work reps were detected (or laps marked them)."""
     iv = metrics.get("intervals") or {}
     reps = iv.get("reps") if isinstance(iv, dict) else None
-    return bool(reps) and len(reps) >= 2
+    return reps is not None and len(reps) >= 2
 
 
 def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effort]:

@@ -68,6 +68,8 @@ def zones_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, D
         except ValueError:  # a VDOT outside the equations' range
             out[d] = DayZones(v.vdot, None, "vdot", "VDOT outside the equations' range")
             continue
+        pace: float | None
+        age: int | None
         if set_pace is not None:
             pace, age = float(set_pace), 0
         else:

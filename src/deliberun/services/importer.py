@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -413,7 +414,7 @@ def import_paths(
         for job in _iter_jobs(path_list, report):
             if job.result is None:
                 dup = _store_one(
-                    job, report, lambda j=job: _known(db, j, report, pending, settings, now)
+                    job, report, partial(_known, db, job, report, pending, settings, now)
                 )
                 if dup is None:  # failed while checking: reported, nothing written
                     job.result = ("reported", None)

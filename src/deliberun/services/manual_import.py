@@ -174,7 +174,9 @@ def _insert_manual(
     for f in repo.SUMMARY_FIELDS:
         setattr(act_row, f, repo.num(metrics["summary"].get(f)))
     meta = _meta(row, reason)
-    extra = {k: meta[k] for k in ("strava_id", "type", "gear", "perceived_exertion") if k in meta}
+    extra: dict[str, Any] = {
+        k: meta[k] for k in ("strava_id", "type", "gear", "perceived_exertion") if k in meta
+    }
     extra.update(source="strava_export", manual_reason=reason, name_source="strava")
     act_row.extra = repo.jsonable(extra)
     repo.add_activity(s, act_row)
@@ -231,6 +233,7 @@ def import_manual_rows(
                         return "known", known.activity_id
                     values = _values(row)
                     duration = values["elapsed_time_s"] or values["moving_time_s"]
+                    assert row.start_time is not None  # a row without a date was reported
                     fp = Footprint(row.start_time, duration, values["distance_m"])
                     match = find_same_run(s, fp)
                     repo.add_original(s, sha, row.original, os.path.basename(display), stamp)

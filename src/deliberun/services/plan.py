@@ -556,13 +556,13 @@ def compliance_report(
     rows = workout_rows(days, list(acts.values()), v, today=today)
     outcomes: dict[date, str] = {}
     for r in rows:
-        d = date.fromisoformat(r["date"])
+        day = date.fromisoformat(r["date"])
         if r["status"] == "missed":
-            outcomes[d] = "missed"
+            outcomes[day] = "missed"
         elif r["execution"] and r["execution"]["failed"]:
-            outcomes[d] = "failed"
+            outcomes[day] = "failed"
         else:
-            outcomes[d] = "done"
+            outcomes[day] = "done"
     first, last = since.isoformat(), until.isoformat()
     rows = [r for r in rows if first <= r["date"] <= last]
     rep: dict[str, Any] = {"workouts": rows, "weeks": week_rows(rows)}

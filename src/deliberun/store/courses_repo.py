@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import bindparam, delete, insert, null, select, update
+from sqlalchemy import Table, bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from deliberun.store.scope import athlete_of
@@ -221,7 +221,7 @@ def set_track_courses(session: Session, moves: list[tuple[int, int, str]]) -> No
     """Put runs on courses: ``(activity_id, course_id, direction)`` (one executemany)."""
     if not moves:
         return
-    table = CourseTrackRow.__table__
+    table = cast(Table, CourseTrackRow.__table__)
     stmt = (
         update(table)
         .where(table.c.activity_id == bindparam("aid"))

@@ -102,7 +102,7 @@ def replace_workouts(session: Session, plan_id: int, workouts: Iterable[PlannedW
     for new in workouts:
         old = stored.get(new.id) if new.id is not None else None
         if old is None:
-            new.id = None
+            new.id = None  # type: ignore[assignment]  # a new row: the database numbers it
             new.plan_id = plan_id
             session.add(new)
             continue
