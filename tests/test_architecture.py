@@ -285,7 +285,6 @@ KNOWN_TABLE_IMPORTS = frozenset(
     {
         ("importer.py", "deliberun.store.tables_core"),
         ("manual_import.py", "deliberun.store.tables_core"),
-        ("plan.py", "deliberun.store.tables_plan"),
         ("practice.py", "deliberun.store.tables_practice"),
         ("practice_sessions.py", "deliberun.store.tables_practice"),
         ("races.py", "deliberun.store.tables_core"),

@@ -19,7 +19,6 @@ from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
 from deliberun.store import athlete_repo, plan_repo
 from deliberun.store.db import Database
-from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
 from deliberun.units import workout_words
 
 DEFAULT_VDOT = 45.0
@@ -97,23 +96,7 @@ def _form_now(db: Database, today: date, athlete: Any) -> tuple[Any, Any]:
 def save_plan(db: Database, plan: Plan, *, now: datetime, cycle_id: int | None = None) -> int:
     """Store a plan (it becomes the current plan); returns its id."""
     with db.session() as s, s.begin():
-        row = PlanRow(name=plan.name, created_at=now, params=plan.params, cycle_id=cycle_id)
-        # new rows: ids of days copied from another plan are not reused
-        return plan_repo.add_plan(s, row, [_row(None, d.with_(id=None)) for d in plan.days])
-
-
-def _row(plan_id: int | None, d: PlannedDay) -> PlannedWorkoutRow:
-    return PlannedWorkoutRow(
-        id=d.id,
-        plan_id=plan_id,
-        date=d.date,
-        workout_type=d.workout_type,
-        text=d.text,
-        phase=d.phase,
-        status=d.status,
-        activity_id=d.activity_id,
-        notes=d.notes,
-    )
+        return plan_repo.add_plan(s, plan, created_at=now, cycle_id=cycle_id)
 
 
 def current_plan(db: Database) -> tuple[int, Plan]:
@@ -167,7 +150,7 @@ def replace_days(
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     with db.session() as s, s.begin():
         old = {r.id: _day(r) for r in plan_repo.plan_day_rows(s, plan_id)}
-        plan_repo.replace_workouts(s, plan_id, [_row(plan_id, d) for d in days])
+        plan_repo.replace_workouts(s, plan_id, days)
         s.flush()
         new = {r.id: _day(r) for r in plan_repo.plan_day_rows(s, plan_id)}
         changed = [i for i, d in new.items() if i in old and old[i] != d]

@@ -6,12 +6,13 @@ No function commits: the caller owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
 
 
@@ -80,17 +81,34 @@ def days_in_force(session: Session, since: date, until: date) -> list[Any]:
     return [r for r in rows if owner(r.date) == r.plan_id]
 
 
-def add_plan(session: Session, row: PlanRow, workouts: Iterable[PlannedWorkoutRow]) -> int:
-    """Add a plan and its planned workouts (``plan_id`` is set on each); returns its id."""
+def _new_workout_row(plan_id: int, d: PlannedDay) -> PlannedWorkoutRow:
+    """A planned day as a new row of plan ``plan_id`` (the database numbers it)."""
+    return PlannedWorkoutRow(
+        plan_id=plan_id,
+        date=d.date,
+        workout_type=d.workout_type,
+        text=d.text,
+        phase=d.phase,
+        status=d.status,
+        activity_id=d.activity_id,
+        notes=d.notes,
+    )
+
+
+def add_plan(
+    session: Session, plan: Plan, *, created_at: datetime, cycle_id: int | None = None
+) -> int:
+    """Add a plan and its planned days as new rows (ids of days copied from another
+    plan are not reused); returns the plan's id."""
+    row = PlanRow(name=plan.name, created_at=created_at, params=plan.params, cycle_id=cycle_id)
     session.add(row)
     session.flush()
-    for w in workouts:
-        w.plan_id = row.id
-        session.add(w)
+    for d in plan.days:
+        session.add(_new_workout_row(row.id, d))
     return int(row.id)
 
 
-def replace_workouts(session: Session, plan_id: int, workouts: Iterable[PlannedWorkoutRow]) -> None:
+def replace_workouts(session: Session, plan_id: int, workouts: Iterable[PlannedDay]) -> None:
     """Make ``workouts`` the plan's planned workouts: one with the id of a stored
     workout of the plan updates it in place (its id is kept, so calendars and forms
     that name it still find it), the others are added, and stored ones not given
@@ -99,16 +117,14 @@ def replace_workouts(session: Session, plan_id: int, workouts: Iterable[PlannedW
     stored = {r.id: r for r in session.scalars(select(w).where(w.plan_id == plan_id))}
     keep: set[int] = set()
     fields = ("date", "workout_type", "text", "phase", "status", "activity_id", "notes")
-    for new in workouts:
-        old = stored.get(new.id) if new.id is not None else None
-        if old is None:
-            new.id = None  # type: ignore[assignment]  # a new row: the database numbers it
-            new.plan_id = plan_id
-            session.add(new)
+    for day in workouts:
+        old = stored.get(day.id) if day.id is not None else None
+        if old is None:  # a new row: the database numbers it
+            session.add(_new_workout_row(plan_id, day))
             continue
         keep.add(old.id)
         for f in fields:
-            setattr(old, f, getattr(new, f))
+            setattr(old, f, getattr(day, f))
     gone = [i for i in stored if i not in keep]
     if gone:
         session.execute(delete(w).where(w.id.in_(gone)))
