@@ -17,7 +17,7 @@ from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
 from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
-from deliberun.store import athlete_repo, plan_repo
+from deliberun.store import athlete_repo, plan_repo, settings_repo
 from deliberun.store.db import Database
 from deliberun.units import workout_words
 
@@ -67,30 +67,21 @@ def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[
 
 
 def _vdot_now(db: Database, today: date, athlete: Any) -> tuple[float, str]:
-    try:
-        v = athlete.predictions(db, today=today).get("vdot") if athlete else None
-        if v:
-            return float(v), "best recent effort"
-    except Exception:  # noqa: BLE001 - no activities or the athlete area is missing
-        pass
-    try:
-        from deliberun.store import settings_repo
-
-        with db.session() as s:
-            st = settings_repo.get_settings(s)
-        if st.threshold_pace_s_per_km:
-            return vdot_from_threshold_pace(st.threshold_pace_s_per_km), "threshold pace setting"
-    except Exception:  # noqa: BLE001
-        pass
+    """The athlete's VDOT from the best recent effort, else from the threshold pace the
+    runner set, else ``DEFAULT_VDOT`` labelled ``default`` (nothing known: no guess hidden)."""
+    v = athlete.predictions(db, today=today).get("vdot")
+    if v:
+        return float(v), "best recent effort"
+    with db.session() as s:
+        st = settings_repo.get_settings(s)
+    if st.threshold_pace_s_per_km:
+        return vdot_from_threshold_pace(st.threshold_pace_s_per_km), "threshold pace setting"
     return DEFAULT_VDOT, "default"
 
 
 def _form_now(db: Database, today: date, athlete: Any) -> tuple[Any, Any]:
-    try:
-        cur = athlete.fitness(db, today=today, days=1).get("current") or {}
-        return cur.get("form"), cur.get("acwr")
-    except Exception:  # noqa: BLE001 - no activities yet, or the athlete area is missing
-        return None, None
+    cur = athlete.fitness(db, today=today, days=1).get("current") or {}
+    return cur.get("form"), cur.get("acwr")
 
 
 def save_plan(db: Database, plan: Plan, *, now: datetime, cycle_id: int | None = None) -> int:
