@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from deliberun.cli.args import JSON, db_of, optional_date, parse_date, today
-from deliberun.cli.output import fail, print_json, stdout, table
+from deliberun.cli.output import fail, number, print_json, stdout, table
 from deliberun.store.db import Database
 from deliberun.units import plain
 
@@ -41,14 +41,6 @@ def _said_goal(db: Database, kind: str, value: float) -> str:
     from deliberun.units import target_value
 
     return target_value(value, TARGET_KINDS[kind].unit, units_of(db))
-
-
-def _fmt(v: Any, nd: int = 2) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.{nd}f}"
-    return str(v)
 
 
 # --------------------------------------------------------------------------- cycle
@@ -365,7 +357,7 @@ def target_show(
         table(
             f"{plain(p.target.kind)} (goal {p.target.goal:g} {p.unit})",
             ["date", "value"],
-            [[day, _fmt(v)] for day, v in p.values],
+            [[day, number(v)] for day, v in p.values],
         )
     )
     _print_detail(p.detail, found.units)

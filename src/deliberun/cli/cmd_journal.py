@@ -6,8 +6,7 @@ import typer
 from rich.markup import escape
 
 from deliberun.cli.args import JSON, db_of, optional_date, today
-from deliberun.cli.cmd_cycle import _fmt
-from deliberun.cli.output import print_json, stdout, table
+from deliberun.cli.output import number, print_json, stdout, table
 
 
 def log(
@@ -94,10 +93,10 @@ def journal(
         [
             e["date"],
             e["activity_id"] or "",
-            _fmt(e["rpe"], 0),
-            _fmt(e["feel"], 0),
-            _fmt(e["sleep_h"], 1),
-            _fmt(e["soreness"], 0),
+            number(e["rpe"], 0),
+            number(e["feel"], 0),
+            number(e["sleep_h"], 1),
+            number(e["soreness"], 0),
             ", ".join(e["tags"] + e["details"]),
             escape(e["notes"] or ""),
             e["source"],

@@ -88,6 +88,15 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     return t
 
 
+def number(v: Any, digits: int = 2) -> str:
+    """A table cell: a float with ``digits`` decimals, anything else as text, None empty."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     stderr.print(f"[red]Error:[/red] {safe(message)}", highlight=False)
     raise typer.Exit(code)
