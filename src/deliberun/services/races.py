@@ -155,11 +155,12 @@ def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     return out
 
 
-def verdicts_of(
-    db: Database, pairs: list[tuple[Any, dict[str, Any]]], *, hr_max_bpm: float | None
-) -> dict[int, rc.RaceVerdict]:
-    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``), effort
-    measured against ``hr_max_bpm`` (:func:`hr_max_until`)."""
+def judged_facts(
+    db: Database, pairs: list[tuple[Any, dict[str, Any]]]
+) -> tuple[list[rc.RaceFacts], tuple[float, ...]]:
+    """The classifier's view of the running activities among ``pairs`` (``(row,
+    metrics)``: warm-ups, goal-race days and the plan's types filled in) and the goal
+    races' distances [m]."""
     from deliberun.services.athlete import is_running
 
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
@@ -171,12 +172,21 @@ def verdicts_of(
     for f in facts:
         f.goal_race_day = f.day in days
         f.planned = planned.get(f.day)
-    out = rc.classify_history(facts, hr_max_bpm=hr_max_bpm, goals_m=tuple(m for m, _ in goals))
+    return facts, tuple(m for m, _ in goals)
+
+
+def verdicts_of(
+    db: Database, pairs: list[tuple[Any, dict[str, Any]]], *, hr_max_bpm: float | None
+) -> dict[int, rc.RaceVerdict]:
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``), effort
+    measured against ``hr_max_bpm`` (:func:`hr_max_until`)."""
+    facts, goals_m = judged_facts(db, pairs)
+    out = rc.classify_history(facts, hr_max_bpm=hr_max_bpm, goals_m=goals_m)
     return {int(k): v for k, v in out.items() if k is not None}
 
 
 def race_verdicts(
-    db: Database, *, today: date, since: date | None = None
+    db: Database, *, today: date, since: date | None = None, stored_ok: bool = True
 ) -> dict[int, rc.RaceVerdict]:
     """``{activity id: verdict}`` for every run up to ``today`` (from ``since``: the same
     verdicts, on the runs from that day only).
@@ -185,6 +195,8 @@ def race_verdicts(
     up to ``today``, so the verdicts from ``since`` need only the runs of the year
     before ``since`` and one light read of the heart-rate maxima. Judged once per use
     case: within ``athlete.shared_history`` the verdicts are kept beside the history.
+    The verdicts stored with the runs (``services.stored_verdicts``) are used when every
+    one of them was judged on the inputs of now (``stored_ok=False``: judge them all).
     """
     from deliberun.services.athlete import _HISTORY, _rows_and_metrics
 
@@ -198,6 +210,14 @@ def race_verdicts(
         _, found, days = done
         return {k: v for k, v in found.items() if since is None or days[k] >= since}
     # judge the runs from ``since`` up to the first day already judged (or ``today``)
+    if done is None and stored_ok:  # the verdicts kept with the runs, when still valid
+        from deliberun.services.stored_verdicts import stored_race_verdicts
+
+        kept = stored_race_verdicts(db, today=today, since=since)
+        if kept is not None:
+            if cache is not None:
+                cache[key] = (since, *kept)
+            return dict(kept[0])
     end = done[0] - timedelta(days=1) if done is not None and done[0] is not None else today
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
     start = None if since is None else since - season  # each run against its year before
@@ -230,6 +250,9 @@ def mark_race(
         row.race_mark = None if is_race is None else bool(is_race)
         day = row.local_date
         name = row.name
+    from deliberun.services.stored_verdicts import refresh_after_write
+
+    refresh_after_write(db)  # this run and the runs of the year after it
     verdict = race_verdicts(db, today=max(today, day)).get(activity_id)
     return {
         "activity_id": activity_id,

@@ -71,13 +71,20 @@ def facts_of(
 
 
 def session_types(
-    db: Database, *, today: date, since: date | None = None
+    db: Database, *, today: date, since: date | None = None, stored_ok: bool = True
 ) -> dict[int, ses.SessionType]:
-    """``{activity id: SessionType}`` of every run up to ``today`` (from ``since``)."""
+    """``{activity id: SessionType}`` of every run up to ``today`` (from ``since``): the
+    types stored with the runs when every one was judged on the inputs of now
+    (``services.stored_verdicts``; ``stored_ok=False``: judge them all)."""
     from deliberun.services.athlete import _rows_and_metrics, is_running, shared_history
     from deliberun.services.practice_sessions import planned_days
+    from deliberun.services.stored_verdicts import stored_session_types
 
     with shared_history():
+        if stored_ok:
+            kept = stored_session_types(db, today=today, since=since)
+            if kept is not None:
+                return kept
         pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=since)
                  if is_running(r.sport)]  # fmt: skip
         if not pairs:
