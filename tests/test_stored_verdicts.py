@@ -287,6 +287,31 @@ def test_a_second_athlete_keeps_their_own(db: Database, sim_folder) -> None:
     assert ids and not ids & set(mine)
 
 
+def test_the_dashboard_warm_up_fills_an_upgraded_database(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database upgraded to 0012 has no stored verdicts: ``serve``'s warm-up stores
+    them before it builds the pages (a read-only dashboard writes nothing)."""
+    import threading
+
+    from sqlalchemy import delete
+
+    from deliberun.web import routes
+    from deliberun.web.app import create_app, warm_loop
+
+    with db.session() as s, s.begin():
+        s.execute(delete(StoredVerdictRow))
+    today = _today(db)
+    for read_only in (True, False):
+        app = create_app(db.url, today=today, read_only=read_only, athlete=db.athlete)
+        stop = threading.Event()
+        monkeypatch.setattr(routes, "warm", lambda _app, stop=stop: stop.set())  # one round
+        warm_loop(app, stop, 0.01)
+        todo = sv.stale(db, today=today)
+        assert bool(todo["race"] and todo["session"]) == read_only
+    assert_stored_are_fresh(db)
+
+
 def _athletes(db: Database) -> list[dict[str, Any]]:
     from deliberun.services.athletes import list_athletes
 

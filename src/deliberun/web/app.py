@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from deliberun.services import stored_verdicts
 from deliberun.store.db import Database
 from deliberun.units import FILTERS
 from deliberun.web import errors, routes, routes_courses, strava_routes
@@ -171,6 +172,12 @@ def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTE
         state = (app.state.cache.fingerprint(), app.state.today())
         if state != last:
             try:
+                # the runs' stored race verdicts and session types first (a write that did
+                # not store them, or a database older than them), then the pages
+                if not app.state.read_only and stored_verdicts.refresh(
+                    app.state.db, today=state[1]
+                ):
+                    state = (app.state.cache.fingerprint(), state[1])  # not a change to warm for
                 routes.warm(app)
             except Exception:  # a broken page must not stop the loop; the view will say why
                 log.exception("warming the dashboard pages failed")

@@ -8,8 +8,9 @@ its key is the key of the inputs now, and judges the run again otherwise.
 
 Nothing is filled here: an empty table is a valid state (every verdict is judged as
 before), and the values are the classifier's, which a migration must not freeze. The
-service layer fills the table after the upgrade (``stored_verdicts.refresh``, run when a
-database is opened for writing with runs and no stored verdicts, and by every write).
+service layer fills it (``stored_verdicts.refresh``): the dashboard's warm-up
+(``deliberun serve``, unless read-only) before it builds the pages, and every write that
+can change a verdict (import, sync, settings, cycles, plans, race marks, recompute).
 
 Revision ID: 0012_stored_verdicts
 Revises: 0011_athletes
