@@ -17,7 +17,6 @@ from deliberun.metrics.heart import HR_ZONE_MODELS
 from deliberun.metrics.load import LOAD_MODELS
 from deliberun.models import load as ld
 from deliberun.models import race_input
-from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
 from deliberun.units import METRES_PER_UNIT
@@ -144,5 +143,4 @@ def set_value(db: Database, key: str, text: str) -> dict[str, Any]:
                 st.fitness_days, st.fatigue_days, st.load_weighting, st.form_convention
             )
             settings_repo.set_settings(s, st)
-    refresh_after_write(db)  # the max HR and threshold the verdicts rest on
     return {"key": key, "value": value, "previous": previous}

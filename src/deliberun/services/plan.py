@@ -17,7 +17,6 @@ from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
 from deliberun.plan.planned import Plan, PlannedDay
 from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
-from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import athlete_repo, plan_repo
 from deliberun.store.db import Database
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
@@ -100,9 +99,7 @@ def save_plan(db: Database, plan: Plan, *, now: datetime, cycle_id: int | None =
     with db.session() as s, s.begin():
         row = PlanRow(name=plan.name, created_at=now, params=plan.params, cycle_id=cycle_id)
         # new rows: ids of days copied from another plan are not reused
-        pid = plan_repo.add_plan(s, row, [_row(None, d.with_(id=None)) for d in plan.days])
-    refresh_after_write(db, now=now)  # the plan's types count in the verdicts of its days
-    return pid
+        return plan_repo.add_plan(s, row, [_row(None, d.with_(id=None)) for d in plan.days])
 
 
 def _row(plan_id: int | None, d: PlannedDay) -> PlannedWorkoutRow:
@@ -181,7 +178,6 @@ def replace_days(
                 seq = int((revs.get(str(i)) or [0])[0])
                 revs[str(i)] = [seq + 1, stamp]
             row.params = {**(row.params or {}), "revisions": revs}
-    refresh_after_write(db, now=now)  # the plan's types count in the verdicts of its days
 
 
 def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> PlannedDay:

@@ -24,7 +24,6 @@ from deliberun.services.practice_sessions import HISTORY_DAYS as HISTORY_DAYS  #
 from deliberun.services.practice_sessions import _entry_from_row
 from deliberun.services.practice_sessions import build_sessions as build_sessions
 from deliberun.services.practice_sessions import planned_days as planned_days
-from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.services.target_rehearsals import fill_rehearsals
 from deliberun.store import practice_repo, repository
 from deliberun.store.db import Database
@@ -169,9 +168,7 @@ def create_cycle(db: Database, cycle: Cycle) -> int:
             goal_date=race.date if race else None,
             goal_time_s=race.goal_time_s if race else None,
         )
-        cycle_id = practice_repo.add_cycle(s, row, [_target_row(None, t) for t in cycle.targets])
-    refresh_after_write(db)  # a goal race counts in the race verdicts
-    return cycle_id
+        return practice_repo.add_cycle(s, row, [_target_row(None, t) for t in cycle.targets])
 
 
 def _target_row(cycle_id: int | None, t: TargetSpec) -> TargetRow:

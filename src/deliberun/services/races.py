@@ -14,7 +14,8 @@ from typing import Any
 from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
-from deliberun.store import athlete_repo, settings_repo
+from deliberun.services import verdict_keys as vk
+from deliberun.store import athlete_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
 from deliberun.store.tables_core import ActivityRow
@@ -211,8 +212,6 @@ def race_verdicts(
         return {k: v for k, v in found.items() if since is None or days[k] >= since}
     # judge the runs from ``since`` up to the first day already judged (or ``today``)
     if done is None and stored_ok:  # the verdicts kept with the runs, when still valid
-        from deliberun.services.stored_verdicts import stored_race_verdicts
-
         kept = stored_race_verdicts(db, today=today, since=since)
         if kept is not None:
             if cache is not None:
@@ -234,6 +233,51 @@ def race_verdicts(
     return dict(out)
 
 
+def race_keys(
+    db: Database, *, today: date, since: date | None
+) -> list[tuple[rc.RaceFacts, str | None]]:
+    """Each run from ``since`` to ``today`` (by day) with the key of its race verdict's
+    inputs (None for a run the runner marked: its verdict is the mark), from two light
+    reads: the runs from ``since`` and the sizes of the runs of the year before it."""
+    from deliberun.services.athlete import is_running
+
+    season = timedelta(days=int(rc.RACE_RULES["season_days"]))
+    with db.session() as s:
+        rows = verdicts_repo.light_activities(s, until=today, since=since)
+        sizes = verdicts_repo.run_sizes(
+            s, until=today, since=None if since is None else since - season
+        )
+    facts, goals_m = judged_facts(db, [(r, {}) for r in rows])
+    facts.sort(key=lambda f: f.day)  # as the classifier orders them
+    hr_max = hr_max_until(db, today)
+    runs = [(i, d, dist, dur) for i, d, sport, dist, dur in sizes if is_running(sport)]
+    prints = vk.season_fingerprints(runs, [f.day for f in facts])
+    return [
+        (f, None if f.mark is not None else vk.race_key(f, fp, hr_max, goals_m))
+        for f, fp in zip(facts, prints, strict=True)
+    ]
+
+
+def stored_race_verdicts(
+    db: Database, *, today: date, since: date | None
+) -> tuple[dict[int, rc.RaceVerdict], dict[int, date]] | None:
+    """The race verdicts of the runs from ``since`` to ``today`` (and their days) from the
+    stored ones, or None when one of them is missing or was judged on other inputs."""
+    keyed = race_keys(db, today=today, since=since)
+    with db.session() as s:
+        kept = verdicts_repo.stored(s, (f.activity_id for f, k in keyed if k), "race")
+    out: dict[int, rc.RaceVerdict] = {}
+    for f, k in keyed:
+        aid = int(f.activity_id or 0)
+        if k is None:  # the runner's mark: no other input
+            out[aid] = rc.classify(f, hr_max_bpm=hr_max_until(db, today))
+        elif aid in kept and kept[aid][0] == k:
+            out[aid] = vk.verdict_of(kept[aid][1])
+        else:
+            return None
+    return out, {int(f.activity_id or 0): f.day for f, _ in keyed}
+
+
 def race_ids(db: Database, *, today: date, since: date | None = None) -> set[int]:
     """Ids of the runs up to ``today`` (from ``since``) that were races."""
     return {k for k, v in race_verdicts(db, today=today, since=since).items() if v.is_race}
@@ -250,9 +294,6 @@ def mark_race(
         row.race_mark = None if is_race is None else bool(is_race)
         day = row.local_date
         name = row.name
-    from deliberun.services.stored_verdicts import refresh_after_write
-
-    refresh_after_write(db)  # this run and the runs of the year after it
     verdict = race_verdicts(db, today=max(today, day)).get(activity_id)
     return {
         "activity_id": activity_id,
