@@ -26,9 +26,10 @@ import pytest
 from sqlalchemy import select, update
 
 from deliberun.services import stored_verdicts as sv
+from deliberun.services import verdict_keys as vk
 from deliberun.services.importer import import_paths
-from deliberun.services.races import race_verdicts
-from deliberun.services.session_types import session_types
+from deliberun.services.races import race_verdicts, stored_race_verdicts
+from deliberun.services.session_types import session_types, stored_session_types
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
 from deliberun.store.tables_core import ActivityRow
@@ -102,11 +103,11 @@ def assert_stored_are_fresh(db: Database) -> dict[int, Any]:
     today = _today(db)
     todo = sv.stale(db, today=today)
     assert todo == {"race": {}, "session": {}}, f"stale after the write: {todo}"
-    kept = sv.stored_race_verdicts(db, today=today, since=None)
+    kept = stored_race_verdicts(db, today=today, since=None)
     assert kept is not None
     fresh = race_verdicts(db, today=today, stored_ok=False)
     assert _exact(kept[0]) == _exact(fresh)
-    types = sv.stored_session_types(db, today=today, since=None)
+    types = stored_session_types(db, today=today, since=None)
     assert types is not None
     assert _exact(types) == _exact(session_types(db, today=today, stored_ok=False))
     # what the pages call returns the same (and a window of it)
@@ -230,7 +231,7 @@ def test_new_metrics_drop_the_stored_row(db: Database) -> None:
     with db.session() as s:
         assert s.get(StoredVerdictRow, run.id) is None
     today = _today(db)
-    assert sv.stored_race_verdicts(db, today=today, since=None) is None
+    assert stored_race_verdicts(db, today=today, since=None) is None
     assert set(sv.stale(db, today=today)["race"]) == {run.id}
     sv.refresh(db, today=today)
     assert_stored_are_fresh(db)
@@ -244,7 +245,7 @@ def test_an_edit_the_page_did_not_refresh_is_caught_by_the_key(db: Database) -> 
     today = _today(db)
     with db.session() as s, s.begin():
         s.execute(update(ActivityRow).where(ActivityRow.id == run.id).values(name="10K race"))
-    assert sv.stored_race_verdicts(db, today=today, since=None) is None
+    assert stored_race_verdicts(db, today=today, since=None) is None
     assert set(sv.stale(db, today=today)["race"]) == {run.id}
     fresh = race_verdicts(db, today=today)  # judged again: the name counts
     assert fresh == race_verdicts(db, today=today, stored_ok=False)
@@ -319,10 +320,14 @@ def test_the_dashboard_warm_up_fills_an_upgraded_database(
         s.execute(delete(StoredVerdictRow))
     today = _today(db)
     for read_only in (True, False):
-        app = create_app(db.url, today=today, read_only=read_only, athlete=db.athlete)
+        app = create_app(db.url, today=today, read_only=read_only, athlete=db.athlete or "me")
         stop = threading.Event()
         monkeypatch.setattr(routes, "warm", lambda _app, stop=stop: stop.set())  # one round
-        warm_loop(app, stop, 0.01)
+        thread = threading.Thread(target=warm_loop, args=(app, stop, 0.01))
+        thread.start()
+        thread.join(timeout=300)
+        stop.set()
+        assert not thread.is_alive()
         todo = sv.stale(db, today=today)
         assert bool(todo["race"] and todo["session"]) == read_only
     assert_stored_are_fresh(db)
@@ -336,6 +341,6 @@ def _athletes(db: Database) -> list[dict[str, Any]]:
 
 def test_the_code_digest_is_in_every_key(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new classifier judges again: the digest of its source is part of each key."""
-    before = sv._key("race", 1)
-    monkeypatch.setattr(sv, "CODE", "0" * 40)
-    assert sv._key("race", 1) != before
+    before = vk._key("race", 1)
+    monkeypatch.setattr(vk, "CODE", "0" * 40)
+    assert vk._key("race", 1) != before

@@ -8,23 +8,26 @@ everything the classifier read to reach them, except the run's metrics:
 
 - a race verdict: the run's own columns (distance, time, HR, name, description, RPE,
   elapsed time, the imported race flag and the runner's mark), whether a warm-up ended
-  before it, the plan's type and a goal race that day, the count and best of the VDOTs of
-  the runs of a similar distance in its year, the max HR it is measured against and the
-  goal-race distances;
+  before it, the plan's type and a goal race that day, a fingerprint of the runs of its
+  year (their ids, days, distances and times: what their VDOTs are made of), the max HR it
+  is measured against and the goal-race distances;
 - a session type: the run's distance, time and name, the plan's type that day, the race
   verdict and the threshold speed it was given;
 - both: the source of the code that judges them (a new classifier judges again).
 
+The keys are made in ``services.verdict_keys``; the stored reads sit beside the services
+that judge (``races.stored_race_verdicts``, ``session_types.stored_session_types``).
 A reader makes the keys of the runs it needs from one light read of the activity columns
 (no metrics) and uses the stored values only when every key matches; otherwise it judges
 the window as before. So a stored value is never used once an input changed, whichever
 write changed it. The metrics (km split paces, reps) are not in the key: writing a run's
 metrics deletes its stored row (``repository.save_metrics``), as deleting the run does.
 
-:func:`refresh` judges again and stores the runs whose key changed; the writes call it
-(import, sync, manual runs, race marks, settings, cycles, plans, recompute) so the next
-cold page finds them. A write that does not call it costs the next pages their speed,
-not their correctness.
+:func:`refresh` judges again and stores the runs whose key changed. An import (manual
+rows included), a Strava sync and ``recompute`` call it, and ``deliberun serve``'s warm-up
+calls it after any change (race marks, settings, cycles and plans are written by
+services the classifiers read, which cannot call back here without an import cycle).
+A write nothing refreshes after costs the next pages their speed, not their correctness.
 """
 
 from __future__ import annotations

@@ -171,13 +171,14 @@ def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTE
     while not stop.is_set():
         state = (app.state.cache.fingerprint(), app.state.today())
         if state != last:
+            if not app.state.read_only:  # the runs' stored verdicts first (a change that
+                # did not store them, or a database older than them), then the pages
+                try:
+                    if stored_verdicts.refresh(app.state.db, today=state[1]):
+                        state = (app.state.cache.fingerprint(), state[1])  # its own write
+                except Exception:  # the pages then judge the runs themselves
+                    log.exception("storing the runs' race verdicts and session types failed")
             try:
-                # the runs' stored race verdicts and session types first (a write that did
-                # not store them, or a database older than them), then the pages
-                if not app.state.read_only and stored_verdicts.refresh(
-                    app.state.db, today=state[1]
-                ):
-                    state = (app.state.cache.fingerprint(), state[1])  # not a change to warm for
                 routes.warm(app)
             except Exception:  # a broken page must not stop the loop; the view will say why
                 log.exception("warming the dashboard pages failed")

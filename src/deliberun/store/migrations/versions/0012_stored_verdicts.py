@@ -9,8 +9,8 @@ its key is the key of the inputs now, and judges the run again otherwise.
 Nothing is filled here: an empty table is a valid state (every verdict is judged as
 before), and the values are the classifier's, which a migration must not freeze. The
 service layer fills it (``stored_verdicts.refresh``): the dashboard's warm-up
-(``deliberun serve``, unless read-only) before it builds the pages, and every write that
-can change a verdict (import, sync, settings, cycles, plans, race marks, recompute).
+(``deliberun serve``, unless read-only) before it builds the pages, an import, a Strava
+sync and ``recompute``.
 
 Revision ID: 0012_stored_verdicts
 Revises: 0011_athletes
