@@ -51,7 +51,7 @@ def stale(db: Database, *, today: date) -> dict[str, dict[int, tuple[date, str]]
     keys = session_keys(db, rows, plan, today=today, since=None)
     days = {int(r.id): r.local_date for r in rows}
     with db.session() as s:
-        races = verdicts_repo.stored(s, (f.activity_id for f, k in keyed if k), "race")
+        races = verdicts_repo.stored(s, (int(f.activity_id or 0) for f, k in keyed if k), "race")
         types = verdicts_repo.stored(s, keys, "session")
     return {
         "race": {int(f.activity_id or 0): (f.day, k) for f, k in keyed

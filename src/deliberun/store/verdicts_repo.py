@@ -93,10 +93,3 @@ def last_day(session: Session) -> date | None:
 
     day: date | None = session.scalar(select(func.max(ActivityRow.local_date)))
     return day
-
-
-def count(session: Session) -> int:
-    """How many runs have a stored verdict row."""
-    from sqlalchemy import func
-
-    return int(session.scalar(select(func.count(StoredVerdictRow.activity_id))) or 0)
