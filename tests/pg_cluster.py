@@ -69,3 +69,16 @@ def start() -> Cluster | str:
         shutil.rmtree(root, ignore_errors=True)
         return f"could not start a PostgreSQL cluster: {exc}"
     return cluster
+
+
+def backend_url(backend: str, folder: Path, name: str) -> tuple[str, Cluster | None]:
+    """A database URL on ``backend`` ("sqlite": a file in ``folder``; "postgresql": a new
+    database ``name`` on a throwaway cluster, returned to stop), or ``pytest.skip``."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / (name + '.db')}", None
+    got = start()
+    if isinstance(got, str):
+        import pytest
+
+        pytest.skip(got)
+    return got.createdb(name), got

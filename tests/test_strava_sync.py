@@ -493,3 +493,32 @@ def test_runs_synced_after_the_first_use_the_thresholds_in_use(runs, connect, tm
     srv.state.add(runs[4:])
     assert len(sv.sync(db, recheck_days=0).new) == N_RUNS - 4
     assert _thresholds_used(db) == [pytest.approx(values)] * N_RUNS
+
+
+def test_a_sync_edit_leaves_the_stored_verdicts_fresh(runs, connect, tmp_path):
+    """A run marked a race on Strava (workout type, RPE, name) reaches the stored race
+    verdicts and session types through the sync's own refresh (issue 14)."""
+    from datetime import date
+
+    from deliberun.services.races import race_verdicts
+    from test_stored_verdicts import assert_stored_are_fresh
+
+    srv = connect(runs[:4])
+    db = Database(tmp_path / "sync.db")
+    sv.sync(db)
+    assert_stored_are_fresh(db)
+    a = runs[1].id
+    row = next(x for x in list_activities(db) if x["extra"]["strava_id"] == str(a))
+    today = max(date.fromisoformat(str(x["local_date"])) for x in list_activities(db))
+    before = race_verdicts(db, today=today, stored_ok=False)[row["id"]]
+    headers = {"Authorization": f"Bearer {sc.token_store().load().access_token}"}
+    r = httpx.put(f"{srv.api_url}/activities/{a}", json={"name": "City 10K race"}, headers=headers)
+    assert r.status_code == 200
+    httpx.post(
+        f"{srv.url}/_standin/activities/{a}/set",
+        json={"workout_type": 1, "perceived_exertion": 9},
+    )
+    rep = sv.sync(db)
+    assert [d["strava_id"] for d in rep.updated] == [str(a)]
+    after = assert_stored_are_fresh(db)[row["id"]]
+    assert after.to_dict() != before.to_dict()

@@ -452,10 +452,24 @@ def classify_history(
 ) -> dict[int | None, RaceVerdict]:
     """Verdicts for every run, each judged against the runs before it (by activity id).
 
-    The runs of a similar distance in each run's year are found with arrays over the
-    runs sorted by day (the same selection as :func:`classify` makes from ``season``,
-    without a Python loop over the year for every run).
+    The runs of a similar distance in each run's year are found with arrays
+    (:func:`similar_vdots_each`: the same selection as :func:`classify` makes from
+    ``season``, without a Python loop over the year for every run).
     """
+    return {
+        r.activity_id: classify(
+            r, hr_max_bpm=hr_max_bpm, season=season, goals_m=goals_m, similar_vdots=similar
+        )
+        for r, season, similar in similar_vdots_each(runs)
+    }
+
+
+def similar_vdots_each(
+    runs: list[RaceFacts],
+) -> list[tuple[RaceFacts, list[RaceFacts], list[float] | None]]:
+    """Each run (by day) with its season (the runs of the 365 days up to it) and the
+    whole-run VDOTs of the season's runs of a similar distance (None: the run has no
+    VDOT), found with arrays over the runs sorted by day."""
     ordered = sorted(runs, key=lambda r: r.day)
     days = [r.day.toordinal() for r in ordered]
     span = RACE_RULES["season_days"]
@@ -464,7 +478,7 @@ def classify_history(
     vdots = np.array([_nan_if_none(r.vdot) for r in ordered], dtype=float)
     ids = np.empty(len(ordered), dtype=object)
     ids[:] = [r.activity_id for r in ordered]
-    out = {}
+    out = []
     for i, r in enumerate(ordered):  # each against the year before it only (a window)
         lo = bisect_left(days, r.day.toordinal() - span)
         hi = bisect_right(days, r.day.toordinal())
@@ -477,10 +491,7 @@ def classify_history(
             if lo <= i < hi:
                 keep[i - lo] = False
             similar = vdots[lo:hi][keep].tolist()
-        out[r.activity_id] = classify(
-            r, hr_max_bpm=hr_max_bpm, season=ordered[lo:hi], goals_m=goals_m,
-            similar_vdots=similar,
-        )  # fmt: skip
+        out.append((r, ordered[lo:hi], similar))
     return out
 
 

@@ -240,6 +240,18 @@ def _shape(f: SessionFacts) -> SessionType:
     return SessionType("easy", 0.7, ["steady, below tempo effort, no clear workout structure"])
 
 
+def session_inputs(f: SessionFacts) -> tuple[Any, ...]:
+    """What :func:`classify_session` reads of ``f`` besides the reps and split speeds
+    (a stored type is valid while these are unchanged): a planned type is taken as it is,
+    so then nothing else counts."""
+    if f.planned_type:
+        return ("planned", f.planned_type)
+    return (
+        f.distance_m, f.duration_s, f.name, f.is_race, f.race_confidence,
+        f.threshold_speed_m_per_s,
+    )  # fmt: skip
+
+
 def classify_session(f: SessionFacts) -> SessionType:
     """The type of one session (see the module docstring)."""
     if f.planned_type:

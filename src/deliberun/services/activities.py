@@ -20,6 +20,7 @@ from deliberun.athlete import AthleteSettings
 from deliberun.errors import NotFoundError
 from deliberun.io.activity import Activity
 from deliberun.services import importer
+from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import estimates_in_use, get_settings
@@ -205,6 +206,7 @@ def recompute(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    refresh_after_write(db, now=now)  # new metrics dropped their runs' stored verdicts
     return report
 
 

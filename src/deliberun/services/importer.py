@@ -28,6 +28,7 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
+from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
 from deliberun.store.db import Database, Session
 from deliberun.store.settings_repo import estimates_in_use, get_settings
@@ -444,6 +445,7 @@ def import_paths(
         import_journal(db, jf, report)
     for pf in find_plan_files(path_list) if runner_files else []:
         import_plan(db, pf, report, now)
+    refresh_after_write(db, now=now)  # the new runs' verdicts, for the next cold page
     return report
 
 

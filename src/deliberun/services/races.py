@@ -14,7 +14,8 @@ from typing import Any
 from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
-from deliberun.store import athlete_repo, settings_repo
+from deliberun.services import verdict_keys as vk
+from deliberun.store import athlete_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
 from deliberun.store.tables_core import ActivityRow
@@ -155,11 +156,12 @@ def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     return out
 
 
-def verdicts_of(
-    db: Database, pairs: list[tuple[Any, dict[str, Any]]], *, hr_max_bpm: float | None
-) -> dict[int, rc.RaceVerdict]:
-    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``), effort
-    measured against ``hr_max_bpm`` (:func:`hr_max_until`)."""
+def judged_facts(
+    db: Database, pairs: list[tuple[Any, dict[str, Any]]]
+) -> tuple[list[rc.RaceFacts], tuple[float, ...]]:
+    """The classifier's view of the running activities among ``pairs`` (``(row,
+    metrics)``: warm-ups, goal-race days and the plan's types filled in) and the goal
+    races' distances [m]."""
     from deliberun.services.athlete import is_running
 
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
@@ -171,12 +173,21 @@ def verdicts_of(
     for f in facts:
         f.goal_race_day = f.day in days
         f.planned = planned.get(f.day)
-    out = rc.classify_history(facts, hr_max_bpm=hr_max_bpm, goals_m=tuple(m for m, _ in goals))
+    return facts, tuple(m for m, _ in goals)
+
+
+def verdicts_of(
+    db: Database, pairs: list[tuple[Any, dict[str, Any]]], *, hr_max_bpm: float | None
+) -> dict[int, rc.RaceVerdict]:
+    """Verdicts on the running activities among ``pairs`` (``(row, metrics)``), effort
+    measured against ``hr_max_bpm`` (:func:`hr_max_until`)."""
+    facts, goals_m = judged_facts(db, pairs)
+    out = rc.classify_history(facts, hr_max_bpm=hr_max_bpm, goals_m=goals_m)
     return {int(k): v for k, v in out.items() if k is not None}
 
 
 def race_verdicts(
-    db: Database, *, today: date, since: date | None = None
+    db: Database, *, today: date, since: date | None = None, stored_ok: bool = True
 ) -> dict[int, rc.RaceVerdict]:
     """``{activity id: verdict}`` for every run up to ``today`` (from ``since``: the same
     verdicts, on the runs from that day only).
@@ -185,6 +196,8 @@ def race_verdicts(
     up to ``today``, so the verdicts from ``since`` need only the runs of the year
     before ``since`` and one light read of the heart-rate maxima. Judged once per use
     case: within ``athlete.shared_history`` the verdicts are kept beside the history.
+    The verdicts stored with the runs (``services.stored_verdicts``) are used when every
+    one of them was judged on the inputs of now (``stored_ok=False``: judge them all).
     """
     from deliberun.services.athlete import _HISTORY, _rows_and_metrics
 
@@ -198,6 +211,12 @@ def race_verdicts(
         _, found, days = done
         return {k: v for k, v in found.items() if since is None or days[k] >= since}
     # judge the runs from ``since`` up to the first day already judged (or ``today``)
+    if done is None and stored_ok:  # the verdicts kept with the runs, when still valid
+        kept = stored_race_verdicts(db, today=today, since=since)
+        if kept is not None:
+            if cache is not None:
+                cache[key] = (since, *kept)
+            return dict(kept[0])
     end = done[0] - timedelta(days=1) if done is not None and done[0] is not None else today
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
     start = None if since is None else since - season  # each run against its year before
@@ -212,6 +231,51 @@ def race_verdicts(
     if cache is not None:
         cache[key] = (since, out, days)
     return dict(out)
+
+
+def race_keys(
+    db: Database, *, today: date, since: date | None
+) -> list[tuple[rc.RaceFacts, str | None]]:
+    """Each run from ``since`` to ``today`` (by day) with the key of its race verdict's
+    inputs (None for a run the runner marked: its verdict is the mark), from two light
+    reads: the runs from ``since`` and the sizes of the runs of the year before it."""
+    from deliberun.services.athlete import is_running
+
+    season = timedelta(days=int(rc.RACE_RULES["season_days"]))
+    with db.session() as s:
+        rows = verdicts_repo.light_activities(s, until=today, since=since)
+        sizes = verdicts_repo.run_sizes(
+            s, until=today, since=None if since is None else since - season
+        )
+    facts, goals_m = judged_facts(db, [(r, {}) for r in rows])
+    facts.sort(key=lambda f: f.day)  # as the classifier orders them
+    hr_max = hr_max_until(db, today)
+    runs = [(i, d, dist, dur) for i, d, sport, dist, dur in sizes if is_running(sport)]
+    prints = vk.season_fingerprints(runs, [f.day for f in facts])
+    return [
+        (f, None if f.mark is not None else vk.race_key(f, fp, hr_max, goals_m))
+        for f, fp in zip(facts, prints, strict=True)
+    ]
+
+
+def stored_race_verdicts(
+    db: Database, *, today: date, since: date | None
+) -> tuple[dict[int, rc.RaceVerdict], dict[int, date]] | None:
+    """The race verdicts of the runs from ``since`` to ``today`` (and their days) from the
+    stored ones, or None when one of them is missing or was judged on other inputs."""
+    keyed = race_keys(db, today=today, since=since)
+    with db.session() as s:
+        kept = verdicts_repo.stored(s, (f.activity_id for f, k in keyed if k), "race")
+    out: dict[int, rc.RaceVerdict] = {}
+    for f, k in keyed:
+        aid = int(f.activity_id or 0)
+        if k is None:  # the runner's mark: no other input
+            out[aid] = rc.classify(f, hr_max_bpm=hr_max_until(db, today))
+        elif aid in kept and kept[aid][0] == k:
+            out[aid] = vk.verdict_of(kept[aid][1])
+        else:
+            return None
+    return out, {int(f.activity_id or 0): f.day for f, _ in keyed}
 
 
 def race_ids(db: Database, *, today: date, since: date | None = None) -> set[int]:

@@ -7,9 +7,11 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.models import races as rc
 from deliberun.models import sessions as ses
+from deliberun.services import verdict_keys as vk
 from deliberun.services.races import km_paces, race_verdicts
-from deliberun.store import settings_repo
+from deliberun.store import settings_repo, verdicts_repo
 from deliberun.store.db import Database
 
 
@@ -70,14 +72,77 @@ def facts_of(
     )
 
 
+def session_key(
+    row: Any, planned_type: str | None, race: rc.RaceVerdict | None, threshold: float | None
+) -> str:
+    """The key of a session type's inputs other than the run's metrics."""
+    f = facts_of(row, {}, planned_type=planned_type, race=race, threshold=threshold)
+    return vk._key("session", int(row.id), ses.session_inputs(f))
+
+
+def session_keys(
+    db: Database, rows: list[Any], plan: dict[date, str], *, today: date, since: date | None
+) -> dict[int, str]:
+    """The keys of the session types of ``rows`` (the light rows of the runs), given the
+    plan's types by day: the threshold and the race verdicts are read as
+    ``session_types`` reads them (only when a run has no planned type)."""
+
+    unplanned = any(not plan.get(r.local_date) for r in rows)
+    thr = threshold_speed(db, today=today) if unplanned else None
+    races = race_verdicts(db, today=today, since=since) if unplanned else {}
+    return {
+        int(r.id): session_key(r, plan.get(r.local_date), races.get(int(r.id)), thr) for r in rows
+    }
+
+
+def session_rows(
+    db: Database, *, today: date, since: date | None
+) -> tuple[list[Any], dict[date, str]]:
+    """The light rows of the runs from ``since`` to ``today`` and the plan's types by day
+    from the day before the first (as ``session_types`` reads them)."""
+    from deliberun.services.athlete import is_running
+    from deliberun.services.practice_sessions import planned_days
+
+    with db.session() as s:
+        rows = [r for r in verdicts_repo.light_activities(s, until=today, since=since)
+                if is_running(r.sport)]  # fmt: skip
+    if not rows:
+        return [], {}
+    first = min(r.local_date for r in rows) - timedelta(days=1)
+    return rows, {p.date: p.workout_type for p in planned_days(db, first, today)}
+
+
+def stored_session_types(
+    db: Database, *, today: date, since: date | None
+) -> dict[int, ses.SessionType] | None:
+    """The session types of the runs from ``since`` to ``today`` from the stored ones, or
+    None when one is missing or was judged on other inputs."""
+    rows, plan = session_rows(db, today=today, since=since)
+    keys = session_keys(db, rows, plan, today=today, since=since)
+    with db.session() as s:
+        kept = verdicts_repo.stored(s, keys, "session")
+    out = {}
+    for aid, k in keys.items():
+        if aid not in kept or kept[aid][0] != k:
+            return None
+        out[aid] = vk.session_of(kept[aid][1])
+    return out
+
+
 def session_types(
-    db: Database, *, today: date, since: date | None = None
+    db: Database, *, today: date, since: date | None = None, stored_ok: bool = True
 ) -> dict[int, ses.SessionType]:
-    """``{activity id: SessionType}`` of every run up to ``today`` (from ``since``)."""
+    """``{activity id: SessionType}`` of every run up to ``today`` (from ``since``): the
+    types stored with the runs when every one was judged on the inputs of now
+    (``services.stored_verdicts``; ``stored_ok=False``: judge them all)."""
     from deliberun.services.athlete import _rows_and_metrics, is_running, shared_history
     from deliberun.services.practice_sessions import planned_days
 
     with shared_history():
+        if stored_ok:
+            kept = stored_session_types(db, today=today, since=since)
+            if kept is not None:
+                return kept
         pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=since)
                  if is_running(r.sport)]  # fmt: skip
         if not pairs:

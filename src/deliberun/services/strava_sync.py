@@ -46,6 +46,7 @@ from deliberun.io.strava_streams import (
     strava_meta,
     to_activity,
 )
+from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.services.strava_connect import token_store
 from deliberun.store import repository as repo
 from deliberun.store import strava_repo
@@ -275,6 +276,8 @@ def sync(
         report.requests, report.waited_s = client.requests, client.waited_s
         if own:
             client.close()
+    if not dry_run:
+        refresh_after_write(db, now=now)  # edits and new runs: their stored verdicts
     return report
 
 

@@ -23,6 +23,7 @@ from deliberun.jsonable import finite_number
 from deliberun.jsonable import storable as jsonable  # the name services call
 from deliberun.metrics.load import LOAD_MODELS
 from deliberun.metrics.splits import whole_km_paces
+from deliberun.store import verdicts_repo
 from deliberun.store.scope import athlete_of
 from deliberun.store.streams import decode_stream, encode_stream
 from deliberun.store.tables_core import (
@@ -206,6 +207,8 @@ def save_metrics(
         row.computed_at = now
     for name, value in columns.items():
         setattr(row, name, value)
+    # the run's stored race verdict and session type rest on these metrics: judged again
+    verdicts_repo.forget(session, [int(id)])
 
 
 #: The load models whose per-activity load is a ``metrics`` column ``load_<model>``.
@@ -447,6 +450,7 @@ def replace_encoded_streams(
 def delete_activity(session: Session, id: int) -> None:  # noqa: A002
     """Remove an activity with its sources, streams and metrics (originals are kept)."""
     i = int(id)
+    verdicts_repo.forget(session, [i])
     session.execute(delete(MetricsRow).where(MetricsRow.activity_id == i))
     session.execute(delete(StreamRow).where(StreamRow.activity_id == i))
     session.execute(delete(ActivitySourceRow).where(ActivitySourceRow.activity_id == i))

@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from deliberun.services import stored_verdicts
 from deliberun.store.db import Database
 from deliberun.units import FILTERS
 from deliberun.web import errors, routes, routes_courses, strava_routes
@@ -170,6 +171,13 @@ def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTE
     while not stop.is_set():
         state = (app.state.cache.fingerprint(), app.state.today())
         if state != last:
+            if not app.state.read_only:  # the runs' stored verdicts first (a change that
+                # did not store them, or a database older than them), then the pages
+                try:
+                    if stored_verdicts.refresh(app.state.db, today=state[1]):
+                        state = (app.state.cache.fingerprint(), state[1])  # its own write
+                except Exception:  # the pages then judge the runs themselves
+                    log.exception("storing the runs' race verdicts and session types failed")
             try:
                 routes.warm(app)
             except Exception:  # a broken page must not stop the loop; the view will say why

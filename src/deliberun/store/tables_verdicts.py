@@ -1,0 +1,33 @@
+"""The race verdict and session type of each run, stored with what they were judged on.
+
+Migration 0012_stored_verdicts. A page reads a run's verdict from here when the inputs it
+was judged on are still the inputs now: each value carries a key (``race_key``,
+``session_key``: a SHA-1 of those inputs, ``services.stored_verdicts``), and a key that
+differs, or no row, means the verdict is judged again. What the key does not cover (the
+run's metrics: km split paces, reps) is covered by deleting the row when the metrics are
+written (``repository.save_metrics``) or the activity is deleted (the foreign key cascades).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from deliberun.store.base import Base, Owned
+
+
+class StoredVerdictRow(Owned, Base):
+    """One run's stored race verdict and session type (either may be missing)."""
+
+    __tablename__ = "stored_verdicts"
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    race_key: Mapped[str | None] = mapped_column(String(40))
+    #: ``{is_race, score, confidence, source, evidence}`` unrounded (``RaceVerdict``)
+    race: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    session_key: Mapped[str | None] = mapped_column(String(40))
+    #: ``{type, confidence, evidence, reps, rep_s}`` unrounded (``SessionType``)
+    session: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,95 @@
+"""Reads and writes of the stored race verdicts and session types (``tables_verdicts``),
+and the light read of the activity columns their keys are made from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, delete, select
+from sqlalchemy.orm import Session
+
+from deliberun.store.tables_core import ActivityRow
+from deliberun.store.tables_verdicts import StoredVerdictRow
+
+#: The activity columns the race classifier and the session classifier read of a run
+#: (``services.races.facts_of``, ``services.session_types.facts_of``), without metrics.
+LIGHT_COLUMNS = (
+    "id", "local_date", "start_time", "sport", "sub_sport", "name", "description",
+    "distance_m", "moving_time_s", "timer_time_s", "elapsed_time_s", "avg_hr_bpm",
+    "race_mark", "extra",
+)  # fmt: skip
+
+
+def light_activities(session: Session, *, until: date, since: date | None = None) -> list[Row[Any]]:
+    """The :data:`LIGHT_COLUMNS` of the activities with local dates ``[since, until]``,
+    by start time (rows with those attributes; no metrics, no laps)."""
+    q = select(*(getattr(ActivityRow, c) for c in LIGHT_COLUMNS)).where(
+        ActivityRow.local_date <= until
+    )
+    if since is not None:
+        q = q.where(ActivityRow.local_date >= since)
+    return list(session.execute(q.order_by(ActivityRow.start_time, ActivityRow.id)))
+
+
+def run_sizes(
+    session: Session, *, until: date, since: date | None = None
+) -> list[tuple[int, date, str | None, float | None, float | None]]:
+    """``(id, local date, sport, distance m, duration s)`` of the activities with local
+    dates ``[since, until]``: what a run's race verdict reads of the runs of its year
+    (their whole-run VDOT); the duration is the moving time, else the timer time."""
+    from sqlalchemy import func
+
+    q = select(
+        ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.distance_m,
+        func.coalesce(func.nullif(ActivityRow.moving_time_s, 0), ActivityRow.timer_time_s),
+    ).where(ActivityRow.local_date <= until)  # fmt: skip
+    if since is not None:
+        q = q.where(ActivityRow.local_date >= since)
+    return [tuple(r) for r in session.execute(q)]  # type: ignore[misc]
+
+
+def stored(session: Session, ids: Iterable[int], kind: str) -> dict[int, tuple[str, Any]]:
+    """``{activity id: (key, value)}`` of the stored ``kind`` (``"race"`` or ``"session"``)
+    among ``ids`` (runs without one are left out)."""
+    key_col = getattr(StoredVerdictRow, f"{kind}_key")
+    value_col = getattr(StoredVerdictRow, kind)
+    wanted = sorted({int(i) for i in ids})
+    out: dict[int, tuple[str, Any]] = {}
+    for i in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+        q = select(StoredVerdictRow.activity_id, key_col, value_col).where(
+            StoredVerdictRow.activity_id.in_(wanted[i : i + 900]), key_col.is_not(None)
+        )
+        out.update({int(a): (k, v) for a, k, v in session.execute(q)})
+    return out
+
+
+def save(session: Session, kind: str, values: dict[int, tuple[str, Any]]) -> None:
+    """Store ``{activity id: (key, value)}`` as the ``kind`` of each run (replacing it)."""
+    if not values:
+        return
+    rows = {r.activity_id: r for r in session.scalars(
+        select(StoredVerdictRow).where(StoredVerdictRow.activity_id.in_(list(values))))}  # fmt: skip
+    for aid, (key, value) in values.items():
+        row = rows.get(aid)
+        if row is None:
+            row = StoredVerdictRow(activity_id=aid)
+            session.add(row)
+        setattr(row, f"{kind}_key", key)
+        setattr(row, kind, value)
+
+
+def forget(session: Session, ids: Iterable[int]) -> None:
+    """Drop the stored verdicts of ``ids`` (their metrics changed: judged again)."""
+    wanted = [int(i) for i in ids]
+    if wanted:
+        session.execute(delete(StoredVerdictRow).where(StoredVerdictRow.activity_id.in_(wanted)))
+
+
+def last_day(session: Session) -> date | None:
+    """The latest local date of any activity (None: no activities)."""
+    from sqlalchemy import func
+
+    day: date | None = session.scalar(select(func.max(ActivityRow.local_date)))
+    return day
