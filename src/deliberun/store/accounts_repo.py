@@ -40,7 +40,7 @@ def the_user(session: Session, name: str) -> UserRow:
 
 def athlete_ids(session: Session, names: list[str]) -> list[int]:
     """The ids of the athletes ``names``; ``AccountError`` for one that does not exist."""
-    found = dict(session.execute(select(AthleteRow.name, AthleteRow.id)).tuples().all())
+    found = {str(n): int(i) for n, i in session.execute(select(AthleteRow.name, AthleteRow.id))}
     missing = [n for n in names if n not in found]
     if missing:
         have = ", ".join(sorted(found)) or "none"
@@ -108,7 +108,7 @@ def unlink(session: Session, user_id: int, athlete_ids: list[int]) -> int:
 def users(session: Session) -> list[dict[str, Any]]:
     """Every account by name: ``name``, ``role``, ``athlete`` (an athlete-user's own),
     ``coaches`` (a coach's athletes), ``created_at``. No password hash."""
-    names = dict(session.execute(select(AthleteRow.id, AthleteRow.name)).tuples().all())
+    names = {int(i): str(n) for i, n in session.execute(select(AthleteRow.id, AthleteRow.name))}
     out = []
     for row in session.scalars(select(UserRow).order_by(UserRow.name)):
         out.append(
