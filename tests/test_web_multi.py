@@ -1,0 +1,137 @@
+"""The login layer of ``serve --multi`` (``web/multi.py``): the session cookie's flags and
+lifetime, a password change or removed account ending sessions, failed logins slowed and
+limited, passwords never logged, and ``deliberun serve --multi`` refused on SQLite."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from deliberun.cli.main import app as cli
+from deliberun.services import accounts
+from deliberun.services.athletes import add_athlete
+from deliberun.store.db import Database
+from deliberun.web.multi import MAX_FAILURES, SESSION_COOKIE, create_multi_app
+
+NOW = datetime(2021, 4, 21, 8, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"
+BASE = "http://127.0.0.1:8765"
+ORIGIN = {"origin": BASE}
+
+
+@pytest.fixture()
+def url(tmp_path: Path) -> str:
+    path = str(tmp_path / "g.db")
+    db = Database(path)
+    add_athlete(db, "ann", now=NOW)
+    accounts.add_user(db, "annu", PASSWORD, role="athlete", athlete="ann", now=NOW)
+    accounts.add_user(db, "lonely", PASSWORD, role="coach", now=NOW)
+    return path
+
+
+def _token(client: TestClient) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert found
+    return found.group(1)
+
+
+def _login(client: TestClient, name: str = "annu", password: str = PASSWORD) -> Any:
+    return client.post("/login", data={"name": name, "password": password,
+                       "csrf_token": _token(client)}, headers=ORIGIN, follow_redirects=False)  # fmt: skip
+
+
+def test_the_session_cookie_is_httponly_strict_and_secure_over_https(url: str) -> None:
+    app = create_multi_app(url, today=date(2021, 4, 20), login_delay_s=0)
+    r = _login(TestClient(app, base_url=BASE))
+    cookie = r.headers["set-cookie"].lower()
+    assert r.status_code == 303 and "httponly" in cookie and "samesite=strict" in cookie
+    assert "secure" not in cookie  # plain http on loopback: a Secure cookie would be dropped
+    https = TestClient(app, base_url="https://127.0.0.1:8765")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', https.get("/login").text)
+    assert found
+    r = https.post("/login", data={"name": "annu", "password": PASSWORD, "csrf_token":
+                   found.group(1)}, headers={"origin": "https://127.0.0.1:8765"},
+                   follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
+    flagged = create_multi_app(url, secure_cookies=True, login_delay_s=0)
+    r = TestClient(flagged, base_url=BASE).get("/login")  # the proxy's plain http behind TLS
+    assert "secure" in r.headers["set-cookie"].lower()
+
+
+def test_a_session_expires(url: str) -> None:
+    app = create_multi_app(url, today=date(2021, 4, 20), session_hours=1 / 3600, login_delay_s=0)
+    client = TestClient(app, base_url=BASE)
+    assert _login(client).status_code == 303
+    assert client.get("/api/notes").status_code == 200
+    time.sleep(2.2)  # itsdangerous counts whole seconds
+    assert client.get("/api/notes").status_code == 401
+
+
+def test_a_new_password_or_a_removed_account_ends_the_session(url: str) -> None:
+    app = create_multi_app(url, today=date(2021, 4, 20), login_delay_s=0)
+    client = TestClient(app, base_url=BASE)
+    _login(client)
+    assert client.get("/api/notes").status_code == 200
+    accounts.set_password(Database(url), "annu", "another good passphrase")
+    assert client.get("/api/notes").status_code == 401
+    assert _login(client, password="another good passphrase").status_code == 303
+    assert client.get("/api/notes").status_code == 200
+    accounts.remove_user(Database(url), "annu")
+    assert client.get("/api/notes").status_code == 401
+
+
+def test_a_tampered_cookie_is_no_login(url: str) -> None:
+    client = TestClient(create_multi_app(url, login_delay_s=0), base_url=BASE)
+    _login(client)
+    value = client.cookies[SESSION_COOKIE]
+    client.cookies.set(SESSION_COOKIE, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert client.get("/api/notes").status_code == 401
+
+
+def test_failed_logins_wait_and_are_limited(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = TestClient(create_multi_app(url, login_delay_s=0.2), base_url=BASE)
+    started = time.monotonic()
+    r = _login(client, password="wrong password 1")
+    assert r.status_code == 401 and "wrong name or password" in r.text
+    assert time.monotonic() - started >= 0.2
+    assert _login(client, name="nobody", password="wrong password 1").status_code == 401
+    for _ in range(MAX_FAILURES - 2):
+        _login(client, password="wrong password 1")
+    r = _login(client)  # even the right password, until the window passes
+    assert r.status_code == 429 and "too many failed logins" in r.text
+    assert "wrong password 1" not in caplog.text and PASSWORD not in caplog.text
+
+
+def test_a_coach_without_athletes_is_told_what_to_do(url: str) -> None:
+    client = TestClient(create_multi_app(url, login_delay_s=0), base_url=BASE)
+    assert _login(client, name="lonely").status_code == 303
+    r = client.get("/api/today")
+    assert r.status_code == 403 and "deliberun user coach lonely ATHLETE" in r.json()["error"]
+
+
+def test_login_goes_back_to_the_page_asked_and_never_off_site(url: str) -> None:
+    client = TestClient(create_multi_app(url, login_delay_s=0), base_url=BASE)
+    r = client.get("/fitness?days=30", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/fitness%3Fdays%3D30"
+    for target, lands in (("/fitness?days=30", "/fitness?days=30"),
+                          ("//evil.example/", "/today"), ("https://evil.example", "/today")):  # fmt: skip
+        r = client.post("/login", data={"name": "annu", "password": PASSWORD, "next": target,
+                        "csrf_token": _token(client)}, headers=ORIGIN, follow_redirects=False)  # fmt: skip
+        assert r.headers["location"] == lands
+
+
+def test_serve_multi_is_refused_on_sqlite_without_the_flag(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "serve", "--multi"])
+    assert result.exit_code == 2
+    assert "use PostgreSQL" in result.output and "--multi-on-sqlite" in result.output
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "serve", "--secure-cookies"])
+    assert result.exit_code == 2 and "go with --multi" in result.output
