@@ -55,6 +55,13 @@ def serve(
         envvar="DELIBERUN_SECURE_COOKIES",
         help="--multi behind a TLS proxy: send the login cookie over https only.",
     ),
+    public_host: str = typer.Option(
+        None,
+        "--public-host",
+        envvar="DELIBERUN_PUBLIC_HOST",
+        metavar="NAME[:PORT]",
+        help="The name browsers use through a reverse proxy (e.g. coach.example.org).",
+    ),
     session_hours: float = typer.Option(
         12.0, "--session-hours", envvar="DELIBERUN_SESSION_HOURS", help="--multi: login lifetime."
     ),
@@ -67,7 +74,7 @@ def serve(
 
     from deliberun.cli.dbopen import open_db
     from deliberun.web.app import create_app
-    from deliberun.web.security import allowed_hosts
+    from deliberun.web.security import allowed_hosts, public_name
 
     if not 0 < port < 65536:
         fail(f"--port {port} is out of range: use 1–65535", code=2)
@@ -92,6 +99,8 @@ def serve(
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too
         hosts |= allowed_hosts(socket.gethostname(), port)
+    if public_host:  # a reverse proxy passes the browser's Host (and Origin) through
+        hosts |= {public_name(public_host)}
     if multi:
         from deliberun.web.multi import create_multi_app
 

@@ -94,6 +94,12 @@ def host_name(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
+def public_name(name: str) -> str:
+    """``Host`` value of a name browsers use through a reverse proxy (``name[:port]``)."""
+    name = name.strip().lower()
+    return name if name.count(":") <= 1 or name.startswith("[") else f"[{name}]"
+
+
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
     """The ``Host`` header values a server bound to ``host``:``port`` answers."""
     names = {*LOOPBACK_NAMES, host_name(host)} - {"0.0.0.0", "[::]"}
