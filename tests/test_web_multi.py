@@ -140,27 +140,18 @@ def test_serve_multi_is_refused_on_sqlite_without_the_flag(tmp_path: Path) -> No
 def test_behind_a_tls_proxy_the_public_name_logs_in_with_a_secure_cookie(url: str) -> None:
     """A real uvicorn as ``serve`` starts it, reached the way a reverse proxy forwards:
     the browser's Host and Origin, ``X-Forwarded-Proto: https`` from 127.0.0.1."""
-    import threading
-
     import httpx
-    import uvicorn
 
     from deliberun.web.security import allowed_hosts, public_name
     from free_port import free_port
+    from live_server import serving
 
     port = free_port()
     hosts = allowed_hosts("127.0.0.1", port) | {public_name("Coach.Example.org")}
     app = create_multi_app(url, hosts=hosts, login_delay_s=0)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive()
-        time.sleep(0.05)
-    try:
+    with serving(app, port) as base:
         proxy = {"host": "coach.example.org", "x-forwarded-proto": "https"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=proxy) as client:
+        with httpx.Client(base_url=base, headers=proxy) as client:
             page = client.get("/login")
             assert page.status_code == 200 and "secure" in page.headers["set-cookie"].lower()
             found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -171,6 +162,3 @@ def test_behind_a_tls_proxy_the_public_name_logs_in_with_a_secure_cookie(url: st
                             "origin": "https://coach.example.org"})  # fmt: skip
             assert r.status_code == 303 and r.headers["location"] == "/today"
             assert client.get("/login", headers={"host": "evil.example"}).status_code == 400
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)

@@ -5,8 +5,6 @@ does not). Skips only when /usr/bin/chromium is missing (no browser is ever down
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +17,7 @@ from deliberun.services.athletes import add_athlete
 from deliberun.services.importer import import_paths
 from deliberun.store.db import Database
 from deliberun.web.multi import create_multi_app
-from free_port import free_port
+from live_server import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 REAL = Path(__file__).parent / "data" / "real"
@@ -31,8 +29,6 @@ NOTE = "Keep Thursday easy, Bob: the legs need it"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     path = tmp_path_factory.mktemp("multi") / "group.db"
     db = Database(path)
     for name in ("ann", "bob"):
@@ -43,19 +39,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     accounts.add_user(db, "bobu", PASSWORD, role="athlete", athlete="bob", now=NOW)
     accounts.add_user(db, "annu", PASSWORD, role="athlete", athlete="ann", now=NOW)
     db.dispose()
-    port = free_port()
     app = create_multi_app(str(path), today=date(2021, 4, 20), login_delay_s=0)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def _login(browser: Any, server: str, name: str) -> Any:

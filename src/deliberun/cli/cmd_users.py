@@ -159,13 +159,7 @@ def coach_cmd(
 
     Example: deliberun user coach carla dana eli
     """
-    from deliberun.services.accounts import coach
-
-    doc = coach(_db(ctx), name, list(athletes))
-    if as_json:
-        print_json(doc)
-        return
-    stderr.print(f"{name} coaches {', '.join(doc['coaches'])}", highlight=False)
+    _coach(ctx, name, athletes, as_json, stop=False)
 
 
 @user_app.command("uncoach")
@@ -179,9 +173,13 @@ def uncoach_cmd(
 
     Example: deliberun user uncoach carla dana
     """
+    _coach(ctx, name, athletes, as_json, stop=True)
+
+
+def _coach(ctx: typer.Context, name: str, athletes: list[str], as_json: bool, stop: bool) -> None:
     from deliberun.services.accounts import coach
 
-    doc = coach(_db(ctx), name, list(athletes), stop=True)
+    doc = coach(_db(ctx), name, list(athletes), stop=stop)
     if as_json:
         print_json(doc)
         return
