@@ -88,13 +88,11 @@ def serve(
             "can read your training data. Use the default 127.0.0.1 unless you mean it.",
             highlight=False,
         )
-    if multi:
-        from deliberun.store.db import resolve_url
-
-        refuse_multi(resolve_url((ctx.obj or {}).get("db")), multi_on_sqlite)
     sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
     db = open_db(ctx)
     url = db.url
+    if multi:
+        refuse_multi(url, multi_on_sqlite)
     pinned = (ctx.obj or {}).get("today")
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too

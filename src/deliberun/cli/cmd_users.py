@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import typer
 
 from deliberun.cli.output import print_json, stderr, stdout, table
+from deliberun.services.errors import AccountError
 from deliberun.store.db import Database
-from deliberun.store.errors import AccountError
 
 user_app = typer.Typer(
     help="Logins of the coach dashboard (deliberun serve --multi).\n\n"

@@ -174,8 +174,5 @@ def _viewer(s: Any, row: Any) -> Viewer:
     if row.role == "coach":
         athletes = dict(repo.coach_athletes(s, row.id))
     else:
-        from deliberun.store.tables_athletes import AthleteRow
-
-        own = s.get(AthleteRow, row.athlete_id)
-        athletes = {int(own.id): own.name} if own is not None else {}
+        athletes = repo.own_athlete(s, row)
     return Viewer(user_id=int(row.id), name=row.name, role=row.role, athletes=athletes)

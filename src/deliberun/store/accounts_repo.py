@@ -86,6 +86,14 @@ def coach_athletes(session: Session, user_id: int) -> list[tuple[int, str]]:
     return [(int(i), str(n)) for i, n in session.execute(q)]
 
 
+def own_athlete(session: Session, user: UserRow) -> dict[int, str]:
+    """{id: name} of the athlete an athlete-user is (empty for a coach)."""
+    if user.athlete_id is None:
+        return {}
+    own = session.get(AthleteRow, user.athlete_id)
+    return {int(own.id): own.name} if own is not None else {}
+
+
 def link(session: Session, user_id: int, athlete_ids: list[int]) -> list[int]:
     """Let coach ``user_id`` coach ``athlete_ids``; returns the ids that were new."""
     have = {a for a, _ in coach_athletes(session, user_id)}
