@@ -222,6 +222,14 @@ def test_a_coach_reads_their_athlete_and_writes_notes_only(group: dict[str, Any]
     athlete = login("annu", app)
     notes = athlete.get("/api/notes").json()["notes"]
     assert [(n["text"], n["date"]) for n in notes][-1] == ("easy week please", "2021-04-19")
+    # a note on an activity is on that activity's page too (HTML and JSON twin)
+    run = ids["activity_id"]
+    r = coach.post("/notes", data={"text": "great pacing on the last rep", "activity": str(run),
+                                   "csrf_token": token(coach, "/notes")}, headers=ORIGIN)  # fmt: skip
+    assert r.status_code == 200  # followed the redirect to /notes
+    shown = [n["text"] for n in athlete.get(f"/api/activities/{run}").json()["coach_notes"]]
+    assert "great pacing on the last rep" in shown and len(shown) == 2
+    assert 'id="coach-notes"' in athlete.get(f"/activities/{run}").text
     r = athlete.post("/notes", data={"text": "self-praise", "date": "2021-04-19",
                                      "csrf_token": token(athlete, "/notes")}, headers=ORIGIN)  # fmt: skip
     assert r.status_code == 403

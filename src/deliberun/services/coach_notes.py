@@ -58,15 +58,21 @@ def add_note(
     return {"id": nid, "date": when.isoformat(), "activity_id": aid}
 
 
+def _note(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "date": r.date, "activity_id": r.activity_id, "author": r.author,
+            "text": r.text, "created_at": r.created_at}  # fmt: skip
+
+
+def activity_notes(db: Database, activity_id: int) -> list[dict[str, Any]]:
+    """The coach's notes on one activity of ``db``'s athlete, newest first."""
+    with db.session() as s:
+        return [_note(r) for r in repo.notes(s, activity_id=activity_id)]
+
+
 def notes_page(db: Database, *, today: date) -> dict[str, Any]:
     """The Notes page of ``db``'s athlete: every coach note, newest day first."""
     with db.session() as s:
-        rows = repo.notes(s)
-        notes = [
-            {"id": r.id, "date": r.date, "activity_id": r.activity_id, "author": r.author,
-             "text": r.text, "created_at": r.created_at}
-            for r in rows
-        ]  # fmt: skip
+        notes = [_note(r) for r in repo.notes(s)]
     return {
         "page": "notes",
         "today": today.isoformat(),

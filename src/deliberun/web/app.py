@@ -124,6 +124,7 @@ def create_app(
     athlete: str | None = None,
     secret: bytes | None = None,
     database: Database | None = None,
+    coach_notes: bool = False,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -156,6 +157,9 @@ def create_app(
     database : Database, optional
         An open database to share (its engine and connections) instead of opening
         ``db_url`` again; the app reads ``athlete``'s rows of it.
+    coach_notes : bool
+        Show the coach's notes on the activity page (``serve --multi``); the page and
+        its JSON twin then carry ``coach_notes``.
     """
     db = (
         database.for_athlete(athlete) if database and athlete else Database(db_url, athlete=athlete)
@@ -169,6 +173,7 @@ def create_app(
     )
     app.state.db = db
     app.state.read_only = read_only
+    app.state.coach_notes = coach_notes
     app.state.cache = PageCache(db.url, max_entries=MAX_ENTRIES if page_cache else 0)
     app.state.today = today_of(today)
 

@@ -296,7 +296,7 @@ def create_multi_app(
     state.athlete_apps = AthleteApps(
         lambda name: create_app(
             db_url, read_only=read_only, today=clock, page_cache=page_cache, hosts=hosts,
-            athlete=name, secret=secret, database=db,
+            athlete=name, secret=secret, database=db, coach_notes=True,
         )
     )  # fmt: skip
     app.add_middleware(LoginMiddleware, outer=app)

@@ -192,6 +192,10 @@ def register(app: FastAPI) -> None:
         data = request.app.state.cache.get(
             key, lambda: svc.activity_page(db, activity_id, x_axis=x_axis)
         )
+        if request.app.state.coach_notes:  # serve --multi: the coach's notes on this run
+            from deliberun.services.coach_notes import activity_notes
+
+            data = {**data, "coach_notes": activity_notes(db, activity_id)}
         return render(request, "activity.html", data)
 
     app.add_api_route("/activities/{activity_id}", activity, methods=["GET"], name="activity")
