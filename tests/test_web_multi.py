@@ -162,3 +162,11 @@ def test_behind_a_tls_proxy_the_public_name_logs_in_with_a_secure_cookie(url: st
                             "origin": "https://coach.example.org"})  # fmt: skip
             assert r.status_code == 303 and r.headers["location"] == "/today"
             assert client.get("/login", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_an_athlete_is_refused_the_group_page(url: str) -> None:
+    client = TestClient(create_multi_app(url, login_delay_s=0), base_url=BASE)
+    _login(client)
+    for path in ("/group", "/api/group"):
+        r = client.get(path)
+        assert r.status_code == 403 and "for coaches" in r.text, path

@@ -46,12 +46,14 @@ ORIGIN = {"origin": BASE}
 PASSWORD = "correct horse battery staple"
 #: In the victim's activity name, journal and coach note: must never reach anyone else.
 MARKER = "ANN-SECRET-7731"
+#: The victim athlete's name: not shown to anyone else either (a group page would).
+ANN = "ann7731x"
 #: What the login layer serves to anyone (no data): the login form and static files.
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/static/plotly.min.js"),
           ("GET", "/static/{path}")}  # fmt: skip
 #: Values of every write form's fields, whatever the route (unknown fields are ignored).
 WRITE_FIELDS = {"rpe": "9", "notes": "ATTACK", "mark": "race", "workout": "1",
-                "date": "2021-04-20", "text": "ATTACK", "athlete": "ann"}  # fmt: skip
+                "date": "2021-04-20", "text": "ATTACK", "athlete": ANN}  # fmt: skip
 
 
 def routes(app: Any) -> list[tuple[str, str]]:
@@ -61,7 +63,7 @@ def routes(app: Any) -> list[tuple[str, str]]:
     def walk(rs: list[Any]) -> None:
         for r in rs:
             if isinstance(r, Mount) and r.name == "athlete":
-                walk(app.state.athlete_apps.get("ann").routes)
+                walk(app.state.athlete_apps.get(ANN).routes)
             elif isinstance(r, Mount):
                 out.append(("GET", r.path + "/{path}"))
             elif isinstance(r, APIRoute | Route):
@@ -99,9 +101,9 @@ def login(name: str, app: Any) -> TestClient:
 def group(store_url: str) -> dict[str, Any]:
     """ann (the victim), bob and cleo; logins annu, bobu, coach1 (ann), coach2 (bob, cleo)."""
     db = Database(store_url)
-    for name in ("ann", "bob", "cleo"):
+    for name in (ANN, "bob", "cleo"):
         add_athlete(db, name, now=NOW)
-    ann = db.for_athlete("ann")
+    ann = db.for_athlete(ANN)
     mine = import_paths(ann, FILES[:3], workers=1, now=NOW).imported
     theirs = import_paths(db.for_athlete("bob"), FILES[3:6], workers=1, now=NOW).imported
     assert mine and theirs
@@ -111,9 +113,9 @@ def group(store_url: str) -> dict[str, Any]:
                                author="coach1", text=f"note {MARKER}", now=NOW)  # fmt: skip
     log_entry(ann, JournalEntry(date=TODAY, activity_id=mine[0], rpe=6, notes=f"legs {MARKER}"))
     add = accounts.add_user
-    add(db, "annu", PASSWORD, role="athlete", athlete="ann", now=NOW)
+    add(db, "annu", PASSWORD, role="athlete", athlete=ANN, now=NOW)
     add(db, "bobu", PASSWORD, role="athlete", athlete="bob", now=NOW)
-    add(db, "coach1", PASSWORD, role="coach", coaches=["ann"], now=NOW)
+    add(db, "coach1", PASSWORD, role="coach", coaches=[ANN], now=NOW)
     add(db, "coach2", PASSWORD, role="coach", coaches=["bob", "cleo"], now=NOW)
     app = create_multi_app(store_url, today=TODAY, login_delay_s=0)
     return {"db": db, "app": app, "ids": {"activity_id": mine[0]}, "bob_activity": theirs[0]}
@@ -121,7 +123,7 @@ def group(store_url: str) -> dict[str, Any]:
 
 def ann_data(db: Database) -> str:
     """Everything of ann's that a write could change, as text."""
-    ann = db.for_athlete("ann")
+    ann = db.for_athlete(ANN)
     with ann.session() as s:
         notes = [n.text for n in accounts_repo.notes(s)]
         runs = [(a.id, a.name, a.race_mark) for a in list_activities(s)]
@@ -160,13 +162,13 @@ def test_every_route_refuses_the_wrong_user(group: dict[str, Any]) -> None:
             r = anonymous.post(url, data={**WRITE_FIELDS, "csrf_token": anon_token},
                                headers=ORIGIN, follow_redirects=False)  # fmt: skip
             assert r.status_code == 401, (path, r.status_code, r.text[:200])
-        assert MARKER not in r.text, path
+        assert MARKER not in r.text and ANN not in r.text, path
         checks["a"].add((method, path))
 
     # (b) another athlete, (c) a coach of others
     for scenario, user in (("b", "bobu"), ("c", "coach2")):
         client = login(user, app)
-        r = client.post("/athletes/choose", data={"athlete": "ann", "csrf_token": token(
+        r = client.post("/athletes/choose", data={"athlete": ANN, "csrf_token": token(
             client, "/athletes")}, headers=ORIGIN, follow_redirects=False)  # fmt: skip
         assert r.status_code == 403, (user, r.status_code)
         for method, path in guarded:
@@ -183,7 +185,7 @@ def test_every_route_refuses_the_wrong_user(group: dict[str, Any]) -> None:
                 assert r.status_code in (303, 400, 401, 403, 404), (user, path, r.status_code)
                 if path == "/logout":
                     client = login(user, app)
-            assert MARKER not in r.text, (user, path)
+            assert MARKER not in r.text and ANN not in r.text, (user, path)
             checks[scenario].add((method, path))
     assert ann_data(db) == before, "a write by another user changed ann's data"
 
@@ -208,7 +210,7 @@ def test_every_route_refuses_the_wrong_user(group: dict[str, Any]) -> None:
 def test_a_coach_reads_their_athlete_and_writes_notes_only(group: dict[str, Any]) -> None:
     app, ids, db = group["app"], group["ids"], group["db"]
     coach = login("coach1", app)
-    assert coach.get("/api/athletes").json()["athletes"] == ["ann"]
+    assert coach.get("/api/athletes").json()["athletes"] == [ANN]
     assert MARKER in coach.get("/api/activities").text  # their athlete's data
     before = ann_data(db)
     r = coach.post(f"/activities/{ids['activity_id']}/journal",

@@ -31,7 +31,7 @@ def athlete_for(viewer: Viewer, wanted: str | None) -> str:
     if wanted is None:
         return names[0]
     if wanted not in names:
-        raise Forbidden(f"{viewer.name} may not see athlete {wanted!r}")
+        raise Forbidden(f"{viewer.name} may not see that athlete (not one of theirs)")
     return wanted
 
 

@@ -79,6 +79,9 @@ MAX_FAILURES = 5
 FAILURE_WINDOW_S = 15 * 60.0
 #: Paths served without a login.
 PUBLIC = ("/login", "/static/")
+#: The group page (issue 16's group view): a coach's, never an athlete's
+#: (``access.group_athletes``; the page itself comes from ``services/group.py``).
+GROUP_PATHS = ("/group", "/api/group")
 #: ASGI scope keys: the logged-in viewer and the athlete whose data the request shows.
 VIEWER = "deliberun_viewer"
 ATHLETE = "deliberun_athlete"
@@ -258,6 +261,8 @@ class AthleteDispatch:
                 "Strava sync is not part of the coach dashboard (one Strava login per "
                 "machine): each runner syncs with their own deliberun, or imports files"
             )
+        if scope["path"] in GROUP_PATHS:
+            access.group_athletes(viewer)  # Forbidden for an athlete
         if scope.get("method", "GET") not in SAFE_METHODS:
             access.may_edit_runner_data(viewer)
         await self.apps.get(str(athlete))(scope, receive, send)
