@@ -170,3 +170,32 @@ def test_an_athlete_is_refused_the_group_page(url: str) -> None:
     for path in ("/group", "/api/group"):
         r = client.get(path)
         assert r.status_code == 403 and "for coaches" in r.text, path
+
+
+def test_serve_multi_starts_on_a_group_database_and_asks_for_a_login(url: str) -> None:
+    """The real command, in a subprocess: several athletes need no --athlete with --multi."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from free_port import free_port
+
+    add_athlete(Database(url), "bob", now=NOW)  # three athletes now: me, ann, bob
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deliberun.cli.main", "--db", url, "serve", "--multi",
+         "--multi-on-sqlite", "--port", str(port)],
+        stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert "with logins (coach mode)" in line, line
+        r = httpx.get(f"http://127.0.0.1:{port}/today")
+        assert r.status_code == 303 and r.headers["location"] == "/login?next=/today"
+        assert httpx.get(f"http://127.0.0.1:{port}/api/today").status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -73,6 +73,7 @@ def serve(
     import uvicorn
 
     from deliberun.cli.dbopen import open_db
+    from deliberun.store.db import Database
     from deliberun.web.app import create_app
     from deliberun.web.security import allowed_hosts, public_name
 
@@ -89,10 +90,12 @@ def serve(
             highlight=False,
         )
     sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
-    db = open_db(ctx)
+    if multi:  # every athlete's logins: no one athlete to resolve
+        db = Database((ctx.find_root().obj or {}).get("db"))
+        refuse_multi(db.url, multi_on_sqlite)
+    else:
+        db = open_db(ctx)
     url = db.url
-    if multi:
-        refuse_multi(url, multi_on_sqlite)
     pinned = (ctx.obj or {}).get("today")
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too
