@@ -199,3 +199,18 @@ def test_serve_multi_starts_on_a_group_database_and_asks_for_a_login(url: str) -
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_logged_out_cookie_is_worthless_even_copied(url: str) -> None:
+    client = TestClient(create_multi_app(url, login_delay_s=0), base_url=BASE)
+    _login(client)
+    copied = client.cookies[SESSION_COOKIE]
+    page = client.get("/notes").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found
+    r = client.post("/logout", data={"csrf_token": found.group(1)}, headers=ORIGIN,
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert client.get("/api/notes").status_code == 401
+    client.cookies.set(SESSION_COOKIE, copied)  # the cookie as it was before the logout
+    assert client.get("/api/notes").status_code == 401

@@ -232,6 +232,9 @@ def test_a_coach_reads_their_athlete_and_writes_notes_only(group: dict[str, Any]
     shown = [n["text"] for n in athlete.get(f"/api/activities/{run}").json()["coach_notes"]]
     assert "great pacing on the last rep" in shown and len(shown) == 2
     assert 'id="coach-notes"' in athlete.get(f"/activities/{run}").text
+    page = coach.get(f"/activities/{run}").text  # the coach's page hides the athlete's forms
+    assert "the athlete keeps their journal" in page and f"/activities/{run}/race" not in page
+    assert f"/activities/{run}/race" in athlete.get(f"/activities/{run}").text
     r = athlete.post("/notes", data={"text": "self-praise", "date": "2021-04-19",
                                      "csrf_token": token(athlete, "/notes")}, headers=ORIGIN)  # fmt: skip
     assert r.status_code == 403

@@ -9,7 +9,7 @@ dashboard (``web/app.py`` ``create_app``):
    the request came over https or ``secure_cookies`` is set. It holds a random session
    id, the user's id, a stamp of their password hash (a new password or a removed
    account ends the session) and the athlete a coach chose. The key is random per
-   process: a restart logs everyone out.
+   process: a restart logs everyone out; a logout ends the session on the server too.
 3. **Every write** (any method but GET/HEAD/OPTIONS), here and in every athlete's
    app, the login form included: the Origin/Referer must name this server and the form
    token (``csrf_token`` field or ``X-CSRF-Token`` header) must be the HMAC of this
@@ -77,14 +77,17 @@ LOGIN_DELAY_S = 0.5
 #: Failed logins allowed per name or client address within the window.
 MAX_FAILURES = 5
 FAILURE_WINDOW_S = 15 * 60.0
-#: Paths served without a login.
-PUBLIC = ("/login", "/static/")
+#: Paths served without a login: the login form and the static files.
+PUBLIC_PATHS = ("/login",)
+PUBLIC_PREFIX = "/static/"
 #: The group page (issue 16's group view): a coach's, never an athlete's
 #: (``access.group_athletes``; the page itself comes from ``services/group.py``).
 GROUP_PATHS = ("/group", "/api/group")
 #: ASGI scope keys: the logged-in viewer and the athlete whose data the request shows.
 VIEWER = "deliberun_viewer"
 ATHLETE = "deliberun_athlete"
+#: Set for a coach: the pages hide the forms the coach may not use (journal, plan moves).
+READS_ONLY = "deliberun_reads_only"
 
 
 class Failures:
@@ -115,6 +118,26 @@ class Failures:
     def clear(self, key: str) -> None:
         with self._lock:
             self._times.pop(key, None)
+
+
+class LoggedOut:
+    """Ids of sessions logged out, kept until they would have expired anyway (a copy of
+    the cookie is then worthless too). In memory: a restart ends every session anyway."""
+
+    def __init__(self, max_age_s: float) -> None:
+        self.max_age_s = max_age_s
+        self._ids: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def add(self, session_id: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._ids = {k: t for k, t in self._ids.items() if now - t <= self.max_age_s}
+            self._ids[session_id] = now
+
+    def __contains__(self, session_id: object) -> bool:
+        with self._lock:
+            return session_id in self._ids
 
 
 class Sessions:
@@ -178,6 +201,8 @@ class LoginMiddleware(BaseHTTPMiddleware):
         if refused is not None:
             return refused
         session = state.sessions.read(request)
+        if session is not None and session["n"] in state.logged_out:
+            session = None
         fresh = session is None
         if session is None:
             session = new_session()
@@ -191,7 +216,7 @@ class LoginMiddleware(BaseHTTPMiddleware):
             if not token_ok(state.secret, session["n"], await _sent_token(request)):
                 return error_response(request, 403, STALE_TOKEN)
         path = request.url.path
-        if not path.startswith(PUBLIC):
+        if path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIX):
             viewer = None
             if "u" in session:
                 viewer = await run_in_threadpool(
@@ -261,6 +286,7 @@ class AthleteDispatch:
                 "Strava sync is not part of the coach dashboard (one Strava login per "
                 "machine): each runner syncs with their own deliberun, or imports files"
             )
+        scope[READS_ONLY] = viewer.is_coach
         if scope["path"] in GROUP_PATHS:
             access.group_athletes(viewer)  # Forbidden for an athlete
         if scope.get("method", "GET") not in SAFE_METHODS:
@@ -297,6 +323,7 @@ def create_multi_app(
     state.policy = HostPolicy(hosts)
     state.sessions = Sessions(secret, session_hours * 3600.0, secure_cookies)
     state.failures = Failures()
+    state.logged_out = LoggedOut(session_hours * 3600.0)
     state.templates = make_templates(read_only)
     state.athlete_apps = AthleteApps(
         lambda name: create_app(
@@ -383,6 +410,7 @@ def _register(app: FastAPI, login_delay_s: float) -> None:
 
     @app.post("/logout", name="logout")
     def logout(request: Request) -> Response:
+        request.app.state.logged_out.add(request.state.session["n"])
         response = RedirectResponse("/login", status_code=303)
         request.app.state.sessions.write(response, request, new_session())
         return response
