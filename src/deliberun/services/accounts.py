@@ -147,7 +147,7 @@ def authenticate(db: Database, name: str, password: str) -> Viewer | None:
         row = repo.get_user(s, name[: repo.NAME_MAX])
         stored = row.password_hash if row is not None else _dummy_hash()
         try:
-            ok = _hasher.verify(stored, password[:MAX_PASSWORD])
+            ok: bool = _hasher.verify(stored, password[:MAX_PASSWORD])
         except (VerificationError, InvalidHashError):
             ok = False
         if row is None or not ok:

@@ -152,7 +152,7 @@ class Sessions:
         if not raw or len(raw) > 4000:
             return None
         try:
-            data = self.serializer.loads(raw, max_age=self.max_age_s)
+            data = self.serializer.loads(raw, max_age=max(1, round(self.max_age_s)))
         except BadSignature:  # tampered with, or expired (SignatureExpired is one)
             return None
         return data if isinstance(data, dict) and isinstance(data.get("n"), str) else None
