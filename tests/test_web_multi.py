@@ -34,6 +34,7 @@ def url(tmp_path: Path) -> str:
     add_athlete(db, "ann", now=NOW)
     accounts.add_user(db, "annu", PASSWORD, role="athlete", athlete="ann", now=NOW)
     accounts.add_user(db, "lonely", PASSWORD, role="coach", now=NOW)
+    accounts.add_user(db, "carla", PASSWORD, role="coach", coaches=["ann"], now=NOW)
     return path
 
 
@@ -214,3 +215,19 @@ def test_a_logged_out_cookie_is_worthless_even_copied(url: str) -> None:
     assert client.get("/api/notes").status_code == 401
     client.cookies.set(SESSION_COOKIE, copied)  # the cookie as it was before the logout
     assert client.get("/api/notes").status_code == 401
+
+
+def test_a_bad_note_is_refused_saying_why(url: str) -> None:
+    client = TestClient(create_multi_app(url, login_delay_s=0), base_url=BASE)
+    _login(client, name="carla")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/notes").text)
+    assert token
+    for form, reason in (({"text": "  "}, "needs some text"),
+                         ({"text": "ok", "date": "20-04-2021"}, "not a date"),
+                         ({"text": "ok", "activity": "x1"}, "not a whole number"),
+                         ({"text": "ok"}, "on a day (YYYY-MM-DD) or an activity"),
+                         ({"text": "ok", "activity": "999"}, "no activity 999")):  # fmt: skip
+        r = client.post("/notes", data={**form, "csrf_token":
+                        token.group(1)}, headers={**ORIGIN, "accept": "application/json"})  # fmt: skip
+        assert r.status_code in (400, 404) and reason in r.text, (form, r.status_code, r.text)
+    assert client.get("/api/notes").json()["notes"] == []
