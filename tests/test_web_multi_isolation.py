@@ -235,6 +235,13 @@ def test_a_coach_reads_their_athlete_and_writes_notes_only(group: dict[str, Any]
     page = coach.get(f"/activities/{run}").text  # the coach's page hides the athlete's forms
     assert "the athlete keeps their journal" in page and f"/activities/{run}/race" not in page
     assert f"/activities/{run}/race" in athlete.get(f"/activities/{run}").text
+    # the athlete edits their own journal (RPE) with the form's token
+    r = athlete.post(f"/activities/{run}/journal", data={"rpe": "8", "notes": "felt strong",
+                     "csrf_token": token(athlete, "/notes")}, headers=ORIGIN,
+                     follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    entry = next(e for e in list_journal(db.for_athlete(ANN)) if e.get("activity_id") == run)
+    assert entry["rpe"] == 8 and entry["notes"] == "felt strong"
     r = athlete.post("/notes", data={"text": "self-praise", "date": "2021-04-19",
                                      "csrf_token": token(athlete, "/notes")}, headers=ORIGIN)  # fmt: skip
     assert r.status_code == 403
