@@ -18,6 +18,8 @@ InvalidInput        ValueError 2     400  (a usage mistake: what was typed)
 ConflictError                  1     409
 NoPlanYet           NotFound,  1     404
                     ValueError
+LoginRequired                  1     401  (serve --multi: no valid session)
+Forbidden                      1     403  (serve --multi: not this user's to see or do)
 ==================  =========  ====  =========================================
 """
 
@@ -51,6 +53,18 @@ class ConflictError(DeliberunError):
     """The request clashes with what is stored (HTTP 409)."""
 
     http_status = 409
+
+
+class LoginRequired(DeliberunError):
+    """The coach dashboard needs a login first (HTTP 401)."""
+
+    http_status = 401
+
+
+class Forbidden(DeliberunError):
+    """The logged-in user may not see or do this (another runner's data; HTTP 403)."""
+
+    http_status = 403
 
 
 class NoPlanYet(NotFoundError, ValueError):

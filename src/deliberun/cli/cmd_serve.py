@@ -38,19 +38,51 @@ def serve(
     read_only: bool = typer.Option(
         False, "--read-only", envvar="DELIBERUN_READ_ONLY", help="Refuse every write (403)."
     ),
+    multi: bool = typer.Option(
+        False,
+        "--multi",
+        envvar="DELIBERUN_MULTI",
+        help="Coach mode: logins (deliberun user add), each user sees only their athletes.",
+    ),
+    multi_on_sqlite: bool = typer.Option(
+        False,
+        "--multi-on-sqlite",
+        help="Allow --multi on a SQLite file (a small group on one machine; see docs/coach.md).",
+    ),
+    secure_cookies: bool = typer.Option(
+        False,
+        "--secure-cookies",
+        envvar="DELIBERUN_SECURE_COOKIES",
+        help="--multi behind a TLS proxy: send the login cookie over https only.",
+    ),
+    public_host: str = typer.Option(
+        None,
+        "--public-host",
+        envvar="DELIBERUN_PUBLIC_HOST",
+        metavar="NAME[:PORT]",
+        help="The name browsers use through a reverse proxy (e.g. coach.example.org).",
+    ),
+    session_hours: float = typer.Option(
+        12.0, "--session-hours", envvar="DELIBERUN_SESSION_HOURS", help="--multi: login lifetime."
+    ),
 ) -> None:
-    """Serve the dashboard on http://127.0.0.1:8765.
+    """Serve the dashboard on http://127.0.0.1:8765 (--multi: behind logins, for a coach).
 
     Example: deliberun serve --open
     """
     import uvicorn
 
     from deliberun.cli.dbopen import open_db
+    from deliberun.store.db import Database
     from deliberun.web.app import create_app
-    from deliberun.web.security import allowed_hosts
+    from deliberun.web.security import allowed_hosts, public_name
 
     if not 0 < port < 65536:
         fail(f"--port {port} is out of range: use 1–65535", code=2)
+    if multi and not session_hours > 0:
+        fail(f"--session-hours {session_hours} must be positive", code=2)
+    if (multi_on_sqlite or secure_cookies) and not multi:
+        fail("--multi-on-sqlite and --secure-cookies go with --multi", code=2)
     if not is_loopback(host):
         stderr.print(
             f"[yellow]Warning:[/yellow] binding {host}: anyone who can reach this machine "
@@ -58,19 +90,34 @@ def serve(
             highlight=False,
         )
     sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
-    db = open_db(ctx)
+    if multi:  # every athlete's logins: no one athlete to resolve
+        db = Database((ctx.find_root().obj or {}).get("db"))
+        refuse_multi(db.url, multi_on_sqlite)
+    else:
+        db = open_db(ctx)
     url = db.url
     pinned = (ctx.obj or {}).get("today")
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too
         hosts |= allowed_hosts(socket.gethostname(), port)
-    app = create_app(
-        url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
-    )
+    if public_host:  # a reverse proxy passes the browser's Host (and Origin) through
+        hosts |= {public_name(public_host)}
+    if multi:
+        from deliberun.web.multi import create_multi_app
+
+        app = create_multi_app(
+            url, read_only=read_only, hosts=hosts, today=pinned,
+            secure_cookies=secure_cookies, session_hours=session_hours,
+        )  # fmt: skip
+    else:
+        app = create_app(
+            url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
+        )
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(
-        f"deliberun dashboard on {address}{' (read-only)' if read_only else ''} — Ctrl+C to stop",
+        f"deliberun dashboard on {address}{' (read-only)' if read_only else ''}"
+        f"{' with logins (coach mode)' if multi else ''} — Ctrl+C to stop",
         highlight=False,
     )
     if open_browser:
@@ -80,6 +127,22 @@ def serve(
         threading.Timer(1.0, webbrowser.open, args=(address,)).start()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     server.run(sockets=[sock])
+
+
+def refuse_multi(url: str, on_sqlite: bool) -> None:
+    """Exit 2 unless ``--multi`` has a server database or was allowed on SQLite."""
+    from deliberun.store.db import sqlite_files
+
+    if not url.startswith("sqlite") or on_sqlite:
+        return
+    if sqlite_files(url) is None:
+        fail("--multi needs a database file or a PostgreSQL URL, not an in-memory one", code=2)
+    fail(
+        "--multi serves several people's logins from one database: use PostgreSQL "
+        "(--db postgresql+psycopg://...), or add --multi-on-sqlite for a small group on "
+        "this machine (SQLite takes one writer at a time and lives on this disk only)",
+        code=2,
+    )
 
 
 def bind(host: str, port: int) -> socket.socket:

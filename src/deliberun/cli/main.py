@@ -22,6 +22,7 @@ from deliberun.cli import (
     cmd_serve,
     cmd_simulate,
     cmd_strava,
+    cmd_users,
 )
 from deliberun.cli.errors import ErrorMappingGroup
 
@@ -50,6 +51,7 @@ REGISTRY = (
     cmd_backup,
     cmd_strava,
     cmd_courses,
+    cmd_users,
 )
 
 

@@ -4,15 +4,16 @@
 ``DBAPIError``); ``database_message`` turns one into the line a runner reads
 (``deliberun.store.errors.advice``), ``is_busy`` says whether waiting would help.
 ``AthleteError``: no such athlete, or several and none chosen (a usage error, exit 2).
+``AccountError``: a login refused by ``deliberun user`` (unknown, taken, weak password; exit 2).
 """
 
 from __future__ import annotations
 
 from deliberun.store.db import OPENED
-from deliberun.store.errors import AthleteError, DatabaseFailure, advice
+from deliberun.store.errors import AccountError, AthleteError, DatabaseFailure, advice
 from deliberun.store.retry import is_transient
 
-__all__ = ["AthleteError", "DatabaseFailure", "database_message", "is_busy"]
+__all__ = ["AccountError", "AthleteError", "DatabaseFailure", "database_message", "is_busy"]
 
 
 def database_message(exc: BaseException, url: str | None = None) -> str:

@@ -31,6 +31,12 @@ class AthleteError(DeliberunError):
     exit_code = 2
 
 
+class AccountError(DeliberunError):
+    """A login account refused: unknown, taken, a weak password, a wrong role (exit 2)."""
+
+    exit_code = 2
+
+
 def _orig(exc: BaseException) -> str:
     from sqlalchemy.exc import DBAPIError
 

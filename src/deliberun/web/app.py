@@ -80,6 +80,40 @@ def render_report(data: dict[str, Any]) -> str:
     return env.get_template("report.html").render(d=data, css=css)
 
 
+def today_of(today: Callable[[], date] | date | None) -> Callable[[], date]:
+    """The dashboard's clock: the local date now, a pinned date, or the given function."""
+    if today is None:
+        return date.today
+    if isinstance(today, date):
+        pinned = today
+        return lambda: pinned
+    return today
+
+
+def mount_static(app: FastAPI) -> None:
+    """Serve ``/static`` (CSS, htmx, app.js) and plotly's bundled ``plotly.min.js``."""
+    plotly_path = plotly_js()
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def _plotly() -> FileResponse:
+        return FileResponse(
+            plotly_path,
+            media_type="application/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+
+def make_templates(read_only: bool) -> Jinja2Templates:
+    """The dashboard's Jinja2 templates with its filters and globals."""
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters.update(FILTERS)
+    templates.env.filters["tojson"] = _tojson_filter
+    templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
+    return templates
+
+
 def create_app(
     db_url: str,
     *,
@@ -89,6 +123,9 @@ def create_app(
     warm: bool = False,
     hosts: frozenset[str] | None = None,
     athlete: str | None = None,
+    secret: bytes | None = None,
+    database: Database | None = None,
+    coach_notes: bool = False,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -114,8 +151,20 @@ def create_app(
         names on any port (and the test client's ``testserver``).
     athlete : str, optional
         Whose data the dashboard shows (else ``DELIBERUN_ATHLETE``, else the only one).
+    secret : bytes, optional
+        The key the form tokens are signed with (default: random per app).
+        ``serve --multi`` (``web/multi.py``) gives every athlete's app the login
+        layer's key, so a token is valid for its login session only.
+    database : Database, optional
+        An open database to share (its engine and connections) instead of opening
+        ``db_url`` again; the app reads ``athlete``'s rows of it.
+    coach_notes : bool
+        Show the coach's notes on the activity page (``serve --multi``); the page and
+        its JSON twin then carry ``coach_notes``.
     """
-    db = Database(db_url, athlete=athlete)
+    db = (
+        database.for_athlete(athlete) if database and athlete else Database(db_url, athlete=athlete)
+    )
     app = FastAPI(
         title="deliberun",
         docs_url=None,
@@ -125,35 +174,14 @@ def create_app(
     )
     app.state.db = db
     app.state.read_only = read_only
+    app.state.coach_notes = coach_notes
     app.state.cache = PageCache(db.url, max_entries=MAX_ENTRIES if page_cache else 0)
-    if today is None:
-        app.state.today = date.today
-    elif isinstance(today, date):
-        pinned = today
-        app.state.today = lambda: pinned
-    else:
-        app.state.today = today
+    app.state.today = today_of(today)
 
-    templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.filters.update(FILTERS)
-    templates.env.filters["tojson"] = _tojson_filter
-    templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
-    app.state.templates = templates
+    app.state.templates = make_templates(read_only)
+    app.add_middleware(SecurityMiddleware, read_only=read_only, hosts=hosts, secret=secret)
 
-    app.add_middleware(SecurityMiddleware, read_only=read_only, hosts=hosts)
-
-    plotly_path = plotly_js()
-
-    @app.get("/static/plotly.min.js", include_in_schema=False)
-    def _plotly() -> FileResponse:
-        return FileResponse(
-            plotly_path,
-            media_type="application/javascript",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
-
-    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-
+    mount_static(app)
     errors.install(app)
     routes.register(app)
     strava_routes.register(app)

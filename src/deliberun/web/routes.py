@@ -154,18 +154,26 @@ def warm(app: FastAPI) -> None:
             cache.get(page_key(f"/{name}", {}, today), lambda b=build: b({}, today), state=state)
 
 
+def _page_endpoint(template: str, build: Builder) -> Callable[[Request], Response]:
+    """The GET endpoint of one page. (Not default arguments: FastAPI would take those as
+    query parameters, ``?_t=`` choosing the template, and fail to describe a callable in
+    ``/api/openapi.json``.)"""
+
+    def endpoint(request: Request) -> Response:
+        params, today = request.query_params, _today(request)
+        key = page_key(request.url.path, params, today)
+        data = request.app.state.cache.get(key, lambda: _shared(build, params, today))
+        return render(request, template, data)
+
+    return endpoint
+
+
 def register(app: FastAPI) -> None:
     """Add every page, its JSON twin and the form posts to ``app``."""
     db = app.state.db
 
     for name, (template, build) in pages(db).items():
-
-        def endpoint(request: Request, _t: str = template, _b: Builder = build) -> Response:
-            params, today = request.query_params, _today(request)
-            key = page_key(request.url.path, params, today)
-            data = request.app.state.cache.get(key, lambda: _shared(_b, params, today))
-            return render(request, _t, data)
-
+        endpoint = _page_endpoint(template, build)
         app.add_api_route(f"/{name}", endpoint, methods=["GET"], name=name)
         app.add_api_route(f"/api/{name}", endpoint, methods=["GET"], name=f"api_{name}")
 
@@ -185,6 +193,10 @@ def register(app: FastAPI) -> None:
         data = request.app.state.cache.get(
             key, lambda: svc.activity_page(db, activity_id, today=today, x_axis=x_axis)
         )
+        if request.app.state.coach_notes:  # serve --multi: the coach's notes on this run
+            from deliberun.services.coach_notes import activity_notes
+
+            data = {**data, "coach_notes": activity_notes(db, activity_id)}
         return render(request, "activity.html", data)
 
     app.add_api_route("/activities/{activity_id}", activity, methods=["GET"], name="activity")

@@ -22,7 +22,10 @@ Two more checks on every write (any method but GET/HEAD/OPTIONS):
    set both cookie and form: one that merely equals the cookie is refused. (The
    standard library's ``hmac`` is all this needs; no signing package.)
 
-A request missing either is refused with 403 and nothing is stored. In
+A request missing either is refused with 403 and nothing is stored. Under
+``serve --multi`` (``web/multi.py``) the session id is the login session's own
+(``SESSION_SCOPE``, set by the login layer in front), so the token is tied to the
+login, and the secret is the one the login layer signs its cookie with. In
 read-only mode every write is refused with 403 before it reaches a route.
 Every response also carries a Content-Security-Policy (scripts, styles,
 images and connections from this server only; no ``eval``) and forbids framing
@@ -45,6 +48,9 @@ COOKIE = "deliberun_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Key in the ASGI scope of the login session's id (``serve --multi``): the CSRF token
+#: is signed over it instead of this module's own cookie.
+SESSION_SCOPE = "deliberun_session"
 #: Content-Security-Policy: everything from this server only, no inline or
 #: ``eval``-ed script, no plugins, no framing, forms post only here. Styles allow
 #: ``'unsafe-inline'``: plotly.js adds its own ``<style>`` rules when it draws a
@@ -86,6 +92,12 @@ def host_name(host: str) -> str:
     """``host`` as it appears in a ``Host`` header (IPv6 in brackets), lower case."""
     host = host.strip().lower()
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def public_name(name: str) -> str:
+    """``Host`` value of a name browsers use through a reverse proxy (``name[:port]``)."""
+    name = name.strip().lower()
+    return name if name.count(":") <= 1 or name.startswith("[") else f"[{name}]"
 
 
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
@@ -134,27 +146,56 @@ def sign(secret: bytes, session: str) -> str:
     return hmac.new(secret, session.encode(), hashlib.sha256).hexdigest()
 
 
+def refuse_host(request: Request, policy: HostPolicy) -> Response | None:
+    """The 400 answer for a ``Host`` this server was not started for, else None."""
+    if policy.allows(request.headers.get("host", "")):
+        return None
+    return PlainTextResponse(
+        "Bad request: this dashboard answers only to the address it was started on "
+        "(e.g. http://127.0.0.1:PORT/); the Host header "
+        f"{request.headers.get('host', '')[:80]!r} is refused.",
+        status_code=400,
+    )
+
+
+def cross_site() -> Response:
+    """The 403 answer for a write whose Origin/Referer is not this server."""
+    return PlainTextResponse(
+        "Forbidden: cross-site request refused (the Origin/Referer header must "
+        "name this server); submit the form from the dashboard itself.",
+        status_code=403,
+    )
+
+
+def secure_headers(response: Response) -> None:
+    """Add the CSP and the other headers of :data:`HEADERS` (where not set)."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
 class SecurityMiddleware(BaseHTTPMiddleware):
     """Checks Host; sets the session cookie; refuses writes read-only or cross-site."""
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, app, *, read_only: bool, hosts: frozenset[str] | None = None
+        self,
+        app,
+        *,
+        read_only: bool,
+        hosts: frozenset[str] | None = None,
+        secret: bytes | None = None,
     ) -> None:
         super().__init__(app)
         self.read_only = read_only
         self.policy = HostPolicy(hosts)
-        self.secret = secrets.token_bytes(32)
+        self.secret = secret or secrets.token_bytes(32)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if not self.policy.allows(request.headers.get("host", "")):
-            return PlainTextResponse(
-                "Bad request: this dashboard answers only to the address it was started on "
-                "(e.g. http://127.0.0.1:PORT/); the Host header "
-                f"{request.headers.get('host', '')[:80]!r} is refused.",
-                status_code=400,
-            )
-        session = request.cookies.get(COOKIE) or ""
-        fresh = len(session) < 20 or len(session) > 100
+        refused = refuse_host(request, self.policy)
+        if refused is not None:
+            return refused
+        login_session = request.scope.get(SESSION_SCOPE)
+        session = login_session or request.cookies.get(COOKIE) or ""
+        fresh = not login_session and (len(session) < 20 or len(session) > 100)
         if fresh:
             session = secrets.token_urlsafe(32)
         request.state.csrf_token = sign(self.secret, session)
@@ -167,14 +208,9 @@ class SecurityMiddleware(BaseHTTPMiddleware):
                     status_code=403,
                 )
             if not same_origin(request, self.policy):
-                return PlainTextResponse(
-                    "Forbidden: cross-site request refused (the Origin/Referer header must "
-                    "name this server); submit the form from the dashboard itself.",
-                    status_code=403,
-                )
+                return cross_site()
         response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        secure_headers(response)
         if fresh:
             response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
         return response
@@ -183,13 +219,19 @@ class SecurityMiddleware(BaseHTTPMiddleware):
 async def checked_form(request: Request) -> FormData:
     """The request's form after checking its signed token for the session cookie (403 if not)."""
     form = await request.form()
-    cookie = request.cookies.get(COOKIE) or ""
+    session = request.scope.get(SESSION_SCOPE) or request.cookies.get(COOKIE) or ""
     sent = str(form.get(FIELD) or request.headers.get(HEADER) or "")
     secret = getattr(request.state, "csrf_secret", None)
-    expected = sign(secret, cookie) if secret and cookie else ""
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
-        raise HTTPException(
-            status_code=403,
-            detail="Forbidden: missing or stale form token; reload the page and submit again.",
-        )
+    if not token_ok(secret, session, sent):
+        raise HTTPException(status_code=403, detail=STALE_TOKEN)
     return form
+
+
+#: The answer to a write without its session's form token.
+STALE_TOKEN = "Forbidden: missing or stale form token; reload the page and submit again."
+
+
+def token_ok(secret: bytes | None, session: str, sent: str) -> bool:
+    """True when ``sent`` is the form token of ``session`` (compared in constant time)."""
+    expected = sign(secret, session) if secret and session else ""
+    return bool(expected and sent and hmac.compare_digest(expected, sent))
