@@ -1,4 +1,4 @@
-"""Migration 0012_accounts and the accounts store on SQLite and PostgreSQL (issue 16)."""
+"""Migration 0013_accounts and the accounts store on SQLite and PostgreSQL (issue 16)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_courses.py   | 0008_courses (courses, run track profiles, segments) | courses |
 | tables_verdicts.py  | 0012_stored_verdicts (each run's race verdict and session type, with the key of their inputs) | pages |
 | tables_athletes.py  | 0011_athletes (athletes; ``athlete_id`` on every runner's table, ``base.Owned``) | whose data |
-| tables_accounts.py  | 0012_accounts (logins of ``serve --multi``, coach → athletes, coach notes) | coach mode |
+| tables_accounts.py  | 0013_accounts (logins of ``serve --multi``, coach → athletes, coach notes) | coach mode |
 """
 
 from __future__ import annotations

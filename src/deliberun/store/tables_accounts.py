@@ -1,4 +1,4 @@
-"""Accounts of the coach dashboard (``deliberun serve --multi``; migration 0012_accounts).
+"""Accounts of the coach dashboard (``deliberun serve --multi``; migration 0013_accounts).
 
 - ``users``: who may log in: a unique name, an argon2 password hash (never the
   password), a role (``coach`` or ``athlete``), for an athlete-user the athlete they are.

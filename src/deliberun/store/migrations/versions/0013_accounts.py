@@ -3,8 +3,8 @@
 New tables only (``store/tables_accounts.py``); no existing row changes, so the
 downgrade drops them and nothing else.
 
-Revision ID: 0012_accounts
-Revises: 0011_athletes
+Revision ID: 0013_accounts
+Revises: 0012_stored_verdicts
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_accounts"
-down_revision = "0011_athletes"
+revision = "0013_accounts"
+down_revision = "0012_stored_verdicts"
 branch_labels = None
 depends_on = None
 
