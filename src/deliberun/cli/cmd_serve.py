@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import Any
 
 import typer
 
@@ -58,15 +59,16 @@ def serve(
             highlight=False,
         )
     sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
-    db = open_db(ctx)
-    url = db.url
     pinned = (ctx.obj or {}).get("today")
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too
         hosts |= allowed_hosts(socket.gethostname(), port)
-    app = create_app(
-        url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
-    )
+    app: Any = _group_app(ctx, read_only, hosts, pinned)
+    if app is None:  # one athlete, or the one --athlete names: their dashboard as ever
+        db = open_db(ctx)
+        app = create_app(
+            db.url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
+        )
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     stderr.print(
@@ -80,6 +82,27 @@ def serve(
         threading.Timer(1.0, webbrowser.open, args=(address,)).start()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     server.run(sockets=[sock])
+
+
+def _group_app(ctx: typer.Context, read_only: bool, hosts: frozenset[str], pinned: Any) -> Any:
+    """The group dashboard when the database holds several athletes and no ``--athlete``
+    (or ``DELIBERUN_ATHLETE``) names one; else None."""
+    import os
+
+    from deliberun.services.athletes import list_athletes
+    from deliberun.store.db import Database
+    from deliberun.web.group_app import create_group_app
+
+    obj = ctx.find_root().obj or {}
+    if obj.get("athlete") or os.environ.get("DELIBERUN_ATHLETE"):
+        return None
+    db = Database(obj.get("db"))
+    try:
+        if len(list_athletes(db)) < 2:
+            return None
+        return create_group_app(db.url, read_only=read_only, today=pinned, hosts=hosts)
+    finally:
+        db.dispose()
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -42,6 +42,11 @@ def group(db: Database, *, today: date, names: Iterable[str] | None = None) -> d
     return {"today": today.isoformat(), "athletes": lines}
 
 
+def group_page(db: Database, *, today: date, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The dashboard's ``/group`` and ``/api/group``: :func:`group` as a page."""
+    return {"page": "group", **group(db, today=today, names=names)}
+
+
 def _chosen(everyone: list[dict[str, Any]], names: Iterable[str] | None) -> list[dict[str, Any]]:
     if names is None:
         return everyone

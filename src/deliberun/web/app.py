@@ -79,6 +79,19 @@ def render_report(data: dict[str, Any]) -> str:
     return env.get_template("report.html").render(d=data, css=css)
 
 
+def make_templates(read_only: bool, athlete: str | None = None) -> Jinja2Templates:
+    """The pages' Jinja2 environment; ``athlete``: the dashboard is one athlete's within a
+    group, so the navigation links the group page and names them."""
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters.update(FILTERS)
+    templates.env.filters["tojson"] = _tojson_filter
+    nav = NAV if athlete is None else (("/group", "Group"), *NAV)
+    templates.env.globals.update(
+        {"NAV": nav, "read_only": read_only, "CSRF_FIELD": FIELD, "ATHLETE": athlete}
+    )
+    return templates
+
+
 def create_app(
     db_url: str,
     *,
@@ -88,6 +101,7 @@ def create_app(
     warm: bool = False,
     hosts: frozenset[str] | None = None,
     athlete: str | None = None,
+    group_nav: bool = False,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -113,6 +127,9 @@ def create_app(
         names on any port (and the test client's ``testserver``).
     athlete : str, optional
         Whose data the dashboard shows (else ``DELIBERUN_ATHLETE``, else the only one).
+    group_nav : bool
+        The dashboard is one athlete's inside the group dashboard
+        (``web.group_app.create_group_app``): the navigation links the group page.
     """
     db = Database(db_url, athlete=athlete)
     app = FastAPI(
@@ -133,11 +150,7 @@ def create_app(
     else:
         app.state.today = today
 
-    templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.filters.update(FILTERS)
-    templates.env.filters["tojson"] = _tojson_filter
-    templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
-    app.state.templates = templates
+    app.state.templates = make_templates(read_only, athlete=athlete if group_nav else None)
 
     app.add_middleware(SecurityMiddleware, read_only=read_only, hosts=hosts)
 
