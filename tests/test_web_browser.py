@@ -9,8 +9,6 @@ page in the test's tmp dir. Skips only when /usr/bin/chromium is missing
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 import pytest
 
 from deliberun.web.app import create_app
-from free_port import free_port
+from live_server import serve
 from test_web_data import simulated_db
 
 PAGES = ("today", "calendar", "activities", "fitness", "targets", "experiments", "plan")
@@ -34,25 +32,11 @@ document.addEventListener("securitypolicyviolation", (e) =>
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real uvicorn server on 127.0.0.1, in a thread, over a filled database."""
-    import uvicorn
 
     tmp = tmp_path_factory.mktemp("e2e")
     path = tmp / "athlete.db"
     _db, today = simulated_db(path, tmp / "files")
-    port = free_port()
-    app = create_app(str(path), today=today)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(create_app(str(path), today=today))
 
 
 @pytest.fixture()

@@ -6,8 +6,6 @@ cadence. Skips only when /usr/bin/chromium is missing (no browser is ever downlo
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +14,7 @@ from typing import Any
 import pytest
 
 from deliberun.web.app import create_app
-from free_port import free_port
+from live_server import serve
 from test_web_browser import PAGES
 from test_web_data import LAST_DAY, build_db, simulated_db
 
@@ -26,24 +24,7 @@ DESKTOP = {"width": 1366, "height": 900}
 
 
 def _serve(path: Path, today: date) -> Iterator[str]:
-    import uvicorn
-
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(
-            create_app(str(path), today=today), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(create_app(str(path), today=today))
 
 
 @pytest.fixture(scope="module")

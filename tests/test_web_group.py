@@ -8,8 +8,6 @@ athlete chosen by ``?athlete=`` or the cookie, unknown names and no choice refus
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +21,7 @@ from deliberun.services.group import group
 from deliberun.services.importer import import_paths
 from deliberun.store.db import Database
 from deliberun.web.group_app import create_group_app
-from free_port import free_port
+from live_server import serve
 
 REAL = Path(__file__).parent / "data" / "real"
 #: Real device files (tests/data/real/MANIFEST.tsv); the damaged ones are left out.
@@ -80,29 +78,9 @@ def test_each_athlete_is_opened_by_name(group_db: tuple[str, dict[str, list[int]
     assert _client(url).get("/athletes/nobody").status_code == 404
 
 
-def _serve(url: str) -> Iterator[str]:
-    import uvicorn
-
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_group_app(url, today=TODAY), host="127.0.0.1", port=port,
-                       log_level="warning")
-    )  # fmt: skip
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server(group_db: tuple[str, dict[str, list[int]]]) -> Iterator[str]:
-    yield from _serve(group_db[0])
+    yield from serve(create_group_app(group_db[0], today=TODAY))
 
 
 @pytest.mark.browser
