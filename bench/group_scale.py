@@ -77,40 +77,41 @@ def _samples(folder: Path) -> int:
     return int(json.loads(folder.with_suffix(".json").read_text())["samples"])
 
 
-def _timed(client: Any, path: str, n: int) -> dict[str, float]:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        r = client.get(path)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200, (path, r.status_code, r.text[:200])
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return {"p50_ms": statistics.median(times), "p95_ms": p95, "n": n}
+def _p95(values: list[float]) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(0.95 * (len(v) - 1))))]
+
+
+def _ask(client: Any, path: str) -> tuple[float, float]:
+    """(wall ms, CPU ms of this process) of one request (the PostgreSQL server's own CPU
+    is not in it)."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    r = client.get(path)
+    assert r.status_code == 200, (path, r.status_code, r.text[:200])
+    return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 
 
 def pages(url: str, today: Any, athlete: str, repeat: int) -> dict[str, Any]:
     """Group page and one athlete's Today: cold (a new app each time: nothing built)
-    and warm (the same app asked again)."""
+    and warm (the same app asked again); wall and CPU, p50 and p95."""
     from fastapi.testclient import TestClient
 
     from deliberun.web.group_app import create_group_app
 
+    def app() -> Any:
+        return TestClient(create_group_app(url, today=today), base_url="http://127.0.0.1")
+
     out: dict[str, Any] = {}
     for name, path in (("group", "/api/group"), ("today", f"/api/today?athlete={athlete}")):
-        cold = []
-        for _ in range(repeat):
-            client = TestClient(create_group_app(url, today=today), base_url="http://127.0.0.1")
-            t0 = time.perf_counter()
-            assert client.get(path).status_code == 200
-            cold.append((time.perf_counter() - t0) * 1000)
-        cold.sort()
-        client = TestClient(create_group_app(url, today=today), base_url="http://127.0.0.1")
+        cold = [_ask(app(), path) for _ in range(repeat)]
+        client = app()
         client.get(path)
+        warm = [_ask(client, path) for _ in range(repeat)]
         out[name] = {
-            "cold_p50_ms": statistics.median(cold),
-            "cold_p95_ms": cold[min(len(cold) - 1, int(round(0.95 * (len(cold) - 1))))],
-            "warm": _timed(client, path, repeat),
+            f"{kind}_{what}_{q}_ms": f([x[i] for x in rows])
+            for kind, rows in (("cold", cold), ("warm", warm))
+            for i, what in enumerate(("wall", "cpu"))
+            for q, f in (("p50", statistics.median), ("p95", _p95))
         }
     return out
 
