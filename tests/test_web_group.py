@@ -110,3 +110,29 @@ def test_group_page_in_the_browser(
     page.wait_for_url(f"{server}/today")
     assert page.locator("header .athlete").inner_text() == "zoë r"
     assert len(runs["eve"]) > 0 and errors == []
+
+
+class _Ctx:
+    """What ``serve`` reads of its Typer context: the root's options."""
+
+    def __init__(self, db: str, athlete: str | None) -> None:
+        self.obj = {"db": db, "athlete": athlete}
+
+    def find_root(self) -> _Ctx:
+        return self
+
+
+def test_serve_opens_the_group_only_for_several_athletes_and_no_name(
+    group_db: tuple[str, dict[str, list[int]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deliberun.cli.cmd_serve import _group_app
+    from deliberun.web.group_app import GroupDispatch
+
+    monkeypatch.delenv("DELIBERUN_ATHLETE", raising=False)
+    url, _ = group_db
+    hosts = frozenset({"127.0.0.1:8765"})
+    assert isinstance(_group_app(_Ctx(url, None), False, hosts, TODAY), GroupDispatch)
+    assert _group_app(_Ctx(url, "eve"), False, hosts, TODAY) is None  # her dashboard
+    one = str(tmp_path / "one.db")
+    Database(one).dispose()
+    assert _group_app(_Ctx(one, None), False, hosts, TODAY) is None  # one runner: as before
