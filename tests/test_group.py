@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from deliberun.cli.main import app
@@ -14,6 +16,7 @@ from deliberun.services.athletes import add_athlete
 from deliberun.services.group import STALE_DAYS, group
 from deliberun.services.importer import import_paths
 from deliberun.store.db import Database
+from deliberun.store.errors import AthleteError
 
 REAL = Path(__file__).parent / "data" / "real"
 #: Real device files (tests/data/real/MANIFEST.tsv); the damaged ones are left out.
@@ -31,20 +34,49 @@ def test_group_lines_follow_each_athletes_own_data(tmp_path: Path) -> None:
     add_athlete(db, "eve", now=NOW)
     hers = import_paths(db.for_athlete("eve"), FILES[3:5], workers=1, now=NOW).imported
 
-    doc = group(db, today=TODAY, now=NOW)
+    doc = group(db, today=TODAY)
     lines = {a["name"]: a for a in doc["athletes"]}
     assert set(lines) == {"me", "bob", "eve"}
-    assert doc["athletes"][0]["name"] == "bob"  # no data at all: the first to look at
-    assert lines["bob"]["flags"] == ["no data yet"] and lines["bob"]["runs"] == 0
+    # the heaviest flag first, then the most weight: no data at all weighs 3
+    keys = [(max(f["weight"] for f in a["flags"]), sum(f["weight"] for f in a["flags"]))
+            for a in doc["athletes"] if a["flags"]]  # fmt: skip
+    assert keys == sorted(keys, reverse=True) and len(keys) == 3
+    assert [f["kind"] for f in lines["bob"]["flags"]] == ["no_data"]
+    assert lines["bob"]["runs"] == 0
     want = fitness(solo, today=TODAY, days=1)["current"]
     assert lines["me"]["runs"] == len(mine) > 0
-    assert lines["me"]["form"] == want["form"] and lines["me"]["acwr"] == want["acwr"]
+    assert lines["me"]["form"] == pytest.approx(want["form"])
     assert lines["eve"]["runs"] == len(hers) > 0
-    assert lines["me"]["days_since_data"] == 0
     for a in (lines["me"], lines["eve"]):  # every flag carries its number
         gap = a["days_since_last_run"]
         assert gap is not None and gap >= 0
-        assert any(f"no run for {gap} days" in f for f in a["flags"]) == (gap > STALE_DAYS)
+        words = [f["words"] for f in a["flags"]]
+        assert any(f"no run for {gap} days" in w for w in words) == (gap > STALE_DAYS)
+        # imported (NOW) after the as-of date: looking back, each run arrived on its own
+        # date, so the silence is the days since the last run, not 0
+        assert a["days_since_data"] == gap
+
+
+def test_the_as_of_date_hides_later_runs(tmp_path: Path) -> None:
+    db = Database(tmp_path / "g.db")
+    import_paths(db, FILES[:5], workers=1, now=NOW)
+    days = sorted({a["local_date"] for a in _activities(db)})
+    cut = date.fromisoformat(days[-2])
+    line = group(db, today=cut)["athletes"][0]
+    assert line["runs"] == sum(d <= days[-2] for d in [a["local_date"] for a in _activities(db)])
+    assert line["last_run"] == days[-2] and line["days_since_data"] == 0
+
+
+def _activities(db: Database) -> list[dict[str, Any]]:
+    from deliberun.services.activities import list_activities
+
+    return list_activities(db)
+
+
+def test_an_unknown_name_is_refused(tmp_path: Path) -> None:
+    db = Database(tmp_path / "g.db")
+    with pytest.raises(AthleteError, match="no athlete named 'zoe'"):
+        group(db, today=TODAY, names=["zoe"])
 
 
 def test_group_json_needs_no_athlete(tmp_path: Path) -> None:

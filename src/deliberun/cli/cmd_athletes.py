@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -115,26 +116,33 @@ def group_cmd(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Every athlete's last run, form, ACWR and days since their data last arrived,
-    the ones that need a look first.
+    """Every athlete's last run, load advice, form and ACWR, missed key sessions, RPE
+    that disagrees with the data, experiments, nemesis workouts and days since their data
+    last arrived: the ones that need a look first, each with its evidence.
 
-    Example: deliberun group --json
+    Example: deliberun --today 2026-03-01 group --json
     """
     from deliberun.cli import asof
     from deliberun.services.group import group
 
-    doc = group(_db(ctx), today=asof.today(), now=datetime.now(UTC))
+    doc = group(_db(ctx), today=asof.today())
     if as_json:
         print_json(doc)
         return
+    print_group(doc)
+
+
+def print_group(doc: dict[str, Any]) -> None:
+    """The group view as a table: the athletes who need a look first, with the evidence."""
     num = lambda x, d: "" if x is None else f"{x:.{d}f}"  # noqa: E731
     stdout.print(
         table(
             f"group on {doc['today']}",
             ["athlete", "runs", "last run", "form", "ACWR", "days since data", "look at"],
-            [(a["name"], a["runs"], a["last_run"] or "", num(a["form"], 1), num(a["acwr"], 2),
+            [(a["name"], a["runs"], a["last_run"] or "", num(a["form"], 0), num(a["acwr"], 2),
               "" if a["days_since_data"] is None else a["days_since_data"],
-              "; ".join(a["flags"])) for a in doc["athletes"]],
+              "\n".join(f["words"] for f in a["flags"]) or "nothing to look at")
+             for a in doc["athletes"]],
         )
     )  # fmt: skip
 

@@ -201,6 +201,9 @@ def register(app: typer.Typer) -> None:
         ),
         seed: int = typer.Option(0, "--seed", help="Seed of the simulated runner."),
         years: float = typer.Option(None, "--years", help="Years of history (default 0.5)."),
+        group: int = typer.Option(
+            0, "--group", help="Simulate a group of N athletes for the coach's view instead."
+        ),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     ) -> None:
@@ -209,11 +212,17 @@ def register(app: typer.Typer) -> None:
         The demo uses its own database (<out>/demo.db, recreated each run), never
         yours; the global --db is ignored.
 
+        With --group N: N simulated athletes (different profiles, scenarios and planted
+        things for the coach to find) in <out>/group.db (default <user data dir>/demo-group).
+
         Example: deliberun demo --out /tmp/deliberun-demo
         """
         from deliberun.services.demo import run_demo
 
         t0 = time.perf_counter()
+        if group:
+            _group_demo(out, group, seed, years, json_, quiet)
+            return
         try:
             with _progress(quiet) as progress:
                 report = run_demo(out, seed=seed, years=years, progress=progress)
@@ -223,6 +232,52 @@ def register(app: typer.Typer) -> None:
             print_json(report)
         else:
             _print(report, time.perf_counter() - t0)
+
+
+def _group_demo(
+    out: Path | None, n: int, seed: int, years: float | None, json_: bool, quiet: bool
+) -> None:
+    from deliberun.cli.cmd_athletes import print_group
+    from deliberun.services.demo_group import run_group_demo
+
+    t0 = time.perf_counter()
+    with _progress(quiet) as progress:
+        report = run_group_demo(out, n=n, seed=seed, years=years, progress=progress)
+    if json_:
+        print_json(report)
+        return
+    secs = report["seconds"]
+    runs = sum(a["imported"] for a in report["athletes"])
+    stdout.print(
+        f"[bold]deliberun demo --group {n}[/bold] — {n} simulated athletes, {runs} runs, "
+        f"in {time.perf_counter() - t0:.0f} s (simulate {secs['simulate']:.0f} s, import "
+        f"{secs['import']:.0f} s, group view {secs['group_view']:.1f} s)"
+    )
+    print_group(report["group"])
+    stdout.print("Planted (what the group view should show):")
+    for a in report["athletes"]:
+        p = a["planted"]
+        what = {
+            "none": "nothing planted",
+            "missed_key_sessions": f"key sessions skipped on {', '.join(p.get('dates', []))}",
+            "silent": f"no data for the last {p.get('days')} days",
+            "rpe_mismatch": f"easy runs rated {p.get('rpe')}/10 on {', '.join(p.get('dates', []))}",
+        }[p["kind"]]
+        effects = "; ".join(_truth_words(e) for e in a["effects"]) or "no planted effect"
+        stdout.print(
+            f"  - {a['name']} ({a['scenario']}, VDOT {a['vdot']:g}): {what}; {effects}",
+            highlight=False,
+        )
+    prog, db, day = _program(), report["db"], report["today"]
+    stdout.print(f"\nOpen it (as of {day}, the simulation's last day):")
+    stdout.print(f"  {prog} --db {db} --today {day} group        [dim]# this table[/dim]")
+    stdout.print(
+        f"  {prog} --db {db} --today {day} serve        [dim]# the group page, /group[/dim]"
+    )
+    first = report["athletes"][0]["name"]
+    stdout.print(
+        f"  {prog} --db {db} --today {day} --athlete {first} today  [dim]# one athlete[/dim]"
+    )
 
 
 def _truth_words(e: dict[str, Any]) -> str:

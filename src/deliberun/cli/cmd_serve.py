@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import Any
 
 import typer
 
@@ -90,28 +91,28 @@ def serve(
             highlight=False,
         )
     sock = bind(host, port)  # before anything is announced: a busy port says so, exit 1
-    if multi:  # every athlete's logins: no one athlete to resolve
-        db = Database((ctx.find_root().obj or {}).get("db"))
-        refuse_multi(db.url, multi_on_sqlite)
-    else:
-        db = open_db(ctx)
-    url = db.url
     pinned = (ctx.obj or {}).get("today")
     hosts = allowed_hosts(host, port)
     if host in WILDCARDS:  # reachable from the network by this machine's name too
         hosts |= allowed_hosts(socket.gethostname(), port)
     if public_host:  # a reverse proxy passes the browser's Host (and Origin) through
         hosts |= {public_name(public_host)}
-    if multi:
+    app: Any
+    if multi:  # every athlete's logins: no one athlete to resolve
         from deliberun.web.multi import create_multi_app
 
+        url = Database((ctx.find_root().obj or {}).get("db")).url
+        refuse_multi(url, multi_on_sqlite)
         app = create_multi_app(
             url, read_only=read_only, hosts=hosts, today=pinned,
             secure_cookies=secure_cookies, session_hours=session_hours,
         )  # fmt: skip
     else:
+        app = _group_app(ctx, read_only, hosts, pinned)
+    if app is None:  # one athlete, or the one --athlete names: their dashboard as ever
+        db = open_db(ctx)
         app = create_app(
-            url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
+            db.url, read_only=read_only, warm=True, hosts=hosts, today=pinned, athlete=db.athlete
         )
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
@@ -143,6 +144,27 @@ def refuse_multi(url: str, on_sqlite: bool) -> None:
         "this machine (SQLite takes one writer at a time and lives on this disk only)",
         code=2,
     )
+
+
+def _group_app(ctx: typer.Context, read_only: bool, hosts: frozenset[str], pinned: Any) -> Any:
+    """The group dashboard when the database holds several athletes and no ``--athlete``
+    (or ``DELIBERUN_ATHLETE``) names one; else None."""
+    import os
+
+    from deliberun.services.athletes import list_athletes
+    from deliberun.store.db import Database
+    from deliberun.web.group_app import create_group_app
+
+    obj = ctx.find_root().obj or {}
+    if obj.get("athlete") or os.environ.get("DELIBERUN_ATHLETE"):
+        return None
+    db = Database(obj.get("db"))
+    try:
+        if len(list_athletes(db)) < 2:
+            return None
+        return create_group_app(db.url, read_only=read_only, today=pinned, hosts=hosts)
+    finally:
+        db.dispose()
 
 
 def bind(host: str, port: int) -> socket.socket:

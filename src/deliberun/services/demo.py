@@ -30,11 +30,12 @@ def default_demo_dir() -> Path:
     return Path(platformdirs.user_data_dir("deliberun")) / "demo"
 
 
-def _reset(out: Path) -> tuple[Path, Path]:
-    """Clear an earlier demo in ``out`` (refusing a folder that holds anything else)."""
-    files, db = out / "files", out / "demo.db"
+def _reset(out: Path, db_name: str = "demo.db", marker: str = "truth.json") -> tuple[Path, Path]:
+    """Clear an earlier demo in ``out`` (refusing a folder that holds anything else);
+    ``marker``: the file in ``files/`` that shows it was written by a demo."""
+    files, db = out / "files", out / db_name
     if out.exists():
-        known = {"files", "demo.db", "demo.db-wal", "demo.db-shm", "demo.db-journal"}
+        known = {"files", *(db_name + x for x in ("", "-wal", "-shm", "-journal"))}
         other = [p.name for p in out.iterdir() if p.name not in known]
         if other:
             raise ValueError(
@@ -42,7 +43,7 @@ def _reset(out: Path) -> tuple[Path, Path]:
                 "give the demo a new or empty folder with --out"
             )
     if files.exists():
-        if not (files / "truth.json").exists() and any(files.iterdir()):
+        if not (files / marker).exists() and any(files.iterdir()):
             raise ValueError(f"{files} is not an earlier demo; give the demo another --out folder")
         shutil.rmtree(files)
     for suffix in ("", "-wal", "-shm", "-journal"):

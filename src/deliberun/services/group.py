@@ -1,75 +1,229 @@
-"""Use case ``deliberun group``: the coach's view of every athlete in the database.
+"""Use case ``deliberun group`` and the dashboard's ``/group``: the coach's view of a group.
 
-One line per athlete: their last run (and a flag after a week without one), today's form and ACWR (``services.athlete.fitness``,
-the athlete's own settings), and how long since their data last arrived (the latest
-import of one of their runs, or their last Strava sync when later). Each line carries
-the flags that ask for the coach's attention, with the numbers behind them, and the
-lines are sorted by them: most flags first, then the longest silence.
+One line per athlete, built from that athlete's data up to the as-of date only: their
+last run, today's load advice with its form and ACWR (``practice.review.load_advice``:
+no ACWR during a graded return, the 28-day rule the advice uses), planned key sessions
+of the last 14 days not done (planned vs done, ``services.plan.compliance_report``),
+journal ratings that disagree with the data (``practice.journal.rpe_disagreement``, the
+weekly review's rule), the running experiments with their state and verdict, the
+nemesis workouts, and the days since their data last arrived. The flags, with their
+evidence in words, come from ``practice.attention``; the lines are sorted by them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from deliberun.practice import attention as att
+from deliberun.practice.session import Session
 from deliberun.store.db import Database
 
-#: ACWR above this: load rising faster than the body adapts (Gabbett 2016,
-#: doi:10.1136/bjsports-2015-095788, the "danger zone" above 1.5).
-ACWR_HIGH = 1.5
-#: ACWR below this: detraining (the same paper's sweet spot starts at 0.8).
-ACWR_LOW = 0.8
-#: No new data for longer than this: the coach is looking at an old picture.
-STALE_DAYS = 7
+#: Re-exported for callers that speak of a silence (``practice.attention.STALE_DAYS``).
+STALE_DAYS = att.STALE_DAYS
 
 
-def group(db: Database, *, today: date, now: datetime) -> dict[str, Any]:
-    """``{"today", "athletes": [...]}``: one entry per athlete, sorted by attention."""
-    from deliberun.services.athletes import list_athletes
+def group(db: Database, *, today: date, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """``{"today", "athletes": [...]}``: one line per athlete in ``names`` (default: every
+    athlete of the database), the ones who need the coach's attention first.
 
-    lines = [_line(db.for_athlete(a["name"]), a, today, now) for a in list_athletes(db)]
-    lines.sort(key=lambda x: (-len(x["flags"]), -(x["days_since_data"] or 10**6), x["name"]))
+    ``AthleteError`` for a name the database does not hold.
+    """
+    from deliberun.store import athletes_repo
+
+    end = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
+    with db.admin_session() as s:
+        everyone = athletes_repo.athletes(s)
+        facts = athletes_repo.runs_up_to(s, today, end)
+    chosen = _chosen(everyone, names)
+    lines = [_line(db.for_athlete(a["name"]), a, facts.get(a["id"]), today, end) for a in chosen]
+    lines.sort(key=lambda x: x.pop("_key"))
     return {"today": today.isoformat(), "athletes": lines}
 
 
-def _line(db: Database, a: dict[str, Any], today: date, now: datetime) -> dict[str, Any]:
-    from deliberun.services.athlete import fitness
+def group_page(db: Database, *, today: date, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The dashboard's ``/group`` and ``/api/group``: :func:`group` as a page."""
+    return {"page": "group", **group(db, today=today, names=names)}
 
-    cur = fitness(db, today=today, days=1)["current"] or {}
-    form, acwr, floor = cur.get("form"), cur.get("acwr"), cur.get("form_floor")
-    arrived = [datetime.fromisoformat(t) for t in (a["last_import"], _last_sync(db)) if t]
-    latest = max(arrived) if arrived else None
-    silent = (now - latest).days if latest is not None else None
-    last_run = date.fromisoformat(a["last_run"]) if a["last_run"] else None
-    flags = []
-    if acwr is not None and acwr > ACWR_HIGH:
-        flags.append(f"ACWR {acwr:.2f} above {ACWR_HIGH}: load rising fast")
-    if acwr is not None and acwr < ACWR_LOW and a["runs"]:
-        flags.append(f"ACWR {acwr:.2f} below {ACWR_LOW}: load falling")
-    if form is not None and floor is not None and form < floor:
-        flags.append(f"form {form:.1f} below the floor {floor:.0f}")
-    since_run = (today - last_run).days if last_run else None
-    if since_run is not None and since_run > STALE_DAYS:
-        flags.append(f"no run for {since_run} days (last {a['last_run']})")
-    if silent is None or silent > STALE_DAYS:
-        flags.append("no data yet" if silent is None else f"no new data for {silent} days")
-    return {
+
+def _chosen(everyone: list[dict[str, Any]], names: Iterable[str] | None) -> list[dict[str, Any]]:
+    if names is None:
+        return everyone
+    by_name = {a["name"]: a for a in everyone}
+    wanted = list(dict.fromkeys(names))
+    unknown = [n for n in wanted if n not in by_name]
+    if unknown:
+        from deliberun.store.errors import AthleteError
+
+        held = ", ".join(by_name) or "none"
+        raise AthleteError(f"no athlete named {unknown[0]!r} (athletes: {held})")
+    return [by_name[n] for n in wanted]
+
+
+def _line(
+    db: Database, a: dict[str, Any], facts: dict[str, Any] | None, today: date, end: datetime
+) -> dict[str, Any]:
+    facts = facts or {"runs": 0, "last_run": None, "arrived": None}
+    arrived = facts["arrived"]
+    sync = _last_sync(db)
+    if sync is not None and sync < end:
+        arrived = max(arrived, sync.date()) if arrived else sync.date()
+    last_run: date | None = facts["last_run"]
+    line: dict[str, Any] = {
         "name": a["name"],
-        "runs": a["runs"],
-        "last_run": a["last_run"],
-        "days_since_last_run": since_run,
-        "form": form,
-        "acwr": acwr,
-        "last_data_at": latest.astimezone(UTC).isoformat() if latest else None,
-        "days_since_data": silent,
-        "flags": flags,
+        "runs": facts["runs"],
+        "last_run": last_run.isoformat() if last_run else None,
+        "days_since_last_run": (today - last_run).days if last_run else None,
+        "last_data": arrived.isoformat() if arrived else None,
+        "days_since_data": (today - arrived).days if arrived else None,
+        "advice": None,
+        "advice_words": None,
+        "form": None,
+        "acwr": None,
+        "missed_key_sessions": [],
+        "rpe_mismatches": [],
+        "experiments": [],
+        "nemeses": [],
     }
+    flags = att.data_flags(today, last_run, arrived, facts["runs"])
+    if facts["runs"]:
+        flags += _practice(db, today, line)
+    line["flags"] = [f.to_dict() for f in flags]
+    line["_key"] = att.attention_key(flags, line["days_since_data"], a["name"])
+    return line
 
 
-def _last_sync(db: Database) -> str | None:
-    """When this athlete's Strava sync last ran (ISO), or None."""
+def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]:
+    """Fill ``line`` with the athlete's load advice, missed key sessions, RPE mismatches,
+    experiments and nemeses; return their flags."""
+    from deliberun.practice import review as rv
+    from deliberun.services import athlete
+    from deliberun.services.athlete_settings import model_settings
+    from deliberun.services.practice import NEMESIS_DAYS, build_sessions
+    from deliberun.services.practice_sessions import load_state_on
+
+    state = athlete.load_state(db, today=today)
+    sessions = build_sessions(
+        db, today=today, since=today - timedelta(days=NEMESIS_DAYS), state=state
+    )
+    advice, sentence = rv.load_advice(
+        sessions,
+        today,
+        state=load_state_on(db, today, state),
+        last_run=athlete.last_run_day(db, today=today),
+        run_days=athlete.run_days(db, today=today),
+    )
+    values = sentence.evidence[0].values if sentence.evidence else {}
+    form, acwr = values.get("form"), values.get("acwr")
+    line.update(advice=advice, advice_words=sentence.text, form=form, acwr=acwr)
+    flags = att.load_flags(advice, sentence.text, acwr, form, model_settings(db)["form_floor"])
+    missed = _missed_key_sessions(db, today)
+    line["missed_key_sessions"] = missed
+    flags += [f for f in [att.missed_key_flag(missed)] if f]
+    st = state["settings"]
+    mism = _rpe_mismatches(sessions, today, st)
+    line["rpe_mismatches"] = [{"activity_id": k, "words": w} for k, w in mism]
+    flags += [f for f in [att.rpe_flag(mism)] if f]
+    line["experiments"] = _experiments(db, today, sessions)
+    flags += att.experiment_flags(line["experiments"])
+    line["nemeses"] = _nemeses(db, today, sessions)
+    flags += att.nemesis_flags(line["nemeses"])
+    return flags
+
+
+def _missed_key_sessions(db: Database, today: date) -> list[dict[str, Any]]:
+    """Planned key workouts (``plan.workout.HARD_TYPES``) of the last 14 days not done."""
+    from deliberun.errors import NotFoundError
+    from deliberun.plan.workout import is_hard
+    from deliberun.services.plan import compliance_report
+
+    since = today - timedelta(days=att.KEY_SESSION_DAYS - 1)
+    try:
+        rows = compliance_report(db, today=today, since=since, until=today)["workouts"]
+    except NotFoundError:  # no plan: nothing was planned to miss
+        return []
+    return [
+        {"date": r["date"], "workout_type": r["workout_type"], "text": r["text"]}
+        for r in rows
+        if r["status"] == "missed" and is_hard(r["workout_type"]) and r["date"] >= since.isoformat()
+    ]
+
+
+def _rpe_mismatches(sessions: list[Session], today: date, st: Any) -> list[tuple[Any, str]]:
+    from deliberun.practice.journal import rpe_disagreement
+
+    out = []
+    for s in sessions:
+        if (today - s.local_date).days >= att.RPE_DAYS or s.local_date > today:
+            continue
+        d = rpe_disagreement(
+            s,
+            hr_rest_bpm=st.hr_rest_bpm,
+            hr_max_bpm=st.hr_max_bpm,
+            threshold_pace_s_per_km=st.threshold_pace_s_per_km,
+        )
+        if d is not None:
+            out.append((s.activity_id, d.sentence()))
+    return out
+
+
+def _experiments(db: Database, today: date, sessions: list[Session]) -> list[dict[str, Any]]:
+    """The running experiments: state (interim or final), verdict and its sentence."""
+    from deliberun.services.practice import list_experiments, show_experiment
+
+    out = []
+    first = sessions[0].local_date if sessions else today
+    for spec in list_experiments(db):
+        if spec.status != "running" or (spec.start and spec.start > today):
+            continue
+        start = spec.start or spec.change_date
+        enough = start is not None and start - timedelta(days=60) >= first
+        res = show_experiment(db, spec.id, today=today, sessions=sessions if enough else None)
+        out.append(
+            {
+                "id": spec.id,
+                "change": spec.change,
+                "interim": res.interim,
+                "state": "interim" if res.interim else "final",
+                "verdict": res.verdict,
+                "sessions": len(res.sessions_a) + len(res.sessions_b),
+                "planned_sessions": res.planned_sessions,
+                "words": res.sentence(),
+            }
+        )
+    return out
+
+
+def _nemeses(db: Database, today: date, sessions: list[Session]) -> list[dict[str, Any]]:
+    from deliberun.services.practice import nemeses
+
+    out = []
+    for n in nemeses(db, today=today, sessions=sessions):
+        base = (
+            f" (earlier {n.baseline_failures} of {n.baseline_attempts})"
+            if n.baseline_attempts
+            else ""
+        )
+        out.append(
+            {
+                "workout_type": n.workout_type,
+                "failures": n.failures,
+                "attempts": n.attempts,
+                "words": f"{n.failures} of {n.attempts} sessions fell short{base}; "
+                f"{n.explanation()}",
+            }
+        )
+    return out
+
+
+def _last_sync(db: Database) -> datetime | None:
+    """When this athlete's Strava sync last ran, or None."""
     from deliberun.store import strava_repo
 
     with db.session() as s:
         value = strava_repo.get_state(s).get("last_sync_at")
-    return str(value) if value else None
+    if not value:
+        return None
+    when = datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -41,6 +41,32 @@ def athletes(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def runs_up_to(session: Session, today: date, end: datetime) -> dict[int, dict[str, Any]]:
+    """Per athlete id, their activities on or before ``today`` only: ``runs`` (count),
+    ``last_run`` (local date), ``arrived`` (the date their data last arrived as seen on
+    ``today``: when an activity was stored, or its own date for one stored after ``end``,
+    the end of ``today``, since looking back it had not been imported yet)."""
+    up_to = ActivityRow.local_date <= today
+    q = select(ActivityRow.athlete_id, func.count(), func.max(ActivityRow.local_date))
+    out: dict[int, dict[str, Any]] = {
+        int(aid): {"runs": int(n), "last_run": _date(last), "arrived": None}
+        for aid, n, last in session.execute(q.where(up_to).group_by(ActivityRow.athlete_id))
+    }
+    stored = select(ActivityRow.athlete_id, func.max(ActivityRow.created_at)).where(
+        up_to, ActivityRow.created_at < end
+    )
+    later = select(ActivityRow.athlete_id, func.max(ActivityRow.local_date)).where(
+        up_to, ActivityRow.created_at >= end
+    )
+    for q2, conv in ((stored, lambda v: _utc(v).date()), (later, _date)):  # type: ignore[union-attr]
+        for aid, value in session.execute(q2.group_by(ActivityRow.athlete_id)):
+            if value is None:
+                continue
+            day, line = conv(value), out[int(aid)]
+            line["arrived"] = day if line["arrived"] is None else max(line["arrived"], day)
+    return out
+
+
 def _date(value: Any) -> date | None:
     """An aggregate's date (SQLite returns MAX of a date column as text)."""
     return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))

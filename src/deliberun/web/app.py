@@ -105,12 +105,16 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
 
-def make_templates(read_only: bool) -> Jinja2Templates:
-    """The dashboard's Jinja2 templates with its filters and globals."""
+def make_templates(read_only: bool, athlete: str | None = None) -> Jinja2Templates:
+    """The pages' Jinja2 environment; ``athlete``: the dashboard is one athlete's within a
+    group, so the navigation links the group page and names them."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters.update(FILTERS)
     templates.env.filters["tojson"] = _tojson_filter
-    templates.env.globals.update({"NAV": NAV, "read_only": read_only, "CSRF_FIELD": FIELD})
+    nav = NAV if athlete is None else (("/group", "Group"), *NAV)
+    templates.env.globals.update(
+        {"NAV": nav, "read_only": read_only, "CSRF_FIELD": FIELD, "ATHLETE": athlete}
+    )
     return templates
 
 
@@ -126,6 +130,7 @@ def create_app(
     secret: bytes | None = None,
     database: Database | None = None,
     coach_notes: bool = False,
+    group_nav: bool = False,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (a path or SQLAlchemy URL).
 
@@ -161,6 +166,9 @@ def create_app(
     coach_notes : bool
         Show the coach's notes on the activity page (``serve --multi``); the page and
         its JSON twin then carry ``coach_notes``.
+    group_nav : bool
+        The dashboard is one athlete's inside the group dashboard
+        (``web.group_app.create_group_app``): the navigation links the group page.
     """
     db = (
         database.for_athlete(athlete) if database and athlete else Database(db_url, athlete=athlete)
@@ -178,7 +186,7 @@ def create_app(
     app.state.cache = PageCache(db.url, max_entries=MAX_ENTRIES if page_cache else 0)
     app.state.today = today_of(today)
 
-    app.state.templates = make_templates(read_only)
+    app.state.templates = make_templates(read_only, athlete=athlete if group_nav else None)
     app.add_middleware(SecurityMiddleware, read_only=read_only, hosts=hosts, secret=secret)
 
     mount_static(app)

@@ -50,6 +50,7 @@ from starlette.types import Receive, Scope, Send
 from deliberun.errors import Forbidden, LoginRequired
 from deliberun.services import access, accounts, coach_notes
 from deliberun.services.accounts import Viewer
+from deliberun.services.group import group_page
 from deliberun.store.db import Database
 from deliberun.web import errors
 from deliberun.web.app import create_app, make_templates, mount_static, today_of
@@ -443,6 +444,24 @@ def _register(app: FastAPI, login_delay_s: float) -> None:
         )
         request.app.state.sessions.write(response, request, session)
         return response
+
+    @app.get("/athletes/{name}", name="open_athlete")
+    def open_athlete(request: Request, name: str) -> Response:
+        """The group page's link: that athlete's pages, if the viewer coaches them (the
+        session cookie is SameSite=Strict, so another site cannot follow it for you)."""
+        chosen = access.athlete_for(_viewer(request), name)
+        response = RedirectResponse("/today", status_code=303)
+        request.app.state.sessions.write(response, request, {**request.state.session, "a": chosen})
+        return response
+
+    def group_view(request: Request) -> Response:
+        """The group page of ``services/group.py`` over the coach's athletes only."""
+        names = access.group_athletes(_viewer(request))
+        state = request.app.state
+        return _page(request, "group.html", group_page(state.db, today=state.today(), names=names))
+
+    app.add_api_route("/group", group_view, methods=["GET"], name="group")
+    app.add_api_route("/api/group", group_view, methods=["GET"], name="api_group")
 
     def notes(request: Request) -> Response:
         db = _athlete_db(request)
