@@ -265,7 +265,7 @@ def stored_race_verdicts(
     stored ones, or None when one of them is missing or was judged on other inputs."""
     keyed = race_keys(db, today=today, since=since)
     with db.session() as s:
-        kept = verdicts_repo.stored(s, (f.activity_id for f, k in keyed if k), "race")
+        kept = verdicts_repo.stored(s, (int(f.activity_id or 0) for f, k in keyed if k), "race")
     out: dict[int, rc.RaceVerdict] = {}
     for f, k in keyed:
         aid = int(f.activity_id or 0)
