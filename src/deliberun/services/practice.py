@@ -280,6 +280,7 @@ def _spec_from_row(r: ExperimentRow) -> ExperimentSpec:
         cause=r.cause,
         planned_sessions=r.planned_sessions,
         min_detectable_effect=r.min_detectable_effect,
+        planned_after=r.planned_after,
         arms=list(r.arms) if r.arms else None,
     )
 
@@ -307,6 +308,7 @@ def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False
                 cause=spec.cause,
                 planned_sessions=spec.planned_sessions,
                 min_detectable_effect=spec.min_detectable_effect,
+                planned_after=spec.planned_after,
                 arms=list(spec.arms) if spec.arms else None,
             ),
         )
