@@ -38,6 +38,7 @@ class Runner:
     trend: str = "linear"  # linear | saturating
     noise_sd: float = 1.5
     skip_prob: float = 0.1  # a session missed now and then
+    extra: int = 0  # sessions after the planned ones (a season goes on after the verdict)
 
 
 def _trend(kind: str, day: float) -> float:
@@ -59,22 +60,22 @@ def simulate(rng: np.random.Generator, r: Runner) -> tuple[ExperimentSpec, list[
     if ba:
         change = START + timedelta(weeks=r.pre_weeks)
         pre = [x for x in days if x < change - timedelta(days=r.layoff_days)]
-        post = [x for x in days if x >= change][: r.planned]
+        post = [x for x in days if x >= change][: r.planned + r.extra]
         chosen = pre + post
         spec = ExperimentSpec(
             "adv", "the change", "last_rep_fade_pct", "intervals", "before_after",
-            START, change, planned_sessions=len(pre) + r.planned,
+            START, change, planned_sessions=len(pre) + r.planned, planned_after=r.planned,
         )  # fmt: skip
         arms = [int(x >= change) for x in chosen]
     else:
-        chosen = days[: r.planned]
+        chosen = days[: r.planned + r.extra]
         spec = ExperimentSpec(
             "adv", "the change", "last_rep_fade_pct", "intervals", r.design, START,
             planned_sessions=r.planned,
         )  # fmt: skip
         if r.design == "randomised":
             spec.arms = draw_assignment(rng, r.planned)
-            arms = list(spec.arms)
+            arms = list(spec.arms) + [0] * r.extra  # past the plan: not counted
         else:
             arms = [i % 2 for i in range(len(chosen))]
     eps = rng.normal(0, r.noise_sd, len(chosen))
