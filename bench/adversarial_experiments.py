@@ -122,6 +122,8 @@ def main() -> None:
         res = evaluate(r, args.runners, weekly=weekly)
         right = wilson(res.right, res.runners) if kind == "effect" else "-"
         verdicts = ", ".join(f"{k} {v}" for k, v in sorted(res.verdicts.items()))
+        if weekly:
+            verdicts += f"; final verdict changed at a later look: {res.changed_after_final}"
         out.append(
             f"| {name} | {res.runners} | {wilson(res.claimed, res.runners)} | {right} | "
             f"{wilson(res.covered, res.given)} | {verdicts} |"

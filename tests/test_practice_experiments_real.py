@@ -105,3 +105,22 @@ def test_a_final_verdict_reads_the_same_at_five_later_as_of_dates(real_db: Path)
     assert (
         len(json.loads(res.stdout)["sessions_b"]) == json.loads(res.stdout)["planned_after_change"]
     )
+
+
+def test_the_weekly_review_judges_an_experiment_on_its_whole_window(real_db: Path) -> None:
+    # the review of 2025-09-25 reads 400 days of runs for itself (from 2024-08-21), which
+    # do not reach back to this experiment's pre-period (from 2024-06-01): it must still
+    # give the verdict `experiment show` gives, not one on a cut pre-period
+    make = ["--db", str(real_db), "--today", "2024-12-02", "experiment", "create", "window",
+            "--change", "nothing", "--metric", "avg_hr_bpm", "--workout-type", "easy",
+            "--assignment", "before_after", "--start", "2024-06-01",
+            "--change-date", "2024-12-02"]  # fmt: skip
+    assert runner.invoke(app, make).exit_code == 0
+    args = ["--db", str(real_db), "--today", "2025-09-25"]
+    doc = json.loads(runner.invoke(app, [*args, "experiment", "show", "window", "--json"]).stdout)
+    lo, hi = doc["interval_90"]
+    res = runner.invoke(app, [*args, "review"])
+    assert res.exit_code == 0, res.stderr
+    (line,) = [x for x in res.stdout.splitlines() if "Experiment 'window'" in x]
+    counts = f"{len(doc['sessions_a'])} vs {len(doc['sessions_b'])} sessions"
+    assert f"90% interval {lo:+.2f} to {hi:+.2f}" in line and counts in line, (line, doc)

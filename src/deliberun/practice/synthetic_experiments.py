@@ -117,6 +117,7 @@ class RowResult:
     right: int = 0
     given: int = 0
     covered: int = 0
+    changed_after_final: int = 0  # a later look's verdict or interval differs from the final one
 
 
 def _looks(spec: ExperimentSpec, ss: list[Session]) -> list[date]:
@@ -145,13 +146,19 @@ def evaluate(
         spec, ss = simulate(np.random.default_rng(seed), r)
         dates = _looks(spec, ss) if weekly else [ss[-1].local_date]
         final = None
-        claimed = False
+        claimed = changed = False
+        first_final: tuple[str, object] | None = None
         for d in dates:
             final = analyze_experiment(
                 spec, [s for s in ss if s.local_date <= d], seed=seed, permutations=permutations
             )
             claimed = claimed or final.verdict in CLAIMS
+            if not final.interim:
+                now = (final.verdict, final.interval_90)
+                first_final = first_final or now
+                changed = changed or now != first_final
         assert final is not None
+        res.changed_after_final += changed
         res.runners += 1
         res.verdicts[final.verdict] = res.verdicts.get(final.verdict, 0) + 1
         res.claimed += claimed
