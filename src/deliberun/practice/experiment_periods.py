@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,10 +27,8 @@ from deliberun.practice.experiment_design import (
     MIN_AFTER,
     before_after_window,
 )
+from deliberun.practice.experiment_spec import ExperimentSpec
 from deliberun.practice.session import OutcomeMetric, Session, get_outcome_metric
-
-if TYPE_CHECKING:
-    from deliberun.practice.experiments import ExperimentSpec
 
 #: Sessions assumed planned when an experiment has no stored plan (made before plans
 #: existed, or from a journal file without ``planned_sessions``): every look before then
