@@ -23,7 +23,6 @@ from scipy import stats as sstats
 
 from deliberun.practice.experiment_design import confounded_with_arm, schedule_covariates
 from deliberun.practice.experiment_periods import DEFAULT_PLANNED, fixed_periods
-from deliberun.practice.experiment_spec import ASSIGNMENTS as ASSIGNMENTS
 from deliberun.practice.experiment_spec import ExperimentSpec
 from deliberun.practice.session import Session, get_outcome_metric
 from deliberun.practice.stats import DECISION, ArmEffect, arm_effect, sequential_alpha
