@@ -56,6 +56,9 @@ ROWS: list[tuple[str, Runner, bool, str]] = [
     ("before/after, no effect, weekly looks", Runner("before_after"), True, "null"),
     ("before/after, no effect, serial correlation 0.5, weekly looks", Runner("before_after", autocorr=0.5), True, "null"),
     ("before/after, no effect, saturating trend, weekly looks", Runner("before_after", trend="saturating"), True, "null"),
+    ("randomised, no effect, weekly looks across a season (24 planned, 24 more after)", Runner("randomised", extra=24), True, "null"),
+    ("before/after, no effect, weekly looks across a season (24 planned after the change, 24 more)", Runner("before_after", extra=24), True, "null"),
+    ("before/after, 7-week layoff, no effect, weekly looks across a season", Runner("before_after", layoff_days=49, extra=24), True, "null"),
     ("before/after, real effect -2.5", Runner("before_after", effect=-2.5), False, "effect"),
     ("before/after, real effect -2.5, serial correlation 0.5", Runner("before_after", effect=-2.5, autocorr=0.5), False, "effect"),
     ("before/after, real effect -2.5, saturating trend", Runner("before_after", effect=-2.5, trend="saturating"), False, "effect"),
@@ -95,6 +98,7 @@ def main() -> None:
         help="a real history for the placebo rows: an export folder (imported into a "
         "throwaway store) or an imported store",
     )
+    ap.add_argument("--only", help="run only the rows whose situation contains this text")
     args = ap.parse_args()
     t0 = time.perf_counter()
     out = [
@@ -113,9 +117,13 @@ def main() -> None:
          Runner("randomised", planned=n_plan), True, "null")
     )  # fmt: skip
     for name, r, weekly, kind in rows:
+        if args.only and args.only not in name:
+            continue
         res = evaluate(r, args.runners, weekly=weekly)
         right = wilson(res.right, res.runners) if kind == "effect" else "-"
         verdicts = ", ".join(f"{k} {v}" for k, v in sorted(res.verdicts.items()))
+        if weekly:
+            verdicts += f"; final verdict changed at a later look: {res.changed_after_final}"
         out.append(
             f"| {name} | {res.runners} | {wilson(res.claimed, res.runners)} | {right} | "
             f"{wilson(res.covered, res.given)} | {verdicts} |"

@@ -95,7 +95,8 @@ def test_log_experiment_nemesis_review_today(db_path: Path, tmp_path: Path) -> N
     assert set(doc) == {
         "id", "change", "metric", "sessions_a", "sessions_b", "effect", "interval_90",
         "p_value", "verdict", "more_sessions_needed", "design", "assignment",
-        "planned_sessions", "min_detectable_effect", "interim", "alpha_this_look",
+        "planned_sessions", "planned_after_change", "min_detectable_effect", "interim",
+        "final_on", "alpha_this_look",
         "warnings", "placebo",
     }  # fmt: skip
     assert doc["verdict"] == "not_enough_data" and doc["more_sessions_needed"] >= 6, doc

@@ -65,8 +65,10 @@ def test_result_contract_and_sessions_listed() -> None:
         "design",
         "assignment",
         "planned_sessions",
+        "planned_after_change",
         "min_detectable_effect",
         "interim",
+        "final_on",
         "alpha_this_look",
         "warnings",
         "placebo",
@@ -206,7 +208,9 @@ def test_the_verdict_at_the_planned_count_is_final_and_later_looks_test_nothing(
     res = analyze_experiment(spec, ss, permutations=99)
     assert len(res.sessions_a) + len(res.sessions_b) == DEFAULT_PLANNED
     assert not res.interim
-    assert any("6 later sessions are not tested" in n for n in res.notes)
+    day = ss[DEFAULT_PLANNED - 1].local_date  # the 24th session (every one has the metric)
+    assert res.final_day == day
+    assert any(f"were in on {day}: the verdict then is final" in n for n in res.notes)
     today = max(s.local_date for s in ss)
     looks = experiment_looks(spec, ss, today, permutations=49)
     assert [lk["interim"] for lk in looks].count(False) == 1 and not looks[-1]["interim"]

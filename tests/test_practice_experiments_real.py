@@ -80,3 +80,49 @@ def test_randomised_arms_are_shown_and_log_records_them(real_db: Path) -> None:
     res = runner.invoke(app, [*args, "log", str(first["activity_id"]), "--rpe", "4", "--json"])
     assert res.exit_code == 0, res.stderr
     assert f"rnd:{first['arm'].lower()}" in json.loads(res.stdout)["tags"]
+
+
+def _long_pre_period_experiment(real_db: Path, exp_id: str) -> None:
+    """A placebo before/after on easy runs' heart rate, made as of 2024-12-02, whose
+    pre-period starts 26 weeks before the change."""
+    make = ["--db", str(real_db), "--today", "2024-12-02", "experiment", "create", exp_id,
+            "--change", "nothing", "--metric", "avg_hr_bpm", "--workout-type", "easy",
+            "--assignment", "before_after", "--start", "2024-06-01",
+            "--change-date", "2024-12-02"]  # fmt: skip
+    assert runner.invoke(app, make).exit_code == 0
+
+
+def test_a_final_verdict_reads_the_same_at_five_later_as_of_dates(real_db: Path) -> None:
+    # a before/after with a 26-week pre-period (its last 24 sessions compared) and the
+    # planned sessions after the change in by mid-January 2025; read at five later days
+    _long_pre_period_experiment(real_db, "fixed")
+    docs = []
+    for day in ("2025-01-20", "2025-02-15", "2025-06-01", "2025-08-01", "2025-09-25"):
+        res = runner.invoke(
+            app, ["--db", str(real_db), "--today", day, "experiment", "show", "fixed", "--json"]
+        )
+        assert res.exit_code == 0, res.stderr
+        doc = json.loads(res.stdout)
+        docs.append(
+            json.dumps({k: doc[k] for k in ("verdict", "interval_90", "assignment", "final_on")})
+        )
+    assert not json.loads(res.stdout)["interim"]
+    assert len(set(docs)) == 1, docs
+    assert (
+        len(json.loads(res.stdout)["sessions_b"]) == json.loads(res.stdout)["planned_after_change"]
+    )
+
+
+def test_the_weekly_review_judges_an_experiment_on_its_whole_window(real_db: Path) -> None:
+    # the review of 2025-09-25 reads 400 days of runs for itself (from 2024-08-21), which
+    # do not reach back to this experiment's pre-period (from 2024-06-01): it must still
+    # give the verdict `experiment show` gives, not one on a cut pre-period
+    _long_pre_period_experiment(real_db, "window")
+    args = ["--db", str(real_db), "--today", "2025-09-25"]
+    doc = json.loads(runner.invoke(app, [*args, "experiment", "show", "window", "--json"]).stdout)
+    lo, hi = doc["interval_90"]
+    res = runner.invoke(app, [*args, "review"])
+    assert res.exit_code == 0, res.stderr
+    (line,) = [x for x in res.stdout.splitlines() if "Experiment 'window'" in x]
+    counts = f"{len(doc['sessions_a'])} vs {len(doc['sessions_b'])} sessions"
+    assert f"90% interval {lo:+.2f} to {hi:+.2f}" in line and counts in line, (line, doc)

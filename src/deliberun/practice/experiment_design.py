@@ -38,6 +38,12 @@ BEFORE_AFTER = {
 MAX_PLANNED = 48
 #: Fewest sessions a plan asks for (three per arm and the trend).
 MIN_PLANNED = 8
+#: Before/after: the pre-period sessions compared (the last ones before the change; a
+#: longer pre-period adds little to a straight trend and much drift), and the fewest and
+#: most sessions a plan asks for after the change.
+MAX_PRE = MAX_PLANNED // 2
+MIN_AFTER = 6
+MAX_AFTER = MAX_PLANNED // 2
 #: Tags (``deliberun log --tag``) that mark an illness or injury.
 ILLNESS_TAGS = ("ill", "illness", "sick", "injury", "injured", "covid", "flu")
 
@@ -67,6 +73,7 @@ class ExperimentPlan:
     sd_source: str
     needed_for_worthwhile: int | None
     n_pre: int = 0  # before/after: sessions already in the pre-period
+    planned_after: int | None = None  # before/after: sessions planned after the change
 
     def sentence(self, unit: str, worthwhile: float) -> str:
         need = (
@@ -76,8 +83,14 @@ class ExperimentPlan:
             else f"no season-long experiment finds the smallest worthwhile change "
             f"({worthwhile:g} {unit})"
         )
+        count = (
+            f"{self.planned_sessions} sessions"
+            if self.planned_after is None
+            else f"{self.planned_after} sessions after the change (beside "
+            f"{self.planned_sessions - self.planned_after} of the pre-period)"
+        )
         return (
-            f"Planned {self.planned_sessions} sessions: they find an effect of "
+            f"Planned {count}: they find an effect of "
             f"{self.min_detectable_effect:.2f} {unit} or more 8 times in 10 "
             f"(session-to-session SD {self.sd:.2f} {unit}, {self.sd_source}); {need}."
         )
@@ -122,14 +135,21 @@ def plan_experiment(
     """The plan: with ``requested`` sessions, else the fewest that find ``worthwhile``
     (capped at :data:`MAX_PLANNED`). The detectable effect is ``(t_{1-alpha/2} +
     t_0.8) * se`` where ``se`` is the arm effect's standard error for the design (a
-    linear trend and the arm; before/after: the ``n_pre`` sessions already before the
-    change, the rest after) at the runner's ``sd`` and one session every
-    ``cadence_days``."""
+    linear trend and the arm) at the runner's ``sd`` and one session every
+    ``cadence_days``.
+
+    Before/after: the pre-period counts as the ``n_pre`` sessions already in it, at
+    least the 8 the analysis needs and at most :data:`MAX_PRE` (the analysis compares
+    its last ones); the sessions after the change are planned from the runner's
+    variability, :data:`MIN_AFTER` to :data:`MAX_AFTER`, and stored as
+    ``planned_after``: a long pre-period never leaves only a few sessions after it."""
     if sd <= 0 or not np.isfinite(sd):
         raise ValueError("the outcome's SD must be positive")
+    if design == "before_after":
+        return _plan_before_after(sd, sd_source, worthwhile, cadence_days, n_pre, requested)
     needed: int | None = None
-    lo = max(MIN_PLANNED, n_pre + 4)
-    for n in range(lo, max(MAX_PLANNED, lo) + 1, 2):
+    lo = MIN_PLANNED
+    for n in range(lo, MAX_PLANNED + 1, 2):
         if _mde(design, n, cadence_days, n_pre, sd) <= worthwhile:
             needed = n
             break
@@ -138,9 +158,31 @@ def plan_experiment(
             raise ValueError(f"plan at least {lo} sessions (have {requested})")
         planned = int(requested)
     else:
-        planned = needed if needed is not None else max(MAX_PLANNED, lo)
+        planned = needed if needed is not None else MAX_PLANNED
     mde = _mde(design, planned, cadence_days, n_pre, sd)
     return ExperimentPlan(planned, mde, sd, sd_source, needed, n_pre)
+
+
+def _plan_before_after(
+    sd: float, sd_source: str, worthwhile: float, cadence: float, n_pre: int, requested: int | None
+) -> ExperimentPlan:
+    pre = min(max(n_pre, BEFORE_AFTER["min_pre_sessions"]), MAX_PRE)
+    needed: int | None = None
+    for after in range(MIN_AFTER, MAX_AFTER + 1):
+        if _mde("before_after", pre + after, cadence, pre, sd) <= worthwhile:
+            needed = pre + after
+            break
+    if requested is not None:
+        if requested < pre + MIN_AFTER:
+            raise ValueError(
+                f"plan at least {pre + MIN_AFTER} sessions ({pre} in the pre-period and "
+                f"{MIN_AFTER} after the change; have {requested})"
+            )
+        planned = int(requested)
+    else:
+        planned = needed if needed is not None else pre + MAX_AFTER
+    mde = _mde("before_after", planned, cadence, pre, sd)
+    return ExperimentPlan(planned, mde, sd, sd_source, needed, n_pre, planned - pre)
 
 
 #: Pre-period of a before/after experiment created without ``--start`` [days]: 12 weeks.
@@ -231,7 +273,7 @@ def before_after_window(
             f"a race on {min(near_races)} sits next to the change on {change_date} (taper "
             "and recovery change the outcome by themselves): no verdict is given."
         )
-    used = [(s, a) for s, a in pairs if seg_start <= s.local_date < seg_end]
+    used = [(s, a) for s, a in pairs if seg_start <= s.local_date <= seg_end]
     if len(used) < len(pairs):
         warnings.append(
             f"{len(pairs) - len(used)} sessions on the far side of a break of more than "

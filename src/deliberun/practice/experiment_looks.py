@@ -13,12 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from deliberun.practice.experiments import (
-    DEFAULT_PLANNED,
-    ExperimentResult,
-    ExperimentSpec,
-    analyze_experiment,
-)
+from deliberun.practice.experiments import ExperimentResult, ExperimentSpec, analyze_experiment
 from deliberun.practice.session import Session
 
 
@@ -66,7 +61,6 @@ def experiment_looks(
     the planned sessions, the nominal p the look had to reach, the effect with its 90%
     interval and the verdict then. The last row holds every session up to today: it is
     ``now`` when the caller has today's analysis already (the verdict shown beside it)."""
-    planned = int(spec.planned_sessions or DEFAULT_PLANNED)
     rows = []
     days = look_days(spec, sessions, today)
     for d in days:
@@ -86,7 +80,7 @@ def experiment_looks(
                 "date": d.isoformat(),
                 "sessions_a": len(res.sessions_a),
                 "sessions_b": len(res.sessions_b),
-                "information": min(1.0, n / planned) if planned else None,
+                "information": min(1.0, n / res.planned_sessions) if res.planned_sessions else None,
                 "alpha_this_look": res.alpha_now,
                 "effect": res.effect,
                 "interval_90": list(res.interval_90) if res.interval_90 else None,

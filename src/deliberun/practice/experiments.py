@@ -21,15 +21,12 @@ from typing import Any
 import numpy as np
 from scipy import stats as sstats
 
-from deliberun.practice.experiment_design import (
-    before_after_window,
-    confounded_with_arm,
-    schedule_covariates,
-)
+from deliberun.practice.experiment_design import confounded_with_arm, schedule_covariates
+from deliberun.practice.experiment_periods import DEFAULT_PLANNED, fixed_periods
+from deliberun.practice.experiment_spec import ExperimentSpec
 from deliberun.practice.session import Session, get_outcome_metric
 from deliberun.practice.stats import DECISION, ArmEffect, arm_effect, sequential_alpha
 
-ASSIGNMENTS = ("randomised", "alternating", "before_after")
 VERDICTS = (
     "helps",
     "hurts",
@@ -38,11 +35,6 @@ VERDICTS = (
     "not_enough_data",
     "withheld",
 )
-#: Sessions assumed planned when an experiment has no stored plan (made before plans
-#: existed, or from a journal file without ``planned_sessions``): every look before then
-#: is interim, and the verdict at that count is final (before/after: half of it after the
-#: change, on top of the pre-period).
-DEFAULT_PLANNED = 24
 #: Fewest sessions per arm before any verdict other than ``not_enough_data``.
 MIN_PER_ARM = 3
 
@@ -58,58 +50,6 @@ def more_sessions_words(n: int | None) -> str:
     if n > MAX_SESSIONS_WORTH_SAYING:
         return "the difference is too small to tell apart in the sessions a season holds"
     return f"about {n} more sessions needed"
-
-
-@dataclass
-class ExperimentSpec:
-    """What is being tried. ``workout_type`` None means every session counts."""
-
-    id: str
-    change: str
-    metric: str
-    workout_type: str | None = None
-    assignment: str = "before_after"
-    start: date | None = None
-    change_date: date | None = None
-    end: date | None = None
-    status: str = "running"  # running | done | abandoned
-    cause: str | None = None  # the nemesis cause it tests, if any
-    planned_sessions: int | None = None  # both arms; set at creation
-    min_detectable_effect: float | None = None  # in the metric's unit, at creation
-    arms: list[int] | None = None  # randomised: the drawn arm of the k-th session
-
-    def validate(self) -> None:
-        """Raise ``ValueError`` saying what is wrong with the spec and how to fix it."""
-        if not self.id:
-            raise ValueError("an experiment needs an id (e.g. 'rest-longer')")
-        get_outcome_metric(self.metric)
-        if self.assignment not in ASSIGNMENTS:
-            raise ValueError(
-                f"unknown assignment {self.assignment!r}; use randomised, alternating "
-                "or before_after"
-            )
-        if self.assignment == "before_after" and self.change_date is None:
-            raise ValueError("a before_after experiment needs change_date (the day of the change)")
-        if self.arms is not None and any(a not in (0, 1) for a in self.arms):
-            raise ValueError("arms are 0 (A, without the change) or 1 (B, with it)")
-        if self.start and self.change_date and self.change_date < self.start:
-            raise ValueError("change_date is before start; the change must come after the start")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "change": self.change,
-            "metric": self.metric,
-            "workout_type": self.workout_type,
-            "assignment": self.assignment,
-            "start": self.start.isoformat() if self.start else None,
-            "change_date": self.change_date.isoformat() if self.change_date else None,
-            "end": self.end.isoformat() if self.end else None,
-            "status": self.status,
-            "cause": self.cause,
-            "planned_sessions": self.planned_sessions,
-            "min_detectable_effect": self.min_detectable_effect,
-        }
 
 
 def session_key(s: Session) -> int | str:
@@ -134,6 +74,8 @@ class ExperimentResult:
     notes: list[str] = field(default_factory=list)  # the warnings, plain sentences
     interim: bool = True
     planned_sessions: int = DEFAULT_PLANNED
+    planned_after: int | None = None  # before/after: sessions planned after the change
+    final_day: date | None = None  # the day the planned sessions were in (None: interim)
     alpha_now: float | None = None  # the nominal p this look had to reach
     assignment: list[dict[str, Any]] = field(default_factory=list)
     placebo: dict[str, Any] | None = None
@@ -153,8 +95,10 @@ class ExperimentResult:
             "design": self.spec.assignment,
             "assignment": self.assignment,
             "planned_sessions": self.planned_sessions,
+            "planned_after_change": self.planned_after,
             "min_detectable_effect": self.spec.min_detectable_effect,
             "interim": self.interim,
+            "final_on": self.final_day.isoformat() if self.final_day else None,
             "alpha_this_look": self.alpha_now,
             "warnings": list(self.notes),
             "placebo": self.placebo,
@@ -313,16 +257,16 @@ def _placebo(
     }
 
 
-def _information(spec: ExperimentSpec, n_a: int, n_b: int, planned: int) -> float:
+def _information(n_a: int, n_b: int, planned: int, planned_after: int | None) -> float:
     """Share of the planned information in: the arm effect's variance goes as 1/h with
     h = n_a n_b / (n_a + n_b), so the fraction is h(now) / h(planned). Before/after
-    keeps its pre-period and plans the rest after the change."""
+    keeps its pre-period and plans ``planned_after`` sessions after the change."""
 
     def h(a: float, b: float) -> float:
         return a * b / (a + b) if a > 0 and b > 0 else 0.0
 
-    if spec.assignment == "before_after":
-        full = h(n_a, max(planned - n_a, n_b))
+    if planned_after is not None:
+        full = h(n_a, planned_after)
     else:
         full = h(planned / 2, planned / 2)
     return min(1.0, h(n_a, n_b) / full) if full > 0 else 1.0
@@ -348,7 +292,9 @@ def analyze_experiment(
     claim needs both p-values below the Lan-DeMets O'Brien-Fleming boundary for the
     share of sessions in (``stats.sequential_alpha``); at the planned number the
     boundary is ``DECISION["alpha"]``, that verdict is final and later sessions are not
-    tested (a note counts them; without a stored plan, :data:`DEFAULT_PLANNED`).
+    tested. Which sessions are compared is fixed by the stored plan, not by the day
+    asked (``experiment_periods.fixed_periods``): once final, the verdict, interval and
+    assignment are the same at every later as-of date.
 
     Verdicts: ``helps``/``hurts`` when the boundary is crossed and the 90% interval
     excludes zero; ``no_meaningful_difference`` when the interval (90% at the last look,
@@ -361,36 +307,16 @@ def analyze_experiment(
     """
     spec.validate()
     metric = get_outcome_metric(spec.metric)
-    planned = int(spec.planned_sessions or DEFAULT_PLANNED)
-    pairs = assign_arms(spec, sessions)
-    vals = [(s, a, metric.extract(s)) for s, a in pairs]
-    used = [(s, a, float(v)) for s, a, v in vals if v is not None and np.isfinite(v)]
-    notes: list[str] = []
-    withhold = short_pre = False
-    if spec.planned_sessions is None and spec.assignment == "before_after":
-        planned = sum(1 for _, a, _ in used if a == 0) + DEFAULT_PLANNED // 2  # after the change
-    if len(used) > planned:  # the verdict at the planned count is final
-        later = len(used) - planned
-        used = used[:planned]
-        notes.append(
-            f"the {planned} planned sessions are in and the verdict at the last of them is "
-            f"final; {later} later session{'s are' if later != 1 else ' is'} not tested."
-        )
-    if spec.assignment == "before_after":
-        assert spec.change_date is not None
-        win = before_after_window([(s, a) for s, a, _ in used], spec.change_date, sessions)
-        keep = {id(s) for s, _ in win.used}
-        used = [u for u in used if id(u[0]) in keep]
-        notes += win.warnings
-        withhold = win.withhold
-        short_pre = not win.pre_ok
+    per = fixed_periods(spec, assign_arms(spec, sessions), sessions)
+    used, planned, notes = per.used, per.planned, list(per.notes)
+    withhold, short_pre = per.withhold, not per.pre_ok
     rows = _assignment_rows(spec, [(s, a) for s, a, _ in used], planned)
     ids_a = [session_key(s) for s, a, _ in used if a == 0]
     ids_b = [session_key(s) for s, a, _ in used if a == 1]
     n_a, n_b = len(ids_a), len(ids_b)
     n = n_a + n_b
-    interim = n < planned
-    info = _information(spec, n_a, n_b, planned)
+    interim = per.final_day is None
+    info = _information(n_a, n_b, planned, per.planned_after)
     more = max(0, planned - n)
 
     def result(verdict: str, est: ArmEffect | None = None, **kw: Any) -> ExperimentResult:
@@ -406,6 +332,8 @@ def analyze_experiment(
             notes=notes,
             interim=interim,
             planned_sessions=planned,
+            planned_after=per.planned_after,
+            final_day=per.final_day,
             assignment=rows,
             **kw,
         )

@@ -176,6 +176,8 @@ def _experiment(i: int, item: Any) -> ExperimentSpec:
     )
     if item.get("planned_sessions") is not None:
         spec.planned_sessions = _int(item["planned_sessions"], f"{where}.planned_sessions")
+    if item.get("planned_after") is not None:  # before/after: sessions after the change
+        spec.planned_after = _int(item["planned_after"], f"{where}.planned_after")
     if item.get("arms") is not None:  # the drawn arms: A/B (or 0/1) per coming session
         arms = item["arms"]
         if not isinstance(arms, list):

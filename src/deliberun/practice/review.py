@@ -402,6 +402,7 @@ def weekly_review(
     planned: list[PlannedDay] | None = None,
     cycle: Cycle | None = None,
     experiments: list[ExperimentSpec] | None = None,
+    experiment_sessions: list[Session] | None = None,
     hr_rest_bpm: float | None = None,
     hr_max_bpm: float | None = None,
     threshold_pace_s_per_km: float | None = None,
@@ -413,6 +414,8 @@ def weekly_review(
 ) -> Review:
     """The review of the 7 days from ``week_start``, with advice for the next week.
 
+    ``experiment_sessions``: the runs the experiments are judged on when ``sessions``
+    do not reach back to their start (see ``services.practice.experiment_since``);
     ``state``: the athlete's load state at the end of the week (see :func:`load_advice`);
     ``last_run``: the newest run up to ``today`` (the as-of day), which says first when
     the data stop more than two weeks before it.
@@ -560,8 +563,9 @@ def weekly_review(
         rev.sections.append(nsec)
     if experiments:
         esec = Section("Experiments")
+        exp_upto = [s for s in experiment_sessions or sessions if s.local_date <= end]
         for spec in experiments:
-            res = analyze_experiment(spec, upto, seed=seed)
+            res = analyze_experiment(spec, exp_upto, seed=seed)
             esec.sentences.append(
                 Sentence(
                     res.sentence(),
@@ -654,8 +658,10 @@ def cycle_retrospective(
     *,
     experiments: list[ExperimentSpec] | None = None,
     seed: int = 0,
+    experiment_sessions: list[Session] | None = None,
 ) -> Review:
-    """What the cycle achieved: targets, comfort-zone exits and experiment verdicts."""
+    """What the cycle achieved: targets, comfort-zone exits and experiment verdicts
+    (judged on ``experiment_sessions`` when given: runs that reach back to their start)."""
     end = min(today, cycle.end)
     rev = Review("cycle", f"Cycle retrospective: {cycle.name}", cycle.start, end)
     inside = _week_sessions(sessions, cycle.start, end)
@@ -705,8 +711,13 @@ def cycle_retrospective(
     results: list[ExperimentResult] = []
     if experiments:
         esec = Section("Experiments")
+        judged = (
+            [s for s in experiment_sessions if s.local_date <= end]
+            if experiment_sessions is not None
+            else inside
+        )
         for spec in experiments:
-            res = analyze_experiment(spec, inside, seed=seed)
+            res = analyze_experiment(spec, judged, seed=seed)
             results.append(res)
             esec.sentences.append(
                 Sentence(

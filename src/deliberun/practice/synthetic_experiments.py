@@ -38,6 +38,7 @@ class Runner:
     trend: str = "linear"  # linear | saturating
     noise_sd: float = 1.5
     skip_prob: float = 0.1  # a session missed now and then
+    extra: int = 0  # sessions after the planned ones (a season goes on after the verdict)
 
 
 def _trend(kind: str, day: float) -> float:
@@ -59,22 +60,22 @@ def simulate(rng: np.random.Generator, r: Runner) -> tuple[ExperimentSpec, list[
     if ba:
         change = START + timedelta(weeks=r.pre_weeks)
         pre = [x for x in days if x < change - timedelta(days=r.layoff_days)]
-        post = [x for x in days if x >= change][: r.planned]
+        post = [x for x in days if x >= change][: r.planned + r.extra]
         chosen = pre + post
         spec = ExperimentSpec(
             "adv", "the change", "last_rep_fade_pct", "intervals", "before_after",
-            START, change, planned_sessions=len(pre) + r.planned,
+            START, change, planned_sessions=len(pre) + r.planned, planned_after=r.planned,
         )  # fmt: skip
         arms = [int(x >= change) for x in chosen]
     else:
-        chosen = days[: r.planned]
+        chosen = days[: r.planned + r.extra]
         spec = ExperimentSpec(
             "adv", "the change", "last_rep_fade_pct", "intervals", r.design, START,
             planned_sessions=r.planned,
         )  # fmt: skip
         if r.design == "randomised":
             spec.arms = draw_assignment(rng, r.planned)
-            arms = list(spec.arms)
+            arms = list(spec.arms) + [0] * r.extra  # past the plan: not counted
         else:
             arms = [i % 2 for i in range(len(chosen))]
     eps = rng.normal(0, r.noise_sd, len(chosen))
@@ -116,6 +117,7 @@ class RowResult:
     right: int = 0
     given: int = 0
     covered: int = 0
+    changed_after_final: int = 0  # a later look's verdict or interval differs from the final one
 
 
 def _looks(spec: ExperimentSpec, ss: list[Session]) -> list[date]:
@@ -144,13 +146,19 @@ def evaluate(
         spec, ss = simulate(np.random.default_rng(seed), r)
         dates = _looks(spec, ss) if weekly else [ss[-1].local_date]
         final = None
-        claimed = False
+        claimed = changed = False
+        first_final: tuple[str, object] | None = None
         for d in dates:
             final = analyze_experiment(
                 spec, [s for s in ss if s.local_date <= d], seed=seed, permutations=permutations
             )
             claimed = claimed or final.verdict in CLAIMS
+            if not final.interim:
+                now = (final.verdict, final.interval_90)
+                first_final = first_final or now
+                changed = changed or now != first_final
         assert final is not None
+        res.changed_after_final += changed
         res.runners += 1
         res.verdicts[final.verdict] = res.verdicts.get(final.verdict, 0) + 1
         res.claimed += claimed

@@ -211,6 +211,8 @@ def experiments(db: Database, today: date, sessions: Any = None) -> list[dict[st
     specs = practice.list_experiments(db)
     if specs and sessions is None:
         sessions = practice.build_sessions(db, today=today)
+    if specs:  # every experiment's whole window, whatever the page read for itself
+        sessions = practice.experiment_sessions(db, specs, today=today, sessions=sessions)
     for spec in specs:
         res = practice.show_experiment(db, spec.id, today=today, sessions=sessions)
         row = res.to_dict()

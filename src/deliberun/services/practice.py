@@ -280,6 +280,7 @@ def _spec_from_row(r: ExperimentRow) -> ExperimentSpec:
         cause=r.cause,
         planned_sessions=r.planned_sessions,
         min_detectable_effect=r.min_detectable_effect,
+        planned_after=r.planned_after,
         arms=list(r.arms) if r.arms else None,
     )
 
@@ -307,6 +308,7 @@ def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False
                 cause=spec.cause,
                 planned_sessions=spec.planned_sessions,
                 min_detectable_effect=spec.min_detectable_effect,
+                planned_after=spec.planned_after,
                 arms=list(spec.arms) if spec.arms else None,
             ),
         )
@@ -318,6 +320,34 @@ def list_experiments(db: Database) -> list[ExperimentSpec]:
         return [_spec_from_row(r) for r in practice_repo.experiments_by_id(s)]
 
 
+#: Days before an experiment's first day whose runs its analysis reads (a break, an
+#: illness or a race next to a before/after change).
+EXPERIMENT_LEAD_DAYS = 60
+
+
+def experiment_since(specs: list[ExperimentSpec]) -> date | None:
+    """The first day the analyses of ``specs`` read: every experiment's whole window
+    (its pre-period included) and the runs before it. Whoever judges an experiment
+    passes sessions from this day on, so its verdict does not depend on which page or
+    command asked, or on the day asked (None: an experiment without a start reads all)."""
+    firsts = [x.start or x.change_date for x in specs]
+    if not specs or any(d is None for d in firsts):
+        return None
+    return min(d for d in firsts if d is not None) - timedelta(days=EXPERIMENT_LEAD_DAYS)
+
+
+def experiment_sessions(
+    db: Database, specs: list[ExperimentSpec], *, today: date, sessions: list[Session]
+) -> list[Session]:
+    """``sessions`` when they reach back to :func:`experiment_since` of ``specs``, else
+    the runs from that day to ``today`` built anew."""
+    since = experiment_since(specs)
+    first = min((x.local_date for x in sessions), default=None)
+    if not specs or (first is not None and since is not None and first <= since):
+        return sessions
+    return build_sessions(db, today=today, since=since or date(1970, 1, 1))
+
+
 def show_experiment(
     db: Database, exp_id: str, *, today: date, sessions: list[Session] | None = None
 ) -> ExperimentResult:
@@ -326,10 +356,10 @@ def show_experiment(
         if row is None:
             raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
         spec = _spec_from_row(row)
-    first = spec.start or spec.change_date
-    # every run from two months before: breaks and illnesses next to the change count
-    since = first - timedelta(days=60) if first else None
-    ss = sessions if sessions is not None else build_sessions(db, today=today, since=since)
+    if sessions is None:
+        ss = build_sessions(db, today=today, since=experiment_since([spec]) or date(1970, 1, 1))
+    else:
+        ss = experiment_sessions(db, [spec], today=today, sessions=sessions)
     return analyze_experiment(spec, [x for x in ss if x.local_date <= today])
 
 

@@ -101,6 +101,7 @@ def create_experiment(
     plan = plan_for(spec, history, today, sessions_planned)
     spec.planned_sessions = plan.planned_sessions
     spec.min_detectable_effect = round(plan.min_detectable_effect, 4)
+    spec.planned_after = plan.planned_after
     if spec.assignment == "randomised":
         rng = np.random.default_rng(seed if seed is not None else secrets.randbits(64))
         spec.arms = draw_assignment(rng, plan.planned_sessions)

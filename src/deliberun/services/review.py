@@ -43,6 +43,7 @@ def weekly(db: Database, *, week: date, today: date) -> Review:
         planned=svc.planned_days(db, start, end),
         cycle=cycle,
         experiments=running,
+        experiment_sessions=svc.experiment_sessions(db, running, today=upto, sessions=sessions),
         hr_rest_bpm=st.hr_rest_bpm,
         hr_max_bpm=st.hr_max_bpm,
         threshold_pace_s_per_km=st.threshold_pace_s_per_km,
@@ -83,4 +84,10 @@ def retrospective(db: Database, cycle_id: int | None, *, today: date) -> Review:
         for x in svc.list_experiments(db)
         if (x.start is None or x.start <= end) and (x.end is None or x.end >= cycle.start)
     ]
-    return rv.cycle_retrospective(cycle, sessions, today, experiments=exps)
+    return rv.cycle_retrospective(
+        cycle,
+        sessions,
+        today,
+        experiments=exps,
+        experiment_sessions=svc.experiment_sessions(db, exps, today=end, sessions=sessions),
+    )
