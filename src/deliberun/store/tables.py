@@ -11,7 +11,7 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_plan.py      | 0003_plan (plans, planned workouts)              | plans |
 | tables_practice.py  | 0004_practice (journal, cycles, targets, experiments) | practice loop |
 | tables_practice.py  | 0007_experiment_plan (experiments' plan and arms)     | practice loop |
-| tables_practice.py  | 0012_experiment_after (before/after: sessions planned after the change) | practice loop |
+| tables_practice.py  | 0014_experiment_after (before/after: sessions planned after the change) | practice loop |
 | tables_courses.py   | 0008_courses (courses, run track profiles, segments) | courses |
 | tables_verdicts.py  | 0012_stored_verdicts (each run's race verdict and session type, with the key of their inputs) | pages |
 | tables_athletes.py  | 0011_athletes (athletes; ``athlete_id`` on every runner's table, ``base.Owned``) | whose data |

@@ -82,6 +82,6 @@ class ExperimentRow(Owned, Base):
     cause: Mapped[str | None] = mapped_column(String(32), nullable=True)
     planned_sessions: Mapped[int | None] = mapped_column(Integer, nullable=True)
     min_detectable_effect: Mapped[float | None] = mapped_column(Float, nullable=True)
-    # before/after: sessions planned after the change (0012_experiment_after)
+    # before/after: sessions planned after the change (0014_experiment_after)
     planned_after: Mapped[int | None] = mapped_column(Integer, nullable=True)
     arms: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)

@@ -5,8 +5,8 @@ the change; how many of those it waits for is part of its plan at creation, stor
 that the verdict at that count is the same at every later as-of date (the pre-period
 may still grow after creation, so it cannot be derived from the total).
 
-Revision ID: 0012_experiment_after
-Revises: 0011_athletes
+Revision ID: 0014_experiment_after
+Revises: 0013_accounts
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_experiment_after"
-down_revision = "0011_athletes"
+revision = "0014_experiment_after"
+down_revision = "0013_accounts"
 branch_labels = None
 depends_on = None
 
