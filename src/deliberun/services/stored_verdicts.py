@@ -32,12 +32,16 @@ A write nothing refreshes after costs the next pages their speed, not their corr
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
 from deliberun.services import verdict_keys as vk
 from deliberun.store import verdicts_repo
 from deliberun.store.db import Database
+from deliberun.store.retry import retry_write
+
+log = logging.getLogger(__name__)
 
 
 def stale(db: Database, *, today: date) -> dict[str, dict[int, tuple[date, str]]]:
@@ -63,10 +67,25 @@ def stale(db: Database, *, today: date) -> dict[str, dict[int, tuple[date, str]]
 def refresh_after_write(db: Database, *, now: datetime | None = None) -> int:
     """:func:`refresh` as of the later of ``now``'s date (default: the clock) and the
     last run's day: the "today" the pages are read at after a write."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
     today = (now or datetime.now(UTC)).date()
     with db.session() as s:
         last = verdicts_repo.last_day(s)
-    return refresh(db, today=max(today, last) if last else today)
+    try:
+        return refresh(db, today=max(today, last) if last else today)
+    except (DBAPIError, StaleDataError) as exc:  # a cache: the write it follows stands
+        log.warning("stored verdicts not refreshed (%s); pages judge those runs again", exc)
+        return 0
+
+
+def _save(db: Database, kind: str, values: dict[int, tuple[str, Any]]) -> None:
+    """One transaction that stores ``values``; it reads the rows it updates again, so
+    :func:`retry_write` may run it again after another writer (a second import at the
+    same time) stored or dropped the same runs first."""
+    with db.session() as s, s.begin():
+        verdicts_repo.save(s, kind, values)
 
 
 def refresh(db: Database, *, today: date) -> int:
@@ -94,9 +113,7 @@ def refresh(db: Database, *, today: date) -> int:
             else:
                 judged = session_types(db, today=today, since=first, stored_ok=False)
             as_dict = vk.verdict_dict if kind == "race" else vk.session_dict
-            with db.session() as s, s.begin():
-                verdicts_repo.save(
-                    s, kind, {a: (k, as_dict(judged[a])) for a, (_, k) in todo.items()}
-                )
+            values = {a: (k, as_dict(judged[a])) for a, (_, k) in todo.items()}
+            retry_write(lambda v=values, kd=kind: _save(db, kd, v), retry_integrity=True)
             stored += len(todo)
     return stored

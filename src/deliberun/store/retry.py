@@ -9,8 +9,9 @@ coach's many sessions) meet in three ways, none of them an error of the data:
   ``IMMEDIATE`` (``deliberun.store.db``), which avoids the second case.
 - PostgreSQL: serialization failure (SQLSTATE 40001) and deadlock (40P01).
 - Either: a unique constraint hit because another writer inserted the same row
-  first (``IntegrityError``); only callers that re-check before inserting
-  (the importer: "same file") pass ``retry_integrity=True``.
+  first (``IntegrityError``), or an ORM update that found the row gone or changed
+  by another writer (``StaleDataError``); only callers that re-read before writing
+  (the importer: "same file"; the stored verdicts) pass ``retry_integrity=True``.
 
 ``retry_write(fn)`` runs ``fn`` (which must open and commit its own
 transaction) again after a growing, jittered pause, and re-raises anything
@@ -39,7 +40,10 @@ MAX_DELAY_S = 2.0
 def is_transient(exc: BaseException, *, integrity: bool = False) -> bool:
     """True when ``exc`` is a write conflict that a later attempt can get past."""
     from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
 
+    if isinstance(exc, StaleDataError):
+        return integrity
     if not isinstance(exc, DBAPIError):
         return False
     if isinstance(exc, IntegrityError):
