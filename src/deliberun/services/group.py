@@ -88,7 +88,10 @@ def _line(
     }
     flags = att.data_flags(today, last_run, arrived, facts["runs"])
     if facts["runs"]:
-        flags += _practice(db, today, line)
+        from deliberun.services.athlete import shared_history
+
+        with shared_history():  # this athlete's history and race verdicts read once
+            flags += _practice(db, today, line)
     line["flags"] = [f.to_dict() for f in flags]
     line["_key"] = att.attention_key(flags, line["days_since_data"], a["name"])
     return line
