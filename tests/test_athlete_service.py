@@ -156,6 +156,7 @@ def test_predictions_rest_on_the_races(db):
     out = svc.predictions(db, today=TODAY)
     best = vd.vdot(5000, 1200)
     assert out["vdot"] == pytest.approx(best, abs=0.01)
+    assert svc.prediction_vdot(db, today=TODAY) == out["vdot"]  # the plan's VDOT, alone
     marathon = {p["model"]: p for p in out["predictions"]["marathon"]}
     assert marathon["vdot"]["time_s"] == pytest.approx(vd.race_time(best, 42195), abs=0.5)
     assert "riegel" in marathon and "vdot_shape" in marathon
@@ -304,6 +305,7 @@ def test_predictions_and_thresholds_after_a_long_break(db):
     # without running and without cross-training (FVDOT-1 0.80; issue 13)
     assert out["as_of"] == later.isoformat()
     assert out["vdot"] == pytest.approx(0.80 * out["last_race"]["vdot"], abs=0.01)
+    assert svc.prediction_vdot(db, today=later) == out["vdot"]
     assert out["last_race"]["date"] >= (TODAY - timedelta(days=20)).isoformat()
     assert out["vdot_range"]["low"] < out["vdot"] < out["vdot_range"]["high"]
     assert "without running" in out["vdot_rests_on"]["words"], out["vdot_rests_on"]

@@ -87,7 +87,62 @@ def test_each_plant_shows_in_its_runners_line_only(store_url: str, folders: dict
     for a in doc["athletes"]:  # a load line with its advice in words for everyone
         assert a["advice"] in ("push", "hold", "back_off", "return")
         assert a["advice_words"]
+    for name in RUNNERS:
+        _line_is_what_each_use_case_says(db.for_athlete(name), lines[name], end)
     db.dispose()
+
+
+def _line_is_what_each_use_case_says(db: Database, line: dict[str, Any], end: date) -> None:
+    """The group line (one session build, one shared history per athlete) says what the
+    use cases say on their own: the year's sessions built alone, each experiment as
+    ``show_experiment`` judges it (its own build when the year does not reach back to its
+    first day), the nemeses of the year, and the VDOT the plan's compliance reads."""
+    from deliberun.practice import review as rv
+    from deliberun.services import athlete
+    from deliberun.services.practice import (
+        EXPERIMENT_LEAD_DAYS,
+        NEMESIS_DAYS,
+        list_experiments,
+        nemeses,
+        show_experiment,
+    )
+    from deliberun.services.practice_sessions import build_sessions, load_state_on
+
+    year = build_sessions(db, today=end, since=end - timedelta(days=NEMESIS_DAYS))
+    older = build_sessions(db, today=end, since=end - timedelta(days=NEMESIS_DAYS + 200))
+    assert [repr(x) for x in older if x.local_date >= year[0].local_date] == [
+        repr(x) for x in year
+    ]  # a session does not depend on how far back the build starts
+    said = {e["id"]: e for e in line["experiments"]}
+    for spec in list_experiments(db):
+        if spec.status != "running":
+            continue
+        start = spec.start or spec.change_date
+        reach = (
+            start is not None and start - timedelta(days=EXPERIMENT_LEAD_DAYS) >= year[0].local_date
+        )
+        res = show_experiment(db, spec.id, today=end, sessions=year if reach else None)
+        got = said.pop(spec.id)
+        assert (got["words"], got["verdict"], got["interim"]) == (
+            res.sentence(),
+            res.verdict,
+            res.interim,
+        )
+        assert got["sessions"] == len(res.sessions_a) + len(res.sessions_b)
+    assert not said  # no experiment the service does not hold as running
+    found = [
+        (n.workout_type, n.failures, n.attempts) for n in nemeses(db, today=end, sessions=year)
+    ]
+    assert [(n["workout_type"], n["failures"], n["attempts"]) for n in line["nemeses"]] == found
+    advice, sentence = rv.load_advice(
+        year,
+        end,
+        state=load_state_on(db, end),
+        last_run=athlete.last_run_day(db, today=end),
+        run_days=athlete.run_days(db, today=end),
+    )
+    assert (line["advice"], line["advice_words"]) == (advice, sentence.text)
+    assert athlete.prediction_vdot(db, today=end) == athlete.predictions(db, today=end)["vdot"]
 
 
 def _now() -> Any:

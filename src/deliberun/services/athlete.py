@@ -383,12 +383,14 @@ def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effo
 
 
 @_reads_history_once
-def predictions(db: Database, *, today: date) -> dict[str, Any]:
-    """Race predictions by every applicable model, each with what it rests on."""
-    models = model_settings(db)
-    window = int(models["prediction_window_days"])
-    notes: list[str] = []
-
+def prediction_day(
+    db: Database, *, today: date
+) -> tuple[Any, list[pr.Effort], pr.Effort | None, date]:
+    """The VDOT the race predictions rest on (``models.vdot_day.DayVdot`` or None), the
+    usable efforts, the last race and the day it is of: ``today``, or the last run when
+    nothing of the window before ``today`` carries a VDOT (the VDOT alone, without the
+    predictions, their history and the marathon shape: see :func:`prediction_vdot`)."""
+    window = int(model_settings(db)["prediction_window_days"])
     # one read for the efforts, the VDOT history (12 weeks and two windows) and the
     # race verdicts of their runs (each against the year before it)
     from deliberun.models.races import RACE_RULES
@@ -413,17 +415,32 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
         return dv, chosen, lr
 
     dv, usable, last_race = day_vdot(today)
-    as_of = today
     last = last_run_day(db, today=today)
     if dv is None and last is not None and last < today - timedelta(days=window):
         dv, usable, last_race = day_vdot(last)
         if dv is not None:
-            as_of = last
-            notes.append(
-                f"no races or best efforts in the last {window} days: these predictions rest "
-                f"on the {window} days up to your last run ({last.isoformat()}); "
-                "your fitness has likely changed since"
-            )
+            return dv, usable, last_race, last
+    return dv, usable, last_race, today
+
+
+def prediction_vdot(db: Database, *, today: date) -> float | None:
+    """The VDOT :func:`predictions` shows (``"vdot"``), without the predictions."""
+    dv = prediction_day(db, today=today)[0]
+    return round(dv.effort.vdot, 2) if dv is not None else None
+
+
+@_reads_history_once
+def predictions(db: Database, *, today: date) -> dict[str, Any]:
+    """Race predictions by every applicable model, each with what it rests on."""
+    window = int(model_settings(db)["prediction_window_days"])
+    notes: list[str] = []
+    dv, usable, last_race, as_of = prediction_day(db, today=today)
+    if as_of != today:
+        notes.append(
+            f"no races or best efforts in the last {window} days: these predictions rest "
+            f"on the {window} days up to your last run ({as_of.isoformat()}); "
+            "your fitness has likely changed since"
+        )
     if dv is None:
         notes.append(
             f"no races or sustained best efforts (6 min or more) in the last {window} days; "

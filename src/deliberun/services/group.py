@@ -88,7 +88,10 @@ def _line(
     }
     flags = att.data_flags(today, last_run, arrived, facts["runs"])
     if facts["runs"]:
-        flags += _practice(db, today, line)
+        from deliberun.services.athlete import shared_history
+
+        with shared_history():  # this athlete's history and race verdicts read once
+            flags += _practice(db, today, line)
     line["flags"] = [f.to_dict() for f in flags]
     line["_key"] = att.attention_key(flags, line["days_since_data"], a["name"])
     return line
@@ -104,9 +107,11 @@ def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]
     from deliberun.services.practice_sessions import load_state_on
 
     state = athlete.load_state(db, today=today)
-    sessions = build_sessions(
-        db, today=today, since=today - timedelta(days=NEMESIS_DAYS), state=state
-    )
+    year = today - timedelta(days=NEMESIS_DAYS)
+    running = _running_experiments(db, today)
+    # one build for the whole line: the nemesis year and every running experiment's window
+    runs = build_sessions(db, today=today, since=min([year, *(d for _, d in running)]), state=state)
+    sessions = [x for x in runs if x.local_date >= year]
     advice, sentence = rv.load_advice(
         sessions,
         today,
@@ -125,7 +130,7 @@ def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]
     mism = _rpe_mismatches(sessions, today, st)
     line["rpe_mismatches"] = [{"activity_id": k, "words": w} for k, w in mism]
     flags += [f for f in [att.rpe_flag(mism)] if f]
-    line["experiments"] = _experiments(db, today, sessions)
+    line["experiments"] = _experiments(running, today, sessions, runs)
     flags += att.experiment_flags(line["experiments"])
     line["nemeses"] = _nemeses(db, today, sessions)
     flags += att.nemesis_flags(line["nemeses"])
@@ -168,18 +173,34 @@ def _rpe_mismatches(sessions: list[Session], today: date, st: Any) -> list[tuple
     return out
 
 
-def _experiments(db: Database, today: date, sessions: list[Session]) -> list[dict[str, Any]]:
-    """The running experiments: state (interim or final), verdict and its sentence."""
-    from deliberun.services.practice import list_experiments, show_experiment
+def _running_experiments(db: Database, today: date) -> list[tuple[Any, date]]:
+    """The running experiments (started by ``today``), each with the first day its
+    analysis reads (``services.practice.experiment_since``; 1970 when it reads all)."""
+    from deliberun.services.practice import experiment_since, list_experiments
+
+    return [
+        (spec, experiment_since([spec]) or date(1970, 1, 1))
+        for spec in list_experiments(db)
+        if spec.status == "running" and not (spec.start and spec.start > today)
+    ]
+
+
+def _experiments(
+    running: list[tuple[Any, date]], today: date, sessions: list[Session], runs: list[Session]
+) -> list[dict[str, Any]]:
+    """The running experiments: state (interim or final), verdict and its sentence.
+
+    ``sessions``: the nemesis year; ``runs``: the same build reaching back to every
+    experiment's first day. An experiment is judged from the year when the year reaches
+    back to its first day, else from its first day on: the sessions ``show_experiment``
+    would pass (built once here instead of once per experiment)."""
+    from deliberun.practice.experiments import analyze_experiment
 
     out = []
     first = sessions[0].local_date if sessions else today
-    for spec in list_experiments(db):
-        if spec.status != "running" or (spec.start and spec.start > today):
-            continue
-        start = spec.start or spec.change_date
-        enough = start is not None and start - timedelta(days=60) >= first
-        res = show_experiment(db, spec.id, today=today, sessions=sessions if enough else None)
+    for spec, since in running:
+        ss = sessions if since >= first else [x for x in runs if x.local_date >= since]
+        res = analyze_experiment(spec, [x for x in ss if x.local_date <= today])
         out.append(
             {
                 "id": spec.id,

@@ -69,7 +69,7 @@ def _athlete_state(db: Database, today: date) -> tuple[tuple[float, str], tuple[
 def _vdot_now(db: Database, today: date, athlete: Any) -> tuple[float, str]:
     """The athlete's VDOT from the best recent effort, else from the threshold pace the
     runner set, else ``DEFAULT_VDOT`` labelled ``default`` (nothing known: no guess hidden)."""
-    v = athlete.predictions(db, today=today).get("vdot")
+    v = athlete.prediction_vdot(db, today=today)
     if v:
         return float(v), "best recent effort"
     with db.session() as s:
