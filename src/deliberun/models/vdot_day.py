@@ -129,14 +129,14 @@ def vdot_of_day(
         out: list[Effort] = [detrain(e)[0] for e in candidates]
     else:  # detraining only lowers: skip what cannot beat the best (race) so far
         out = []
-        top = top_race = -np.inf  # the best VDOT so far, and the best race's
+        top = top_of_races = -np.inf  # the best VDOT so far, and the best race's
         for e in sorted(candidates, key=lambda e: -e.vdot):
-            if e.vdot <= (top_race if e.is_race else top):
+            if e.vdot <= (top_of_races if e.is_race else top):
                 continue
             kept = detrain(e)[0]
             out.append(kept)
             top = max(top, kept.vdot)
-            top_race = max(top_race, kept.vdot) if kept.is_race else top_race
+            top_of_races = max(top_of_races, kept.vdot) if kept.is_race else top_of_races
     best = max(out, key=lambda e: e.vdot)
     # the race the day starts from: the best detrained race, else the last race
     race_eff = [e for e in out if e.is_race]
