@@ -95,7 +95,7 @@ def vdot_of_day(
     run_days : local dates of every run (None: no detraining is applied).
     other_days : local dates of aerobic cross-training (``detraining.is_cross_training``).
     every : detrain every effort (for predictions); False: only those that can still be
-        the best (detraining only lowers a VDOT), and the races (for the VDOT alone).
+        the best, or the best race (detraining only lowers a VDOT), for the VDOT alone.
 
     Returns
     -------
@@ -127,12 +127,16 @@ def vdot_of_day(
         return None, []
     if every:
         out: list[Effort] = [detrain(e)[0] for e in candidates]
-    else:  # detraining only lowers: stop once no effort left can beat the best so far
+    else:  # detraining only lowers: skip what cannot beat the best (race) so far
         out = []
+        top = top_of_races = -np.inf  # the best VDOT so far, and the best race's
         for e in sorted(candidates, key=lambda e: -e.vdot):
-            if out and e.vdot <= max(x.vdot for x in out) and not e.is_race:
+            if e.vdot <= (top_of_races if e.is_race else top):
                 continue
-            out.append(detrain(e)[0])
+            kept = detrain(e)[0]
+            out.append(kept)
+            top = max(top, kept.vdot)
+            top_of_races = max(top_of_races, kept.vdot) if kept.is_race else top_of_races
     best = max(out, key=lambda e: e.vdot)
     # the race the day starts from: the best detrained race, else the last race
     race_eff = [e for e in out if e.is_race]
