@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from deliberun.services import verdict_keys as vk
@@ -114,6 +115,6 @@ def refresh(db: Database, *, today: date) -> int:
                 judged = session_types(db, today=today, since=first, stored_ok=False)
             as_dict = vk.verdict_dict if kind == "race" else vk.session_dict
             values = {a: (k, as_dict(judged[a])) for a, (_, k) in todo.items()}
-            retry_write(lambda v=values, kd=kind: _save(db, kd, v), retry_integrity=True)
+            retry_write(partial(_save, db, kind, values), retry_integrity=True)
             stored += len(todo)
     return stored
