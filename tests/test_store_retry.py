@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from deliberun.store.retry import is_transient, retry_write
+from deliberun.store.retry import is_database_error, is_transient, retry_write
 
 
 def _failing(times: int, exc: BaseException) -> tuple[list[int], object]:
@@ -52,3 +52,9 @@ def test_other_errors_are_raised_at_once() -> None:
     with pytest.raises(ValueError):
         retry_write(fn, retry_integrity=True, sleep=lambda _s: None)  # type: ignore[arg-type]
     assert calls == [1]
+
+
+def test_a_cache_writer_may_leave_only_database_errors() -> None:
+    assert is_database_error(StaleDataError("gone"))
+    assert is_database_error(IntegrityError("INSERT", {}, Exception("duplicate")))
+    assert not is_database_error(ValueError("a bug"))

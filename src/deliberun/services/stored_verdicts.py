@@ -40,7 +40,7 @@ from typing import Any
 from deliberun.services import verdict_keys as vk
 from deliberun.store import verdicts_repo
 from deliberun.store.db import Database
-from deliberun.store.retry import retry_write
+from deliberun.store.retry import is_database_error, retry_write
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +68,14 @@ def stale(db: Database, *, today: date) -> dict[str, dict[int, tuple[date, str]]
 def refresh_after_write(db: Database, *, now: datetime | None = None) -> int:
     """:func:`refresh` as of the later of ``now``'s date (default: the clock) and the
     last run's day: the "today" the pages are read at after a write."""
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.orm.exc import StaleDataError
-
     today = (now or datetime.now(UTC)).date()
     with db.session() as s:
         last = verdicts_repo.last_day(s)
     try:
         return refresh(db, today=max(today, last) if last else today)
-    except (DBAPIError, StaleDataError) as exc:  # a cache: the write it follows stands
+    except Exception as exc:  # a cache: the write it follows stands
+        if not is_database_error(exc):
+            raise
         log.warning("stored verdicts not refreshed (%s); pages judge those runs again", exc)
         return 0
 

@@ -55,6 +55,15 @@ def is_transient(exc: BaseException, *, integrity: bool = False) -> bool:
     return isinstance(exc, OperationalError) and any(m in str(orig).lower() for m in SQLITE_BUSY)
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """True for an error the database (or the ORM's view of its rows) raised: what a
+    writer of a cache may log and leave, since the write it follows stands."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    return isinstance(exc, (DBAPIError, StaleDataError))
+
+
 def retry_write(
     fn: Callable[[], T],
     *,
