@@ -173,6 +173,19 @@ def test_an_athlete_is_refused_the_group_page(url: str) -> None:
         assert r.status_code == 403 and "for coaches" in r.text, path
 
 
+def test_a_coachs_group_page_lists_their_athletes_only_and_opens_them(url: str) -> None:
+    add_athlete(Database(url), "zed", now=NOW)  # in the database, coached by no one
+    client = TestClient(create_multi_app(url, login_delay_s=0, today=date(2021, 4, 21)),
+                        base_url=BASE)  # fmt: skip
+    _login(client, "carla")
+    names = [a["name"] for a in client.get("/api/group").json()["athletes"]]
+    assert names == ["ann"]
+    r = client.get("/athletes/ann", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/today"
+    assert client.get("/api/athletes").json()["chosen"] == "ann"
+    assert client.get("/athletes/zed", follow_redirects=False).status_code in (403, 404)
+
+
 def test_serve_multi_starts_on_a_group_database_and_asks_for_a_login(url: str) -> None:
     """The real command, in a subprocess: several athletes need no --athlete with --multi."""
     import os

@@ -362,6 +362,18 @@ def _page(request: Request, template: str, data: dict[str, Any], status: int = 2
     )
 
 
+def _open(request: Request, athlete: str) -> Response:
+    """The viewer's session now shows ``athlete`` (already checked: ``access.athlete_for``):
+    their Today page, or ``{"athlete"}`` for a JSON client."""
+    response: Response = (
+        json_response({"athlete": athlete})
+        if wants_json(request)
+        else RedirectResponse("/today", status_code=303)
+    )
+    request.app.state.sessions.write(response, request, {**request.state.session, "a": athlete})
+    return response
+
+
 def _safe_next(target: str) -> str:
     """A local path to go to after the login (never another site)."""
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -436,23 +448,13 @@ def _register(app: FastAPI, login_delay_s: float) -> None:
         viewer = _viewer(request)
         form = await request.form()
         name = access.athlete_for(viewer, str(form.get("athlete") or "") or None)
-        session = {**request.state.session, "a": name}
-        response: Response = (
-            json_response({"athlete": name})
-            if wants_json(request)
-            else RedirectResponse("/today", status_code=303)
-        )
-        request.app.state.sessions.write(response, request, session)
-        return response
+        return _open(request, name)
 
     @app.get("/athletes/{name}", name="open_athlete")
     def open_athlete(request: Request, name: str) -> Response:
         """The group page's link: that athlete's pages, if the viewer coaches them (the
         session cookie is SameSite=Strict, so another site cannot follow it for you)."""
-        chosen = access.athlete_for(_viewer(request), name)
-        response = RedirectResponse("/today", status_code=303)
-        request.app.state.sessions.write(response, request, {**request.state.session, "a": chosen})
-        return response
+        return _open(request, access.athlete_for(_viewer(request), name))
 
     def group_view(request: Request) -> Response:
         """The group page of ``services/group.py`` over the coach's athletes only."""
