@@ -44,3 +44,23 @@ def test_units_in_brackets_survive_rich_markup() -> None:
     res = runner.invoke(app, ["plan", "generate", "--help"], terminal_width=200)
     assert "[km]" in res.output or "(km)" in res.output
     assert " ." not in res.output.replace("...", "")
+
+
+def _source_texts(path: tuple[str, ...]) -> list[str]:
+    cmd: Any = typer.main.get_command(app)
+    for name in path:
+        cmd = cmd.commands[name]
+    return [cmd.help or "", *(getattr(p, "help", None) or "" for p in cmd.params)]
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "deliberun")
+def test_angle_bracket_words_survive_rich_markup(path: tuple[str, ...]) -> None:
+    """Rich drops ``<out>``-like words from help ("default: <user data dir>/demo" printed
+    as "default: /demo"): whatever a help text writes in angle brackets must show."""
+    import re
+
+    res = runner.invoke(app, [*path, "--help"], terminal_width=200)
+    shown = " ".join(res.output.split())
+    for text in _source_texts(path):
+        for word in re.findall(r"<[A-Za-z][^<>]*>", text):
+            assert word in shown, f"{word!r} of {' '.join(path)}'s help is not shown"

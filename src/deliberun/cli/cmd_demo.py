@@ -197,7 +197,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--out",
             "-o",
-            help="Demo folder (default: <user data dir>/demo); recreated each run.",
+            help="Demo folder (default: demo in your user data folder); recreated each run.",
         ),
         seed: int = typer.Option(0, "--seed", help="Seed of the simulated runner."),
         years: float = typer.Option(None, "--years", help="Years of history (default 0.5)."),
@@ -209,11 +209,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Simulate a runner (base + 16-week marathon cycle), import it into a demo database, summarise.
 
-        The demo uses its own database (<out>/demo.db, recreated each run), never
+        The demo uses its own database (demo.db in the --out folder, recreated each run), never
         yours; the global --db is ignored.
 
         With --group N: N simulated athletes (different profiles, scenarios and planted
-        things for the coach to find) in <out>/group.db (default <user data dir>/demo-group).
+        things for the coach to find) in group.db of the --out folder (default: demo-group
+        in your user data folder).
 
         Example: deliberun demo --out /tmp/deliberun-demo
         """
