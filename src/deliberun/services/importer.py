@@ -445,7 +445,8 @@ def import_paths(
         import_journal(db, jf, report)
     for pf in find_plan_files(path_list) if runner_files else []:
         import_plan(db, pf, report, now)
-    refresh_after_write(db, now=now)  # the new runs' verdicts, for the next cold page
+    if report.imported or report.duplicates or report.manual or report.runner_files:
+        refresh_after_write(db, now=now)  # the new runs' verdicts, for the next cold page
     return report
 
 
