@@ -79,6 +79,25 @@ def test_reimport_adds_nothing(imported, export):
     assert {e["status"] for e in report.manual} == {"known"}
 
 
+def test_manual_activities_use_the_thresholds_in_use_so_an_import_does_not_redo_them(
+    imported, export
+):
+    """A manual run's metrics take the thresholds estimated from the runner's runs, as a
+    run with a file does; they had taken the defaults (hr max 190), so every later import
+    "recomputed the metrics of 63 activities" again, for ever."""
+    from deliberun.services import threshold_refresh
+
+    db_path, _ = imported
+    db = Database(db_path)
+    in_use = threshold_refresh.in_use(db)
+    assert in_use.get("hr_max_bpm"), in_use  # estimated from the runs: the test can fail
+    assert threshold_refresh.affected(db) == []
+    one = sorted((export / "activities").glob("*.fit.gz"))[0]  # imported already: a duplicate
+    res = runner.invoke(app, ["--db", str(db_path), "import", str(one)])
+    assert res.exit_code == 0, res.output
+    assert "recomputed the metrics" not in res.output
+
+
 def test_missing_file_arriving_later_merges(export, tmp_path):
     """A partial export, then the missing file: one activity, no longer manual."""
     partial = tmp_path / "export"

@@ -77,7 +77,10 @@ def manual_summary(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def manual_metrics(
-    values: dict[str, Any], sport: str, settings: AthleteSettings | None = None
+    values: dict[str, Any],
+    sport: str,
+    settings: AthleteSettings | None = None,
+    estimates: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """Summary and load of a manual activity (JSON-able, keys as ``compute_all`` where they apply).
 
@@ -88,6 +91,9 @@ def manual_metrics(
         ascent_m, descent_m, perceived_exertion`` (any may be missing).
     sport : str
     settings : AthleteSettings, optional
+    estimates : dict, optional
+        The thresholds estimated from the runner's runs (``metrics.thresholds``), used
+        where the settings give none, as a run with a file uses them.
 
     Returns
     -------
@@ -102,7 +108,9 @@ def manual_metrics(
     rpe = _finite(values.get("perceived_exertion"))
     if rpe is not None and not 0 <= rpe <= 10:
         rpe = None
-    used, warnings = resolve_thresholds(settings, observed_max_hr=summary["max_hr_bpm"])
+    used, warnings = resolve_thresholds(
+        settings, observed_max_hr=summary["max_hr_bpm"], estimates=estimates
+    )
     hr_max = used["hr_max_bpm"]["value"]
     hr_rest = used["hr_rest_bpm"]["value"]
     if avg_hr is not None:

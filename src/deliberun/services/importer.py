@@ -460,7 +460,9 @@ def _import_manual_rows(
     """Export rows without a file become manual activities (``services.manual_import``)."""
     from deliberun.services.manual_import import import_manual_rows
 
-    import_manual_rows(db, paths, report, AthleteSettings.from_dict(settings), now)
+    import_manual_rows(
+        db, paths, report, AthleteSettings.from_dict(settings), now, settings.get(ESTIMATES_KEY)
+    )
 
 
 JOURNAL_FILE = "deliberun-journal.yaml"

@@ -145,6 +145,7 @@ def _insert_manual(
     display: str,
     settings: AthleteSettings,
     stamp: datetime,
+    estimates: dict[str, float] | None = None,
 ) -> int:
     import numpy as np
 
@@ -153,7 +154,7 @@ def _insert_manual(
     from deliberun.services.importer import compute_metrics_version, fill_offset
 
     assert row.start_time is not None
-    metrics = repo.jsonable(manual_metrics(_values(row), row.sport, settings))
+    metrics = repo.jsonable(manual_metrics(_values(row), row.sport, settings, estimates))
     probe = Activity(row.start_time, row.sport, {"time": np.zeros(0)}, MANUAL_FORMAT)
     fill_offset(probe, settings)  # the athlete's time zone gives the local date
     act_row = ActivityRow(
@@ -192,8 +193,10 @@ def import_manual_rows(
     report: ImportReport,
     settings: AthleteSettings,
     now: datetime | None = None,
+    estimates: dict[str, float] | None = None,
 ) -> None:
-    """Import the rows without a file of the exports among ``paths`` (see the module notes)."""
+    """Import the rows without a file of the exports among ``paths`` (see the module notes);
+    ``estimates``: the thresholds in use from the runner's runs, as for a run with a file."""
     from deliberun.services.importer import _take_meta, store_error
     from deliberun.services.same_run_store import find_same_run
     from deliberun.store.errors import is_fatal
@@ -246,7 +249,9 @@ def import_manual_rows(
                         )  # fmt: skip
                         _take_meta(same, _meta(row, reason))
                         return "has a file", same.id
-                    return "imported", _insert_manual(s, row, reason, sha, display, settings, stamp)
+                    return "imported", _insert_manual(
+                        s, row, reason, sha, display, settings, stamp, estimates
+                    )
 
             try:
                 # another import writing the same row meanwhile: retried, then "known"
@@ -301,13 +306,18 @@ def recompute_manual(
         if not rows:
             return False
         from deliberun.metrics.manual import manual_metrics
-        from deliberun.services.importer import compute_metrics_version
+        from deliberun.services.importer import ESTIMATES_KEY, compute_metrics_version
 
         values = _values(rows[0])
         if "perceived_exertion" in (row.extra or {}):  # the runner's later edit wins
             values["perceived_exertion"] = row.extra["perceived_exertion"]
         metrics = repo.jsonable(
-            manual_metrics(values, row.sport, AthleteSettings.from_dict(settings))
+            manual_metrics(
+                values,
+                row.sport,
+                AthleteSettings.from_dict(settings),
+                settings.get(ESTIMATES_KEY),
+            )
         )
         for f in repo.SUMMARY_FIELDS:
             setattr(row, f, repo.num(metrics["summary"].get(f)))
