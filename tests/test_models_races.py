@@ -8,7 +8,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from deliberun.models.races import RaceFacts, classify, classify_history, word_points
+from deliberun.models.races import (
+    RaceFacts,
+    classify,
+    classify_history,
+    is_race,
+    runner_mark,
+    source_says_race,
+    word_points,
+)
 
 HR_MAX = 190.0
 DAY = date(2025, 5, 10)
@@ -152,3 +160,60 @@ def test_a_histories_verdicts_are_each_runs_verdict_against_its_season() -> None
     assert {k: v.to_dict() for k, v in got.items()} == {k: v.to_dict() for k, v in want.items()}
     assert sum(v.is_race for v in got.values()) > 0
     assert any("runs of" in e for v in got.values() for e in v.evidence)
+
+
+# --- a race on the run's own fields (no history): the mark, else the source's flag -----
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, False),  # nothing said: not a race on its own fields
+        ({"workout_type": "race"}, True),  # Strava's workout type
+        ({"workout_type": "RACE"}, True),  # any case
+        ({"workout_type": 1}, False),  # Strava's numeric code is not read as one
+        ({"workout_type": "long run"}, False),
+        ({"workout_type": None}, False),
+        ({"race_flag": True}, True),  # an importer's is_race flag
+        ({"race_flag": 0}, False),
+        ({"sub_sport": "race"}, True),  # a FIT sub-sport
+        ({"sub_sport": "Race"}, True),
+        ({"sub_sport": "trail"}, False),
+        ({"sub_sport": "trace"}, False),  # a word, not a substring
+        # the runner's mark always wins, both ways
+        ({"mark": False, "workout_type": "race", "sub_sport": "race"}, False),
+        ({"mark": True}, True),
+        ({"mark": None, "sub_sport": "race"}, True),  # no mark: the source decides
+        ({"mark": 1, "sub_sport": "trail"}, False),  # only a bool is a mark
+    ],
+)
+def test_a_race_on_its_own_fields(fields, expected) -> None:
+    assert is_race(**fields) is expected
+
+
+def test_marks_and_source_flags_separately() -> None:
+    assert [runner_mark(v) for v in (True, False, None, 1, "yes")] == [
+        True,
+        False,
+        None,
+        None,
+        None,
+    ]
+    assert source_says_race(workout_type="Race") and source_says_race(sub_sport="race")
+    assert not source_says_race(workout_type="workout", sub_sport="generic", race_flag=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "strong"),
+    [
+        ("Tavaszi verseny", "verseny"),  # Hungarian
+        ("Vivicittá futóverseny", "futóverseny"),
+        ("Kupa 3. forduló", "kupa"),
+        ("Wettkampf Sonntag", "wettkampf"),
+    ],
+)
+def test_race_words_stay_multilingual(name, strong) -> None:
+    """The words of a name are the classifier's (with the history), in any language."""
+    points, evidence = word_points(name)
+    assert points == 2.0
+    assert evidence == [f"+2 race words: {strong}"]

@@ -14,9 +14,22 @@ from typing import Any
 
 import numpy as np
 
+#: Running sports in the readers' vocabulary (FIT names; the Strava export's "Trail Run"
+#: and "Virtual Run" are ``trail_running`` and ``treadmill``). :func:`is_running` is the
+#: one test of a run every layer uses.
+RUNNING_SPORTS = frozenset({"running", "trail_running", "treadmill"})
 #: Sports moved on foot: cadence is in steps (a strides/min recording is doubled), and
 #: grade adjustment, best efforts and interval detection apply.
-FOOT_SPORTS = frozenset({"running", "walking", "hiking", "trail_running", "treadmill"})
+FOOT_SPORTS = RUNNING_SPORTS | {"walking", "hiking"}
+
+
+def is_running(sport: str | None) -> bool:
+    """A run: one of :data:`RUNNING_SPORTS` (any case), or a sport named for running
+    that a reader of another vocabulary stored ("run", "Run", "indoor_running", ...).
+    Walks, hikes and everything else are not runs."""
+    s = (sport or "").lower()
+    return s in RUNNING_SPORTS or s.startswith("run") or "running" in s
+
 
 #: Names of the per-sample streams a reader may fill. ``time`` is always present:
 #: seconds since ``Activity.start_time`` (elapsed, pauses included), strictly

@@ -231,6 +231,41 @@ def _words(patterns: list[str]) -> re.Pattern[str]:
 _STRONG_RE, _WEAK_RE, _AROUND_RE = _words(_STRONG), _words(_WEAK), _words(_AROUND)
 
 
+def runner_mark(value: Any) -> bool | None:
+    """The runner's own mark from its stored value: True (a race), False (not a race),
+    or None (no mark: anything but a bool, e.g. NULL)."""
+    return value if isinstance(value, bool) else None
+
+
+def source_says_race(
+    *, race_flag: Any = None, workout_type: Any = None, sub_sport: str | None = None
+) -> bool:
+    """The source said so: an ``is_race`` flag, Strava's workout type "race" or a FIT
+    sub-sport "race" (any case). A numeric Strava workout type is not read as one."""
+    if race_flag or str(workout_type if workout_type is not None else "").lower() == "race":
+        return True
+    return (sub_sport or "").lower() == "race"
+
+
+def is_race(
+    *,
+    mark: Any = None,
+    race_flag: Any = None,
+    workout_type: Any = None,
+    sub_sport: str | None = None,
+) -> bool:
+    """A race on the run's own fields (no history): the runner's mark
+    (:func:`runner_mark`), else the source's flag (:func:`source_says_race`).
+
+    :func:`classify` judges a run against the runner's history too (effort, season,
+    the words of its name in any language); this is the verdict of a run alone.
+    """
+    own = runner_mark(mark)
+    if own is not None:
+        return own
+    return source_says_race(race_flag=race_flag, workout_type=workout_type, sub_sport=sub_sport)
+
+
 @dataclass
 class RaceFacts:
     """What the classifier reads of one run (SI units)."""

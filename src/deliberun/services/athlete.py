@@ -22,10 +22,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from deliberun.io.activity import is_running as is_running  # re-exported
 from deliberun.models import banister as ban
 from deliberun.models import load as ld
 from deliberun.models import load_ratios as lr
 from deliberun.models import predict as pr
+from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.models import vdot as vd
 from deliberun.models import vdot_evidence as vev
@@ -50,21 +52,20 @@ from deliberun.store.db import Database
 # --------------------------------------------------------------------------- helpers
 
 
-def is_running(sport: str | None) -> bool:
-    s = (sport or "").lower()
-    return s.startswith("run") or "running" in s
-
-
 def is_race(row: Any) -> bool:
-    """A race on the row alone (no history): the runner's mark, else the source's flag.
+    """A race on the row alone (no history): the runner's mark, else the source's flag
+    (:func:`deliberun.models.races.is_race` on the row's fields).
 
     The athlete models use :func:`deliberun.services.races.race_ids`, which also judges
     the effort against the runner's history (``models.races``).
     """
-    from deliberun.services.races import imported_race_flag, mark_of
-
-    mark = mark_of(row)
-    return mark if mark is not None else imported_race_flag(row)
+    extra = getattr(row, "extra", None) or {}
+    return rc.is_race(
+        mark=getattr(row, "race_mark", None),
+        race_flag=extra.get("is_race"),
+        workout_type=extra.get("workout_type"),
+        sub_sport=getattr(row, "sub_sport", None),
+    )
 
 
 def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:

@@ -11,9 +11,10 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.io.activity import is_running
 from deliberun.practice.compare import SessionShape, comparable, group_sessions, session_table
 from deliberun.services.activities import NoSuchActivity
-from deliberun.services.practice_sessions import _classify, _reps_info, is_running
+from deliberun.services.practice_sessions import _classify, _reps_info
 from deliberun.store import courses_repo as cr
 from deliberun.store import practice_repo
 from deliberun.store.db import Database

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from deliberun.errors import NotFoundError
+from deliberun.io.activity import is_running
 from deliberun.practice.course_progress import Pass, adjust, progress
 from deliberun.practice.course_tracks import PathShape, TrackProfile, profile_from_streams
 from deliberun.practice.courses import MIN_RUNS, CourseIndex, course_length, run_on_course
-from deliberun.services.athlete import is_running
 from deliberun.store import courses_repo as cr
 from deliberun.store import practice_repo
 from deliberun.store.db import Database

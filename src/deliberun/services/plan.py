@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from deliberun.errors import InvalidInput, NoPlanYet
+from deliberun.io.activity import is_running
 from deliberun.plan import adapt as adapt_mod
 from deliberun.plan import edit as edit_mod
 from deliberun.plan.compliance import week_rows, workout_rows
@@ -442,7 +443,7 @@ def activity_summaries(db: Database, since: date, until: date) -> list[dict[str,
     out = []
     with db.session() as s:
         for r, m in activities_with_metrics(s, since=since, until=until, keys=("intervals",)):
-            if r.sport and "run" not in str(r.sport).lower():
+            if r.sport and not is_running(str(r.sport)):
                 continue
             reps = (m.get("intervals") or {}).get("reps")
             out.append(

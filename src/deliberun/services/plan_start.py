@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from deliberun.io.activity import is_running
 from deliberun.plan.start import BREAK_LOOKBACK_DAYS, PRE_BREAK_WEEKS, StartingPoint, starting_point
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
-
-#: Sports whose distance counts as running volume (manual entries included).
-RUNNING = frozenset({"running", "trail_running", "treadmill"})
 
 
 def plan_starting_point(db: Database, *, today: date) -> StartingPoint:
@@ -18,6 +16,8 @@ def plan_starting_point(db: Database, *, today: date) -> StartingPoint:
     with db.session() as s:
         rows = repo.list_activities(s, since=since, until=today)
         runs = [
-            (r.local_date, float(r.distance_m)) for r in rows if r.sport in RUNNING and r.distance_m
+            (r.local_date, float(r.distance_m))
+            for r in rows
+            if is_running(r.sport) and r.distance_m
         ]
     return starting_point(runs, today)

@@ -22,6 +22,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.io.activity import is_running as is_running  # re-exported
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
@@ -51,12 +52,6 @@ def _f(x: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None
-
-
-def is_running(sport: str | None) -> bool:
-    from deliberun.services.athlete import is_running as running
-
-    return running(sport)
 
 
 # --------------------------------------------------------------------------- reads

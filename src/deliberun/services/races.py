@@ -11,6 +11,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.io.activity import is_running
 from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
@@ -30,17 +31,20 @@ def _num(x: Any) -> float | None:
 
 
 def mark_of(row: Any) -> bool | None:
-    """The runner's mark on ``row``: True, False, or None (no mark)."""
-    mark = getattr(row, "race_mark", None)
-    return mark if isinstance(mark, bool) else None
+    """The runner's mark on ``row``: True, False, or None (no mark)
+    (:func:`deliberun.models.races.runner_mark`)."""
+    return rc.runner_mark(getattr(row, "race_mark", None))
 
 
 def imported_race_flag(row: Any) -> bool:
-    """The source said so: Strava's workout type "race" or a FIT sub-sport "race"."""
+    """The source said so (:func:`deliberun.models.races.source_says_race` on the row's
+    ``extra`` and sub-sport)."""
     extra = getattr(row, "extra", None) or {}
-    if extra.get("is_race") or str(extra.get("workout_type", "")).lower() == "race":
-        return True
-    return (getattr(row, "sub_sport", None) or "").lower() == "race"
+    return rc.source_says_race(
+        race_flag=extra.get("is_race"),
+        workout_type=extra.get("workout_type"),
+        sub_sport=getattr(row, "sub_sport", None),
+    )
 
 
 def _warmups(rows: list[Any]) -> set[int]:
@@ -101,7 +105,7 @@ def hr_max_until(db: Database, today: date) -> float | None:
     """The max HR the classifier measures effort against: the runner's setting, else the
     robust estimate (best 30 s, see ``models.thresholds``) over every run up to
     ``today``, from one light query (the heart-rate maxima only, not the metrics)."""
-    from deliberun.services.athlete import _HISTORY, is_running
+    from deliberun.services.athlete import _HISTORY
 
     cache = _HISTORY.get()  # shared within one use case
     key = ("hr_max", id(db), today)
@@ -162,8 +166,6 @@ def judged_facts(
     """The classifier's view of the running activities among ``pairs`` (``(row,
     metrics)``: warm-ups, goal-race days and the plan's types filled in) and the goal
     races' distances [m]."""
-    from deliberun.services.athlete import is_running
-
     runs = [(r, m) for r, m in pairs if is_running(r.sport)]
     warm = _warmups([r for r, _ in runs])
     facts = [facts_of(r, m, int(r.id) in warm) for r, m in runs]
@@ -239,8 +241,6 @@ def race_keys(
     """Each run from ``since`` to ``today`` (by day) with the key of its race verdict's
     inputs (None for a run the runner marked: its verdict is the mark), from two light
     reads: the runs from ``since`` and the sizes of the runs of the year before it."""
-    from deliberun.services.athlete import is_running
-
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
     with db.session() as s:
         rows = verdicts_repo.light_activities(s, until=today, since=since)

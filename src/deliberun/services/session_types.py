@@ -7,6 +7,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.io.activity import is_running
 from deliberun.models import races as rc
 from deliberun.models import sessions as ses
 from deliberun.services import verdict_keys as vk
@@ -100,7 +101,6 @@ def session_rows(
 ) -> tuple[list[Any], dict[date, str]]:
     """The light rows of the runs from ``since`` to ``today`` and the plan's types by day
     from the day before the first (as ``session_types`` reads them)."""
-    from deliberun.services.athlete import is_running
     from deliberun.services.practice_sessions import planned_days
 
     with db.session() as s:
@@ -135,7 +135,7 @@ def session_types(
     """``{activity id: SessionType}`` of every run up to ``today`` (from ``since``): the
     types stored with the runs when every one was judged on the inputs of now
     (``services.stored_verdicts``; ``stored_ok=False``: judge them all)."""
-    from deliberun.services.athlete import _rows_and_metrics, is_running, shared_history
+    from deliberun.services.athlete import _rows_and_metrics, shared_history
     from deliberun.services.practice_sessions import planned_days
 
     with shared_history():
