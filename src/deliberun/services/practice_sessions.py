@@ -34,6 +34,7 @@ from deliberun.practice.execution import (
 from deliberun.practice.journal import JournalEntry, apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
+from deliberun.practice.sessions import classify_session, type_from_name
 from deliberun.practice.targets import longest_stretch_s, split_cv_pct
 from deliberun.services.athlete import is_race
 from deliberun.store import practice_repo
@@ -160,21 +161,6 @@ def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
 # --------------------------------------------------------------------------- build
 
 
-#: Words in a run's name that say its workout type, checked in order (first match wins).
-NAME_TYPES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("stride",), "strides"),
-    (("progression",), "progression"),
-    (("hill",), "hills"),
-    (("cruise",), "cruise_intervals"),
-    (("interval", "x400", "x800", "x1000", "vo2"), "intervals"),
-    (("tempo", "threshold"), "tempo"),
-    (("with mp", "marathon pace", "mp long", "long mp"), "mp_long"),
-    (("long",), "long"),
-    (("recovery",), "recovery"),
-    (("easy", "jog"), "easy"),
-)
-
-
 def _session_types(db: Database, today: date, since: date) -> dict[int, str]:
     """The practice workout type of every run from ``since`` to ``today``, from
     ``models.sessions`` (detected structure only when it is clearly a workout; races
@@ -186,23 +172,20 @@ def _session_types(db: Database, today: date, since: date) -> dict[int, str]:
 
 
 def _classify(row: Any) -> str:
-    """Workout type of an unplanned run: a race as the athlete models see one
-    (``athlete.is_race``: the importer's flag, the sub-sport, the name), else from its
-    name, else from its detected structure."""
-    if is_race(row):
-        return "race"
-    name = (row.name or "").lower()
-    for words, wt in NAME_TYPES:
-        if any(w in name for w in words):
-            return wt
-    n, mean_dur = _reps_info(row.reps_info)
-    if n >= 3:
-        return "cruise_intervals" if mean_dur >= 300 else "intervals"
-    dist = _f(row.distance_m) or 0.0
-    dur = _f(row.moving_time_s) or 0.0
-    if dist >= 18000 or dur >= 90 * 60:
-        return "long"
-    return "easy"
+    """Workout type of an unplanned run (``practice.sessions.classify_session`` on the
+    row's fields): a race as the athlete models see one on the row alone
+    (``athlete.is_race``: the runner's mark, the importer's flag, the sub-sport), else
+    from its name, its detected reps, its length."""
+    race = is_race(row)
+    n, mean_dur = (0, 0.0) if race or type_from_name(row.name) else _reps_info(row.reps_info)
+    return classify_session(
+        name=row.name,
+        race=race,
+        n_reps=n,
+        mean_rep_s=mean_dur,
+        distance_m=_f(row.distance_m),
+        moving_time_s=_f(row.moving_time_s),
+    )
 
 
 @functools.lru_cache(maxsize=512)
