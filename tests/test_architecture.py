@@ -151,12 +151,9 @@ KNOWN_CYCLE_EDGES = frozenset(
     {
         # services/athlete <-> athlete_state (issue 15: services/history.py)
         ("deliberun.services.athlete_state", "deliberun.services.athlete"),
-        # services/practice <-> practice_sessions (the private _entry_from_row)
-        ("deliberun.services.practice_sessions", "deliberun.services.practice"),
-        # athlete -> races -> plan/practice -> ... -> athlete (is_race needs the athlete)
+        # athlete -> races -> athlete (the history cache _HISTORY, _rows_and_metrics) and
+        # races -> plan -> athlete (days_in_force): is_race and is_running no longer close it
         ("deliberun.services.athlete", "deliberun.services.races"),
-        # practice_sessions -> session_types -> races -> practice -> practice_sessions
-        ("deliberun.services.practice_sessions", "deliberun.services.session_types"),
         # importer <-> manual_import (export rows without a file)
         ("deliberun.services.importer", "deliberun.services.manual_import"),
     }
@@ -286,7 +283,6 @@ KNOWN_TABLE_IMPORTS = frozenset(
         ("importer.py", "deliberun.store.tables_core"),
         ("manual_import.py", "deliberun.store.tables_core"),
         ("practice.py", "deliberun.store.tables_practice"),
-        ("practice_sessions.py", "deliberun.store.tables_practice"),
         ("races.py", "deliberun.store.tables_core"),
         ("same_run_store.py", "deliberun.store.tables_core"),
     }

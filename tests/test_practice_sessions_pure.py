@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from deliberun.practice.sessions import classify_session, type_from_name
+from deliberun.practice.sessions import type_from_name, unplanned_session_type
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ from deliberun.practice.sessions import classify_session, type_from_name
     ],
 )
 def test_an_unplanned_runs_type(fields, expected) -> None:
-    assert classify_session(race=fields.pop("race", False), **fields) == expected
+    assert unplanned_session_type(race=fields.pop("race", False), **fields) == expected
 
 
 def test_words_of_a_name() -> None:
@@ -48,7 +48,7 @@ def test_words_of_a_name() -> None:
 
 
 def test_the_service_classifies_a_row_as_the_pure_function() -> None:
-    """``practice_sessions._classify`` reads a row's fields and asks classify_session."""
+    """``practice_sessions._classify`` reads a row's fields and asks unplanned_session_type."""
     from types import SimpleNamespace
 
     from deliberun.services.practice_sessions import _classify

@@ -106,3 +106,10 @@ def current_cycle(cycles: list[Cycle], today: date) -> Cycle | None:
     """The cycle holding ``today`` (the latest-starting one if several overlap)."""
     live = [c for c in cycles if c.contains(today)]
     return max(live, key=lambda c: c.start) if live else None
+
+
+def cycle_in_force(cycles: list[Cycle], today: date) -> Cycle | None:
+    """The cycle holding ``today``, else the latest-starting one; None without cycles."""
+    if not cycles:
+        return None
+    return current_cycle(cycles, today) or max(cycles, key=lambda c: c.start)

@@ -49,7 +49,7 @@ def type_from_name(name: str | None) -> str | None:
     return None
 
 
-def classify_session(
+def unplanned_session_type(
     *,
     name: str | None,
     race: bool,

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from deliberun.practice.cycles import Cycle, GoalRace, current_cycle
+from deliberun.practice.cycles import Cycle, cycle_in_force
 from deliberun.practice.experiments import ExperimentResult, ExperimentSpec, analyze_experiment
 from deliberun.practice.journal import JournalEntry
 from deliberun.practice.journal_file import JournalFile, parse_journal_file
@@ -21,7 +21,6 @@ from deliberun.practice.nemesis import Nemesis, Suggestion, find_nemeses
 from deliberun.practice.session import Session
 from deliberun.practice.targets import BASELINE_DAYS, TargetProgress, TargetSpec, progress
 from deliberun.services.practice_sessions import HISTORY_DAYS as HISTORY_DAYS  # re-exported
-from deliberun.services.practice_sessions import _entry_from_row
 from deliberun.services.practice_sessions import build_sessions as build_sessions
 from deliberun.services.practice_sessions import planned_days as planned_days
 from deliberun.services.target_rehearsals import fill_rehearsals
@@ -103,7 +102,10 @@ def list_journal(
     "import", e.g. Strava's perceived exertion; ``id`` None)."""
     with db.session() as s:
         rows = practice_repo.journal_rows(s, since, until=until)
-        out = [{"id": r.id, **_entry_from_row(r).to_dict(), "source": "journal"} for r in rows]
+        out = [
+            {"id": r.id, **practice_repo.journal_entry(r).to_dict(), "source": "journal"}
+            for r in rows
+        ]
         for aid, day, rpe, text in practice_repo.imported_ratings(s, since, until):
             entry = JournalEntry(date=day, activity_id=aid, rpe=_rating(rpe), notes=text or "")
             out.append({"id": None, **entry.to_dict(), "source": "import"})
@@ -135,27 +137,6 @@ def import_journal_file(db: Database, path: str | Path) -> dict[str, int]:
 # --------------------------------------------------------------------------- cycles, targets
 
 
-def _target_from_row(r: TargetRow) -> TargetSpec:
-    return TargetSpec(
-        kind=r.kind,
-        goal=r.goal,
-        name=r.name or "",
-        params=dict(r.params or {}),
-        higher_is_better=r.higher_is_better,
-        id=int(r.id),
-    )
-
-
-def _cycle_from_row(s: Any, r: CycleRow) -> Cycle:
-    targets = practice_repo.targets_of(s, r.id)
-    race = (
-        GoalRace(r.goal_distance_m, r.goal_date, r.goal_time_s)
-        if r.goal_distance_m and r.goal_date
-        else None
-    )
-    return Cycle(r.name, r.start, r.end, race, [_target_from_row(t) for t in targets], id=int(r.id))
-
-
 def create_cycle(db: Database, cycle: Cycle) -> int:
     """Store a cycle with its targets; returns its id."""
     with db.session() as s, s.begin():
@@ -184,7 +165,7 @@ def _target_row(cycle_id: int | None, t: TargetSpec) -> TargetRow:
 
 def list_cycles(db: Database) -> list[Cycle]:
     with db.session() as s:
-        return [_cycle_from_row(s, r) for r in practice_repo.cycles_by_start(s)]
+        return practice_repo.cycles(s)
 
 
 def get_cycle(db: Database, cycle_id: int | None, *, today: date) -> Cycle:
@@ -195,9 +176,10 @@ def get_cycle(db: Database, cycle_id: int | None, *, today: date) -> Cycle:
             if c.id == cycle_id:
                 return c
         raise ValueError(f"no cycle {cycle_id}; see `deliberun cycle list`")
-    if not cycles:
+    found = cycle_in_force(cycles, today)
+    if found is None:
         raise ValueError("no cycle yet: create one with `deliberun cycle create NAME --start ...`")
-    return current_cycle(cycles, today) or max(cycles, key=lambda c: c.start)
+    return found
 
 
 def add_target(db: Database, cycle_id: int | None, target: TargetSpec, *, today: date) -> int:
@@ -218,14 +200,14 @@ def _target_or_error(s: Any, target_id: int) -> TargetRow:
 
 def get_target(db: Database, target_id: int) -> TargetSpec:
     with db.session() as s:
-        return _target_from_row(_target_or_error(s, target_id))
+        return practice_repo.target_spec(_target_or_error(s, target_id))
 
 
 def set_target_goal(db: Database, target_id: int, goal: float) -> TargetSpec:
     """Change a target's goal; returns the target as stored."""
     with db.session() as s, s.begin():
         row = _target_or_error(s, target_id)
-        spec = _target_from_row(row)
+        spec = practice_repo.target_spec(row)
         spec.goal = goal
         spec.validate()
         row.goal = goal
@@ -236,7 +218,7 @@ def remove_target(db: Database, target_id: int) -> TargetSpec:
     """Drop a target from its cycle (to make room for another); returns what was dropped."""
     with db.session() as s, s.begin():
         row = _target_or_error(s, target_id)
-        spec = _target_from_row(row)
+        spec = practice_repo.target_spec(row)
         practice_repo.delete_target(s, row)
         return spec
 

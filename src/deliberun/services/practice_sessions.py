@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from deliberun.io.activity import is_running as is_running  # re-exported
+from deliberun.practice.cycles import cycle_in_force
 from deliberun.practice.execution import (
     WORK_ZONE,
     WorkStep,
@@ -31,16 +32,17 @@ from deliberun.practice.execution import (
     unplanned_workout_reps,
     work_reps,
 )
-from deliberun.practice.journal import JournalEntry, apply_entry
+from deliberun.practice.journal import apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
-from deliberun.practice.sessions import classify_session, type_from_name
+from deliberun.practice.sessions import type_from_name, unplanned_session_type
 from deliberun.practice.targets import longest_stretch_s, split_cv_pct
 from deliberun.services.athlete import is_race
+from deliberun.services.session_types import planned_days as planned_days  # re-exported
+from deliberun.services.session_types import session_types
 from deliberun.store import practice_repo
 from deliberun.store.db import Database
 from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
-from deliberun.store.tables_practice import JournalEntryRow
 
 HISTORY_DAYS = 400
 #: Workout types whose laps and reps are read (the quality types, plus strides).
@@ -134,30 +136,6 @@ def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
     return out
 
 
-def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
-    """Planned workouts of the current plan in [since, until] (empty without a plan)."""
-    from deliberun.store import plan_repo
-
-    with db.session() as s:
-        rows = plan_repo.latest_plan_days(s, since, until)
-    return [PlannedDay(d, wt, text) for d, wt, text in rows]
-
-
-def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
-    return JournalEntry(
-        date=r.date,
-        activity_start=r.activity_start,
-        activity_id=r.activity_id,
-        rpe=r.rpe,
-        feel=r.feel,
-        sleep_h=r.sleep_h,
-        soreness=r.soreness,
-        notes=r.notes or "",
-        tags=list(r.tags or []),
-        details=list(r.details or []),
-    )
-
-
 # --------------------------------------------------------------------------- build
 
 
@@ -166,19 +144,18 @@ def _session_types(db: Database, today: date, since: date) -> dict[int, str]:
     ``models.sessions`` (detected structure only when it is clearly a workout; races
     from ``models.races``)."""
     from deliberun.models.sessions import practice_type
-    from deliberun.services.session_types import session_types
 
     return {k: practice_type(v) for k, v in session_types(db, today=today, since=since).items()}
 
 
 def _classify(row: Any) -> str:
-    """Workout type of an unplanned run (``practice.sessions.classify_session`` on the
+    """Workout type of an unplanned run (``practice.sessions.unplanned_session_type`` on the
     row's fields): a race as the athlete models see one on the row alone
     (``athlete.is_race``: the runner's mark, the importer's flag, the sub-sport), else
     from its name, its detected reps, its length."""
     race = is_race(row)
     n, mean_dur = (0, 0.0) if race or type_from_name(row.name) else _reps_info(row.reps_info)
-    return classify_session(
+    return unplanned_session_type(
         name=row.name,
         race=race,
         n_reps=n,
@@ -278,13 +255,9 @@ def _time_in_band(
 
 def _goal_pace(db: Database, today: date) -> float | None:
     """Goal race pace of the current cycle [s/km], for the marathon-pace stretch."""
-    from deliberun.services.practice import get_cycle
-
-    try:
-        cycle = get_cycle(db, None, today=today)
-    except ValueError:
-        return None
-    return cycle.goal_race.goal_pace_s_per_km if cycle.goal_race else None
+    with db.session() as s:
+        cycle = cycle_in_force(practice_repo.cycles(s), today)
+    return cycle.goal_race.goal_pace_s_per_km if cycle and cycle.goal_race else None
 
 
 def build_sessions(
@@ -369,7 +342,10 @@ def load_state_on(db: Database, day: date, state: dict[str, Any] | None = None) 
 def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> None:
     since = min((x.local_date for x in sessions), default=None)
     with db.session() as s:
-        entries = [_entry_from_row(r) for r in practice_repo.journal_rows(s, since, by_date=False)]
+        entries = [
+            practice_repo.journal_entry(r)
+            for r in practice_repo.journal_rows(s, since, by_date=False)
+        ]
     by_id = {x.activity_id: x for x in sessions}
     by_date: dict[date, list[Session]] = {}
     for x in sessions:

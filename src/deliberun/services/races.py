@@ -16,7 +16,7 @@ from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.services import verdict_keys as vk
-from deliberun.store import athlete_repo, settings_repo, verdicts_repo
+from deliberun.store import athlete_repo, practice_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
 from deliberun.store.tables_core import ActivityRow
@@ -138,10 +138,9 @@ def _estimated_hr_max(rows: list[Any], is_running: Any) -> float | None:
 
 def goal_races(db: Database) -> list[tuple[float, date]]:
     """``(distance m, date)`` of the goal races of the runner's cycles."""
-    from deliberun.services.practice import list_cycles
-
     try:
-        cycles = list_cycles(db)
+        with db.session() as s:
+            cycles = practice_repo.cycles(s)
     except Exception:  # noqa: BLE001 - no practice tables yet: no goal races
         return []
     return [(c.goal_race.distance_m, c.goal_race.date) for c in cycles if c.goal_race]

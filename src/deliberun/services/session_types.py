@@ -10,9 +10,10 @@ from typing import Any
 from deliberun.io.activity import is_running
 from deliberun.models import races as rc
 from deliberun.models import sessions as ses
+from deliberun.practice.review import PlannedDay
 from deliberun.services import verdict_keys as vk
 from deliberun.services.races import km_paces, race_verdicts
-from deliberun.store import settings_repo, verdicts_repo
+from deliberun.store import plan_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 
 
@@ -22,6 +23,13 @@ def _f(x: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None
+
+
+def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
+    """Planned workouts of the current plan in [since, until] (empty without a plan)."""
+    with db.session() as s:
+        rows = plan_repo.latest_plan_days(s, since, until)
+    return [PlannedDay(d, wt, text) for d, wt, text in rows]
 
 
 def threshold_speed(db: Database, *, today: date) -> float | None:
@@ -101,8 +109,6 @@ def session_rows(
 ) -> tuple[list[Any], dict[date, str]]:
     """The light rows of the runs from ``since`` to ``today`` and the plan's types by day
     from the day before the first (as ``session_types`` reads them)."""
-    from deliberun.services.practice_sessions import planned_days
-
     with db.session() as s:
         rows = [r for r in verdicts_repo.light_activities(s, until=today, since=since)
                 if is_running(r.sport)]  # fmt: skip
@@ -136,7 +142,6 @@ def session_types(
     types stored with the runs when every one was judged on the inputs of now
     (``services.stored_verdicts``; ``stored_ok=False``: judge them all)."""
     from deliberun.services.athlete import _rows_and_metrics, shared_history
-    from deliberun.services.practice_sessions import planned_days
 
     with shared_history():
         if stored_ok:

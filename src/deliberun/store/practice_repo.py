@@ -16,6 +16,9 @@ from typing import Any
 from sqlalchemy import delete, literal_column, select
 from sqlalchemy.orm import Session
 
+from deliberun.practice.cycles import Cycle, GoalRace
+from deliberun.practice.journal import JournalEntry
+from deliberun.practice.targets import TargetSpec
 from deliberun.store.repository import LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
@@ -148,6 +151,22 @@ def journal_rows(
     return list(session.scalars(q))
 
 
+def journal_entry(r: JournalEntryRow) -> JournalEntry:
+    """The journal entry a stored row holds (a domain object: services never see the row)."""
+    return JournalEntry(
+        date=r.date,
+        activity_start=r.activity_start,
+        activity_id=r.activity_id,
+        rpe=r.rpe,
+        feel=r.feel,
+        sleep_h=r.sleep_h,
+        soreness=r.soreness,
+        notes=r.notes or "",
+        tags=list(r.tags or []),
+        details=list(r.details or []),
+    )
+
+
 def imported_ratings(
     session: Session, since: date | None = None, until: date | None = None
 ) -> list[tuple[Any, ...]]:
@@ -197,6 +216,33 @@ def delete_cycles_named(session: Session, name: str) -> None:
 
 def cycles_by_start(session: Session) -> list[CycleRow]:
     return list(session.scalars(select(CycleRow).order_by(CycleRow.start)))
+
+
+def cycles(session: Session) -> list[Cycle]:
+    """The runner's cycles with their goal races and targets, by start."""
+    return [_cycle(session, r) for r in cycles_by_start(session)]
+
+
+def _cycle(session: Session, r: CycleRow) -> Cycle:
+    race = (
+        GoalRace(r.goal_distance_m, r.goal_date, r.goal_time_s)
+        if r.goal_distance_m and r.goal_date
+        else None
+    )
+    targets = [target_spec(t) for t in targets_of(session, r.id)]
+    return Cycle(r.name, r.start, r.end, race, targets, id=int(r.id))
+
+
+def target_spec(r: TargetRow) -> TargetSpec:
+    """The target a stored row holds."""
+    return TargetSpec(
+        kind=r.kind,
+        goal=r.goal,
+        name=r.name or "",
+        params=dict(r.params or {}),
+        higher_is_better=r.higher_is_better,
+        id=int(r.id),
+    )
 
 
 def targets_of(session: Session, cycle_id: int) -> list[TargetRow]:
