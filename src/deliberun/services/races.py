@@ -16,7 +16,7 @@ from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.services import verdict_keys as vk
-from deliberun.store import athlete_repo, practice_repo, settings_repo, verdicts_repo
+from deliberun.store import athlete_repo, plan_repo, practice_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
 from deliberun.store.tables_core import ActivityRow
@@ -148,12 +148,12 @@ def goal_races(db: Database) -> list[tuple[float, date]]:
 
 def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     """The workout type the plan in force had on each of ``days`` (quality first)."""
-    from deliberun.services.plan import days_in_force
-
     if not days:
         return {}
+    with db.session() as s:  # the plan in force on each day (``services.plan.days_in_force``)
+        planned = plan_repo.days_in_force(s, min(days), max(days))
     out: dict[date, str] = {}
-    for p in days_in_force(db, min(days), max(days)):
+    for p in planned:
         if p.workout_type not in ("easy", "recovery", "rest") or p.date not in out:
             out[p.date] = p.workout_type
     return out
