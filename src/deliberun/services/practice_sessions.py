@@ -35,7 +35,7 @@ from deliberun.practice.execution import (
 from deliberun.practice.journal import apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
-from deliberun.practice.sessions import type_from_name, unplanned_session_type
+from deliberun.practice.sessions import unplanned_session_type
 from deliberun.practice.targets import longest_stretch_s, split_cv_pct
 from deliberun.services.athlete import is_race
 from deliberun.services.session_types import planned_days as planned_days  # re-exported
@@ -153,11 +153,10 @@ def _classify(row: Any) -> str:
     row's fields): a race as the athlete models see one on the row alone
     (``athlete.is_race``: the runner's mark, the importer's flag, the sub-sport), else
     from its name, its detected reps, its length."""
-    race = is_race(row)
-    n, mean_dur = (0, 0.0) if race or type_from_name(row.name) else _reps_info(row.reps_info)
+    n, mean_dur = _reps_info(row.reps_info)
     return unplanned_session_type(
         name=row.name,
-        race=race,
+        race=is_race(row),
         n_reps=n,
         mean_rep_s=mean_dur,
         distance_m=_f(row.distance_m),
