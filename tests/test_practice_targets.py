@@ -6,7 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from deliberun.practice.cycles import Cycle, GoalRace, TooManyTargetsError, current_cycle
+from deliberun.practice.cycles import (
+    Cycle,
+    GoalRace,
+    TooManyTargetsError,
+    current_cycle,
+    cycle_in_force,
+)
 from deliberun.practice.session import Session
 from deliberun.practice.targets import (
     TARGET_KINDS,
@@ -56,6 +62,17 @@ def test_goal_race_pace_and_current_cycle() -> None:
     b = Cycle("B", START + timedelta(days=100), START + timedelta(days=150))
     assert current_cycle([a, b], START + timedelta(days=10)) is a
     assert current_cycle([a, b], START + timedelta(days=95)) is None
+
+
+def test_the_cycle_in_force() -> None:
+    """The cycle holding the day, else the latest-starting one (``practice.get_cycle``,
+    the goal pace of the sessions and the goal races of the race classifier)."""
+    a = Cycle("A", START, START + timedelta(days=90))
+    b = Cycle("B", START + timedelta(days=100), START + timedelta(days=150))
+    assert cycle_in_force([a, b], START + timedelta(days=10)) is a
+    assert cycle_in_force([a, b], START + timedelta(days=95)) is b  # between: the latest
+    assert cycle_in_force([b, a], START - timedelta(days=30)) is b  # before all: the latest
+    assert cycle_in_force([], START) is None
 
 
 def _tempos(n: int, start: date, pace0: float, per_week: float) -> list[Session]:
