@@ -11,17 +11,20 @@ the database. No function commits: the caller owns the transaction.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, literal_column, select
 from sqlalchemy.orm import Session
 
-from deliberun.practice.cycles import Cycle, GoalRace
-from deliberun.practice.journal import JournalEntry
-from deliberun.practice.targets import TargetSpec
 from deliberun.store.repository import LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
+
+if TYPE_CHECKING:  # the domain types are imported where a row becomes one: practice.targets
+    # imports scipy (about 1 s CPU), which the race classifier's reads need not pay
+    from deliberun.practice.cycles import Cycle
+    from deliberun.practice.journal import JournalEntry
+    from deliberun.practice.targets import TargetSpec
 
 #: The lap and rep fields the execution reads (the rest of each record is not parsed).
 LAP_FIELDS = ("intensity", "trigger", "duration_s", "pace_s_per_km", "gap_pace_s_per_km")
@@ -153,6 +156,8 @@ def journal_rows(
 
 def journal_entry(r: JournalEntryRow) -> JournalEntry:
     """The journal entry a stored row holds (a domain object: services never see the row)."""
+    from deliberun.practice.journal import JournalEntry
+
     return JournalEntry(
         date=r.date,
         activity_start=r.activity_start,
@@ -224,6 +229,8 @@ def cycles(session: Session) -> list[Cycle]:
 
 
 def _cycle(session: Session, r: CycleRow) -> Cycle:
+    from deliberun.practice.cycles import Cycle, GoalRace
+
     race = (
         GoalRace(r.goal_distance_m, r.goal_date, r.goal_time_s)
         if r.goal_distance_m and r.goal_date
@@ -235,6 +242,8 @@ def _cycle(session: Session, r: CycleRow) -> Cycle:
 
 def target_spec(r: TargetRow) -> TargetSpec:
     """The target a stored row holds."""
+    from deliberun.practice.targets import TargetSpec
+
     return TargetSpec(
         kind=r.kind,
         goal=r.goal,
