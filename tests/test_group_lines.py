@@ -202,7 +202,8 @@ def test_touch_moves_a_version_and_a_code_change_builds_every_line_again(
     before = _versions(db)
     with db.admin_session() as s, s.begin():
         eve_id = s.scalar(select(AthleteRow.id).where(AthleteRow.name == "eve"))
-        dv.touch(s, int(eve_id))
+        assert eve_id is not None
+        dv.touch(s, eve_id)
     assert _versions(db) == {**before, "eve": before["eve"] + 1}
     assert grp._group(db, today=today, names=None)[1] == 1
     stored = _doc(grp.group(db, today=today))
