@@ -222,3 +222,24 @@ def test_the_written_table_of_each_statement() -> None:
     assert dv.written_table("DELETE FROM streams WHERE activity_id = 1") == "streams"
     assert dv.written_table("SELECT * FROM activities") is None
     assert "group_lines" in dv.CACHE_TABLES and "stored_verdicts" in dv.CACHE_TABLES
+
+
+def test_an_experiment_stored_around_its_checks_does_not_take_the_view_down(
+    tmp_path: Path,
+) -> None:
+    """A before/after experiment without its change date (a row written around the
+    service's checks, as tests/test_store_athletes.py does) made the whole group view
+    raise ``ValueError``; its line now lists it as one that cannot be judged."""
+    from deliberun.store.tables_practice import ExperimentRow
+
+    db = Database(tmp_path / "g.db")
+    import_paths(db, FILES[:5], workers=1, now=NOW)
+    with db.session() as s, s.begin():
+        s.add(ExperimentRow(id="sleep", change="sleeps more", metric="rpe",
+                            assignment="before_after", status="running"))  # fmt: skip
+    line = grp.group(db, today=date(2021, 4, 20))["athletes"][0]
+    assert [(e["id"], e["state"], e["verdict"]) for e in line["experiments"]] == [
+        ("sleep", "invalid", None)
+    ]
+    assert "needs change_date" in line["experiments"][0]["words"]
+    assert not [f for f in line["flags"] if f["kind"] == "experiment"]

@@ -324,6 +324,15 @@ def _experiments(
     out = []
     first = sessions[0].local_date if sessions else today
     for spec, since in running:
+        try:
+            spec.validate()
+        except ValueError as exc:  # a stored row its own checks refuse (written around
+            # them): listed as such, so one bad row does not take the whole group view down
+            out.append({"id": spec.id, "change": spec.change, "interim": True,
+                        "state": "invalid", "verdict": None, "sessions": 0,
+                        "planned_sessions": spec.planned_sessions,
+                        "words": f"cannot be judged: {exc}"})  # fmt: skip
+            continue
         ss = sessions if since >= first else [x for x in runs if x.local_date >= since]
         res = analyze_experiment(spec, [x for x in ss if x.local_date <= today])
         out.append(
