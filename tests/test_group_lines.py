@@ -243,3 +243,15 @@ def test_an_experiment_stored_around_its_checks_does_not_take_the_view_down(
     ]
     assert "needs change_date" in line["experiments"][0]["words"]
     assert not [f for f in line["flags"] if f["kind"] == "experiment"]
+
+
+def test_an_import_into_a_group_stores_the_importers_line(tmp_path: Path) -> None:
+    """A lone runner's import stores no line (no group to view); once the database holds
+    a group, an import stores the importing athlete's line as of the day after it."""
+    db = Database(tmp_path / "g.db")
+    import_paths(db, FILES[:3], workers=1, now=NOW)
+    add_athlete(db, "eve", now=NOW)
+    import_paths(db.for_athlete("eve"), FILES[3:5], workers=1, now=NOW)
+    today = NOW.date()  # later than every run of theirs
+    assert grp._group(db, today=today, names=["eve"])[1] == 0  # stored by the import
+    assert grp._group(db, today=today, names=["me"])[1] == 1  # imported alone: built now

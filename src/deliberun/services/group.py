@@ -141,27 +141,30 @@ def _store(db: Database, today: date, built: dict[int, tuple[int, str, Any]]) ->
         log.warning("group lines not stored (%s); the next view builds them again", exc)
 
 
-def refresh(db: Database, *, today: date) -> int:
-    """Build and store the line of every athlete whose stored line is missing or stale
-    as of ``today``; returns how many lines were built."""
-    return _group(db, today=today, names=None)[1]
+def refresh(db: Database, *, today: date, names: Iterable[str] | None = None) -> int:
+    """Build and store the line of every athlete in ``names`` (default: all) whose stored
+    line is missing or stale as of ``today``; returns how many lines were built."""
+    return _group(db, today=today, names=names)[1]
 
 
 def refresh_after_write(db: Database, *, now: datetime | None = None) -> int:
-    """After an import: :func:`refresh` as of the later of ``now``'s date (default: the
-    clock) and the last run's day (as ``stored_verdicts.refresh_after_write``), when the
-    database holds a group (a lone runner has no group view to make faster). Any error
-    is logged, never raised: the import it follows stands."""
+    """After an import: :func:`refresh` of the importing athlete's line as of the later
+    of ``now``'s date (default: the clock) and their last run's day (as
+    ``stored_verdicts.refresh_after_write``), when the database holds a group (a lone
+    runner has no group view to make faster). Any error is logged, never raised: the
+    import it follows stands."""
     from deliberun.store import athletes_repo, verdicts_repo
 
     try:
         with db.admin_session() as s:
-            if len(athletes_repo.athletes(s)) < 2:
-                return 0
+            everyone = athletes_repo.athletes(s)
+        if len(everyone) < 2:
+            return 0
+        name = next(a["name"] for a in everyone if a["id"] == db.athlete_id)
         with db.session() as s:
             last = verdicts_repo.last_day(s)
         today = (now or datetime.now(UTC)).date()
-        return refresh(db, today=max(today, last) if last else today)
+        return refresh(db, today=max(today, last) if last else today, names=[name])
     except Exception:  # a cache: the import stands, the next view builds the lines
         log.exception("group lines not refreshed after the import")
         return 0
