@@ -255,3 +255,33 @@ def test_an_import_into_a_group_stores_the_importers_line(tmp_path: Path) -> Non
     today = NOW.date()  # later than every run of theirs
     assert grp._group(db, today=today, names=["eve"])[1] == 0  # stored by the import
     assert grp._group(db, today=today, names=["me"])[1] == 1  # imported alone: built now
+
+
+def test_the_group_dashboards_warm_up_stores_every_line(tmp_path: Path) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from deliberun.web.group_app import create_group_app
+
+    db = Database(tmp_path / "g.db")
+    import_paths(db, FILES[:3], workers=1, now=NOW)
+    add_athlete(db, "eve", now=NOW)
+    import_paths(db.for_athlete("eve"), FILES[3:5], workers=1, now=NOW)
+    day = date(2021, 4, 20)
+    with db.admin_session() as s:
+        assert not grp_stored(s, day)
+    app = create_group_app(db.url, today=day, warm=True)
+    with TestClient(app, base_url="http://127.0.0.1") as client:  # runs the lifespan
+        deadline, stored = time.monotonic() + 120, 0
+        while time.monotonic() < deadline and stored < 2:
+            time.sleep(0.2)
+            with db.admin_session() as s:
+                stored = len(grp_stored(s, day))
+        assert stored == 2  # before any request: the warm-up stored them
+        assert client.get("/api/group").status_code == 200
+    assert grp._group(db, today=day, names=None)[1] == 0
+
+
+def grp_stored(s: Any, day: date) -> list[Any]:
+    return list(s.scalars(select(GroupLineRow.athlete_id).where(GroupLineRow.as_of == day)))
