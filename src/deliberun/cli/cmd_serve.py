@@ -162,7 +162,7 @@ def _group_app(ctx: typer.Context, read_only: bool, hosts: frozenset[str], pinne
     try:
         if len(list_athletes(db)) < 2:
             return None
-        return create_group_app(db.url, read_only=read_only, today=pinned, hosts=hosts)
+        return create_group_app(db.url, read_only=read_only, today=pinned, hosts=hosts, warm=True)
     finally:
         db.dispose()
 

@@ -8,20 +8,39 @@ journal ratings that disagree with the data (``practice.journal.rpe_disagreement
 weekly review's rule), the running experiments with their state and verdict, the
 nemesis workouts, and the days since their data last arrived. The flags, with their
 evidence in words, come from ``practice.attention``; the lines are sorted by them.
+
+Stored lines (migration 0015_data_versions): building a line reads the athlete's history
+(about 0.2 s of CPU each), so each line is kept (``store.group_lines_repo``) with a key of
+everything it was built on: the as-of date, the athlete's data version (moved by every
+write to their data in the write's own transaction, ``store.data_version``), a digest of
+the source of the code that builds lines (:func:`code_digest`), the athlete's name and
+the settings it read. :func:`group` uses a stored line only when its key is the key now,
+else builds the line and stores it; so a stored line is a cache, and no write path has to
+refresh it for the view to be right. An import refreshes them (:func:`refresh_after_write`)
+and ``deliberun serve``'s warm-up builds them, so the next view reads them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 from deliberun.practice import attention as att
 from deliberun.practice.session import Session
 from deliberun.store.db import Database
 
+log = logging.getLogger(__name__)
+
 #: Re-exported for callers that speak of a silence (``practice.attention.STALE_DAYS``).
 STALE_DAYS = att.STALE_DAYS
+
+#: The package folders whose code does not build a line (what the user sees it through).
+NOT_LINE_CODE = ("cli", "web")
 
 
 def group(db: Database, *, today: date, names: Iterable[str] | None = None) -> dict[str, Any]:
@@ -30,16 +49,125 @@ def group(db: Database, *, today: date, names: Iterable[str] | None = None) -> d
 
     ``AthleteError`` for a name the database does not hold.
     """
-    from deliberun.store import athletes_repo
+    return _group(db, today=today, names=names)[0]
+
+
+def _group(db: Database, *, today: date, names: Iterable[str] | None) -> tuple[dict[str, Any], int]:
+    """:func:`group`'s document and how many lines it built (the others were stored)."""
+    from deliberun.store import athletes_repo, data_version, group_lines_repo
 
     end = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
     with db.admin_session() as s:
         everyone = athletes_repo.athletes(s)
+        # the versions before any data a line reads: a line is never newer than its key says
+        versions = data_version.versions(s, (a["id"] for a in everyone))
         facts = athletes_repo.runs_up_to(s, today, end)
+        kept = group_lines_repo.stored(s, versions, today)
     chosen = _chosen(everyone, names)
-    lines = [_line(db.for_athlete(a["name"]), a, facts.get(a["id"]), today, end) for a in chosen]
-    lines.sort(key=lambda x: x.pop("_key"))
-    return {"today": today.isoformat(), "athletes": lines}
+    lines, built = [], {}
+    for a in chosen:
+        adb = db.for_athlete(a["name"])
+        key = line_key(versions[a["id"]], a["name"], today, _settings_read(adb))
+        hit = kept.get(a["id"])
+        if hit is not None and hit[0] == key:
+            line = dict(hit[1])
+        else:
+            line = _line(adb, a, facts.get(a["id"]), today, end)
+            built[a["id"]] = (versions[a["id"]], key, dict(line))
+        lines.append(line)
+    if built:
+        _store(db, today, built)
+    lines.sort(key=lambda x: tuple(x.pop("_key")))
+    return {"today": today.isoformat(), "athletes": lines}, len(built)
+
+
+@cache
+def code_digest() -> str:
+    """SHA-1 of the source of every module of the package but the CLI and the web pages:
+    the code that builds a line (its rules, models and words) is somewhere in there, so a
+    change to any of it builds every line again (a frozen build without sources: the
+    package version)."""
+    import deliberun
+
+    root = Path(deliberun.__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*.py")
+                   if p.relative_to(root).parts[0] not in NOT_LINE_CODE)  # fmt: skip
+    h = hashlib.sha1()
+    for p in files:
+        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    if not files:
+        h.update(str(getattr(deliberun, "__version__", "?")).encode())
+    return h.hexdigest()
+
+
+def line_key(version: int, name: str, today: date, settings: Any) -> str:
+    """The key of a line: what it was built on (see the module's docstring)."""
+    return hashlib.sha1(
+        repr((code_digest(), int(version), name, today.isoformat(), settings)).encode()
+    ).hexdigest()
+
+
+def _settings_read(db: Database) -> Any:
+    """The athlete's settings a line reads (its thresholds and the models' settings)."""
+    from dataclasses import asdict
+
+    from deliberun.services.athlete_settings import model_settings
+    from deliberun.store import settings_repo
+
+    with db.session() as s:
+        st = asdict(settings_repo.get_settings(s))
+    return (sorted(st.items()), sorted(model_settings(db).items()))
+
+
+def _save_lines(db: Database, today: date, built: dict[int, tuple[int, str, Any]]) -> None:
+    from deliberun.store import group_lines_repo
+
+    with db.admin_session() as s, s.begin():
+        group_lines_repo.save(s, today, built)
+
+
+def _store(db: Database, today: date, built: dict[int, tuple[int, str, Any]]) -> None:
+    """Keep the lines just built; a cache, so a failure (a read-only database) is logged
+    and the view stands."""
+    from deliberun.jsonable import strict
+    from deliberun.store.retry import is_database_error, retry_write
+
+    as_json = {a: (v, k, strict(line)) for a, (v, k, line) in built.items()}
+    try:
+        retry_write(partial(_save_lines, db, today, as_json), retry_integrity=True)
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
+        log.warning("group lines not stored (%s); the next view builds them again", exc)
+
+
+def refresh(db: Database, *, today: date, names: Iterable[str] | None = None) -> int:
+    """Build and store the line of every athlete in ``names`` (default: all) whose stored
+    line is missing or stale as of ``today``; returns how many lines were built."""
+    return _group(db, today=today, names=names)[1]
+
+
+def refresh_after_write(db: Database, *, now: datetime | None = None) -> int:
+    """After an import: :func:`refresh` of the importing athlete's line as of the later
+    of ``now``'s date (default: the clock) and their last run's day (as
+    ``stored_verdicts.refresh_after_write``), when the database holds a group (a lone
+    runner has no group view to make faster). Any error is logged, never raised: the
+    import it follows stands."""
+    from deliberun.store import athletes_repo, verdicts_repo
+
+    try:
+        with db.admin_session() as s:
+            everyone = athletes_repo.athletes(s)
+        if len(everyone) < 2:
+            return 0
+        name = next(a["name"] for a in everyone if a["id"] == db.athlete_id)
+        with db.session() as s:
+            last = verdicts_repo.last_day(s)
+        today = (now or datetime.now(UTC)).date()
+        return refresh(db, today=max(today, last) if last else today, names=[name])
+    except Exception:  # a cache: the import stands, the next view builds the lines
+        log.exception("group lines not refreshed after the import")
+        return 0
 
 
 def group_page(db: Database, *, today: date, names: Iterable[str] | None = None) -> dict[str, Any]:
@@ -199,6 +327,15 @@ def _experiments(
     out = []
     first = sessions[0].local_date if sessions else today
     for spec, since in running:
+        try:
+            spec.validate()
+        except ValueError as exc:  # a stored row its own checks refuse (written around
+            # them): listed as such, so one bad row does not take the whole group view down
+            out.append({"id": spec.id, "change": spec.change, "interim": True,
+                        "state": "invalid", "verdict": None, "sessions": 0,
+                        "planned_sessions": spec.planned_sessions,
+                        "words": f"cannot be judged: {exc}"})  # fmt: skip
+            continue
         ss = sessions if since >= first else [x for x in runs if x.local_date >= since]
         res = analyze_experiment(spec, [x for x in ss if x.local_date <= today])
         out.append(

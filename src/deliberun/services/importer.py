@@ -28,6 +28,7 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
+from deliberun.services import group
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
 from deliberun.store.db import Database, Session
@@ -447,6 +448,7 @@ def import_paths(
         import_plan(db, pf, report, now)
     if report.imported or report.duplicates or report.manual or report.runner_files:
         refresh_after_write(db, now=now)  # the new runs' verdicts, for the next cold page
+        group.refresh_after_write(db, now=now)  # this athlete's group line (logs, never fails)
     return report
 
 

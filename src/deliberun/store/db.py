@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session as _Session
 from sqlalchemy.orm import SessionTransaction, sessionmaker
 
-from deliberun.store import scope
+from deliberun.store import data_version, scope
 from deliberun.store.scope import ATHLETE_KEY
 
 __all__ = [
@@ -53,6 +53,7 @@ class Session(_Session):
 
 
 scope.install(Session)
+data_version.install_session(Session)  # each commit moves the versions of whose data it wrote
 
 
 def default_db_path() -> Path:
@@ -131,6 +132,12 @@ def _query_only(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
 
 
 def make_engine(url: str) -> Engine:
+    engine = _make_engine(url)
+    data_version.install_engine(engine)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         ro = read_only_url(url)
         engine = create_engine(ro or url, connect_args={"timeout": 30})

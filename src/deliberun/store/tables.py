@@ -15,6 +15,7 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_courses.py   | 0008_courses (courses, run track profiles, segments) | courses |
 | tables_verdicts.py  | 0012_stored_verdicts (each run's race verdict and session type, with the key of their inputs) | pages |
 | tables_athletes.py  | 0011_athletes (athletes; ``athlete_id`` on every runner's table, ``base.Owned``) | whose data |
+| tables_group.py     | 0015_data_versions (each athlete's data version; stored group lines with their key) | coach mode |
 | tables_accounts.py  | 0013_accounts (logins of ``serve --multi``, coach → athletes, coach notes) | coach mode |
 """
 
@@ -26,6 +27,7 @@ from deliberun.store import (  # noqa: F401
     tables_athletes,
     tables_core,
     tables_courses,
+    tables_group,
     tables_plan,
     tables_practice,
     tables_verdicts,

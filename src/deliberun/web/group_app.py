@@ -16,8 +16,10 @@ other page says to choose an athlete (404). Each athlete's dashboard is the one-
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from http.cookies import SimpleCookie
 from typing import Any
@@ -35,8 +37,12 @@ from deliberun.web.cache import PageCache
 from deliberun.web.routes import page_key, render
 from deliberun.web.security import SecurityMiddleware
 
+log = logging.getLogger(__name__)
+
 #: The cookie naming whose dashboard the browser shows.
 COOKIE = "deliberun_athlete"
+#: How often the warm-up thread looks for a changed database [s] (as ``web.app``'s).
+WARM_INTERVAL_S = 2.0
 
 
 def create_group_app(
@@ -46,17 +52,51 @@ def create_group_app(
     today: Callable[[], date] | date | None = None,
     page_cache: bool = True,
     hosts: frozenset[str] | None = None,
+    warm: bool = False,
 ) -> GroupDispatch:
-    """The group page plus one dashboard per athlete of the database at ``db_url``."""
+    """The group page plus one dashboard per athlete of the database at ``db_url``.
+
+    ``warm``: a background thread stores every athlete's group line whenever the
+    database (or the date) changed, so the group page reads stored lines
+    (``services.group``; ``deliberun serve`` turns it on, unless read-only)."""
     return GroupDispatch(db_url, read_only=read_only, today=today, page_cache=page_cache,
-                         hosts=hosts)  # fmt: skip
+                         hosts=hosts, warm=warm)  # fmt: skip
+
+
+def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTERVAL_S) -> None:
+    """Store the group lines whenever the database (or the date) changed."""
+    from deliberun.services.group import refresh
+
+    last: tuple[Any, ...] | None = None
+    while not stop.is_set():
+        state = (app.state.cache.fingerprint(), app.state.today())
+        if state != last:
+            try:
+                if refresh(app.state.db, today=state[1]):
+                    state = (app.state.cache.fingerprint(), state[1])  # its own write
+            except Exception:  # the page then builds the lines itself
+                log.exception("storing the group lines failed")
+            last = state
+        stop.wait(interval_s)
+
+
+@asynccontextmanager
+async def _warming(app: FastAPI) -> AsyncIterator[None]:
+    stop = threading.Event()
+    thread = threading.Thread(target=warm_loop, args=(app, stop), daemon=True, name="dr-group")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
 
 
 def _group_pages(db: Database, read_only: bool, today: Callable[[], date], cache: bool,
-                 hosts: frozenset[str] | None) -> FastAPI:  # fmt: skip
+                 hosts: frozenset[str] | None, warm: bool = False) -> FastAPI:  # fmt: skip
     from deliberun.services.group import group_page
 
-    app = FastAPI(title="deliberun group", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="deliberun group", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_warming if warm and not read_only else None)  # fmt: skip
     app.state.db, app.state.read_only, app.state.today = db, read_only, today
     app.state.cache = PageCache(db.url, max_entries=8 if cache else 0)
     app.state.templates = make_templates(read_only, athlete=None)
@@ -108,7 +148,7 @@ class GroupDispatch:
     """ASGI: the group pages, or the chosen athlete's dashboard."""
 
     def __init__(self, db_url: str, *, read_only: bool, today: Any, page_cache: bool,
-                 hosts: frozenset[str] | None) -> None:  # fmt: skip
+                 hosts: frozenset[str] | None, warm: bool = False) -> None:  # fmt: skip
         self.db = Database(db_url)
         self.db_url, self.read_only, self.page_cache, self.hosts = (
             db_url,
@@ -117,7 +157,7 @@ class GroupDispatch:
             hosts,
         )
         self.today: Callable[[], date] = today_of(today)
-        self.group = _group_pages(self.db, read_only, self.today, page_cache, hosts)
+        self.group = _group_pages(self.db, read_only, self.today, page_cache, hosts, warm)
         self.apps: dict[str, FastAPI] = {}
         self._lock = threading.Lock()
 
