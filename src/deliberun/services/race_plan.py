@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.io.errors import ReadError
 from deliberun.io.geo import haversine_cumulative
+from deliberun.io.gpx_course import read_gpx_course
 from deliberun.plan.race_plan import race_plan
 from deliberun.store import courses_repo as cr
 from deliberun.store.db import Database
@@ -22,9 +24,6 @@ BAND_S_PER_KM = 4.0
 
 
 def _course_arrays(path: Path) -> tuple[np.ndarray, np.ndarray, str]:
-    from deliberun.io.errors import ReadError
-    from deliberun.io.gpx_course import read_gpx_course
-
     try:
         lat, lon, ele = read_gpx_course(path)
     except ReadError as exc:
