@@ -10,7 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from deliberun.services.backup import backup
 from deliberun.store import athletes_repo as repo
+from deliberun.store.backup import pg_dump_advice
 from deliberun.store.db import Database, sqlite_files
 from deliberun.store.errors import AthleteError
 
@@ -38,8 +40,6 @@ def add_athlete(db: Database, name: str, *, now: datetime) -> dict[str, Any]:
 def default_backup(db: Database, name: str, *, now: datetime) -> Path:
     """Where ``athlete remove`` backs the database up: beside its file, named with the
     athlete and the time. ``ValueError`` for a server database (use its own pg_dump)."""
-    from deliberun.store.backup import pg_dump_advice
-
     files = sqlite_files(db.url)
     if files is None:
         raise ValueError(f"{pg_dump_advice(db.url)}; then remove with --no-backup")
@@ -61,8 +61,6 @@ def remove_athlete(db: Database, name: str, *, backup_to: Path | None) -> dict[s
             raise AthleteError(f"no athlete named {name!r} (athletes: {names})")
     saved = None
     if backup_to is not None:
-        from deliberun.services.backup import backup
-
         saved = str(backup(db.url, backup_to)["backup"])
     with db.admin_session() as s, s.begin():
         runs = repo.remove_athlete(s, name)

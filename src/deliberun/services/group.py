@@ -23,6 +23,7 @@ from deliberun.practice.experiments import analyze_experiment
 from deliberun.practice.journal import rpe_disagreement
 from deliberun.practice.session import Session
 from deliberun.store.db import Database
+from deliberun.store.errors import AthleteError
 
 #: Re-exported for callers that speak of a silence (``practice.attention.STALE_DAYS``).
 STALE_DAYS = att.STALE_DAYS
@@ -58,8 +59,6 @@ def _chosen(everyone: list[dict[str, Any]], names: Iterable[str] | None) -> list
     wanted = list(dict.fromkeys(names))
     unknown = [n for n in wanted if n not in by_name]
     if unknown:
-        from deliberun.store.errors import AthleteError
-
         held = ", ".join(by_name) or "none"
         raise AthleteError(f"no athlete named {unknown[0]!r} (athletes: {held})")
     return [by_name[n] for n in wanted]

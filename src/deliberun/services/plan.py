@@ -12,6 +12,7 @@ from deliberun.errors import InvalidInput, NoPlanYet
 from deliberun.plan import adapt as adapt_mod
 from deliberun.plan import edit as edit_mod
 from deliberun.plan.compliance import week_rows, workout_rows
+from deliberun.plan.formats.fit_workout import parse_fit_workout, write_fit_workout
 from deliberun.plan.formats.ics import write_ics
 from deliberun.plan.load import plan_projection
 from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
@@ -367,7 +368,6 @@ def import_file(
     """
     if path.suffix.lower() != ".fit":
         return int(import_plan_file(db, path, now=now)["plan_id"])
-    from deliberun.plan.formats.fit_workout import parse_fit_workout
 
     w = parse_fit_workout(path.read_bytes(), name=str(path))
     wt = workout_type or infer_workout_type(w)
@@ -408,8 +408,6 @@ def export(
         )
         written.append(str(ics))
     if fit_dir is not None:
-        from deliberun.plan.formats.fit_workout import write_fit_workout
-
         fit_dir.mkdir(parents=True, exist_ok=True)
         for i, d in enumerate(plan.days):
             if d.status == "skipped" or d.date < today:
