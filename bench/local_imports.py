@@ -10,11 +10,14 @@ the CPU milliseconds the import adds once the holder is loaded: ``import holder`
 the holder would add to the holder's import. Minimum of ``--repeat`` tries (default 5),
 each a ``fork`` of one interpreter that imported the holder; a figure under
 ``REFINE_BELOW_MS`` is measured again with a fresh interpreter per try (a fork pays
-copy-on-write faults: a few ms too many on a small import). It also says whether the holder is loaded at all by ``deliberun --help``
-(the CLI imports services inside its commands), and measures the CPU time of
-``deliberun --help`` and ``deliberun today`` (on the demo history, built once into
-``bench/out/local_imports/``) as whole processes (``RUSAGE_CHILDREN``), minimum of
-``--repeat``::
+copy-on-write faults: a few ms too many on a small import). It also says whether the
+import closes a cycle (the holder is reachable from the target in the import graph,
+function-local imports included) and whether the holder is loaded at all by
+``deliberun --help`` (the CLI imports services inside its commands), and measures the
+CPU time of ``deliberun --help`` and ``deliberun today`` (on the demo history, built
+once into ``bench/out/local_imports/``) as whole processes (``RUSAGE_CHILDREN``),
+minimum of ``--repeat``. To measure another checkout with this venv, run its copy of
+this script with ``PYTHONPATH=<checkout>/src``::
 
     nice -n 10 .venv/bin/python bench/local_imports.py            # the table
     nice -n 10 .venv/bin/python bench/local_imports.py --only group.py --repeat 3
