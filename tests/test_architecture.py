@@ -13,6 +13,9 @@
   (``KNOWN_CYCLE_EDGES``) may only go away.
 - Services never import table modules (``store.tables*``); the known ones
   (``KNOWN_TABLE_IMPORTS``) may only go away.
+- A function-local import of deliberun in ``services/`` or ``web/`` is listed in
+  ``ALLOWED_LOCAL_IMPORTS`` with its reason (a measured start-up cost, a cycle it closes);
+  every other import is at the top of its module.
 """
 
 from __future__ import annotations
@@ -321,3 +324,323 @@ def test_mypy_checks_every_module() -> None:
     assert "$(PURE) $(ADAPTERS)" in make
     top = {p.name for p in SRC.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
     assert top - named == set(), f"{sorted(top - named)} are not type-checked: add to the Makefile"
+
+
+# --- function-local imports: only where a measured cost or a cycle justifies them ----
+
+#: Every function-local import of deliberun in services/ and web/ that stays local, and
+#: why: what it would add to the import of the module holding it (CPU ms and modules,
+#: ``bench/local_imports.py`` on main before issue 15c, min of 5, load 13-20 on 2 cores;
+#: below 5 ms an import goes to the top), the import cycle it closes (holder → … →
+#: holder, function-local imports included), or another issue moving it. Keyed by (file
+#: under src/deliberun, the module imported). A new local import fails the test until it
+#: is listed with a reason; a listed one that is gone fails too (the list stays honest).
+ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
+    ("services/activities.py", "deliberun.services.manual_import"): "8 ms (4 modules)",
+    (
+        "services/athlete.py",
+        "deliberun.models.detraining",
+    ): "issue 15a/15b are moving this; 5 ms (1 module)",
+    (
+        "services/athlete.py",
+        "deliberun.models.races",
+    ): "issue 15a/15b are moving this; 10 ms (1 module)",
+    (
+        "services/athlete.py",
+        "deliberun.models.vdot_day",
+    ): "issue 15a/15b are moving this; 7 ms (2 modules)",
+    (
+        "services/athlete.py",
+        "deliberun.models.vdot_evidence",
+    ): "issue 15a/15b are moving this; 0.1 ms (already loaded)",
+    (
+        "services/athlete.py",
+        "deliberun.plan.paces",
+    ): "issue 15a/15b are moving this; 3 ms (2 modules)",
+    (
+        "services/athlete.py",
+        "deliberun.services.athlete_state",
+    ): "issue 15a/15b are moving this; 0.1 ms (already loaded); closes athlete → athlete_state → athlete",
+    (
+        "services/athlete.py",
+        "deliberun.services.races",
+    ): "issue 15a/15b are moving this; 20 ms (7 modules); closes athlete → races → athlete",
+    (
+        "services/athlete_state.py",
+        "deliberun.models.vdot_history",
+    ): "issue 15b is moving this; 15 ms (5 modules)",
+    (
+        "services/athlete_state.py",
+        "deliberun.services.athlete",
+    ): "issue 15b is moving this; 32 ms (13 modules); closes athlete_state → athlete → athlete_state",
+    ("services/athlete_zones.py", "deliberun.plan.paces"): "392 ms (496 modules)",
+    (
+        "services/athlete_zones.py",
+        "deliberun.services.athlete",
+    ): "926 ms (776 modules); closes athlete_zones → athlete → … → practice_sessions → athlete_zones",
+    (
+        "services/athlete_zones.py",
+        "deliberun.services.athlete_state",
+    ): "902 ms (763 modules); closes athlete_zones → athlete_state → … → practice_sessions → athlete_zones",
+    (
+        "services/courses.py",
+        "deliberun.services.athlete_state",
+    ): "0.1 ms (already loaded); closes courses → athlete_state → … → target_rehearsals → courses",
+    ("services/demo.py", "deliberun.services.athlete"): "132 ms (70 modules)",
+    ("services/demo.py", "deliberun.services.importer"): "129 ms (79 modules)",
+    ("services/demo.py", "deliberun.services.plan"): "146 ms (74 modules)",
+    ("services/demo.py", "deliberun.services.practice"): "223 ms (91 modules)",
+    ("services/demo.py", "deliberun.services.review"): "214 ms (92 modules)",
+    ("services/demo_group.py", "deliberun.services.athletes"): "38 ms (6 modules)",
+    ("services/demo_group.py", "deliberun.services.importer"): "135 ms (76 modules)",
+    ("services/group.py", "deliberun.plan.workout"): "6 ms (4 modules)",
+    ("services/group.py", "deliberun.services.athlete"): "130 ms (71 modules)",
+    ("services/group.py", "deliberun.services.athlete_settings"): "80 ms (58 modules)",
+    ("services/group.py", "deliberun.services.plan"): "159 ms (91 modules)",
+    ("services/group.py", "deliberun.services.practice"): "176 ms (96 modules)",
+    ("services/group.py", "deliberun.services.practice_sessions"): "153 ms (75 modules)",
+    ("services/group.py", "deliberun.store.athletes_repo"): "38 ms (5 modules)",
+    ("services/group.py", "deliberun.store.strava_repo"): "44 ms (5 modules)",
+    ("services/importer.py", "deliberun.io"): "issue 15b is moving this; 0.1 ms (already loaded)",
+    (
+        "services/importer.py",
+        "deliberun.io.errors",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    ("services/importer.py", "deliberun.io.plausible"): "issue 15b is moving this; 3 ms (1 module)",
+    ("services/importer.py", "deliberun.io.sources"): "issue 15b is moving this; 10 ms (3 modules)",
+    (
+        "services/importer.py",
+        "deliberun.metrics",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    (
+        "services/importer.py",
+        "deliberun.metrics.device_totals",
+    ): "issue 15b is moving this; 2 ms (1 module)",
+    (
+        "services/importer.py",
+        "deliberun.metrics.summary",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    (
+        "services/importer.py",
+        "deliberun.practice.journal_file",
+    ): "issue 15b is moving this; 512 ms (199 modules)",
+    (
+        "services/importer.py",
+        "deliberun.services.manual_import",
+    ): "issue 15b is moving this; 12 ms (4 modules); closes importer → manual_import → importer",
+    (
+        "services/importer.py",
+        "deliberun.services.plan",
+    ): "issue 15b is moving this; 65 ms (34 modules)",
+    (
+        "services/importer.py",
+        "deliberun.services.practice",
+    ): "issue 15b is moving this; 595 ms (267 modules)",
+    (
+        "services/importer.py",
+        "deliberun.services.same_run_store",
+    ): "issue 15b is moving this; 6 ms (3 modules)",
+    (
+        "services/importer.py",
+        "deliberun.store.db",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    ("services/importer.py", "deliberun.store.errors"): "issue 15b is moving this; 2 ms (1 module)",
+    (
+        "services/importer.py",
+        "deliberun.store.retry",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    (
+        "services/importer.py",
+        "deliberun.store.settings_repo",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    (
+        "services/manual_import.py",
+        "deliberun.io.activity",
+    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    (
+        "services/manual_import.py",
+        "deliberun.metrics.manual",
+    ): "issue 15b is moving this; 2 ms (1 module)",
+    (
+        "services/manual_import.py",
+        "deliberun.services.importer",
+    ): "issue 15b is moving this; 333 ms (427 modules); closes manual_import → importer → manual_import",
+    (
+        "services/manual_import.py",
+        "deliberun.services.same_run_store",
+    ): "issue 15b is moving this; 3 ms (2 modules)",
+    (
+        "services/manual_import.py",
+        "deliberun.store.errors",
+    ): "issue 15b is moving this; 2 ms (1 module)",
+    (
+        "services/manual_import.py",
+        "deliberun.store.retry",
+    ): "issue 15b is moving this; 2 ms (1 module)",
+    (
+        "services/plan.py",
+        "deliberun.services.athlete",
+    ): "509 ms (226 modules); closes plan → athlete → races → plan",
+    (
+        "services/practice.py",
+        "deliberun.store.repository",
+    ): "issue 15a is moving this; 0.1 ms (already loaded)",
+    (
+        "services/practice_sessions.py",
+        "deliberun.models.races",
+    ): "issue 15a is moving this; 10 ms (1 module)",
+    (
+        "services/practice_sessions.py",
+        "deliberun.models.sessions",
+    ): "issue 15a is moving this; 10 ms (4 modules)",
+    (
+        "services/practice_sessions.py",
+        "deliberun.plan.paces",
+    ): "issue 15a is moving this; 3 ms (2 modules)",
+    (
+        "services/practice_sessions.py",
+        "deliberun.plan.text",
+    ): "issue 15a is moving this; 15 ms (4 modules)",
+    (
+        "services/practice_sessions.py",
+        "deliberun.services.athlete",
+    ): "issue 15a is moving this; 0.1 ms (already loaded); closes practice_sessions → athlete → … → practice → practice_sessions",
+    (
+        "services/practice_sessions.py",
+        "deliberun.services.athlete_zones",
+    ): "issue 15a is moving this; 3 ms (1 module); closes practice_sessions → athlete_zones → … → practice → practice_sessions",
+    (
+        "services/practice_sessions.py",
+        "deliberun.services.practice",
+    ): "issue 15a is moving this; 27 ms (21 modules); closes practice_sessions → practice → practice_sessions",
+    (
+        "services/practice_sessions.py",
+        "deliberun.services.session_types",
+    ): "issue 15a is moving this; 25 ms (8 modules); closes practice_sessions → session_types → practice_sessions",
+    (
+        "services/practice_sessions.py",
+        "deliberun.store.plan_repo",
+    ): "issue 15a is moving this; 28 ms (7 modules)",
+    (
+        "services/practice_sessions.py",
+        "deliberun.store.streams",
+    ): "issue 15a is moving this; 0.1 ms (already loaded)",
+    ("services/race_plan.py", "deliberun.plan.formats.fit_workout"): "17 ms (8 modules)",
+    ("services/race_plan.py", "deliberun.plan.workout"): "8 ms (5 modules)",
+    (
+        "services/race_plan.py",
+        "deliberun.services.courses",
+    ): "153 ms (70 modules); closes race_plan → courses → … → target_rehearsals → race_plan",
+    (
+        "services/races.py",
+        "deliberun.services.athlete",
+    ): "issue 15a is moving this; 487 ms (226 modules); closes races → athlete → races",
+    (
+        "services/races.py",
+        "deliberun.services.plan",
+    ): "issue 15a is moving this; 57 ms (33 modules); closes races → plan → athlete → races",
+    (
+        "services/races.py",
+        "deliberun.services.practice",
+    ): "issue 15a is moving this; 578 ms (265 modules); closes races → practice → … → athlete → races",
+    (
+        "services/session_types.py",
+        "deliberun.services.athlete",
+    ): "issue 15a is moving this; 505 ms (226 modules); closes session_types → athlete → … → practice_sessions → session_types",
+    (
+        "services/session_types.py",
+        "deliberun.services.practice_sessions",
+    ): "issue 15a is moving this; 578 ms (244 modules); closes session_types → practice_sessions → session_types",
+    ("services/stored_verdicts.py", "deliberun.services.athlete"): "573 ms (283 modules)",
+    ("services/stored_verdicts.py", "deliberun.services.races"): "85 ms (58 modules)",
+    ("services/stored_verdicts.py", "deliberun.services.session_types"): "86 ms (59 modules)",
+    ("services/strava_sync.py", "deliberun.services.importer"): "13 ms (13 modules)",
+    ("services/target_rehearsals.py", "deliberun.plan.race_plan"): "68 ms (54 modules)",
+    ("services/target_rehearsals.py", "deliberun.plan.rehearsals"): "70 ms (54 modules)",
+    (
+        "services/target_rehearsals.py",
+        "deliberun.services.courses",
+    ): "255 ms (126 modules); closes target_rehearsals → courses → … → practice → target_rehearsals",
+    (
+        "services/target_rehearsals.py",
+        "deliberun.services.race_plan",
+    ): "109 ms (61 modules); closes target_rehearsals → race_plan → … → practice → target_rehearsals",
+    ("services/threshold_refresh.py", "deliberun.services.activities"): "39 ms (23 modules)",
+    ("services/threshold_refresh.py", "deliberun.services.athlete"): "30 ms (9 modules)",
+    ("web/group_app.py", "deliberun.services.athletes"): "6 ms (3 modules)",
+    ("web/routes.py", "deliberun.services.coach_notes"): "23 ms (4 modules)",
+    ("web/strava_routes.py", "deliberun.services.strava_sync"): "215 ms (128 modules)",
+    ("web/strava_routes.py", "deliberun.strava.client"): "205 ms (121 modules)",
+}
+
+
+def function_local_imports(path: Path, package: str | None = None) -> set[tuple[str, str]]:
+    """(file under src/deliberun, deliberun module) for every import nested in a function
+    (at any depth) of ``path``; ``from pkg import name`` counts as the submodule when
+    ``name`` is one. ``package``: where relative imports start (default: the file's)."""
+    modules = {_module_name(p) for p in SRC.rglob("*.py")}
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    inside = path.is_relative_to(SRC)
+    rel = path.relative_to(SRC).as_posix() if inside else path.name
+    package = package or _package_of(path)
+    found: set[tuple[str, str]] = set()
+
+    def resolve(name: str) -> str:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name
+
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")
+                    base = base[: len(base) - (node.level - 1)]
+                    mod = ".".join([*base, node.module] if node.module else base)
+                else:
+                    mod = node.module or ""
+                names = [f"{mod}.{a.name}" for a in node.names]
+            for name in names:
+                module = resolve(name)
+                if module.startswith("deliberun"):
+                    found.add((rel, module))
+    return found
+
+
+def test_the_local_import_finder_sees_nested_imports(tmp_path: Path) -> None:
+    f = tmp_path / "m.py"
+    f.write_text(
+        "import os\nfrom deliberun.store.db import Database\n"
+        "def f():\n    import json\n    from deliberun.services import athlete\n"
+        "    def g():\n        from deliberun.units import day\n"
+        "class C:\n    async def h(self):\n        from . import races\n"
+        "        import deliberun.plan.text\n",
+        encoding="utf-8",
+    )
+    found = function_local_imports(f, package="deliberun.services")
+    assert found == {
+        ("m.py", "deliberun.services.athlete"),  # a submodule by its name
+        ("m.py", "deliberun.units"),  # a name in a module: the module
+        ("m.py", "deliberun.services.races"),  # relative, in a method
+        ("m.py", "deliberun.plan.text"),
+    }
+
+
+def test_function_local_imports_are_listed_with_a_reason() -> None:
+    found: set[tuple[str, str]] = set()
+    for path in _modules(("services", "web")):
+        found |= function_local_imports(path)
+    new = sorted(found - ALLOWED_LOCAL_IMPORTS.keys())
+    gone = sorted(ALLOWED_LOCAL_IMPORTS.keys() - found)
+    assert not new, (
+        f"function-local imports {new}: import at the top of the module; keep one local only "
+        "when bench/local_imports.py measures a start-up cost (> 5 ms) or it closes an import "
+        "cycle, and list it in ALLOWED_LOCAL_IMPORTS with the reason"
+    )
+    assert not gone, f"{gone} are no longer function-local: remove from ALLOWED_LOCAL_IMPORTS"
+    assert all(reason.strip() for reason in ALLOWED_LOCAL_IMPORTS.values())

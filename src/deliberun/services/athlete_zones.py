@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from deliberun.models.thresholds import threshold_pace_as_of
 from deliberun.store import settings_repo
 from deliberun.store.db import Database
 
@@ -41,7 +42,6 @@ class DayZones:
 
 def zones_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, DayZones]:
     """:class:`DayZones` of each day, from the data up to ``today``."""
-    from deliberun.models.thresholds import threshold_pace_as_of
     from deliberun.plan.paces import t_band_source, threshold_band, zone_paces
     from deliberun.services.athlete import model_settings, threshold_facts
     from deliberun.services.athlete_state import vdot_days

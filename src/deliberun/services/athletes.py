@@ -10,8 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from deliberun.services.backup import backup
 from deliberun.store import athletes_repo as repo
-from deliberun.store.db import Database
+from deliberun.store.backup import pg_dump_advice
+from deliberun.store.db import Database, sqlite_files
+from deliberun.store.errors import AthleteError
 
 
 def list_athletes(db: Database) -> list[dict[str, Any]]:
@@ -37,9 +40,6 @@ def add_athlete(db: Database, name: str, *, now: datetime) -> dict[str, Any]:
 def default_backup(db: Database, name: str, *, now: datetime) -> Path:
     """Where ``athlete remove`` backs the database up: beside its file, named with the
     athlete and the time. ``ValueError`` for a server database (use its own pg_dump)."""
-    from deliberun.store.backup import pg_dump_advice
-    from deliberun.store.db import sqlite_files
-
     files = sqlite_files(db.url)
     if files is None:
         raise ValueError(f"{pg_dump_advice(db.url)}; then remove with --no-backup")
@@ -57,14 +57,10 @@ def remove_athlete(db: Database, name: str, *, backup_to: Path | None) -> dict[s
     """
     with db.admin_session() as s:
         if repo.get_athlete(s, name) is None:
-            from deliberun.store.errors import AthleteError
-
             names = ", ".join(r["name"] for r in repo.athletes(s)) or "none"
             raise AthleteError(f"no athlete named {name!r} (athletes: {names})")
     saved = None
     if backup_to is not None:
-        from deliberun.services.backup import backup
-
         saved = str(backup(db.url, backup_to)["backup"])
     with db.admin_session() as s, s.begin():
         runs = repo.remove_athlete(s, name)

@@ -9,6 +9,7 @@ import numpy as np
 
 from deliberun.services import dashboard_charts as charts
 from deliberun.services import dashboard_sources as src
+from deliberun.services import plan as plan_svc
 from deliberun.services.activity_view import activity_document
 from deliberun.services.dashboard_base import (
     HINTS,
@@ -19,6 +20,7 @@ from deliberun.services.dashboard_base import (
     units_of,
     week_start,
 )
+from deliberun.services.races import race_verdicts
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
 
@@ -121,8 +123,6 @@ def _race_verdict(db: Database, activity_id: int, act: dict[str, Any]) -> dict[s
     """The race verdict on a run as of its own day, with the evidence (None: not a run)."""
     from datetime import date as _date
 
-    from deliberun.services.races import race_verdicts
-
     day = act.get("local_date")
     if not day:
         return None
@@ -203,8 +203,6 @@ def today_page(db: Database, *, today: date) -> dict[str, Any]:
 
 def _plan_hint(db: Database, sunday: date) -> str:
     """Why this week has nothing planned: the plan starts later, or there is none."""
-    from deliberun.services import plan as plan_svc
-
     start = plan_svc.next_plan_start(db, sunday)
     if start is not None:
         return f"nothing planned this week — your plan starts on {start:%A %-d %B %Y}"

@@ -19,7 +19,8 @@ from typing import Any
 
 from deliberun.plan.workout import HARD_TYPES
 from deliberun.practice.attention import KEY_SESSION_DAYS, RPE_DAYS
-from deliberun.services.demo import DemoProgress, _reset
+from deliberun.services.demo import DemoProgress, _reset, default_demo_dir
+from deliberun.services.group import group
 from deliberun.sim import plant
 from deliberun.sim.output import write_simulation
 from deliberun.sim.profile import Profile
@@ -89,14 +90,11 @@ def run_group_demo(
     """Simulate ``n`` athletes, plant what the coach should see, import them into
     ``out/group.db`` and return the group view with the planted truths and timings."""
     from deliberun.services.athletes import add_athlete, remove_athlete
-    from deliberun.services.group import group
     from deliberun.services.importer import import_paths
 
     if not 1 <= n <= 500:
         raise ValueError(f"--group {n} is out of range: give 1 to 500 athletes")
     if out is None:
-        from deliberun.services.demo import default_demo_dir
-
         out = default_demo_dir().with_name("demo-group")
     out = Path(out)
     files, db_path = _reset(out, "group.db", MARKER)

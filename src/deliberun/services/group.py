@@ -30,9 +30,14 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from deliberun.errors import NotFoundError
 from deliberun.practice import attention as att
+from deliberun.practice import review as rv
+from deliberun.practice.experiments import analyze_experiment
+from deliberun.practice.journal import rpe_disagreement
 from deliberun.practice.session import Session
 from deliberun.store.db import Database
+from deliberun.store.errors import AthleteError
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +187,6 @@ def _chosen(everyone: list[dict[str, Any]], names: Iterable[str] | None) -> list
     wanted = list(dict.fromkeys(names))
     unknown = [n for n in wanted if n not in by_name]
     if unknown:
-        from deliberun.store.errors import AthleteError
-
         held = ", ".join(by_name) or "none"
         raise AthleteError(f"no athlete named {unknown[0]!r} (athletes: {held})")
     return [by_name[n] for n in wanted]
@@ -228,7 +231,6 @@ def _line(
 def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]:
     """Fill ``line`` with the athlete's load advice, missed key sessions, RPE mismatches,
     experiments and nemeses; return their flags."""
-    from deliberun.practice import review as rv
     from deliberun.services import athlete
     from deliberun.services.athlete_settings import model_settings
     from deliberun.services.practice import NEMESIS_DAYS, build_sessions
@@ -267,7 +269,6 @@ def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]
 
 def _missed_key_sessions(db: Database, today: date) -> list[dict[str, Any]]:
     """Planned key workouts (``plan.workout.HARD_TYPES``) of the last 14 days not done."""
-    from deliberun.errors import NotFoundError
     from deliberun.plan.workout import is_hard
     from deliberun.services.plan import compliance_report
 
@@ -284,8 +285,6 @@ def _missed_key_sessions(db: Database, today: date) -> list[dict[str, Any]]:
 
 
 def _rpe_mismatches(sessions: list[Session], today: date, st: Any) -> list[tuple[Any, str]]:
-    from deliberun.practice.journal import rpe_disagreement
-
     out = []
     for s in sessions:
         if (today - s.local_date).days >= att.RPE_DAYS or s.local_date > today:
@@ -322,8 +321,6 @@ def _experiments(
     experiment's first day. An experiment is judged from the year when the year reaches
     back to its first day, else from its first day on: the sessions ``show_experiment``
     would pass (built once here instead of once per experiment)."""
-    from deliberun.practice.experiments import analyze_experiment
-
     out = []
     first = sessions[0].local_date if sessions else today
     for spec, since in running:

@@ -13,14 +13,19 @@ from deliberun.io.activity import is_running
 from deliberun.plan import adapt as adapt_mod
 from deliberun.plan import edit as edit_mod
 from deliberun.plan.compliance import week_rows, workout_rows
+from deliberun.plan.formats.fit_workout import parse_fit_workout, write_fit_workout
+from deliberun.plan.formats.ics import write_ics
 from deliberun.plan.load import plan_projection
 from deliberun.plan.paces import vdot_from_threshold_pace, zone_paces
 from deliberun.plan.planned import Plan, PlannedDay
+from deliberun.plan.text import format_workout
 from deliberun.plan.workout import infer_workout_type
 from deliberun.plan.yaml_io import plan_from_yaml, plan_to_yaml
+from deliberun.services.dashboard_base import units_of
 from deliberun.store import athlete_repo, plan_repo, settings_repo
+from deliberun.store.athlete_repo import activities_with_metrics
 from deliberun.store.db import Database
-from deliberun.units import workout_words
+from deliberun.units import day, workout_words
 
 DEFAULT_VDOT = 45.0
 
@@ -239,8 +244,6 @@ RACE_NAMES = {5000.0: "5 km", 10000.0: "10 km", 21097.5: "half marathon", 42195.
 def plan_title(name: Any, params: dict[str, Any]) -> str:
     """A plan's title in a runner's words: "Marathon on Sun 26 Apr 2026" for a generated
     plan, "Plan from plan.yaml" for an imported file (not its full path)."""
-    from deliberun.units import day
-
     dist, when = params.get("race_distance_m"), params.get("race_date")
     if isinstance(dist, int | float) and when:
         race = RACE_NAMES.get(round(float(dist), 1), f"{float(dist) / 1000:g} km race")
@@ -366,8 +369,6 @@ def import_file(
     """
     if path.suffix.lower() != ".fit":
         return int(import_plan_file(db, path, now=now)["plan_id"])
-    from deliberun.plan.formats.fit_workout import parse_fit_workout
-    from deliberun.plan.text import format_workout
 
     w = parse_fit_workout(path.read_bytes(), name=str(path))
     wt = workout_type or infer_workout_type(w)
@@ -391,9 +392,6 @@ def export(
     now = now or datetime.now(UTC)
     written = []
     if ics is not None:
-        from deliberun.plan.formats.ics import write_ics
-        from deliberun.services.dashboard_base import units_of
-
         with db.session() as s:
             row = plan_repo.get_plan(s, plan_id)
             created = row.created_at if row is not None else None
@@ -411,8 +409,6 @@ def export(
         )
         written.append(str(ics))
     if fit_dir is not None:
-        from deliberun.plan.formats.fit_workout import write_fit_workout
-
         fit_dir.mkdir(parents=True, exist_ok=True)
         for i, d in enumerate(plan.days):
             if d.status == "skipped" or d.date < today:
@@ -438,8 +434,6 @@ def export(
 
 def activity_summaries(db: Database, since: date, until: date) -> list[dict[str, Any]]:
     """Runs between two dates as the summaries compliance matches on (with interval reps)."""
-    from deliberun.store.athlete_repo import activities_with_metrics
-
     out = []
     with db.session() as s:
         for r, m in activities_with_metrics(s, since=since, until=until, keys=("intervals",)):

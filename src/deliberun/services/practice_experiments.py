@@ -21,7 +21,7 @@ from deliberun.practice.experiment_design import (
     plan_experiment,
     planning_sd,
 )
-from deliberun.practice.experiments import ExperimentSpec, arm_of_next
+from deliberun.practice.experiments import ExperimentSpec, arm_of_next, assign_arms
 from deliberun.practice.session import Session, get_outcome_metric
 from deliberun.practice.stats import residual_sd
 from deliberun.services import practice as svc
@@ -146,8 +146,6 @@ def coming_arms(db: Database, *, today: date, days_ahead: int = 14) -> list[dict
 def arm_tags(db: Database, activity_id: int, *, today: date) -> list[str]:
     """The tags ``<id>:a`` / ``<id>:b`` that record which arm the activity was in, for
     every running experiment whose assignment covers it (``deliberun log`` adds them)."""
-    from deliberun.practice.experiments import assign_arms
-
     out = []
     for x in svc.list_experiments(db):
         if x.status != "running" or x.assignment == "before_after":

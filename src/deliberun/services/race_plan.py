@@ -10,8 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from deliberun.io.errors import ReadError
 from deliberun.io.geo import haversine_cumulative
+from deliberun.io.gpx_course import read_gpx_course
 from deliberun.plan.race_plan import race_plan
+from deliberun.plan.rehearsals import climbs, rehearsals
 from deliberun.store import courses_repo as cr
 from deliberun.store.db import Database
 from deliberun.store.streams import decode_stream
@@ -22,9 +25,6 @@ BAND_S_PER_KM = 4.0
 
 
 def _course_arrays(path: Path) -> tuple[np.ndarray, np.ndarray, str]:
-    from deliberun.io.errors import ReadError
-    from deliberun.io.gpx_course import read_gpx_course
-
     try:
         lat, lon, ele = read_gpx_course(path)
     except ReadError as exc:
@@ -96,7 +96,6 @@ def _rehearsals(
     db: Database, distance: np.ndarray, altitude: np.ndarray, plan: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Per climb of the course, the training runs that rehearsed it (most recent first)."""
-    from deliberun.plan.rehearsals import climbs, rehearsals
     from deliberun.services.courses import _profile, sync_courses
 
     hills = climbs(distance, altitude)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from deliberun.errors import NotFoundError
+from deliberun.io.errors import ReadError
+from deliberun.io.gpx_course import read_gpx_course
 from deliberun.practice.course_progress import Pass, adjust, progress
 from deliberun.practice.course_tracks import cell_keys
 from deliberun.practice.segments import find_passes, resample_path, segment_from_run
@@ -49,9 +51,6 @@ def add_segment_from_gpx(
     db: Database, path: str | Path, *, name: str | None = None
 ) -> dict[str, Any]:
     """A segment from the track of a GPX file (its first track or route)."""
-    from deliberun.io.errors import ReadError
-    from deliberun.io.gpx_course import read_gpx_course
-
     p = Path(path)
     try:
         lat, lon, _ = read_gpx_course(p)

@@ -18,6 +18,7 @@ from typing import Any
 from deliberun.practice.session import Session
 from deliberun.practice.targets import BASELINE_DAYS, TargetSpec, metric_key
 from deliberun.store.db import Database
+from deliberun.units import distance as said
 
 KIND = "course_rehearsals"
 
@@ -43,7 +44,6 @@ def rehearsal_target(
     from deliberun.plan.rehearsals import climbs, rehearsal_params
     from deliberun.services.courses import gap_model_of
     from deliberun.services.race_plan import course_arrays
-    from deliberun.units import distance as said
 
     distance, altitude, course_name = course_arrays(db, course)
     length = float(distance[-1]) if len(distance) else 0.0

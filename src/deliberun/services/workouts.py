@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from deliberun.plan.formats.fit_workout import write_fit_workout
 from deliberun.plan.paces import zone_paces
 from deliberun.plan.text import format_workout, parse_workout
 from deliberun.services.dashboard_base import units_of
@@ -77,8 +78,6 @@ def export_workout_fit(
 ) -> ZoneVdot:
     """Write workout text as a FIT workout file a Garmin watch loads; returns the VDOT
     its paces used."""
-    from deliberun.plan.formats.fit_workout import write_fit_workout
-
     w = parse_workout(text)
     v = zone_vdot(db, vdot, today=today)
     path.write_bytes(write_fit_workout(w, zone_paces(v.value), name=name or format_workout(w)[:40]))

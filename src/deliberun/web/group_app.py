@@ -30,6 +30,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from deliberun.errors import NotFoundError
+from deliberun.services.group import group_page
 from deliberun.store.db import Database
 from deliberun.web import errors
 from deliberun.web.app import create_app, make_templates, mount_static, today_of
@@ -93,7 +94,6 @@ async def _warming(app: FastAPI) -> AsyncIterator[None]:
 
 def _group_pages(db: Database, read_only: bool, today: Callable[[], date], cache: bool,
                  hosts: frozenset[str] | None, warm: bool = False) -> FastAPI:  # fmt: skip
-    from deliberun.services.group import group_page
 
     app = FastAPI(title="deliberun group", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=_warming if warm and not read_only else None)  # fmt: skip

@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from deliberun.services import dashboard as svc
 from deliberun.services.dashboard import shared_reads
 from deliberun.services.dashboard_writes import FormError
+from deliberun.services.races import mark_race
 from deliberun.store.db import Database
 from deliberun.web.responses import json_response, wants_json
 from deliberun.web.security import checked_form
@@ -226,8 +227,6 @@ def register(app: FastAPI) -> None:
     @app.post("/activities/{activity_id}/race", name="race_mark")
     async def race_mark(request: Request, activity_id: int) -> Response:
         """The runner's mark: ``mark`` = ``race``, ``not`` or ``auto`` (let the data judge)."""
-        from deliberun.services.races import mark_race
-
         form = await checked_form(request)
         choice = str(form.get("mark") or "")
         marks = {"race": True, "not": False, "auto": None}

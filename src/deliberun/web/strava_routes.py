@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from deliberun.services.threshold_refresh import describe, refresh
 from deliberun.web.responses import json_response, wants_json
 from deliberun.web.security import checked_form
 
@@ -26,7 +27,6 @@ def register(app: FastAPI) -> None:
     async def strava_sync(request: Request) -> Response:
         await checked_form(request)
         from deliberun.services import strava_sync as sv
-        from deliberun.services.threshold_refresh import describe, refresh
         from deliberun.strava.client import StravaError
 
         try:
