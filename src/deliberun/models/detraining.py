@@ -194,14 +194,16 @@ def detraining(
     r0, d0 = race_day.toordinal(), day.toordinal()
     after = runs[runs >= r0]
     others = ordinals(other_days)
+    others_l = others[np.searchsorted(others, r0) : np.searchsorted(others, d0)].tolist()
     # 1. run-free gaps (a gap of n days between runs is n - 1 days off)
     breaks: list[tuple[date, int, bool]] = []
-    marks = [*after.tolist(), d0] if after.size else [r0, d0]
+    after_l = after.tolist()  # (bisect on a list: a numpy search per week costs more)
+    marks = [*after_l, d0] if after_l else [r0, d0]
     spans: list[tuple[int, int]] = []  # (first, last) ordinal of each break
     for a, b in zip(marks, marks[1:], strict=False):
         off = b - a - 1
         if off > 5:
-            n_other = int(np.searchsorted(others, b) - np.searchsorted(others, a, side="right"))
+            n_other = bisect.bisect_left(others_l, b) - bisect.bisect_right(others_l, a)
             cross = n_other >= r["cross_training_per_week"] * off / 7.0
             breaks.append((date.fromordinal(a + 1), off, cross))
             spans.append((a + 1, b - 1))
@@ -212,7 +214,7 @@ def detraining(
     w = r0 + 1
     while usual > 0 and w + 7 <= d0:
         broken = any(lo <= w + 6 and hi >= w for lo, hi in spans)
-        n = int(np.searchsorted(after, w + 7) - np.searchsorted(after, w))
+        n = bisect.bisect_left(after_l, w + 7) - bisect.bisect_left(after_l, w)
         if not broken and n < r["reduced_frequency"] * usual:
             stretch += 7
             reduced_weeks += 1

@@ -22,7 +22,7 @@ Pure functions: no database, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -103,8 +103,35 @@ def vdot_of_day(
         The day's VDOT (None without evidence), and the efforts after detraining (the
         selection of the window, plus the last race when none is in it) for predictions.
     """
-    from deliberun.models.vdot_evidence import EVIDENCE_RULES, select, training_range
+    from deliberun.models.vdot_evidence import select
 
+    detrain = detrainer(day, run_days, other_days)
+    chosen = select(window)
+    races = [e for e in chosen if e.is_race]
+    base = max(races, key=lambda e: (e.day, e.vdot)) if races else last_race
+    candidates = list(chosen)
+    if not races and last_race is not None:
+        candidates.append(last_race)
+    if not candidates:
+        return None, []
+    if every:
+        out: list[Effort] = [detrain(e)[0] for e in candidates]
+    else:
+        out = keep_best(sorted(candidates, key=lambda e: -e.vdot), detrain)
+    window_race = max((e.vdot for e in races), default=None)
+    return day_vdot(day, out, base, window_race, detrain), out
+
+
+Detrain = Callable[[Effort], tuple[Effort, Detraining | None]]
+
+
+def detrainer(
+    day: date,
+    run_days: Iterable[date] | np.ndarray | None,
+    other_days: Iterable[date] | np.ndarray = (),
+) -> Detrain:
+    """``effort -> (effort reduced for the breaks up to day, its Detraining)`` (one
+    detraining per effort day; ``run_days`` None: nothing reduced)."""
     runs = ordinals(run_days) if run_days is not None else None
     others = ordinals(other_days)
     cache: dict[date, Detraining] = {}
@@ -117,26 +144,35 @@ def vdot_of_day(
         dt = cache[e.day]
         return (replace(e, discount=e.discount * dt.factor) if dt.factor < 1.0 else e), dt
 
-    chosen = select(window)
-    races = [e for e in chosen if e.is_race]
-    base = max(races, key=lambda e: (e.day, e.vdot)) if races else last_race
-    candidates = list(chosen)
-    if not races and last_race is not None:
-        candidates.append(last_race)
-    if not candidates:
-        return None, []
-    if every:
-        out: list[Effort] = [detrain(e)[0] for e in candidates]
-    else:  # detraining only lowers: skip what cannot beat the best (race) so far
-        out = []
-        top = top_of_races = -np.inf  # the best VDOT so far, and the best race's
-        for e in sorted(candidates, key=lambda e: -e.vdot):
-            if e.vdot <= (top_of_races if e.is_race else top):
-                continue
-            kept = detrain(e)[0]
-            out.append(kept)
-            top = max(top, kept.vdot)
-            top_of_races = max(top_of_races, kept.vdot) if kept.is_race else top_of_races
+    return detrain
+
+
+def keep_best(ordered: Iterable[Effort], detrain: Detrain) -> list[Effort]:
+    """The efforts detrained that can still be the best (or the best race), from
+    ``ordered`` (highest VDOT first, ties in their order): detraining only lowers, so an
+    effort not above the best so far (a race: the best race so far) is skipped, and the
+    rest once none can be above the best race."""
+    out: list[Effort] = []
+    top = top_of_races = -np.inf  # the best VDOT so far, and the best race's
+    for e in ordered:
+        if e.vdot <= top_of_races:  # nothing after it can be above (top >= top_of_races)
+            break
+        if e.vdot <= (top_of_races if e.is_race else top):
+            continue
+        kept = detrain(e)[0]
+        out.append(kept)
+        top = max(top, kept.vdot)
+        top_of_races = max(top_of_races, kept.vdot) if kept.is_race else top_of_races
+    return out
+
+
+def day_vdot(
+    day: date, out: list[Effort], base: Effort | None, window_race: float | None, detrain: Detrain
+) -> DayVdot:
+    """The DayVdot of ``day`` from its efforts after detraining (``out``, not empty),
+    the last race (``base``) and the best race of the window (``window_race``)."""
+    from deliberun.models.vdot_evidence import EVIDENCE_RULES, training_range
+
     best = max(out, key=lambda e: e.vdot)
     # the race the day starts from: the best detrained race, else the last race
     race_eff = [e for e in out if e.is_race]
@@ -165,8 +201,7 @@ def vdot_of_day(
         race_words = words
     if best.is_race:
         assert r_low is not None and r_high is not None
-        return DayVdot(day, best, r_low, r_high, race_words, race_run, race_dt), out
-    window_race = max((e.vdot for e in chosen if e.is_race), default=None)
+        return DayVdot(day, best, r_low, r_high, race_words, race_run, race_dt)
     low, high = training_range(best, None, window_race)
     words = (
         f"training effort of {best.day.isoformat()} ({best.duration_s / 60:.0f} min, VDOT "
@@ -178,6 +213,4 @@ def vdot_of_day(
     cap = (window_race or 0.0) + EVIDENCE_RULES["training_max_rise"]
     if window_race is not None:
         high = min(high, cap)
-    return DayVdot(
-        day, best, min(low, best.vdot), max(high, best.vdot), words, race_run, race_dt
-    ), out
+    return DayVdot(day, best, min(low, best.vdot), max(high, best.vdot), words, race_run, race_dt)

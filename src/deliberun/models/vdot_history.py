@@ -24,7 +24,10 @@ discounted efforts read 4.5-5.9 points under it (bench/vdot_calibration.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -109,44 +112,58 @@ def vdot_days_as_of(
     reduction); ``last_race`` is the runner's last race before the first of ``efforts``
     (the last race of any age counts when none is in a day's window).
     """
-    from deliberun.models.vdot_day import vdot_of_day
+    from deliberun.models.detraining import ordinals
+    from deliberun.models.vdot_day import day_vdot, detrainer, keep_best
 
     if window_days < 1:
         raise ValueError("the VDOT window must be at least one day")
     wanted = sorted(set(days))
     if not wanted:
         return {}
+    # the evidence selected once for the history: usable, by day; each day's window a
+    # slice of it, kept ordered by VDOT as days advance (see :func:`_by_vdot`)
     usable = sorted(
-        (e for e in efforts if is_usable(e) and np.isfinite(e.vdot)), key=lambda e: e.day
+        (e for e in efforts if is_usable(e) and math.isfinite(e.vdot)), key=lambda e: e.day
     )
-    from deliberun.models.detraining import ordinals
-
     runs = ordinals(run_days) if run_days is not None else None
     others = ordinals(other_days)
     ords = np.array([e.day.toordinal() for e in usable], dtype=np.int64)
     races = [e for e in usable if e.is_race]
     race_ords = np.array([e.day.toordinal() for e in races], dtype=np.int64)
+    by_day, race_days = ords.tolist(), race_ords.tolist()  # (bisect: faster per day)
+    ranked = sorted(range(len(usable)), key=lambda k: (-usable[k].vdot, not usable[k].is_race, k))
+    rank = [0] * len(usable)
+    for r, k in enumerate(ranked):
+        rank[k] = r
+    in_window: list[int] = []  # the ranks of the window's efforts, sorted
+    i0 = j0 = 0
     out: dict[date, DayVdot | None] = {d: None for d in wanted}
     settled = int(ords[0]) + min_history_days if ords.size else 0
     for d in wanted:
         hi = max(d.toordinal(), settled)
         lo = hi - window_days
-        i, j = np.searchsorted(ords, lo, side="left"), np.searchsorted(ords, hi, side="left")
-        ri = int(np.searchsorted(race_ords, lo, side="left"))
-        rj = np.searchsorted(race_ords, hi, side="left")
+        i, j = bisect.bisect_left(by_day, lo), bisect.bisect_left(by_day, hi)
+        for k in range(i0, min(i, j0)):  # left the window (both ends only advance)
+            del in_window[bisect.bisect_left(in_window, rank[k])]
+        for k in range(max(i, j0), j):  # entered it
+            bisect.insort(in_window, rank[k])
+        i0, j0 = i, j
+        ri, rj = bisect.bisect_left(race_days, lo), bisect.bisect_left(race_days, hi)
         before = races[ri - 1] if ri > 0 else last_race
         if before is not None and before.day.toordinal() >= lo:
             before = None
         judged = date.fromordinal(hi)
-        day_v, _ = vdot_of_day(
-            usable[i:j],
-            judged,
-            window_days,
-            last_race=before,
-            run_days=runs,
-            other_days=others,
-            every=False,
-        )
+        # as ``vdot_of_day(usable[i:j], judged, ..., every=False)``: its evidence
+        # (``vdot_evidence.select``) and its order, without sorting the window again
+        detrain = detrainer(judged, runs, others)
+        window_race, base, after = None, before, 0
+        if rj > ri:  # training efforts count only after the window's last race
+            window_race = max(e.vdot for e in races[ri:rj])
+            base = max(races[ri:rj], key=lambda e: (e.day, e.vdot))
+            after = bisect.bisect_right(by_day, race_days[rj - 1])
+        ordered = _by_vdot(usable, ranked, in_window, after, window_race, before)
+        kept = keep_best(ordered, detrain)
+        day_v = day_vdot(judged, kept, base, window_race, detrain) if kept else None
         if rj == ri and before is None:  # no race before at all: borrow the next race's
             nxt = int(np.searchsorted(race_ords, hi, side="right"))
             if nxt < race_ords.size and race_ords[nxt] <= hi + window_days:
@@ -163,3 +180,53 @@ def vdot_days_as_of(
                     )
         out[d] = day_v
     return out
+
+
+def _by_vdot(
+    usable: list[Effort],
+    ranked: list[int],
+    in_window: list[int],
+    after: int,
+    window_race: float | None,
+    last_race: Effort | None,
+) -> Iterator[Effort]:
+    """A day's evidence (``vdot_evidence.select`` of the window, plus ``last_race``
+    without a race in it), highest VDOT first, ties in the order ``vdot_of_day`` sorts
+    them (races, then training efforts, each by date, then the last race).
+
+    ``in_window``: the ranks (places in ``ranked``, all usable efforts by VDOT) of the
+    window's efforts; ``after``: the first index of ``usable`` after the window's last
+    race (training efforts count from it); ``window_race``: the window's best race's VDOT
+    (None: no race; ``last_race`` then counts).
+    """
+    from deliberun.models.vdot_evidence import EVIDENCE_RULES
+
+    cap = np.inf
+    if window_race is not None:
+        cap = window_race + EVIDENCE_RULES["training_max_rise"]
+        last_race = None
+    capped: list[tuple[int, Effort]] = []  # (index, effort capped), VDOTs about ``cap``
+    for r in in_window:
+        k = ranked[r]
+        e = usable[k]
+        if not e.is_race and k < after:
+            continue
+        if e.vdot > cap:
+            capped.append((k, replace(e, discount=e.discount * cap / e.vdot)))
+            continue
+        if capped:  # ties at the cap to the last bits: in the order ``sorted`` gives
+            low = min(c.vdot for _, c in capped)
+            if e.vdot >= low:
+                capped.append((k, e))
+                continue
+            capped.sort(key=lambda c: (-c[1].vdot, not c[1].is_race, c[0]))
+            yield from (c for _, c in capped)
+            capped = []
+        if last_race is not None and e.vdot < last_race.vdot:
+            yield last_race
+            last_race = None
+        yield e
+    capped.sort(key=lambda c: (-c[1].vdot, not c[1].is_race, c[0]))
+    yield from (c for _, c in capped)
+    if last_race is not None:
+        yield last_race
