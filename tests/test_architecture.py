@@ -400,7 +400,9 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ("services/group.py", "deliberun.services.practice"): "176 ms (96 modules)",
     ("services/group.py", "deliberun.services.practice_sessions"): "153 ms (75 modules)",
     ("services/group.py", "deliberun.store.athletes_repo"): "38 ms (5 modules)",
+    ("services/group.py", "deliberun.store.settings_repo"): "7.8 ms (3 modules)",
     ("services/group.py", "deliberun.store.strava_repo"): "44 ms (5 modules)",
+    ("services/group.py", "deliberun.store.verdicts_repo"): "32 ms (3 modules)",
     ("services/importer.py", "deliberun.io"): "issue 15b is moving this; 0.1 ms (already loaded)",
     (
         "services/importer.py",
@@ -511,18 +513,6 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ): "issue 15a is moving this; 3 ms (1 module); closes practice_sessions → athlete_zones → … → practice → practice_sessions",
     (
         "services/practice_sessions.py",
-        "deliberun.services.practice",
-    ): "issue 15a is moving this; 27 ms (21 modules); closes practice_sessions → practice → practice_sessions",
-    (
-        "services/practice_sessions.py",
-        "deliberun.services.session_types",
-    ): "issue 15a is moving this; 25 ms (8 modules); closes practice_sessions → session_types → practice_sessions",
-    (
-        "services/practice_sessions.py",
-        "deliberun.store.plan_repo",
-    ): "issue 15a is moving this; 28 ms (7 modules)",
-    (
-        "services/practice_sessions.py",
         "deliberun.store.streams",
     ): "issue 15a is moving this; 0.1 ms (already loaded)",
     ("services/race_plan.py", "deliberun.plan.formats.fit_workout"): "17 ms (8 modules)",
@@ -536,21 +526,9 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
         "deliberun.services.athlete",
     ): "issue 15a is moving this; 487 ms (226 modules); closes races → athlete → races",
     (
-        "services/races.py",
-        "deliberun.services.plan",
-    ): "issue 15a is moving this; 57 ms (33 modules); closes races → plan → athlete → races",
-    (
-        "services/races.py",
-        "deliberun.services.practice",
-    ): "issue 15a is moving this; 578 ms (265 modules); closes races → practice → … → athlete → races",
-    (
         "services/session_types.py",
         "deliberun.services.athlete",
     ): "issue 15a is moving this; 505 ms (226 modules); closes session_types → athlete → … → practice_sessions → session_types",
-    (
-        "services/session_types.py",
-        "deliberun.services.practice_sessions",
-    ): "issue 15a is moving this; 578 ms (244 modules); closes session_types → practice_sessions → session_types",
     ("services/stored_verdicts.py", "deliberun.services.athlete"): "573 ms (283 modules)",
     ("services/stored_verdicts.py", "deliberun.services.races"): "85 ms (58 modules)",
     ("services/stored_verdicts.py", "deliberun.services.session_types"): "86 ms (59 modules)",

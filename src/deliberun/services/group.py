@@ -30,14 +30,18 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+import deliberun
 from deliberun.errors import NotFoundError
+from deliberun.jsonable import strict
 from deliberun.practice import attention as att
 from deliberun.practice import review as rv
 from deliberun.practice.experiments import analyze_experiment
 from deliberun.practice.journal import rpe_disagreement
 from deliberun.practice.session import Session
+from deliberun.store import data_version, group_lines_repo
 from deliberun.store.db import Database
 from deliberun.store.errors import AthleteError
+from deliberun.store.retry import is_database_error, retry_write
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ def group(db: Database, *, today: date, names: Iterable[str] | None = None) -> d
 
 def _group(db: Database, *, today: date, names: Iterable[str] | None) -> tuple[dict[str, Any], int]:
     """:func:`group`'s document and how many lines it built (the others were stored)."""
-    from deliberun.store import athletes_repo, data_version, group_lines_repo
+    from deliberun.store import athletes_repo
 
     end = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
     with db.admin_session() as s:
@@ -92,8 +96,6 @@ def code_digest() -> str:
     the code that builds a line (its rules, models and words) is somewhere in there, so a
     change to any of it builds every line again (a frozen build without sources: the
     package version)."""
-    import deliberun
-
     root = Path(deliberun.__file__).resolve().parent
     files = sorted(p for p in root.rglob("*.py")
                    if p.relative_to(root).parts[0] not in NOT_LINE_CODE)  # fmt: skip
@@ -125,8 +127,6 @@ def _settings_read(db: Database) -> Any:
 
 
 def _save_lines(db: Database, today: date, built: dict[int, tuple[int, str, Any]]) -> None:
-    from deliberun.store import group_lines_repo
-
     with db.admin_session() as s, s.begin():
         group_lines_repo.save(s, today, built)
 
@@ -134,9 +134,6 @@ def _save_lines(db: Database, today: date, built: dict[int, tuple[int, str, Any]
 def _store(db: Database, today: date, built: dict[int, tuple[int, str, Any]]) -> None:
     """Keep the lines just built; a cache, so a failure (a read-only database) is logged
     and the view stands."""
-    from deliberun.jsonable import strict
-    from deliberun.store.retry import is_database_error, retry_write
-
     as_json = {a: (v, k, strict(line)) for a, (v, k, line) in built.items()}
     try:
         retry_write(partial(_save_lines, db, today, as_json), retry_integrity=True)

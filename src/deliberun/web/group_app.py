@@ -30,7 +30,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from deliberun.errors import NotFoundError
-from deliberun.services.group import group_page
+from deliberun.services.group import group_page, refresh
 from deliberun.store.db import Database
 from deliberun.web import errors
 from deliberun.web.app import create_app, make_templates, mount_static, today_of
@@ -66,8 +66,6 @@ def create_group_app(
 
 def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTERVAL_S) -> None:
     """Store the group lines whenever the database (or the date) changed."""
-    from deliberun.services.group import refresh
-
     last: tuple[Any, ...] | None = None
     while not stop.is_set():
         state = (app.state.cache.fingerprint(), app.state.today())
@@ -94,7 +92,6 @@ async def _warming(app: FastAPI) -> AsyncIterator[None]:
 
 def _group_pages(db: Database, read_only: bool, today: Callable[[], date], cache: bool,
                  hosts: frozenset[str] | None, warm: bool = False) -> FastAPI:  # fmt: skip
-
     app = FastAPI(title="deliberun group", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=_warming if warm and not read_only else None)  # fmt: skip
     app.state.db, app.state.read_only, app.state.today = db, read_only, today
