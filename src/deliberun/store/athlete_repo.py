@@ -119,7 +119,8 @@ def heart_rate_maxima(session: Session, *, until: date) -> list[Any]:
 def best_effort_rows(session: Session, *, since: date, until: date) -> list[Any]:
     """Rows ``(id, local_date, sport, sub_sport, name, extra, distance_m, moving_time_s,
     timer_time_s, best_efforts_s)`` of activities within local dates ``[since, until]``:
-    one light query that reads only the best efforts out of the metrics."""
+    one light query that reads only the best efforts out of the metrics, in day order (the
+    order SQLite's date index gave; PostgreSQL promises none without ORDER BY)."""
     q = (
         select(
             ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport,
@@ -129,6 +130,7 @@ def best_effort_rows(session: Session, *, since: date, until: date) -> list[Any]
         )
         .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
         .where(ActivityRow.local_date >= since, ActivityRow.local_date <= until)
+        .order_by(ActivityRow.local_date, ActivityRow.id)
     )  # fmt: skip
     return list(session.execute(q).all())
 
