@@ -100,8 +100,9 @@ def _rows_and_metrics(
     """Activities up to ``until`` (from ``since``) with their stored metrics, by start time.
 
     Only the window asked for is read. Inside :func:`shared_history` a read is kept
-    and a later window it covers (same ``until``, an earlier or equal ``since``) is
-    taken from it instead of read again.
+    and a later window it covers (a later or equal ``until``, an earlier or equal
+    ``since``) is taken from it instead of read again: the same rows in the same order
+    (by start time), those of the days outside the window left out.
     """
     cache = _HISTORY.get()
     if cache is None:  # nothing to share: read only the window asked for
@@ -110,16 +111,20 @@ def _rows_and_metrics(
                 s, until=until, since=since, keys=METRIC_KEYS
             )
     covering = [
-        (k[3], pairs)
+        (k[3], k[2], pairs)
         for k, pairs in cache.items()
-        if k[:3] == ("history", id(db), until)
+        if k[:2] == ("history", id(db))
+        and k[2] >= until
         and (k[3] is None or (since is not None and k[3] <= since))
     ]
     if covering:
-        start, pairs = min(covering, key=lambda c: (c[0] is not None, c[0] or date.min))
-        if since is None or (start is not None and start == since):
+        start, end, pairs = min(
+            covering, key=lambda c: (c[1] != until, c[0] is not None, c[0] or date.min)
+        )
+        if end == until and (since is None or (start is not None and start == since)):
             return list(pairs)
-        return [(r, m) for r, m in pairs if r.local_date >= since]
+        return [(r, m) for r, m in pairs
+                if r.local_date <= until and (since is None or r.local_date >= since)]  # fmt: skip
     with db.session() as s:
         pairs = athlete_repo.activities_with_metrics(s, until=until, since=since, keys=METRIC_KEYS)
     cache[("history", id(db), until, since)] = pairs

@@ -10,7 +10,7 @@ from typing import Any
 from deliberun.models import races as rc
 from deliberun.models import sessions as ses
 from deliberun.services import verdict_keys as vk
-from deliberun.services.races import km_paces, race_verdicts
+from deliberun.services.races import km_paces, light_rows, race_verdicts
 from deliberun.store import settings_repo, verdicts_repo
 from deliberun.store.db import Database
 
@@ -103,9 +103,7 @@ def session_rows(
     from deliberun.services.athlete import is_running
     from deliberun.services.practice_sessions import planned_days
 
-    with db.session() as s:
-        rows = [r for r in verdicts_repo.light_activities(s, until=today, since=since)
-                if is_running(r.sport)]  # fmt: skip
+    rows = [r for r in light_rows(db, until=today, since=since) if is_running(r.sport)]
     if not rows:
         return [], {}
     first = min(r.local_date for r in rows) - timedelta(days=1)
