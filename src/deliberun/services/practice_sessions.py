@@ -139,12 +139,12 @@ def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
 
 
 def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
-    """Planned workouts of the current plan in [since, until] (empty without a plan)."""
-    from deliberun.store import plan_repo
+    """Planned workouts in [since, until], each date's from the plan in force then (empty
+    without a plan); read once per use case inside ``athlete.shared_history`` (a window
+    it covers filters that read)."""
+    from deliberun.services.athlete import planned_in_force
 
-    with db.session() as s:
-        rows = plan_repo.latest_plan_days(s, since, until)
-    return [PlannedDay(d, wt, text) for d, wt, text in rows]
+    return [PlannedDay(d, wt, text) for d, wt, text in planned_in_force(db, since, until)]
 
 
 def _entry_from_row(r: JournalEntryRow) -> JournalEntry:
@@ -323,8 +323,24 @@ def build_sessions(
 
     since = since or today - timedelta(days=HISTORY_DAYS)
     with athlete.shared_history():  # every model below reads one window of the history
+        _read_light(db, today, since)
         athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
         return _build_sessions(db, today=today, since=since, state=state)
+
+
+def _read_light(db: Database, today: date, since: date) -> None:
+    """Read now, once, the light rows every model below reads a window of: the plan's
+    days, the activity columns and the run sizes behind the race keys of the VDOT's two
+    windows (the evidence of the prediction window before the first session day, and the
+    window before it for the last race) and the session types' keys."""
+    from deliberun.models.races import RACE_RULES
+    from deliberun.services import athlete
+
+    window = timedelta(days=int(athlete.model_settings(db)["prediction_window_days"]))
+    season = timedelta(days=int(RACE_RULES["season_days"]))
+    planned_days(db, since - window - season, today)
+    athlete.light_rows(db, until=today, since=since - 2 * window)
+    athlete.run_sizes(db, until=today, since=since - 2 * window - season)
 
 
 def _first_day_read(db: Database, today: date, since: date) -> date:

@@ -145,14 +145,14 @@ def goal_races(db: Database) -> list[tuple[float, date]]:
 
 def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     """The workout type the plan in force had on each of ``days`` (quality first)."""
-    from deliberun.services.plan import days_in_force
+    from deliberun.services.athlete import planned_in_force
 
     if not days:
         return {}
     out: dict[date, str] = {}
-    for p in days_in_force(db, min(days), max(days)):
-        if p.workout_type not in ("easy", "recovery", "rest") or p.date not in out:
-            out[p.date] = p.workout_type
+    for d, workout_type, _ in planned_in_force(db, min(days), max(days)):
+        if workout_type not in ("easy", "recovery", "rest") or d not in out:
+            out[d] = workout_type
     return out
 
 
@@ -233,61 +233,17 @@ def race_verdicts(
     return dict(out)
 
 
-def _shared_read(
-    db: Database,
-    name: str,
-    read: Any,
-    *,
-    until: date,
-    since: date | None,
-    day: Any,
-) -> list[Any]:
-    """``read(session, until=, since=)`` of the rows with local dates ``[since, until]``;
-    inside ``athlete.shared_history`` a read is kept and a window it covers is taken
-    from it (its rows of those days, in its order) instead of read again."""
-    from deliberun.services.athlete import _HISTORY
-
-    cache: Any = _HISTORY.get()
-    if cache is not None:
-        for k, rows in cache.items():
-            if (
-                k[:2] == (name, id(db))
-                and k[2] >= until
-                and (k[3] is None or (since is not None and k[3] <= since))
-            ):
-                return [r for r in rows
-                        if day(r) <= until and (since is None or day(r) >= since)]  # fmt: skip
-    with db.session() as s:
-        rows = list(read(s, until=until, since=since))
-    if cache is not None:
-        cache[(name, id(db), until, since)] = rows
-    return list(rows)
-
-
-def light_rows(db: Database, *, until: date, since: date | None) -> list[Any]:
-    """``verdicts_repo.light_activities`` from ``since`` to ``until`` (by start time),
-    read once per use case inside ``athlete.shared_history``: the race keys of two
-    windows and the session types' keys filter one read."""
-    return _shared_read(
-        db, "light", verdicts_repo.light_activities, until=until, since=since,
-        day=lambda r: r.local_date,
-    )  # fmt: skip
-
-
 def race_keys(
     db: Database, *, today: date, since: date | None
 ) -> list[tuple[rc.RaceFacts, str | None]]:
     """Each run from ``since`` to ``today`` (by day) with the key of its race verdict's
     inputs (None for a run the runner marked: its verdict is the mark), from two light
     reads: the runs from ``since`` and the sizes of the runs of the year before it."""
-    from deliberun.services.athlete import is_running
+    from deliberun.services.athlete import is_running, light_rows, run_sizes
 
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
     rows = light_rows(db, until=today, since=since)
-    sizes = _shared_read(
-        db, "run_sizes", verdicts_repo.run_sizes, until=today,
-        since=None if since is None else since - season, day=lambda r: r[1],
-    )  # fmt: skip
+    sizes = run_sizes(db, until=today, since=None if since is None else since - season)
     facts, goals_m = judged_facts(db, [(r, {}) for r in rows])
     facts.sort(key=lambda f: f.day)  # as the classifier orders them
     hr_max = hr_max_until(db, today)

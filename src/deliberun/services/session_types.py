@@ -10,7 +10,7 @@ from typing import Any
 from deliberun.models import races as rc
 from deliberun.models import sessions as ses
 from deliberun.services import verdict_keys as vk
-from deliberun.services.races import km_paces, light_rows, race_verdicts
+from deliberun.services.races import km_paces, race_verdicts
 from deliberun.store import settings_repo, verdicts_repo
 from deliberun.store.db import Database
 
@@ -100,7 +100,7 @@ def session_rows(
 ) -> tuple[list[Any], dict[date, str]]:
     """The light rows of the runs from ``since`` to ``today`` and the plan's types by day
     from the day before the first (as ``session_types`` reads them)."""
-    from deliberun.services.athlete import is_running
+    from deliberun.services.athlete import is_running, light_rows
     from deliberun.services.practice_sessions import planned_days
 
     rows = [r for r in light_rows(db, until=today, since=since) if is_running(r.sport)]
