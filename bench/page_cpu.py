@@ -1,26 +1,26 @@
-"""CPU of each cold dashboard page builder, and of the VDOT of every session day alone.
+"""CPU of each cold dashboard page builder on one database, as the web layer builds it.
 
-Builds the pages as the web layer does on a cold request (``web.routes.pages``, inside
-``shared_reads``, no page cache), in one process, each page once to warm up and then
-the minimum CPU (``time.process_time``) of ``--repeat`` builds. Run it with one side's
-source first on ``PYTHONPATH`` to compare sides on one database (paired, alternated)::
+Each page builder (``services.dashboard.*_page``) runs inside its own
+``dashboard.shared_reads()`` block (one page per block, as a request with the page
+cache off), ``--repeat`` times after one warm-up build; the minimum
+``time.process_time`` of the repeats is printed per page (CPU, not wall: the machine
+is shared). Run it with another checkout's ``src`` first on ``PYTHONPATH`` to pair two
+versions on the same database::
 
-    PYTHONPATH=/work/main/src .venv/bin/python bench/page_cpu.py DB --today 2026-10-25
-    .venv/bin/python bench/page_cpu.py DB --today 2026-10-25 --profile targets
+    nice -n 10 .venv/bin/python bench/page_cpu.py --db X.db --today 2026-10-25
+    PYTHONPATH=/work/main/src nice -n 10 .venv/bin/python bench/page_cpu.py --db X.db ...
 
-``--vdot-out FILE``: the inputs of ``models.vdot_history.vdot_days_as_of`` as the
-practice sessions call it (captured during a cold /targets), then that call alone timed
-(min of ``--repeat``), and every day's ``DayVdot.to_dict()`` pickled to FILE (``cmp`` the
-files of two sides: byte-identical outputs).
+``--profile PAGE`` prints a cProfile of one cold build of that page instead
+(sorted by cumulative time, ``--top`` lines). ``--json-out FILE`` writes each page's
+document (as its JSON twin) to compare two versions byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import io
+import json
 import os
-import pickle
 import pstats
 import sys
 import time
@@ -31,91 +31,51 @@ from typing import Any
 PAGES = ("today", "calendar", "activities", "fitness", "targets", "experiments", "plan")
 
 
-def cpu_ms(fn: Any, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        c0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - c0)
-    return best * 1000.0
+def build(db: Any, page: str, today: date) -> Any:
+    from deliberun.services import dashboard
+
+    with dashboard.shared_reads():
+        return getattr(dashboard, f"{page}_page")(db, today=today)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("db", type=Path)
+    ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--today", type=date.fromisoformat, required=True)
+    ap.add_argument("--pages", default="targets,experiments,today,fitness")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--pages", default=",".join(PAGES))
-    ap.add_argument(
-        "--profile",
-        help="a page to profile (cProfile of CPU time: top 60 by cumulative, top 10 by own time)",
-    )
-    ap.add_argument("--vdot-out", type=Path)
-    args = ap.parse_args(argv)
+    ap.add_argument("--profile", help="one page to profile instead of timing")
+    ap.add_argument("--top", type=int, default=45)
+    ap.add_argument("--json-out", type=Path, help="write the pages' documents here")
+    a = ap.parse_args()
 
     import deliberun
-    from deliberun.services.dashboard import shared_reads
     from deliberun.store.db import Database
-    from deliberun.web.routes import pages
 
-    db = Database(str(args.db))
-    built = pages(db)
-    print(f"source {Path(deliberun.__file__).parent}  load {os.getloadavg()[0]:.1f}")
-
-    def build(name: str) -> None:
-        with shared_reads():
-            built[name][1]({}, args.today)
-
-    if args.profile:
-        build(args.profile)
-        prof = cProfile.Profile(time.process_time)  # CPU, not wall: the machine is shared
+    db = Database(a.db)
+    print(f"# source {Path(deliberun.__file__).parent}; load {os.getloadavg()}", flush=True)
+    if a.profile:
+        build(db, a.profile, a.today)  # warm-up: imports, lru caches, SQLite pages
+        prof = cProfile.Profile(time.process_time)  # CPU, not wall
         prof.enable()
-        build(args.profile)
+        build(db, a.profile, a.today)
         prof.disable()
-        s = io.StringIO()
-        pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(60)
-        print(s.getvalue())
-        s = io.StringIO()
-        pstats.Stats(prof, stream=s).sort_stats("tottime").print_stats(10)
-        print(s.getvalue())
+        pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(a.top)
         return 0
-    if args.vdot_out:
-        return vdot_alone(build, args)
-    for name in args.pages.split(","):
-        build(name)  # warm-up: imports, SQLite pages
-        print(f"/{name:<12} {cpu_ms(lambda n=name: build(n), args.repeat):7.0f} ms CPU")
-    print(f"load {os.getloadavg()[0]:.1f}")
-    return 0
-
-
-def vdot_alone(build: Any, args: argparse.Namespace) -> int:
-    from deliberun.models import vdot_history
-
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    real = vdot_history.vdot_days_as_of
-
-    def capture(*a: Any, **kw: Any) -> Any:
-        calls.append((a, kw))
-        return real(*a, **kw)
-
-    vdot_history.vdot_days_as_of = capture  # type: ignore[assignment]
-    try:
-        build("targets")
-    finally:
-        vdot_history.vdot_days_as_of = real
-    a, kw = max(calls, key=lambda c: len(list(c[0][1])))  # the session days' call
-    efforts, days = list(a[0]), list(a[1])
-    run = lambda: real(efforts, days, *a[2:], **kw)  # noqa: E731
-    out = run()
-    ms = cpu_ms(run, args.repeat)
-    rows = {d: (v.to_dict() if v is not None else None) for d, v in sorted(out.items())}
-    args.vdot_out.write_bytes(pickle.dumps(rows, protocol=4))
-    print(
-        f"vdot_days_as_of: {len(days)} days, {len(efforts)} efforts: {ms:.1f} ms CPU "
-        f"(min of {args.repeat}), load {os.getloadavg()[0]:.1f}"
-    )
+    docs: dict[str, Any] = {}
+    for page in a.pages.split(","):
+        docs[page] = build(db, page, a.today)
+        times = []
+        for _ in range(a.repeat):
+            t0 = time.process_time()
+            build(db, page, a.today)
+            times.append(time.process_time() - t0)
+        print(f"{page:12s} min {1000 * min(times):6.0f} ms  all {[round(1000 * t) for t in times]}")
+    if a.json_out:
+        a.json_out.write_text(json.dumps(docs, sort_keys=True, default=str, indent=1))
+    print(f"# load {os.getloadavg()}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -98,3 +98,39 @@ def test_thresholds_read_steady_efforts_only() -> None:
     assert est["threshold_hr_bpm"].evidence == [1]
     # a 21-min race is run above threshold: its average is corrected down (Friel)
     assert est["threshold_hr_bpm"].value < 180.0
+
+
+def test_threshold_pace_as_of_is_the_fastest_run_of_the_window_before_each_day() -> None:
+    """The window's runs found by bisection: the same estimate (the same run) as the
+    rule read literally (every run dated in ``[day - window, day)``, the first of the
+    fastest), on runs in random order with ties, same-day runs and empty windows."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(7)
+    start = date(2024, 1, 1)
+    facts = [
+        th.ActivityFacts(
+            i,
+            start + timedelta(days=rng.randrange(0, 200)),
+            rng.choice([6000.0, 8000.0, 10000.0]),
+            rng.choice([1500.0, 1800.0, 2400.0, 3000.0]),
+            best_efforts_s={5000.0: rng.choice([1100.0, 1200.0, 1300.0])},
+        )
+        for i in range(150)
+    ]
+    days = [start + timedelta(days=k) for k in range(-5, 230, 3)]
+    got = th.threshold_pace_as_of(facts, days, 42)
+    per_run = sorted(
+        ((a.day, e) for a in facts if (e := th.estimate_threshold_pace([a])) is not None),
+        key=lambda x: x[0],
+    )
+    seen_tie = False
+    for d in days:
+        inside = [e for day, e in per_run if d - timedelta(days=42) <= day < d]
+        want = min(inside, key=lambda e: e.value) if inside else None
+        assert got[d] == want, d  # the same run (its id is the evidence)
+        values = [e.value for e in inside]
+        seen_tie = seen_tie or (bool(values) and values.count(min(values)) > 1)
+    assert seen_tie  # the first of equal estimates is kept, as before
+    assert got[days[0]] is None and any(v is not None for v in got.values())

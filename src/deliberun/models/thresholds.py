@@ -35,6 +35,7 @@ Methods (documented in docs/models.md):
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -259,9 +260,13 @@ def threshold_pace_as_of(
         ((a.day, e) for a in activities if (e := estimate_threshold_pace([a])) is not None),
         key=lambda x: x[0],
     )
+    # the runs of a window are one slice of the runs by day (found by bisection, not by
+    # a pass over every run for every day), in the same order: the same first minimum
+    ords = [day.toordinal() for day, _ in per_run]
+    values = [e for _, e in per_run]
     out: dict[date, Estimate | None] = {}
     for d in days:
-        lo = d.toordinal() - window_days
-        inside = [e for day, e in per_run if lo <= day.toordinal() < d.toordinal()]
+        end = d.toordinal()
+        inside = values[bisect_left(ords, end - window_days) : bisect_left(ords, end)]
         out[d] = min(inside, key=lambda e: e.value) if inside else None
     return out

@@ -46,7 +46,7 @@ from deliberun.services.athlete_state import load_state as load_state
 from deliberun.services.athlete_state import state_by_day as state_by_day
 from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
 from deliberun.services.athlete_state import vdot_days as vdot_days
-from deliberun.store import athlete_repo, settings_repo
+from deliberun.store import athlete_repo, plan_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 
 # --------------------------------------------------------------------------- helpers
@@ -101,8 +101,9 @@ def _rows_and_metrics(
     """Activities up to ``until`` (from ``since``) with their stored metrics, by start time.
 
     Only the window asked for is read. Inside :func:`shared_history` a read is kept
-    and a later window it covers (same ``until``, an earlier or equal ``since``) is
-    taken from it instead of read again.
+    and a later window it covers (a later or equal ``until``, an earlier or equal
+    ``since``) is taken from it instead of read again: the same rows in the same order
+    (by start time), those of the days outside the window left out.
     """
     cache = _HISTORY.get()
     if cache is None:  # nothing to share: read only the window asked for
@@ -111,20 +112,90 @@ def _rows_and_metrics(
                 s, until=until, since=since, keys=METRIC_KEYS
             )
     covering = [
-        (k[3], pairs)
+        (k[3], k[2], pairs)
         for k, pairs in cache.items()
-        if k[:3] == ("history", id(db), until)
+        if k[:2] == ("history", id(db))
+        and k[2] >= until
         and (k[3] is None or (since is not None and k[3] <= since))
     ]
     if covering:
-        start, pairs = min(covering, key=lambda c: (c[0] is not None, c[0] or date.min))
-        if since is None or (start is not None and start == since):
+        start, end, pairs = min(
+            covering, key=lambda c: (c[1] != until, c[0] is not None, c[0] or date.min)
+        )
+        if end == until and (since is None or (start is not None and start == since)):
             return list(pairs)
-        return [(r, m) for r, m in pairs if r.local_date >= since]
+        return [(r, m) for r, m in pairs
+                if r.local_date <= until and (since is None or r.local_date >= since)]  # fmt: skip
     with db.session() as s:
         pairs = athlete_repo.activities_with_metrics(s, until=until, since=since, keys=METRIC_KEYS)
     cache[("history", id(db), until, since)] = pairs
     return list(pairs)
+
+
+def shared_window(
+    db: Database,
+    name: str,
+    read: Callable[[date, date | None], Any],
+    *,
+    until: date,
+    since: date | None,
+    day: Callable[[Any], date],
+) -> list[Any]:
+    """``read(until, since)``: the rows of the local dates ``[since, until]`` (``since``
+    None: from the first). Inside :func:`shared_history` a read is kept under ``name``
+    and a window it covers is taken from it (its rows of those days, in its order)
+    instead of read again."""
+    cache = _HISTORY.get()
+    if cache is not None:
+        for k, rows in cache.items():
+            if (
+                k[:2] == (name, id(db))
+                and k[2] >= until
+                and (k[3] is None or (since is not None and k[3] <= since))
+            ):
+                return [r for r in rows
+                        if day(r) <= until and (since is None or day(r) >= since)]  # fmt: skip
+    rows = list(read(until, since))
+    if cache is not None:
+        cache[(name, id(db), until, since)] = rows
+    return list(rows)
+
+
+def planned_in_force(db: Database, since: date, until: date) -> list[tuple[date, str, str]]:
+    """``(date, workout type, text)`` of the planned workouts in ``[since, until]``, each
+    date's from the plan in force then (``plan_repo.days_in_force``), by date: what the
+    practice sessions and the race verdicts read of the plan, once per use case inside
+    :func:`shared_history`."""
+
+    def read(end: date, start: date | None) -> list[tuple[date, str, str]]:
+        with db.session() as s:
+            return plan_repo.latest_plan_days(s, start or date.min, end)
+
+    return shared_window(db, "plan_days", read, until=until, since=since, day=lambda r: r[0])
+
+
+def light_rows(db: Database, *, until: date, since: date | None) -> list[Any]:
+    """``verdicts_repo.light_activities`` from ``since`` to ``until`` (by start time):
+    the activity columns the race keys and the session types' keys are made of, read
+    once per use case inside :func:`shared_history`."""
+
+    def read(end: date, start: date | None) -> list[Any]:
+        with db.session() as s:
+            return verdicts_repo.light_activities(s, until=end, since=start)
+
+    return shared_window(db, "light", read, until=until, since=since, day=lambda r: r.local_date)
+
+
+def run_sizes(db: Database, *, until: date, since: date | None) -> list[Any]:
+    """``verdicts_repo.run_sizes`` from ``since`` to ``until`` (what a race key reads of
+    the runs of the year before a run), read once per use case inside
+    :func:`shared_history`."""
+
+    def read(end: date, start: date | None) -> list[Any]:
+        with db.session() as s:
+            return verdicts_repo.run_sizes(s, until=end, since=start)
+
+    return shared_window(db, "run_sizes", read, until=until, since=since, day=lambda r: r[1])
 
 
 def read_history(db: Database, *, today: date, since: date) -> None:

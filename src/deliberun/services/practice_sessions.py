@@ -273,8 +273,24 @@ def build_sessions(
 
     since = since or today - timedelta(days=HISTORY_DAYS)
     with athlete.shared_history():  # every model below reads one window of the history
+        _read_light(db, today, since)
         athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
         return _build_sessions(db, today=today, since=since, state=state)
+
+
+def _read_light(db: Database, today: date, since: date) -> None:
+    """Read now, once, the light rows every model below reads a window of: the plan's
+    days, the activity columns and the run sizes behind the race keys of the VDOT's two
+    windows (the evidence of the prediction window before the first session day, and the
+    window before it for the last race) and the session types' keys."""
+    from deliberun.models.races import RACE_RULES
+    from deliberun.services import athlete
+
+    window = timedelta(days=int(athlete.model_settings(db)["prediction_window_days"]))
+    season = timedelta(days=int(RACE_RULES["season_days"]))
+    planned_days(db, since - window - season, today)
+    athlete.light_rows(db, until=today, since=since - 2 * window)
+    athlete.run_sizes(db, until=today, since=since - 2 * window - season)
 
 
 def _first_day_read(db: Database, today: date, since: date) -> date:

@@ -16,7 +16,7 @@ from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.services import verdict_keys as vk
-from deliberun.store import athlete_repo, plan_repo, practice_repo, settings_repo, verdicts_repo
+from deliberun.store import athlete_repo, practice_repo, settings_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
 from deliberun.store.tables_core import ActivityRow
@@ -148,14 +148,14 @@ def goal_races(db: Database) -> list[tuple[float, date]]:
 
 def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     """The workout type the plan in force had on each of ``days`` (quality first)."""
+    from deliberun.services.athlete import planned_in_force
+
     if not days:
         return {}
-    with db.session() as s:  # the plan in force on each day (``services.plan.days_in_force``)
-        planned = plan_repo.days_in_force(s, min(days), max(days))
     out: dict[date, str] = {}
-    for p in planned:
-        if p.workout_type not in ("easy", "recovery", "rest") or p.date not in out:
-            out[p.date] = p.workout_type
+    for d, workout_type, _ in planned_in_force(db, min(days), max(days)):
+        if workout_type not in ("easy", "recovery", "rest") or d not in out:
+            out[d] = workout_type
     return out
 
 
@@ -240,12 +240,11 @@ def race_keys(
     """Each run from ``since`` to ``today`` (by day) with the key of its race verdict's
     inputs (None for a run the runner marked: its verdict is the mark), from two light
     reads: the runs from ``since`` and the sizes of the runs of the year before it."""
+    from deliberun.services.athlete import light_rows, run_sizes
+
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
-    with db.session() as s:
-        rows = verdicts_repo.light_activities(s, until=today, since=since)
-        sizes = verdicts_repo.run_sizes(
-            s, until=today, since=None if since is None else since - season
-        )
+    rows = light_rows(db, until=today, since=since)
+    sizes = run_sizes(db, until=today, since=None if since is None else since - season)
     facts, goals_m = judged_facts(db, [(r, {}) for r in rows])
     facts.sort(key=lambda f: f.day)  # as the classifier orders them
     hr_max = hr_max_until(db, today)

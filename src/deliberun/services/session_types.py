@@ -13,7 +13,7 @@ from deliberun.models import sessions as ses
 from deliberun.practice.review import PlannedDay
 from deliberun.services import verdict_keys as vk
 from deliberun.services.races import km_paces, race_verdicts
-from deliberun.store import plan_repo, settings_repo, verdicts_repo
+from deliberun.store import settings_repo, verdicts_repo
 from deliberun.store.db import Database
 
 
@@ -26,10 +26,12 @@ def _f(x: Any) -> float | None:
 
 
 def planned_days(db: Database, since: date, until: date) -> list[PlannedDay]:
-    """Planned workouts of the current plan in [since, until] (empty without a plan)."""
-    with db.session() as s:
-        rows = plan_repo.latest_plan_days(s, since, until)
-    return [PlannedDay(d, wt, text) for d, wt, text in rows]
+    """Planned workouts in [since, until], each date's from the plan in force then (empty
+    without a plan); read once per use case inside ``athlete.shared_history`` (a window
+    it covers filters that read)."""
+    from deliberun.services.athlete import planned_in_force
+
+    return [PlannedDay(d, wt, text) for d, wt, text in planned_in_force(db, since, until)]
 
 
 def threshold_speed(db: Database, *, today: date) -> float | None:
@@ -109,9 +111,9 @@ def session_rows(
 ) -> tuple[list[Any], dict[date, str]]:
     """The light rows of the runs from ``since`` to ``today`` and the plan's types by day
     from the day before the first (as ``session_types`` reads them)."""
-    with db.session() as s:
-        rows = [r for r in verdicts_repo.light_activities(s, until=today, since=since)
-                if is_running(r.sport)]  # fmt: skip
+    from deliberun.services.athlete import light_rows
+
+    rows = [r for r in light_rows(db, until=today, since=since) if is_running(r.sport)]
     if not rows:
         return [], {}
     first = min(r.local_date for r in rows) - timedelta(days=1)

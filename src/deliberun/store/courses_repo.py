@@ -301,7 +301,13 @@ def interval_rows(session: Session, ids: list[int]) -> list[tuple[int, Any, Any]
     if not ids:
         return []
     d = MetricsRow.data
-    q = select(
-        MetricsRow.activity_id, d[("intervals", "summary")].as_string(), d[("intervals", "reps")]
-    ).where(MetricsRow.activity_id.in_(ids)).order_by(MetricsRow.activity_id)
+    q = (
+        select(
+            MetricsRow.activity_id,
+            d[("intervals", "summary")].as_string(),
+            d[("intervals", "reps")],
+        )
+        .where(MetricsRow.activity_id.in_(ids))
+        .order_by(MetricsRow.activity_id)
+    )
     return [(int(a), summary, reps) for a, summary, reps in session.execute(q)]
