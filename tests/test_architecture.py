@@ -157,8 +157,6 @@ KNOWN_CYCLE_EDGES = frozenset(
         ("deliberun.services.athlete", "deliberun.services.races"),
         # practice_sessions -> session_types -> races -> practice -> practice_sessions
         ("deliberun.services.practice_sessions", "deliberun.services.session_types"),
-        # importer <-> manual_import (export rows without a file)
-        ("deliberun.services.importer", "deliberun.services.manual_import"),
     }
 )
 

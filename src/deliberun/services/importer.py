@@ -28,6 +28,21 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
+from deliberun.services.import_common import (
+    ESTIMATES_KEY,
+    EXPORT_EXTRA_FIELDS,
+    EXPORT_NAME_SOURCES,
+    EXPORT_TEXT_FIELDS,
+    ImportReport,
+    fill_offset,
+    name_source,
+    store_error,
+    take_meta,
+)
+from deliberun.services.import_common import (
+    compute_metrics_version as compute_metrics_version,  # re-exported (services.activities)
+)
+from deliberun.services.manual_import import import_manual_rows
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
 from deliberun.store.db import Database, Session
@@ -43,60 +58,6 @@ SIDE_FILES = frozenset({"deliberun-journal.yaml", "plan.yaml"})
 #: Files parsed in this process before a pool is started (a pool costs ~1 s to start;
 #: ``deliberun import run.fit`` should not pay it).
 IN_PROCESS_FIRST = 2
-
-#: Export fields (Strava CSV, Garmin summaries) that describe the run better than the file does.
-EXPORT_TEXT_FIELDS = ("name", "description")
-EXPORT_EXTRA_FIELDS = (
-    "perceived_exertion",
-    "gear",
-    "strava_id",
-    "type",
-    "commute",
-    "garmin_id",
-    "garmin_type",
-)
-#: ``extra["name_source"]`` of a name given by an export (kept over a file's name on merge).
-EXPORT_NAME_SOURCES = frozenset({"strava", "garmin"})
-
-
-def name_source(meta: dict[str, Any]) -> str:
-    """Which export named the run: ``garmin`` for a Garmin Connect export, else ``strava``."""
-    return "garmin" if meta.get("source") == "garmin_export" else "strava"
-
-
-@dataclass
-class ImportReport:
-    """What an import did, file by file."""
-
-    imported: list[int] = field(default_factory=list)
-    #: activity id -> the path it was imported from (for display)
-    imported_from: dict[int, str] = field(default_factory=dict)
-    #: {path, activity_id, reason: "same file" | "same run"}
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    #: {path, error}
-    failed: list[dict[str, str]] = field(default_factory=list)
-    #: {path, reason}: valid files that hold no activity (settings, monitoring, courses)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    #: export rows without a file: {export, strava_id, date, name, sport, reason:
-    #: "manual" | "file missing", status: "imported" | "known" | "has a file", activity_id}
-    manual: list[dict[str, Any]] = field(default_factory=list)
-    #: the runner's own files read: deliberun-journal.yaml {path, settings, journal, cycles,
-    #: experiments}; plan.yaml {path, plan_id, planned, plan: new | unchanged | updated}
-    runner_files: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "imported": list(self.imported),
-            "duplicates": list(self.duplicates),
-            "failed": list(self.failed),
-            "skipped": list(self.skipped),
-            "manual": list(self.manual),
-            "runner_files": list(self.runner_files),
-        }
 
 
 @dataclass
@@ -148,20 +109,6 @@ def apply_meta(activity: Activity, meta: dict[str, Any]) -> None:
             activity.extra[key] = value
 
 
-def fill_offset(activity: Activity, settings: AthleteSettings) -> None:
-    """Use the athlete's IANA time zone when the file gives no local offset."""
-    if activity.utc_offset_s is not None or not settings.timezone:
-        return
-    try:
-        from zoneinfo import ZoneInfo
-
-        off = activity.start_time.astimezone(ZoneInfo(settings.timezone)).utcoffset()
-    except Exception:  # unknown zone name: keep UTC
-        return
-    if off is not None:
-        activity.utc_offset_s = int(off.total_seconds())
-
-
 def summarize(activity: Activity) -> dict[str, Any]:
     """Our own summary of the streams (``deliberun.metrics.summary.summarize``)."""
     from deliberun.metrics.summary import summarize as _summarize
@@ -176,17 +123,6 @@ def compute_metrics(
     from deliberun.metrics import METRICS_VERSION, compute_all
 
     return repo.jsonable(compute_all(activity, settings, estimates=estimates)), str(METRICS_VERSION)
-
-
-#: Key of the settings dict handed to workers that carries the estimated thresholds.
-ESTIMATES_KEY = "threshold_estimates"
-
-
-def compute_metrics_version() -> str | None:
-    """The metrics code version (``deliberun.metrics.METRICS_VERSION``)."""
-    from deliberun.metrics import METRICS_VERSION
-
-    return str(METRICS_VERSION)
 
 
 def make_pool(n_workers: int) -> ProcessPoolExecutor:
@@ -458,8 +394,6 @@ def _import_manual_rows(
     now: datetime | None,
 ) -> None:
     """Export rows without a file become manual activities (``services.manual_import``)."""
-    from deliberun.services.manual_import import import_manual_rows
-
     import_manual_rows(
         db, paths, report, AthleteSettings.from_dict(settings), now, settings.get(ESTIMATES_KEY)
     )
@@ -586,7 +520,7 @@ def _known(
             job.matched(row.start_time)
         if row is not None and job.meta:
             rpe_before = (row.extra or {}).get("perceived_exertion")
-            _take_meta(row, job.meta)
+            take_meta(row, job.meta)
             if (row.extra or {}).get("perceived_exertion") != rpe_before:
                 # the session-RPE load reads it: the stored metrics must follow
                 full = repo.load_activity(s, row.id)
@@ -597,20 +531,6 @@ def _known(
         activity_id = src.activity_id
     report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": "same file"})
     return True
-
-
-def _take_meta(row: ActivityRow, meta: dict[str, Any]) -> None:
-    """The export's name, description and perceived exertion win over the file's."""
-    extra = dict(row.extra or {})
-    if meta.get("name") not in (None, ""):
-        row.name = str(meta["name"])
-        extra["name_source"] = name_source(meta)
-    if meta.get("description") not in (None, ""):
-        row.description = str(meta["description"])
-    for key in EXPORT_EXTRA_FIELDS:
-        if meta.get(key) not in (None, ""):
-            extra[key] = meta[key]
-    row.extra = repo.jsonable(extra)
 
 
 def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
@@ -633,13 +553,6 @@ def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
             raise StorageError(advice(exc, OPENED[-1] if OPENED else "")) from None
         report.failed.append({"path": job.path, "error": store_error(exc)})
         return None
-
-
-def store_error(exc: BaseException) -> str:
-    """A one-line reason for a failure while storing a file."""
-    from deliberun.store.errors import describe
-
-    return "could not store it: " + describe(exc)
 
 
 def _write(
@@ -761,7 +674,7 @@ def _merge(
         if not export_named and not row.name and act.name:
             row.name = act.name
     if job.meta:
-        _take_meta(row, job.meta)
+        take_meta(row, job.meta)
     if richer or job.meta:
         full = repo.load_activity(s, row.id) if not richer else act
         if richer:

@@ -24,18 +24,30 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from deliberun.athlete import AthleteSettings
+from deliberun.io.activity import Activity
 from deliberun.io.csv_text import decode_csv
 from deliberun.io.same_run import Footprint
 from deliberun.io.strava_rows import StravaRow, parse_strava_rows
+from deliberun.metrics.manual import manual_metrics
+from deliberun.services.import_common import (
+    ESTIMATES_KEY,
+    ImportReport,
+    compute_metrics_version,
+    fill_offset,
+    store_error,
+    take_meta,
+)
+from deliberun.services.same_run_store import find_same_run
 from deliberun.store import repository as repo
 from deliberun.store.db import Database
+from deliberun.store.errors import is_fatal
+from deliberun.store.retry import retry_write
 from deliberun.store.tables_core import ActivityRow
-
-if TYPE_CHECKING:
-    from deliberun.services.importer import ImportReport
 
 #: The source format of a manual activity (its original is a CSV row).
 MANUAL_FORMAT = "strava_csv"
@@ -147,12 +159,6 @@ def _insert_manual(
     stamp: datetime,
     estimates: dict[str, float] | None = None,
 ) -> int:
-    import numpy as np
-
-    from deliberun.io.activity import Activity
-    from deliberun.metrics.manual import manual_metrics
-    from deliberun.services.importer import compute_metrics_version, fill_offset
-
     assert row.start_time is not None
     metrics = repo.jsonable(manual_metrics(_values(row), row.sport, settings, estimates))
     probe = Activity(row.start_time, row.sport, {"time": np.zeros(0)}, MANUAL_FORMAT)
@@ -197,11 +203,6 @@ def import_manual_rows(
 ) -> None:
     """Import the rows without a file of the exports among ``paths`` (see the module notes);
     ``estimates``: the thresholds in use from the runner's runs, as for a run with a file."""
-    from deliberun.services.importer import _take_meta, store_error
-    from deliberun.services.same_run_store import find_same_run
-    from deliberun.store.errors import is_fatal
-    from deliberun.store.retry import retry_write
-
     stamp = now or datetime.now(UTC)
     for export in find_export_rows(paths):
         for row, reason in export.rows:
@@ -247,7 +248,7 @@ def import_manual_rows(
                             s, same.id, sha256=sha, source_path=display, format=MANUAL_FORMAT,
                             meta=_meta(row, reason),
                         )  # fmt: skip
-                        _take_meta(same, _meta(row, reason))
+                        take_meta(same, _meta(row, reason))
                         return "has a file", same.id
                     return "imported", _insert_manual(
                         s, row, reason, sha, display, settings, stamp, estimates
@@ -305,9 +306,6 @@ def recompute_manual(
         rows = parse_strava_rows(decode_csv(original)) if original else []
         if not rows:
             return False
-        from deliberun.metrics.manual import manual_metrics
-        from deliberun.services.importer import ESTIMATES_KEY, compute_metrics_version
-
         values = _values(rows[0])
         if "perceived_exertion" in (row.extra or {}):  # the runner's later edit wins
             values["perceived_exertion"] = row.extra["perceived_exertion"]
