@@ -15,6 +15,14 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
+from deliberun.io.merge_policy import (
+    EXPORT_EXTRA_FIELDS,
+    EXPORT_NAME_SOURCES,
+    EXPORT_TEXT_FIELDS,
+    Text,
+    name_source,
+    with_export_meta,
+)
 from deliberun.metrics import METRICS_VERSION
 from deliberun.store import repository as repo
 from deliberun.store.errors import describe
@@ -31,26 +39,6 @@ __all__ = [
     "store_error",
     "take_meta",
 ]
-
-#: Export fields (Strava CSV, Garmin summaries) that describe the run better than the file does.
-EXPORT_TEXT_FIELDS = ("name", "description")
-EXPORT_EXTRA_FIELDS = (
-    "perceived_exertion",
-    "gear",
-    "strava_id",
-    "type",
-    "commute",
-    "garmin_id",
-    "garmin_type",
-)
-#: ``extra["name_source"]`` of a name given by an export (kept over a file's name on merge).
-EXPORT_NAME_SOURCES = frozenset({"strava", "garmin"})
-
-
-def name_source(meta: dict[str, Any]) -> str:
-    """Which export named the run: ``garmin`` for a Garmin Connect export, else ``strava``."""
-    return "garmin" if meta.get("source") == "garmin_export" else "strava"
-
 
 #: Key of the settings dict handed to workers that carries the estimated thresholds.
 ESTIMATES_KEY = "threshold_estimates"
@@ -116,14 +104,8 @@ def store_error(exc: BaseException) -> str:
 
 
 def take_meta(row: Any, meta: dict[str, Any]) -> None:
-    """The export's name, description and perceived exertion win over the file's."""
-    extra = dict(row.extra or {})
-    if meta.get("name") not in (None, ""):
-        row.name = str(meta["name"])
-        extra["name_source"] = name_source(meta)
-    if meta.get("description") not in (None, ""):
-        row.description = str(meta["description"])
-    for key in EXPORT_EXTRA_FIELDS:
-        if meta.get(key) not in (None, ""):
-            extra[key] = meta[key]
-    row.extra = repo.jsonable(extra)
+    """The export's name, description and perceived exertion win over the file's
+    (``deliberun.io.merge_policy.with_export_meta``), on a stored activity."""
+    text = with_export_meta(Text(row.name, row.description, dict(row.extra or {})), meta)
+    row.name, row.description = text.name, text.description
+    row.extra = repo.jsonable(text.extra)

@@ -28,10 +28,10 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
+from deliberun.io.merge_policy import Text, is_richer, merged_text
 from deliberun.services.import_common import (
     ESTIMATES_KEY,
     EXPORT_EXTRA_FIELDS,
-    EXPORT_NAME_SOURCES,
     EXPORT_TEXT_FIELDS,
     ImportReport,
     fill_offset,
@@ -653,29 +653,17 @@ def _merge(
     )
     kinds_old = repo.stream_count(s, row.id)
     new_streams = kept_streams(act)
-    richer = (len(new_streams), act.n_samples) > (kinds_old, row.n_samples)
-    old_extra = dict(row.extra or {})
-    export_named = old_extra.get("name_source") in EXPORT_NAME_SOURCES
+    richer = is_richer(len(new_streams), act.n_samples, kinds_old, row.n_samples)
+    old = Text(row.name, row.description, dict(row.extra or {}))
+    text = merged_text(
+        old, Text(act.name, act.description, act.extra), richer=richer, meta=job.meta
+    )
     if richer:
-        old_name, old_desc = row.name, row.description
         repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
         repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(new_streams))
-        merged_extra = {**act.extra, **{k: v for k, v in old_extra.items() if k not in act.extra}}
-        if export_named:
-            row.name, row.description = old_name, old_desc
-            for key in (*EXPORT_EXTRA_FIELDS, "name_source"):
-                if key in old_extra:
-                    merged_extra[key] = old_extra[key]
-        else:
-            row.name = act.name or old_name
-            row.description = act.description or old_desc
-        row.extra = repo.jsonable(merged_extra)
-    else:
-        if not export_named and not row.name and act.name:
-            row.name = act.name
-    if job.meta:
-        take_meta(row, job.meta)
+    row.name, row.description = text.name, text.description
     if richer or job.meta:
+        row.extra = repo.jsonable(text.extra)
         full = repo.load_activity(s, row.id) if not richer else act
         if richer:
             full.name, full.description, full.extra = row.name, row.description, dict(row.extra)
