@@ -281,12 +281,8 @@ def test_the_bottom_modules_import_no_deliberun(name: str) -> None:
 #: repository functions that take and return domain types. The list only shrinks.
 KNOWN_TABLE_IMPORTS = frozenset(
     {
-        ("importer.py", "deliberun.store.tables_core"),
-        ("manual_import.py", "deliberun.store.tables_core"),
         ("practice.py", "deliberun.store.tables_practice"),
         ("practice_sessions.py", "deliberun.store.tables_practice"),
-        ("races.py", "deliberun.store.tables_core"),
-        ("same_run_store.py", "deliberun.store.tables_core"),
     }
 )
 

@@ -43,11 +43,12 @@ from deliberun.services.import_common import (
     compute_metrics_version as compute_metrics_version,  # re-exported (services.activities)
 )
 from deliberun.services.manual_import import import_manual_rows
+from deliberun.services.same_run_store import find_same_run, footprint_of_activity
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
+from deliberun.store.activity_writes import add_parsed_activity
 from deliberun.store.db import Database, Session
 from deliberun.store.settings_repo import estimates_in_use, get_settings
-from deliberun.store.tables_core import ActivityRow
 
 #: Called after each file: (files done, total files or None, display path).
 Progress = Callable[[int, int | None, str], None]
@@ -587,7 +588,7 @@ def _write(
                 outcome = ("imported", _insert(s, job, parsed, stamp), "")
             else:
                 _merge(s, same, job, parsed, settings, stamp)
-                outcome = ("duplicate", same.id, "same run")
+                outcome = ("duplicate", same, "same run")
     kind, activity_id, reason = outcome
     if kind == "imported":
         report.imported.append(activity_id)
@@ -596,12 +597,11 @@ def _write(
         report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": reason})
 
 
-def _same_run(s: Session, act: Activity, summary: dict[str, Any]) -> ActivityRow | None:
-    """The stored activity this file is the same run as (time overlap, track similarity)."""
-    from deliberun.services.same_run_store import find_same_run, footprint_of_activity
-
+def _same_run(s: Session, act: Activity, summary: dict[str, Any]) -> int | None:
+    """The id of the stored activity this file is the same run as (time overlap, track
+    similarity)."""
     match = find_same_run(s, footprint_of_activity(act, summary))
-    return match[0] if match else None
+    return match[0].id if match else None
 
 
 def kept_streams(act: Activity) -> dict[str, Any]:
@@ -614,37 +614,36 @@ def kept_streams(act: Activity) -> dict[str, Any]:
 
 def _insert(s: Session, job: _Job, parsed: Parsed, stamp: datetime) -> int:
     act = parsed.activity
-    row = ActivityRow(created_at=stamp)
-    repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
-    row.name = act.name
-    row.description = act.description
     extra = dict(act.extra)
     if job.meta.get("name") not in (None, ""):
         extra["name_source"] = name_source(job.meta)
-    row.extra = repo.jsonable(extra)
-    repo.add_activity(s, row)
+    aid = add_parsed_activity(
+        s, act, parsed.summary, sha256=job.sha256, source_path=job.path, extra=extra,
+        created_at=stamp,
+    )  # fmt: skip
     repo.add_source(
-        s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
+        s, aid, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )
-    repo.replace_encoded_streams(
-        s, row.id, parsed.encoded or repo.encode_streams(kept_streams(act))
-    )
+    repo.replace_encoded_streams(s, aid, parsed.encoded or repo.encode_streams(kept_streams(act)))
     if parsed.metrics is not None and parsed.metrics_version is not None:
-        repo.save_metrics(s, row.id, parsed.metrics, parsed.metrics_version, now=stamp, clean=False)
-    return row.id
+        repo.save_metrics(s, aid, parsed.metrics, parsed.metrics_version, now=stamp, clean=False)
+    return aid
 
 
 def _merge(
     s: Session,
-    row: ActivityRow,
+    activity_id: int,
     job: _Job,
     parsed: Parsed,
     settings: dict[str, Any],
     stamp: datetime,
 ) -> None:
-    """Fold a second source of the same run into ``row`` (a manual activity gets its file);
-    its metrics use the thresholds in use, as a new run's do."""
+    """Fold a second source of the same run into the stored activity (a manual activity
+    gets its file; what wins: ``deliberun.io.merge_policy``); its metrics use the
+    thresholds in use, as a new run's do."""
     act = parsed.activity
+    row = repo.get_activity(s, activity_id)
+    assert row is not None  # found by _same_run in this transaction
     if row.manual:  # the export row's file arrived: the activity is no longer manual
         row.manual = False
         row.extra = repo.jsonable({**(row.extra or {}), "manual_until": stamp.isoformat()})
