@@ -155,10 +155,8 @@ KNOWN_CYCLE_EDGES = frozenset(
         # services/athlete <-> athlete_state (issue 15: services/history.py)
         ("deliberun.services.athlete_state", "deliberun.services.athlete"),
         # athlete -> races -> athlete (the history cache _HISTORY, _rows_and_metrics) and
-        # races -> plan -> athlete (days_in_force): is_race and is_running no longer close it
+        # (is_race and is_running no longer close it)
         ("deliberun.services.athlete", "deliberun.services.races"),
-        # importer <-> manual_import (export rows without a file)
-        ("deliberun.services.importer", "deliberun.services.manual_import"),
     }
 )
 
@@ -283,11 +281,7 @@ def test_the_bottom_modules_import_no_deliberun(name: str) -> None:
 #: repository functions that take and return domain types. The list only shrinks.
 KNOWN_TABLE_IMPORTS = frozenset(
     {
-        ("importer.py", "deliberun.store.tables_core"),
-        ("manual_import.py", "deliberun.store.tables_core"),
         ("practice.py", "deliberun.store.tables_practice"),
-        ("races.py", "deliberun.store.tables_core"),
-        ("same_run_store.py", "deliberun.store.tables_core"),
     }
 )
 
@@ -428,20 +422,12 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ): "issue 15b is moving this; 512 ms (199 modules)",
     (
         "services/importer.py",
-        "deliberun.services.manual_import",
-    ): "issue 15b is moving this; 12 ms (4 modules); closes importer → manual_import → importer",
-    (
-        "services/importer.py",
         "deliberun.services.plan",
     ): "issue 15b is moving this; 65 ms (34 modules)",
     (
         "services/importer.py",
         "deliberun.services.practice",
     ): "issue 15b is moving this; 595 ms (267 modules)",
-    (
-        "services/importer.py",
-        "deliberun.services.same_run_store",
-    ): "issue 15b is moving this; 6 ms (3 modules)",
     (
         "services/importer.py",
         "deliberun.store.db",
@@ -455,30 +441,6 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
         "services/importer.py",
         "deliberun.store.settings_repo",
     ): "issue 15b is moving this; 0.1 ms (already loaded)",
-    (
-        "services/manual_import.py",
-        "deliberun.io.activity",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
-    (
-        "services/manual_import.py",
-        "deliberun.metrics.manual",
-    ): "issue 15b is moving this; 2 ms (1 module)",
-    (
-        "services/manual_import.py",
-        "deliberun.services.importer",
-    ): "issue 15b is moving this; 333 ms (427 modules); closes manual_import → importer → manual_import",
-    (
-        "services/manual_import.py",
-        "deliberun.services.same_run_store",
-    ): "issue 15b is moving this; 3 ms (2 modules)",
-    (
-        "services/manual_import.py",
-        "deliberun.store.errors",
-    ): "issue 15b is moving this; 2 ms (1 module)",
-    (
-        "services/manual_import.py",
-        "deliberun.store.retry",
-    ): "issue 15b is moving this; 2 ms (1 module)",
     (
         "services/plan.py",
         "deliberun.services.athlete",

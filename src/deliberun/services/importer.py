@@ -28,12 +28,28 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.io.activity import Activity
+from deliberun.io.merge_policy import Text, is_richer, merged_text
 from deliberun.services import group
+from deliberun.services.import_common import (
+    ESTIMATES_KEY,
+    EXPORT_EXTRA_FIELDS,
+    EXPORT_TEXT_FIELDS,
+    ImportReport,
+    fill_offset,
+    name_source,
+    store_error,
+    take_meta,
+)
+from deliberun.services.import_common import (
+    compute_metrics_version as compute_metrics_version,  # re-exported (services.activities)
+)
+from deliberun.services.manual_import import import_manual_rows
+from deliberun.services.same_run_store import find_same_run, footprint_of_activity
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
+from deliberun.store.activity_writes import add_parsed_activity
 from deliberun.store.db import Database, Session
 from deliberun.store.settings_repo import estimates_in_use, get_settings
-from deliberun.store.tables_core import ActivityRow
 
 #: Called after each file: (files done, total files or None, display path).
 Progress = Callable[[int, int | None, str], None]
@@ -44,60 +60,6 @@ SIDE_FILES = frozenset({"deliberun-journal.yaml", "plan.yaml"})
 #: Files parsed in this process before a pool is started (a pool costs ~1 s to start;
 #: ``deliberun import run.fit`` should not pay it).
 IN_PROCESS_FIRST = 2
-
-#: Export fields (Strava CSV, Garmin summaries) that describe the run better than the file does.
-EXPORT_TEXT_FIELDS = ("name", "description")
-EXPORT_EXTRA_FIELDS = (
-    "perceived_exertion",
-    "gear",
-    "strava_id",
-    "type",
-    "commute",
-    "garmin_id",
-    "garmin_type",
-)
-#: ``extra["name_source"]`` of a name given by an export (kept over a file's name on merge).
-EXPORT_NAME_SOURCES = frozenset({"strava", "garmin"})
-
-
-def name_source(meta: dict[str, Any]) -> str:
-    """Which export named the run: ``garmin`` for a Garmin Connect export, else ``strava``."""
-    return "garmin" if meta.get("source") == "garmin_export" else "strava"
-
-
-@dataclass
-class ImportReport:
-    """What an import did, file by file."""
-
-    imported: list[int] = field(default_factory=list)
-    #: activity id -> the path it was imported from (for display)
-    imported_from: dict[int, str] = field(default_factory=dict)
-    #: {path, activity_id, reason: "same file" | "same run"}
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    #: {path, error}
-    failed: list[dict[str, str]] = field(default_factory=list)
-    #: {path, reason}: valid files that hold no activity (settings, monitoring, courses)
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    #: export rows without a file: {export, strava_id, date, name, sport, reason:
-    #: "manual" | "file missing", status: "imported" | "known" | "has a file", activity_id}
-    manual: list[dict[str, Any]] = field(default_factory=list)
-    #: the runner's own files read: deliberun-journal.yaml {path, settings, journal, cycles,
-    #: experiments}; plan.yaml {path, plan_id, planned, plan: new | unchanged | updated}
-    runner_files: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "imported": list(self.imported),
-            "duplicates": list(self.duplicates),
-            "failed": list(self.failed),
-            "skipped": list(self.skipped),
-            "manual": list(self.manual),
-            "runner_files": list(self.runner_files),
-        }
 
 
 @dataclass
@@ -149,20 +111,6 @@ def apply_meta(activity: Activity, meta: dict[str, Any]) -> None:
             activity.extra[key] = value
 
 
-def fill_offset(activity: Activity, settings: AthleteSettings) -> None:
-    """Use the athlete's IANA time zone when the file gives no local offset."""
-    if activity.utc_offset_s is not None or not settings.timezone:
-        return
-    try:
-        from zoneinfo import ZoneInfo
-
-        off = activity.start_time.astimezone(ZoneInfo(settings.timezone)).utcoffset()
-    except Exception:  # unknown zone name: keep UTC
-        return
-    if off is not None:
-        activity.utc_offset_s = int(off.total_seconds())
-
-
 def summarize(activity: Activity) -> dict[str, Any]:
     """Our own summary of the streams (``deliberun.metrics.summary.summarize``)."""
     from deliberun.metrics.summary import summarize as _summarize
@@ -177,17 +125,6 @@ def compute_metrics(
     from deliberun.metrics import METRICS_VERSION, compute_all
 
     return repo.jsonable(compute_all(activity, settings, estimates=estimates)), str(METRICS_VERSION)
-
-
-#: Key of the settings dict handed to workers that carries the estimated thresholds.
-ESTIMATES_KEY = "threshold_estimates"
-
-
-def compute_metrics_version() -> str | None:
-    """The metrics code version (``deliberun.metrics.METRICS_VERSION``)."""
-    from deliberun.metrics import METRICS_VERSION
-
-    return str(METRICS_VERSION)
 
 
 def make_pool(n_workers: int) -> ProcessPoolExecutor:
@@ -460,8 +397,6 @@ def _import_manual_rows(
     now: datetime | None,
 ) -> None:
     """Export rows without a file become manual activities (``services.manual_import``)."""
-    from deliberun.services.manual_import import import_manual_rows
-
     import_manual_rows(
         db, paths, report, AthleteSettings.from_dict(settings), now, settings.get(ESTIMATES_KEY)
     )
@@ -588,7 +523,7 @@ def _known(
             job.matched(row.start_time)
         if row is not None and job.meta:
             rpe_before = (row.extra or {}).get("perceived_exertion")
-            _take_meta(row, job.meta)
+            take_meta(row, job.meta)
             if (row.extra or {}).get("perceived_exertion") != rpe_before:
                 # the session-RPE load reads it: the stored metrics must follow
                 full = repo.load_activity(s, row.id)
@@ -599,20 +534,6 @@ def _known(
         activity_id = src.activity_id
     report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": "same file"})
     return True
-
-
-def _take_meta(row: ActivityRow, meta: dict[str, Any]) -> None:
-    """The export's name, description and perceived exertion win over the file's."""
-    extra = dict(row.extra or {})
-    if meta.get("name") not in (None, ""):
-        row.name = str(meta["name"])
-        extra["name_source"] = name_source(meta)
-    if meta.get("description") not in (None, ""):
-        row.description = str(meta["description"])
-    for key in EXPORT_EXTRA_FIELDS:
-        if meta.get(key) not in (None, ""):
-            extra[key] = meta[key]
-    row.extra = repo.jsonable(extra)
 
 
 def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
@@ -635,13 +556,6 @@ def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
             raise StorageError(advice(exc, OPENED[-1] if OPENED else "")) from None
         report.failed.append({"path": job.path, "error": store_error(exc)})
         return None
-
-
-def store_error(exc: BaseException) -> str:
-    """A one-line reason for a failure while storing a file."""
-    from deliberun.store.errors import describe
-
-    return "could not store it: " + describe(exc)
 
 
 def _write(
@@ -676,7 +590,7 @@ def _write(
                 outcome = ("imported", _insert(s, job, parsed, stamp), "")
             else:
                 _merge(s, same, job, parsed, settings, stamp)
-                outcome = ("duplicate", same.id, "same run")
+                outcome = ("duplicate", same, "same run")
     kind, activity_id, reason = outcome
     if kind == "imported":
         report.imported.append(activity_id)
@@ -685,12 +599,11 @@ def _write(
         report.duplicates.append({"path": job.path, "activity_id": activity_id, "reason": reason})
 
 
-def _same_run(s: Session, act: Activity, summary: dict[str, Any]) -> ActivityRow | None:
-    """The stored activity this file is the same run as (time overlap, track similarity)."""
-    from deliberun.services.same_run_store import find_same_run, footprint_of_activity
-
+def _same_run(s: Session, act: Activity, summary: dict[str, Any]) -> int | None:
+    """The id of the stored activity this file is the same run as (time overlap, track
+    similarity)."""
     match = find_same_run(s, footprint_of_activity(act, summary))
-    return match[0] if match else None
+    return match[0].id if match else None
 
 
 def kept_streams(act: Activity) -> dict[str, Any]:
@@ -703,37 +616,36 @@ def kept_streams(act: Activity) -> dict[str, Any]:
 
 def _insert(s: Session, job: _Job, parsed: Parsed, stamp: datetime) -> int:
     act = parsed.activity
-    row = ActivityRow(created_at=stamp)
-    repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
-    row.name = act.name
-    row.description = act.description
     extra = dict(act.extra)
     if job.meta.get("name") not in (None, ""):
         extra["name_source"] = name_source(job.meta)
-    row.extra = repo.jsonable(extra)
-    repo.add_activity(s, row)
+    aid = add_parsed_activity(
+        s, act, parsed.summary, sha256=job.sha256, source_path=job.path, extra=extra,
+        created_at=stamp,
+    )  # fmt: skip
     repo.add_source(
-        s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
+        s, aid, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )
-    repo.replace_encoded_streams(
-        s, row.id, parsed.encoded or repo.encode_streams(kept_streams(act))
-    )
+    repo.replace_encoded_streams(s, aid, parsed.encoded or repo.encode_streams(kept_streams(act)))
     if parsed.metrics is not None and parsed.metrics_version is not None:
-        repo.save_metrics(s, row.id, parsed.metrics, parsed.metrics_version, now=stamp, clean=False)
-    return row.id
+        repo.save_metrics(s, aid, parsed.metrics, parsed.metrics_version, now=stamp, clean=False)
+    return aid
 
 
 def _merge(
     s: Session,
-    row: ActivityRow,
+    activity_id: int,
     job: _Job,
     parsed: Parsed,
     settings: dict[str, Any],
     stamp: datetime,
 ) -> None:
-    """Fold a second source of the same run into ``row`` (a manual activity gets its file);
-    its metrics use the thresholds in use, as a new run's do."""
+    """Fold a second source of the same run into the stored activity (a manual activity
+    gets its file; what wins: ``deliberun.io.merge_policy``); its metrics use the
+    thresholds in use, as a new run's do."""
     act = parsed.activity
+    row = repo.get_activity(s, activity_id)
+    assert row is not None  # found by _same_run in this transaction
     if row.manual:  # the export row's file arrived: the activity is no longer manual
         row.manual = False
         row.extra = repo.jsonable({**(row.extra or {}), "manual_until": stamp.isoformat()})
@@ -742,29 +654,17 @@ def _merge(
     )
     kinds_old = repo.stream_count(s, row.id)
     new_streams = kept_streams(act)
-    richer = (len(new_streams), act.n_samples) > (kinds_old, row.n_samples)
-    old_extra = dict(row.extra or {})
-    export_named = old_extra.get("name_source") in EXPORT_NAME_SOURCES
+    richer = is_richer(len(new_streams), act.n_samples, kinds_old, row.n_samples)
+    old = Text(row.name, row.description, dict(row.extra or {}))
+    text = merged_text(
+        old, Text(act.name, act.description, act.extra), richer=richer, meta=job.meta
+    )
     if richer:
-        old_name, old_desc = row.name, row.description
         repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
         repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(new_streams))
-        merged_extra = {**act.extra, **{k: v for k, v in old_extra.items() if k not in act.extra}}
-        if export_named:
-            row.name, row.description = old_name, old_desc
-            for key in (*EXPORT_EXTRA_FIELDS, "name_source"):
-                if key in old_extra:
-                    merged_extra[key] = old_extra[key]
-        else:
-            row.name = act.name or old_name
-            row.description = act.description or old_desc
-        row.extra = repo.jsonable(merged_extra)
-    else:
-        if not export_named and not row.name and act.name:
-            row.name = act.name
-    if job.meta:
-        _take_meta(row, job.meta)
+    row.name, row.description = text.name, text.description
     if richer or job.meta:
+        row.extra = repo.jsonable(text.extra)
         full = repo.load_activity(s, row.id) if not richer else act
         if richer:
             full.name, full.description, full.extra = row.name, row.description, dict(row.extra)

@@ -24,18 +24,30 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
 
 from deliberun.athlete import AthleteSettings
+from deliberun.io.activity import Activity
 from deliberun.io.csv_text import decode_csv
 from deliberun.io.same_run import Footprint
 from deliberun.io.strava_rows import StravaRow, parse_strava_rows
+from deliberun.metrics.manual import manual_metrics
+from deliberun.services.import_common import (
+    ESTIMATES_KEY,
+    ImportReport,
+    compute_metrics_version,
+    fill_offset,
+    store_error,
+    take_meta,
+)
+from deliberun.services.same_run_store import find_same_run
 from deliberun.store import repository as repo
+from deliberun.store.activity_writes import add_manual_activity
 from deliberun.store.db import Database
-from deliberun.store.tables_core import ActivityRow
-
-if TYPE_CHECKING:
-    from deliberun.services.importer import ImportReport
+from deliberun.store.errors import is_fatal
+from deliberun.store.retry import retry_write
 
 #: The source format of a manual activity (its original is a CSV row).
 MANUAL_FORMAT = "strava_csv"
@@ -147,44 +159,33 @@ def _insert_manual(
     stamp: datetime,
     estimates: dict[str, float] | None = None,
 ) -> int:
-    import numpy as np
-
-    from deliberun.io.activity import Activity
-    from deliberun.metrics.manual import manual_metrics
-    from deliberun.services.importer import compute_metrics_version, fill_offset
-
     assert row.start_time is not None
     metrics = repo.jsonable(manual_metrics(_values(row), row.sport, settings, estimates))
     probe = Activity(row.start_time, row.sport, {"time": np.zeros(0)}, MANUAL_FORMAT)
     fill_offset(probe, settings)  # the athlete's time zone gives the local date
-    act_row = ActivityRow(
-        created_at=stamp,
+    meta = _meta(row, reason)
+    extra: dict[str, Any] = {
+        k: meta[k] for k in ("strava_id", "type", "gear", "perceived_exertion") if k in meta
+    }
+    extra.update(source="strava_export", manual_reason=reason, name_source="strava")
+    aid = add_manual_activity(
+        s,
         start_time=row.start_time,
         utc_offset_s=probe.utc_offset_s,
-        local_date=repo.local_date_of(row.start_time, probe.utc_offset_s),
         sport=row.sport,
         name=row.values.get("name"),
         description=row.values.get("description"),
         source_path=display,
         source_format=MANUAL_FORMAT,
         sha256=sha,
-        n_samples=0,
-        structure={},
-        manual=True,
+        summary=metrics["summary"],
+        extra=extra,
+        created_at=stamp,
     )
-    for f in repo.SUMMARY_FIELDS:
-        setattr(act_row, f, repo.num(metrics["summary"].get(f)))
-    meta = _meta(row, reason)
-    extra: dict[str, Any] = {
-        k: meta[k] for k in ("strava_id", "type", "gear", "perceived_exertion") if k in meta
-    }
-    extra.update(source="strava_export", manual_reason=reason, name_source="strava")
-    act_row.extra = repo.jsonable(extra)
-    repo.add_activity(s, act_row)
-    repo.add_source(s, act_row.id, sha256=sha, source_path=display, format=MANUAL_FORMAT, meta=meta)
+    repo.add_source(s, aid, sha256=sha, source_path=display, format=MANUAL_FORMAT, meta=meta)
     version = compute_metrics_version() or "manual"
-    repo.save_metrics(s, act_row.id, metrics, f"{version}+manual", now=stamp)
-    return int(act_row.id)
+    repo.save_metrics(s, aid, metrics, f"{version}+manual", now=stamp)
+    return aid
 
 
 def import_manual_rows(
@@ -197,11 +198,6 @@ def import_manual_rows(
 ) -> None:
     """Import the rows without a file of the exports among ``paths`` (see the module notes);
     ``estimates``: the thresholds in use from the runner's runs, as for a run with a file."""
-    from deliberun.services.importer import _take_meta, store_error
-    from deliberun.services.same_run_store import find_same_run
-    from deliberun.store.errors import is_fatal
-    from deliberun.store.retry import retry_write
-
     stamp = now or datetime.now(UTC)
     for export in find_export_rows(paths):
         for row, reason in export.rows:
@@ -242,12 +238,13 @@ def import_manual_rows(
                     repo.add_original(s, sha, row.original, os.path.basename(display), stamp)
                     if match is not None and not match[0].manual:
                         # the run is stored from another source: the row lends its text
-                        same = match[0]
+                        same = repo.get_activity(s, match[0].id)
+                        assert same is not None  # found in this transaction
                         repo.add_source(
                             s, same.id, sha256=sha, source_path=display, format=MANUAL_FORMAT,
                             meta=_meta(row, reason),
                         )  # fmt: skip
-                        _take_meta(same, _meta(row, reason))
+                        take_meta(same, _meta(row, reason))
                         return "has a file", same.id
                     return "imported", _insert_manual(
                         s, row, reason, sha, display, settings, stamp, estimates
@@ -305,9 +302,6 @@ def recompute_manual(
         rows = parse_strava_rows(decode_csv(original)) if original else []
         if not rows:
             return False
-        from deliberun.metrics.manual import manual_metrics
-        from deliberun.services.importer import ESTIMATES_KEY, compute_metrics_version
-
         values = _values(rows[0])
         if "perceived_exertion" in (row.extra or {}):  # the runner's later edit wins
             values["perceived_exertion"] = row.extra["perceived_exertion"]

@@ -17,9 +17,9 @@ from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.services import verdict_keys as vk
 from deliberun.store import athlete_repo, practice_repo, settings_repo, verdicts_repo
+from deliberun.store.activity_writes import set_race_mark
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
-from deliberun.store.tables_core import ActivityRow
 
 
 def _num(x: Any) -> float | None:
@@ -286,12 +286,10 @@ def mark_race(
 ) -> dict[str, Any]:
     """Store the runner's mark (None removes it) and return the verdict that follows."""
     with db.session() as s, s.begin():
-        row = s.get(ActivityRow, activity_id)
-        if row is None:
-            raise LookupError(f"no activity with id {activity_id}")
-        row.race_mark = None if is_race is None else bool(is_race)
-        day = row.local_date
-        name = row.name
+        marked = set_race_mark(s, activity_id, is_race)
+    if marked is None:
+        raise LookupError(f"no activity with id {activity_id}")
+    day, name = marked
     verdict = race_verdicts(db, today=max(today, day)).get(activity_id)
     return {
         "activity_id": activity_id,

@@ -17,8 +17,7 @@ from deliberun.io.activity import Activity
 from deliberun.io.same_run import Decision, Footprint, overlap_share, same_run
 from deliberun.store import repository as repo
 from deliberun.store.db import Session
-from deliberun.store.same_run_repo import activities_starting_between
-from deliberun.store.tables_core import ActivityRow
+from deliberun.store.same_run_repo import StoredRun, activities_starting_between
 
 #: The longest activity looked back for [h]: a candidate starting earlier cannot overlap.
 LOOKBACK_H = 24
@@ -42,7 +41,7 @@ def footprint_of_activity(act: Activity, summary: dict[str, Any]) -> Footprint:
     return Footprint(act.start_time, _duration(summary), repo.num(summary.get("distance_m")), track)
 
 
-def footprint_of_row(s: Session, row: ActivityRow, *, with_track: bool) -> Footprint:
+def footprint_of_row(s: Session, row: StoredRun, *, with_track: bool) -> Footprint:
     """The footprint of a stored activity (track loaded when asked and stored)."""
     track = None
     if with_track and not row.manual:
@@ -54,10 +53,10 @@ def footprint_of_row(s: Session, row: ActivityRow, *, with_track: bool) -> Footp
 
 def find_same_run(
     s: Session, new: Footprint, *, exclude: set[int] | None = None
-) -> tuple[ActivityRow, Decision] | None:
+) -> tuple[StoredRun, Decision] | None:
     """The stored activity ``new`` is the same run as, with the decision; None when none."""
     end = datetime.fromtimestamp(new.end, tz=new.start.tzinfo) + timedelta(seconds=60)
-    best: tuple[float, float, ActivityRow, Decision] | None = None
+    best: tuple[float, float, StoredRun, Decision] | None = None
     for row in activities_starting_between(s, new.start - timedelta(hours=LOOKBACK_H), end):
         if exclude and row.id in exclude:
             continue
