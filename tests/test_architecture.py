@@ -334,39 +334,31 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     (
         "services/athlete.py",
         "deliberun.models.detraining",
-    ): "issue 15a/15b are moving this; 5 ms (1 module)",
+    ): "5 ms (1 module)",
     (
         "services/athlete.py",
         "deliberun.models.races",
-    ): "issue 15a/15b are moving this; 10 ms (1 module)",
+    ): "10 ms (1 module)",
     (
         "services/athlete.py",
         "deliberun.models.vdot_day",
-    ): "issue 15a/15b are moving this; 7 ms (2 modules)",
-    (
-        "services/athlete.py",
-        "deliberun.models.vdot_evidence",
-    ): "issue 15a/15b are moving this; 0.1 ms (already loaded)",
-    (
-        "services/athlete.py",
-        "deliberun.plan.paces",
-    ): "issue 15a/15b are moving this; 3 ms (2 modules)",
+    ): "7 ms (2 modules)",
     (
         "services/athlete.py",
         "deliberun.services.athlete_state",
-    ): "issue 15a/15b are moving this; 0.1 ms (already loaded); closes athlete → athlete_state → athlete",
+    ): "0.1 ms (already loaded); closes athlete → athlete_state → athlete",
     (
         "services/athlete.py",
         "deliberun.services.races",
-    ): "issue 15a/15b are moving this; 20 ms (7 modules); closes athlete → races → athlete",
+    ): "20 ms (7 modules); closes athlete → races → athlete",
     (
         "services/athlete_state.py",
         "deliberun.models.vdot_history",
-    ): "issue 15b is moving this; 15 ms (5 modules)",
+    ): "15 ms (5 modules)",
     (
         "services/athlete_state.py",
         "deliberun.services.athlete",
-    ): "issue 15b is moving this; 32 ms (13 modules); closes athlete_state → athlete → athlete_state",
+    ): "32 ms (13 modules); closes athlete_state → athlete → athlete_state",
     ("services/athlete_zones.py", "deliberun.plan.paces"): "392 ms (496 modules)",
     (
         "services/athlete_zones.py",
@@ -397,50 +389,19 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ("services/group.py", "deliberun.store.settings_repo"): "7.8 ms (3 modules)",
     ("services/group.py", "deliberun.store.strava_repo"): "44 ms (5 modules)",
     ("services/group.py", "deliberun.store.verdicts_repo"): "32 ms (3 modules)",
-    ("services/importer.py", "deliberun.io"): "issue 15b is moving this; 0.1 ms (already loaded)",
-    (
-        "services/importer.py",
-        "deliberun.io.errors",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
-    ("services/importer.py", "deliberun.io.plausible"): "issue 15b is moving this; 3 ms (1 module)",
-    ("services/importer.py", "deliberun.io.sources"): "issue 15b is moving this; 10 ms (3 modules)",
-    (
-        "services/importer.py",
-        "deliberun.metrics",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
-    (
-        "services/importer.py",
-        "deliberun.metrics.device_totals",
-    ): "issue 15b is moving this; 2 ms (1 module)",
-    (
-        "services/importer.py",
-        "deliberun.metrics.summary",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    ("services/importer.py", "deliberun.io.sources"): "10 ms (3 modules)",
     (
         "services/importer.py",
         "deliberun.practice.journal_file",
-    ): "issue 15b is moving this; 512 ms (199 modules)",
+    ): "512 ms (199 modules)",
     (
         "services/importer.py",
         "deliberun.services.plan",
-    ): "issue 15b is moving this; 65 ms (34 modules)",
+    ): "65 ms (34 modules)",
     (
         "services/importer.py",
         "deliberun.services.practice",
-    ): "issue 15b is moving this; 595 ms (267 modules)",
-    (
-        "services/importer.py",
-        "deliberun.store.db",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
-    ("services/importer.py", "deliberun.store.errors"): "issue 15b is moving this; 2 ms (1 module)",
-    (
-        "services/importer.py",
-        "deliberun.store.retry",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
-    (
-        "services/importer.py",
-        "deliberun.store.settings_repo",
-    ): "issue 15b is moving this; 0.1 ms (already loaded)",
+    ): "595 ms (267 modules)",
     (
         "services/plan.py",
         "deliberun.services.athlete",
@@ -448,35 +409,27 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     (
         "services/practice.py",
         "deliberun.store.repository",
-    ): "issue 15a is moving this; 0.1 ms (already loaded)",
+    ): "0.1 ms (already loaded)",
     (
         "services/practice_sessions.py",
         "deliberun.models.races",
-    ): "issue 15a is moving this; 10 ms (1 module)",
+    ): "10 ms (1 module)",
     (
         "services/practice_sessions.py",
         "deliberun.models.sessions",
-    ): "issue 15a is moving this; 10 ms (4 modules)",
-    (
-        "services/practice_sessions.py",
-        "deliberun.plan.paces",
-    ): "issue 15a is moving this; 3 ms (2 modules)",
+    ): "10 ms (4 modules)",
     (
         "services/practice_sessions.py",
         "deliberun.plan.text",
-    ): "issue 15a is moving this; 15 ms (4 modules)",
+    ): "15 ms (4 modules)",
     (
         "services/practice_sessions.py",
         "deliberun.services.athlete",
-    ): "issue 15a is moving this; 0.1 ms (already loaded); closes practice_sessions → athlete → … → practice → practice_sessions",
+    ): "0.1 ms (already loaded); closes practice_sessions → athlete → … → practice → practice_sessions",
     (
         "services/practice_sessions.py",
         "deliberun.services.athlete_zones",
-    ): "issue 15a is moving this; 3 ms (1 module); closes practice_sessions → athlete_zones → … → practice → practice_sessions",
-    (
-        "services/practice_sessions.py",
-        "deliberun.store.streams",
-    ): "issue 15a is moving this; 0.1 ms (already loaded)",
+    ): "3 ms (1 module); closes practice_sessions → athlete_zones → … → practice → practice_sessions",
     ("services/race_plan.py", "deliberun.plan.formats.fit_workout"): "17 ms (8 modules)",
     ("services/race_plan.py", "deliberun.plan.workout"): "8 ms (5 modules)",
     (
@@ -486,11 +439,11 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     (
         "services/races.py",
         "deliberun.services.athlete",
-    ): "issue 15a is moving this; 487 ms (226 modules); closes races → athlete → races",
+    ): "487 ms (226 modules); closes races → athlete → races",
     (
         "services/session_types.py",
         "deliberun.services.athlete",
-    ): "issue 15a is moving this; 505 ms (226 modules); closes session_types → athlete → … → practice_sessions → session_types",
+    ): "505 ms (226 modules); closes session_types → athlete → … → practice_sessions → session_types",
     ("services/stored_verdicts.py", "deliberun.services.athlete"): "573 ms (283 modules)",
     ("services/stored_verdicts.py", "deliberun.services.races"): "85 ms (58 modules)",
     ("services/stored_verdicts.py", "deliberun.services.session_types"): "86 ms (59 modules)",

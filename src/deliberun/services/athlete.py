@@ -31,6 +31,8 @@ from deliberun.models import races as rc
 from deliberun.models import thresholds
 from deliberun.models import vdot as vd
 from deliberun.models import vdot_evidence as vev
+from deliberun.models.vdot_evidence import run_efforts
+from deliberun.plan.paces import t_band_source, threshold_band
 from deliberun.services.athlete_paces import paces as paces  # re-exported
 from deliberun.services.athlete_paces import race_calculator as race_calculator
 from deliberun.services.athlete_settings import CHOICES as CHOICES  # re-exported
@@ -440,7 +442,6 @@ def is_structured(metrics: dict[str, Any]) -> bool:
 def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effort]:
     """A running activity's efforts: the whole run when it was a race, else its sustained
     best efforts (none from a structured session), calibrated (``vdot_evidence``)."""
-    from deliberun.models.vdot_evidence import run_efforts
 
     return run_efforts(
         row.id,
@@ -818,7 +819,6 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
 def _training_paces(pred: dict[str, Any], thr: dict[str, Any], today: date) -> dict[str, Any]:
     """Training paces of the VDOT, the T band from the threshold pace when it is credible
     and recent (``plan.paces.t_band_source``), and which it used."""
-    from deliberun.plan.paces import t_band_source, threshold_band
 
     paces = {k: [a, b] for k, (a, b) in vd.training_paces(float(pred["vdot"])).items()}
     rng = pred.get("vdot_range") or {}

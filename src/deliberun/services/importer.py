@@ -27,8 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
+from deliberun.io import read_bytes
 from deliberun.io.activity import Activity
+from deliberun.io.errors import NotAnActivityError, ReadError
 from deliberun.io.merge_policy import Text, is_richer, merged_text
+from deliberun.io.plausible import check_activity, clean_activity
+from deliberun.metrics import METRICS_VERSION, compute_all
+from deliberun.metrics.device_totals import prefer_device
+from deliberun.metrics.summary import summarize as _summarize
 from deliberun.services import group
 from deliberun.services.import_common import (
     ESTIMATES_KEY,
@@ -48,8 +54,10 @@ from deliberun.services.same_run_store import find_same_run, footprint_of_activi
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
 from deliberun.store.activity_writes import add_parsed_activity
-from deliberun.store.db import Database, Session
-from deliberun.store.settings_repo import estimates_in_use, get_settings
+from deliberun.store.db import OPENED, Database, Session
+from deliberun.store.errors import StorageError, advice, is_fatal
+from deliberun.store.retry import retry_write
+from deliberun.store.settings_repo import estimates_in_use, get_settings, set_settings
 
 #: Called after each file: (files done, total files or None, display path).
 Progress = Callable[[int, int | None, str], None]
@@ -113,7 +121,6 @@ def apply_meta(activity: Activity, meta: dict[str, Any]) -> None:
 
 def summarize(activity: Activity) -> dict[str, Any]:
     """Our own summary of the streams (``deliberun.metrics.summary.summarize``)."""
-    from deliberun.metrics.summary import summarize as _summarize
 
     return dict(_summarize(activity))
 
@@ -122,7 +129,6 @@ def compute_metrics(
     activity: Activity, settings: AthleteSettings, estimates: dict[str, float] | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:
     """``(metrics, METRICS_VERSION)`` from ``deliberun.metrics.compute_all`` (strict JSON)."""
-    from deliberun.metrics import METRICS_VERSION, compute_all
 
     return repo.jsonable(compute_all(activity, settings, estimates=estimates)), str(METRICS_VERSION)
 
@@ -148,7 +154,6 @@ def analyse(
     estimates: dict[str, float] | None = None,
 ) -> Parsed:
     """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
-    from deliberun.metrics.device_totals import prefer_device
 
     fill_offset(activity, settings)
     metrics, version = compute_metrics(activity, settings, estimates)
@@ -174,9 +179,6 @@ def parse_one(
     pickling, and one bad file must never stop the batch. ``latest`` is the last
     plausible start date (``deliberun.io.plausible``).
     """
-    from deliberun.io import read_bytes
-    from deliberun.io.errors import NotAnActivityError, ReadError
-    from deliberun.io.plausible import check_activity, clean_activity
 
     try:
         activity = read_bytes(data, name)
@@ -212,7 +214,6 @@ def _iter_jobs(paths: Iterable[str | os.PathLike[str]], report: ImportReport) ->
 
 
 def _jobs_of(top: str, report: ImportReport) -> Iterator[_Job]:
-    from deliberun.io.errors import NotAnActivityError, ReadError
     from deliberun.io.sources import iter_sources
 
     for src in iter_sources([top]):
@@ -427,7 +428,6 @@ def _runner_entry(report: ImportReport, path: str) -> dict[str, Any]:
 def apply_journal_settings(db: Database, path: str, report: ImportReport) -> None:
     """Store the ``athlete:`` block of the runner's file as the athlete settings."""
     from deliberun.practice.journal_file import parse_journal_file
-    from deliberun.store.settings_repo import set_settings
 
     try:
         with open(path, encoding="utf-8") as fh:
@@ -542,8 +542,6 @@ def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
     Returns the step's result, or ``None`` after reporting the failure (nothing of
     the file is kept: each step is one transaction).
     """
-    from deliberun.store.errors import StorageError, advice, is_fatal
-    from deliberun.store.retry import retry_write
 
     try:
         return retry_write(step, retry_integrity=True)
@@ -551,8 +549,6 @@ def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
         raise
     except Exception as exc:  # noqa: BLE001 - one file's fault, the batch goes on
         if is_fatal(exc):  # read-only, disk full, damaged: no later file can be stored either
-            from deliberun.store.db import OPENED
-
             raise StorageError(advice(exc, OPENED[-1] if OPENED else "")) from None
         report.failed.append({"path": job.path, "error": store_error(exc)})
         return None

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from deliberun.io.activity import is_running as is_running  # re-exported
+from deliberun.plan.paces import zone_paces
 from deliberun.practice.cycles import cycle_in_force
 from deliberun.practice.execution import (
     WORK_ZONE,
@@ -43,6 +44,7 @@ from deliberun.services.session_types import session_types
 from deliberun.store import practice_repo
 from deliberun.store.db import Database
 from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
+from deliberun.store.streams import decode_stream
 
 HISTORY_DAYS = 400
 #: Workout types whose laps and reps are read (the quality types, plus strides).
@@ -121,7 +123,6 @@ def _records(value: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
 def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
     """Mean air temperature [degC] of the given activities: their temperature streams
     only, in one query."""
-    from deliberun.store.streams import decode_stream
 
     out: dict[int, float] = {}
     with db.session() as s:
@@ -231,7 +232,6 @@ def _unplanned_work(reps: Any, paces: dict[str, tuple[float, float]]) -> tuple[A
 def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
     if not vdot:
         return None
-    from deliberun.plan.paces import zone_paces
 
     try:
         paces: dict[str, tuple[float, float]] = zone_paces(vdot)
