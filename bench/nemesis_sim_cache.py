@@ -74,6 +74,26 @@ def _sessions(db_path: Path, today: date) -> list[Any]:
         db.dispose()
 
 
+def _changed(before: list[Any], after: list[Any]) -> list[str]:
+    """The quality sessions whose reps or grading differ between two readings."""
+    out = []
+    old = {x.activity_id: x for x in before}
+    for x in after:
+        y = old.get(x.activity_id)
+        if y is None or x.workout_type not in QUALITY:
+            continue
+        if y.rep_paces_s_per_km != x.rep_paces_s_per_km or y.failed != x.failed:
+            out.append(
+                f"{x.local_date} {x.workout_type} reps {len(y.rep_paces_s_per_km)} -> "
+                f"{len(x.rep_paces_s_per_km)} of {x.reps_planned} planned; "
+                f"{y.failure_reasons() or 'ok'} -> {x.failure_reasons() or 'ok'}"
+            )
+    return out
+
+
+QUALITY = ("mp_long", "tempo", "cruise_intervals", "intervals", "hills", "progression")
+
+
 def build(folder: Path, scenario: str, years: float, seeds: list[int]) -> None:
     from deliberun.services import importer
     from deliberun.services import plan as plan_svc
@@ -123,7 +143,7 @@ def rank(
     if not steps:
         nm.THRESHOLD_QUANTILES = ()
     found: Counter[str] = Counter()
-    right = n = 0
+    right = n = named = changed = 0
     t0 = time.process_time()
     files = sorted(folder.glob(f"{scenario}-*.pkl"), key=lambda f: int(f.stem.split("-")[-1]))
     if seeds is not None:
@@ -135,6 +155,9 @@ def rank(
         ss = d["sessions"]
         if rebuild:
             ss = _sessions(f.with_suffix(".sqlite"), d["today"])
+            for line in _changed(d["sessions"], ss):
+                sys.stdout.write(f"{f.stem}: {line}\n")
+                changed += 1
         ranked = nm.find_nemeses(
             ss, d["today"], window=len(ss), min_failure_rate=0.0, against_baseline=False
         )
@@ -147,6 +170,7 @@ def rank(
         found[top] += 1
         ok = top == eff["cause"]
         right += ok
+        named += ok and p_adj is not None and p_adj < nm.CAUSE_ALPHA and first.effect > 0
         n += 1
         p_txt = f"{p_adj:.3f}" if p_adj is not None else "-"
         sys.stdout.write(
@@ -160,6 +184,14 @@ def rank(
         f"planted first {right}/{n} = {share:.1f}% (95% {100 * lo:.1f}-{100 * hi:.1f}%); "
         f"{dict(found)}; {cpu:.1f} s CPU\n"
     )
+    lo, hi = wilson(named, n)
+    share = 100.0 * named / n if n else 0.0
+    sys.stdout.write(
+        f"planted first and named (p_adj < {nm.CAUSE_ALPHA}) {named}/{n} = {share:.1f}% "
+        f"(95% {100 * lo:.1f}-{100 * hi:.1f}%)\n"
+    )
+    if rebuild:
+        sys.stdout.write(f"sessions read differently by the code as it is: {changed}\n")
     return right, n
 
 
