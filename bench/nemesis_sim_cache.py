@@ -141,7 +141,7 @@ def rank(
     import deliberun.practice.nemesis as nm
 
     if not steps:
-        nm.THRESHOLD_QUANTILES = ()
+        nm.THRESHOLD_QUANTILES = ()  # type: ignore[assignment]
     found: Counter[str] = Counter()
     right = n = named = changed = 0
     t0 = time.process_time()
@@ -170,7 +170,7 @@ def rank(
         found[top] += 1
         ok = top == eff["cause"]
         right += ok
-        named += ok and p_adj is not None and p_adj < nm.CAUSE_ALPHA and first.effect > 0
+        named += bool(ok and first and first.p_adjusted < nm.CAUSE_ALPHA and first.effect > 0)
         n += 1
         p_txt = f"{p_adj:.3f}" if p_adj is not None else "-"
         sys.stdout.write(
