@@ -2,62 +2,197 @@
 
 ``deliberun simulate`` -> ``import`` -> journal -> sessions (as ``advice_validity.sim_run``
 does) takes ~20-40 s per simulated year; ranking the causes of those sessions takes
-~0.1 s. ``build`` pickles the sessions of each seed; ``rank`` ranks them with the code
-as it is (``--no-steps``: without the numeric causes' steps, the ranking before issue
-12's follow-up), so a change to the cause ranking is measured on identical sessions.
+~0.1 s. ``build`` keeps each seed's imported database (``SCENARIO-SEED.sqlite``) and
+pickles its truth and sessions; ``rank`` ranks them with the code as it is
+(``--no-steps``: without the numeric causes' steps, the ranking before issue 12's
+follow-up), so a change to the cause ranking is measured on identical sessions.
+``rank --rebuild`` first rebuilds the sessions from the kept database with the code as it
+is (a change to how sessions are read: rep detection, plan matching), in ~1-3 s a seed.
+
+``rank`` prints one line per seed (planted cause, the cause ranked first, its adjusted p,
+attempts, failures) and the share ranked first with its Wilson 95% interval.
+
+Seeds already used (docs/benchmarks.md): to choose the method, marathon 100-129 and
+3000-3019, nemesis_fatigue 100-129; checked once afterwards, marathon 130-163;
+``advice_validity --sim-seeds`` 1000-1099. Fresh seeds for issue 12's re-measure: 7000-.
 
 Usage::
 
-    .venv/bin/python bench/nemesis_sim_cache.py build DIR marathon 1.0 100 101 ...
-    .venv/bin/python bench/nemesis_sim_cache.py rank DIR marathon [--no-steps]
+    .venv/bin/python bench/nemesis_sim_cache.py build DIR marathon 1.0 --seeds 7000-7099
+    .venv/bin/python bench/nemesis_sim_cache.py build DIR nemesis_fatigue 0 --seeds 7000-7099
+    .venv/bin/python bench/nemesis_sim_cache.py rank DIR marathon [--seeds 7000-7099]
+        [--rebuild] [--no-steps]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import pickle
+import shutil
+import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval of k successes in n (95% by default)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    den = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (max(0.0, mid - half), min(1.0, mid + half))
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``"7000-7009,7020"`` -> [7000, ..., 7009, 7020]."""
+    out: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            a, b = part.split("-")
+            out.extend(range(int(a), int(b) + 1))
+        elif part:
+            out.append(int(part))
+    return out
+
+
+def _sessions(db_path: Path, today: date) -> list[Any]:
+    from deliberun.services import practice as svc
+    from deliberun.store.db import Database
+
+    db = Database(db_path)
+    try:
+        return svc.build_sessions(db, today=today)
+    finally:
+        db.dispose()
+
+
+def _changed(before: list[Any], after: list[Any]) -> list[str]:
+    """The quality sessions whose reps or grading differ between two readings."""
+    out = []
+    old = {x.activity_id: x for x in before}
+    for x in after:
+        y = old.get(x.activity_id)
+        if y is None or x.workout_type not in QUALITY:
+            continue
+        if y.rep_paces_s_per_km != x.rep_paces_s_per_km or y.failed != x.failed:
+            out.append(
+                f"{x.local_date} {x.workout_type} reps {len(y.rep_paces_s_per_km)} -> "
+                f"{len(x.rep_paces_s_per_km)} of {x.reps_planned} planned; "
+                f"{y.failure_reasons() or 'ok'} -> {x.failure_reasons() or 'ok'}"
+            )
+    return out
+
+
+QUALITY = ("mp_long", "tempo", "cruise_intervals", "intervals", "hills", "progression")
 
 
 def build(folder: Path, scenario: str, years: float, seeds: list[int]) -> None:
-    from advice_validity import simulated
+    from deliberun.services import importer
+    from deliberun.services import plan as plan_svc
+    from deliberun.services import practice as svc
+    from deliberun.store.db import Database
 
     folder.mkdir(parents=True, exist_ok=True)
     for seed in seeds:
         dest = folder / f"{scenario}-{seed}.pkl"
         if dest.exists():
             continue
-        with simulated(scenario, seed, years) as (_db, truth, today, sessions):
-            dest.write_bytes(pickle.dumps({"truth": truth, "today": today, "sessions": sessions}))
-        sys.stderr.write(f"{scenario} seed {seed}: {len(sessions)} sessions\n")
+        t0 = time.process_time()
+        out = folder / f"tmp-{scenario}-{seed}"
+        shutil.rmtree(out, ignore_errors=True)
+        db_path = folder / f"{scenario}-{seed}.sqlite"
+        db_path.unlink(missing_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
+             "--seed", str(seed), "--out", str(out), "-q",
+             *(["--years", str(years)] if years else [])],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        truth = json.loads((out / "truth.json").read_text())
+        today = date.fromisoformat(truth["end"]) + timedelta(days=1)
+        db = Database(db_path)
+        try:
+            importer.import_paths(db, [out], workers=1)
+            if (out / "plan.yaml").exists():
+                from datetime import UTC, datetime
+
+                plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
+            svc.import_journal_file(db, out / "deliberun-journal.yaml")
+            sessions = svc.build_sessions(db, today=today)
+        finally:
+            db.dispose()
+        shutil.rmtree(out, ignore_errors=True)
+        dest.write_bytes(pickle.dumps({"truth": truth, "today": today, "sessions": sessions}))
+        cpu = time.process_time() - t0
+        sys.stderr.write(f"{scenario} seed {seed}: {len(sessions)} sessions, {cpu:.1f} s CPU\n")
 
 
-def rank(folder: Path, scenario: str, steps: bool) -> None:
+def rank(
+    folder: Path, scenario: str, steps: bool, seeds: list[int] | None, rebuild: bool
+) -> tuple[int, int]:
     import deliberun.practice.nemesis as nm
 
     if not steps:
-        nm.THRESHOLD_QUANTILES = ()
+        nm.THRESHOLD_QUANTILES = ()  # type: ignore[assignment]
     found: Counter[str] = Counter()
-    right = n = 0
+    right = n = named = changed = 0
     t0 = time.process_time()
-    for f in sorted(folder.glob(f"{scenario}-*.pkl")):
+    files = sorted(folder.glob(f"{scenario}-*.pkl"), key=lambda f: int(f.stem.split("-")[-1]))
+    if seeds is not None:
+        wanted = set(seeds)
+        files = [f for f in files if int(f.stem.split("-")[-1]) in wanted]
+    for f in files:
         d = pickle.loads(f.read_bytes())
         (eff,) = [e for e in d["truth"]["effects"] if e["kind"] == "nemesis"]
         ss = d["sessions"]
+        if rebuild:
+            ss = _sessions(f.with_suffix(".sqlite"), d["today"])
+            for line in _changed(d["sessions"], ss):
+                sys.stdout.write(f"{f.stem}: {line}\n")
+                changed += 1
         ranked = nm.find_nemeses(
             ss, d["today"], window=len(ss), min_failure_rate=0.0, against_baseline=False
         )
         mine = [x for x in ranked if x.workout_type == eff["workout_type"]]
-        top = mine[0].causes[0].cause if mine and mine[0].causes else "none"
+        first = mine[0].causes[0] if mine and mine[0].causes else None
+        top = first.cause if first else "none"
+        p_adj = getattr(first, "p_adjusted", None) if first else None
+        attempts = mine[0].attempts if mine else 0
+        failures = mine[0].failures if mine else 0
         found[top] += 1
-        right += top == eff["cause"]
+        ok = top == eff["cause"]
+        right += ok
+        named += bool(ok and first and first.p_adjusted < nm.CAUSE_ALPHA and first.effect > 0)
         n += 1
-        sys.stdout.write(f"{f.stem}: {top}\n")
+        p_txt = f"{p_adj:.3f}" if p_adj is not None else "-"
+        sys.stdout.write(
+            f"{f.stem}: planted {eff['cause']}, first {top} (p_adj {p_txt}), "
+            f"{failures}/{attempts} failed{'' if ok else '  MISS'}\n"
+        )
     cpu = time.process_time() - t0
-    sys.stdout.write(f"planted first {right}/{n}; {dict(found)}; {cpu:.1f} s CPU\n")
+    lo, hi = wilson(right, n)
+    share = 100.0 * right / n if n else 0.0
+    sys.stdout.write(
+        f"planted first {right}/{n} = {share:.1f}% (95% {100 * lo:.1f}-{100 * hi:.1f}%); "
+        f"{dict(found)}; {cpu:.1f} s CPU\n"
+    )
+    lo, hi = wilson(named, n)
+    share = 100.0 * named / n if n else 0.0
+    sys.stdout.write(
+        f"planted first and named (p_adj < {nm.CAUSE_ALPHA}) {named}/{n} = {share:.1f}% "
+        f"(95% {100 * lo:.1f}-{100 * hi:.1f}%)\n"
+    )
+    if rebuild:
+        sys.stdout.write(f"sessions read differently by the code as it is: {changed}\n")
+    return right, n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,17 +201,20 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build")
     b.add_argument("folder", type=Path)
     b.add_argument("scenario")
-    b.add_argument("years", type=float)
-    b.add_argument("seeds", type=int, nargs="+")
+    b.add_argument("years", type=float, help="0: the scenario's default")
+    b.add_argument("seeds_list", type=int, nargs="*", metavar="SEED")
+    b.add_argument("--seeds", type=parse_seeds, default=None, help="e.g. 7000-7099")
     r = sub.add_parser("rank")
     r.add_argument("folder", type=Path)
     r.add_argument("scenario")
     r.add_argument("--no-steps", action="store_true")
+    r.add_argument("--seeds", type=parse_seeds, default=None, help="e.g. 7000-7099")
+    r.add_argument("--rebuild", action="store_true", help="sessions from the kept database")
     args = ap.parse_args(argv)
     if args.cmd == "build":
-        build(args.folder, args.scenario, args.years, args.seeds)
+        build(args.folder, args.scenario, args.years, (args.seeds or []) + args.seeds_list)
     else:
-        rank(args.folder, args.scenario, not args.no_steps)
+        rank(args.folder, args.scenario, not args.no_steps, args.seeds, args.rebuild)
     return 0
 
 

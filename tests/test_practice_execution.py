@@ -191,3 +191,69 @@ def test_a_ladder_is_a_workout_but_unrelated_lengths_are_not() -> None:
     assert found is not None and len(found.paces_s_per_km) == 6
     jumbled = [ladder[i] for i in (0, 3, 1, 5, 2, 4)]
     assert unplanned_workout_reps({"intervals": {"reps": _detected(*jumbled)}}, 306.0) is None
+
+
+def _plan_5x1000() -> list:
+    steps = [
+        {"kind": "warmup", "distance_m": 2500.0, "target": {"kind": "zone", "zone": "E"}},
+        {"kind": "repeat", "reps": 5, "steps": [
+            {"kind": "work", "distance_m": 1000.0, "target": {"kind": "zone", "zone": "I"}},
+            {"kind": "recovery", "duration_s": 90.0, "target": None}]},
+        {"kind": "cooldown", "distance_m": 2000.0, "target": {"kind": "zone", "zone": "E"}},
+    ]  # fmt: skip
+    return planned_work(steps)
+
+
+def _graded(reps, work: list) -> Session:  # type: ignore[no-untyped-def]
+    """The session as ``services.practice_sessions`` builds it from the reps and the plan."""
+    targets = [w.target(ZONES) for w in work]
+    rep_targets = targets[: len(reps.paces_s_per_km)]
+    return Session(date(2026, 5, 1), workout_type="intervals",
+                   rep_paces_s_per_km=reps.paces_s_per_km,
+                   rep_targets_s_per_km=rep_targets if len(rep_targets) == len(reps.paces_s_per_km) else [],
+                   target_pace_s_per_km=sum(targets) / len(targets),
+                   reps_planned=len(work), reps_done=len(reps.paces_s_per_km))  # fmt: skip
+
+
+def test_a_hard_segment_after_the_planned_reps_is_not_a_rep() -> None:
+    # 5 x 1000 m @I (target 247 s/km) found in the speed stream (a GPX file: no laps),
+    # then a 400 m stretch of the cool-down the detector also took for a rep (262 s/km)
+    work = _plan_5x1000()
+    planned = [(247, 247, 90), (248, 248, 90), (246, 246, 90), (249, 249, 90), (250, 250, 120)]
+    detected = _detected(*planned, (262, 105, 0))
+    for r, (p, d, _) in zip(detected, [*planned, (262, 105, 0)], strict=True):
+        r["distance_m"] = 1000.0 * d / p
+    m = {"laps": [], "intervals": {"reps": detected}}
+    reps = work_reps(m, 5, work, ZONES)
+    assert reps.raw_paces_s_per_km == pytest.approx([247, 248, 246, 249, 250])
+    assert reps.rests_s == [90, 90, 90, 90]
+    s = _graded(reps, work)
+    assert s.reps_done == 5 and s.failure_reasons() == []
+    # the extra segment graded as a sixth rep made the session "fade 5.9%": a failure
+    # the runner did not have (the old reading, and the reading without the plan)
+    assert _graded(work_reps(m), work).failure_reasons() == ["last reps faded 5.9%"]
+    # only the count known: the slower end is trimmed
+    assert work_reps(m, 5).raw_paces_s_per_km == pytest.approx([247, 248, 246, 249, 250])
+    # a fast 200 m pick-up in the cool-down: the plan's sizes tell it from the first rep
+    detected[-1].update(speed_m_per_s=1000.0 / 220, duration_s=44.0, distance_m=200.0)
+    reps = work_reps(m, 5, work, ZONES)
+    assert reps.raw_paces_s_per_km == pytest.approx([247, 248, 246, 249, 250])
+    assert _graded(reps, work).failure_reasons() == []
+
+
+def test_a_lap_pressed_in_the_cool_down_is_not_a_rep() -> None:
+    # TCX marks every lap Active: warm-up, 5 x 1000 m with rest laps, the cool-down and a
+    # 200 m pick-up lap at its end. Trimming the slower end lap (the old reading) dropped
+    # the warm-up, then the first two reps (slower than the pick-up): graded on the
+    # cool-down and the pick-up, "pace missed".
+    laps = [_lap(340, 850)]
+    for p in (247, 248, 246, 249, 250):
+        laps += [_lap(p, p), _lap(600, 90, "resting")]
+    laps += [_lap(345, 517), _lap(220, 44)]
+    work = _plan_5x1000()
+    reps = work_reps({"laps": laps}, 5, work, ZONES)
+    assert reps.raw_paces_s_per_km == [247, 248, 246, 249, 250]
+    assert _graded(reps, work).failure_reasons() == []
+    old = work_reps({"laps": laps}, 5)  # the count alone: the slower end trimmed
+    assert old.raw_paces_s_per_km == [246, 249, 250, 345, 220]
+    assert _graded(old, work).failed

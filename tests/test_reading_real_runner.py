@@ -359,3 +359,31 @@ def test_vdot_of_a_day_uses_only_data_up_to_it(real_db: Path, tmp_path: Path, da
     short = _cli(cut, "--today", day.isoformat(), "predict", "--json")
     assert full["vdot"] == short["vdot"] and full["vdot_range"] == short["vdot_range"]
     assert full["vdot_rests_on"] == short["vdot_rests_on"]
+
+
+def test_a_planned_session_grades_no_pick_up_after_its_reps(real_db: Path) -> None:
+    # 2024-07-23: 12 x 200 m, then a jog and a 210 m pick-up at 2:38/km that the speed
+    # stream also shows as "reps" (the laps do not follow the reps). Read against a plan
+    # of 12 x 200 m, the 12 reps are graded, not the jog nor the pick-up after them.
+    from deliberun.practice.execution import detected_reps, planned_work
+    from deliberun.store import athlete_repo
+
+    with Database(str(real_db)).session() as s:
+        pairs = athlete_repo.activities_with_metrics(
+            s, until=date(2024, 7, 24), keys=("laps", "intervals")
+        )
+    ((_, m),) = [  # the day's other run is easy (no reps)
+        (r, m)
+        for r, m in pairs
+        if str(r.local_date) == "2024-07-23" and detected_reps(m).source != "none"
+    ]
+    plan = [{"kind": "repeat", "reps": 12, "steps": [
+        {"kind": "work", "distance_m": 200.0, "target": {"kind": "zone", "zone": "R"}},
+        {"kind": "recovery", "distance_m": 200.0, "target": None}]}]  # fmt: skip
+    steps = planned_work(plan)
+    everything = detected_reps(m)
+    assert len(everything.paces_s_per_km) == 14 and min(everything.raw_paces_s_per_km) < 165
+    graded = detected_reps(m, 12, steps)
+    assert graded.raw_paces_s_per_km == everything.raw_paces_s_per_km[:12]
+    assert all(195 <= p <= 230 for p in graded.raw_paces_s_per_km)
+    assert len(graded.rests_s) == 11

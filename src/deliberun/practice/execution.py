@@ -6,8 +6,11 @@ output) and the planned workout's steps (``deliberun.plan``'s ``to_dict()["steps
 
 - **Work reps** come from the laps the watch marked as work (a structured workout or
   the lap button; auto-laps by distance are not structure), else from the detected
-  ``intervals.reps``. When the plan says how many work steps there were, slower laps
-  at either end (warm-up, cool-down) are trimmed down to that count; otherwise laps
+  ``intervals.reps``. When the plan says how many work steps there were, no more reps
+  than that are kept, laps and detected reps alike: the run of consecutive candidates
+  that best matches the planned steps' sizes and target paces (a warm-up, a cool-down
+  pick-up or a lap pressed in the cool-down after the planned reps is not a rep), else,
+  without sizes or targets, slower ones at either end are trimmed; without a plan, laps
   more than 15% slower than the fastest work lap are dropped as mislabelled warm-ups.
 - **Grade-adjusted pace** (GAP, the metrics area's model) is used for every rep that
   has it: on flat ground it equals pace; up a hill, it is the effort the runner was
@@ -141,6 +144,55 @@ def _drop_slow(laps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [lap for lap in laps if (_lap_pace(lap) or math.inf) <= limit]
 
 
+def _mismatch(
+    distance_m: float | None,
+    duration_s: float | None,
+    pace_s_per_km: float | None,
+    step: WorkStep,
+    target_s_per_km: float | None,
+) -> float:
+    """How far one candidate rep is from one planned step: ``|ln(size / planned size)|``
+    (distance or duration, whichever the step has) plus ``|ln(pace / target)|`` when the
+    target is known; 0 for what is unknown."""
+    cost = 0.0
+    if step.distance_m and distance_m and distance_m > 0:
+        cost += abs(math.log(distance_m / step.distance_m))
+    elif step.duration_s and duration_s and duration_s > 0:
+        cost += abs(math.log(duration_s / step.duration_s))
+    if target_s_per_km and pace_s_per_km and pace_s_per_km > 0:
+        cost += abs(math.log(pace_s_per_km / target_s_per_km))
+    return cost
+
+
+def _planned_window(
+    candidates: list[tuple[float | None, float | None, float | None]],
+    steps: list[WorkStep],
+    zone_paces: dict[str, tuple[float, float]] | None,
+) -> int | None:
+    """Start of the ``len(steps)`` consecutive candidates ``(distance [m], duration [s],
+    pace [s/km])`` that best match the planned steps (least summed :func:`_mismatch`; the
+    earlier on a tie: extras come after the planned reps, a cool-down pick-up, a lap
+    pressed in the cool-down). None when nothing is known to match on (no step has a
+    size or a target), or when there are not more candidates than steps."""
+    n = len(steps)
+    targets = [st.target(zone_paces) for st in steps]
+    known = any(st.distance_m or st.duration_s for st in steps) or any(targets)
+    if not known or len(candidates) <= n:
+        return None
+    costs = [
+        sum(_mismatch(*candidates[w + k], steps[k], targets[k]) for k in range(n))
+        for w in range(len(candidates) - n + 1)
+    ]
+    return min(range(len(costs)), key=lambda w: (costs[w], w))
+
+
+def _lap_candidate(lap: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
+    dur = _f(lap.get("duration_s"))
+    raw = _f(lap.get("pace_s_per_km"))
+    dist = 1000.0 * dur / raw if dur and raw and raw > 0 else None
+    return (dist, dur, _lap_pace(lap))
+
+
 def _slower_than(lap: dict[str, Any], pace_s_per_km: float) -> bool:
     """A lap slower than the pace, or standing (no distance: no pace at all)."""
     p = _lap_pace(lap)
@@ -183,14 +235,24 @@ def _trim_unseparated_ends(
     return [laps[i] for i in at]
 
 
-def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
+def work_reps(
+    metrics: dict[str, Any],
+    n_planned: int | None = None,
+    steps: list[WorkStep] | None = None,
+    zone_paces: dict[str, tuple[float, float]] | None = None,
+) -> Reps:
     """The work reps of a run from its metrics (see the module docstring).
 
     Parameters
     ----------
     metrics : the stored metrics (``laps``, ``intervals.reps``).
     n_planned : number of planned work steps, when a plan says so.
+    steps : the planned work steps (:func:`planned_work`), when known: with more laps or
+        detected reps than steps, the run of them that matches the steps' sizes and
+        targets is kept.
+    zone_paces : the day's zone paces [s/km], for the steps' targets.
     """
+    steps = list(steps) if steps and (n_planned is None or len(steps) == n_planned) else None
     laps = metrics.get("laps") or []
     structure = [
         lap for lap in laps if str(lap.get("trigger") or "").lower() not in AUTO_LAP_TRIGGERS
@@ -205,7 +267,15 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
     longest = max((_f(lap.get("duration_s")) or 0.0 for lap in work), default=0.0)
     # a lap over (nearly) the whole run is no structure: just the lap button unused
     if work and len(laps) >= 2 and longest < 0.9 * total:
-        chosen = _trim_ends(work, n_planned) if n_planned else _drop_slow(work)
+        at = (
+            _planned_window([_lap_candidate(lap) for lap in work], steps, zone_paces)
+            if steps
+            else None
+        )
+        if at is not None and steps:
+            chosen = work[at : at + len(steps)]
+        else:
+            chosen = _trim_ends(work, n_planned) if n_planned else _drop_slow(work)
         marked_rest = any(str(lap.get("intensity") or "").lower() in REST_LAPS for lap in laps)
         if not n_planned and not marked_rest:
             chosen = _trim_unseparated_ends(laps, chosen)
@@ -229,13 +299,50 @@ def work_reps(metrics: dict[str, Any], n_planned: int | None = None) -> Reps:
                 "laps",
                 [_f(chosen[i].get("duration_s")) or 0.0 for i in keep],
             )
-    return detected_reps(metrics)
+    return detected_reps(metrics, n_planned, steps, zone_paces)
 
 
-def detected_reps(metrics: dict[str, Any]) -> Reps:
+def _planned_detected(
+    reps: list[dict[str, Any]],
+    n_planned: int | None,
+    steps: list[WorkStep] | None,
+    zone_paces: dict[str, tuple[float, float]] | None,
+) -> list[dict[str, Any]]:
+    """No more detected reps than the plan's ``n_planned``: the consecutive ones that
+    match the planned steps (:func:`_planned_window`), else the slower ones at either end
+    trimmed (a warm-up, a cool-down the detector took for a rep)."""
+    if not n_planned or len(reps) <= n_planned:
+        return reps
+
+    def pace(r: dict[str, Any]) -> float | None:
+        return _pace(_f(r.get("gap_speed_m_per_s"))) or _pace(_f(r.get("speed_m_per_s")))
+
+    cands = [(_f(r.get("distance_m")), _f(r.get("duration_s")), pace(r)) for r in reps]
+    at = _planned_window(cands, steps, zone_paces) if steps else None
+    if at is not None:
+        return reps[at : at + n_planned]
+    reps = list(reps)
+    while len(reps) > n_planned:
+        if (pace(reps[0]) or math.inf) >= (pace(reps[-1]) or math.inf):
+            reps.pop(0)
+        else:
+            reps.pop()
+    return reps
+
+
+def detected_reps(
+    metrics: dict[str, Any],
+    n_planned: int | None = None,
+    steps: list[WorkStep] | None = None,
+    zone_paces: dict[str, tuple[float, float]] | None = None,
+) -> Reps:
     """The reps found in the speed stream (``metrics["intervals"]["reps"]``), whatever
-    the laps say."""
+    the laps say; with a plan, no more than its ``n_planned`` (:func:`_planned_detected`)."""
     reps = (metrics.get("intervals") or {}).get("reps") or []
+    if n_planned:
+        valid = [r for r in reps if _pace(_f(r.get("speed_m_per_s"))) is not None]
+        if len(valid) > n_planned:
+            reps = _planned_detected(valid, n_planned, steps, zone_paces)
     paces: list[float] = []
     raws: list[float] = []
     durs: list[float] = []

@@ -399,7 +399,7 @@ def _session(
     vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
     dist, moving = _f(row.distance_m), _f(row.moving_time_s)
     if work:
-        reps = work_reps(m, len(work)) if m else None
+        reps = work_reps(m, len(work), list(work), paces) if m else None
     else:  # an unplanned run without a clear workout structure has no reps to judge
         avg = (1000.0 * moving / dist) if dist and moving else None
         reps = unplanned_workout_reps(m, avg) if m else None
