@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,15 @@ def browser() -> Iterator[Any]:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def marathon_sim(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, date]:
+    """A simulated marathon runner of 0.6 years (seed 2) with a plan, journal and cycle,
+    and its last day (the stored-verdict and group-line tests import it)."""
+    from deliberun.sim.output import write_simulation
+    from deliberun.sim.simulation import Simulation
+
+    out = tmp_path_factory.mktemp("sim")
+    result = write_simulation(Simulation("marathon", 2, years=0.6), out)
+    return out, date.fromisoformat(result["end"])

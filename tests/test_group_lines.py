@@ -40,25 +40,14 @@ REAL = Path(__file__).parent / "data" / "real"
 FILES = sorted(p for p in REAL.glob("*.fit") if "crc" not in p.name and "eof" not in p.name)
 
 
-@pytest.fixture(scope="module")
-def sim_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, date]:
-    """A simulated marathon runner of 0.6 years with a plan, journal and cycle."""
-    from deliberun.sim.output import write_simulation
-    from deliberun.sim.simulation import Simulation
-
-    out = tmp_path_factory.mktemp("sim")
-    result = write_simulation(Simulation("marathon", 2, years=0.6), out)
-    return out, date.fromisoformat(result["end"])
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def db(request, tmp_path_factory, sim_folder) -> Iterator[Database]:
+def db(request, tmp_path_factory, marathon_sim) -> Iterator[Database]:
     """``me``: the simulated runner; ``eve``: a few real device files."""
     from pg_cluster import backend_url
 
     url, cluster = backend_url(request.param, tmp_path_factory.mktemp("lines"), "lines")
     database = Database(url)
-    report = import_paths(database, [sim_folder[0]], workers=1, now=NOW)
+    report = import_paths(database, [marathon_sim[0]], workers=1, now=NOW)
     assert report.imported and not report.failed
     add_athlete(database, "eve", now=NOW)
     report = import_paths(database.for_athlete("eve"), FILES[:5], workers=1, now=NOW)
@@ -108,8 +97,8 @@ def _me_runs(db: Database) -> list[Any]:
         return [r for r in repo.list_activities(s) if r.sport == "running"]
 
 
-def test_every_kind_of_write_moves_only_its_athletes_version(db: Database, sim_folder) -> None:
-    today = sim_folder[1]
+def test_every_kind_of_write_moves_only_its_athletes_version(db: Database, marathon_sim) -> None:
+    today = marathon_sim[1]
     grp.group(db, today=today)  # every line stored
     assert grp._group(db, today=today, names=None)[1] == 0
     eve = db.for_athlete("eve")
@@ -179,8 +168,8 @@ def test_every_kind_of_write_moves_only_its_athletes_version(db: Database, sim_f
     write("eve", lambda: set_value(eve, "hr_rest_bpm", "44"))
 
 
-def test_reads_rollbacks_and_caches_move_nothing(db: Database, sim_folder) -> None:
-    today = sim_folder[1]
+def test_reads_rollbacks_and_caches_move_nothing(db: Database, marathon_sim) -> None:
+    today = marathon_sim[1]
     before = _versions(db)
     grp.group(db, today=today)  # stores lines: a cache, not data
     from deliberun.services import stored_verdicts
@@ -195,9 +184,9 @@ def test_reads_rollbacks_and_caches_move_nothing(db: Database, sim_folder) -> No
 
 
 def test_touch_moves_a_version_and_a_code_change_builds_every_line_again(
-    db: Database, sim_folder, monkeypatch: pytest.MonkeyPatch
+    db: Database, marathon_sim, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    today = sim_folder[1]
+    today = marathon_sim[1]
     grp.group(db, today=today)
     before = _versions(db)
     with db.admin_session() as s, s.begin():

@@ -38,25 +38,14 @@ from deliberun.store.tables_verdicts import StoredVerdictRow
 NOW = datetime(2027, 6, 1, 12, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def sim_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, date]:
-    """A simulated marathon runner of 0.6 years with a plan, journal and cycle."""
-    from deliberun.sim.output import write_simulation
-    from deliberun.sim.simulation import Simulation
-
-    out = tmp_path_factory.mktemp("sim")
-    result = write_simulation(Simulation("marathon", 2, years=0.6), out)
-    return out, date.fromisoformat(result["end"])
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def db(request, tmp_path_factory, sim_folder) -> Iterator[Database]:
+def db(request, tmp_path_factory, marathon_sim) -> Iterator[Database]:
     """The runner imported on a SQLite file and on a throwaway PostgreSQL cluster."""
     from pg_cluster import backend_url
 
     url, cluster = backend_url(request.param, tmp_path_factory.mktemp("stored"), "stored")
     database = Database(url)
-    report = import_paths(database, [sim_folder[0]], workers=1, now=NOW)
+    report = import_paths(database, [marathon_sim[0]], workers=1, now=NOW)
     assert report.imported and not report.failed
     yield database
     database.dispose()
@@ -134,8 +123,8 @@ def test_import_stores_every_run(db: Database) -> None:
     assert stored is not None and len(fresh) == len(_runs(db))
 
 
-def test_importing_the_same_folder_again_keeps_them(db: Database, sim_folder) -> None:
-    report = import_paths(db, [sim_folder[0]], workers=1, now=NOW)
+def test_importing_the_same_folder_again_keeps_them(db: Database, marathon_sim) -> None:
+    report = import_paths(db, [marathon_sim[0]], workers=1, now=NOW)
     assert not report.imported
     assert_stored_are_fresh(db)
 
@@ -287,13 +276,13 @@ def test_a_manual_row_of_an_export(db: Database, tmp_path: Path) -> None:
     assert report.manual[0]["activity_id"] in fresh
 
 
-def test_a_second_athlete_keeps_their_own(db: Database, sim_folder) -> None:
+def test_a_second_athlete_keeps_their_own(db: Database, marathon_sim) -> None:
     from deliberun.services.athletes import add_athlete
 
     if "b" not in [a["name"] for a in _athletes(db)]:
         add_athlete(db, "b", now=NOW)
     b = Database(db.url, athlete="b")
-    folder = sim_folder[0]
+    folder = marathon_sim[0]
     report = import_paths(b, [folder], workers=1, now=NOW)
     assert report.imported
     mine = assert_stored_are_fresh(db)

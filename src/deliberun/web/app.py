@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -222,12 +222,23 @@ def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTE
         stop.wait(interval_s)
 
 
-@asynccontextmanager
-async def _warming(app: FastAPI) -> AsyncIterator[None]:
-    stop = threading.Event()
-    thread = threading.Thread(target=warm_loop, args=(app, stop), daemon=True, name="dr-warm")
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
+def in_background(
+    loop: Callable[[FastAPI, threading.Event], None], name: str
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A lifespan that runs ``loop(app, stop)`` in a daemon thread while the app serves
+    and sets ``stop`` when it shuts down (the dashboard's and the group page's warm-ups)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        thread = threading.Thread(target=loop, args=(app, stop), daemon=True, name=name)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+
+    return lifespan
+
+
+_warming = in_background(warm_loop, "dr-warm")

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import date
 from http.cookies import SimpleCookie
 from typing import Any
@@ -33,7 +32,7 @@ from deliberun.errors import NotFoundError
 from deliberun.services.group import group_page, refresh
 from deliberun.store.db import Database
 from deliberun.web import errors
-from deliberun.web.app import create_app, make_templates, mount_static, today_of
+from deliberun.web.app import create_app, in_background, make_templates, mount_static, today_of
 from deliberun.web.cache import PageCache
 from deliberun.web.routes import page_key, render
 from deliberun.web.security import SecurityMiddleware
@@ -79,15 +78,7 @@ def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTE
         stop.wait(interval_s)
 
 
-@asynccontextmanager
-async def _warming(app: FastAPI) -> AsyncIterator[None]:
-    stop = threading.Event()
-    thread = threading.Thread(target=warm_loop, args=(app, stop), daemon=True, name="dr-group")
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
+_warming = in_background(warm_loop, "dr-group")
 
 
 def _group_pages(db: Database, read_only: bool, today: Callable[[], date], cache: bool,
