@@ -105,7 +105,7 @@ def serve(
         refuse_multi(url, multi_on_sqlite)
         app = create_multi_app(
             url, read_only=read_only, hosts=hosts, today=pinned,
-            secure_cookies=secure_cookies, session_hours=session_hours,
+            secure_cookies=secure_cookies, session_hours=session_hours, warm=True,
         )  # fmt: skip
     else:
         app = _group_app(ctx, read_only, hosts, pinned)

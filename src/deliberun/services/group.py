@@ -149,6 +149,18 @@ def refresh(db: Database, *, today: date, names: Iterable[str] | None = None) ->
     return _group(db, today=today, names=names)[1]
 
 
+def data_state(db: Database) -> tuple[tuple[int, str, int], ...]:
+    """``(athlete id, name, data version)`` of every athlete: what any write to a runner's
+    data moves (``store.data_version``), and an athlete added, renamed or removed; storing
+    a line does not. ``serve --multi``'s warm-up refreshes the lines when it changed."""
+    from deliberun.store import athletes_repo
+
+    with db.admin_session() as s:
+        who = athletes_repo.names(s)
+        versions = data_version.versions(s, (i for i, _ in who))
+    return tuple((i, n, versions[i]) for i, n in who)
+
+
 def refresh_after_write(db: Database, *, now: datetime | None = None) -> int:
     """After an import: :func:`refresh` of the importing athlete's line as of the later
     of ``now``'s date (default: the clock) and their last run's day (as

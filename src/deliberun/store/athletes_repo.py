@@ -41,6 +41,12 @@ def athletes(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def names(session: Session) -> list[tuple[int, str]]:
+    """``(id, name)`` of every athlete by id (no counts: cheap enough to poll)."""
+    q = select(AthleteRow.id, AthleteRow.name).order_by(AthleteRow.id)
+    return [(int(i), str(n)) for i, n in session.execute(q)]
+
+
 def runs_up_to(session: Session, today: date, end: datetime) -> dict[int, dict[str, Any]]:
     """Per athlete id, their activities on or before ``today`` only: ``runs`` (count),
     ``last_run`` (local date), ``arrived`` (the date their data last arrived as seen on

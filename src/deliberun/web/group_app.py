@@ -63,15 +63,35 @@ def create_group_app(
                          hosts=hosts, warm=warm)  # fmt: skip
 
 
-def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTERVAL_S) -> None:
-    """Store the group lines whenever the database (or the date) changed."""
+def warm_loop(
+    app: FastAPI,
+    stop: threading.Event,
+    interval_s: float = WARM_INTERVAL_S,
+    *,
+    state_of: Callable[[FastAPI], Any] | None = None,
+) -> None:
+    """Store the group lines whenever the database (or the date) changed.
+
+    ``state_of(app)``: what a change of the data changes. Default: the page cache's
+    fingerprint, which storing the lines moves too (so it is read again after them);
+    ``serve --multi`` passes the athletes' data versions (``services.group.data_state``),
+    which a stored line leaves as they were."""
     last: tuple[Any, ...] | None = None
+    own_write_moves = state_of is None
+    read = state_of or (lambda a: a.state.cache.fingerprint())
     while not stop.is_set():
-        state = (app.state.cache.fingerprint(), app.state.today())
+        try:
+            state = (read(app), app.state.today())
+        except Exception as exc:  # the database is away for now: look again later
+            log.warning("the group warm-up could not read the database: %s", exc)
+            stop.wait(interval_s)
+            continue
         if state != last:
             try:
-                if refresh(app.state.db, today=state[1]):
-                    state = (app.state.cache.fingerprint(), state[1])  # its own write
+                built = refresh(app.state.db, today=state[1])
+                log.debug("stored %d group line(s) as of %s", built, state[1])
+                if built and own_write_moves:
+                    state = (read(app), state[1])  # its own write
             except Exception:  # the page then builds the lines itself
                 log.exception("storing the group lines failed")
             last = state

@@ -50,10 +50,11 @@ from starlette.types import Receive, Scope, Send
 from deliberun.errors import Forbidden, LoginRequired
 from deliberun.services import access, accounts, coach_notes
 from deliberun.services.accounts import Viewer
-from deliberun.services.group import group_page
+from deliberun.services.group import data_state, group_page
 from deliberun.store.db import Database
 from deliberun.web import errors
-from deliberun.web.app import create_app, make_templates, mount_static, today_of
+from deliberun.web.app import create_app, in_background, make_templates, mount_static, today_of
+from deliberun.web.group_app import warm_loop
 from deliberun.web.responses import error_response, json_response, wants_json
 from deliberun.web.security import (
     FIELD,
@@ -295,6 +296,15 @@ class AthleteDispatch:
         await self.apps.get(str(athlete))(scope, receive, send)
 
 
+def _warm_versions(app: FastAPI, stop: threading.Event) -> None:
+    """The group page's warm-up (``group_app.warm_loop``) keyed on the athletes' data
+    versions: this app has no page cache of its own to fingerprint."""
+    warm_loop(app, stop, state_of=lambda a: data_state(a.state.db))
+
+
+_warming = in_background(_warm_versions, "dr-multi-group")
+
+
 def create_multi_app(
     db_url: str,
     *,
@@ -305,20 +315,24 @@ def create_multi_app(
     page_cache: bool = True,
     read_only: bool = False,
     login_delay_s: float = LOGIN_DELAY_S,
+    warm: bool = False,
 ) -> FastAPI:
     """The coach dashboard over the database at ``db_url`` (see the module docstring).
 
     ``hosts``, ``today``, ``page_cache`` and ``read_only`` as in ``create_app``;
     ``secure_cookies`` marks the session cookie ``Secure`` also on plain http (behind a
     TLS-terminating proxy that does not say so); ``session_hours`` is how long a login
-    lasts.
+    lasts. ``warm``: a background thread stores every athlete's group line whenever an
+    athlete's data version or the date changed (``deliberun serve --multi`` turns it on,
+    unless read-only), so a coach's group page reads stored lines.
     """
     if session_hours <= 0:
         raise ValueError(f"session_hours={session_hours} must be positive")
     db = Database(db_url)
     secret = secrets.token_bytes(32)
     clock = today_of(today)
-    app = FastAPI(title="deliberun (coach)", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="deliberun (coach)", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_warming if warm and not read_only else None)  # fmt: skip
     state = app.state
     state.db, state.secret, state.today, state.read_only = db, secret, clock, read_only
     state.policy = HostPolicy(hosts)
