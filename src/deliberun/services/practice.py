@@ -26,7 +26,6 @@ from deliberun.services.practice_sessions import planned_days as planned_days
 from deliberun.services.target_rehearsals import fill_rehearsals
 from deliberun.store import practice_repo, repository
 from deliberun.store.db import Database
-from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
 
 #: Days of attempts the nemesis causes are ranked over.
 NEMESIS_DAYS = 365
@@ -59,20 +58,8 @@ def log_entry(db: Database, entry: JournalEntry) -> dict[str, Any]:
     entry.validate()
     with db.session() as s, s.begin():
         entry.activity_id = _match_activity(s, entry)
-        row = JournalEntryRow(
-            date=entry.date,
-            activity_id=entry.activity_id,
-            activity_start=entry.activity_start,
-            rpe=entry.rpe,
-            feel=entry.feel,
-            sleep_h=entry.sleep_h,
-            soreness=entry.soreness,
-            notes=entry.notes,
-            tags=list(entry.tags),
-            details=list(entry.details),
-        )
         out = entry.to_dict()
-        out["id"] = practice_repo.replace_journal_entry(s, row)
+        out["id"] = practice_repo.replace_journal_entry(s, entry)
         return out
 
 
@@ -101,10 +88,9 @@ def list_journal(
     without one, the effort rating and description their export carried (``source``
     "import", e.g. Strava's perceived exertion; ``id`` None)."""
     with db.session() as s:
-        rows = practice_repo.journal_rows(s, since, until=until)
         out = [
-            {"id": r.id, **practice_repo.journal_entry(r).to_dict(), "source": "journal"}
-            for r in rows
+            {"id": eid, **e.to_dict(), "source": "journal"}
+            for eid, e in practice_repo.journal(s, since, until)
         ]
         for aid, day, rpe, text in practice_repo.imported_ratings(s, since, until):
             entry = JournalEntry(date=day, activity_id=aid, rpe=_rating(rpe), notes=text or "")
@@ -140,27 +126,7 @@ def import_journal_file(db: Database, path: str | Path) -> dict[str, int]:
 def create_cycle(db: Database, cycle: Cycle) -> int:
     """Store a cycle with its targets; returns its id."""
     with db.session() as s, s.begin():
-        race = cycle.goal_race
-        row = CycleRow(
-            name=cycle.name,
-            start=cycle.start,
-            end=cycle.end,
-            goal_distance_m=race.distance_m if race else None,
-            goal_date=race.date if race else None,
-            goal_time_s=race.goal_time_s if race else None,
-        )
-        return practice_repo.add_cycle(s, row, [_target_row(None, t) for t in cycle.targets])
-
-
-def _target_row(cycle_id: int | None, t: TargetSpec) -> TargetRow:
-    return TargetRow(
-        cycle_id=cycle_id,
-        kind=t.kind,
-        name=t.name,
-        goal=t.goal,
-        params=dict(t.params),
-        higher_is_better=t.higher_is_better,
-    )
+        return practice_repo.add_cycle(s, cycle)
 
 
 def list_cycles(db: Database) -> list[Cycle]:
@@ -188,38 +154,36 @@ def add_target(db: Database, cycle_id: int | None, target: TargetSpec, *, today:
     cycle.add_target(target)  # raises TooManyTargetsError / ValueError
     assert cycle.id is not None
     with db.session() as s, s.begin():
-        return practice_repo.add_target(s, _target_row(cycle.id, target))
+        return practice_repo.add_target(s, cycle.id, target)
 
 
-def _target_or_error(s: Any, target_id: int) -> TargetRow:
-    row = practice_repo.get_target(s, target_id)
-    if row is None:
+def _target_or_error(s: Any, target_id: int) -> TargetSpec:
+    spec = practice_repo.target(s, target_id)
+    if spec is None:
         raise ValueError(f"no target {target_id}; see `deliberun target list`")
-    return row
+    return spec
 
 
 def get_target(db: Database, target_id: int) -> TargetSpec:
     with db.session() as s:
-        return practice_repo.target_spec(_target_or_error(s, target_id))
+        return _target_or_error(s, target_id)
 
 
 def set_target_goal(db: Database, target_id: int, goal: float) -> TargetSpec:
     """Change a target's goal; returns the target as stored."""
     with db.session() as s, s.begin():
-        row = _target_or_error(s, target_id)
-        spec = practice_repo.target_spec(row)
+        spec = _target_or_error(s, target_id)
         spec.goal = goal
         spec.validate()
-        row.goal = goal
+        practice_repo.set_target_goal(s, target_id, goal)
         return spec
 
 
 def remove_target(db: Database, target_id: int) -> TargetSpec:
     """Drop a target from its cycle (to make room for another); returns what was dropped."""
     with db.session() as s, s.begin():
-        row = _target_or_error(s, target_id)
-        spec = practice_repo.target_spec(row)
-        practice_repo.delete_target(s, row)
+        spec = _target_or_error(s, target_id)
+        practice_repo.delete_target(s, target_id)
         return spec
 
 
@@ -248,25 +212,6 @@ def nemeses(db: Database, *, today: date, sessions: list[Session] | None = None)
     return find_nemeses(sessions, today, lookback_days=NEMESIS_DAYS)
 
 
-def _spec_from_row(r: ExperimentRow) -> ExperimentSpec:
-    return ExperimentSpec(
-        id=r.id,
-        change=r.change,
-        metric=r.metric,
-        workout_type=r.workout_type,
-        assignment=r.assignment,
-        start=r.start,
-        change_date=r.change_date,
-        end=r.end,
-        status=r.status,
-        cause=r.cause,
-        planned_sessions=r.planned_sessions,
-        min_detectable_effect=r.min_detectable_effect,
-        planned_after=r.planned_after,
-        arms=list(r.arms) if r.arms else None,
-    )
-
-
 def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False) -> str:
     """Store an experiment spec; an existing id is an error unless ``replace``."""
     spec.validate()
@@ -274,32 +219,13 @@ def save_experiment(db: Database, spec: ExperimentSpec, *, replace: bool = False
         old = practice_repo.get_experiment(s, spec.id)
         if old is not None and not replace:
             raise ValueError(f"experiment {spec.id!r} exists; pick another id")
-        practice_repo.replace_experiment(
-            s,
-            old,
-            ExperimentRow(
-                id=spec.id,
-                change=spec.change,
-                metric=spec.metric,
-                workout_type=spec.workout_type,
-                assignment=spec.assignment,
-                start=spec.start,
-                change_date=spec.change_date,
-                end=spec.end,
-                status=spec.status,
-                cause=spec.cause,
-                planned_sessions=spec.planned_sessions,
-                min_detectable_effect=spec.min_detectable_effect,
-                planned_after=spec.planned_after,
-                arms=list(spec.arms) if spec.arms else None,
-            ),
-        )
+        practice_repo.replace_experiment(s, spec)
     return spec.id
 
 
 def list_experiments(db: Database) -> list[ExperimentSpec]:
     with db.session() as s:
-        return [_spec_from_row(r) for r in practice_repo.experiments_by_id(s)]
+        return practice_repo.experiments_by_id(s)
 
 
 #: Days before an experiment's first day whose runs its analysis reads (a break, an
@@ -334,10 +260,9 @@ def show_experiment(
     db: Database, exp_id: str, *, today: date, sessions: list[Session] | None = None
 ) -> ExperimentResult:
     with db.session() as s:
-        row = practice_repo.get_experiment(s, exp_id)
-        if row is None:
-            raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
-        spec = _spec_from_row(row)
+        spec = practice_repo.get_experiment(s, exp_id)
+    if spec is None:
+        raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
     if sessions is None:
         ss = build_sessions(db, today=today, since=experiment_since([spec]) or date(1970, 1, 1))
     else:
@@ -351,10 +276,9 @@ def end_experiment(db: Database, exp_id: str, *, end: date, status: str = "done"
     if status not in ("done", "abandoned"):
         raise ValueError(f"unknown status {status!r}; use done or abandoned")
     with db.session() as s:
-        row = practice_repo.get_experiment(s, exp_id)
-        if row is None:
-            raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
-        spec = _spec_from_row(row)
+        spec = practice_repo.get_experiment(s, exp_id)
+    if spec is None:
+        raise ValueError(f"no experiment {exp_id!r}; see `deliberun experiment list`")
     if spec.start and end < spec.start:
         raise ValueError(f"end {end} is before the experiment's start {spec.start}")
     spec.end, spec.status = end, status

@@ -23,6 +23,7 @@ from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntr
 if TYPE_CHECKING:  # the domain types are imported where a row becomes one: practice.targets
     # imports scipy (about 1 s CPU), which the race classifier's reads need not pay
     from deliberun.practice.cycles import Cycle
+    from deliberun.practice.experiment_spec import ExperimentSpec
     from deliberun.practice.journal import JournalEntry
     from deliberun.practice.targets import TargetSpec
 
@@ -154,6 +155,13 @@ def journal_rows(
     return list(session.scalars(q))
 
 
+def journal(
+    session: Session, since: date | None = None, until: date | None = None
+) -> list[tuple[int, JournalEntry]]:
+    """``(id, entry)`` of the journal entries from ``since`` to ``until``, by date."""
+    return [(int(r.id), journal_entry(r)) for r in journal_rows(session, since, until=until)]
+
+
 def journal_entry(r: JournalEntryRow) -> JournalEntry:
     """The journal entry a stored row holds (a domain object: services never see the row)."""
     from deliberun.practice.journal import JournalEntry
@@ -196,9 +204,21 @@ def imported_ratings(
     return out
 
 
-def replace_journal_entry(session: Session, row: JournalEntryRow) -> int:
-    """Store ``row`` in place of the entry for the same activity (or, without one, the
+def replace_journal_entry(session: Session, entry: JournalEntry) -> int:
+    """Store ``entry`` in place of the entry for the same activity (or, without one, the
     entry of the same date without an activity); returns its id."""
+    row = JournalEntryRow(
+        date=entry.date,
+        activity_id=entry.activity_id,
+        activity_start=entry.activity_start,
+        rpe=entry.rpe,
+        feel=entry.feel,
+        sleep_h=entry.sleep_h,
+        soreness=entry.soreness,
+        notes=entry.notes,
+        tags=list(entry.tags),
+        details=list(entry.details),
+    )
     if row.activity_id is not None:
         q = delete(JournalEntryRow).where(JournalEntryRow.activity_id == row.activity_id)
     else:
@@ -260,17 +280,38 @@ def targets_of(session: Session, cycle_id: int) -> list[TargetRow]:
     return list(session.scalars(q))
 
 
-def add_cycle(session: Session, row: CycleRow, targets: list[TargetRow]) -> int:
-    """Add a cycle and its targets (``cycle_id`` is set on each); returns its id."""
+def _target_row(cycle_id: int, t: TargetSpec) -> TargetRow:
+    return TargetRow(
+        cycle_id=cycle_id,
+        kind=t.kind,
+        name=t.name,
+        goal=t.goal,
+        params=dict(t.params),
+        higher_is_better=t.higher_is_better,
+    )
+
+
+def add_cycle(session: Session, cycle: Cycle) -> int:
+    """Add a cycle with its goal race and targets; returns its id."""
+    race = cycle.goal_race
+    row = CycleRow(
+        name=cycle.name,
+        start=cycle.start,
+        end=cycle.end,
+        goal_distance_m=race.distance_m if race else None,
+        goal_date=race.date if race else None,
+        goal_time_s=race.goal_time_s if race else None,
+    )
     session.add(row)
     session.flush()
-    for t in targets:
-        t.cycle_id = row.id
-        session.add(t)
+    for t in cycle.targets:
+        session.add(_target_row(row.id, t))
     return int(row.id)
 
 
-def add_target(session: Session, row: TargetRow) -> int:
+def add_target(session: Session, cycle_id: int, target: TargetSpec) -> int:
+    """Add ``target`` to cycle ``cycle_id``; returns its id."""
+    row = _target_row(cycle_id, target)
     session.add(row)
     session.flush()
     return int(row.id)
@@ -280,24 +321,88 @@ def get_target(session: Session, target_id: int) -> TargetRow | None:
     return session.get(TargetRow, target_id)
 
 
-def delete_target(session: Session, row: TargetRow) -> None:
-    session.delete(row)
+def target(session: Session, target_id: int) -> TargetSpec | None:
+    """Target ``target_id`` (None when there is none)."""
+    row = get_target(session, target_id)
+    return None if row is None else target_spec(row)
+
+
+def set_target_goal(session: Session, target_id: int, goal: float) -> None:
+    """Store ``goal`` as target ``target_id``'s goal (it must exist)."""
+    row = session.get(TargetRow, target_id)
+    if row is None:
+        raise LookupError(f"no target {target_id}")
+    row.goal = goal
+
+
+def delete_target(session: Session, target_id: int) -> None:
+    """Delete target ``target_id`` (nothing when there is none)."""
+    row = session.get(TargetRow, target_id)
+    if row is not None:
+        session.delete(row)
 
 
 # --------------------------------------------------------------------------- experiments
 
 
-def get_experiment(session: Session, exp_id: str) -> ExperimentRow | None:
+def _experiment_row(session: Session, exp_id: str) -> ExperimentRow | None:
     return session.scalars(select(ExperimentRow).where(ExperimentRow.id == exp_id)).first()
 
 
-def replace_experiment(session: Session, old: ExperimentRow | None, row: ExperimentRow) -> None:
-    """Delete ``old`` (when given) and add ``row``."""
+def _experiment_spec(r: ExperimentRow) -> ExperimentSpec:
+    from deliberun.practice.experiment_spec import ExperimentSpec
+
+    return ExperimentSpec(
+        id=r.id,
+        change=r.change,
+        metric=r.metric,
+        workout_type=r.workout_type,
+        assignment=r.assignment,
+        start=r.start,
+        change_date=r.change_date,
+        end=r.end,
+        status=r.status,
+        cause=r.cause,
+        planned_sessions=r.planned_sessions,
+        min_detectable_effect=r.min_detectable_effect,
+        planned_after=r.planned_after,
+        arms=list(r.arms) if r.arms else None,
+    )
+
+
+def get_experiment(session: Session, exp_id: str) -> ExperimentSpec | None:
+    """Experiment ``exp_id`` (None when there is none)."""
+    row = _experiment_row(session, exp_id)
+    return None if row is None else _experiment_spec(row)
+
+
+def replace_experiment(session: Session, spec: ExperimentSpec) -> None:
+    """Store ``spec`` in place of the experiment with its id (if there is one)."""
+    old = _experiment_row(session, spec.id)
     if old is not None:
         session.delete(old)
         session.flush()
-    session.add(row)
+    session.add(
+        ExperimentRow(
+            id=spec.id,
+            change=spec.change,
+            metric=spec.metric,
+            workout_type=spec.workout_type,
+            assignment=spec.assignment,
+            start=spec.start,
+            change_date=spec.change_date,
+            end=spec.end,
+            status=spec.status,
+            cause=spec.cause,
+            planned_sessions=spec.planned_sessions,
+            min_detectable_effect=spec.min_detectable_effect,
+            planned_after=spec.planned_after,
+            arms=list(spec.arms) if spec.arms else None,
+        )
+    )
 
 
-def experiments_by_id(session: Session) -> list[ExperimentRow]:
-    return list(session.scalars(select(ExperimentRow).order_by(ExperimentRow.id)))
+def experiments_by_id(session: Session) -> list[ExperimentSpec]:
+    """The runner's experiments, by id."""
+    rows = session.scalars(select(ExperimentRow).order_by(ExperimentRow.id))
+    return [_experiment_spec(r) for r in rows]
