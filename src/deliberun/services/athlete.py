@@ -442,7 +442,6 @@ def is_structured(metrics: dict[str, Any]) -> bool:
 def efforts_of(row: Any, metrics: dict[str, Any], *, race: bool) -> list[pr.Effort]:
     """A running activity's efforts: the whole run when it was a race, else its sustained
     best efforts (none from a structured session), calibrated (``vdot_evidence``)."""
-
     return run_efforts(
         row.id,
         row.local_date,
@@ -819,7 +818,6 @@ def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict
 def _training_paces(pred: dict[str, Any], thr: dict[str, Any], today: date) -> dict[str, Any]:
     """Training paces of the VDOT, the T band from the threshold pace when it is credible
     and recent (``plan.paces.t_band_source``), and which it used."""
-
     paces = {k: [a, b] for k, (a, b) in vd.training_paces(float(pred["vdot"])).items()}
     rng = pred.get("vdot_range") or {}
     est = thr.get("estimate")

@@ -121,7 +121,6 @@ def apply_meta(activity: Activity, meta: dict[str, Any]) -> None:
 
 def summarize(activity: Activity) -> dict[str, Any]:
     """Our own summary of the streams (``deliberun.metrics.summary.summarize``)."""
-
     return dict(_summarize(activity))
 
 
@@ -129,7 +128,6 @@ def compute_metrics(
     activity: Activity, settings: AthleteSettings, estimates: dict[str, float] | None = None
 ) -> tuple[dict[str, Any] | None, str | None]:
     """``(metrics, METRICS_VERSION)`` from ``deliberun.metrics.compute_all`` (strict JSON)."""
-
     return repo.jsonable(compute_all(activity, settings, estimates=estimates)), str(METRICS_VERSION)
 
 
@@ -154,7 +152,6 @@ def analyse(
     estimates: dict[str, float] | None = None,
 ) -> Parsed:
     """Summary and metrics of a parsed activity (and its streams encoded for the store)."""
-
     fill_offset(activity, settings)
     metrics, version = compute_metrics(activity, settings, estimates)
     computed = (metrics or {}).get("summary") or summarize(activity)
@@ -179,7 +176,6 @@ def parse_one(
     pickling, and one bad file must never stop the batch. ``latest`` is the last
     plausible start date (``deliberun.io.plausible``).
     """
-
     try:
         activity = read_bytes(data, name)
         check_activity(activity, name, latest)
@@ -542,7 +538,6 @@ def _store_one(job: _Job, report: ImportReport, step: Callable[[], Any]) -> Any:
     Returns the step's result, or ``None`` after reporting the failure (nothing of
     the file is kept: each step is one transaction).
     """
-
     try:
         return retry_write(step, retry_integrity=True)
     except StorageError:

@@ -123,7 +123,6 @@ def _records(value: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
 def _temperatures(db: Database, ids: list[int]) -> dict[int, float]:
     """Mean air temperature [degC] of the given activities: their temperature streams
     only, in one query."""
-
     out: dict[int, float] = {}
     with db.session() as s:
         for aid, dtype, blob, n in practice_repo.temperature_rows(s, ids):
