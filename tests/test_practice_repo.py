@@ -85,3 +85,22 @@ def test_journal_entries_replace_and_come_back_with_their_ids(store_url: str) ->
         (again["id"], 6, "", [], ["fuelling"])
     ]
     assert practice.list_journal(db)[0]["id"] == again["id"]
+
+
+def test_a_targets_cycle_and_the_journal_as_domain_objects(store_url: str) -> None:
+    """What ``target show`` and the practice sessions read: the cycle id of a target (not
+    its row) and the journal entries from a day (``JournalEntry``, not rows)."""
+    db = Database(store_url)
+    cid = practice.create_cycle(db, Cycle("spring", START, date(2026, 5, 24), None, []))
+    tid = practice.add_target(db, cid, TargetSpec("easy_cadence", 178.0), today=START)
+    practice.log_entry(db, JournalEntry(date=START, rpe=4, notes="easy"))
+    practice.log_entry(db, JournalEntry(date=date(2026, 3, 4), rpe=7, tags=["hill"]))
+    with db.session() as s:
+        assert practice_repo.target_cycle(s, tid) == cid
+        assert practice_repo.target_cycle(s, tid + 99) is None
+        later = practice_repo.journal_entries(s, date(2026, 3, 3))
+        every = practice_repo.journal_entries(s, by_date=False)
+    assert [(type(e), e.date, e.rpe, e.tags) for e in later] == [
+        (JournalEntry, date(2026, 3, 4), 7, ["hill"])
+    ]
+    assert sorted((e.date, e.notes) for e in every) == [(START, "easy"), (date(2026, 3, 4), "")]

@@ -356,10 +356,7 @@ def load_state_on(db: Database, day: date, state: dict[str, Any] | None = None) 
 def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> None:
     since = min((x.local_date for x in sessions), default=None)
     with db.session() as s:
-        entries = [
-            practice_repo.journal_entry(r)
-            for r in practice_repo.journal_rows(s, since, by_date=False)
-        ]
+        entries = practice_repo.journal_entries(s, since, by_date=False)
     by_id = {x.activity_id: x for x in sessions}
     by_date: dict[date, list[Session]] = {}
     for x in sessions:

@@ -59,8 +59,7 @@ class TargetDetail:
 def target_detail(db: Database, target_id: int, *, today: date) -> TargetDetail:
     """Target ``target_id`` with its cycle's sessions; ``NotFoundError`` when there is none."""
     with db.session() as s:
-        row = practice_repo.get_target(s, target_id)
-        cycle_id = None if row is None else int(row.cycle_id)
+        cycle_id = practice_repo.target_cycle(s, target_id)
     if cycle_id is None:
         raise NotFoundError(f"no target {target_id}; see `deliberun target list`")
     _cycle, prog = svc.target_progress(db, cycle_id, today=today)

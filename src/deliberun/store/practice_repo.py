@@ -136,7 +136,7 @@ def temperature_rows(session: Session, ids: list[int]) -> list[tuple[int, str, b
 # --------------------------------------------------------------------------- journal
 
 
-def journal_rows(
+def _journal_rows(
     session: Session,
     since: date | None = None,
     *,
@@ -159,7 +159,15 @@ def journal(
     session: Session, since: date | None = None, until: date | None = None
 ) -> list[tuple[int, JournalEntry]]:
     """``(id, entry)`` of the journal entries from ``since`` to ``until``, by date."""
-    return [(int(r.id), journal_entry(r)) for r in journal_rows(session, since, until=until)]
+    return [(int(r.id), journal_entry(r)) for r in _journal_rows(session, since, until=until)]
+
+
+def journal_entries(
+    session: Session, since: date | None = None, *, by_date: bool = True
+) -> list[JournalEntry]:
+    """The journal entries from ``since`` (all when None), by date unless ``by_date=False``
+    (then in the table's order)."""
+    return [journal_entry(r) for r in _journal_rows(session, since, by_date=by_date)]
 
 
 def journal_entry(r: JournalEntryRow) -> JournalEntry:
@@ -319,6 +327,12 @@ def add_target(session: Session, cycle_id: int, target: TargetSpec) -> int:
 
 def get_target(session: Session, target_id: int) -> TargetRow | None:
     return session.get(TargetRow, target_id)
+
+
+def target_cycle(session: Session, target_id: int) -> int | None:
+    """The id of the cycle target ``target_id`` belongs to (None when there is no such target)."""
+    row = get_target(session, target_id)
+    return None if row is None else int(row.cycle_id)
 
 
 def target(session: Session, target_id: int) -> TargetSpec | None:
