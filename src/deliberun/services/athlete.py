@@ -14,9 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -33,6 +31,7 @@ from deliberun.models import vdot as vd
 from deliberun.models import vdot_evidence as vev
 from deliberun.models.vdot_evidence import run_efforts
 from deliberun.plan.paces import t_band_source, threshold_band
+from deliberun.services import history
 from deliberun.services.athlete_paces import paces as paces  # re-exported
 from deliberun.services.athlete_paces import race_calculator as race_calculator
 from deliberun.services.athlete_settings import CHOICES as CHOICES  # re-exported
@@ -42,13 +41,13 @@ from deliberun.services.athlete_settings import THRESHOLD_KEYS as THRESHOLD_KEYS
 from deliberun.services.athlete_settings import model_settings as model_settings
 from deliberun.services.athlete_settings import set_value as set_value
 from deliberun.services.athlete_settings import settable_keys as settable_keys
-from deliberun.services.athlete_state import _activity_loads
-from deliberun.services.athlete_state import daily_state as daily_state  # re-exported
+from deliberun.services.athlete_state import _num
+from deliberun.services.athlete_state import daily_load as daily_load  # re-exported
+from deliberun.services.athlete_state import daily_state as daily_state
 from deliberun.services.athlete_state import load_state as load_state
 from deliberun.services.athlete_state import state_by_day as state_by_day
-from deliberun.services.athlete_state import vdot_by_day as vdot_by_day
-from deliberun.services.athlete_state import vdot_days as vdot_days
-from deliberun.store import athlete_repo, plan_repo, settings_repo, verdicts_repo
+from deliberun.services.races import race_ids
+from deliberun.store import athlete_repo, settings_repo
 from deliberun.store.db import Database
 
 # --------------------------------------------------------------------------- helpers
@@ -82,153 +81,47 @@ def _float_keys(d: dict[str, Any] | None) -> dict[float, float]:
     return out
 
 
-#: Within one use case (e.g. ``summary``) the activities are read once and shared: keys
-#: ``(id(db), until, since)`` (``since`` None: the whole history up to ``until``).
-_HISTORY: ContextVar[dict[Any, Any] | None] = ContextVar("athlete_history", default=None)
-
-
-#: The parts of each activity's metrics the athlete models read (the rest is not loaded).
-METRIC_KEYS = (
-    "best_efforts_s",
-    "mean_max_speed",
-    "km_paces_s_per_km",  # the whole-km split paces, not the splits (``races.km_paces``)
-    "intervals",
-    "hr_best_30s_bpm",
-)
-
-
 def _rows_and_metrics(
     db: Database, until: date, since: date | None = None
 ) -> list[tuple[Any, dict[str, Any]]]:
-    """Activities up to ``until`` (from ``since``) with their stored metrics, by start time.
-
-    Only the window asked for is read. Inside :func:`shared_history` a read is kept
-    and a later window it covers (a later or equal ``until``, an earlier or equal
-    ``since``) is taken from it instead of read again: the same rows in the same order
-    (by start time), those of the days outside the window left out.
-    """
-    cache = _HISTORY.get()
-    if cache is None:  # nothing to share: read only the window asked for
-        with db.session() as s:
-            return athlete_repo.activities_with_metrics(
-                s, until=until, since=since, keys=METRIC_KEYS
-            )
-    covering = [
-        (k[3], k[2], pairs)
-        for k, pairs in cache.items()
-        if k[:2] == ("history", id(db))
-        and k[2] >= until
-        and (k[3] is None or (since is not None and k[3] <= since))
-    ]
-    if covering:
-        start, end, pairs = min(
-            covering, key=lambda c: (c[1] != until, c[0] is not None, c[0] or date.min)
-        )
-        if end == until and (since is None or (start is not None and start == since)):
-            return list(pairs)
-        return [(r, m) for r, m in pairs
-                if r.local_date <= until and (since is None or r.local_date >= since)]  # fmt: skip
-    with db.session() as s:
-        pairs = athlete_repo.activities_with_metrics(s, until=until, since=since, keys=METRIC_KEYS)
-    cache[("history", id(db), until, since)] = pairs
-    return list(pairs)
-
-
-def shared_window(
-    db: Database,
-    name: str,
-    read: Callable[[date, date | None], Any],
-    *,
-    until: date,
-    since: date | None,
-    day: Callable[[Any], date],
-) -> list[Any]:
-    """``read(until, since)``: the rows of the local dates ``[since, until]`` (``since``
-    None: from the first). Inside :func:`shared_history` a read is kept under ``name``
-    and a window it covers is taken from it (its rows of those days, in its order)
-    instead of read again."""
-    cache = _HISTORY.get()
-    if cache is not None:
-        for k, rows in cache.items():
-            if (
-                k[:2] == (name, id(db))
-                and k[2] >= until
-                and (k[3] is None or (since is not None and k[3] <= since))
-            ):
-                return [r for r in rows
-                        if day(r) <= until and (since is None or day(r) >= since)]  # fmt: skip
-    rows = list(read(until, since))
-    if cache is not None:
-        cache[(name, id(db), until, since)] = rows
-    return list(rows)
+    """Activities up to ``until`` (from ``since``) with their stored metrics, by start
+    time: :meth:`AthleteHistory.rows_and_metrics` of the use case's history."""
+    return history.of(db).rows_and_metrics(until, since)
 
 
 def planned_in_force(db: Database, since: date, until: date) -> list[tuple[date, str, str]]:
     """``(date, workout type, text)`` of the planned workouts in ``[since, until]``, each
-    date's from the plan in force then (``plan_repo.days_in_force``), by date: what the
-    practice sessions and the race verdicts read of the plan, once per use case inside
-    :func:`shared_history`."""
-
-    def read(end: date, start: date | None) -> list[tuple[date, str, str]]:
-        with db.session() as s:
-            return plan_repo.latest_plan_days(s, start or date.min, end)
-
-    return shared_window(db, "plan_days", read, until=until, since=since, day=lambda r: r[0])
+    date's from the plan in force then: what the practice sessions and the race verdicts
+    read of the plan (:meth:`AthleteHistory.planned_in_force`)."""
+    return history.of(db).planned_in_force(since, until)
 
 
 def light_rows(db: Database, *, until: date, since: date | None) -> list[Any]:
-    """``verdicts_repo.light_activities`` from ``since`` to ``until`` (by start time):
-    the activity columns the race keys and the session types' keys are made of, read
-    once per use case inside :func:`shared_history`."""
-
-    def read(end: date, start: date | None) -> list[Any]:
-        with db.session() as s:
-            return verdicts_repo.light_activities(s, until=end, since=start)
-
-    return shared_window(db, "light", read, until=until, since=since, day=lambda r: r.local_date)
+    """The activity columns the race keys and the session types' keys are made of
+    (:meth:`AthleteHistory.light_rows`)."""
+    return history.of(db).light_rows(until=until, since=since)
 
 
 def run_sizes(db: Database, *, until: date, since: date | None) -> list[Any]:
-    """``verdicts_repo.run_sizes`` from ``since`` to ``until`` (what a race key reads of
-    the runs of the year before a run), read once per use case inside
-    :func:`shared_history`."""
-
-    def read(end: date, start: date | None) -> list[Any]:
-        with db.session() as s:
-            return verdicts_repo.run_sizes(s, until=end, since=start)
-
-    return shared_window(db, "run_sizes", read, until=until, since=since, day=lambda r: r[1])
+    """What a race key reads of the runs of the year before a run
+    (:meth:`AthleteHistory.run_sizes`)."""
+    return history.of(db).run_sizes(until=until, since=since)
 
 
 def read_history(db: Database, *, today: date, since: date) -> None:
     """Inside :func:`shared_history`: read the activities from ``since`` to ``today`` now,
     so the models that ask for shorter windows later take them from this one read."""
-    _rows_and_metrics(db, until=today, since=since)
+    history.of(db).rows_and_metrics(today, since)
 
 
 def run_days_and_sports(db: Database, *, today: date) -> list[tuple[date, str, float | None]]:
     """``(local date, sport, distance m)`` of every activity up to ``today`` by start time
-    (one light read, shared inside :func:`shared_history`)."""
-    cache = _HISTORY.get()
-    key = ("days", id(db), today)
-    if cache is not None and key in cache:
-        days: list[tuple[date, str, float | None]] = cache[key]
-        return days
-    with db.session() as s:
-        days = athlete_repo.activity_days(s, until=today)
-    if cache is not None:
-        cache[key] = days
-    return days
+    (one light read per use case: :meth:`AthleteHistory.days_and_sports`)."""
+    return history.of(db).days_and_sports(today)
 
 
-@contextmanager
-def shared_history() -> Iterator[None]:
-    token = _HISTORY.set({}) if _HISTORY.get() is None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            _HISTORY.reset(token)
+#: One use case's block (``history.use_case``): the history is read once inside it.
+shared_history = history.use_case
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -239,7 +132,7 @@ def _reads_history_once(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with shared_history():
+        with history.use_case():
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -272,35 +165,6 @@ def detraining_days(db: Database, *, today: date) -> tuple[list[date], list[date
 # --------------------------------------------------------------------------- fitness
 
 
-def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, list[str]]:
-    """Daily load from the first activity to ``today`` (inclusive) and notes on gaps.
-
-    Returns ``(first_day, load, notes)``; ``first_day`` is None when there is nothing.
-    """
-    with db.session() as s:
-        settings = settings_repo.get_settings(s)
-    pairs = _activity_loads(db, until=today, load_model=settings.load_model)
-    if not pairs:
-        return None, np.zeros(0), []
-    first = min(d for d, _ in pairs)
-    days, values = [], []
-    missing = 0
-    for d, v in pairs:
-        if v is None or not math.isfinite(v) or v < 0:
-            missing += 1
-            continue
-        days.append(d)
-        values.append(v)
-    notes = []
-    if missing:
-        notes.append(
-            f"{missing} of {len(pairs)} activities have no {settings.load_model} load "
-            "(no heart rate or settings missing) and count as 0; "
-            "see `deliberun athlete` or choose another load_model"
-        )
-    return first, ld.daily_series(days, values, first, today), notes
-
-
 def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     """Daily load, fitness, fatigue, form, ACWR, monotony and strain for the last ``days`` days.
 
@@ -313,7 +177,7 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
         raise ValueError("--days must be at least 1")
     state = load_state(db, today=today)
     st = state["settings"]
-    models = model_settings(db)
+    models = history.of(db).model_settings()
     first, load, notes = state["first"], state["load"], state["notes"]
     settings_out = {
         "load_model": st.load_model,
@@ -409,10 +273,6 @@ def fitness(db: Database, *, today: date, days: int = 90) -> dict[str, Any]:
     }
 
 
-def _num(x: Any) -> float | None:
-    return float(x) if x is not None and math.isfinite(x) else None
-
-
 # --------------------------------------------------------------------------- efforts
 
 
@@ -420,8 +280,6 @@ def _num(x: Any) -> float | None:
 def efforts(db: Database, *, today: date, window_days: int) -> list[pr.Effort]:
     """Races (whole runs) and sustained training efforts of running activities in the
     window (``models.vdot_evidence.run_efforts``; races from ``services.races``)."""
-    from deliberun.services.races import race_ids
-
     since = today - timedelta(days=window_days)
     races = race_ids(db, today=today, since=since)
     out: list[pr.Effort] = []
@@ -462,7 +320,7 @@ def prediction_day(
     usable efforts, the last race and the day it is of: ``today``, or the last run when
     nothing of the window before ``today`` carries a VDOT (the VDOT alone, without the
     predictions, their history and the marathon shape: see :func:`prediction_vdot`)."""
-    window = int(model_settings(db)["prediction_window_days"])
+    window = int(history.of(db).model_settings()["prediction_window_days"])
     # one read for the efforts, the VDOT history (12 weeks and two windows) and the
     # race verdicts of their runs (each against the year before it)
     from deliberun.models.races import RACE_RULES
@@ -504,7 +362,7 @@ def prediction_vdot(db: Database, *, today: date) -> float | None:
 @_reads_history_once
 def predictions(db: Database, *, today: date) -> dict[str, Any]:
     """Race predictions by every applicable model, each with what it rests on."""
-    window = int(model_settings(db)["prediction_window_days"])
+    window = int(history.of(db).model_settings()["prediction_window_days"])
     notes: list[str] = []
     dv, usable, last_race, as_of = prediction_day(db, today=today)
     if as_of != today:
@@ -578,13 +436,16 @@ def predictions(db: Database, *, today: date) -> dict[str, Any]:
 
 
 def _last_race(db: Database, as_of: date, *, near: date | None = None) -> pr.Effort | None:
-    """The runner's last race up to ``as_of`` (any age), as an effort, or None.
+    """The runner's last race up to ``as_of`` (any age), as an effort, or None; found once
+    per use case (the VDOT of the day and the VDOT history ask for the same ones).
 
     The runs from ``near`` are searched first (the window already read): a race among
     them is the last one; the whole history is read only when none of them was a race.
     """
-    from deliberun.services.races import race_ids
+    return history.of(db).memo(("last_race", as_of, near), lambda: _find_last_race(db, as_of, near))
 
+
+def _find_last_race(db: Database, as_of: date, near: date | None) -> pr.Effort | None:
     for since in (near, None) if near is not None else (None,):
         races = race_ids(db, today=as_of, since=since)
         last = [
@@ -625,8 +486,6 @@ def vdot_history(
 ) -> list[dict[str, Any]]:
     """The VDOT on each Monday of the last ``weeks`` weeks and on ``today``, each with
     what it rests on (``models.vdot_history.vdot_evidence_as_of``)."""
-    from deliberun.services.athlete_state import vdot_days
-
     monday = today - timedelta(days=today.weekday())
     days = [monday - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)] + [today]
     chosen = vdot_days(db, today=today, days=days)
@@ -638,6 +497,42 @@ def vdot_history(
     ]  # fmt: skip
 
 
+def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, float | None]:
+    """The VDOT as of each day (:func:`vdot_days`), as a number."""
+    return {
+        d: (v.vdot if v is not None else None)
+        for d, v in vdot_days(db, today=today, days=days).items()
+    }
+
+
+def vdot_days(db: Database, *, today: date, days: list[date]) -> dict[date, Any]:
+    """The VDOT as of each day, with its range and what it rests on (``DayVdot``).
+
+    See :func:`deliberun.models.vdot_history.vdot_days_as_of`: the evidence of the
+    ``prediction_window_days`` before each day, the last race of any age when none is in
+    it, each reduced for the breaks since (``models.detraining``); so on any day it is
+    the VDOT the race predictions would have shown that morning (races judged as of
+    ``today``).
+    """
+    from deliberun.models.vdot_history import vdot_days_as_of
+
+    if not days:
+        return {}
+    window = int(history.of(db).model_settings()["prediction_window_days"])
+    span = (today - min(days)).days + window
+    start = today - timedelta(days=span)
+    runs, others = detraining_days(db, today=today)
+    before = _last_race(db, start - timedelta(days=1), near=start - timedelta(days=window))
+    return vdot_days_as_of(
+        efforts(db, today=today, window_days=span),
+        days,
+        window,
+        run_days=runs,
+        other_days=others,
+        last_race=before,
+    )
+
+
 # --------------------------------------------------------------------------- Banister
 
 
@@ -646,8 +541,6 @@ def performances(db: Database, *, today: date) -> list[tuple[date, float, int | 
     """Near-maximal performances as VDOT: races, and each unstructured run's sustained
     best-effort VDOT (calibrated) when it is at least 92 % of the best within 60 days
     around it."""
-    from deliberun.services.races import race_ids
-
     races = race_ids(db, today=today)
     per_activity: list[tuple[date, float, int | None, bool]] = []
     for r, m in _rows_and_metrics(db, until=today):
@@ -677,7 +570,7 @@ def performances(db: Database, *, today: date) -> list[tuple[date, float, int | 
 @_reads_history_once
 def banister(db: Database, *, today: date) -> dict[str, Any]:
     """Fit the Banister model to performances (VDOT) and the daily load."""
-    models = model_settings(db)
+    models = history.of(db).model_settings()
     first, load, notes = daily_load(db, today=today)
     perf = performances(db, today=today)
     if first is None or len(perf) < 4:
@@ -722,8 +615,7 @@ def project_race(
     """
     if race_date <= today:
         raise ValueError(f"the race date {race_date} must be after today ({today})")
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
+    st = history.of(db).settings()
     first, load, _ = daily_load(db, today=today)
     n = (race_date - today).days
     if planned_daily_load is None:
@@ -760,8 +652,6 @@ def project_race(
 
 def threshold_facts(db: Database, *, today: date, since: date) -> list[thresholds.ActivityFacts]:
     """What the threshold estimates read from each run from ``since`` to ``today``."""
-    from deliberun.services.races import race_ids
-
     races = race_ids(db, today=today, since=since)
     facts = []
     for r, m in _rows_and_metrics(db, until=today, since=since):
@@ -795,7 +685,7 @@ def threshold_facts(db: Database, *, today: date, since: date) -> list[threshold
 @_reads_history_once
 def threshold_estimates(db: Database, *, today: date, save: bool = True) -> dict[str, Any]:
     """Estimate thresholds from the data; store a new history row when a value changed."""
-    window = int(model_settings(db)["threshold_window_days"])
+    window = int(history.of(db).model_settings()["threshold_window_days"])
     # the window ends at the last run: a break from running does not erase the thresholds
     # (each estimate carries the date of its evidence, so its age is visible)
     end = last_run_day(db, today=today) or today
@@ -840,11 +730,10 @@ def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
     Read-only by default (views call it on every page); ``save=True`` (the
     ``deliberun athlete`` command) also stores changed threshold estimates in their history.
     """
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
+    st = history.of(db).settings()
     est = threshold_estimates(db, today=today, save=save)
     with db.session() as s:
-        history = [
+        estimates = [
             {
                 "key": r.key,
                 "value": r.value,
@@ -868,9 +757,9 @@ def summary(db: Database, *, today: date, save: bool = False) -> dict[str, Any]:
     pred = predictions(db, today=today)
     out: dict[str, Any] = {
         "settings": st.to_dict(),
-        "model_settings": model_settings(db),
+        "model_settings": history.of(db).model_settings(),
         "thresholds": thr,
-        "threshold_history": history,
+        "threshold_history": estimates,
         "vdot": pred.get("vdot"),
         "vdot_rests_on": pred.get("vdot_rests_on"),
         "vdot_range": pred.get("vdot_range"),

@@ -1,5 +1,6 @@
-"""The athlete's state day by day: the one load model every page reads, and the VDOT of
-each day (re-exported by ``deliberun.services.athlete``).
+"""The athlete's state day by day: the daily load and the one load model every page
+reads (re-exported by ``deliberun.services.athlete``), each computed once per use case
+(``services.history``).
 
 Light reads: only the values needed are taken out of the stored metrics by JSON path,
 never whole metrics documents (see docs/models.md, "One load model for every page").
@@ -7,6 +8,7 @@ never whole metrics documents (see docs/models.md, "One load model for every pag
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,8 +16,13 @@ import numpy as np
 
 from deliberun.models import load as ld
 from deliberun.models import load_ratios as lr
-from deliberun.store import athlete_repo, settings_repo
+from deliberun.services import history
+from deliberun.store import athlete_repo
 from deliberun.store.db import Database
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
 
 
 def _activity_loads(
@@ -27,6 +34,42 @@ def _activity_loads(
         return athlete_repo.activity_loads(s, until=until, load_model=load_model)
 
 
+def daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, list[str]]:
+    """Daily load from the first activity to ``today`` (inclusive) and notes on gaps,
+    computed once per use case (the load model, the fitness page and Banister read it).
+
+    Returns ``(first_day, load, notes)``; ``first_day`` is None when there is nothing.
+    """
+    first, load, notes = history.of(db).memo(
+        ("daily_load", today), lambda: _daily_load(db, today=today)
+    )
+    return first, load, list(notes)
+
+
+def _daily_load(db: Database, *, today: date) -> tuple[date | None, np.ndarray, list[str]]:
+    settings = history.of(db).settings()
+    pairs = _activity_loads(db, until=today, load_model=settings.load_model)
+    if not pairs:
+        return None, np.zeros(0), []
+    first = min(d for d, _ in pairs)
+    days, values = [], []
+    missing = 0
+    for d, v in pairs:
+        if v is None or not math.isfinite(v) or v < 0:
+            missing += 1
+            continue
+        days.append(d)
+        values.append(v)
+    notes = []
+    if missing:
+        notes.append(
+            f"{missing} of {len(pairs)} activities have no {settings.load_model} load "
+            "(no heart rate or settings missing) and count as 0; "
+            "see `deliberun athlete` or choose another load_model"
+        )
+    return first, ld.daily_series(days, values, first, today), notes
+
+
 def load_state(db: Database, *, today: date) -> dict[str, Any]:
     """The daily load model up to ``today``: the one the Today page, the plan and the
     practice loop all read (same settings, same conventions).
@@ -36,22 +79,11 @@ def load_state(db: Database, *, today: date) -> dict[str, Any]:
     "settings": AthleteSettings, "model": FitnessFatigue | None}``. ACWR is the
     rolling coupled ratio (the one :func:`fitness` reports as ``acwr``).
     """
-    from deliberun.services.athlete import _HISTORY
-
-    cache = _HISTORY.get()  # one model per use case (``athlete.shared_history``)
-    key = ("load_state", id(db), today)
-    if cache is not None:
-        if key not in cache:
-            cache[key] = _load_state(db, today=today)
-        return dict(cache[key])
-    return _load_state(db, today=today)
+    return dict(history.of(db).memo(("load_state", today), lambda: _load_state(db, today=today)))
 
 
 def _load_state(db: Database, *, today: date) -> dict[str, Any]:
-    from deliberun.services.athlete import daily_load
-
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
+    st = history.of(db).settings()
     first, load, notes = daily_load(db, today=today)
     empty = np.zeros(0)
     if first is None:
@@ -87,8 +119,6 @@ def state_by_day(
 ) -> dict[date, dict[str, float | None]]:
     """A :func:`load_state` result as ``{day: {"load", "fitness", "fatigue", "form",
     "acwr"}}`` from ``since`` (from the first activity when None)."""
-    from deliberun.services.athlete import _num
-
     first = state["first"]
     if first is None:
         return {}
@@ -99,40 +129,3 @@ def state_by_day(
             k: _num(float(state[k][i])) for k in ("load", "fitness", "fatigue", "form", "acwr")
         }
     return out
-
-
-def vdot_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, float | None]:
-    """The VDOT as of each day (:func:`vdot_days`), as a number."""
-    return {
-        d: (v.vdot if v is not None else None)
-        for d, v in vdot_days(db, today=today, days=days).items()
-    }
-
-
-def vdot_days(db: Database, *, today: date, days: list[date]) -> dict[date, Any]:
-    """The VDOT as of each day, with its range and what it rests on (``DayVdot``).
-
-    See :func:`deliberun.models.vdot_history.vdot_days_as_of`: the evidence of the
-    ``prediction_window_days`` before each day, the last race of any age when none is in
-    it, each reduced for the breaks since (``models.detraining``); so on any day it is
-    the VDOT the race predictions would have shown that morning (races judged as of
-    ``today``).
-    """
-    from deliberun.models.vdot_history import vdot_days_as_of
-    from deliberun.services.athlete import _last_race, detraining_days, efforts, model_settings
-
-    if not days:
-        return {}
-    window = int(model_settings(db)["prediction_window_days"])
-    span = (today - min(days)).days + window
-    start = today - timedelta(days=span)
-    runs, others = detraining_days(db, today=today)
-    before = _last_race(db, start - timedelta(days=1), near=start - timedelta(days=window))
-    return vdot_days_as_of(
-        efforts(db, today=today, window_days=span),
-        days,
-        window,
-        run_days=runs,
-        other_days=others,
-        last_race=before,
-    )

@@ -43,8 +43,7 @@ class DayZones:
 def zones_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, DayZones]:
     """:class:`DayZones` of each day, from the data up to ``today``."""
     from deliberun.plan.paces import t_band_source, threshold_band, zone_paces
-    from deliberun.services.athlete import model_settings, threshold_facts
-    from deliberun.services.athlete_state import vdot_days
+    from deliberun.services.athlete import model_settings, threshold_facts, vdot_days
 
     if not days:
         return {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from deliberun.services import dashboard_base, dashboard_sources
+from deliberun.services import dashboard_base
 from deliberun.services.dashboard_base import NotFound
 from deliberun.services.dashboard_pages import (
     activities_page,
@@ -40,13 +40,14 @@ from deliberun.services.dashboard_writes import FormError, move_workout, save_jo
 def shared_reads() -> Iterator[None]:
     """Build pages inside this block to read what several of them use only once.
 
-    The practice sessions, the fitness series and the athlete service's read of
-    the activity history are computed once for every page built inside. Use it
+    The practice sessions, the fitness series and the athlete's history (the
+    activities, race verdicts, daily load and last race: ``services.history``) are
+    read or computed once for every page built inside. Use it
     over one database state: nothing read inside is invalidated (the web layer
     builds one page per block on request, and all default pages in one block
     when warming its cache).
     """
-    with dashboard_base.shared_reads(), dashboard_sources.athlete_history_shared():
+    with dashboard_base.shared_reads():  # one use case: services.history
         yield
 
 

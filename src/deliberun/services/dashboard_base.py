@@ -20,13 +20,13 @@ template how to display them. Charts are plotly figure dicts computed in
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import Any
 
 from deliberun.errors import NotFoundError
+from deliberun.services import history
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import get_settings
 
@@ -86,31 +86,20 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-_SHARED: ContextVar[dict[Hashable, Any] | None] = ContextVar("dashboard_shared", default=None)
-
-
-@contextmanager
-def shared_reads() -> Iterator[None]:
+def shared_reads() -> AbstractContextManager[None]:
     """Within this block, :func:`shared` computes each source result once.
 
-    The web layer's warm-up builds every page inside one block: the practice
-    sessions (targets, nemesis workouts, experiments) and the fitness series
-    (today, fitness) are then computed once for all pages instead of once per
-    page. Use it only over one database state (nothing is invalidated inside).
+    The block is the use case of ``services.history`` (one page on request, or every
+    page of the web layer's warm-up): the athlete's history is read once in it, and
+    the sections several pages show — the practice sessions (targets, nemesis
+    workouts, experiments) and the fitness series (today, fitness) — are kept with it,
+    computed once for all its pages instead of once per page. It is page-scoped, not
+    request-free: use it only over one database state (nothing is invalidated inside).
     """
-    token = _SHARED.set({}) if _SHARED.get() is None else None
-    try:
-        yield
-    finally:
-        if token is not None:
-            _SHARED.reset(token)
+    return history.use_case()
 
 
 def shared(key: Hashable, build: Callable[[], Any]) -> Any:
-    """``build()``, or its earlier result for ``key`` inside :func:`shared_reads`."""
-    memo = _SHARED.get()
-    if memo is None:
-        return build()
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
+    """``build()``, or its earlier result for ``key`` inside :func:`shared_reads`
+    (``history.shared``)."""
+    return history.shared(key, build)

@@ -8,7 +8,6 @@ other services' function names; when one changes, this is the file to update.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
@@ -81,17 +80,6 @@ def gap_speed(streams: dict[str, Any], settings: Any, sport: str | None = "runni
         return None
     g = grade.grade_from_altitude(streams["distance"], streams["altitude"])
     return grade.get_gap(streams["speed"], g, model=settings.gap_model)
-
-
-def athlete_history_shared() -> AbstractContextManager[Any]:
-    """A block in which the athlete service reads the activity history once.
-
-    The athlete service shares its read of every activity with its metrics
-    between the models of one use case; entering its block here makes the
-    fitness series, predictions and the practice area's daily state (which
-    calls the athlete service) of several pages share that one read.
-    """
-    return athlete.shared_history()
 
 
 def fitness(db: Database, today: date, days: int) -> dict[str, Any]:

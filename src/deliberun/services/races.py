@@ -15,8 +15,9 @@ from deliberun.io.activity import is_running
 from deliberun.metrics.splits import whole_km_paces
 from deliberun.models import races as rc
 from deliberun.models import thresholds
+from deliberun.services import history
 from deliberun.services import verdict_keys as vk
-from deliberun.store import athlete_repo, practice_repo, settings_repo, verdicts_repo
+from deliberun.store import athlete_repo, practice_repo, verdicts_repo
 from deliberun.store.activity_writes import set_race_mark
 from deliberun.store.db import Database
 from deliberun.store.repository import KM_PACES
@@ -105,23 +106,17 @@ def hr_max_until(db: Database, today: date) -> float | None:
     """The max HR the classifier measures effort against: the runner's setting, else the
     robust estimate (best 30 s, see ``models.thresholds``) over every run up to
     ``today``, from one light query (the heart-rate maxima only, not the metrics)."""
-    from deliberun.services.athlete import _HISTORY
+    h = history.of(db)  # once per use case
+    return h.memo(("hr_max", today), lambda: _hr_max_until(h, today))
 
-    cache = _HISTORY.get()  # shared within one use case
-    key = ("hr_max", id(db), today)
-    if cache is not None and key in cache:
-        known: float | None = cache[key]
-        return known
-    with db.session() as s:
-        st = settings_repo.get_settings(s)
-        rows = [] if st.hr_max_bpm else athlete_repo.heart_rate_maxima(s, until=today)
+
+def _hr_max_until(h: history.AthleteHistory, today: date) -> float | None:
+    st = h.settings()
     if st.hr_max_bpm:
-        value: float | None = float(st.hr_max_bpm)
-    else:
-        value = _estimated_hr_max(rows, is_running)
-    if cache is not None:
-        cache[key] = value
-    return value
+        return float(st.hr_max_bpm)
+    with h.db.session() as s:
+        rows = athlete_repo.heart_rate_maxima(s, until=today)
+    return _estimated_hr_max(rows, is_running)
 
 
 def _estimated_hr_max(rows: list[Any], is_running: Any) -> float | None:
@@ -148,12 +143,10 @@ def goal_races(db: Database) -> list[tuple[float, date]]:
 
 def _planned_types(db: Database, days: list[date]) -> dict[date, str]:
     """The workout type the plan in force had on each of ``days`` (quality first)."""
-    from deliberun.services.athlete import planned_in_force
-
     if not days:
         return {}
     out: dict[date, str] = {}
-    for d, workout_type, _ in planned_in_force(db, min(days), max(days)):
+    for d, workout_type, _ in history.of(db).planned_in_force(min(days), max(days)):
         if workout_type not in ("easy", "recovery", "rest") or d not in out:
             out[d] = workout_type
     return out
@@ -196,18 +189,14 @@ def race_verdicts(
     A run is judged against the runs of the year before it and the max HR of every run
     up to ``today``, so the verdicts from ``since`` need only the runs of the year
     before ``since`` and one light read of the heart-rate maxima. Judged once per use
-    case: within ``athlete.shared_history`` the verdicts are kept beside the history.
+    case: the verdicts are kept with the use case's history (``services.history``).
     The verdicts stored with the runs (``services.stored_verdicts``) are used when every
     one of them was judged on the inputs of now (``stored_ok=False``: judge them all).
     """
-    from deliberun.services.athlete import _HISTORY, _rows_and_metrics
-
-    cache: Any = _HISTORY.get()
-    key = ("race_verdicts", id(db), today)
+    h = history.of(db)
+    key = ("race_verdicts", today)
     # (first day judged or None for all, {id: verdict}, {id: local date})
-    done: tuple[date | None, dict[int, rc.RaceVerdict], dict[int, date]] | None = (
-        cache.get(key) if cache is not None else None
-    )
+    done: tuple[date | None, dict[int, rc.RaceVerdict], dict[int, date]] | None = h.get(key)
     if done is not None and (done[0] is None or (since is not None and done[0] <= since)):
         _, found, days = done
         return {k: v for k, v in found.items() if since is None or days[k] >= since}
@@ -215,13 +204,12 @@ def race_verdicts(
     if done is None and stored_ok:  # the verdicts kept with the runs, when still valid
         kept = stored_race_verdicts(db, today=today, since=since)
         if kept is not None:
-            if cache is not None:
-                cache[key] = (since, *kept)
+            h.put(key, (since, *kept))
             return dict(kept[0])
     end = done[0] - timedelta(days=1) if done is not None and done[0] is not None else today
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
     start = None if since is None else since - season  # each run against its year before
-    pairs = [(r, m) for r, m in _rows_and_metrics(db, until=today, since=start)
+    pairs = [(r, m) for r, m in h.rows_and_metrics(today, start)
              if r.local_date <= end]  # fmt: skip
     judged = verdicts_of(db, pairs, hr_max_bpm=hr_max_until(db, today))
     days = {int(r.id): r.local_date for r, _ in pairs if since is None or r.local_date >= since}
@@ -229,8 +217,7 @@ def race_verdicts(
     if done is not None:
         out.update(done[1])
         days.update(done[2])
-    if cache is not None:
-        cache[key] = (since, out, days)
+    h.put(key, (since, out, days))
     return dict(out)
 
 
@@ -240,11 +227,10 @@ def race_keys(
     """Each run from ``since`` to ``today`` (by day) with the key of its race verdict's
     inputs (None for a run the runner marked: its verdict is the mark), from two light
     reads: the runs from ``since`` and the sizes of the runs of the year before it."""
-    from deliberun.services.athlete import light_rows, run_sizes
-
     season = timedelta(days=int(rc.RACE_RULES["season_days"]))
-    rows = light_rows(db, until=today, since=since)
-    sizes = run_sizes(db, until=today, since=None if since is None else since - season)
+    h = history.of(db)
+    rows = h.light_rows(until=today, since=since)
+    sizes = h.run_sizes(until=today, since=None if since is None else since - season)
     facts, goals_m = judged_facts(db, [(r, {}) for r in rows])
     facts.sort(key=lambda f: f.day)  # as the classifier orders them
     hr_max = hr_max_until(db, today)
