@@ -251,6 +251,43 @@ def test_no_new_import_cycles() -> None:
     )
 
 
+#: The athlete services, bottom layer first: a module may import those of the layers
+#: below it, never one of its own layer or above, at any depth (issue 15: the history
+#: every use case shares sits at the bottom).
+SERVICE_LAYERS = (
+    ("deliberun.services.history",),
+    ("deliberun.services.races", "deliberun.services.athlete_state"),
+    ("deliberun.services.athlete",),
+    ("deliberun.services.practice_sessions",),
+    ("deliberun.services.practice",),
+)
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        v = todo.pop()
+        if v not in seen:
+            seen.add(v)
+            todo.extend(graph.get(v, ()))
+    return seen - {start}
+
+
+def test_the_athlete_services_depend_in_one_order() -> None:
+    graph = import_graph()
+    for i, layer in enumerate(SERVICE_LAYERS):
+        higher = {m for above in SERVICE_LAYERS[i:] for m in above}
+        for low in layer:
+            assert low in graph
+            above = sorted((higher - {low}) & _reachable(graph, low))
+            assert not above, f"{low} imports {above} (directly or not): they sit above it"
+    # and the order is real: each module uses every module of the layer below it
+    for below, layer in zip(SERVICE_LAYERS, SERVICE_LAYERS[1:], strict=False):
+        for high in layer:
+            assert set(below) <= _reachable(graph, high), f"{high} does not use {below}"
+
+
 @pytest.mark.parametrize("path", _modules(("io",)), ids=lambda p: str(p.relative_to(SRC)))
 def test_io_is_the_bottom_layer(path: Path) -> None:
     names = {n for n in imports(path) if n == "deliberun" or n.startswith("deliberun.")}

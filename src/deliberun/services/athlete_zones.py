@@ -1,7 +1,7 @@
 """The training zones of each day: the day's VDOT, and a T band that agrees with the
 runner's own threshold evidence.
 
-The E, M, I and R bands come from the VDOT of the day (``athlete_state.vdot_days``).
+The E, M, I and R bands come from the VDOT of the day (``athlete.vdot_days``).
 The T band comes from the runner's threshold pace when it is credible and recent
 (``plan.paces.t_band_source``): a threshold pace the runner set, else the estimate from
 the sustained 20-60 min efforts of the ``prediction_window_days`` before the day
