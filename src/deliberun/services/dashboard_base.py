@@ -28,7 +28,6 @@ from typing import Any
 from deliberun.errors import NotFoundError
 from deliberun.services import history
 from deliberun.store.db import Database
-from deliberun.store.settings_repo import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +75,9 @@ def section(area: str, build: Callable[[], dict[str, Any] | None]) -> dict[str, 
 
 
 def units_of(db: Database) -> str:
-    """The athlete's display units (``metric`` | ``imperial``)."""
-    with db.session() as s:
-        return get_settings(s).units
+    """The athlete's display units (``metric`` | ``imperial``), from the settings the
+    use case's history read (``services.history``)."""
+    return history.of(db).settings().units
 
 
 def week_start(day: date) -> date:
