@@ -6,7 +6,13 @@ turns them into daily series and effort lists, and calls the pure models in
 ``today`` is always passed in (the CLI passes the real date).
 
 The settings (``athlete_settings``) and the race calculator (``athlete_paces``)
-live in their own modules and are re-exported here.
+live in their own modules and are re-exported here; so are the daily load and the load
+model (``athlete_state``). What the models of one use case share — the activities, the
+race verdicts, the daily load, the last race — is read once by the use case's history
+(``services.history``: ``history.of(db)`` inside ``history.use_case()``, which
+:func:`shared_history` is). The thin readers below (``planned_in_force``, ``light_rows``,
+``run_sizes``, ``read_history``) are that history's, under the names the practice
+sessions and the session types call.
 """
 
 from __future__ import annotations
