@@ -15,6 +15,20 @@ with another checkout's ``src`` first on ``PYTHONPATH`` to compare::
     PYTHONPATH=/other/src nice -n 10 .venv/bin/python bench/history_reads.py --db X.db ...
 
 Counts, not times: they do not depend on the machine's load.
+
+Measured (issue 15, ``services/history.py``, on a copy of the 10-year archive, as of
+2026-10-25), per cold page, main 068f3d4 → this branch: the daily load read 1 → 1,
+the last race searched 1 → 1 (fitness 2 → 2: two different as-of days), the stored race
+verdicts read 3 → 3 (targets, experiments, today) and 2 → 2 (fitness), runs judged 2 → 2
+— one per distinct (as-of day, window): a race verdict is judged as of its day, so
+those of an earlier as-of day are other verdicts — and the settings read 5 → 2 (fitness
+4 → 1). The old caches already computed each once; the history keeps them in one place.
+CPU (``bench/page_cpu.py --repeat 5``, min, load 9-10 on 2 cores, the two versions run
+alternately, 4 pairs): targets 459-485 → 467-513 ms, experiments 406-419 → 486-525,
+today 276-284 → 283-294, fitness 197-218 → 210-225; with ``gc.collect()`` before each
+timed build (2 pairs) experiments 389-413 → 396-397, targets 402-433 → 418-425: the
+same work, the difference is when the cyclic collector runs (base's first repeat after
+the warm-up escapes it). Documents byte-identical (``--json-out``, cmp).
 """
 
 from __future__ import annotations
