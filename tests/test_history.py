@@ -57,18 +57,18 @@ def test_a_window_is_cut_from_the_read_that_covers_it(db: Database) -> None:
     assert all(id(r) in kept for r, _ in week_rows + earlier_rows)
 
 
-def test_shared_results_are_computed_once_per_use_case(db: Database) -> None:
+def test_kept_results_are_computed_once_per_use_case(db: Database) -> None:
     built: list[int] = []
 
     def build() -> int:
         built.append(1)
         return len(built)
 
-    assert history.shared("k", build) == 1 and history.shared("k", build) == 2
+    assert history.of(db).memo("k", build) == 1 and history.of(db).memo("k", build) == 2
     with history.use_case():
-        assert history.shared("k", build) == 3 and history.shared("k", build) == 3
-        h = history.of(db)
-        assert h.memo("m", build) == 4 and h.memo("m", build) == 4
+        assert history.of(db).memo("k", build) == 3 and history.of(db).memo("k", build) == 3
+    with history.use_case():
+        assert history.of(db).memo("k", build) == 4
     assert len(built) == 4
 
 

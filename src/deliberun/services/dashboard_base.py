@@ -20,7 +20,7 @@ template how to display them. Charts are plotly figure dicts computed in
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import Any
@@ -86,19 +86,14 @@ def week_start(day: date) -> date:
 
 
 def shared_reads() -> AbstractContextManager[None]:
-    """Within this block, :func:`shared` computes each source result once.
+    """Within this block each page source is computed once.
 
     The block is the use case of ``services.history`` (one page on request, or every
     page of the web layer's warm-up): the athlete's history is read once in it, and
-    the sections several pages show — the practice sessions (targets, nemesis
-    workouts, experiments) and the fitness series (today, fitness) — are kept with it,
-    computed once for all its pages instead of once per page. It is page-scoped, not
-    request-free: use it only over one database state (nothing is invalidated inside).
+    the sources several pages show — the practice sessions (targets, nemesis
+    workouts, experiments) and the fitness series (today, fitness) — are kept with
+    that history (``AthleteHistory.memo``), computed once for all its pages instead
+    of once per page. The scope is the page (or the warm-up), not the process: use it
+    only over one database state (nothing is invalidated inside).
     """
     return history.use_case()
-
-
-def shared(key: Hashable, build: Callable[[], Any]) -> Any:
-    """``build()``, or its earlier result for ``key`` inside :func:`shared_reads`
-    (``history.shared``)."""
-    return history.shared(key, build)

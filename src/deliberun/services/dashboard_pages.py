@@ -9,13 +9,13 @@ import numpy as np
 
 from deliberun.services import dashboard_charts as charts
 from deliberun.services import dashboard_sources as src
+from deliberun.services import history
 from deliberun.services import plan as plan_svc
 from deliberun.services.activity_view import activity_document
 from deliberun.services.dashboard_base import (
     HINTS,
     NotFound,
     section,
-    shared,
     unavailable,
     units_of,
     week_start,
@@ -149,12 +149,18 @@ FITNESS_DAYS = 365
 
 
 def _fitness(db: Database, today: date, days: int) -> dict[str, Any]:
-    return shared(("fitness", id(db), today, days), lambda: src.fitness(db, today, days))
+    """The fitness series (kept with the page's history: the today and fitness pages)."""
+    return history.of(db).memo(
+        ("dashboard_fitness", today, days), lambda: src.fitness(db, today, days)
+    )
 
 
 def _sessions(db: Database, today: date) -> Any:
-    """The practice area's sessions (built once for every page inside ``shared_reads``)."""
-    return shared(("sessions", id(db), today), lambda: src.practice_sessions(db, today))
+    """The practice area's sessions (built once for every page inside ``shared_reads``:
+    kept with the use case's history)."""
+    return history.of(db).memo(
+        ("dashboard_sessions", today), lambda: src.practice_sessions(db, today)
+    )
 
 
 def _form_now(db: Database, today: date) -> dict[str, Any] | None:

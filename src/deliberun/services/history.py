@@ -15,8 +15,9 @@ one warm-up of every page) and every service obtains the database's history with
 caller keeps it: nothing is shared between calls, so nothing read can go stale.
 Use a scope only over one database state (nothing read inside is invalidated).
 
-Within a scope the results of whole sections may be shared too (:func:`shared`: the
-dashboard's fitness series and practice sessions, which several pages show).
+Within a scope the results of whole sections may be kept with the history too
+(:meth:`AthleteHistory.memo`: the dashboard's fitness series and practice sessions,
+which several pages show).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -194,22 +194,18 @@ class AthleteHistory:
         self._memo[key] = value
 
 
-@dataclass
-class _Scope:
-    """One use case: the history of each database it reads, and its shared sections."""
-
-    histories: dict[int, AthleteHistory] = field(default_factory=dict)
-    sections: dict[Hashable, Any] = field(default_factory=dict)
-
-
-_SCOPE: ContextVar[_Scope | None] = ContextVar("athlete_history_scope", default=None)
+#: The histories of the open use case, by database (its id; the history keeps the
+#: database itself, so the id is not reused while the use case lasts).
+_SCOPE: ContextVar[dict[int, AthleteHistory] | None] = ContextVar(
+    "athlete_history_scope", default=None
+)
 
 
 @contextmanager
 def use_case() -> Iterator[None]:
-    """Within this block each database's history is read once (:func:`of`), and each
-    :func:`shared` section built once. Blocks nest: an inner one shares the outer one's."""
-    token = _SCOPE.set(_Scope()) if _SCOPE.get() is None else None
+    """Within this block each database's history is read once (:func:`of`). Blocks
+    nest: an inner one shares the outer one's."""
+    token = _SCOPE.set({}) if _SCOPE.get() is None else None
     try:
         yield
     finally:
@@ -222,24 +218,12 @@ def of(db: Database) -> AthleteHistory:
     scope = _SCOPE.get()
     if scope is None:
         return AthleteHistory(db)
-    found = scope.histories.get(id(db))
+    found = scope.get(id(db))
     if found is None or found.db is not db:
-        found = scope.histories[id(db)] = AthleteHistory(db)
+        found = scope[id(db)] = AthleteHistory(db)
     return found
 
 
 def in_use_case() -> bool:
     """Whether a :func:`use_case` block is open."""
     return _SCOPE.get() is not None
-
-
-def shared(key: Hashable, build: Callable[[], T]) -> T:
-    """``build()``, or its earlier result for ``key`` inside :func:`use_case` (a section
-    several pages show: key it by everything it depends on, the database included)."""
-    scope = _SCOPE.get()
-    if scope is None:
-        return build()
-    if key not in scope.sections:
-        scope.sections[key] = build()
-    value: T = scope.sections[key]
-    return value
