@@ -444,6 +444,7 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ): "505 ms (226 modules); closes session_types → athlete → … → practice_sessions → session_types",
     ("services/stored_verdicts.py", "deliberun.services.athlete"): "573 ms (283 modules)",
     ("services/stored_verdicts.py", "deliberun.services.races"): "85 ms (58 modules)",
+    ("services/stored_verdicts.py", "deliberun.services.practice_sessions"): "550 ms (312 modules)",
     ("services/stored_verdicts.py", "deliberun.services.session_types"): "86 ms (59 modules)",
     ("services/strava_sync.py", "deliberun.services.importer"): "13 ms (13 modules)",
     ("services/target_rehearsals.py", "deliberun.plan.race_plan"): "68 ms (54 modules)",

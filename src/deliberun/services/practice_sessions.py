@@ -13,15 +13,33 @@ Speed: one light query reads only the fields the sessions need (scalars by JSON 
 not whole metrics documents), laps and reps are read only for quality sessions, and
 no stream is loaded except one small temperature stream per quality session, in one
 query. About 0.14 s CPU for 400 days of a 3-year archive (was 0.9 s; docs/practice.md).
+
+Stored sessions (migration 0016_stored_sessions): each run's session as built, before its
+journal entry is applied, is kept with a key (:func:`session_key`): a SHA-1 of everything
+its build reads — the run's light row (its columns, the metrics' scalars, splits and reps
+summary, and when and by which version its metrics were written: the laps, reps and
+temperature the build reads come with them), its workout type, the plan's step that day,
+the VDOT and T band of its day, the goal pace, the load state of its day and the two days
+before, and the source of the code that builds it (:data:`CODE`). A page builds only the
+runs whose stored key is not the key of the inputs now; :func:`store_sessions` (called by
+``stored_verdicts.refresh``: an import, a Strava sync, ``recompute``, the dashboard's
+warm-up) stores the ones it built. The journal is applied to every session after, stored
+or built, so a journal entry needs no new session.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+import deliberun
 from deliberun.io.activity import is_running as is_running  # re-exported
 from deliberun.plan.paces import zone_paces
 from deliberun.practice.cycles import cycle_in_force
@@ -41,9 +59,10 @@ from deliberun.practice.targets import longest_stretch_s, split_cv_pct
 from deliberun.services.athlete import is_race
 from deliberun.services.session_types import planned_days as planned_days  # re-exported
 from deliberun.services.session_types import session_types
-from deliberun.store import practice_repo
+from deliberun.store import practice_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
+from deliberun.store.retry import retry_write
 from deliberun.store.streams import decode_stream
 
 HISTORY_DAYS = 400
@@ -264,17 +283,108 @@ def build_sessions(
     today: date,
     since: date | None = None,
     state: dict[str, Any] | None = None,
+    stored_ok: bool = True,
+    to_store: dict[int, tuple[str, str]] | None = None,
 ) -> list[Session]:
     """Every run from ``since`` (default: 400 days back) to ``today`` as a :class:`Session`,
     with the journal, the athlete's daily load model, the VDOT of its day and the plan.
-    ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it."""
+    ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it.
+    ``stored_ok=False``: build every session (no stored one is used); ``to_store``: filled
+    with ``{activity id: (key, stored form)}`` of the sessions built (not found stored)."""
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
     with athlete.shared_history():  # every model below reads one window of the history
         _read_light(db, today, since)
         athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
-        return _build_sessions(db, today=today, since=since, state=state)
+        return _build_sessions(
+            db, today=today, since=since, state=state, stored_ok=stored_ok, to_store=to_store
+        )
+
+
+def store_sessions(db: Database, *, today: date) -> int:
+    """Build and store the sessions of the 400 days up to ``today`` whose stored key is
+    missing or not the key of their inputs now; returns how many were stored."""
+    values: dict[int, tuple[str, str]] = {}
+    build_sessions(db, today=today, to_store=values)
+    if values:
+        retry_write(partial(_save, db, values), retry_integrity=True)
+    return len(values)
+
+
+def _save(db: Database, values: dict[int, tuple[str, str]]) -> None:
+    with db.session() as s, s.begin():
+        verdicts_repo.save_sessions(s, values)
+
+
+def _code() -> str:
+    """A digest of the code that builds a session: this module, the practice and plan
+    packages (rep reading, targets, the workout grammar, the pace tables) and the reads."""
+    root = Path(__file__).resolve().parents[1]
+    files = [Path(__file__).resolve(), root / "store" / "practice_repo.py",
+             root / "store" / "streams.py", *sorted((root / "practice").glob("*.py")),
+             *sorted((root / "plan").glob("*.py"))]  # fmt: skip
+    digest = hashlib.sha1()
+    for f in files:
+        try:
+            digest.update(f.read_bytes() + b"\0")
+        except OSError:  # no source (a frozen build): the package version
+            digest.update(str(getattr(deliberun, "__version__", "?")).encode())
+    return digest.hexdigest()
+
+
+#: The digest of the code that builds a session (in every stored session's key).
+CODE = _code()
+
+
+def session_key(
+    row: Any,
+    workout_type: str,
+    planned: PlannedDay | None,
+    vdot: float | None,
+    t_band: tuple[float, float] | None,
+    goal_pace: float | None,
+    state: dict[date, dict[str, float | None]],
+) -> str:
+    """The key of everything :func:`_session` reads to build ``row``'s session (its
+    arguments; the laps, reps and temperature come with the metrics' write time)."""
+    d = row.local_date
+    day = state.get(d, {})
+    prior = tuple(state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2))
+    plan = (planned.text, planned.workout_type) if planned else None
+    parts = (CODE, tuple(row), workout_type, plan, vdot, t_band, goal_pace,
+             day.get("form"), day.get("fitness"), day.get("acwr"), prior, bool(state))  # fmt: skip
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as its Python value (for ``json.dumps``)."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def encode_session(x: Session) -> str:
+    """A session as stored: its fields as JSON (floats exact), dates in ISO form."""
+    d = {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
+    d["local_date"] = x.local_date.isoformat()
+    d["start_time"] = x.start_time.isoformat() if x.start_time else None
+    return json.dumps(d, default=_plain)
+
+
+def decode_session(text: str) -> Session:
+    """The session :func:`encode_session` stored."""
+    d = json.loads(text)
+    d["local_date"] = date.fromisoformat(d["local_date"])
+    d["start_time"] = datetime.fromisoformat(d["start_time"]) if d["start_time"] else None
+    return Session(**d)
+
+
+def _stored(db: Database, keys: dict[int, str]) -> dict[int, Session]:
+    """The stored sessions among ``keys``' runs whose stored key is the key now."""
+    with db.session() as s:
+        found = verdicts_repo.stored_sessions(s, keys)
+    return {a: decode_session(v) for a, (k, v) in found.items() if keys.get(a) == k}
 
 
 def _read_light(db: Database, today: date, since: date) -> None:
@@ -311,7 +421,13 @@ def _first_day_read(db: Database, today: date, since: date) -> date:
 
 
 def _build_sessions(
-    db: Database, *, today: date, since: date, state: dict[str, Any] | None
+    db: Database,
+    *,
+    today: date,
+    since: date,
+    state: dict[str, Any] | None,
+    stored_ok: bool = True,
+    to_store: dict[int, tuple[str, str]] | None = None,
 ) -> list[Session]:
     from deliberun.services import athlete
 
@@ -323,19 +439,28 @@ def _build_sessions(
     judged = _session_types(db, today, since)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
-    quality = [i for i, wt in types.items() if wt in REPS_TYPES]
-    structure = _read_structure(db, quality)
-    temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
     from deliberun.services.athlete_zones import zones_by_day
 
     zones = zones_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
     goal_pace = _goal_pace(db, today)
-    sessions = [
-        _session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day, plan.get(r.local_date),
-                 zones[r.local_date].vdot, goal_pace, temps.get(int(r.id)),
-                 (zones[r.local_date].paces or {}).get("T"))
-        for r in rows
-    ]  # fmt: skip
+    keys = {int(r.id): session_key(r, types[int(r.id)], plan.get(r.local_date),
+                                   zones[r.local_date].vdot,
+                                   (zones[r.local_date].paces or {}).get("T"), goal_pace, by_day)
+            for r in rows}  # fmt: skip
+    stored = _stored(db, keys) if stored_ok and keys else {}
+    todo = [r for r in rows if int(r.id) not in stored]
+    quality = [int(r.id) for r in todo if types[int(r.id)] in REPS_TYPES]
+    structure = _read_structure(db, quality)
+    temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
+    built = {
+        int(r.id): _session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day,
+                            plan.get(r.local_date), zones[r.local_date].vdot, goal_pace,
+                            temps.get(int(r.id)), (zones[r.local_date].paces or {}).get("T"))
+        for r in todo
+    }  # fmt: skip
+    if to_store is not None:  # before the journal: a stored session is the build's alone
+        to_store.update({a: (keys[a], encode_session(x)) for a, x in built.items()})
+    sessions = [stored.get(int(r.id)) or built[int(r.id)] for r in rows]
     _apply_journal(db, sessions, rows)
     return sessions
 

@@ -116,4 +116,6 @@ def refresh(db: Database, *, today: date) -> int:
             values = {a: (k, as_dict(judged[a])) for a, (_, k) in todo.items()}
             retry_write(partial(_save, db, kind, values), retry_integrity=True)
             stored += len(todo)
-    return stored
+    from deliberun.services.practice_sessions import store_sessions
+
+    return stored + store_sessions(db, today=today)  # the sessions read the types just stored
