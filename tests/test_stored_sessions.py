@@ -46,7 +46,8 @@ def _now(day: date) -> datetime:
 
 def _today(db: Database) -> date:
     with db.session() as s:
-        last: date = s.scalar(select(func.max(ActivityRow.local_date)))
+        last = s.scalar(select(func.max(ActivityRow.local_date)))
+    assert isinstance(last, date)
     return last
 
 
@@ -70,11 +71,11 @@ def assert_stored_are_fresh(db: Database) -> None:
     fresh = ps.build_sessions(db, today=today, stored_ok=False)
     assert [ps.encode_session(x) for x in kept] == [ps.encode_session(x) for x in fresh]
     assert kept == fresh
-    assert all(type(x.local_date) is date and x.start_time.tzinfo for x in kept)
+    assert all(type(x.local_date) is date and x.start_time and x.start_time.tzinfo for x in kept)
 
 
 def _run_ids(db: Database) -> list[int]:
-    return [x.activity_id for x in ps.build_sessions(db, today=_today(db))]
+    return [int(x.activity_id or 0) for x in ps.build_sessions(db, today=_today(db))]
 
 
 def test_the_import_stores_every_session(db: Database) -> None:
@@ -89,7 +90,9 @@ def test_the_page_reads_the_stored_session(db: Database) -> None:
     that keeps a stale one out)."""
     aid = _run_ids(db)[-1]
     with db.session() as s:
-        value = s.get(StoredSessionRow, aid).value
+        row = s.get(StoredSessionRow, aid)
+        assert row is not None
+        value = row.value
     changed = value.replace('"workout_type": "', '"workout_type": "X', 1)
     assert changed != value
     with db.session() as s, s.begin():
