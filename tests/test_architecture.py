@@ -418,10 +418,6 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ): "10 ms (4 modules)",
     (
         "services/practice_sessions.py",
-        "deliberun.plan.text",
-    ): "15 ms (4 modules)",
-    (
-        "services/practice_sessions.py",
         "deliberun.services.athlete",
     ): "0.1 ms (already loaded); closes practice_sessions → athlete → … → practice → practice_sessions",
     (

@@ -30,10 +30,8 @@ or built, so a journal entry needs no new session.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
-import math
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -41,21 +39,12 @@ from typing import Any
 
 import deliberun
 from deliberun.io.activity import is_running as is_running  # re-exported
-from deliberun.plan.paces import zone_paces
 from deliberun.practice.cycles import cycle_in_force
-from deliberun.practice.execution import (
-    WORK_ZONE,
-    WorkStep,
-    planned_work,
-    sustained_threshold_pace,
-    unplanned_workout_reps,
-    work_reps,
-)
 from deliberun.practice.journal import apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
-from deliberun.practice.sessions import unplanned_session_type
-from deliberun.practice.targets import longest_stretch_s, split_cv_pct
+from deliberun.practice.sessions import build_session, unplanned_session_type
+from deliberun.practice.sessions import finite as _f
 from deliberun.services.athlete import is_race
 from deliberun.services.session_types import planned_days as planned_days  # re-exported
 from deliberun.services.session_types import session_types
@@ -68,14 +57,6 @@ from deliberun.store.streams import decode_stream
 HISTORY_DAYS = 400
 #: Workout types whose laps and reps are read (the quality types, plus strides).
 REPS_TYPES = (*QUALITY_TYPES, "strides")
-
-
-def _f(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 # --------------------------------------------------------------------------- reads
@@ -93,22 +74,6 @@ def _reps_info(value: Any) -> tuple[int, float]:
     if data and len(data) == 2 and not isinstance(data[0], dict | list):
         return int(data[0] or 0), _f(data[1]) or 0.0
     return 0, 0.0
-
-
-def _splits(value: Any) -> list[tuple[float | None, float]]:
-    import json
-
-    if value is None:
-        return []
-    data = json.loads(value) if isinstance(value, str) else value
-    out: list[tuple[float | None, float]] = []
-    for sp in data or []:
-        if isinstance(sp, dict):
-            pace, dur = sp.get("pace_s_per_km"), sp.get("moving_time_s") or sp.get("duration_s")
-        else:
-            pace, dur = sp[0], sp[1]
-        out.append((_f(pace), _f(dur) or 0.0))
-    return out
 
 
 def _read_rows(db: Database, since: date, today: date, load_model: str) -> list[Any]:
@@ -181,93 +146,6 @@ def _classify(row: Any) -> str:
         distance_m=_f(row.distance_m),
         moving_time_s=_f(row.moving_time_s),
     )
-
-
-@functools.lru_cache(maxsize=512)
-def _plan_work(text: str, workout_type: str) -> tuple[WorkStep, ...]:
-    """The planned work steps of a workout text (parsed once per text)."""
-    steps = _plan_steps(text, workout_type)
-    return tuple(planned_work(steps)) if steps else ()
-
-
-@functools.lru_cache(maxsize=512)
-def _plan_rep_count(text: str, workout_type: str) -> int | None:
-    """How many reps the plan asks for: its work steps when recoveries separate them
-    (a repeat block, or recovery steps); None for a continuous run (easy, long, race,
-    a progression run's faster stretches, a single tempo block)."""
-
-    def separated(steps: list[dict[str, Any]]) -> bool:
-        return any(
-            st.get("kind") in ("repeat", "recovery", "rest") or separated(st.get("steps") or [])
-            for st in steps
-        )
-
-    steps = _plan_steps(text, workout_type)
-    work = _plan_work(text, workout_type)
-    return len(work) if steps and len(work) >= 2 and separated(steps) else None
-
-
-def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
-    from deliberun.plan.text import parse_workout
-
-    try:
-        steps: list[dict[str, Any]] = parse_workout(text, workout_type=workout_type).to_dict()[
-            "steps"
-        ]
-    except ValueError:  # a text the plan's grammar does not read (WorkoutSyntaxError)
-        return None
-    return steps
-
-
-#: Daniels' rep lengths: R reps up to 2 min, I reps 2-5 min (3-5 ideal), longer at T.
-UNPLANNED_ZONE_BY_REP_S = ((120.0, "R"), (360.0, "I"), (float("inf"), "T"))
-
-
-def _unplanned_work(reps: Any, paces: dict[str, tuple[float, float]]) -> tuple[Any, str]:
-    """An unplanned interval session judged on what the runner did: its work reps only
-    (at threshold pace or faster, +5 %: not the surges, walks and jogs the detector also
-    finds) against the zone their length belongs to (Daniels: R up to 2 min, I to 5 min,
-    T beyond), not the I pace for every rep."""
-    from dataclasses import replace
-
-    t_slow = paces["T"][1] * 1.05 if "T" in paces else float("inf")
-    keep = [i for i, p in enumerate(reps.paces_s_per_km) if p <= t_slow]
-    durs = reps.durations_s if len(reps.durations_s) == len(reps.paces_s_per_km) else []
-    picked = replace(
-        reps,
-        paces_s_per_km=[reps.paces_s_per_km[i] for i in keep],
-        raw_paces_s_per_km=[reps.raw_paces_s_per_km[i] for i in keep]
-        if len(reps.raw_paces_s_per_km) == len(reps.paces_s_per_km)
-        else reps.raw_paces_s_per_km,
-        durations_s=[durs[i] for i in keep] if durs else [],
-    )
-    med = sorted(picked.durations_s)[len(picked.durations_s) // 2] if picked.durations_s else 0.0
-    zone = next(z for limit, z in UNPLANNED_ZONE_BY_REP_S if med <= limit)
-    return picked, zone
-
-
-@functools.lru_cache(maxsize=1024)
-def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
-    if not vdot:
-        return None
-
-    try:
-        paces: dict[str, tuple[float, float]] = zone_paces(vdot)
-    except ValueError:  # a VDOT outside the equations' range
-        return None
-    return paces
-
-
-def _time_in_band(
-    splits: list[tuple[float | None, float]],
-    band: tuple[float, float] | None,
-    widen: float = 0.02,
-) -> float | None:
-    """Seconds of km splits whose pace is inside ``band`` (fast, slow) [s/km], +/-2%."""
-    if band is None or not splits:
-        return None
-    lo, hi = band[0] * (1 - widen), band[1] * (1 + widen)
-    return sum(dur for pace, dur in splits if pace and lo <= pace <= hi)
 
 
 def _goal_pace(db: Database, today: date) -> float | None:
@@ -453,7 +331,7 @@ def _build_sessions(
     structure = _read_structure(db, quality)
     temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
     built = {
-        int(r.id): _session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day,
+        int(r.id): build_session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day,
                             plan.get(r.local_date), zones[r.local_date].vdot, goal_pace,
                             temps.get(int(r.id)), (zones[r.local_date].paces or {}).get("T"))
         for r in todo
@@ -499,92 +377,3 @@ def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> No
         rpe = _f((r.extra or {}).get("perceived_exertion"))
         if x.rpe is None and rpe is not None and 0 <= rpe <= 10:
             x.rpe = rpe
-
-
-def _session(
-    row: Any,
-    wt: str,
-    m: dict[str, Any],
-    state: dict[date, dict[str, float | None]],
-    planned: PlannedDay | None,
-    vdot: float | None,
-    goal_pace: float | None,
-    temperature_c: float | None,
-    t_band: tuple[float, float] | None = None,
-) -> Session:
-    d: date = row.local_date
-    offset = row.utc_offset_s or 0
-    local_start = row.start_time + timedelta(seconds=offset) if row.start_time else None
-    paces = _zone_paces(vdot)
-    if paces and t_band:  # the T band of the day (``athlete_zones``: threshold or VDOT)
-        paces = {**paces, "T": t_band}
-    work = _plan_work(planned.text, planned.workout_type) if planned and planned.text else ()
-    zone = WORK_ZONE.get(wt)
-    vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
-    dist, moving = _f(row.distance_m), _f(row.moving_time_s)
-    if work:
-        reps = work_reps(m, len(work), list(work), paces) if m else None
-    else:  # an unplanned run without a clear workout structure has no reps to judge
-        avg = (1000.0 * moving / dist) if dist and moving else None
-        reps = unplanned_workout_reps(m, avg) if m else None
-    if reps and not work and wt in ("intervals", "hills") and paces:
-        reps, zone = _unplanned_work(reps, paces)
-        vdot_pace = (sum(paces[zone]) / 2) if zone in paces else None
-    rep_paces = reps.paces_s_per_km if reps else []
-    step_targets = [t.target(paces) for t in work]
-    rep_targets = [t for t in step_targets[: len(rep_paces)] if t]
-    if len(rep_targets) != len(rep_paces):
-        rep_targets = []
-    known = [t for t in step_targets if t]
-    # the plan says (strides have no pace target); an unplanned run is never graded
-    # against a target inferred from the VDOT alone (its reps' fade still counts)
-    target = ((sum(known) / len(known)) if known else None) if work else None
-    splits = _splits(row.splits)
-    mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
-    split_paces = [p for p, _ in splits if p]
-    metrics: dict[str, float | None] = {
-        "decoupling_pct": _f(row.decoupling_pct),
-        "efficiency_factor": _f(row.efficiency_factor),
-        "avg_cadence_spm": _f(row.cadence_spm) or _f(row.avg_cadence_spm),
-        "split_cv_pct": split_cv_pct(split_paces),
-        "time_at_t_pace_s": _time_in_band(splits, paces.get("T") if paces else None),
-        "time_at_i_pace_s": _time_in_band(splits, paces.get("I") if paces else None),
-        "mp_stretch_s": (
-            longest_stretch_s([p or 0.0 for p, _ in splits], [t for _, t in splits], mp)
-            if mp and splits
-            else None
-        ),
-        "vdot_of_day": vdot,
-    }
-    if wt in ("tempo", "cruise_intervals"):
-        metrics["threshold_pace_s_per_km"] = sustained_threshold_pace(reps, m) if m else None
-    day = state.get(d, {})
-    prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
-    n_planned = _plan_rep_count(planned.text, planned.workout_type) if work and planned else None
-    return Session(
-        local_date=d,
-        activity_id=int(row.id),
-        start_time=row.start_time,
-        local_hour=(local_start.hour + local_start.minute / 60.0) if local_start else None,
-        workout_type=wt,
-        distance_m=dist,
-        duration_s=moving,
-        avg_hr_bpm=_f(row.avg_hr_bpm),
-        avg_pace_s_per_km=(1000.0 * moving / dist) if dist and moving else None,
-        load=_f(row.load),
-        temperature_c=temperature_c
-        if temperature_c is not None
-        else _f((row.extra or {}).get("temperature_c")),
-        prior_48h_load=sum(x for x in prior if x is not None) if state else None,
-        form=day.get("form"),
-        fitness=day.get("fitness"),
-        acwr=day.get("acwr"),
-        target_pace_s_per_km=target,
-        vdot_pace_s_per_km=vdot_pace,
-        rest_s=(sum(reps.rests_s) / len(reps.rests_s)) if reps and reps.rests_s else None,
-        reps_planned=n_planned,
-        reps_done=len(rep_paces) if (rep_paces or n_planned) else None,
-        rep_paces_s_per_km=rep_paces,
-        rep_targets_s_per_km=rep_targets,
-        metrics=metrics,
-    )
