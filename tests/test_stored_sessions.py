@@ -207,6 +207,30 @@ def test_a_new_run_stores_only_its_own_session(db: Database, marathon_sim) -> No
     assert_stored_are_fresh(db)
 
 
+def test_a_new_goal_pace_rebuilds_the_sessions_it_measures(db: Database) -> None:
+    """The goal race of the cycle in force sets the marathon-pace stretch of every session
+    (``mp_stretch_s``): a new cycle with another goal time is in every key."""
+    from deliberun.practice.cycles import Cycle, GoalRace, cycle_in_force
+    from deliberun.services.practice import create_cycle, list_cycles
+
+    today = _today(db)
+    before = ps.build_sessions(db, today=today)
+    old = cycle_in_force(list_cycles(db), today)
+    pace = (old.goal_race.goal_pace_s_per_km if old and old.goal_race else None) or 300.0
+    goal = GoalRace(distance_m=42195.0, date=today + timedelta(days=30),
+                    goal_time_s=42.195 * (pace - 20.0))  # fmt: skip
+    # the latest-starting cycle holding today is the one in force
+    create_cycle(db, Cycle(name="faster", start=today, end=today + timedelta(days=30),
+                           goal_race=goal))  # fmt: skip
+    assert cycle_in_force(list_cycles(db), today).goal_race == goal  # type: ignore[union-attr]
+    rebuilt = built_now(db)
+    after = ps.build_sessions(db, today=today, stored_ok=False)
+    changed = {a.activity_id for a, b in zip(before, after, strict=True) if a != b}
+    assert changed and changed <= rebuilt
+    sv.refresh(db, today=today)
+    assert_stored_are_fresh(db)
+
+
 def test_an_empty_database_stores_nothing(tmp_path) -> None:
     database = Database(tmp_path / "empty.db")
     assert ps.store_sessions(database, today=date(2026, 1, 1)) == 0
