@@ -433,10 +433,6 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ): "10 ms (4 modules)",
     (
         "services/practice_sessions.py",
-        "deliberun.plan.text",
-    ): "15 ms (4 modules)",
-    (
-        "services/practice_sessions.py",
         "deliberun.services.athlete",
     ): "0.1 ms (already loaded); left to issue 14, moving the session build out of practice_sessions",
     (
@@ -455,6 +451,7 @@ ALLOWED_LOCAL_IMPORTS: dict[tuple[str, str], str] = {
     ): "505 ms (226 modules)",
     ("services/stored_verdicts.py", "deliberun.services.athlete"): "573 ms (283 modules)",
     ("services/stored_verdicts.py", "deliberun.services.races"): "85 ms (58 modules)",
+    ("services/stored_verdicts.py", "deliberun.services.practice_sessions"): "550 ms (312 modules)",
     ("services/stored_verdicts.py", "deliberun.services.session_types"): "86 ms (59 modules)",
     ("services/strava_sync.py", "deliberun.services.importer"): "13 ms (13 modules)",
     ("services/target_rehearsals.py", "deliberun.plan.race_plan"): "68 ms (54 modules)",

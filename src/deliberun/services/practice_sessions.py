@@ -13,50 +13,50 @@ Speed: one light query reads only the fields the sessions need (scalars by JSON 
 not whole metrics documents), laps and reps are read only for quality sessions, and
 no stream is loaded except one small temperature stream per quality session, in one
 query. About 0.14 s CPU for 400 days of a 3-year archive (was 0.9 s; docs/practice.md).
+
+Stored sessions (migration 0016_stored_sessions): each run's session as built, before its
+journal entry is applied, is kept with a key (:func:`session_key`): a SHA-1 of everything
+its build reads — the run's light row (its columns, the metrics' scalars, splits and reps
+summary, and when and by which version its metrics were written: the laps, reps and
+temperature the build reads come with them), its workout type, the plan's step that day,
+the VDOT and T band of its day, the goal pace, the load state of its day and the two days
+before, and the source of the code that builds it (:data:`CODE`). A page builds only the
+runs whose stored key is not the key of the inputs now; :func:`store_sessions` (called by
+``stored_verdicts.refresh``: an import, a Strava sync, ``recompute``, the dashboard's
+warm-up) stores the ones it built. The journal is applied to every session after, stored
+or built, so a journal entry needs no new session.
 """
 
 from __future__ import annotations
 
-import functools
-import math
-from datetime import date, timedelta
+import dataclasses
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 
+import deliberun
 from deliberun.io.activity import is_running as is_running  # re-exported
-from deliberun.plan.paces import zone_paces
 from deliberun.practice.cycles import cycle_in_force
-from deliberun.practice.execution import (
-    WORK_ZONE,
-    WorkStep,
-    planned_work,
-    sustained_threshold_pace,
-    unplanned_workout_reps,
-    work_reps,
-)
 from deliberun.practice.journal import apply_entry
 from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
-from deliberun.practice.sessions import unplanned_session_type
-from deliberun.practice.targets import longest_stretch_s, split_cv_pct
+from deliberun.practice.sessions import build_session, unplanned_session_type
+from deliberun.practice.sessions import finite as _f
 from deliberun.services.athlete import is_race
 from deliberun.services.session_types import planned_days as planned_days  # re-exported
 from deliberun.services.session_types import session_types
-from deliberun.store import practice_repo
+from deliberun.store import practice_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
+from deliberun.store.retry import retry_write
 from deliberun.store.streams import decode_stream
 
 HISTORY_DAYS = 400
 #: Workout types whose laps and reps are read (the quality types, plus strides).
 REPS_TYPES = (*QUALITY_TYPES, "strides")
-
-
-def _f(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 # --------------------------------------------------------------------------- reads
@@ -74,22 +74,6 @@ def _reps_info(value: Any) -> tuple[int, float]:
     if data and len(data) == 2 and not isinstance(data[0], dict | list):
         return int(data[0] or 0), _f(data[1]) or 0.0
     return 0, 0.0
-
-
-def _splits(value: Any) -> list[tuple[float | None, float]]:
-    import json
-
-    if value is None:
-        return []
-    data = json.loads(value) if isinstance(value, str) else value
-    out: list[tuple[float | None, float]] = []
-    for sp in data or []:
-        if isinstance(sp, dict):
-            pace, dur = sp.get("pace_s_per_km"), sp.get("moving_time_s") or sp.get("duration_s")
-        else:
-            pace, dur = sp[0], sp[1]
-        out.append((_f(pace), _f(dur) or 0.0))
-    return out
 
 
 def _read_rows(db: Database, since: date, today: date, load_model: str) -> list[Any]:
@@ -164,93 +148,6 @@ def _classify(row: Any) -> str:
     )
 
 
-@functools.lru_cache(maxsize=512)
-def _plan_work(text: str, workout_type: str) -> tuple[WorkStep, ...]:
-    """The planned work steps of a workout text (parsed once per text)."""
-    steps = _plan_steps(text, workout_type)
-    return tuple(planned_work(steps)) if steps else ()
-
-
-@functools.lru_cache(maxsize=512)
-def _plan_rep_count(text: str, workout_type: str) -> int | None:
-    """How many reps the plan asks for: its work steps when recoveries separate them
-    (a repeat block, or recovery steps); None for a continuous run (easy, long, race,
-    a progression run's faster stretches, a single tempo block)."""
-
-    def separated(steps: list[dict[str, Any]]) -> bool:
-        return any(
-            st.get("kind") in ("repeat", "recovery", "rest") or separated(st.get("steps") or [])
-            for st in steps
-        )
-
-    steps = _plan_steps(text, workout_type)
-    work = _plan_work(text, workout_type)
-    return len(work) if steps and len(work) >= 2 and separated(steps) else None
-
-
-def _plan_steps(text: str, workout_type: str) -> list[dict[str, Any]] | None:
-    from deliberun.plan.text import parse_workout
-
-    try:
-        steps: list[dict[str, Any]] = parse_workout(text, workout_type=workout_type).to_dict()[
-            "steps"
-        ]
-    except ValueError:  # a text the plan's grammar does not read (WorkoutSyntaxError)
-        return None
-    return steps
-
-
-#: Daniels' rep lengths: R reps up to 2 min, I reps 2-5 min (3-5 ideal), longer at T.
-UNPLANNED_ZONE_BY_REP_S = ((120.0, "R"), (360.0, "I"), (float("inf"), "T"))
-
-
-def _unplanned_work(reps: Any, paces: dict[str, tuple[float, float]]) -> tuple[Any, str]:
-    """An unplanned interval session judged on what the runner did: its work reps only
-    (at threshold pace or faster, +5 %: not the surges, walks and jogs the detector also
-    finds) against the zone their length belongs to (Daniels: R up to 2 min, I to 5 min,
-    T beyond), not the I pace for every rep."""
-    from dataclasses import replace
-
-    t_slow = paces["T"][1] * 1.05 if "T" in paces else float("inf")
-    keep = [i for i, p in enumerate(reps.paces_s_per_km) if p <= t_slow]
-    durs = reps.durations_s if len(reps.durations_s) == len(reps.paces_s_per_km) else []
-    picked = replace(
-        reps,
-        paces_s_per_km=[reps.paces_s_per_km[i] for i in keep],
-        raw_paces_s_per_km=[reps.raw_paces_s_per_km[i] for i in keep]
-        if len(reps.raw_paces_s_per_km) == len(reps.paces_s_per_km)
-        else reps.raw_paces_s_per_km,
-        durations_s=[durs[i] for i in keep] if durs else [],
-    )
-    med = sorted(picked.durations_s)[len(picked.durations_s) // 2] if picked.durations_s else 0.0
-    zone = next(z for limit, z in UNPLANNED_ZONE_BY_REP_S if med <= limit)
-    return picked, zone
-
-
-@functools.lru_cache(maxsize=1024)
-def _zone_paces(vdot: float | None) -> dict[str, tuple[float, float]] | None:
-    if not vdot:
-        return None
-
-    try:
-        paces: dict[str, tuple[float, float]] = zone_paces(vdot)
-    except ValueError:  # a VDOT outside the equations' range
-        return None
-    return paces
-
-
-def _time_in_band(
-    splits: list[tuple[float | None, float]],
-    band: tuple[float, float] | None,
-    widen: float = 0.02,
-) -> float | None:
-    """Seconds of km splits whose pace is inside ``band`` (fast, slow) [s/km], +/-2%."""
-    if band is None or not splits:
-        return None
-    lo, hi = band[0] * (1 - widen), band[1] * (1 + widen)
-    return sum(dur for pace, dur in splits if pace and lo <= pace <= hi)
-
-
 def _goal_pace(db: Database, today: date) -> float | None:
     """Goal race pace of the current cycle [s/km], for the marathon-pace stretch."""
     with db.session() as s:
@@ -264,17 +161,108 @@ def build_sessions(
     today: date,
     since: date | None = None,
     state: dict[str, Any] | None = None,
+    stored_ok: bool = True,
+    to_store: dict[int, tuple[str, str]] | None = None,
 ) -> list[Session]:
     """Every run from ``since`` (default: 400 days back) to ``today`` as a :class:`Session`,
     with the journal, the athlete's daily load model, the VDOT of its day and the plan.
-    ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it."""
+    ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it.
+    ``stored_ok=False``: build every session (no stored one is used); ``to_store``: filled
+    with ``{activity id: (key, stored form)}`` of the sessions built (not found stored)."""
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
     with athlete.shared_history():  # every model below reads one window of the history
         _read_light(db, today, since)
         athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
-        return _build_sessions(db, today=today, since=since, state=state)
+        return _build_sessions(
+            db, today=today, since=since, state=state, stored_ok=stored_ok, to_store=to_store
+        )
+
+
+def store_sessions(db: Database, *, today: date) -> int:
+    """Build and store the sessions of the 400 days up to ``today`` whose stored key is
+    missing or not the key of their inputs now; returns how many were stored."""
+    values: dict[int, tuple[str, str]] = {}
+    build_sessions(db, today=today, to_store=values)
+    if values:
+        retry_write(partial(_save, db, values), retry_integrity=True)
+    return len(values)
+
+
+def _save(db: Database, values: dict[int, tuple[str, str]]) -> None:
+    with db.session() as s, s.begin():
+        verdicts_repo.save_sessions(s, values)
+
+
+def _code() -> str:
+    """A digest of the code that builds a session: this module, the practice and plan
+    packages (rep reading, targets, the workout grammar, the pace tables) and the reads."""
+    root = Path(__file__).resolve().parents[1]
+    files = [Path(__file__).resolve(), root / "store" / "practice_repo.py",
+             root / "store" / "streams.py", *sorted((root / "practice").glob("*.py")),
+             *sorted((root / "plan").glob("*.py"))]  # fmt: skip
+    digest = hashlib.sha1()
+    for f in files:
+        try:
+            digest.update(f.read_bytes() + b"\0")
+        except OSError:  # no source (a frozen build): the package version
+            digest.update(str(getattr(deliberun, "__version__", "?")).encode())
+    return digest.hexdigest()
+
+
+#: The digest of the code that builds a session (in every stored session's key).
+CODE = _code()
+
+
+def session_key(
+    row: Any,
+    workout_type: str,
+    planned: PlannedDay | None,
+    vdot: float | None,
+    t_band: tuple[float, float] | None,
+    goal_pace: float | None,
+    state: dict[date, dict[str, float | None]],
+) -> str:
+    """The key of everything :func:`_session` reads to build ``row``'s session (its
+    arguments; the laps, reps and temperature come with the metrics' write time)."""
+    d = row.local_date
+    day = state.get(d, {})
+    prior = tuple(state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2))
+    plan = (planned.text, planned.workout_type) if planned else None
+    parts = (CODE, tuple(row), workout_type, plan, vdot, t_band, goal_pace,
+             day.get("form"), day.get("fitness"), day.get("acwr"), prior, bool(state))  # fmt: skip
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as its Python value (for ``json.dumps``)."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def encode_session(x: Session) -> str:
+    """A session as stored: its fields as JSON (floats exact), dates in ISO form."""
+    d = {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
+    d["local_date"] = x.local_date.isoformat()
+    d["start_time"] = x.start_time.isoformat() if x.start_time else None
+    return json.dumps(d, default=_plain)
+
+
+def decode_session(text: str) -> Session:
+    """The session :func:`encode_session` stored."""
+    d = json.loads(text)
+    d["local_date"] = date.fromisoformat(d["local_date"])
+    d["start_time"] = datetime.fromisoformat(d["start_time"]) if d["start_time"] else None
+    return Session(**d)
+
+
+def _stored(db: Database, keys: dict[int, str]) -> dict[int, Session]:
+    """The stored sessions among ``keys``' runs whose stored key is the key now."""
+    with db.session() as s:
+        found = verdicts_repo.stored_sessions(s, keys)
+    return {a: decode_session(v) for a, (k, v) in found.items() if keys.get(a) == k}
 
 
 def _read_light(db: Database, today: date, since: date) -> None:
@@ -311,7 +299,13 @@ def _first_day_read(db: Database, today: date, since: date) -> date:
 
 
 def _build_sessions(
-    db: Database, *, today: date, since: date, state: dict[str, Any] | None
+    db: Database,
+    *,
+    today: date,
+    since: date,
+    state: dict[str, Any] | None,
+    stored_ok: bool = True,
+    to_store: dict[int, tuple[str, str]] | None = None,
 ) -> list[Session]:
     from deliberun.services import athlete
 
@@ -323,19 +317,28 @@ def _build_sessions(
     judged = _session_types(db, today, since)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
-    quality = [i for i, wt in types.items() if wt in REPS_TYPES]
-    structure = _read_structure(db, quality)
-    temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
     from deliberun.services.athlete_zones import zones_by_day
 
     zones = zones_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
     goal_pace = _goal_pace(db, today)
-    sessions = [
-        _session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day, plan.get(r.local_date),
-                 zones[r.local_date].vdot, goal_pace, temps.get(int(r.id)),
-                 (zones[r.local_date].paces or {}).get("T"))
-        for r in rows
-    ]  # fmt: skip
+    keys = {int(r.id): session_key(r, types[int(r.id)], plan.get(r.local_date),
+                                   zones[r.local_date].vdot,
+                                   (zones[r.local_date].paces or {}).get("T"), goal_pace, by_day)
+            for r in rows}  # fmt: skip
+    stored = _stored(db, keys) if stored_ok and keys else {}
+    todo = [r for r in rows if int(r.id) not in stored]
+    quality = [int(r.id) for r in todo if types[int(r.id)] in REPS_TYPES]
+    structure = _read_structure(db, quality)
+    temps = _temperatures(db, [i for i in quality if types[i] in QUALITY_TYPES])
+    built = {
+        int(r.id): build_session(r, types[int(r.id)], structure.get(int(r.id), {}), by_day,
+                            plan.get(r.local_date), zones[r.local_date].vdot, goal_pace,
+                            temps.get(int(r.id)), (zones[r.local_date].paces or {}).get("T"))
+        for r in todo
+    }  # fmt: skip
+    if to_store is not None:  # before the journal: a stored session is the build's alone
+        to_store.update({a: (keys[a], encode_session(x)) for a, x in built.items()})
+    sessions = [stored.get(int(r.id)) or built[int(r.id)] for r in rows]
     _apply_journal(db, sessions, rows)
     return sessions
 
@@ -371,92 +374,3 @@ def _apply_journal(db: Database, sessions: list[Session], rows: list[Any]) -> No
         rpe = _f((r.extra or {}).get("perceived_exertion"))
         if x.rpe is None and rpe is not None and 0 <= rpe <= 10:
             x.rpe = rpe
-
-
-def _session(
-    row: Any,
-    wt: str,
-    m: dict[str, Any],
-    state: dict[date, dict[str, float | None]],
-    planned: PlannedDay | None,
-    vdot: float | None,
-    goal_pace: float | None,
-    temperature_c: float | None,
-    t_band: tuple[float, float] | None = None,
-) -> Session:
-    d: date = row.local_date
-    offset = row.utc_offset_s or 0
-    local_start = row.start_time + timedelta(seconds=offset) if row.start_time else None
-    paces = _zone_paces(vdot)
-    if paces and t_band:  # the T band of the day (``athlete_zones``: threshold or VDOT)
-        paces = {**paces, "T": t_band}
-    work = _plan_work(planned.text, planned.workout_type) if planned and planned.text else ()
-    zone = WORK_ZONE.get(wt)
-    vdot_pace = (sum(paces[zone]) / 2) if paces and zone and zone in paces else None
-    dist, moving = _f(row.distance_m), _f(row.moving_time_s)
-    if work:
-        reps = work_reps(m, len(work), list(work), paces) if m else None
-    else:  # an unplanned run without a clear workout structure has no reps to judge
-        avg = (1000.0 * moving / dist) if dist and moving else None
-        reps = unplanned_workout_reps(m, avg) if m else None
-    if reps and not work and wt in ("intervals", "hills") and paces:
-        reps, zone = _unplanned_work(reps, paces)
-        vdot_pace = (sum(paces[zone]) / 2) if zone in paces else None
-    rep_paces = reps.paces_s_per_km if reps else []
-    step_targets = [t.target(paces) for t in work]
-    rep_targets = [t for t in step_targets[: len(rep_paces)] if t]
-    if len(rep_targets) != len(rep_paces):
-        rep_targets = []
-    known = [t for t in step_targets if t]
-    # the plan says (strides have no pace target); an unplanned run is never graded
-    # against a target inferred from the VDOT alone (its reps' fade still counts)
-    target = ((sum(known) / len(known)) if known else None) if work else None
-    splits = _splits(row.splits)
-    mp = goal_pace or ((sum(paces["M"]) / 2) if paces and "M" in paces else None)
-    split_paces = [p for p, _ in splits if p]
-    metrics: dict[str, float | None] = {
-        "decoupling_pct": _f(row.decoupling_pct),
-        "efficiency_factor": _f(row.efficiency_factor),
-        "avg_cadence_spm": _f(row.cadence_spm) or _f(row.avg_cadence_spm),
-        "split_cv_pct": split_cv_pct(split_paces),
-        "time_at_t_pace_s": _time_in_band(splits, paces.get("T") if paces else None),
-        "time_at_i_pace_s": _time_in_band(splits, paces.get("I") if paces else None),
-        "mp_stretch_s": (
-            longest_stretch_s([p or 0.0 for p, _ in splits], [t for _, t in splits], mp)
-            if mp and splits
-            else None
-        ),
-        "vdot_of_day": vdot,
-    }
-    if wt in ("tempo", "cruise_intervals"):
-        metrics["threshold_pace_s_per_km"] = sustained_threshold_pace(reps, m) if m else None
-    day = state.get(d, {})
-    prior = [state.get(d - timedelta(days=k), {}).get("load") for k in (1, 2)]
-    n_planned = _plan_rep_count(planned.text, planned.workout_type) if work and planned else None
-    return Session(
-        local_date=d,
-        activity_id=int(row.id),
-        start_time=row.start_time,
-        local_hour=(local_start.hour + local_start.minute / 60.0) if local_start else None,
-        workout_type=wt,
-        distance_m=dist,
-        duration_s=moving,
-        avg_hr_bpm=_f(row.avg_hr_bpm),
-        avg_pace_s_per_km=(1000.0 * moving / dist) if dist and moving else None,
-        load=_f(row.load),
-        temperature_c=temperature_c
-        if temperature_c is not None
-        else _f((row.extra or {}).get("temperature_c")),
-        prior_48h_load=sum(x for x in prior if x is not None) if state else None,
-        form=day.get("form"),
-        fitness=day.get("fitness"),
-        acwr=day.get("acwr"),
-        target_pace_s_per_km=target,
-        vdot_pace_s_per_km=vdot_pace,
-        rest_s=(sum(reps.rests_s) / len(reps.rests_s)) if reps and reps.rests_s else None,
-        reps_planned=n_planned,
-        reps_done=len(rep_paces) if (rep_paces or n_planned) else None,
-        rep_paces_s_per_km=rep_paces,
-        rep_targets_s_per_km=rep_targets,
-        metrics=metrics,
-    )

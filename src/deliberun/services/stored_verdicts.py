@@ -28,6 +28,10 @@ rows included), a Strava sync and ``recompute`` call it, and ``deliberun serve``
 calls it after any change (race marks, settings, cycles and plans are written by
 services the classifiers read, which cannot call back here without an import cycle).
 A write nothing refreshes after costs the next pages their speed, not their correctness.
+After the verdicts, :func:`refresh` stores the practice sessions of the 400 days up to its
+day whose key changed (``practice_sessions.store_sessions``, migration 0016_stored_sessions:
+each session kept with the key of everything its build read), so the first cold page after
+an import builds none of them.
 """
 
 from __future__ import annotations
@@ -116,4 +120,6 @@ def refresh(db: Database, *, today: date) -> int:
             values = {a: (k, as_dict(judged[a])) for a, (_, k) in todo.items()}
             retry_write(partial(_save, db, kind, values), retry_integrity=True)
             stored += len(todo)
-    return stored
+    from deliberun.services.practice_sessions import store_sessions
+
+    return stored + store_sessions(db, today=today)  # the sessions read the types just stored

@@ -75,7 +75,9 @@ def session_rows(session: Session, since: date, today: date, load_model: str) ->
 
     Columns: ``id, start_time, utc_offset_s, local_date, sport, name, distance_m,
     moving_time_s, avg_hr_bpm, avg_cadence_spm, extra, load, decoupling_pct,
-    efficiency_factor, cadence_spm, reps_info, splits``. ``reps_info`` is ``[count,
+    efficiency_factor, cadence_spm, reps_info, splits, metrics_computed_at,
+    metrics_version`` (the last two: when and by which version the metrics were written,
+    for the stored sessions' keys). ``reps_info`` is ``[count,
     mean duration s]`` on SQLite (the full reps elsewhere); ``splits`` is ``[[pace,
     seconds], ...]`` on SQLite (the full splits elsewhere), both JSON.
     """
@@ -93,6 +95,8 @@ def session_rows(session: Session, since: date, today: date, load_model: str) ->
             MetricsRow.cadence_avg_spm.label("cadence_spm"),
             _reps_column(dialect).label("reps_info"),
             _split_column(dialect).label("splits"),
+            MetricsRow.computed_at.label("metrics_computed_at"),
+            MetricsRow.version.label("metrics_version"),
         )
         .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
         .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)

@@ -151,10 +151,17 @@ class StreamRow(Owned, Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
+#: The load columns of the covering index ``ix_metrics_loads`` (after the two ids).
+LOAD_INDEX_COLUMNS = ("load_trimp_banister", "load_trimp_edwards", "load_rtss", "load_session_rpe")
+
+
 class MetricsRow(Owned, Base):
     """The metrics of one activity (``deliberun.metrics.compute_all``) and their code version."""
 
     __tablename__ = "metrics"
+    #: The daily load of every page read without the documents (migration 0016):
+    #: SQLite keeps these columns after the ~11 kB document, in its overflow pages.
+    __table_args__ = (Index("ix_metrics_loads", "athlete_id", "activity_id", *LOAD_INDEX_COLUMNS),)
     activity_id: Mapped[int] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
     )

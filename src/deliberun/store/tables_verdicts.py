@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from deliberun.store.base import Base, Owned
@@ -31,3 +31,17 @@ class StoredVerdictRow(Owned, Base):
     session_key: Mapped[str | None] = mapped_column(String(40))
     #: ``{type, confidence, evidence, reps, rep_s}`` unrounded (``SessionType``)
     session: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class StoredSessionRow(Owned, Base):
+    """One run's practice session as built (``services.practice_sessions``), before its
+    journal entry is applied, with the key of everything its build read (migration
+    0016_stored_sessions). A key that differs, or no row, means the session is built again."""
+
+    __tablename__ = "stored_sessions"
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(40))
+    #: The session's fields as JSON text (floats exact; dates ISO), ``practice_sessions``
+    value: Mapped[str] = mapped_column(Text)

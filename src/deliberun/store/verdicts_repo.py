@@ -11,7 +11,7 @@ from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from deliberun.store.tables_core import ActivityRow
-from deliberun.store.tables_verdicts import StoredVerdictRow
+from deliberun.store.tables_verdicts import StoredSessionRow, StoredVerdictRow
 
 #: The activity columns the race classifier and the session classifier read of a run
 #: (``services.races.facts_of``, ``services.session_types.facts_of``), without metrics.
@@ -78,6 +78,31 @@ def save(session: Session, kind: str, values: dict[int, tuple[str, Any]]) -> Non
             session.add(row)
         setattr(row, f"{kind}_key", key)
         setattr(row, kind, value)
+
+
+def stored_sessions(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """``{activity id: (key, value)}`` of the stored practice sessions among ``ids``."""
+    wanted = sorted({int(i) for i in ids})
+    out: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(wanted), 900):  # under SQLite's bound-parameter limit
+        q = select(StoredSessionRow.activity_id, StoredSessionRow.key, StoredSessionRow.value)
+        q = q.where(StoredSessionRow.activity_id.in_(wanted[i : i + 900]))
+        out.update({int(a): (k, v) for a, k, v in session.execute(q)})
+    return out
+
+
+def save_sessions(session: Session, values: dict[int, tuple[str, str]]) -> None:
+    """Store ``{activity id: (key, value)}`` as the practice session of each run (replacing it)."""
+    if not values:
+        return
+    rows = {r.activity_id: r for r in session.scalars(
+        select(StoredSessionRow).where(StoredSessionRow.activity_id.in_(list(values))))}  # fmt: skip
+    for aid, (key, value) in values.items():
+        row = rows.get(aid)
+        if row is None:
+            session.add(StoredSessionRow(activity_id=aid, key=key, value=value))
+        else:
+            row.key, row.value = key, value
 
 
 def forget(session: Session, ids: Iterable[int]) -> None:
