@@ -8,6 +8,10 @@ pickles its truth and sessions; ``rank`` ranks them with the code as it is
 follow-up), so a change to the cause ranking is measured on identical sessions.
 ``rank --rebuild`` first rebuilds the sessions from the kept database with the code as it
 is (a change to how sessions are read: rep detection, plan matching), in ~1-3 s a seed.
+The pickled sessions are graded by the ``Session`` class as it is when unpickled: a change
+to the grading itself (``Session.failure_reasons``) shows only when ``rank`` runs with the
+old code (``PYTHONPATH=OLD/src ... rank``: the "before") and ``rank --rebuild`` with the
+new (the "after"); ``readings``/``diff`` list such sessions.
 
 ``rank`` prints one line per seed (planted cause, the cause ranked first, its adjusted p,
 attempts, failures) and the share ranked first with its Wilson 95% interval.
