@@ -8,13 +8,28 @@ pickles its truth and sessions; ``rank`` ranks them with the code as it is
 follow-up), so a change to the cause ranking is measured on identical sessions.
 ``rank --rebuild`` first rebuilds the sessions from the kept database with the code as it
 is (a change to how sessions are read: rep detection, plan matching), in ~1-3 s a seed.
+The pickled sessions are graded by the ``Session`` class as it is when unpickled: a change
+to the grading itself (``Session.failure_reasons``) shows only when ``rank`` runs with the
+old code (``PYTHONPATH=OLD/src ... rank``: the "before") and ``rank --rebuild`` with the
+new (the "after"); ``readings``/``diff`` list such sessions.
 
 ``rank`` prints one line per seed (planted cause, the cause ranked first, its adjusted p,
 attempts, failures) and the share ranked first with its Wilson 95% interval.
 
 Seeds already used (docs/benchmarks.md): to choose the method, marathon 100-129 and
 3000-3019, nemesis_fatigue 100-129; checked once afterwards, marathon 130-163;
-``advice_validity --sim-seeds`` 1000-1099. Fresh seeds for issue 12's re-measure: 7000-.
+``advice_validity --sim-seeds`` 1000-1099. Fresh seeds for issue 12's re-measure: 7000-7099
+(marathon 7000-7014 and 7050-7062, nemesis_fatigue 7000-7037 built); after the reading
+fixes (a split rep joined, unreadable planned reps not graded): 7100-7199 for marathon,
+nemesis_fatigue and null_experiment (the null that passes through the reading: an
+experiment on the last-rep fade of planned interval sessions). Next fresh: 7200-.
+
+``readings`` rebuilds each kept seed's sessions with the code as it is and writes each
+quality session's reading and what the runner is told (the nemesis flagged, the cause
+ranked first, or the experiment's verdict) to a JSON file; run it once with
+``PYTHONPATH=OLD/src`` (e.g. ``git archive main src | tar -x -C OLD``) and once without,
+then ``diff`` lists the sessions read differently, the seeds told something different,
+and the helps/hurts rate of each reading with its Wilson 95% interval.
 
 Usage::
 
@@ -22,6 +37,9 @@ Usage::
     .venv/bin/python bench/nemesis_sim_cache.py build DIR nemesis_fatigue 0 --seeds 7000-7099
     .venv/bin/python bench/nemesis_sim_cache.py rank DIR marathon [--seeds 7000-7099]
         [--rebuild] [--no-steps]
+    PYTHONPATH=OLD/src .venv/bin/python bench/nemesis_sim_cache.py readings DIR SCENARIO old.json
+    .venv/bin/python bench/nemesis_sim_cache.py readings DIR SCENARIO new.json
+    .venv/bin/python bench/nemesis_sim_cache.py diff old.json new.json
 """
 
 from __future__ import annotations
@@ -195,6 +213,88 @@ def rank(
     return right, n
 
 
+def readings(folder: Path, scenario: str, out: Path, seeds: list[int] | None) -> None:
+    """Rebuild every kept seed's sessions with the code as it is (run it with
+    ``PYTHONPATH=OLD/src`` for another version) and write, per seed, each quality
+    session's reading (reps, failure reasons) and what the runner is told: the planted
+    nemesis type flagged now and its causes ranked first, or the experiment's verdict."""
+    import deliberun.practice.nemesis as nm
+    from deliberun.services import practice as svc
+    from deliberun.store.db import Database
+
+    res: dict[str, Any] = {}
+    files = sorted(folder.glob(f"{scenario}-*.pkl"), key=lambda f: int(f.stem.split("-")[-1]))
+    for f in files:
+        if seeds is not None and int(f.stem.split("-")[-1]) not in seeds:
+            continue
+        d = pickle.loads(f.read_bytes())
+        today = d["today"]
+        db = Database(f.with_suffix(".sqlite"))
+        try:
+            ss = svc.build_sessions(db, today=today)
+            row: dict[str, Any] = {
+                "sessions": {
+                    str(x.activity_id): [x.local_date.isoformat(), x.workout_type,
+                                         [round(p, 2) for p in x.rep_paces_s_per_km],
+                                         x.failure_reasons()]
+                    for x in ss if x.workout_type in QUALITY
+                },
+            }  # fmt: skip
+            for eff in d["truth"]["effects"]:
+                if eff["kind"] == "nemesis":
+                    flagged = svc.nemeses(db, today=today, sessions=ss)
+                    row["flagged"] = [n.workout_type for n in flagged]
+                    row["suggestion"] = [bool(n.suggestions) for n in flagged]
+                    ranked = nm.find_nemeses(
+                        ss, today, window=len(ss), min_failure_rate=0.0, against_baseline=False
+                    )
+                    mine = [x for x in ranked if x.workout_type == eff["workout_type"]]
+                    row["first"] = mine[0].causes[0].cause if mine and mine[0].causes else None
+                if eff["kind"] == "experiment":
+                    exps = svc.list_experiments(db)
+                    r = svc.show_experiment(db, exps[0].id, today=today, sessions=ss)
+                    row["verdict"] = r.verdict
+                    row["effect"] = r.effect
+        finally:
+            db.dispose()
+        res[f.stem] = row
+        sys.stderr.write(f"{f.stem}: {row.get('verdict', row.get('first'))}\n")
+    out.write_text(json.dumps(res, indent=0, default=str))
+
+
+def diff(a_path: Path, b_path: Path) -> None:
+    """Sessions read differently and outcomes told differently between two readings."""
+    a, b = json.loads(a_path.read_text()), json.loads(b_path.read_text())
+    seeds = sorted(set(a) & set(b))
+    changed = told = 0
+    for k in seeds:
+        for aid, new in b[k]["sessions"].items():
+            old = a[k]["sessions"].get(aid)
+            if old != new:
+                changed += 1
+                sys.stdout.write(f"{k} {new[0]} {new[1]}: {old[2:]} -> {new[2:]}\n")
+        keys = ("verdict", "effect", "flagged", "suggestion", "first")
+        if any(a[k].get(x) != b[k].get(x) for x in keys):
+            told += 1
+            sys.stdout.write(
+                f"{k}: told {[a[k].get(x) for x in keys]} -> {[b[k].get(x) for x in keys]}\n"
+            )
+    sys.stdout.write(
+        f"{len(seeds)} seeds: {changed} quality sessions read differently, "
+        f"{told} seeds told something different\n"
+    )
+    for name, r in (("before", a), ("after", b)):
+        verdicts = Counter(r[k].get("verdict") for k in seeds if "verdict" in r[k])
+        if verdicts:
+            claims = verdicts["helps"] + verdicts["hurts"]
+            n = sum(verdicts.values())
+            lo, hi = wilson(claims, n)
+            sys.stdout.write(
+                f"{name}: helps/hurts {claims}/{n} = {100 * claims / n:.1f}% "
+                f"(95% {100 * lo:.1f}-{100 * hi:.1f}%) {dict(verdicts)}\n"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -210,8 +310,20 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--no-steps", action="store_true")
     r.add_argument("--seeds", type=parse_seeds, default=None, help="e.g. 7000-7099")
     r.add_argument("--rebuild", action="store_true", help="sessions from the kept database")
+    g = sub.add_parser("readings")
+    g.add_argument("folder", type=Path)
+    g.add_argument("scenario")
+    g.add_argument("out", type=Path)
+    g.add_argument("--seeds", type=parse_seeds, default=None)
+    c = sub.add_parser("diff")
+    c.add_argument("before", type=Path)
+    c.add_argument("after", type=Path)
     args = ap.parse_args(argv)
-    if args.cmd == "build":
+    if args.cmd == "readings":
+        readings(args.folder, args.scenario, args.out, args.seeds)
+    elif args.cmd == "diff":
+        diff(args.before, args.after)
+    elif args.cmd == "build":
         build(args.folder, args.scenario, args.years, (args.seeds or []) + args.seeds_list)
     else:
         rank(args.folder, args.scenario, not args.no_steps, args.seeds, args.rebuild)

@@ -257,3 +257,91 @@ def test_a_lap_pressed_in_the_cool_down_is_not_a_rep() -> None:
     old = work_reps({"laps": laps}, 5)  # the count alone: the slower end trimmed
     assert old.raw_paces_s_per_km == [246, 249, 250, 345, 220]
     assert _graded(old, work).failed
+
+
+def _plan_3x2000_t() -> list:
+    steps = [
+        {"kind": "warmup", "distance_m": 2000.0, "target": {"kind": "zone", "zone": "E"}},
+        {"kind": "repeat", "reps": 3, "steps": [
+            {"kind": "work", "distance_m": 2000.0, "target": {"kind": "zone", "zone": "T"}},
+            {"kind": "recovery", "duration_s": 120.0, "target": None}]},
+    ]  # fmt: skip
+    return planned_work(steps)
+
+
+def _piece(pace: float, dist: float, rec: float | None, rec_m: float | None = None) -> dict:
+    return {"speed_m_per_s": 1000.0 / pace, "duration_s": dist * pace / 1000.0,
+            "distance_m": dist, "recovery_s": rec, "recovery_distance_m": rec_m}  # fmt: skip
+
+
+def test_a_rep_the_detector_split_in_two_is_joined_again() -> None:
+    # 3 x 2000 m @T (target 274.5 s/km) with 120 s jogs, GPX (no laps): the second rep
+    # stopped 30 s at a crossing (the detector closes dips up to 10 s only), so the stream
+    # shows 1100 m + 900 m; the last rep faded to 290 s/km (+6.4%: a real failure).
+    work = _plan_3x2000_t()
+    detected = [_piece(272, 2000, 120, 260), _piece(273, 1100, 30, 15),
+                _piece(273, 900, 120, 250), _piece(290, 2000, None)]  # fmt: skip
+    m = {"laps": [], "intervals": {"reps": detected}}
+    reps = work_reps(m, 3, work, ZONES)
+    assert reps.raw_paces_s_per_km == pytest.approx([272, 273, 290])
+    assert reps.durations_s == pytest.approx([544.0, 546.0, 580.0])
+    assert reps.rests_s == [120, 120]  # the stop is not a recovery
+    s = _graded(reps, work)
+    assert s.failure_reasons() == ["last reps faded 6.4%"]
+    # the old reading graded the two pieces as reps 2 and 3 and dropped the faded last
+    # rep: a clean session, and a mean "rest" of 75 s where the runner jogged 120 s
+    old = [detected[0], detected[1], detected[2]]
+    old_reps = work_reps({"laps": [], "intervals": {"reps": old}}, 3, work, ZONES)
+    assert _graded(old_reps, work).failure_reasons() == []
+    assert old_reps.rests_s == [120, 30]
+    # two real reps with a real jog between them are never joined, whatever the plan
+    reps = work_reps(m, 2, planned_work([{"kind": "repeat", "reps": 2, "steps": [
+        {"kind": "work", "distance_m": 4000.0, "target": {"kind": "zone", "zone": "T"}},
+        {"kind": "recovery", "duration_s": 120.0, "target": None}]}]), ZONES)  # fmt: skip
+    assert all(d < 600 for d in reps.durations_s)
+
+
+def test_a_tempo_block_split_by_a_stop_is_one_threshold_effort() -> None:
+    from deliberun.practice.execution import sustained_threshold_pace
+
+    # 4 km @T planned as one block; a 40 s stop splits it into 2000 m + 2000 m (each under
+    # the 10 min a threshold effort needs), and the detector also took a 300 m cool-down
+    # surge for a rep: joined, the block is one 18-minute effort at 271 s/km
+    work = planned_work([{"kind": "work", "distance_m": 4000.0,
+                          "target": {"kind": "zone", "zone": "T"}}])  # fmt: skip
+    detected = [_piece(270, 2000, 40, 20), _piece(272, 2000, 400, 900), _piece(250, 300, None)]
+    m = {"laps": [], "intervals": {"reps": detected}}
+    reps = work_reps(m, 1, work, ZONES)
+    assert len(reps.paces_s_per_km) == 1 and reps.durations_s[0] == pytest.approx(1084.0)
+    assert sustained_threshold_pace(reps, m) == pytest.approx(271.0)
+    # one piece alone (the old reading) is no threshold effort: nothing to measure
+    assert sustained_threshold_pace(work_reps({"laps": [], "intervals": {"reps": detected[:1]}},
+                                              1, work, ZONES), {}) is None  # fmt: skip
+
+
+def test_planned_reps_that_cannot_be_read_are_not_graded() -> None:
+    # a GPX session of 5 x T reps with 60 s jogs whose reps the speed stream does not show
+    # (the jogs too short and too brisk): nothing read, so nothing to grade against the
+    # target; the old grading said "reps cut (0/5)" and "pace missed" on the whole run's
+    # mean pace (warm-up and jogs included): a failure the runner did not have
+    s = Session(date(2026, 5, 1), workout_type="cruise_intervals", reps_planned=5, reps_done=0,
+                rep_paces_s_per_km=[], target_pace_s_per_km=274.5,
+                avg_pace_s_per_km=301.0)  # fmt: skip
+    assert s.reps_unread()
+    assert s.failure_reasons() == [] and not s.failed
+    assert s.pace_error_pct() is None and s.interval_execution() is None
+    from deliberun.practice.session import OUTCOME_METRICS
+
+    assert OUTCOME_METRICS["reps_done_frac"].extract(s) is None
+    # what the runner said still counts
+    s.rpe = 9.5
+    assert s.failure_reasons() == ["RPE 9.5"]
+    # reps read and cut is still a failure; a continuous planned run (no separated reps)
+    # is still judged on its mean pace
+    cut = Session(date(2026, 5, 1), workout_type="cruise_intervals", reps_planned=5,
+                  reps_done=3, rep_paces_s_per_km=[272.0, 273.0, 274.0],
+                  target_pace_s_per_km=274.5)  # fmt: skip
+    assert cut.failure_reasons() == ["reps cut (3/5)"]
+    steady = Session(date(2026, 5, 1), workout_type="tempo", target_pace_s_per_km=274.5,
+                     avg_pace_s_per_km=290.0)  # fmt: skip
+    assert steady.failure_reasons() == ["pace missed by 5.6%"]

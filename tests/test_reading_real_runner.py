@@ -387,3 +387,36 @@ def test_a_planned_session_grades_no_pick_up_after_its_reps(real_db: Path) -> No
     assert graded.raw_paces_s_per_km == everything.raw_paces_s_per_km[:12]
     assert all(195 <= p <= 230 for p in graded.raw_paces_s_per_km)
     assert len(graded.rests_s) == 11
+
+
+def test_a_rep_split_by_a_dip_is_read_as_one_against_the_plan(real_db: Path) -> None:
+    # 2024-06-18: 1000 m + 3 x 800 m with ~150 s jogs; the speed stream splits the second
+    # and fourth reps at a 10-11 s dip (597 m + 161 m, 605 m + 153 m). Read against that
+    # plan the four reps are graded (the pieces joined); the old reading graded the two
+    # pieces of the second rep as two reps, a 10 s "recovery", and dropped the last rep.
+    # The runner's real short recoveries are never joined, even against a plan of reps
+    # twice as long: 40 s floats after 3 min reps (2024-08-27: 3 x 825 m) and 30 s after
+    # 2.5 min (2024-12-12: 612, 712, 616 m).
+    from deliberun.practice.execution import detected_reps, planned_work
+    from deliberun.store import athlete_repo
+
+    with Database(str(real_db)).session() as s:
+        pairs = athlete_repo.activities_with_metrics(
+            s, until=date(2024, 12, 13), keys=("laps", "intervals")
+        )
+    by_day = {str(r.local_date): m for r, m in pairs if m and detected_reps(m).source != "none"}
+    m = by_day["2024-06-18"]
+
+    def rep(distance_m: float) -> dict[str, Any]:
+        return {"kind": "work", "distance_m": distance_m, "target": {"kind": "zone", "zone": "I"}}
+
+    jog = {"kind": "recovery", "duration_s": 150.0, "target": None}
+    plan = [rep(1000.0), jog, {"kind": "repeat", "reps": 3, "steps": [rep(800.0), jog]}]
+    graded = detected_reps(m, 4, planned_work(plan))
+    assert len(detected_reps(m).paces_s_per_km) == 7
+    assert [round(d) for d in graded.durations_s] == [245, 184, 192, 187]
+    assert all(240 <= p <= 247 for p in graded.raw_paces_s_per_km)
+    assert len(graded.rests_s) == 3 and min(graded.rests_s) > 140
+    for day, size in (("2024-08-27", 1650.0), ("2024-12-12", 1330.0)):
+        read = detected_reps(by_day[day], 2, planned_work([rep(size), jog, rep(size)]))
+        assert len(read.paces_s_per_km) == 2 and max(read.durations_s) < 200

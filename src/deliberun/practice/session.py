@@ -123,8 +123,20 @@ class Session:
         first = (p[0] + p[1]) / 2.0
         return 100.0 * (p[-1] - first) / first
 
+    def reps_unread(self) -> bool:
+        """Reps were planned (separated by recoveries) and none could be read from the run:
+        the laps do not mark them and the speed stream does not show them (a GPX file of
+        T reps with short jogs). The session is then not gradable against its target:
+        neither "reps cut (0/n)" nor the whole run's mean pace (warm-up and jogs
+        included) says how the reps went (issue 12: judge a session against a target
+        only when its structure can be read)."""
+        return bool(self.reps_planned) and not self.reps_done and not self.rep_paces_s_per_km
+
     def pace_error_pct(self) -> float | None:
-        """Mean rep pace vs target [%] (positive = slower than target)."""
+        """Mean rep pace vs target [%] (positive = slower than target); None when the
+        planned reps could not be read (:meth:`reps_unread`)."""
+        if self.reps_unread():
+            return None
         targets = self._per_rep_targets()
         if targets:
             errs = [(p - t) / t for p, t in zip(self.rep_paces_s_per_km, targets, strict=True) if p]
@@ -154,7 +166,12 @@ class Session:
         reasons: list[str] = []
         if self.stopped_early:
             reasons.append("stopped early")
-        if self.reps_planned and self.reps_done is not None and self.reps_done < self.reps_planned:
+        if (
+            self.reps_planned
+            and self.reps_done is not None
+            and self.reps_done < self.reps_planned
+            and not self.reps_unread()
+        ):
             reasons.append(f"reps cut ({self.reps_done}/{self.reps_planned})")
         # easy, recovery and long runs are a pace range run by feel: slower is never a miss
         err = self.pace_error_pct() if self.workout_type not in EASY_TYPES else None
@@ -232,7 +249,7 @@ OUTCOME_METRICS: dict[str, OutcomeMetric] = {
             0.1,
             lambda s: (
                 (s.reps_done / s.reps_planned)
-                if s.reps_planned and s.reps_done is not None
+                if s.reps_planned and s.reps_done is not None and not s.reps_unread()
                 else None
             ),
             "share of planned reps done",
