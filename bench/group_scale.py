@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import shutil
 import statistics
 import sys
 import tempfile
@@ -67,6 +68,7 @@ def _simulate_one(work: str, i: int, years: float) -> float:
     folder, meta = Path(work) / f"runner{i}", Path(work) / f"runner{i}.json"
     if meta.exists():
         return 0.0
+    shutil.rmtree(folder, ignore_errors=True)  # a simulation stopped half way
     c0 = time.process_time()
     sim = Simulation(SCENARIOS[i % len(SCENARIOS)], 100 + i, years=years, profile=profile_of(i))
     meta.write_text(json.dumps(write_simulation(sim, folder)))
