@@ -187,6 +187,13 @@ def annotate(db: Database, items: list[dict[str, Any]], *, today: date) -> list[
     with shared_history():
         types = session_types(db, today=until)
         races = race_verdicts(db, today=until)
+    return _mark(items, types, races)
+
+
+def _mark(
+    items: list[dict[str, Any]], types: dict[int, Any], races: dict[int, Any]
+) -> list[dict[str, Any]]:
+    """``annotate``'s fields from the session types and race verdicts already computed."""
     for a in items:
         aid = int(a["id"])
         st = types.get(aid)
@@ -204,10 +211,15 @@ def explain(db: Database, item: dict[str, Any], *, today: date) -> dict[str, Any
     from deliberun.services.athlete import shared_history
 
     until = max(today, date.fromisoformat(str(item["local_date"])))
+    day = date.fromisoformat(str(item["local_date"]))
+    # each computed once, and for the runs of that day only: the same verdicts and types
+    # (each rests on the year before its own day), not the whole history's
     with shared_history():
-        annotate(db, [item], today=until)
-        st = session_types(db, today=until).get(int(item["id"]))
-        verdict = race_verdicts(db, today=until).get(int(item["id"]))
+        types = session_types(db, today=until, since=day)
+        races = race_verdicts(db, today=until, since=day)
+    _mark([item], types, races)
+    st = types.get(int(item["id"]))
+    verdict = races.get(int(item["id"]))
     item["session"] = st.to_dict() if st else None
     item["race"] = verdict.to_dict() if verdict else None
     return item
