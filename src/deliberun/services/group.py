@@ -27,10 +27,8 @@ import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, partial
-from pathlib import Path
 from typing import Any
 
-import deliberun
 from deliberun.errors import NotFoundError
 from deliberun.jsonable import strict
 from deliberun.practice import attention as att
@@ -38,6 +36,7 @@ from deliberun.practice import review as rv
 from deliberun.practice.experiments import analyze_experiment
 from deliberun.practice.journal import rpe_disagreement
 from deliberun.practice.session import Session
+from deliberun.source_digest import PACKAGE, source_digest
 from deliberun.store import data_version, group_lines_repo
 from deliberun.store.db import Database
 from deliberun.store.errors import AthleteError
@@ -96,15 +95,8 @@ def code_digest() -> str:
     the code that builds a line (its rules, models and words) is somewhere in there, so a
     change to any of it builds every line again (a frozen build without sources: the
     package version)."""
-    root = Path(deliberun.__file__).resolve().parent
-    files = sorted(p for p in root.rglob("*.py")
-                   if p.relative_to(root).parts[0] not in NOT_LINE_CODE)  # fmt: skip
-    h = hashlib.sha1()
-    for p in files:
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    if not files:
-        h.update(str(getattr(deliberun, "__version__", "?")).encode())
-    return h.hexdigest()
+    return source_digest(sorted(p for p in PACKAGE.rglob("*.py")
+                                if p.relative_to(PACKAGE).parts[0] not in NOT_LINE_CODE))  # fmt: skip
 
 
 def line_key(version: int, name: str, today: date, settings: Any) -> str:

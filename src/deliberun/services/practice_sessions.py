@@ -34,10 +34,8 @@ import hashlib
 import json
 from datetime import date, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-import deliberun
 from deliberun.io.activity import is_running as is_running  # re-exported
 from deliberun.practice.cycles import cycle_in_force
 from deliberun.practice.journal import apply_entry
@@ -48,6 +46,7 @@ from deliberun.practice.sessions import finite as _f
 from deliberun.services.athlete import is_race
 from deliberun.services.session_types import planned_days as planned_days  # re-exported
 from deliberun.services.session_types import session_types
+from deliberun.source_digest import PACKAGE, source_digest
 from deliberun.store import practice_repo, verdicts_repo
 from deliberun.store.db import Database
 from deliberun.store.practice_repo import LAP_FIELDS, REP_FIELDS
@@ -198,17 +197,10 @@ def _save(db: Database, values: dict[int, tuple[str, str]]) -> None:
 def _code() -> str:
     """A digest of the code that builds a session: this module, the practice and plan
     packages (rep reading, targets, the workout grammar, the pace tables) and the reads."""
-    root = Path(__file__).resolve().parents[1]
-    files = [Path(__file__).resolve(), root / "store" / "practice_repo.py",
-             root / "store" / "streams.py", *sorted((root / "practice").glob("*.py")),
-             *sorted((root / "plan").glob("*.py"))]  # fmt: skip
-    digest = hashlib.sha1()
-    for f in files:
-        try:
-            digest.update(f.read_bytes() + b"\0")
-        except OSError:  # no source (a frozen build): the package version
-            digest.update(str(getattr(deliberun, "__version__", "?")).encode())
-    return digest.hexdigest()
+    return source_digest([PACKAGE / "services" / "practice_sessions.py",
+                          PACKAGE / "store" / "practice_repo.py", PACKAGE / "store" / "streams.py",
+                          *sorted((PACKAGE / "practice").glob("*.py")),
+                          *sorted((PACKAGE / "plan").glob("*.py"))])  # fmt: skip
 
 
 #: The digest of the code that builds a session (in every stored session's key).

@@ -9,34 +9,19 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left, bisect_right
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import deliberun
 from deliberun.models import races as rc
 from deliberun.models import sessions as ses
-
-
-def _code() -> str:
-    """A digest of the code that judges a run (its rules and words included): the source
-    files of the classifiers and of the services that feed them, read as files (importing
-    the services here would close an import cycle)."""
-    root = Path(__file__).resolve().parents[1]
-    parts = []
-    for rel in CODE_FILES:
-        try:
-            parts.append((root / rel).read_bytes())
-        except OSError:  # no source (a frozen build): the package version
-            parts.append(str(getattr(deliberun, "__version__", "?")).encode())
-    return hashlib.sha1(b"\0".join(parts)).hexdigest()
-
+from deliberun.source_digest import PACKAGE, source_digest
 
 #: The files whose code decides a verdict or a session type.
 CODE_FILES = (
     "models/races.py", "models/sessions.py", "models/vdot.py", "services/races.py",
     "services/session_types.py", "services/verdict_keys.py",
 )  # fmt: skip
-CODE = _code()
+#: The digest of that code (read as files: importing the services would close a cycle).
+CODE = source_digest(PACKAGE / rel for rel in CODE_FILES)
 
 
 def _key(*parts: Any) -> str:
