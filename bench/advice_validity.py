@@ -24,6 +24,9 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,38 +65,45 @@ SIM_SCENARIOS: dict[str, float | None] = {
 }
 
 
-@contextlib.contextmanager
-def simulated(scenario: str, seed: int, years: float | None = None) -> Iterator[tuple]:
-    """``deliberun simulate`` -> import -> plan and journal -> sessions, in a temporary
-    folder: yields ``(db, truth, today, sessions)`` (today: the day after the last)."""
+def simulate_into(
+    scenario: str, seed: int, years: float | None, out: Path, db: Any
+) -> tuple[dict[str, Any], date, list[Any]]:
+    """``deliberun simulate`` into ``out`` -> import into ``db`` -> plan and journal ->
+    sessions: ``(truth, today, sessions)`` (today: the day after the last)."""
     import json
     import subprocess
-    import tempfile
-    from datetime import UTC, date, datetime, timedelta
-    from pathlib import Path
+    from datetime import UTC, datetime, timedelta
 
     from deliberun.services import importer
     from deliberun.services import plan as plan_svc
     from deliberun.services import practice as svc
+
+    subprocess.run(
+        [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
+         "--seed", str(seed), "--out", str(out), "-q",
+         *(["--years", str(years)] if years else [])],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    truth = json.loads((out / "truth.json").read_text())
+    importer.import_paths(db, [out], workers=1)
+    if (out / "plan.yaml").exists():
+        plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
+    svc.import_journal_file(db, out / "deliberun-journal.yaml")
+    today = date.fromisoformat(truth["end"]) + timedelta(days=1)
+    return truth, today, svc.build_sessions(db, today=today)
+
+
+@contextlib.contextmanager
+def simulated(scenario: str, seed: int, years: float | None = None) -> Iterator[tuple]:
+    """:func:`simulate_into` a temporary folder: yields ``(db, truth, today, sessions)``."""
+    import tempfile
+
     from deliberun.store.db import Database
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "sim"
-        subprocess.run(
-            [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
-             "--seed", str(seed), "--out", str(out), "-q",
-             *(["--years", str(years)] if years else [])],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        truth = json.loads((out / "truth.json").read_text())
         db = Database(Path(tmp) / "db.sqlite")
         try:
-            importer.import_paths(db, [out], workers=1)
-            if (out / "plan.yaml").exists():
-                plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
-            svc.import_journal_file(db, out / "deliberun-journal.yaml")
-            today = date.fromisoformat(truth["end"]) + timedelta(days=1)
-            yield db, truth, today, svc.build_sessions(db, today=today)
+            yield (db, *simulate_into(scenario, seed, years, Path(tmp) / "sim", db))
         finally:
             db.dispose()
 

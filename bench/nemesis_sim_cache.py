@@ -49,11 +49,10 @@ import json
 import math
 import pickle
 import shutil
-import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +112,8 @@ QUALITY = ("mp_long", "tempo", "cruise_intervals", "intervals", "hills", "progre
 
 
 def build(folder: Path, scenario: str, years: float, seeds: list[int]) -> None:
-    from deliberun.services import importer
-    from deliberun.services import plan as plan_svc
-    from deliberun.services import practice as svc
+    from advice_validity import simulate_into  # bench/: the same simulate -> import -> sessions
+
     from deliberun.store.db import Database
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -128,23 +126,9 @@ def build(folder: Path, scenario: str, years: float, seeds: list[int]) -> None:
         shutil.rmtree(out, ignore_errors=True)
         db_path = folder / f"{scenario}-{seed}.sqlite"
         db_path.unlink(missing_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "deliberun.cli.main", "simulate", "--scenario", scenario,
-             "--seed", str(seed), "--out", str(out), "-q",
-             *(["--years", str(years)] if years else [])],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        truth = json.loads((out / "truth.json").read_text())
-        today = date.fromisoformat(truth["end"]) + timedelta(days=1)
         db = Database(db_path)
         try:
-            importer.import_paths(db, [out], workers=1)
-            if (out / "plan.yaml").exists():
-                from datetime import UTC, datetime
-
-                plan_svc.import_file(db, out / "plan.yaml", now=datetime.now(UTC))
-            svc.import_journal_file(db, out / "deliberun-journal.yaml")
-            sessions = svc.build_sessions(db, today=today)
+            truth, today, sessions = simulate_into(scenario, seed, years, out, db)
         finally:
             db.dispose()
         shutil.rmtree(out, ignore_errors=True)
