@@ -120,6 +120,9 @@ def test_demo_text_output_says_how_to_explore(
     assert f"deliberun --db {out / 'demo.db'} --today {doc['today']} activities" in text
     assert "VDOT (planted truth)" in text and "Training paces" in text
     assert "nemesis: intervals, last-rep fade +3.5 points (cause: load in the 48 h before)" in text
+    # the planted truths are not promised as findings (the demo's nemesis is not flagged)
+    assert "what the review should find" not in text
+    assert "compare with what deliberun found above" in text
 
 
 def test_demo_practice_agrees_with_truth_and_athlete(demo: tuple[Path, dict]) -> None:

@@ -156,7 +156,12 @@ def _print(report: dict[str, Any], seconds: float) -> None:
     else:
         stdout.print("Targets, nemesis and today's advice: not available (see notes)")
     effects = truth["effects"]
-    stdout.print("Planted truths (what the review should find):")
+    # not "what the review should find": a finding needs evidence, and the demo's half year
+    # may not show a planted effect clearly (its nemesis is not flagged against its own base rate)
+    stdout.print(
+        "Planted truths (built into the simulated runner; compare with what deliberun found "
+        "above: it reports only what the data show clearly):"
+    )
     for e in effects:
         stdout.print(f"  - {_truth_words(e)}", highlight=False)
     for note in report.get("notes", []):
