@@ -89,3 +89,49 @@ def test_group_json_needs_no_athlete(tmp_path: Path) -> None:
     doc = json.loads(res.stdout)
     assert doc["today"] == "2021-04-20"
     assert sorted(a["name"] for a in doc["athletes"]) == ["ann", "me"]
+
+
+def test_the_facts_of_every_athlete_are_read_in_one_statement(store_url: str) -> None:
+    """``athletes_repo.runs_up_to`` equals its definition on both backends, and reads it in
+    one statement: on PostgreSQL each statement sees the commits made before it, so a
+    count and an arrival date read by two statements during an import disagreed (a CI run
+    served /group a 500: an athlete with an arrival but no count)."""
+    from sqlalchemy import event, select
+
+    from deliberun.store import athletes_repo
+    from deliberun.store.tables_core import ActivityRow
+
+    db = Database(store_url)
+    import_paths(db, FILES[:3], workers=1, now=NOW)  # stored after the as-of day's end
+    add_athlete(db, "eve", now=NOW)
+    early = datetime(2000, 1, 1, tzinfo=UTC)  # stored before: arrived on this day
+    import_paths(db.for_athlete("eve"), FILES[3:6], workers=1, now=early)
+    end = datetime(2021, 4, 21, tzinfo=UTC)
+    with db.admin_session() as s:
+        rows = list(s.execute(select(ActivityRow.athlete_id, ActivityRow.local_date,
+                                     ActivityRow.created_at)))  # fmt: skip
+        statements: list[str] = []
+
+        def seen(*args: Any) -> None:
+            statements.append(args[2])
+
+        engine = s.connection().engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            got = athletes_repo.runs_up_to(s, TODAY, end)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    want: dict[int, dict[str, Any]] = {}
+    for aid, day, created in rows:
+        day = day if isinstance(day, date) else date.fromisoformat(str(day))
+        if day > TODAY:
+            continue
+        created = created if created.tzinfo else created.replace(tzinfo=UTC)
+        line = want.setdefault(aid, {"runs": 0, "last_run": None, "arrived": None})
+        line["runs"] += 1
+        line["last_run"] = max(filter(None, (line["last_run"], day)))
+        arrived = created.date() if created < end else day
+        line["arrived"] = max(filter(None, (line["arrived"], arrived)))
+    assert got == want and len(got) == 2
+    assert {a["arrived"] for a in got.values()} >= {early.date()}
+    assert len(statements) == 1, statements

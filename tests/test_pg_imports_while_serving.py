@@ -10,6 +10,7 @@ once, no import fails, and every page answers 200 during and after the imports.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,8 @@ def test_four_imports_at_once_while_the_server_answers(pg_cluster: Any, tmp_path
     from deliberun.services.athletes import add_athlete
 
     add_athlete(db, "eve", now=_now())  # two athletes: the group dashboard
+    errors = _ServerErrors()  # what a 500 was: the server's exception, in the failure message
+    logging.getLogger("uvicorn.error").addHandler(errors)
     server = serving(create_group_app(url, today=today))
     base = server.__enter__()
     answers: list[tuple[str, int, float, int | None]] = []
@@ -109,6 +112,7 @@ def test_four_imports_at_once_while_the_server_answers(pg_cluster: Any, tmp_path
     stop.set()
     client.join(timeout=180)
     server.__exit__(None, None, None)  # stops uvicorn
+    logging.getLogger("uvicorn.error").removeHandler(errors)
 
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [e.decode()[-500:] for _, e in outs]
     reports = [json.loads(o) for o, _ in outs]
@@ -121,10 +125,25 @@ def test_four_imports_at_once_while_the_server_answers(pg_cluster: Any, tmp_path
     assert len(items) == n_files and len({a["start_time"] for a in items}) == n_files
     during = [a for a in answers if a[2] <= done]
     assert len(during) >= len(PATHS), "the server answered nothing while the imports ran"
-    assert failures == [] and {a[1] for a in answers} == {200}, failures[:3]
+    assert failures == [] and {a[1] for a in answers} == {200}, (failures[:3], errors.seen[:3])
     counts = [a[3] for a in answers if a[3] is not None]
     assert counts == sorted(counts) and counts[-1] == n_files  # never a run lost or twice
     db.dispose()
+
+
+class _ServerErrors(logging.Handler):
+    """The last lines of each exception the server logged (uvicorn's 500s)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            import traceback
+
+            lines = traceback.format_exception(*record.exc_info)
+            self.seen.append("".join(lines[-3:]))
 
 
 def _now() -> Any:

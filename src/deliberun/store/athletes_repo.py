@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import case, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from deliberun.store.errors import AthleteError
@@ -52,24 +52,23 @@ def runs_up_to(session: Session, today: date, end: datetime) -> dict[int, dict[s
     ``last_run`` (local date), ``arrived`` (the date their data last arrived as seen on
     ``today``: when an activity was stored, or its own date for one stored after ``end``,
     the end of ``today``, since looking back it had not been imported yet)."""
-    up_to = ActivityRow.local_date <= today
-    q = select(ActivityRow.athlete_id, func.count(), func.max(ActivityRow.local_date))
-    out: dict[int, dict[str, Any]] = {
-        int(aid): {"runs": int(n), "last_run": _date(last), "arrived": None}
-        for aid, n, last in session.execute(q.where(up_to).group_by(ActivityRow.athlete_id))
-    }
-    stored = select(ActivityRow.athlete_id, func.max(ActivityRow.created_at)).where(
-        up_to, ActivityRow.created_at < end
+    # one statement: on PostgreSQL (READ COMMITTED) each statement sees the commits made
+    # before it, so counts and arrival dates read by two statements during an import could
+    # disagree (an athlete with arrivals but no count); one statement reads one snapshot
+    stored = func.max(case((ActivityRow.created_at < end, ActivityRow.created_at)))
+    later = func.max(case((ActivityRow.created_at >= end, ActivityRow.local_date)))
+    q = (
+        select(
+            ActivityRow.athlete_id, func.count(), func.max(ActivityRow.local_date), stored, later
+        )
+        .where(ActivityRow.local_date <= today)
+        .group_by(ActivityRow.athlete_id)
     )
-    later = select(ActivityRow.athlete_id, func.max(ActivityRow.local_date)).where(
-        up_to, ActivityRow.created_at >= end
-    )
-    for q2, conv in ((stored, lambda v: _utc(v).date()), (later, _date)):  # type: ignore[union-attr]
-        for aid, value in session.execute(q2.group_by(ActivityRow.athlete_id)):
-            if value is None:
-                continue
-            day, line = conv(value), out[int(aid)]
-            line["arrived"] = day if line["arrived"] is None else max(line["arrived"], day)
+    out: dict[int, dict[str, Any]] = {}
+    for aid, n, last, when, day in session.execute(q):
+        arrived = [d for d in (_utc(when).date() if when is not None else None, _date(day)) if d]  # type: ignore[union-attr]
+        out[int(aid)] = {"runs": int(n), "last_run": _date(last),
+                         "arrived": max(arrived) if arrived else None}  # fmt: skip
     return out
 
 
