@@ -10,7 +10,7 @@ from deliberun.errors import InvalidInput
 from deliberun.services.dashboard_base import NotFound, units_of
 from deliberun.store import accounts_repo as repo
 from deliberun.store.db import Database
-from deliberun.store.repository import get_activity
+from deliberun.store.repository import activity as stored_activity
 
 #: The longest note kept [characters].
 MAX_NOTE = 4000
@@ -41,7 +41,7 @@ def add_note(
                 aid = int(activity_id)
             except ValueError:
                 raise InvalidInput(f"activity {activity_id!r} is not a whole number") from None
-            row = get_activity(s, aid)
+            row = stored_activity(s, aid)
             if row is None:
                 raise NotFound(f"no activity {aid} for this athlete")
             when = row.local_date
