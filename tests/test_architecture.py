@@ -409,40 +409,10 @@ def store_calls(path: Path) -> set[str]:
 #: Services, web and CLI modules that still call a store function handing out (or
 #: taking) table rows, by file under src/deliberun → the functions. Since issue 15 the
 #: activity reads and writes are records (``deliberun.records``: ``repository.activity``,
-#: ``activities``, ``sources``, ``update_activity``); what is left here is to be done
+#: ``activities``, ``sources``, ``save_activity``); what is left here is to be done
 #: the same way. The list may only shrink: a new use fails, a gone one must leave it.
 KNOWN_ROW_CALLS: dict[str, frozenset[str]] = {
-    "services/accounts.py": frozenset({
-        "deliberun.store.accounts_repo.get_user", "deliberun.store.accounts_repo.own_athlete",
-        "deliberun.store.accounts_repo.the_user", "deliberun.store.accounts_repo.user_by_id",
-    }),
-    "services/athlete.py": frozenset({
-        "deliberun.store.settings_repo.add_estimate",
-        "deliberun.store.settings_repo.estimate_history",
-        "deliberun.store.settings_repo.latest_estimates",
-    }),
-    "services/athletes.py": frozenset({"deliberun.store.athletes_repo.get_athlete"}),
-    "services/coach_notes.py": frozenset({"deliberun.store.accounts_repo.notes"}),
-    "services/courses.py": frozenset({
-        "deliberun.store.courses_repo.course_rows", "deliberun.store.courses_repo.get_course",
-        "deliberun.store.courses_repo.track_of",
-    }),
-    "services/history.py": frozenset({
-        "deliberun.store.athlete_repo.activities_with_metrics",
-        "deliberun.store.verdicts_repo.light_activities",
-    }),
-    "services/plan.py": frozenset({
-        "deliberun.store.athlete_repo.activities_with_metrics",
-        "deliberun.store.plan_repo.get_plan", "deliberun.store.plan_repo.latest_plan",
-    }),
-    "services/race_plan.py": frozenset({"deliberun.store.courses_repo.get_course"}),
-    "services/segments.py": frozenset({
-        "deliberun.store.courses_repo.get_segment", "deliberun.store.courses_repo.segment_points",
-        "deliberun.store.courses_repo.segment_rows", "deliberun.store.courses_repo.track_of",
-    }),
-    "services/threshold_refresh.py": frozenset({
-        "deliberun.store.athlete_repo.activities_with_metrics",
-    }),
+    "services/history.py": frozenset({"deliberun.store.verdicts_repo.light_activities"}),
 }  # fmt: skip
 
 

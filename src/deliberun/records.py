@@ -2,7 +2,7 @@
 
 The repositories (``deliberun.store.*_repo``, ``store.repository``) read table rows and
 return these records; a service changes a record with ``dataclasses.replace`` and gives
-it back to a repository write (``repository.update_activity``). So services never hold
+it back to a repository write (``repository.save_activity``). So services never hold
 an ORM row: nothing they touch is written behind their back, and a record outlives the
 session it was read in. Pure: no database, no clock (``tests/test_architecture.py``).
 """
@@ -29,14 +29,14 @@ SUMMARY_FIELDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActivityRecord:
     """One stored activity (table ``activities``) without its laps/pauses structure
     (``repository.activity_structure``) and its row bookkeeping (athlete, created_at).
 
     ``start_time`` is tz-aware UTC, ``utc_offset_s`` the local offset when known,
     ``local_date`` the athlete's local date of the start; ``extra`` is a copy (changing
-    it changes nothing stored: give a replaced record to ``repository.update_activity``).
+    it changes nothing stored: give a replaced record to ``repository.save_activity``).
     """
 
     id: int
@@ -70,7 +70,7 @@ class ActivityRecord:
 ACTIVITY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ActivityRecord))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActivitySource:
     """One file an activity came from (table ``activity_sources``)."""
 
@@ -115,3 +115,102 @@ def activity_to_dict(row: Any) -> dict[str, Any]:
         extra=storable(row.extra or {}),
     )
     return out
+
+
+# --------------------------------------------------------------------------- courses
+
+
+@dataclass(frozen=True)
+class CourseRecord:
+    """A recurring route or loop (table ``courses``): ``reference_activity_id`` is the
+    run whose track the others matched, ``name`` the runner's (None: unnamed)."""
+
+    id: int
+    name: str | None
+    reference_activity_id: int
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """One run's stored track profile (table ``course_tracks``): ``n`` points encoded in
+    ``data`` (``store.courses_repo.decode_arrays``), the course it is on (None: none)."""
+
+    activity_id: int
+    course_id: int | None
+    distance_m: float
+    direction: str
+    gap_model: str
+    n: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """A stretch the runner measured (table ``segments``), without its path
+    (``store.courses_repo.segment_path``)."""
+
+    id: int
+    name: str
+    distance_m: float
+    source: str
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """An account (table ``users``): a ``coach`` or an ``athlete`` (``athlete_id`` its
+    own data); ``password_hash`` as stored (argon2)."""
+
+    id: int
+    name: str
+    role: str
+    athlete_id: int | None
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """A coach's note on a day or an activity of one athlete (table ``coach_notes``)."""
+
+    id: int
+    date: date
+    activity_id: int | None
+    author_id: int | None
+    author: str
+    text: str
+    created_at: datetime
+
+
+# --------------------------------------------------------------------------- athlete
+
+
+@dataclass(frozen=True)
+class EstimateRecord:
+    """One stored estimate of a threshold (table ``threshold_estimates``): ``key`` the
+    ``AthleteSettings`` field, ``evidence_date`` the day of the run it rests on,
+    ``activity_ids`` the evidence, ``computed_on`` the day it was estimated."""
+
+    id: int
+    key: str
+    value: float
+    evidence_date: date
+    computed_on: date
+    activity_ids: list[Any]
+    method: str
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """A stored plan's header (table ``plans``); its days are read apart
+    (``store.plan_repo.plan_day_rows``). ``params`` is a copy."""
+
+    id: int
+    name: str
+    created_at: datetime
+    params: dict[str, Any]
+    cycle_id: int | None

@@ -236,7 +236,7 @@ def _store(
             changes.update(
                 utc_offset_s=offset, local_date=repo.local_date_of(row.start_time, offset)
             )
-        repo.update_activity(s, replace(row, **changes))
+        repo.save_activity(s, replace(row, **changes))
         if reparse:  # the file's columns anew; its name, description and extra stay
             act = parsed.activity
             refill_from_file(
@@ -244,7 +244,7 @@ def _store(
             )
             refilled = repo.activity(s, row.id)
             assert refilled is not None  # read in this transaction
-            repo.update_activity(s, replace(refilled, extra={**act.extra, **row.extra}))
+            repo.save_activity(s, replace(refilled, extra={**act.extra, **row.extra}))
             repo.replace_encoded_streams(s, row.id, parsed.encoded)
         if parsed.metrics is not None and parsed.metrics_version is not None:
             repo.save_metrics(

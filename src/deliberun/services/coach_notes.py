@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from deliberun.errors import InvalidInput
+from deliberun.records import NoteRecord
 from deliberun.services.dashboard_base import NotFound, units_of
 from deliberun.store import accounts_repo as repo
 from deliberun.store.db import Database
@@ -58,7 +59,7 @@ def add_note(
     return {"id": nid, "date": when.isoformat(), "activity_id": aid}
 
 
-def _note(r: Any) -> dict[str, Any]:
+def _note(r: NoteRecord) -> dict[str, Any]:
     return {"id": r.id, "date": r.date, "activity_id": r.activity_id, "author": r.author,
             "text": r.text, "created_at": r.created_at}  # fmt: skip
 

@@ -107,7 +107,7 @@ def store_error(exc: BaseException) -> str:
 def take_meta(row: ActivityRecord, meta: dict[str, Any]) -> ActivityRecord:
     """The export's name, description and perceived exertion win over the file's
     (``deliberun.io.merge_policy.with_export_meta``): the stored activity with them (to
-    give to ``repository.update_activity``)."""
+    give to ``repository.save_activity``)."""
     text = with_export_meta(Text(row.name, row.description, dict(row.extra)), meta)
     return replace(
         row, name=text.name, description=text.description, extra=repo.jsonable(text.extra)

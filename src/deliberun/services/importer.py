@@ -520,7 +520,7 @@ def _known(
         if row is not None and job.meta:
             rpe_before = row.extra.get("perceived_exertion")
             row = take_meta(row, job.meta)
-            repo.update_activity(s, row)
+            repo.save_activity(s, row)
             if row.extra.get("perceived_exertion") != rpe_before:
                 # the session-RPE load reads it: the stored metrics must follow
                 full = repo.load_activity(s, row.id)
@@ -641,7 +641,7 @@ def _merge(
     if row.manual:  # the export row's file arrived: the activity is no longer manual
         extra = repo.jsonable({**row.extra, "manual_until": stamp.isoformat()})
         row = replace(row, manual=False, extra=extra)
-        repo.update_activity(s, row)
+        repo.save_activity(s, row)
     repo.add_source(
         s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )
@@ -660,7 +660,7 @@ def _merge(
     row = replace(row, name=text.name, description=text.description)
     if richer or job.meta:
         row = replace(row, extra=repo.jsonable(text.extra))
-    repo.update_activity(s, row)
+    repo.save_activity(s, row)
     if richer or job.meta:
         full = repo.load_activity(s, row.id) if not richer else act
         if richer:

@@ -244,7 +244,7 @@ def import_manual_rows(
                             s, same.id, sha256=sha, source_path=display, format=MANUAL_FORMAT,
                             meta=_meta(row, reason),
                         )  # fmt: skip
-                        repo.update_activity(s, take_meta(same, _meta(row, reason)))
+                        repo.save_activity(s, take_meta(same, _meta(row, reason)))
                         return "has a file", same.id
                     return "imported", _insert_manual(
                         s, row, reason, sha, display, settings, stamp, estimates
@@ -316,7 +316,7 @@ def recompute_manual(
         summary: dict[str, Any] = {
             f: repo.num(metrics["summary"].get(f)) for f in repo.SUMMARY_FIELDS
         }
-        repo.update_activity(s, replace(row, **summary))
+        repo.save_activity(s, replace(row, **summary))
         version = compute_metrics_version() or "manual"
         repo.save_metrics(s, row.id, metrics, f"{version}+manual", now=stamp)
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -153,11 +154,11 @@ def replace_days(
         changed = [i for i, d in new.items() if i in old and old[i] != d]
         row = plan_repo.get_plan(s, plan_id)
         if changed and row is not None:
-            revs = dict((row.params or {}).get("revisions") or {})
+            revs = dict(row.params.get("revisions") or {})
             for i in changed:
                 seq = int((revs.get(str(i)) or [0])[0])
                 revs[str(i)] = [seq + 1, stamp]
-            row.params = {**(row.params or {}), "revisions": revs}
+            plan_repo.set_plan_header(s, replace(row, params={**row.params, "revisions": revs}))
 
 
 def move_workout(db: Database, workout_id: int, to: date, *, today: date) -> PlannedDay:
@@ -349,7 +350,7 @@ def import_plan_file(db: Database, path: Path, *, now: datetime) -> dict[str, An
         with db.session() as s, s.begin():
             row = plan_repo.get_plan(s, pid)
             if row is not None:
-                row.name, row.params = plan.name, plan.params
+                plan_repo.set_plan_header(s, replace(row, name=plan.name, params=plan.params))
         replace_days(db, pid, plan.days)
     return {"path": str(path), "plan_id": pid, "planned": len(plan.days), "plan": status}
 

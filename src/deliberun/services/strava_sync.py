@@ -195,7 +195,7 @@ def _apply_detail(
         extra["strava_summary"] = _watched(detail)
         if extra.pop("strava_deleted", None):
             changes.append("restored")  # flagged as deleted, back on Strava
-        repo.update_activity(s, replace(row, **new, extra=extra))
+        repo.save_activity(s, replace(row, **new, extra=extra))
         if not write:
             s.rollback()
             return changes
@@ -400,7 +400,7 @@ def _check_deleted(
             with db.session() as s, s.begin():
                 row = repo.activity(s, aid)
                 if row is not None:
-                    repo.update_activity(
+                    repo.save_activity(
                         s, replace(row, extra={**row.extra, "strava_deleted": now.isoformat()})
                     )
         return

@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import Table, bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
+from deliberun.records import CourseRecord, SegmentRecord, TrackRecord
 from deliberun.store.scope import athlete_of
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_courses import CourseRow, CourseTrackRow, SegmentRow
@@ -98,6 +99,30 @@ def get_course(session: Session, course_id: int) -> CourseRow | None:
     return session.get(CourseRow, int(course_id))
 
 
+def _course(row: CourseRow) -> CourseRecord:
+    return CourseRecord(int(row.id), row.name, int(row.reference_activity_id))
+
+
+def courses(session: Session) -> list[CourseRecord]:
+    """Every course, by id."""
+    return [_course(r) for r in course_rows(session)]
+
+
+def course(session: Session, course_id: int) -> CourseRecord | None:
+    """The course with this id, or None."""
+    row = get_course(session, course_id)
+    return _course(row) if row is not None else None
+
+
+def set_course_name(session: Session, course_id: int, name: str) -> bool:
+    """Give a course the runner's name; False when there is no such course."""
+    row = get_course(session, course_id)
+    if row is None:
+        return False
+    row.name = name
+    return True
+
+
 def track_rows(
     session: Session, course_id: int | None = None, *, with_data: bool = True
 ) -> list[Any]:
@@ -137,6 +162,17 @@ def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
     return session.get(CourseTrackRow, int(activity_id))
 
 
+def track(session: Session, activity_id: int) -> TrackRecord | None:
+    """The stored track profile of a run, or None (not profiled yet, or no track)."""
+    t = track_of(session, activity_id)
+    if t is None:
+        return None
+    course_id = None if t.course_id is None else int(t.course_id)
+    return TrackRecord(
+        int(t.activity_id), course_id, t.distance_m, t.direction, t.gap_model, t.n, t.data
+    )
+
+
 def needs_rebuild(session: Session, gap_model: str) -> bool:
     """True when a track was profiled with another GAP model."""
     other = select(CourseTrackRow.activity_id).where(
@@ -166,6 +202,26 @@ def segment_rows(session: Session) -> list[SegmentRow]:
 
 def get_segment(session: Session, segment_id: int) -> SegmentRow | None:
     return session.get(SegmentRow, int(segment_id))
+
+
+def _segment(row: SegmentRow) -> SegmentRecord:
+    return SegmentRecord(int(row.id), row.name, row.distance_m, row.source)
+
+
+def segments(session: Session) -> list[SegmentRecord]:
+    """Every segment, by id."""
+    return [_segment(r) for r in segment_rows(session)]
+
+
+def segment_path(
+    session: Session, segment_id: int
+) -> tuple[SegmentRecord, np.ndarray, np.ndarray] | None:
+    """A segment with its path (latitude, longitude every 20 m), or None."""
+    row = get_segment(session, segment_id)
+    if row is None:
+        return None
+    lat, lon = segment_points(row)
+    return _segment(row), lat, lon
 
 
 # ----------------------------------------------------------------------------- writes

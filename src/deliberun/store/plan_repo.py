@@ -13,17 +13,34 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from deliberun.plan.planned import Plan, PlannedDay
+from deliberun.records import PlanRecord
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
 
 
-def latest_plan(session: Session) -> PlanRow | None:
+def _plan(row: PlanRow | None) -> PlanRecord | None:
+    if row is None:
+        return None
+    return PlanRecord(int(row.id), row.name, row.created_at, dict(row.params or {}), row.cycle_id)
+
+
+def latest_plan(session: Session) -> PlanRecord | None:
     """The newest plan (highest id), or None."""
-    return session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
+    return _plan(session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first())
 
 
-def get_plan(session: Session, plan_id: int) -> PlanRow | None:
+def get_plan(session: Session, plan_id: int) -> PlanRecord | None:
     """Plan ``plan_id``, or None."""
-    return session.get(PlanRow, plan_id)
+    return _plan(session.get(PlanRow, plan_id))
+
+
+def set_plan_header(session: Session, plan: PlanRecord) -> bool:
+    """Store a plan's name and params (a ``dataclasses.replace`` of one read here);
+    False when there is no such plan."""
+    row = session.get(PlanRow, plan.id)
+    if row is None:
+        return False
+    row.name, row.params = plan.name, dict(plan.params)
+    return True
 
 
 _DAY_COLUMNS = ("date", "workout_type", "text", "status", "notes", "activity_id", "phase", "id")

@@ -2,7 +2,7 @@
 
 The functions here are the contract other areas code against
 (``docs/dev/CONTRACTS.md``): ``activities``, ``activity``, ``activity_structure``,
-``sources``, ``update_activity``, ``load_streams``, ``load_activity``, ``get_metrics``,
+``sources``, ``save_activity``, ``load_streams``, ``load_activity``, ``get_metrics``,
 ``save_metrics``, ``activity_to_dict``. Services get and give ``deliberun.records``
 values; the functions that hand out table rows (``list_activities``, ``get_activity``,
 ``list_sources``, ...) are for the store's own writes and for tests
@@ -131,6 +131,11 @@ def get_activity(session: Session, id: int) -> ActivityRow | None:  # noqa: A002
     return session.get(ActivityRow, int(id))
 
 
+#: The columns of an ``ActivityRecord``, in its order: ``ActivityRecord(*values)`` of a
+#: row selected with them (a column read builds no ORM object).
+ACTIVITY_COLUMNS: tuple[Any, ...] = tuple(getattr(ActivityRow, f) for f in ACTIVITY_FIELDS)
+
+
 def record_of(row: ActivityRow) -> ActivityRecord:
     """The ``ActivityRecord`` of a table row (``extra`` copied)."""
     values = {f: getattr(row, f) for f in ACTIVITY_FIELDS}
@@ -170,7 +175,7 @@ def activity_structure(session: Session, id: int) -> dict[str, Any]:  # noqa: A0
     return dict(row.structure or {}) if row is not None else {}
 
 
-def update_activity(session: Session, record: ActivityRecord) -> bool:
+def save_activity(session: Session, record: ActivityRecord) -> bool:
     """Write a changed record back (``dataclasses.replace`` of one read here): every
     field that differs from the stored row; ``extra`` through ``jsonable``. False when
     there is no such activity."""
