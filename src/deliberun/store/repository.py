@@ -90,9 +90,23 @@ def list_activities(
     loaded on first access while the session is open (``get_activity`` and
     ``load_activity`` load it at once).
     """
+    q = select(ActivityRow).options(defer(ActivityRow.structure))
+    return list(session.scalars(_listed(q, since, until, sport, limit, offset, newest_first)))
+
+
+def _listed(
+    q: Any,
+    since: date | None,
+    until: date | None,
+    sport: str | None,
+    limit: int | None,
+    offset: int,
+    newest_first: bool,
+) -> Any:
+    """``q`` filtered, ordered and paged as :func:`list_activities` says."""
     if (limit is not None and limit < 0) or offset < 0:
         raise ValueError("limit and offset must be ≥ 0")
-    q = _filtered(select(ActivityRow), since, until, sport).options(defer(ActivityRow.structure))
+    q = _filtered(q, since, until, sport)
     if newest_first:
         q = q.order_by(ActivityRow.start_time.desc(), ActivityRow.id.desc())
     else:
@@ -101,7 +115,7 @@ def list_activities(
         q = q.limit(limit)
     if offset:
         q = q.offset(offset)
-    return list(session.scalars(q))
+    return q
 
 
 def count_activities(
@@ -161,11 +175,9 @@ def activities(
     newest_first: bool = False,
 ) -> list[ActivityRecord]:
     """Activities ordered by start time, optionally within local dates ``[since, until]``
-    (the arguments of :func:`list_activities`)."""
-    rows = list_activities(
-        session, since, until, sport, limit=limit, offset=offset, newest_first=newest_first
-    )
-    return [record_of(r) for r in rows]
+    (the arguments of :func:`list_activities`); one read of their columns."""
+    q = _listed(select(*ACTIVITY_COLUMNS), since, until, sport, limit, offset, newest_first)
+    return [ActivityRecord(*r) for r in session.execute(q)]
 
 
 def activity_structure(session: Session, id: int) -> dict[str, Any]:  # noqa: A002
