@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from deliberun.jsonable import storable
 
@@ -68,6 +68,27 @@ class ActivityRecord:
 
 #: The fields of an ``ActivityRecord`` (each one a column of ``activities``).
 ACTIVITY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ActivityRecord))
+
+
+class LightActivity(NamedTuple):
+    """The activity columns the race and the session classifiers read of a run (what
+    their stored verdicts' keys are made of), without metrics or laps: a tuple, as cheap
+    to build as the result row it stands for (``store.verdicts_repo.light_activities``)."""
+
+    id: int
+    local_date: date
+    start_time: datetime
+    sport: str
+    sub_sport: str | None
+    name: str | None
+    description: str | None
+    distance_m: float | None
+    moving_time_s: float | None
+    timer_time_s: float | None
+    elapsed_time_s: float | None
+    avg_hr_bpm: float | None
+    race_mark: bool | None
+    extra: dict[str, Any]
 
 
 @dataclass(frozen=True)
