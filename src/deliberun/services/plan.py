@@ -103,28 +103,15 @@ def current_plan(db: Database) -> tuple[int, Plan]:
         row = plan_repo.latest_plan(s)
         if row is None:
             raise NoPlanYet()
-        days = [_day(r) for r in plan_repo.plan_day_rows(s, row.id)]
+        days = plan_repo.planned_days(s, row.id)
         return int(row.id), Plan(days=days, name=row.name, params=dict(row.params or {}))
-
-
-def _day(r: Any) -> PlannedDay:
-    return PlannedDay(
-        r.date,
-        r.workout_type,
-        r.text,
-        status=r.status,
-        notes=r.notes,
-        activity_id=r.activity_id,
-        phase=r.phase,
-        id=r.id,
-    )
 
 
 def days_in_force(db: Database, since: date, until: date) -> list[PlannedDay]:
     """The planned workouts in ``[since, until]``, each date's from the plan in force then
     (the newest plan whose span holds the date: a new plan does not erase the past)."""
     with db.session() as s:
-        return [_day(r) for r in plan_repo.days_in_force(s, since, until)]
+        return plan_repo.planned_in_force(s, since, until)
 
 
 def next_plan_start(db: Database, after: date) -> date | None:
@@ -147,10 +134,10 @@ def replace_days(
     """
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     with db.session() as s, s.begin():
-        old = {r.id: _day(r) for r in plan_repo.plan_day_rows(s, plan_id)}
+        old = {d.id: d for d in plan_repo.planned_days(s, plan_id)}
         plan_repo.replace_workouts(s, plan_id, days)
         s.flush()
-        new = {r.id: _day(r) for r in plan_repo.plan_day_rows(s, plan_id)}
+        new = {d.id: d for d in plan_repo.planned_days(s, plan_id)}
         changed = [i for i, d in new.items() if i in old and old[i] != d]
         row = plan_repo.get_plan(s, plan_id)
         if changed and row is not None:

@@ -59,6 +59,29 @@ def plan_day_rows(session: Session, plan_id: int) -> list[Any]:
     )
 
 
+def _planned(r: Any) -> PlannedDay:
+    return PlannedDay(
+        r.date,
+        r.workout_type,
+        r.text,
+        status=r.status,
+        notes=r.notes,
+        activity_id=r.activity_id,
+        phase=r.phase,
+        id=r.id,
+    )
+
+
+def planned_days(session: Session, plan_id: int) -> list[PlannedDay]:
+    """A plan's workouts by date (``id`` set)."""
+    return [_planned(r) for r in plan_day_rows(session, plan_id)]
+
+
+def planned_in_force(session: Session, since: date, until: date) -> list[PlannedDay]:
+    """The planned workouts of :func:`days_in_force` (``id`` set), by date."""
+    return [_planned(r) for r in days_in_force(session, since, until)]
+
+
 def plan_spans(session: Session) -> list[tuple[int, date, date]]:
     """``(plan id, first date, last date)`` of every plan with workouts, newest first."""
     w = PlannedWorkoutRow
