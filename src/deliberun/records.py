@@ -165,6 +165,44 @@ class TrackRecord:
     data: bytes
 
 
+class TrackRun(NamedTuple):
+    """A run with a stored track profile (``store.courses_repo.track_rows``): the profile's
+    columns (``data`` None when the read left the blobs out) and the run's own."""
+
+    activity_id: int
+    course_id: int | None
+    distance_m: float
+    direction: str
+    gap_model: str
+    n: int
+    data: bytes | None
+    start_time: datetime
+    utc_offset_s: int | None
+    local_date: date
+    name: str | None
+    sport: str
+
+
+class StoredProfile(NamedTuple):
+    """A run's stored track profile without its run (``store.courses_repo.profiles_for``;
+    ``n`` 0: examined, no usable track)."""
+
+    activity_id: int
+    gap_model: str
+    n: int
+    data: bytes
+    distance_m: float
+
+
+class StoredStream(NamedTuple):
+    """One stored stream, still encoded (``store.streams.decode_stream(dtype, data, n)``)."""
+
+    name: str
+    dtype: str
+    data: bytes
+    n: int
+
+
 @dataclass(frozen=True)
 class SegmentRecord:
     """A stretch the runner measured (table ``segments``), without its path

@@ -15,7 +15,14 @@ import numpy as np
 from sqlalchemy import Table, bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
-from deliberun.records import CourseRecord, SegmentRecord, TrackRecord
+from deliberun.records import (
+    CourseRecord,
+    SegmentRecord,
+    StoredProfile,
+    StoredStream,
+    TrackRecord,
+    TrackRun,
+)
 from deliberun.store.scope import athlete_of
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_courses import CourseRow, CourseTrackRow, SegmentRow
@@ -71,12 +78,12 @@ def unprofiled_activities(session: Session) -> list[tuple[int, str]]:
     return [(int(i), str(s)) for i, s in session.execute(q)]
 
 
-def some_streams(session: Session, activity_id: int, names: tuple[str, ...]) -> list[Any]:
+def some_streams(session: Session, activity_id: int, names: tuple[str, ...]) -> list[StoredStream]:
     """``(name, dtype, data, n)`` of the named streams of one activity."""
     q = select(StreamRow.name, StreamRow.dtype, StreamRow.data, StreamRow.n).where(
         StreamRow.activity_id == int(activity_id), StreamRow.name.in_(names)
     )
-    return list(session.execute(q).all())
+    return list(map(StoredStream._make, session.execute(q)))
 
 
 def streams_of(
@@ -125,7 +132,7 @@ def set_course_name(session: Session, course_id: int, name: str) -> bool:
 
 def track_rows(
     session: Session, course_id: int | None = None, *, with_data: bool = True
-) -> list[Any]:
+) -> list[TrackRun]:
     """Profiles with a track, by their run's start: ``(activity_id, course_id, distance_m,
     direction, gap_model, n, data, start_time, utc_offset_s, local_date, name, sport)``
     (``data`` None unless ``with_data``: the blobs are most of what is read)."""
@@ -143,10 +150,10 @@ def track_rows(
     )  # fmt: skip
     if course_id is not None:
         q = q.where(CourseTrackRow.course_id == int(course_id))
-    return list(session.execute(q).all())
+    return list(map(TrackRun._make, session.execute(q)))
 
 
-def profiles_for(session: Session, ids: list[int]) -> dict[int, Any]:
+def profiles_for(session: Session, ids: list[int]) -> dict[int, StoredProfile]:
     """``{activity_id: (activity_id, gap_model, n, data, distance_m)}`` of the stored
     profiles of the given runs (``n`` 0: examined, no usable track)."""
     if not ids:
@@ -155,7 +162,7 @@ def profiles_for(session: Session, ids: list[int]) -> dict[int, Any]:
     q = select(t.activity_id, t.gap_model, t.n, t.data, t.distance_m).where(
         t.activity_id.in_([int(i) for i in ids])
     )
-    return {int(r.activity_id): r for r in session.execute(q)}
+    return {int(r.activity_id): StoredProfile._make(r) for r in session.execute(q)}
 
 
 def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
