@@ -7,7 +7,7 @@ STAMP_TEST := $(VENV)/.installed-test
 # mypy checks the whole package: the pure layers (PURE) and, since issue 15, the store,
 # services and both adapters (ADAPTERS).
 ADAPTERS := src/deliberun/store src/deliberun/services src/deliberun/web src/deliberun/cli src/deliberun/strava src/deliberun/__init__.py
-PURE := src/deliberun/io src/deliberun/metrics src/deliberun/models src/deliberun/practice src/deliberun/plan src/deliberun/sim src/deliberun/athlete.py src/deliberun/units.py src/deliberun/errors.py src/deliberun/jsonable.py src/deliberun/source_digest.py
+PURE := src/deliberun/io src/deliberun/metrics src/deliberun/models src/deliberun/practice src/deliberun/plan src/deliberun/sim src/deliberun/athlete.py src/deliberun/units.py src/deliberun/errors.py src/deliberun/jsonable.py src/deliberun/source_digest.py src/deliberun/records.py
 
 .PHONY: demo test install install-postgres lint typecheck pytest bench clean
 

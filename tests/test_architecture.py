@@ -32,7 +32,7 @@ NO_SQL = ("services", "cli", "web")
 #: Pure layers (packages, and single modules by file name).
 PURE = (
     "io", "metrics", "models", "practice", "plan", "sim", "athlete.py", "units.py", "errors.py",
-    "jsonable.py",
+    "jsonable.py", "records.py",
 )  # fmt: skip
 #: What a pure layer must not import (a module or any submodule of it).
 PURE_FORBIDDEN = (
@@ -333,6 +333,145 @@ def test_services_do_not_import_table_modules() -> None:
         "takes and returns domain types, and call it"
     )
     assert not gone, f"{gone} no longer import table modules: remove from KNOWN_TABLE_IMPORTS"
+
+
+#: What a store function must not hand to or take from a service: the table classes
+#: (``store/tables*.py``) and SQLAlchemy's result ``Row``.
+def _row_types(store: Path) -> set[str]:
+    names = {"Row"}
+    for path in sorted(store.glob("tables*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names.update(n.name for n in tree.body if isinstance(n, ast.ClassDef))
+    return names
+
+
+def _names_in(node: ast.expr | None) -> set[str]:
+    """Every name an annotation mentions (``list[X] | None`` → {list, X, None}...)."""
+    if node is None:
+        return set()
+    out = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    out |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+    out |= {
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
+    return out
+
+
+def row_functions(store: Path) -> dict[str, set[str]]:
+    """``{"deliberun.store.<module>.<function>": {row types}}``: every public function of
+    the store (outside the table modules) whose return or parameter annotations name a
+    table class or ``Row`` (``list[ActivityRow]``, ``row: SegmentRow``, ``dict[str, X]``)."""
+    rows = _row_types(store)
+    out: dict[str, set[str]] = {}
+    for path in sorted(store.glob("*.py")):
+        if path.name.startswith("tables"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            named = _names_in(node.returns)
+            for a in args:
+                named |= _names_in(a.annotation)
+            hit = named & rows
+            if hit:
+                out[f"deliberun.store.{path.stem}.{node.name}"] = hit
+    return out
+
+
+def store_calls(path: Path) -> set[str]:
+    """Every ``deliberun.store.<module>.<name>`` a module uses: through a module alias
+    (``from deliberun.store import repository as repo`` … ``repo.activity``) or imported
+    by name (``from deliberun.store.repository import activity as stored``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    modules: dict[str, str] = {}
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "deliberun.store":
+            for a in node.names:
+                modules[a.asname or a.name] = f"deliberun.store.{a.name}"
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "deliberun.store."
+        ):
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("deliberun.store.") and a.asname:
+                    modules[a.asname] = a.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in modules:
+                out.add(f"{modules[node.value.id]}.{node.attr}")
+    return out
+
+
+#: Services, web and CLI modules that still call a store function handing out (or
+#: taking) table rows, by file under src/deliberun → the functions. Empty since issue 15:
+#: the reads and writes services use take and return records (``deliberun.records``:
+#: ``repository.activity``, ``activities``, ``sources``, ``save_activity``, ...) or the
+#: pure layers' types; the row functions left in the store serve its own writes and the
+#: tests. The list may only shrink: a new use fails, a gone one must leave it.
+KNOWN_ROW_CALLS: dict[str, frozenset[str]] = {}
+
+
+def _row_calls() -> dict[str, set[str]]:
+    rows = row_functions(SRC / "store")
+    found: dict[str, set[str]] = {}
+    for path in _modules(NO_SQL):
+        hits = store_calls(path) & rows.keys()
+        if hits:
+            found[str(path.relative_to(SRC))] = hits
+    return found
+
+
+def test_the_row_checker_sees_row_functions_and_their_calls(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "tables_x.py").write_text("class XRow:\n    pass\n", encoding="utf-8")
+    (store / "x_repo.py").write_text(
+        "def get(s) -> XRow | None: ...\ndef rows(s) -> list[XRow]: ...\n"
+        "def put(s, row: XRow) -> None: ...\ndef rec(s) -> XRecord: ...\n"
+        "def _private(s) -> XRow: ...\n",
+        encoding="utf-8",
+    )
+    assert row_functions(store) == {
+        "deliberun.store.x_repo.get": {"XRow"},
+        "deliberun.store.x_repo.rows": {"XRow"},
+        "deliberun.store.x_repo.put": {"XRow"},
+    }  # a record and a private function are fine
+    real = row_functions(SRC / "store")
+    assert real["deliberun.store.repository.get_activity"] == {"ActivityRow"}
+    assert "deliberun.store.repository.activity" not in real
+    svc = tmp_path / "svc.py"
+    svc.write_text(
+        "from deliberun.store import repository as repo\n"
+        "from deliberun.store.courses_repo import get_course as gc\n"
+        "def f(s):\n    return repo.get_activity(s, 1), repo.activity(s, 1)\n",
+        encoding="utf-8",
+    )
+    calls = store_calls(svc)
+    assert {"deliberun.store.repository.get_activity", "deliberun.store.repository.activity",
+            "deliberun.store.courses_repo.get_course"} <= calls  # fmt: skip
+    assert calls & real.keys() == {
+        "deliberun.store.repository.get_activity",
+        "deliberun.store.courses_repo.get_course",
+    }
+
+
+def test_services_and_adapters_get_no_table_rows_from_the_store() -> None:
+    """No service, web or CLI module calls a store function whose annotations name a
+    table class (or SQLAlchemy's ``Row``): repositories take and return domain types
+    (``deliberun.records`` and the pure layers' types)."""
+    found = _row_calls()
+    known = {k: set(v) for k, v in KNOWN_ROW_CALLS.items()}
+    new = {k: sorted(v - known.get(k, set())) for k, v in found.items() if v - known.get(k, set())}
+    gone = {k: sorted(v - found.get(k, set())) for k, v in known.items() if v - found.get(k, set())}
+    assert not new, (
+        f"these modules call store functions that hand out table rows: {new}; give the "
+        "repository a function returning a record (deliberun/records.py) and call that"
+    )
+    assert not gone, f"no longer called, remove from KNOWN_ROW_CALLS: {gone}"
 
 
 def test_mypy_checks_every_module() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from deliberun.records import UserRecord
 from deliberun.store import accounts_repo as repo
 from deliberun.store.db import Database
 from deliberun.store.errors import AccountError
@@ -99,23 +100,21 @@ def list_users(db: Database) -> list[dict[str, Any]]:
 def remove_user(db: Database, name: str) -> dict[str, Any]:
     """Remove an account (the athlete's data stays; their sessions end at once)."""
     with db.admin_session() as s, s.begin():
-        row = repo.the_user(s, name)
-        s.delete(row)
+        repo.remove_user(s, name)
     return {"name": name, "removed": True}
 
 
 def set_password(db: Database, name: str, password: str) -> dict[str, Any]:
     """A new password for ``name``; every session opened with the old one ends."""
     with db.admin_session() as s, s.begin():
-        row = repo.the_user(s, name)
-        row.password_hash = hash_password(name, password)
+        repo.set_password_hash(s, name, hash_password(name, password))
     return {"name": name, "changed": True}
 
 
 def coach(db: Database, name: str, athletes: list[str], *, stop: bool = False) -> dict[str, Any]:
     """Coach ``name`` coaches ``athletes`` too (``stop``: no longer)."""
     with db.admin_session() as s, s.begin():
-        row = repo.the_user(s, name)
+        row = repo.named_user(s, name)
         if row.role != "coach":
             raise AccountError(f"user {name!r} is an athlete account, not a coach")
         ids = repo.athlete_ids(s, athletes)
@@ -144,7 +143,7 @@ class Viewer:
 def authenticate(db: Database, name: str, password: str) -> Viewer | None:
     """The viewer for a right name and password, else None (same work either way)."""
     with db.admin_session() as s:
-        row = repo.get_user(s, name[: repo.NAME_MAX])
+        row = repo.user(s, name[: repo.NAME_MAX])
         stored = row.password_hash if row is not None else _dummy_hash()
         try:
             ok: bool = _hasher.verify(stored, password[:MAX_PASSWORD])
@@ -158,7 +157,7 @@ def authenticate(db: Database, name: str, password: str) -> Viewer | None:
 def viewer(db: Database, user_id: int, session_stamp: str) -> Viewer | None:
     """The viewer of a session, or None when the account is gone or its password changed."""
     with db.admin_session() as s:
-        row = repo.user_by_id(s, user_id)
+        row = repo.user_with_id(s, user_id)
         if row is None or stamp(row.password_hash) != session_stamp:
             return None
         return _viewer(s, row)
@@ -166,11 +165,11 @@ def viewer(db: Database, user_id: int, session_stamp: str) -> Viewer | None:
 
 def session_stamp_of(db: Database, user_id: int) -> str:
     with db.admin_session() as s:
-        row = repo.user_by_id(s, user_id)
+        row = repo.user_with_id(s, user_id)
         return stamp(row.password_hash) if row is not None else ""
 
 
-def _viewer(s: Any, row: Any) -> Viewer:
+def _viewer(s: Any, row: UserRecord) -> Viewer:
     if row.role == "coach":
         athletes = dict(repo.coach_athletes(s, row.id))
     else:

@@ -12,16 +12,18 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.errors import NotFoundError
 from deliberun.io.activity import Activity
+from deliberun.records import SUMMARY_FIELDS
 from deliberun.services import importer
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
+from deliberun.store.activity_writes import refill_from_file
 from deliberun.store.db import Database
 from deliberun.store.settings_repo import estimates_in_use, get_settings
 
@@ -43,7 +45,7 @@ def list_activities(
 ) -> list[dict[str, Any]]:
     """Activities (``activity_to_dict``) by start time, within local dates ``[since, until]``."""
     with db.session() as s:
-        rows = repo.list_activities(s, since=since, until=until, sport=sport)
+        rows = repo.activities(s, since=since, until=until, sport=sport)
         return [repo.activity_to_dict(r) for r in rows]
 
 
@@ -56,15 +58,15 @@ def show_activity(db: Database, activity_id: int) -> dict[str, Any]:
         When there is no activity with this id.
     """
     with db.session() as s:
-        row = repo.get_activity(s, activity_id)
+        row = repo.activity(s, activity_id)
         if row is None:
             raise NoSuchActivity(activity_id)
         out = repo.activity_to_dict(row)
         out["sources"] = [
             {"sha256": r.sha256, "source_path": r.source_path, "format": r.format, "meta": r.meta}
-            for r in repo.list_sources(s, row.id)
+            for r in repo.sources(s, row.id)
         ]
-        structure = row.structure or {}
+        structure = repo.activity_structure(s, row.id)
         out["file_laps"] = structure.get("laps", [])
         out["pauses"] = structure.get("pauses", [])
         out["device_sessions"] = structure.get("sessions", [])
@@ -155,10 +157,10 @@ def recompute(
     def submit(activity_id: int) -> None:
         nonlocal done
         with db.session() as s:
-            row = repo.get_activity(s, activity_id)
+            row = repo.activity(s, activity_id)
             if row is None:
                 return
-            manual = bool(row.manual)
+            manual = row.manual
         if manual:  # no file: its metrics come from the export row (services.manual_import)
             from deliberun.services.manual_import import recompute_manual
 
@@ -169,12 +171,12 @@ def recompute(
                 progress(done, len(ids), f"activity {activity_id}")
             return
         with db.session() as s:
-            row = repo.get_activity(s, activity_id)
+            row = repo.activity(s, activity_id)
             if row is None:
                 return
             if reparse:
                 data = repo.get_original(s, row.sha256) or b""
-                metas = [r.meta for r in repo.list_sources(s, activity_id)]
+                metas = [r.meta for r in repo.sources(s, activity_id)]
                 args: tuple[Any, ...] = (
                     None,
                     (data, row.source_path, _strava_meta(metas)),
@@ -225,23 +227,24 @@ def _store(
     parsed: importer.Parsed = payload
     stamp = now or datetime.now(UTC)
     with db.session() as s, s.begin():
-        row = repo.get_activity(s, activity_id)
+        row = repo.activity(s, activity_id)
         if row is None:
             return
-        for f in repo.SUMMARY_FIELDS:
-            setattr(row, f, repo.num(parsed.summary.get(f)))
+        changes: dict[str, Any] = {f: repo.num(parsed.summary.get(f)) for f in SUMMARY_FIELDS}
         offset = parsed.activity.utc_offset_s
         if row.utc_offset_s is None and offset is not None:  # the athlete's time zone, set since
-            row.utc_offset_s = offset
-            row.local_date = repo.local_date_of(row.start_time, offset)
-        if reparse:
-            act = parsed.activity
-            name, desc, extra = row.name, row.description, dict(row.extra or {})
-            repo.fill_from_activity(
-                row, act, parsed.summary, sha256=row.sha256, source_path=row.source_path
+            changes.update(
+                utc_offset_s=offset, local_date=repo.local_date_of(row.start_time, offset)
             )
-            row.name, row.description = name, desc
-            row.extra = repo.jsonable({**act.extra, **extra})
+        repo.save_activity(s, replace(row, **changes))
+        if reparse:  # the file's columns anew; its name, description and extra stay
+            act = parsed.activity
+            refill_from_file(
+                s, row.id, act, parsed.summary, sha256=row.sha256, source_path=row.source_path
+            )
+            refilled = repo.activity(s, row.id)
+            assert refilled is not None  # read in this transaction
+            repo.save_activity(s, replace(refilled, extra={**act.extra, **row.extra}))
             repo.replace_encoded_streams(s, row.id, parsed.encoded)
         if parsed.metrics is not None and parsed.metrics_version is not None:
             repo.save_metrics(

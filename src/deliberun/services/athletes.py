@@ -56,7 +56,7 @@ def remove_athlete(db: Database, name: str, *, backup_to: Path | None) -> dict[s
     is deleted.
     """
     with db.admin_session() as s:
-        if repo.get_athlete(s, name) is None:
+        if not repo.has_athlete(s, name):
             names = ", ".join(r["name"] for r in repo.athletes(s)) or "none"
             raise AthleteError(f"no athlete named {name!r} (athletes: {names})")
     saved = None

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from deliberun.errors import InvalidInput
+from deliberun.records import NoteRecord
 from deliberun.services.dashboard_base import NotFound, units_of
 from deliberun.store import accounts_repo as repo
 from deliberun.store.db import Database
-from deliberun.store.repository import get_activity
+from deliberun.store.repository import activity as stored_activity
 
 #: The longest note kept [characters].
 MAX_NOTE = 4000
@@ -41,7 +42,7 @@ def add_note(
                 aid = int(activity_id)
             except ValueError:
                 raise InvalidInput(f"activity {activity_id!r} is not a whole number") from None
-            row = get_activity(s, aid)
+            row = stored_activity(s, aid)
             if row is None:
                 raise NotFound(f"no activity {aid} for this athlete")
             when = row.local_date
@@ -58,7 +59,7 @@ def add_note(
     return {"id": nid, "date": when.isoformat(), "activity_id": aid}
 
 
-def _note(r: Any) -> dict[str, Any]:
+def _note(r: NoteRecord) -> dict[str, Any]:
     return {"id": r.id, "date": r.date, "activity_id": r.activity_id, "author": r.author,
             "text": r.text, "created_at": r.created_at}  # fmt: skip
 

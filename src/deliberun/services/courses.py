@@ -160,7 +160,7 @@ def sync_courses(
     with db.session() as s:
         index = CourseIndex()
         tracks = cr.track_rows(s, with_data=False)
-        refs = [(int(c.id), int(c.reference_activity_id)) for c in cr.course_rows(s)]
+        refs = [(c.id, c.reference_activity_id) for c in cr.courses(s)]
         todo = sorted((t for t in tracks if t.course_id is None), key=lambda t: -t.distance_m)
         # positions of the stored profiles this sync needs (one query for them all)
         need = [a for _, a in refs] + [int(t.activity_id) for t in todo]
@@ -239,7 +239,7 @@ def _course_name(row: Any, length: float, ref: TrackProfile) -> str:
 
 def _by_course(db: Database) -> tuple[dict[int, Any], dict[int, list[Any]]]:
     with db.session() as s:
-        courses = {int(c.id): c for c in cr.course_rows(s)}
+        courses = {c.id: c for c in cr.courses(s)}
         tracks = cr.track_rows(s)
     groups: dict[int, list[Any]] = {}
     for t in tracks:
@@ -315,7 +315,7 @@ def course_detail(
     if sync:
         sync_courses(db)
     with db.session() as s:
-        row = cr.get_course(s, course_id)
+        row = cr.course(s, course_id)
         if row is None:
             raise NoSuchCourse(course_id)
         tracks = [t for t in cr.track_rows(s, course_id) if t.local_date <= today]
@@ -379,17 +379,15 @@ def rename_course(db: Database, course_id: int, name: str) -> dict[str, Any]:
     if not name:
         raise ValueError("give the course a name that is not empty")
     with db.session() as s:
-        row = cr.get_course(s, course_id)
-        if row is None:
+        if not cr.set_course_name(s, course_id, name):
             raise NoSuchCourse(course_id)
-        row.name = name
         s.commit()
-        return {"id": int(row.id), "name": name}
+        return {"id": int(course_id), "name": name}
 
 
 def course_of_activity(db: Database, activity_id: int) -> int | None:
     """The course a run is on (after a sync), or None."""
     sync_courses(db)
     with db.session() as s:
-        t = cr.track_of(s, activity_id)
+        t = cr.track(s, activity_id)
         return int(t.course_id) if t is not None and t.course_id is not None else None

@@ -18,6 +18,7 @@ from deliberun.models import vdot
 from deliberun.practice.experiment_looks import experiment_looks
 from deliberun.practice.experiments import more_sessions_words
 from deliberun.practice.journal import JournalEntry
+from deliberun.records import ActivityRecord
 from deliberun.services import athlete, practice, review
 from deliberun.services import plan as plan_svc
 from deliberun.store import repository
@@ -35,7 +36,7 @@ def list_activities(
 ) -> list[dict[str, Any]]:
     """Activities (``activity_to_dict`` plus ``id`` and ``local_date``) by start time."""
     with db.session() as s:
-        rows = repository.list_activities(
+        rows = repository.activities(
             s, since=since, until=until, limit=limit, offset=offset, newest_first=newest_first
         )
         return [_activity_dict(r) for r in rows]
@@ -47,7 +48,7 @@ def count_activities(db: Database, since: date | None = None, until: date | None
         return int(repository.count_activities(s, since=since, until=until))
 
 
-def _activity_dict(row: Any) -> dict[str, Any]:
+def _activity_dict(row: ActivityRecord) -> dict[str, Any]:
     d = dict(repository.activity_to_dict(row))
     d.setdefault("id", row.id)
     d.setdefault("local_date", row.local_date.isoformat() if row.local_date else None)
@@ -57,7 +58,7 @@ def _activity_dict(row: Any) -> dict[str, Any]:
 def activity_detail(db: Database, activity_id: int) -> dict[str, Any]:
     """``{"activity", "streams", "metrics"}`` for one activity, or ``{}`` when absent."""
     with db.session() as s:
-        row = repository.get_activity(s, activity_id)
+        row = repository.activity(s, activity_id)
         if row is None:
             return {}
         return {
@@ -228,7 +229,7 @@ def practice_sessions(db: Database, today: date) -> Any:
 def journal_for(db: Database, activity_id: int) -> dict[str, Any] | None:
     """The journal entry tied to an activity, or ``None`` when it has none."""
     with db.session() as s:
-        row = repository.get_activity(s, activity_id)
+        row = repository.activity(s, activity_id)
         day = row.local_date if row is not None else None
     for e in practice.list_journal(db, since=day, until=day):
         if e.get("activity_id") == activity_id:
@@ -239,7 +240,7 @@ def journal_for(db: Database, activity_id: int) -> dict[str, Any] | None:
 def save_journal(db: Database, activity_id: int, entry: dict[str, Any]) -> dict[str, Any]:
     """Store the entry through the practice service (it replaces the activity's old one)."""
     with db.session() as s:
-        row = repository.get_activity(s, activity_id)
+        row = repository.activity(s, activity_id)
         assert row is not None  # the caller checked the activity exists
         day = row.local_date
     je = JournalEntry(

@@ -10,7 +10,7 @@ imports the other's internals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deliberun.athlete import AthleteSettings
@@ -24,6 +24,7 @@ from deliberun.io.merge_policy import (
     with_export_meta,
 )
 from deliberun.metrics import METRICS_VERSION
+from deliberun.records import ActivityRecord
 from deliberun.store import repository as repo
 from deliberun.store.errors import describe
 
@@ -103,9 +104,11 @@ def store_error(exc: BaseException) -> str:
     return "could not store it: " + describe(exc)
 
 
-def take_meta(row: Any, meta: dict[str, Any]) -> None:
+def take_meta(row: ActivityRecord, meta: dict[str, Any]) -> ActivityRecord:
     """The export's name, description and perceived exertion win over the file's
-    (``deliberun.io.merge_policy.with_export_meta``), on a stored activity."""
-    text = with_export_meta(Text(row.name, row.description, dict(row.extra or {})), meta)
-    row.name, row.description = text.name, text.description
-    row.extra = repo.jsonable(text.extra)
+    (``deliberun.io.merge_policy.with_export_meta``): the stored activity with them (to
+    give to ``repository.save_activity``)."""
+    text = with_export_meta(Text(row.name, row.description, dict(row.extra)), meta)
+    return replace(
+        row, name=text.name, description=text.description, extra=repo.jsonable(text.extra)
+    )

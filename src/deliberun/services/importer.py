@@ -20,7 +20,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -53,7 +53,7 @@ from deliberun.services.manual_import import import_manual_rows
 from deliberun.services.same_run_store import find_same_run, footprint_of_activity
 from deliberun.services.stored_verdicts import refresh_after_write
 from deliberun.store import repository as repo
-from deliberun.store.activity_writes import add_parsed_activity
+from deliberun.store.activity_writes import add_parsed_activity, refill_from_file
 from deliberun.store.db import OPENED, Database, Session
 from deliberun.store.errors import StorageError, advice, is_fatal
 from deliberun.store.retry import retry_write
@@ -485,7 +485,7 @@ def _resolve_batch_duplicates(db: Database, report: ImportReport) -> None:
     if todo:
         with db.session() as s:
             for d in todo:
-                src = repo.source_for_sha(s, d["_sha256"])
+                src = repo.source_of_file(s, d["_sha256"])
                 d["activity_id"] = src.activity_id if src is not None else None
     for d in report.duplicates:
         d.pop("_sha256", None)
@@ -511,16 +511,17 @@ def _known(
         )
         return True
     with db.session() as s, s.begin():
-        src = repo.source_for_sha(s, job.sha256)
+        src = repo.source_of_file(s, job.sha256)
         if src is None:
             return False
-        row = repo.get_activity(s, src.activity_id)
+        row = repo.activity(s, src.activity_id)
         if row is not None:
             job.matched(row.start_time)
         if row is not None and job.meta:
-            rpe_before = (row.extra or {}).get("perceived_exertion")
-            take_meta(row, job.meta)
-            if (row.extra or {}).get("perceived_exertion") != rpe_before:
+            rpe_before = row.extra.get("perceived_exertion")
+            row = take_meta(row, job.meta)
+            repo.save_activity(s, row)
+            if row.extra.get("perceived_exertion") != rpe_before:
                 # the session-RPE load reads it: the stored metrics must follow
                 full = repo.load_activity(s, row.id)
                 st = AthleteSettings.from_dict(settings or get_settings(s).to_dict())
@@ -570,7 +571,7 @@ def _write(
     stamp = now or datetime.now(UTC)
     # the report is written after the commit: a retried transaction reports once
     with db.session() as s, s.begin():
-        src = repo.source_for_sha(s, job.sha256)
+        src = repo.source_of_file(s, job.sha256)
         if src is not None:  # another import wrote it meanwhile
             outcome = ("duplicate", src.activity_id, "same file")
         else:
@@ -635,27 +636,32 @@ def _merge(
     gets its file; what wins: ``deliberun.io.merge_policy``); its metrics use the
     thresholds in use, as a new run's do."""
     act = parsed.activity
-    row = repo.get_activity(s, activity_id)
+    row = repo.activity(s, activity_id)
     assert row is not None  # found by _same_run in this transaction
     if row.manual:  # the export row's file arrived: the activity is no longer manual
-        row.manual = False
-        row.extra = repo.jsonable({**(row.extra or {}), "manual_until": stamp.isoformat()})
+        extra = repo.jsonable({**row.extra, "manual_until": stamp.isoformat()})
+        row = replace(row, manual=False, extra=extra)
+        repo.save_activity(s, row)
     repo.add_source(
         s, row.id, sha256=job.sha256, source_path=job.path, format=act.source_format, meta=job.meta
     )
     kinds_old = repo.stream_count(s, row.id)
     new_streams = kept_streams(act)
     richer = is_richer(len(new_streams), act.n_samples, kinds_old, row.n_samples)
-    old = Text(row.name, row.description, dict(row.extra or {}))
+    old = Text(row.name, row.description, dict(row.extra))
     text = merged_text(
         old, Text(act.name, act.description, act.extra), richer=richer, meta=job.meta
     )
     if richer:
-        repo.fill_from_activity(row, act, parsed.summary, sha256=job.sha256, source_path=job.path)
+        refill_from_file(s, row.id, act, parsed.summary, sha256=job.sha256, source_path=job.path)
         repo.replace_encoded_streams(s, row.id, parsed.encoded or repo.encode_streams(new_streams))
-    row.name, row.description = text.name, text.description
+        row = repo.activity(s, row.id)
+        assert row is not None  # refilled just now
+    row = replace(row, name=text.name, description=text.description)
     if richer or job.meta:
-        row.extra = repo.jsonable(text.extra)
+        row = replace(row, extra=repo.jsonable(text.extra))
+    repo.save_activity(s, row)
+    if richer or job.meta:
         full = repo.load_activity(s, row.id) if not richer else act
         if richer:
             full.name, full.description, full.extra = row.name, row.description, dict(row.extra)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -227,7 +227,7 @@ def import_manual_rows(
                      display: str = display) -> tuple[str, int]:  # fmt: skip
                 """One row, one transaction: (status, activity id)."""
                 with db.session() as s, s.begin():
-                    known = repo.source_for_sha(s, sha)
+                    known = repo.source_of_file(s, sha)
                     if known is not None:
                         return "known", known.activity_id
                     values = _values(row)
@@ -238,13 +238,13 @@ def import_manual_rows(
                     repo.add_original(s, sha, row.original, os.path.basename(display), stamp)
                     if match is not None and not match[0].manual:
                         # the run is stored from another source: the row lends its text
-                        same = repo.get_activity(s, match[0].id)
+                        same = repo.activity(s, match[0].id)
                         assert same is not None  # found in this transaction
                         repo.add_source(
                             s, same.id, sha256=sha, source_path=display, format=MANUAL_FORMAT,
                             meta=_meta(row, reason),
                         )  # fmt: skip
-                        take_meta(same, _meta(row, reason))
+                        repo.save_activity(s, take_meta(same, _meta(row, reason)))
                         return "has a file", same.id
                     return "imported", _insert_manual(
                         s, row, reason, sha, display, settings, stamp, estimates
@@ -295,7 +295,7 @@ def recompute_manual(
     """Recompute a manual activity's metrics from its kept CSV row; False if it has none."""
     stamp = now or datetime.now(UTC)
     with db.session() as s, s.begin():
-        row = repo.get_activity(s, activity_id)
+        row = repo.activity(s, activity_id)
         if row is None or not row.manual:
             return False
         original = repo.get_original(s, row.sha256)
@@ -313,8 +313,10 @@ def recompute_manual(
                 settings.get(ESTIMATES_KEY),
             )
         )
-        for f in repo.SUMMARY_FIELDS:
-            setattr(row, f, repo.num(metrics["summary"].get(f)))
+        summary: dict[str, Any] = {
+            f: repo.num(metrics["summary"].get(f)) for f in repo.SUMMARY_FIELDS
+        }
+        repo.save_activity(s, replace(row, **summary))
         version = compute_metrics_version() or "manual"
         repo.save_metrics(s, row.id, metrics, f"{version}+manual", now=stamp)
     return True

@@ -14,7 +14,7 @@ def plan_starting_point(db: Database, *, today: date) -> StartingPoint:
     """Recent weekly volume, longest run and the latest break, as of ``today``."""
     since = today - timedelta(days=BREAK_LOOKBACK_DAYS + 7 * PRE_BREAK_WEEKS + 14)
     with db.session() as s:
-        rows = repo.list_activities(s, since=since, until=today)
+        rows = repo.activities(s, since=since, until=today)
         runs = [
             (r.local_date, float(r.distance_m))
             for r in rows

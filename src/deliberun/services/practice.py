@@ -38,12 +38,12 @@ def _match_activity(s: Any, entry: JournalEntry) -> int | None:
     from deliberun.store import repository as repo
 
     if entry.activity_id is not None:
-        if repo.get_activity(s, entry.activity_id) is None:
+        if repo.activity(s, entry.activity_id) is None:
             raise ValueError(
                 f"no activity {entry.activity_id}; see `deliberun activities` for the ids"
             )
         return entry.activity_id
-    rows = repo.list_activities(s, since=entry.date, until=entry.date)
+    rows = repo.activities(s, since=entry.date, until=entry.date)
     start = entry.activity_start
     if start is not None and rows:
         best = min(rows, key=lambda r: abs((r.start_time - start).total_seconds()))
@@ -75,7 +75,7 @@ def _rating(value: Any) -> float | None:
 def activity_date(db: Database, activity_id: int) -> date:
     """The local date of an activity (``ValueError`` naming the id when there is none)."""
     with db.session() as s:
-        row = repository.get_activity(s, activity_id)
+        row = repository.activity(s, activity_id)
         if row is None:
             raise ValueError(f"no activity {activity_id}; see `deliberun activities`")
         return row.local_date

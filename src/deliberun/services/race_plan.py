@@ -40,7 +40,7 @@ def _stored_course(db: Database, course_id: int) -> tuple[np.ndarray, np.ndarray
 
     sync_courses(db)
     with db.session() as s:
-        row = cr.get_course(s, course_id)
+        row = cr.course(s, course_id)
         if row is None:
             raise NoSuchCourse(course_id)
         streams = {

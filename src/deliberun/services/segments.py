@@ -33,7 +33,7 @@ def add_segment_from_run(
     """A segment from ``from_m`` to ``to_m`` [m] of a run's track."""
     sync_courses(db)
     with db.session() as s:
-        t = cr.track_of(s, activity_id)
+        t = cr.track(s, activity_id)
         if t is None or t.n == 0:
             raise ValueError(f"activity {activity_id} has no GPS track to take a segment from")
         lat, lon, length = segment_from_run(_profile(t), from_m, to_m)
@@ -76,7 +76,7 @@ def list_segments(db: Database) -> list[dict[str, Any]]:
     with db.session() as s:
         return [
             {"id": r.id, "name": r.name, "distance_m": r.distance_m, "source": r.source}
-            for r in cr.segment_rows(s)
+            for r in cr.segments(s)
         ]
 
 
@@ -84,10 +84,10 @@ def segment_detail(db: Database, segment_id: int, *, today: date) -> dict[str, A
     """Every pass over a segment, raw and adjusted, with its progress."""
     sync_courses(db)
     with db.session() as s:
-        row = cr.get_segment(s, segment_id)
-        if row is None:
+        found_segment = cr.segment_path(s, segment_id)
+        if found_segment is None:
             raise NoSuchSegment(segment_id)
-        lat, lon = cr.segment_points(row)
+        row, lat, lon = found_segment
         cells = set(cell_keys(lat, lon).tolist())
         found: list[tuple[Any, dict[str, Any]]] = []
         for t in cr.track_rows(s):

@@ -31,7 +31,7 @@ the sync stops cleanly (``stopped``) and the next one resumes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -152,16 +152,17 @@ def _apply_detail(
     meta = strava_meta(detail)
     changes: list[str] = []
     with db.session() as s:
-        row = repo.get_activity(s, activity_id)
+        row = repo.activity(s, activity_id)
         if row is None:
             return []
-        extra = dict(row.extra or {})
+        extra = dict(row.extra)
+        new: dict[str, Any] = {}
         if meta["name"] and meta["name"] != row.name:
-            row.name = meta["name"]
+            new["name"] = meta["name"]
             changes.append("name")
         desc = meta["description"] or None
         if desc != row.description and (desc or extra.get("name_source") == "strava"):
-            row.description = desc
+            new["description"] = desc
             changes.append("description")
         extra["name_source"] = "strava"
         for key in (
@@ -189,12 +190,12 @@ def _apply_detail(
         sport, sub = sport_of(meta.get("type"))
         resport = meta.get("type") is not None and sport != row.sport
         if resport:
-            row.sport, row.sub_sport = sport, sub
+            new.update(sport=sport, sub_sport=sub)
             changes.append("sport")
         extra["strava_summary"] = _watched(detail)
         if extra.pop("strava_deleted", None):
             changes.append("restored")  # flagged as deleted, back on Strava
-        row.extra = repo.jsonable(extra)
+        repo.save_activity(s, replace(row, **new, extra=extra))
         if not write:
             s.rollback()
             return changes
@@ -299,8 +300,8 @@ def _list_window(client: StravaClient, after: datetime) -> list[dict[str, Any]]:
 
 def _stored(db: Database, activity_id: int) -> tuple[dict[str, Any], str | None]:
     with db.session() as s:
-        row = repo.get_activity(s, activity_id)
-        return (dict(row.extra or {}), row.name) if row else ({}, None)
+        row = repo.activity(s, activity_id)
+        return (row.extra, row.name) if row else ({}, None)
 
 
 def _known(
@@ -348,8 +349,7 @@ def _unknown(
         report.skipped.append({**entry, "reason": "manual entry without a recording"})
         return
     with db.session() as s:
-        same = repo.find_same_run(s, _start_of(item), item.get("distance"))
-        same_id = same.id if same is not None else None
+        same_id = repo.same_run_id(s, _start_of(item), item.get("distance"))
     if same_id is not None:
         reason = "same run as a stored activity"
         changes = _apply_detail(db, same_id, client.activity(int(sid)), now, write=not dry_run)
@@ -398,10 +398,10 @@ def _check_deleted(
         )
         if not dry_run:
             with db.session() as s, s.begin():
-                row = repo.get_activity(s, aid)
+                row = repo.activity(s, aid)
                 if row is not None:
-                    row.extra = repo.jsonable(
-                        {**(row.extra or {}), "strava_deleted": now.isoformat()}
+                    repo.save_activity(
+                        s, replace(row, extra={**row.extra, "strava_deleted": now.isoformat()})
                     )
         return
     # on Strava, but not listed (privacy?): follow its detail

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from deliberun.records import NoteRecord, UserRecord
 from deliberun.store.errors import AccountError
 from deliberun.store.tables_accounts import CoachAthleteRow, CoachNoteRow, UserRow
 from deliberun.store.tables_athletes import AthleteRow
@@ -36,6 +37,37 @@ def the_user(session: Session, name: str) -> UserRow:
         names = ", ".join(session.scalars(select(UserRow.name).order_by(UserRow.name))) or "none"
         raise AccountError(f"no user named {name!r} (users: {names})")
     return row
+
+
+def _user(row: UserRow) -> UserRecord:
+    return UserRecord(int(row.id), row.name, row.role, row.athlete_id, row.password_hash)
+
+
+def user(session: Session, name: str) -> UserRecord | None:
+    """The account named ``name``, or None."""
+    row = get_user(session, name)
+    return _user(row) if row is not None else None
+
+
+def user_with_id(session: Session, user_id: int) -> UserRecord | None:
+    """The account with this id, or None."""
+    row = user_by_id(session, user_id)
+    return _user(row) if row is not None else None
+
+
+def named_user(session: Session, name: str) -> UserRecord:
+    """The account named ``name``, or ``AccountError`` naming the users there are."""
+    return _user(the_user(session, name))
+
+
+def remove_user(session: Session, name: str) -> None:
+    """Delete the account named ``name`` (``AccountError`` when there is none)."""
+    session.delete(the_user(session, name))
+
+
+def set_password_hash(session: Session, name: str, password_hash: str) -> None:
+    """Store a new password hash for ``name`` (``AccountError`` when there is none)."""
+    the_user(session, name).password_hash = password_hash
 
 
 def athlete_ids(session: Session, names: list[str]) -> list[int]:
@@ -86,7 +118,7 @@ def coach_athletes(session: Session, user_id: int) -> list[tuple[int, str]]:
     return [(int(i), str(n)) for i, n in session.execute(q)]
 
 
-def own_athlete(session: Session, user: UserRow) -> dict[int, str]:
+def own_athlete(session: Session, user: UserRecord) -> dict[int, str]:
     """{id: name} of the athlete an athlete-user is (empty for a coach)."""
     if user.athlete_id is None:
         return {}
@@ -157,9 +189,12 @@ def add_note(
     return int(row.id)
 
 
-def notes(session: Session, activity_id: int | None = None) -> list[CoachNoteRow]:
+def notes(session: Session, activity_id: int | None = None) -> list[NoteRecord]:
     """The session's athlete's coach notes, newest day first (one activity's, if given)."""
     q = select(CoachNoteRow).order_by(CoachNoteRow.date.desc(), CoachNoteRow.id.desc())
     if activity_id is not None:
         q = q.where(CoachNoteRow.activity_id == activity_id)
-    return list(session.scalars(q))
+    return [
+        NoteRecord(int(r.id), r.date, r.activity_id, r.author_id, r.author, r.text, r.created_at)
+        for r in session.scalars(q)
+    ]

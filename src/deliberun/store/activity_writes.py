@@ -81,6 +81,25 @@ def add_manual_activity(
     return add_activity(session, row)
 
 
+def refill_from_file(
+    session: Session,
+    activity_id: int,
+    activity: Activity,
+    summary: dict[str, Any],
+    *,
+    sha256: str,
+    source_path: str,
+) -> bool:
+    """Set the file-derived columns of a stored activity (start, sport, summary, device,
+    source, samples, laps/pauses structure) from a parsed file and its summary; its name,
+    description and ``extra`` stay. False when there is no such activity."""
+    row = session.get(ActivityRow, int(activity_id))
+    if row is None:
+        return False
+    fill_from_activity(row, activity, summary, sha256=sha256, source_path=source_path)
+    return True
+
+
 def set_race_mark(
     session: Session, activity_id: int, is_race: bool | None
 ) -> tuple[date, str | None] | None:

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import String, case, cast, func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
-from deliberun.store.repository import FACT_KEYS, KM_PACES, LOAD_COLUMNS
+from deliberun.records import ActivityRecord
+from deliberun.store.repository import ACTIVITY_COLUMNS, FACT_KEYS, KM_PACES, LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow
 
 #: Entries read from the metrics row's small ``athlete_facts`` column (migration
@@ -27,24 +28,24 @@ def activities_with_metrics(
     since: date | None = None,
     *,
     keys: tuple[str, ...] | None = None,
-) -> list[tuple[ActivityRow, dict[str, Any]]]:
+) -> list[tuple[ActivityRecord, dict[str, Any]]]:
     """``(activity, metrics)`` pairs by start time within local dates ``[since, until]``.
 
     Metrics are ``{}`` for an activity without stored metrics (as ``get_metrics``).
-    With ``keys``, only those top-level entries of each metrics document are read and
-    the activity's ``structure`` (laps, pauses) is not loaded: on a 10-year archive the
-    whole documents are most of the memory and time. Keys of ``FACT_ENTRIES`` come from
+    With ``keys``, only those top-level entries of each metrics document are read: on a
+    10-year archive the whole documents are most of the memory and time. Keys of ``FACT_ENTRIES`` come from
     the ``athlete_facts`` column (about 1 kB a run; ``km_paces_s_per_km`` exists only
     there), the others by JSON path in the database; a key whose value is null or
     missing is left out.
     """
+    n = len(ACTIVITY_COLUMNS)
     if keys is None:
-        q = select(ActivityRow, MetricsRow.data)
+        q = select(*ACTIVITY_COLUMNS, MetricsRow.data)
     else:
         by_path = [k for k in keys if k not in FACT_ENTRIES]
         cols = [MetricsRow.data[k].as_json().label(f"m_{i}") for i, k in enumerate(by_path)]
         cols.append(MetricsRow.athlete_facts)
-        q = select(ActivityRow, *cols).options(defer(ActivityRow.structure))
+        q = select(*ACTIVITY_COLUMNS, *cols)
     q = q.outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
     if since is not None:
         q = q.where(ActivityRow.local_date >= since)
@@ -52,12 +53,14 @@ def activities_with_metrics(
         q = q.where(ActivityRow.local_date <= until)
     q = q.order_by(ActivityRow.start_time, ActivityRow.id)
     if keys is None:
-        return [(row, dict(data or {})) for row, data in session.execute(q)]
+        return [(ActivityRecord(*r[:n]), dict(r[n] or {})) for r in session.execute(q)]
     out = []
-    for row, *values, facts in session.execute(q):
-        found = dict(zip(by_path, values, strict=True))
-        found.update(facts or {})
-        out.append((row, {k: found[k] for k in keys if found.get(k) is not None}))
+    for r in session.execute(q):
+        found = dict(zip(by_path, r[n:-1], strict=True))
+        found.update(r[-1] or {})
+        out.append(
+            (ActivityRecord(*r[:n]), {k: found[k] for k in keys if found.get(k) is not None})
+        )
     return out
 
 

@@ -90,6 +90,11 @@ def get_athlete(session: Session, name: str) -> AthleteRow | None:
     return session.scalars(select(AthleteRow).where(AthleteRow.name == name)).first()
 
 
+def has_athlete(session: Session, name: str) -> bool:
+    """Whether an athlete named ``name`` exists."""
+    return get_athlete(session, name) is not None
+
+
 def add_athlete(session: Session, name: str, now: datetime) -> int:
     """Add an athlete; ``AthleteError`` for an empty, too long or taken name."""
     name = name.strip()

@@ -15,6 +15,14 @@ import numpy as np
 from sqlalchemy import Table, bindparam, delete, insert, null, select, update
 from sqlalchemy.orm import Session
 
+from deliberun.records import (
+    CourseRecord,
+    SegmentRecord,
+    StoredProfile,
+    StoredStream,
+    TrackRecord,
+    TrackRun,
+)
 from deliberun.store.scope import athlete_of
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_courses import CourseRow, CourseTrackRow, SegmentRow
@@ -70,12 +78,12 @@ def unprofiled_activities(session: Session) -> list[tuple[int, str]]:
     return [(int(i), str(s)) for i, s in session.execute(q)]
 
 
-def some_streams(session: Session, activity_id: int, names: tuple[str, ...]) -> list[Any]:
+def some_streams(session: Session, activity_id: int, names: tuple[str, ...]) -> list[StoredStream]:
     """``(name, dtype, data, n)`` of the named streams of one activity."""
     q = select(StreamRow.name, StreamRow.dtype, StreamRow.data, StreamRow.n).where(
         StreamRow.activity_id == int(activity_id), StreamRow.name.in_(names)
     )
-    return list(session.execute(q).all())
+    return list(map(StoredStream._make, session.execute(q)))
 
 
 def streams_of(
@@ -98,9 +106,33 @@ def get_course(session: Session, course_id: int) -> CourseRow | None:
     return session.get(CourseRow, int(course_id))
 
 
+def _course(row: CourseRow) -> CourseRecord:
+    return CourseRecord(int(row.id), row.name, int(row.reference_activity_id))
+
+
+def courses(session: Session) -> list[CourseRecord]:
+    """Every course, by id."""
+    return [_course(r) for r in course_rows(session)]
+
+
+def course(session: Session, course_id: int) -> CourseRecord | None:
+    """The course with this id, or None."""
+    row = get_course(session, course_id)
+    return _course(row) if row is not None else None
+
+
+def set_course_name(session: Session, course_id: int, name: str) -> bool:
+    """Give a course the runner's name; False when there is no such course."""
+    row = get_course(session, course_id)
+    if row is None:
+        return False
+    row.name = name
+    return True
+
+
 def track_rows(
     session: Session, course_id: int | None = None, *, with_data: bool = True
-) -> list[Any]:
+) -> list[TrackRun]:
     """Profiles with a track, by their run's start: ``(activity_id, course_id, distance_m,
     direction, gap_model, n, data, start_time, utc_offset_s, local_date, name, sport)``
     (``data`` None unless ``with_data``: the blobs are most of what is read)."""
@@ -118,10 +150,10 @@ def track_rows(
     )  # fmt: skip
     if course_id is not None:
         q = q.where(CourseTrackRow.course_id == int(course_id))
-    return list(session.execute(q).all())
+    return list(map(TrackRun._make, session.execute(q)))
 
 
-def profiles_for(session: Session, ids: list[int]) -> dict[int, Any]:
+def profiles_for(session: Session, ids: list[int]) -> dict[int, StoredProfile]:
     """``{activity_id: (activity_id, gap_model, n, data, distance_m)}`` of the stored
     profiles of the given runs (``n`` 0: examined, no usable track)."""
     if not ids:
@@ -130,11 +162,22 @@ def profiles_for(session: Session, ids: list[int]) -> dict[int, Any]:
     q = select(t.activity_id, t.gap_model, t.n, t.data, t.distance_m).where(
         t.activity_id.in_([int(i) for i in ids])
     )
-    return {int(r.activity_id): r for r in session.execute(q)}
+    return {int(r.activity_id): StoredProfile._make(r) for r in session.execute(q)}
 
 
 def track_of(session: Session, activity_id: int) -> CourseTrackRow | None:
     return session.get(CourseTrackRow, int(activity_id))
+
+
+def track(session: Session, activity_id: int) -> TrackRecord | None:
+    """The stored track profile of a run, or None (not profiled yet, or no track)."""
+    t = track_of(session, activity_id)
+    if t is None:
+        return None
+    course_id = None if t.course_id is None else int(t.course_id)
+    return TrackRecord(
+        int(t.activity_id), course_id, t.distance_m, t.direction, t.gap_model, t.n, t.data
+    )
 
 
 def needs_rebuild(session: Session, gap_model: str) -> bool:
@@ -166,6 +209,26 @@ def segment_rows(session: Session) -> list[SegmentRow]:
 
 def get_segment(session: Session, segment_id: int) -> SegmentRow | None:
     return session.get(SegmentRow, int(segment_id))
+
+
+def _segment(row: SegmentRow) -> SegmentRecord:
+    return SegmentRecord(int(row.id), row.name, row.distance_m, row.source)
+
+
+def segments(session: Session) -> list[SegmentRecord]:
+    """Every segment, by id."""
+    return [_segment(r) for r in segment_rows(session)]
+
+
+def segment_path(
+    session: Session, segment_id: int
+) -> tuple[SegmentRecord, np.ndarray, np.ndarray] | None:
+    """A segment with its path (latitude, longitude every 20 m), or None."""
+    row = get_segment(session, segment_id)
+    if row is None:
+        return None
+    lat, lon = segment_points(row)
+    return _segment(row), lat, lon
 
 
 # ----------------------------------------------------------------------------- writes

@@ -13,17 +13,34 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from deliberun.plan.planned import Plan, PlannedDay
+from deliberun.records import PlanRecord
 from deliberun.store.tables_plan import PlannedWorkoutRow, PlanRow
 
 
-def latest_plan(session: Session) -> PlanRow | None:
+def _plan(row: PlanRow | None) -> PlanRecord | None:
+    if row is None:
+        return None
+    return PlanRecord(int(row.id), row.name, row.created_at, dict(row.params or {}), row.cycle_id)
+
+
+def latest_plan(session: Session) -> PlanRecord | None:
     """The newest plan (highest id), or None."""
-    return session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first()
+    return _plan(session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(1)).first())
 
 
-def get_plan(session: Session, plan_id: int) -> PlanRow | None:
+def get_plan(session: Session, plan_id: int) -> PlanRecord | None:
     """Plan ``plan_id``, or None."""
-    return session.get(PlanRow, plan_id)
+    return _plan(session.get(PlanRow, plan_id))
+
+
+def set_plan_header(session: Session, plan: PlanRecord) -> bool:
+    """Store a plan's name and params (a ``dataclasses.replace`` of one read here);
+    False when there is no such plan."""
+    row = session.get(PlanRow, plan.id)
+    if row is None:
+        return False
+    row.name, row.params = plan.name, dict(plan.params)
+    return True
 
 
 _DAY_COLUMNS = ("date", "workout_type", "text", "status", "notes", "activity_id", "phase", "id")
@@ -40,6 +57,29 @@ def plan_day_rows(session: Session, plan_id: int) -> list[Any]:
             .order_by(w.date, w.id)
         ).all()
     )
+
+
+def _planned(r: Any) -> PlannedDay:
+    return PlannedDay(
+        r.date,
+        r.workout_type,
+        r.text,
+        status=r.status,
+        notes=r.notes,
+        activity_id=r.activity_id,
+        phase=r.phase,
+        id=r.id,
+    )
+
+
+def planned_days(session: Session, plan_id: int) -> list[PlannedDay]:
+    """A plan's workouts by date (``id`` set)."""
+    return [_planned(r) for r in plan_day_rows(session, plan_id)]
+
+
+def planned_in_force(session: Session, since: date, until: date) -> list[PlannedDay]:
+    """The planned workouts of :func:`days_in_force` (``id`` set), by date."""
+    return [_planned(r) for r in days_in_force(session, since, until)]
 
 
 def plan_spans(session: Session) -> list[tuple[int, date, date]]:

@@ -1,17 +1,21 @@
 """Read and write activities, their streams, originals and metrics.
 
 The functions here are the contract other areas code against
-(``docs/dev/CONTRACTS.md``): ``list_activities``, ``get_activity``,
-``load_streams``, ``load_activity``, ``get_metrics``, ``save_metrics``,
-``activity_to_dict``. The rest is the import area's write path. No function
-commits: the caller owns the transaction (one file = one transaction).
+(``docs/dev/CONTRACTS.md``): ``activities``, ``activity``, ``activity_structure``,
+``sources``, ``save_activity``, ``load_streams``, ``load_activity``, ``get_metrics``,
+``save_metrics``, ``activity_to_dict``. Services get and give ``deliberun.records``
+values; the functions that hand out table rows (``list_activities``, ``get_activity``,
+``list_sources``, ...) are for the store's own writes and for tests
+(``tests/test_architecture.py`` keeps services off them). The rest is the import area's
+write path. No function commits: the caller owns the transaction (one file = one
+transaction).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -23,6 +27,14 @@ from deliberun.jsonable import finite_number
 from deliberun.jsonable import storable as jsonable  # the name services call
 from deliberun.metrics.load import LOAD_MODELS
 from deliberun.metrics.splits import whole_km_paces
+from deliberun.records import (
+    ACTIVITY_FIELDS,
+    ActivityRecord,
+    ActivitySource,
+)
+from deliberun.records import SUMMARY_FIELDS as SUMMARY_FIELDS  # the names callers use
+from deliberun.records import activity_to_dict as activity_to_dict
+from deliberun.records import local_start as local_start
 from deliberun.store import verdicts_repo
 from deliberun.store.scope import athlete_of
 from deliberun.store.streams import decode_stream, encode_stream
@@ -32,19 +44,6 @@ from deliberun.store.tables_core import (
     MetricsRow,
     OriginalRow,
     StreamRow,
-)
-
-#: Summary columns copied from ``deliberun.metrics.summary.summarize``.
-SUMMARY_FIELDS: tuple[str, ...] = (
-    "distance_m",
-    "moving_time_s",
-    "elapsed_time_s",
-    "timer_time_s",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_cadence_spm",
-    "ascent_m",
-    "descent_m",
 )
 
 #: Two files are the same run when their starts differ by at most this ...
@@ -91,9 +90,23 @@ def list_activities(
     loaded on first access while the session is open (``get_activity`` and
     ``load_activity`` load it at once).
     """
+    q = select(ActivityRow).options(defer(ActivityRow.structure))
+    return list(session.scalars(_listed(q, since, until, sport, limit, offset, newest_first)))
+
+
+def _listed(
+    q: Any,
+    since: date | None,
+    until: date | None,
+    sport: str | None,
+    limit: int | None,
+    offset: int,
+    newest_first: bool,
+) -> Any:
+    """``q`` filtered, ordered and paged as :func:`list_activities` says."""
     if (limit is not None and limit < 0) or offset < 0:
         raise ValueError("limit and offset must be ≥ 0")
-    q = _filtered(select(ActivityRow), since, until, sport).options(defer(ActivityRow.structure))
+    q = _filtered(q, since, until, sport)
     if newest_first:
         q = q.order_by(ActivityRow.start_time.desc(), ActivityRow.id.desc())
     else:
@@ -102,7 +115,7 @@ def list_activities(
         q = q.limit(limit)
     if offset:
         q = q.offset(offset)
-    return list(session.scalars(q))
+    return q
 
 
 def count_activities(
@@ -127,8 +140,69 @@ def stream_count(session: Session, id: int) -> int:  # noqa: A002
 
 
 def get_activity(session: Session, id: int) -> ActivityRow | None:  # noqa: A002
-    """The activity with this id, or None."""
+    """The table row of the activity with this id, or None (the store's writes and
+    tests; a service reads :func:`activity`)."""
     return session.get(ActivityRow, int(id))
+
+
+#: The columns of an ``ActivityRecord``, in its order: ``ActivityRecord(*values)`` of a
+#: row selected with them (a column read builds no ORM object).
+ACTIVITY_COLUMNS: tuple[Any, ...] = tuple(getattr(ActivityRow, f) for f in ACTIVITY_FIELDS)
+
+
+def record_of(row: ActivityRow) -> ActivityRecord:
+    """The ``ActivityRecord`` of a table row (``extra`` copied)."""
+    values = {f: getattr(row, f) for f in ACTIVITY_FIELDS}
+    values["manual"] = bool(row.manual)
+    values["extra"] = dict(row.extra or {})
+    return ActivityRecord(**values)
+
+
+def activity(session: Session, id: int) -> ActivityRecord | None:  # noqa: A002
+    """The activity with this id, or None."""
+    row = session.get(ActivityRow, int(id))
+    return record_of(row) if row is not None else None
+
+
+def activities(
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+    sport: str | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> list[ActivityRecord]:
+    """Activities ordered by start time, optionally within local dates ``[since, until]``
+    (the arguments of :func:`list_activities`); one read of their columns."""
+    q = _listed(select(*ACTIVITY_COLUMNS), since, until, sport, limit, offset, newest_first)
+    return [ActivityRecord(*r) for r in session.execute(q)]
+
+
+def activity_structure(session: Session, id: int) -> dict[str, Any]:  # noqa: A002
+    """The laps, pauses and device sessions of an activity as stored (``structure_of``;
+    {} when none or no such activity)."""
+    row = session.get(ActivityRow, int(id))
+    return dict(row.structure or {}) if row is not None else {}
+
+
+def save_activity(session: Session, record: ActivityRecord) -> bool:
+    """Write a changed record back (``dataclasses.replace`` of one read here): every
+    field that differs from the stored row; ``extra`` through ``jsonable``. False when
+    there is no such activity."""
+    row = session.get(ActivityRow, int(record.id))
+    if row is None:
+        return False
+    for f in ACTIVITY_FIELDS:
+        if f == "id":
+            continue
+        value = getattr(record, f)
+        if f == "extra":
+            value = jsonable(value)
+        if getattr(row, f) != value:
+            setattr(row, f, value)
+    return True
 
 
 def load_streams(session: Session, id: int) -> dict[str, np.ndarray]:  # noqa: A002
@@ -249,43 +323,28 @@ def athlete_facts(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def local_start(row: ActivityRow) -> datetime:
-    """The start time in the activity's own local offset (UTC when unknown)."""
-    if row.utc_offset_s is None:
-        return row.start_time
-    return row.start_time.astimezone(timezone(timedelta(seconds=row.utc_offset_s)))
-
-
-def activity_to_dict(row: ActivityRow) -> dict[str, Any]:
-    """The JSON fields of ``deliberun activities --json`` for one activity."""
-    out: dict[str, Any] = {
-        "id": row.id,
-        "start_time": local_start(row).isoformat(),
-        "utc_offset_s": row.utc_offset_s,
-        "local_date": row.local_date.isoformat(),
-        "sport": row.sport,
-        "sub_sport": row.sub_sport,
-        "name": row.name,
-        "description": row.description,
-    }
-    for f in SUMMARY_FIELDS:
-        out[f] = getattr(row, f)
-    out.update(
-        device=row.device,
-        source_path=row.source_path,
-        source_format=row.source_format,
-        sha256=row.sha256,
-        n_samples=row.n_samples,
-        manual=bool(row.manual),
-        extra=jsonable(row.extra or {}),
-    )
-    return out
-
-
 def list_sources(session: Session, id: int) -> list[ActivitySourceRow]:  # noqa: A002
-    """The files an activity came from, in import order."""
+    """The table rows of the files an activity came from, in import order (tests; a
+    service reads :func:`sources`)."""
     q = select(ActivitySourceRow).where(ActivitySourceRow.activity_id == int(id))
     return list(session.scalars(q.order_by(ActivitySourceRow.id)))
+
+
+def _source(row: ActivitySourceRow) -> ActivitySource:
+    return ActivitySource(
+        int(row.activity_id), row.sha256, row.source_path, row.format, dict(row.meta or {})
+    )
+
+
+def sources(session: Session, id: int) -> list[ActivitySource]:  # noqa: A002
+    """The files an activity came from, in import order."""
+    return [_source(r) for r in list_sources(session, id)]
+
+
+def source_of_file(session: Session, sha256: str) -> ActivitySource | None:
+    """The activity source made from this original, if it was imported before."""
+    row = source_for_sha(session, sha256)
+    return _source(row) if row is not None else None
 
 
 def source_for_sha(session: Session, sha256: str) -> ActivitySourceRow | None:
@@ -328,6 +387,12 @@ def find_same_run(
         if dt < best_dt:
             best, best_dt = row, dt
     return best
+
+
+def same_run_id(session: Session, start_time: datetime, distance_m: float | None) -> int | None:
+    """The id of the activity :func:`find_same_run` finds, or None."""
+    row = find_same_run(session, start_time, distance_m)
+    return int(row.id) if row is not None else None
 
 
 # ----------------------------------------------------------------------------- writes

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deliberun.athlete import AthleteSettings
+from deliberun.records import EstimateRecord
 from deliberun.store.tables_athlete import AthleteSettingsRow, ThresholdEstimateRow
 
 #: Key of the athlete area's model choices inside the settings JSON.
@@ -57,7 +58,14 @@ def set_model_settings(session: Session, models: dict[str, Any]) -> None:
         row.data = data
 
 
-def latest_estimates(session: Session) -> dict[str, ThresholdEstimateRow]:
+def _estimate(r: ThresholdEstimateRow) -> EstimateRecord:
+    return EstimateRecord(
+        int(r.id), r.key, r.value, r.evidence_date, r.computed_on, list(r.activity_ids or []),
+        r.method,
+    )  # fmt: skip
+
+
+def latest_estimates(session: Session) -> dict[str, EstimateRecord]:
     """The most recent stored estimate of each threshold key."""
     rows = session.scalars(
         select(ThresholdEstimateRow).order_by(
@@ -67,7 +75,7 @@ def latest_estimates(session: Session) -> dict[str, ThresholdEstimateRow]:
     out: dict[str, ThresholdEstimateRow] = {}
     for r in rows:
         out[r.key] = r
-    return out
+    return {k: _estimate(r) for k, r in out.items()}
 
 
 def estimates_in_use(session: Session) -> dict[str, float]:
@@ -76,14 +84,13 @@ def estimates_in_use(session: Session) -> dict[str, float]:
     return {k: float(r.value) for k, r in latest_estimates(session).items()}
 
 
-def estimate_history(session: Session, key: str | None = None) -> list[ThresholdEstimateRow]:
+def estimate_history(session: Session, key: str | None = None) -> list[EstimateRecord]:
     """Every stored estimate (of one key, or all), oldest first."""
     q = select(ThresholdEstimateRow)
     if key is not None:
         q = q.where(ThresholdEstimateRow.key == key)
-    return list(
-        session.scalars(q.order_by(ThresholdEstimateRow.computed_on, ThresholdEstimateRow.id))
-    )
+    rows = session.scalars(q.order_by(ThresholdEstimateRow.computed_on, ThresholdEstimateRow.id))
+    return [_estimate(r) for r in rows]
 
 
 def add_estimate(
@@ -94,7 +101,7 @@ def add_estimate(
     computed_on: date,
     activity_ids: list[Any],
     method: str,
-) -> ThresholdEstimateRow:
+) -> None:
     """Append one estimate to the history."""
     row = ThresholdEstimateRow(
         key=key,
@@ -105,4 +112,3 @@ def add_estimate(
         method=method,
     )
     session.add(row)
-    return row

@@ -7,30 +7,30 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from deliberun.records import LightActivity
 from deliberun.store.tables_core import ActivityRow
 from deliberun.store.tables_verdicts import StoredSessionRow, StoredVerdictRow
 
 #: The activity columns the race classifier and the session classifier read of a run
 #: (``services.races.facts_of``, ``services.session_types.facts_of``), without metrics.
-LIGHT_COLUMNS = (
-    "id", "local_date", "start_time", "sport", "sub_sport", "name", "description",
-    "distance_m", "moving_time_s", "timer_time_s", "elapsed_time_s", "avg_hr_bpm",
-    "race_mark", "extra",
-)  # fmt: skip
+LIGHT_COLUMNS: tuple[str, ...] = LightActivity._fields
 
 
-def light_activities(session: Session, *, until: date, since: date | None = None) -> list[Row[Any]]:
+def light_activities(
+    session: Session, *, until: date, since: date | None = None
+) -> list[LightActivity]:
     """The :data:`LIGHT_COLUMNS` of the activities with local dates ``[since, until]``,
-    by start time (rows with those attributes; no metrics, no laps)."""
+    by start time (no metrics, no laps)."""
     q = select(*(getattr(ActivityRow, c) for c in LIGHT_COLUMNS)).where(
         ActivityRow.local_date <= until
     )
     if since is not None:
         q = q.where(ActivityRow.local_date >= since)
-    return list(session.execute(q.order_by(ActivityRow.start_time, ActivityRow.id)))
+    rows = session.execute(q.order_by(ActivityRow.start_time, ActivityRow.id))
+    return list(map(LightActivity._make, rows))
 
 
 def run_sizes(
