@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -59,24 +60,24 @@ def _since(db: Database, window: str) -> date | None:
     return None if window == WINDOWS[0] else _today(db) - timedelta(days=ps.TODAY_DAYS)
 
 
-def computed(
-    db: Database, window: str = WINDOWS[0], *, stored_ok: bool = True
-) -> dict[date, az.DayZones]:
-    """The zones a page of ``window`` computes now (empty: it read them stored)."""
-    out: dict[date, az.DayZones] = {}
+def computed(db: Database, window: str = WINDOWS[0], *, stored_ok: bool = True) -> dict[str, Any]:
+    """The zones of the session days and the judged workout types of their runs a page of
+    ``window`` computes now (``{"zones", "types"}``; empty: it read them stored)."""
+    out: dict[str, Any] = {}
     ps.build_sessions(
-        db, today=_today(db), since=_since(db, window), zones_out=out, stored_ok=stored_ok
+        db, today=_today(db), since=_since(db, window), computed=out, stored_ok=stored_ok
     )
     return out
 
 
-def fresh(db: Database, window: str = WINDOWS[0]) -> dict[date, az.DayZones]:
+def fresh(db: Database, window: str = WINDOWS[0]) -> dict[str, Any]:
     return computed(db, window, stored_ok=False)
 
 
-def kept(db: Database, window: str = WINDOWS[0]) -> dict[date, az.DayZones] | None:
-    days = sorted(fresh(db, window))
-    return az.stored(db, today=_today(db), days=days, version=az.data_version_now(db))
+def kept(db: Database, window: str = WINDOWS[0]) -> dict[str, Any] | None:
+    now = fresh(db, window)
+    return az.stored(db, today=_today(db), days=sorted(now["zones"]), ids=list(now["types"]),
+                     version=az.data_version_now(db))  # fmt: skip
 
 
 def assert_stored_are_fresh(db: Database) -> None:
@@ -85,7 +86,8 @@ def assert_stored_are_fresh(db: Database) -> None:
     for window in WINDOWS:
         assert computed(db, window) == {}
         now = fresh(db, window)
-        assert len(now) > 5
+        assert len(now["zones"]) > 5 and len(now["types"]) >= len(now["zones"])
+        assert any(v is not None for v in now["types"].values())
         assert repr(kept(db, window)) == repr(now)
 
 
@@ -98,7 +100,7 @@ def _rows(db: Database) -> list[tuple[date, date, int]]:
 def test_the_import_stores_the_zones_of_both_windows(db: Database) -> None:
     rows = _rows(db)
     assert len(rows) == 2 and {r[1] for r in rows} == {_today(db)}
-    assert {r[0] for r in rows} == {min(fresh(db, w)) for w in WINDOWS}
+    assert {r[0] for r in rows} == {min(fresh(db, w)["zones"]) for w in WINDOWS}
     assert_stored_are_fresh(db)
     assert sv.refresh(db, today=_today(db)) == 0
 
@@ -108,22 +110,22 @@ def test_the_page_reads_the_stored_zones(db: Database) -> None:
     keeps a stale one out): a changed VDOT of the last day reaches its session's key and
     so its session, built again on it."""
     today = _today(db)
-    zones = fresh(db)
-    first = min(zones)
+    first = min(fresh(db)["zones"])
     paced = [x for x in ps.build_sessions(db, today=today) if x.vdot_pace_s_per_km is not None]
     last = paced[-1].local_date  # the last day whose session is paced by its VDOT
     with db.session() as s:
         value = s.scalars(
             select(StoredZonesRow.value).where(StoredZonesRow.first_day == first)
         ).one()
-    changed = dict(az.decode(value))
+    decoded = az.decode(value)
+    changed = dict(decoded["zones"])
     old = changed[last]
     assert old.vdot is not None and old.paces
     changed[last] = az.DayZones(old.vdot + 5.0, old.paces, old.t_source, old.t_words,
                                 old.threshold_pace_s_per_km)  # fmt: skip
     with db.session() as s, s.begin():
         s.execute(update(StoredZonesRow).where(StoredZonesRow.first_day == first)
-                  .values(value=az.encode(changed)))  # fmt: skip
+                  .values(value=az.encode(changed, decoded["types"])))  # fmt: skip
     shown = [x for x in ps.build_sessions(db, today=today) if x.local_date == last]
     built = [x for x in ps.build_sessions(db, today=today, stored_ok=False) if x.local_date == last]
     assert shown and computed(db) == {}
@@ -133,6 +135,48 @@ def test_the_page_reads_the_stored_zones(db: Database) -> None:
                   .values(value=value))  # fmt: skip
     assert [x.vdot_pace_s_per_km for x in ps.build_sessions(db, today=today)
             if x.local_date == last] == [x.vdot_pace_s_per_km for x in built]  # fmt: skip
+    sv.refresh(db, today=today)
+    assert_stored_are_fresh(db)
+
+
+def test_the_page_reads_the_stored_types(db: Database) -> None:
+    """A run the plan does not name takes its judged workout type: the stored one under a
+    matching key (the plan step of one run's day removed first: a plan change, which the
+    refresh stores again)."""
+    from deliberun.services.plan import current_plan, replace_days
+
+    today = _today(db)
+    plan_id, plan = current_plan(db)
+    runs = {x.local_date: x for x in ps.build_sessions(db, today=today)}
+    step = next(d for d in reversed(plan.days) if d.date in runs and d.workout_type == "easy")
+    aid = int(runs[step.date].activity_id or 0)
+    replace_days(db, plan_id, [d for d in plan.days if d.id != step.id], now=_now(today))
+    try:
+        assert kept(db) is None
+        sv.refresh(db, today=today)
+        assert_stored_are_fresh(db)
+        judged = fresh(db)["types"][aid]
+        assert judged  # the session classifier's type (the plan names none that day)
+        first = min(fresh(db)["zones"])
+        with db.session() as s:
+            q = select(StoredZonesRow.value).where(StoredZonesRow.first_day == first)
+            value = s.scalars(q).one()
+        decoded = az.decode(value)
+        other = "tempo" if judged != "tempo" else "intervals"
+        changed = az.encode(decoded["zones"], {**decoded["types"], aid: other})
+        with db.session() as s, s.begin():
+            s.execute(update(StoredZonesRow).where(StoredZonesRow.first_day == first)
+                      .values(value=changed))  # fmt: skip
+        shown = {x.activity_id: x for x in ps.build_sessions(db, today=today)}
+        assert shown[aid].workout_type == other and computed(db) == {}
+        with db.session() as s, s.begin():
+            s.execute(update(StoredZonesRow).where(StoredZonesRow.first_day == first)
+                      .values(value=value))  # fmt: skip
+        shown = {x.activity_id: x for x in ps.build_sessions(db, today=today)}
+        assert shown[aid].workout_type == judged
+    finally:
+        replace_days(db, plan_id, plan.days, now=_now(today))
+    assert kept(db) is None
     sv.refresh(db, today=today)
     assert_stored_are_fresh(db)
 
@@ -243,12 +287,15 @@ def test_the_code_digest_is_in_the_key(db: Database, monkeypatch: pytest.MonkeyP
 
 def test_another_day_or_other_days_are_computed(db: Database) -> None:
     today = _today(db)
-    zones = fresh(db)
+    now = fresh(db)
+    zones, types = now["zones"], now["types"]
     days = sorted(zones)
+    ids = list(types)
     version = az.data_version_now(db)
-    assert repr(az.stored(db, today=today, days=days[:3], version=version)) == repr(
-        {d: zones[d] for d in days[:3]}
+    assert repr(az.stored(db, today=today, days=days[:3], ids=ids[:2], version=version)) == repr(
+        {"zones": {d: zones[d] for d in days[:3]}, "types": {i: types[i] for i in ids[:2]}}
     )
+    assert az.stored(db, today=today, days=days, ids=[*ids, max(ids) + 1], version=version) is None
     assert az.stored(db, today=today + timedelta(days=1), days=days, version=version) is None
     assert az.stored(db, today=today, days=days[1:], version=version) is None  # another first day
     assert az.stored(db, today=today, days=[*days, today + timedelta(days=1)],
@@ -264,11 +311,11 @@ def test_zones_computed_before_a_write_are_not_stored(db: Database) -> None:
     today = _today(db)
     rows = _rows(db)
     version = az.data_version_now(db)
-    zones = fresh(db)
+    values = fresh(db)
     set_value(db, "threshold_pace_s_per_km", "251")
     set_value(db, "threshold_pace_s_per_km", "none")
     assert az.data_version_now(db) > version
-    assert az.store(db, today=today, zones=zones, version=version) == 0
+    assert az.store(db, today=today, values=values, version=version) == 0
     assert _rows(db) == rows
     sv.refresh(db, today=today)
     assert_stored_are_fresh(db)

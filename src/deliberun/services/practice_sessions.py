@@ -166,22 +166,23 @@ def build_sessions(
     state: dict[str, Any] | None = None,
     stored_ok: bool = True,
     to_store: dict[int, tuple[str, str]] | None = None,
-    zones_out: dict[date, Any] | None = None,
+    computed: dict[str, Any] | None = None,
 ) -> list[Session]:
     """Every run from ``since`` (default: 400 days back) to ``today`` as a :class:`Session`,
     with the journal, the athlete's daily load model, the VDOT of its day and the plan.
     ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it.
     ``stored_ok=False``: build every session and compute the zones of their days (no stored
     one is used); ``to_store``: filled with ``{activity id: (key, stored form)}`` of the
-    sessions built (not found stored); ``zones_out``: with the zones of the session days
-    when they were computed (not found stored: ``athlete_zones.stored``)."""
+    sessions built (not found stored); ``computed``: with the zones of the session days and
+    the judged workout types of their runs when they were computed (not found stored:
+    ``athlete_zones.stored``)."""
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
     with athlete.shared_history():  # every model below reads one window of the history
         return _build_sessions(
             db, today=today, since=since, state=state, stored_ok=stored_ok, to_store=to_store,
-            zones_out=zones_out,
+            computed=computed,
         )  # fmt: skip
 
 
@@ -201,11 +202,11 @@ def store_sessions_and_zones(
 
     version = athlete_zones.data_version_now(db)  # before any read the zones rest on
     values: dict[int, tuple[str, str]] = {}
-    zones: dict[date, Any] = {}
-    build_sessions(db, today=today, since=since, to_store=values, zones_out=zones)
+    computed: dict[str, Any] = {}
+    build_sessions(db, today=today, since=since, to_store=values, computed=computed)
     if values:
         retry_write(partial(_save, db, values), retry_integrity=True)
-    return len(values), athlete_zones.store(db, today=today, zones=zones, version=version)
+    return len(values), athlete_zones.store(db, today=today, values=computed, version=version)
 
 
 def _save(db: Database, values: dict[int, tuple[str, str]]) -> None:
@@ -317,7 +318,7 @@ def _build_sessions(
     state: dict[str, Any] | None,
     stored_ok: bool = True,
     to_store: dict[int, tuple[str, str]] | None = None,
-    zones_out: dict[date, Any] | None = None,
+    computed: dict[str, Any] | None = None,
 ) -> list[Session]:
     from deliberun.services import athlete, athlete_zones
 
@@ -327,19 +328,23 @@ def _build_sessions(
     settings = state_all["settings"]
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
     days = sorted({r.local_date for r in rows})
-    zones = athlete_zones.stored(db, today=today, days=days, version=version) if stored_ok else None
-    if zones is None:  # computed below: their models read one window of the history
+    ids = [int(r.id) for r in rows]
+    found = (athlete_zones.stored(db, today=today, days=days, version=version, ids=ids)
+             if stored_ok else None)  # fmt: skip
+    if found is None:  # computed below: their models read one window of the history
         _read_light(db, today, since)
         athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
     by_day = athlete.state_by_day(state_all, since - timedelta(days=2))
     plan = {p.date: p for p in planned_days(db, since, today)}
-    judged = _session_types(db, today, since)
+    judged = found["types"] if found is not None else _session_types(db, today, since)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
-    if zones is None:
+    if found is None:
         zones = athlete_zones.zones_by_day(db, today=today, days=days)
-        if zones_out is not None:
-            zones_out.update(zones)
+        if computed is not None:
+            computed.update(zones=zones, types={i: judged.get(i) for i in ids})
+    else:
+        zones = found["zones"]
     goal_pace = _goal_pace(db, today)
     keys = {int(r.id): session_key(r, types[int(r.id)], plan.get(r.local_date),
                                    zones[r.local_date].vdot,
