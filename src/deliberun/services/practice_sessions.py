@@ -43,6 +43,7 @@ from deliberun.practice.review import LoadState, PlannedDay
 from deliberun.practice.session import QUALITY_TYPES, Session
 from deliberun.practice.sessions import build_session, unplanned_session_type
 from deliberun.practice.sessions import finite as _f
+from deliberun.services import history
 from deliberun.services.athlete import is_race
 from deliberun.services.session_types import planned_days as planned_days  # re-exported
 from deliberun.services.session_types import session_types
@@ -54,6 +55,9 @@ from deliberun.store.retry import retry_write
 from deliberun.store.streams import decode_stream
 
 HISTORY_DAYS = 400
+#: Days of history today's advice reads (decoupling baseline: the 2-8 weeks before;
+#: ``services.review``): the other window whose zones ``stored_verdicts.refresh`` stores.
+TODAY_DAYS = 56
 #: Workout types whose laps and reps are read (the quality types, plus strides).
 REPS_TYPES = (*QUALITY_TYPES, "strides")
 
@@ -162,31 +166,47 @@ def build_sessions(
     state: dict[str, Any] | None = None,
     stored_ok: bool = True,
     to_store: dict[int, tuple[str, str]] | None = None,
+    computed: dict[str, Any] | None = None,
 ) -> list[Session]:
     """Every run from ``since`` (default: 400 days back) to ``today`` as a :class:`Session`,
     with the journal, the athlete's daily load model, the VDOT of its day and the plan.
     ``state``: the athlete's ``load_state`` up to ``today`` when the caller has it.
-    ``stored_ok=False``: build every session (no stored one is used); ``to_store``: filled
-    with ``{activity id: (key, stored form)}`` of the sessions built (not found stored)."""
+    ``stored_ok=False``: build every session and compute the zones of their days (no stored
+    one is used); ``to_store``: filled with ``{activity id: (key, stored form)}`` of the
+    sessions built (not found stored); ``computed``: with the zones of the session days and
+    the judged workout types of their runs when they were computed (not found stored:
+    ``athlete_zones.stored``)."""
     from deliberun.services import athlete
 
     since = since or today - timedelta(days=HISTORY_DAYS)
     with athlete.shared_history():  # every model below reads one window of the history
-        _read_light(db, today, since)
-        athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
         return _build_sessions(
-            db, today=today, since=since, state=state, stored_ok=stored_ok, to_store=to_store
-        )
+            db, today=today, since=since, state=state, stored_ok=stored_ok, to_store=to_store,
+            computed=computed,
+        )  # fmt: skip
 
 
-def store_sessions(db: Database, *, today: date) -> int:
-    """Build and store the sessions of the 400 days up to ``today`` whose stored key is
-    missing or not the key of their inputs now; returns how many were stored."""
+def store_sessions(db: Database, *, today: date, since: date | None = None) -> int:
+    """Build and store the sessions of the 400 days (or from ``since``) up to ``today``
+    whose stored key is missing or not the key of their inputs now, and the zones of their
+    days when they were not stored (``athlete_zones.store``); returns how many sessions
+    were stored."""
+    return store_sessions_and_zones(db, today=today, since=since)[0]
+
+
+def store_sessions_and_zones(
+    db: Database, *, today: date, since: date | None = None
+) -> tuple[int, int]:
+    """:func:`store_sessions`, and how many zones rows it stored (0 or 1)."""
+    from deliberun.services import athlete_zones
+
+    version = athlete_zones.data_version_now(db)  # before any read the zones rest on
     values: dict[int, tuple[str, str]] = {}
-    build_sessions(db, today=today, to_store=values)
+    computed: dict[str, Any] = {}
+    build_sessions(db, today=today, since=since, to_store=values, computed=computed)
     if values:
         retry_write(partial(_save, db, values), retry_integrity=True)
-    return len(values)
+    return len(values), athlete_zones.store(db, today=today, values=computed, version=version)
 
 
 def _save(db: Database, values: dict[int, tuple[str, str]]) -> None:
@@ -298,20 +318,33 @@ def _build_sessions(
     state: dict[str, Any] | None,
     stored_ok: bool = True,
     to_store: dict[int, tuple[str, str]] | None = None,
+    computed: dict[str, Any] | None = None,
 ) -> list[Session]:
-    from deliberun.services import athlete
+    from deliberun.services import athlete, athlete_zones
 
+    # the data version before any read: the stored zones' key (see ``athlete_zones``)
+    version = history.of(db).memo(("data_version",), lambda: athlete_zones.data_version_now(db))
     state_all = state if state is not None else athlete.load_state(db, today=today)
     settings = state_all["settings"]
     rows = [r for r in _read_rows(db, since, today, settings.load_model) if is_running(r.sport)]
+    days = sorted({r.local_date for r in rows})
+    ids = [int(r.id) for r in rows]
+    found = (athlete_zones.stored(db, today=today, days=days, version=version, ids=ids)
+             if stored_ok else None)  # fmt: skip
+    if found is None:  # computed below: their models read one window of the history
+        _read_light(db, today, since)
+        athlete.read_history(db, today=today, since=_first_day_read(db, today, since))
     by_day = athlete.state_by_day(state_all, since - timedelta(days=2))
     plan = {p.date: p for p in planned_days(db, since, today)}
-    judged = _session_types(db, today, since)
+    judged = found["types"] if found is not None else _session_types(db, today, since)
     types = {int(r.id): (plan[r.local_date].workout_type if r.local_date in plan else None)
              or judged.get(int(r.id)) or _classify(r) for r in rows}  # fmt: skip
-    from deliberun.services.athlete_zones import zones_by_day
-
-    zones = zones_by_day(db, today=today, days=sorted({r.local_date for r in rows}))
+    if found is None:
+        zones = athlete_zones.zones_by_day(db, today=today, days=days)
+        if computed is not None:
+            computed.update(zones=zones, types={i: judged.get(i) for i in ids})
+    else:
+        zones = found["zones"]
     goal_pace = _goal_pace(db, today)
     keys = {int(r.id): session_key(r, types[int(r.id)], plan.get(r.local_date),
                                    zones[r.local_date].vdot,

@@ -9,11 +9,9 @@ from deliberun.practice.cycles import Cycle
 from deliberun.practice.review import Review
 from deliberun.services import athlete
 from deliberun.services import practice as svc
+from deliberun.services.practice_sessions import TODAY_DAYS as TODAY_DAYS  # re-exported
 from deliberun.services.practice_sessions import load_state_on
 from deliberun.store.db import Database
-
-#: Days of history today's advice reads (decoupling baseline: the 2-8 weeks before).
-TODAY_DAYS = 56
 
 
 def week_start_of(day: date) -> date:

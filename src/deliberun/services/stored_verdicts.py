@@ -31,13 +31,15 @@ A write nothing refreshes after costs the next pages their speed, not their corr
 After the verdicts, :func:`refresh` stores the practice sessions of the 400 days up to its
 day whose key changed (``practice_sessions.store_sessions``, migration 0016_stored_sessions:
 each session kept with the key of everything its build read), so the first cold page after
-an import builds none of them.
+an import builds none of them; and the VDOT and pace bands of their days, and of the Today
+page's weeks (``athlete_zones``, migration 0017_stored_zones: kept with the athlete's data
+version), so that page computes none of them either.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -120,6 +122,11 @@ def refresh(db: Database, *, today: date) -> int:
             values = {a: (k, as_dict(judged[a])) for a, (_, k) in todo.items()}
             retry_write(partial(_save, db, kind, values), retry_integrity=True)
             stored += len(todo)
-    from deliberun.services.practice_sessions import store_sessions
+    from deliberun.services.practice_sessions import TODAY_DAYS, store_sessions_and_zones
 
-    return stored + store_sessions(db, today=today)  # the sessions read the types just stored
+    # the sessions read the types just stored; then the Today page's weeks: their sessions
+    # are stored now, the zones of their days not (each day's VDOT rests on the window
+    # before the first day: ``athlete.vdot_days``)
+    for since in (None, today - timedelta(days=TODAY_DAYS)):
+        stored += sum(store_sessions_and_zones(db, today=today, since=since))
+    return stored

@@ -34,7 +34,14 @@ from deliberun.store.tables_group import DataVersionRow
 #: Tables whose rows are derived values kept with their own keys: writing them is not
 #: a change of anyone's data (``alembic_version``: migrations run outside sessions).
 CACHE_TABLES = frozenset(
-    {"data_versions", "group_lines", "stored_verdicts", "stored_sessions", "alembic_version"}
+    {
+        "data_versions",
+        "group_lines",
+        "stored_verdicts",
+        "stored_sessions",
+        "stored_zones",
+        "alembic_version",
+    }
 )
 #: Tables an unscoped session writes that are not one runner's data (the athletes'
 #: own bookkeeping and the logins); a write to any other table there moves every version.

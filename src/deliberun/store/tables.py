@@ -15,6 +15,7 @@ Each area owns one module and one migration (the chain is fixed):
 | tables_courses.py   | 0008_courses (courses, run track profiles, segments) | courses |
 | tables_verdicts.py  | 0012_stored_verdicts (each run's race verdict and session type, with the key of their inputs) | pages |
 | tables_verdicts.py  | 0016_stored_sessions (each run's practice session as built, with the key of its inputs) | pages |
+| tables_verdicts.py  | 0017_stored_zones (the VDOT and pace bands of the session days, with the data version they rest on) | pages |
 | tables_athletes.py  | 0011_athletes (athletes; ``athlete_id`` on every runner's table, ``base.Owned``) | whose data |
 | tables_group.py     | 0015_data_versions (each athlete's data version; stored group lines with their key) | coach mode |
 | tables_accounts.py  | 0013_accounts (logins of ``serve --multi``, coach → athletes, coach notes) | coach mode |

@@ -10,9 +10,10 @@ written (``repository.save_metrics``) or the activity is deleted (the foreign ke
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from deliberun.store.base import Base, Owned
@@ -45,3 +46,24 @@ class StoredSessionRow(Owned, Base):
     key: Mapped[str] = mapped_column(String(40))
     #: The session's fields as JSON text (floats exact; dates ISO), ``practice_sessions``
     value: Mapped[str] = mapped_column(Text)
+
+
+class StoredZonesRow(Base):
+    """The training zones (VDOT and pace bands) of the session days from ``first_day`` as of
+    ``as_of`` (``services.athlete_zones``), with the key they were computed on (migration
+    0017_stored_zones): the athlete's data version, the code, the settings and the days.
+    A key that differs, or no row, means the zones are computed again."""
+
+    __tablename__ = "stored_zones"
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: the first session day of the zones (the VDOT of each day rests on the race verdicts
+    #: read from the window before it)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date, nullable=False)
+    #: the athlete's data version they were computed on (``store.data_version``)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    key: Mapped[str] = mapped_column(String(40), nullable=False)
+    #: ``{ISO day: DayZones as JSON}`` (floats exact), ``services.athlete_zones``
+    value: Mapped[str] = mapped_column(Text, nullable=False)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from deliberun.records import LightActivity
 from deliberun.store.tables_core import ActivityRow
-from deliberun.store.tables_verdicts import StoredSessionRow, StoredVerdictRow
+from deliberun.store.tables_verdicts import StoredSessionRow, StoredVerdictRow, StoredZonesRow
 
 #: The activity columns the race classifier and the session classifier read of a run
 #: (``services.races.facts_of``, ``services.session_types.facts_of``), without metrics.
@@ -103,6 +103,33 @@ def save_sessions(session: Session, values: dict[int, tuple[str, str]]) -> None:
             session.add(StoredSessionRow(activity_id=aid, key=key, value=value))
         else:
             row.key, row.value = key, value
+
+
+def stored_zones(session: Session, athlete_id: int, first_day: date) -> tuple[str, str] | None:
+    """``(key, value)`` of the athlete's zones stored for the session days from ``first_day``."""
+    q = select(StoredZonesRow.key, StoredZonesRow.value).where(
+        StoredZonesRow.athlete_id == athlete_id, StoredZonesRow.first_day == first_day
+    )
+    row = session.execute(q).first()
+    return (str(row[0]), str(row[1])) if row is not None else None
+
+
+def save_zones(
+    session: Session, athlete_id: int, first_day: date, as_of: date, version: int,
+    key: str, value: str,
+) -> None:  # fmt: skip
+    """Store the athlete's zones of the days from ``first_day`` (replacing that row), and
+    drop their rows of another as-of date or an older data version (never read again)."""
+    session.execute(
+        delete(StoredZonesRow).where(
+            StoredZonesRow.athlete_id == athlete_id,
+            (StoredZonesRow.first_day == first_day)
+            | (StoredZonesRow.as_of != as_of)
+            | (StoredZonesRow.version < version),
+        )
+    )
+    session.add(StoredZonesRow(athlete_id=athlete_id, first_day=first_day, as_of=as_of,
+                               version=version, key=key, value=value))  # fmt: skip
 
 
 def forget(session: Session, ids: Iterable[int]) -> None:
