@@ -110,12 +110,12 @@ def _settings_read(db: Database) -> Any:
     """The athlete's settings a line reads (its thresholds and the models' settings)."""
     from dataclasses import asdict
 
-    from deliberun.services.athlete_settings import model_settings
+    from deliberun.services import history
     from deliberun.store import settings_repo
 
     with db.session() as s:
         st = asdict(settings_repo.get_settings(s))
-    return (sorted(st.items()), sorted(model_settings(db).items()))
+    return (sorted(st.items()), sorted(history.of(db).model_settings().items()))
 
 
 def _save_lines(db: Database, today: date, built: dict[int, tuple[int, str, Any]]) -> None:
@@ -232,8 +232,7 @@ def _line(
 def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]:
     """Fill ``line`` with the athlete's load advice, missed key sessions, RPE mismatches,
     experiments and nemeses; return their flags."""
-    from deliberun.services import athlete
-    from deliberun.services.athlete_settings import model_settings
+    from deliberun.services import athlete, history
     from deliberun.services.practice import NEMESIS_DAYS, build_sessions
     from deliberun.services.practice_sessions import load_state_on
 
@@ -253,7 +252,9 @@ def _practice(db: Database, today: date, line: dict[str, Any]) -> list[att.Flag]
     values = sentence.evidence[0].values if sentence.evidence else {}
     form, acwr = values.get("form"), values.get("acwr")
     line.update(advice=advice, advice_words=sentence.text, form=form, acwr=acwr)
-    flags = att.load_flags(advice, sentence.text, acwr, form, model_settings(db)["form_floor"])
+    flags = att.load_flags(
+        advice, sentence.text, acwr, form, history.of(db).model_settings()["form_floor"]
+    )
     missed = _missed_key_sessions(db, today)
     line["missed_key_sessions"] = missed
     flags += [f for f in [att.missed_key_flag(missed)] if f]
