@@ -292,8 +292,11 @@ def test_a_run_deleted_and_imported_again(db: Database, marathon_sim) -> None:
     assert_stored_are_fresh(db)
 
 
-def test_the_code_digest_is_in_the_key(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(az, "CODE", "another version of the code")
+@pytest.mark.parametrize("name", ["CODE", "RUNTIME"])
+def test_the_code_digest_and_runtime_are_in_the_key(
+    db: Database, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setattr(az, name, "another version of the code, or of Python or numpy")
     assert computed(db) == fresh(db) != {}
     assert kept(db) is None
 
