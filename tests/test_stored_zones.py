@@ -279,8 +279,24 @@ def test_each_input_change_makes_the_pages_compute_the_zones(db: Database, name:
     assert_stored_are_fresh(db)
 
 
-def test_the_code_digest_is_in_the_key(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(az, "CODE", "another version of the code")
+def test_a_run_deleted_and_imported_again(db: Database, marathon_sim) -> None:
+    """Deleting the last run makes the pages compute (its day and its type are gone);
+    importing it again stores the zones and types of the new state (the import's refresh)."""
+    today = _today(db)
+    last = ps.build_sessions(db, today=today)[-1]
+    with db.session() as s, s.begin():
+        repo.delete_activity(s, int(last.activity_id or 0))
+    assert kept(db) is None and computed(db) != {}
+    report = import_paths(db, [marathon_sim[0]], workers=1, now=_now(marathon_sim[1]))
+    assert len(report.imported) == 1 and _today(db) == today
+    assert_stored_are_fresh(db)
+
+
+@pytest.mark.parametrize("name", ["CODE", "RUNTIME"])
+def test_the_code_digest_and_runtime_are_in_the_key(
+    db: Database, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setattr(az, name, "another version of the code, or of Python or numpy")
     assert computed(db) == fresh(db) != {}
     assert kept(db) is None
 

@@ -22,8 +22,8 @@ dashboard's warm-up) with a key (:func:`zones_key`) of: the
 athlete's data version (``store.data_version``, moved in the same transaction as any write
 to the runner's data: runs, metrics, race marks, settings, plans, cycles), the as-of date,
 the first day (the VDOT of each day rests on the window before the first: see
-``athlete.vdot_days``), the model settings and threshold pace read, and a digest of the
-code (:data:`CODE`). :func:`stored` returns them only when the key is the key now and
+``athlete.vdot_days``), the model settings and threshold pace read, a digest of the
+code (:data:`CODE`) and the Python and numpy versions (:data:`RUNTIME`). :func:`stored` returns them only when the key is the key now and
 every day and run asked for is among them; otherwise the caller computes them. The data version
 is read before anything the stored zones are computed from, so a key is never newer than
 its zones. Any write moves it (a journal entry too): the next page computes the zones
@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
+
+import numpy as np
 
 from deliberun.models.thresholds import threshold_pace_as_of
 from deliberun.services import history
@@ -135,6 +138,8 @@ def _code() -> str:
 
 #: The digest of the code that computes the stored values (in every stored row's key).
 CODE = _code()
+#: The Python and numpy versions the values were computed with (their floats' last bits).
+RUNTIME = (sys.version_info[:3], np.__version__)
 
 
 def data_version_now(db: Database) -> int:
@@ -149,7 +154,8 @@ def zones_key(db: Database, *, today: date, first: date, version: int) -> str:
     :data:`CODE`."""
     h = history.of(db)
     settings = sorted(h.model_settings().items())
-    parts = (CODE, version, today, first, settings, h.settings().threshold_pace_s_per_km)
+    parts = (CODE, RUNTIME, version, today, first, settings,
+             h.settings().threshold_pace_s_per_km)  # fmt: skip
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 

@@ -50,7 +50,8 @@ class StoredSessionRow(Owned, Base):
 
 class StoredZonesRow(Base):
     """The training zones (VDOT and pace bands) of the session days from ``first_day`` as of
-    ``as_of`` (``services.athlete_zones``), with the key they were computed on (migration
+    ``as_of`` and the judged workout types of their runs (``services.athlete_zones``), with
+    the key they were computed on (migration
     0017_stored_zones): the athlete's data version, the code, the settings and the days.
     A key that differs, or no row, means the zones are computed again."""
 
@@ -65,5 +66,6 @@ class StoredZonesRow(Base):
     #: the athlete's data version they were computed on (``store.data_version``)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)
     key: Mapped[str] = mapped_column(String(40), nullable=False)
-    #: ``{ISO day: DayZones as JSON}`` (floats exact), ``services.athlete_zones``
+    #: ``{"zones": {ISO day: DayZones as JSON}, "types": {activity id: type}}`` (floats
+    #: exact), ``services.athlete_zones.encode``
     value: Mapped[str] = mapped_column(Text, nullable=False)

@@ -1,12 +1,14 @@
-"""stored_zones: the VDOT and pace bands of the practice sessions' days, kept with the
-data version they were computed on.
+"""stored_zones: the VDOT and pace bands of the practice sessions' days (and their runs'
+judged workout types), kept with the data version they were computed on.
 
 A cold /targets, /experiments or /today computed the VDOT and the T band of every session
 day (``services.athlete_zones.zones_by_day``: the efforts and race verdicts of the
 prediction window before each day, the last race before it, the threshold evidence), about
 40 % of those pages on a 10-year archive, because each stored session's key contains them.
-They are now kept per athlete and first session day with a key of the athlete's data
-version (``store.data_version``: moved by every write to the runner's data), the as-of
+They are now kept, with the workout types the session classifier judged for the runs of
+those days (whose stored keys need the threshold and the race verdicts of the window as
+soon as the plan does not name a run), per athlete and first session day with a key of the
+athlete's data version (``store.data_version``: moved by every write to the runner's data), the as-of
 date, the days, the settings and the code: a page uses them only when that key is the key
 now, and computes them otherwise.
 
