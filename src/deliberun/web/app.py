@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from deliberun.services import stored_verdicts
 from deliberun.store.db import Database
 from deliberun.units import FILTERS
-from deliberun.web import errors, routes, routes_courses, strava_routes
+from deliberun.web import errors, memory, routes, routes_courses, strava_routes
 from deliberun.web.cache import MAX_ENTRIES, PageCache
 from deliberun.web.responses import to_jsonable
 from deliberun.web.security import FIELD, SecurityMiddleware
@@ -218,6 +218,8 @@ def warm_loop(app: FastAPI, stop: threading.Event, interval_s: float = WARM_INTE
                 routes.warm(app)
             except Exception:  # a broken page must not stop the loop; the view will say why
                 log.exception("warming the dashboard pages failed")
+            if last is None:  # what the first warm-up left alive lives as long as the process
+                memory.settle()
             last = state
         stop.wait(interval_s)
 

@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from deliberun.errors import NotFoundError
 from deliberun.services.group import group_page, refresh
 from deliberun.store.db import Database
-from deliberun.web import errors
+from deliberun.web import errors, memory
 from deliberun.web.app import create_app, in_background, make_templates, mount_static, today_of
 from deliberun.web.cache import PageCache
 from deliberun.web.routes import page_key, render
@@ -94,6 +94,8 @@ def warm_loop(
                     state = (read(app), state[1])  # its own write
             except Exception:  # the page then builds the lines itself
                 log.exception("storing the group lines failed")
+            if last is None:  # what the first warm-up left alive lives as long as the process
+                memory.settle()
             last = state
         stop.wait(interval_s)
 
