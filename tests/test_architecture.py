@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -710,3 +711,18 @@ def test_a_local_import_said_to_close_a_cycle_closes_one() -> None:
         if "closes" in why and not reaches(module, _module_name(SRC / f))
     )
     assert not stale, f"{stale} close no import cycle: give the measured cost instead"
+
+
+def test_the_model_settings_are_read_through_the_history() -> None:
+    """Inside a use case every service reads the athlete's model settings once, from the
+    history (``history.of(db).model_settings()``); a direct ``model_settings(db)`` reads
+    the table again per call (issue 15: "one read of settings per page")."""
+    direct = re.compile(r"\bmodel_settings\((?!\))")
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in sorted((SRC / "services").glob("*.py"))
+        if path.name not in ("history.py", "athlete_settings.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if direct.search(line) and "def model_settings" not in line
+    ]
+    assert found == [], found

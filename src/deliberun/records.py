@@ -91,6 +91,45 @@ class LightActivity(NamedTuple):
     extra: dict[str, Any]
 
 
+class HeartRateMaxima(NamedTuple):
+    """A run's recorded maximum heart rate and best 30 s of it (the columns the max-HR
+    estimate reads: ``store.athlete_repo.heart_rate_maxima``)."""
+
+    id: int
+    local_date: date
+    sport: str
+    max_hr_bpm: float | None
+    hr_best_30s_bpm: float | None
+
+
+class SessionRun(NamedTuple):
+    """The columns of a run the practice loop reads to build its session (one light row:
+    ``store.practice_repo.session_rows``, which says the dialects' shapes of ``reps_info``
+    and ``splits``); ``metrics_computed_at`` and ``metrics_version`` key the stored
+    sessions."""
+
+    id: int
+    start_time: datetime
+    utc_offset_s: int | None
+    local_date: date
+    sport: str
+    sub_sport: str | None
+    name: str | None
+    distance_m: float | None
+    moving_time_s: float | None
+    avg_hr_bpm: float | None
+    avg_cadence_spm: float | None
+    extra: dict[str, Any] | None
+    load: float | None
+    decoupling_pct: float | None
+    efficiency_factor: float | None
+    cadence_spm: float | None
+    reps_info: Any
+    splits: Any
+    metrics_computed_at: datetime | None
+    metrics_version: str | None
+
+
 @dataclass(frozen=True)
 class ActivitySource:
     """One file an activity came from (table ``activity_sources``)."""

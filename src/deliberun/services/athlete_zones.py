@@ -74,11 +74,11 @@ class DayZones:
 def zones_by_day(db: Database, *, today: date, days: list[date]) -> dict[date, DayZones]:
     """:class:`DayZones` of each day, from the data up to ``today``."""
     from deliberun.plan.paces import t_band_source, threshold_band, zone_paces
-    from deliberun.services.athlete import model_settings, threshold_facts, vdot_days
+    from deliberun.services.athlete import threshold_facts, vdot_days
 
     if not days:
         return {}
-    window = int(model_settings(db)["prediction_window_days"])
+    window = int(history.of(db).model_settings()["prediction_window_days"])
     with db.session() as s:
         set_pace = settings_repo.get_settings(s).threshold_pace_s_per_km
     vdots = vdot_days(db, today=today, days=days)

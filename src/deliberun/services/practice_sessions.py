@@ -285,7 +285,7 @@ def _read_light(db: Database, today: date, since: date) -> None:
     from deliberun.models.races import RACE_RULES
     from deliberun.services import athlete
 
-    window = timedelta(days=int(athlete.model_settings(db)["prediction_window_days"]))
+    window = timedelta(days=int(history.of(db).model_settings()["prediction_window_days"]))
     season = timedelta(days=int(RACE_RULES["season_days"]))
     planned_days(db, since - window - season, today)
     athlete.light_rows(db, until=today, since=since - 2 * window)
@@ -300,7 +300,7 @@ def _first_day_read(db: Database, today: date, since: date) -> date:
     from deliberun.models.races import RACE_RULES
     from deliberun.services import athlete
 
-    models = athlete.model_settings(db)
+    models = history.of(db).model_settings()
     season = int(RACE_RULES["season_days"])
     first = since - timedelta(days=int(models["prediction_window_days"]) + season)
     named = {p.date for p in planned_days(db, since - timedelta(days=1), today) if p.workout_type}

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from deliberun.records import ActivityRecord
+from deliberun.records import ActivityRecord, HeartRateMaxima
 from deliberun.store.repository import ACTIVITY_COLUMNS, FACT_KEYS, KM_PACES, LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow
 
@@ -108,9 +108,9 @@ def first_activity_day(session: Session, *, until: date) -> date | None:
     return day
 
 
-def heart_rate_maxima(session: Session, *, until: date) -> list[Any]:
-    """Rows ``(id, local_date, sport, max_hr_bpm, hr_best_30s_bpm)`` of every activity up
-    to ``until`` by start time: one light query (the best 30 s from its column)."""
+def heart_rate_maxima(session: Session, *, until: date) -> list[HeartRateMaxima]:
+    """``(id, local_date, sport, max_hr_bpm, hr_best_30s_bpm)`` of every activity up to
+    ``until`` by start time: one light query (the best 30 s from its column)."""
     q = (
         select(
             ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.max_hr_bpm,
@@ -120,26 +120,7 @@ def heart_rate_maxima(session: Session, *, until: date) -> list[Any]:
         .where(ActivityRow.local_date <= until)
         .order_by(ActivityRow.start_time, ActivityRow.id)
     )  # fmt: skip
-    return list(session.execute(q).all())
-
-
-def best_effort_rows(session: Session, *, since: date, until: date) -> list[Any]:
-    """Rows ``(id, local_date, sport, sub_sport, name, extra, distance_m, moving_time_s,
-    timer_time_s, best_efforts_s)`` of activities within local dates ``[since, until]``:
-    one light query that reads only the best efforts out of the metrics, in day order (the
-    order SQLite's date index gave; PostgreSQL promises none without ORDER BY)."""
-    q = (
-        select(
-            ActivityRow.id, ActivityRow.local_date, ActivityRow.sport, ActivityRow.sub_sport,
-            ActivityRow.name, ActivityRow.extra, ActivityRow.distance_m,
-            ActivityRow.moving_time_s, ActivityRow.timer_time_s,
-            MetricsRow.data["best_efforts_s"].as_json(),
-        )
-        .outerjoin(MetricsRow, MetricsRow.activity_id == ActivityRow.id)
-        .where(ActivityRow.local_date >= since, ActivityRow.local_date <= until)
-        .order_by(ActivityRow.local_date, ActivityRow.id)
-    )  # fmt: skip
-    return list(session.execute(q).all())
+    return list(map(HeartRateMaxima._make, session.execute(q)))
 
 
 def history_stamp(session: Session) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, literal_column, select
 from sqlalchemy.orm import Session
 
+from deliberun.records import SessionRun
 from deliberun.store.repository import LOAD_COLUMNS
 from deliberun.store.tables_core import ActivityRow, MetricsRow, StreamRow
 from deliberun.store.tables_practice import CycleRow, ExperimentRow, JournalEntryRow, TargetRow
@@ -70,7 +71,7 @@ def _fields_column(path: str, names: tuple[str, ...]) -> Any:
     )
 
 
-def session_rows(session: Session, since: date, today: date, load_model: str) -> list[Any]:
+def session_rows(session: Session, since: date, today: date, load_model: str) -> list[SessionRun]:
     """One light row per activity within local dates ``[since, today]``, by start time.
 
     Columns: ``id, start_time, utc_offset_s, local_date, sport, name, distance_m,
@@ -102,7 +103,7 @@ def session_rows(session: Session, since: date, today: date, load_model: str) ->
         .where(ActivityRow.local_date >= since, ActivityRow.local_date <= today)
         .order_by(ActivityRow.start_time, ActivityRow.id)
     )  # fmt: skip
-    return list(session.execute(q).all())
+    return list(map(SessionRun._make, session.execute(q)))
 
 
 def structure_rows(session: Session, ids: list[int]) -> list[tuple[int, Any, Any, Any]]:
