@@ -14,19 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from deliberun.jsonable import storable
-
-#: Summary columns of an activity (``deliberun.metrics.summary.summarize``), SI units.
-SUMMARY_FIELDS: tuple[str, ...] = (
-    "distance_m",
-    "moving_time_s",
-    "elapsed_time_s",
-    "timer_time_s",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_cadence_spm",
-    "ascent_m",
-    "descent_m",
-)
+from deliberun.metrics.summary import SUMMARY_FIELDS as SUMMARY_FIELDS  # the summary columns
 
 
 @dataclass(frozen=True)

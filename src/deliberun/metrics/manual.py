@@ -26,6 +26,7 @@ from typing import Any
 
 from deliberun.athlete import AthleteSettings
 from deliberun.metrics.load import BANISTER_CONSTANTS, session_rpe, trimp_banister, trimp_edwards
+from deliberun.metrics.summary import SUMMARY_FIELDS
 from deliberun.metrics.thresholds import resolve_thresholds
 
 #: Heart-rate reserve assumed when neither heart rate nor RPE is known (an easy run).
@@ -38,18 +39,8 @@ RPE_HRR_AT_0 = 0.45
 RPE_HRR_SLOPE = 0.05
 #: RPE assumed for the session-RPE load when the row gives none (CR-10 "moderate").
 DEFAULT_RPE = 3.0
-#: Summary fields a manual activity may give.
-SUMMARY_KEYS = (
-    "distance_m",
-    "moving_time_s",
-    "elapsed_time_s",
-    "timer_time_s",
-    "avg_hr_bpm",
-    "max_hr_bpm",
-    "avg_cadence_spm",
-    "ascent_m",
-    "descent_m",
-)
+#: Summary fields a manual activity may give (the summary columns).
+SUMMARY_KEYS = SUMMARY_FIELDS
 
 
 def _finite(value: Any) -> float | None:

@@ -92,6 +92,21 @@ def _timer_extent(t: np.ndarray, span: Any) -> tuple[float, float, float]:
     return end, begin, timer_stop
 
 
+#: The keys of :func:`summarize` (SI units): an activity's summary columns in the store and
+#: the fields a manual activity may give.
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "distance_m",
+    "moving_time_s",
+    "elapsed_time_s",
+    "timer_time_s",
+    "avg_hr_bpm",
+    "max_hr_bpm",
+    "avg_cadence_spm",
+    "ascent_m",
+    "descent_m",
+)
+
+
 def summarize(activity: Activity) -> dict[str, Any]:
     """Totals of one activity from its streams.
 
@@ -108,10 +123,7 @@ def summarize(activity: Activity) -> dict[str, Any]:
         the stream is missing).
     """
     t = activity.streams["time"]
-    out: dict[str, Any] = dict.fromkeys(
-        ("distance_m", "moving_time_s", "elapsed_time_s", "timer_time_s", "avg_hr_bpm",
-         "max_hr_bpm", "avg_cadence_spm", "ascent_m", "descent_m"),
-    )  # fmt: skip
+    out: dict[str, Any] = dict.fromkeys(SUMMARY_FIELDS)
     if len(t) == 0:
         return out
     elapsed, begin, stop = _timer_extent(t, activity.extra.get("timer_span_s"))
